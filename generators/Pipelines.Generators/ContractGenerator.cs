@@ -1,0 +1,67 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Pipelines.Generators.Emitting;
+using Pipelines.Generators.Model;
+using Pipelines.Generators.Parsing;
+
+namespace Pipelines.Generators;
+
+/// <summary>
+/// Generates a MessagePack serializer for every <c>[Topic]</c> and <c>[MessageContract]</c> partial type.
+/// Parsing turns symbols into equatable models; emitting turns models into text; only models cross stages,
+/// so an edit that does not change a contract leaves its output cached.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ContractGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var topics = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.TopicAttribute,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (ctx, ct) => ContractParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
+            .WithTrackingName(TrackingNames.Topics);
+
+        var contracts = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.MessageContractAttribute,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (ctx, ct) => HasTopic((INamedTypeSymbol)ctx.TargetSymbol) ? null : ContractParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
+            .Where(static result => result is not null)
+            .Select(static (result, _) => result!)
+            .WithTrackingName(TrackingNames.MessageContracts);
+
+        context.RegisterSourceOutput(topics, Emit);
+        context.RegisterSourceOutput(contracts, Emit);
+    }
+
+    // A type with both attributes is generated once, by the topic pipeline.
+    private static bool HasTopic(INamedTypeSymbol type) =>
+        type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute);
+
+    private static void Emit(SourceProductionContext context, ContractResult result)
+    {
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+
+        if (result.Model is { } model)
+        {
+            context.AddSource(model.HintName, ContractEmitter.Emit(model));
+        }
+    }
+}
+
+/// <summary>Names of the pipeline steps, so tests can assert what stayed cached.</summary>
+public static class TrackingNames
+{
+    /// <summary>Parsed <c>[Topic]</c> types.</summary>
+    public const string Topics = nameof(Topics);
+
+    /// <summary>Parsed <c>[MessageContract]</c> types.</summary>
+    public const string MessageContracts = nameof(MessageContracts);
+}

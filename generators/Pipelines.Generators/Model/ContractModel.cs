@@ -1,0 +1,56 @@
+namespace Pipelines.Generators.Model;
+
+/// <summary>Everything the emitter needs to write one contract's serializer.</summary>
+/// <param name="Namespace">The namespace, or empty for the global namespace.</param>
+/// <param name="ContainingTypes">Enclosing types, outermost first, each re-declared as partial around the contract.</param>
+/// <param name="Declaration">The contract's own declaration keywords and name, for example <c>record struct Row</c>.</param>
+/// <param name="FullyQualifiedName">The type as generated code spells it, with <c>global::</c>.</param>
+/// <param name="SchemaName">The name recorded in the schema, without <c>global::</c>.</param>
+/// <param name="Topic">The topic of a <c>[Topic]</c> type, else <see langword="null"/>.</param>
+/// <param name="Members">Serialized members in declaration order.</param>
+/// <param name="Construction">How a row is built when read.</param>
+/// <param name="HintName">The generated file's name.</param>
+internal sealed record ContractModel(
+    string Namespace,
+    EquatableArray<ContainingTypeModel> ContainingTypes,
+    string Declaration,
+    string FullyQualifiedName,
+    string SchemaName,
+    string? Topic,
+    EquatableArray<MemberModel> Members,
+    ConstructionModel Construction,
+    string HintName);
+
+/// <summary>An enclosing type: <c>partial {Declaration}</c>.</summary>
+internal sealed record ContainingTypeModel(string Declaration);
+
+/// <summary>One serialized member.</summary>
+/// <param name="Name">The member's C# name, escaped if it is a keyword.</param>
+/// <param name="WireName">The key written on the wire.</param>
+/// <param name="Kind">The <c>Pipelines.FieldKind</c> member name: Timestamp, Tag or Parameter.</param>
+/// <param name="TypeName">The member's type, fully qualified.</param>
+/// <param name="Codec">The codec type that writes and reads it, fully qualified.</param>
+/// <param name="Assignment">How a read value is stored.</param>
+internal sealed record MemberModel(string Name, string WireName, string Kind, string TypeName, string Codec, MemberAssignment Assignment)
+{
+    /// <summary>The local that holds the member's value while a row is constructed.</summary>
+    public string Local => "_" + Name.TrimStart('@');
+}
+
+/// <summary>How a read value reaches its member.</summary>
+internal enum MemberAssignment
+{
+    /// <summary>A settable property or field: assigned after construction.</summary>
+    Settable,
+
+    /// <summary>An init-only or required member: assigned in the object initializer.</summary>
+    Initializer,
+
+    /// <summary>Passed to the constructor.</summary>
+    Constructor,
+}
+
+/// <summary>How a row is constructed.</summary>
+/// <param name="Mutable">True when the row is created with <c>new T()</c> and every member is assigned as it is read.</param>
+/// <param name="ConstructorArguments">Otherwise, the members passed to the constructor, in parameter order.</param>
+internal sealed record ConstructionModel(bool Mutable, EquatableArray<string> ConstructorArguments);

@@ -1,0 +1,157 @@
+using Microsoft.CodeAnalysis;
+using Pipelines.Generators.Model;
+
+namespace Pipelines.Generators.Parsing;
+
+/// <summary>What a member's type resolved to.</summary>
+internal enum CodecStatus
+{
+    Supported,
+    Unsupported,
+    ContractHasErrors,
+    Recursive,
+}
+
+/// <summary>Maps a member's type to the runtime codec that writes and reads it.</summary>
+internal static class CodecResolver
+{
+    public static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
+
+    /// <summary>Resolves a parameter's codec; composites (nullable, arrays, lists) resolve their elements recursively.</summary>
+    public static CodecStatus ResolveParameter(ITypeSymbol type, ContractValidator validator, out string codec, out ITypeSymbol? culprit)
+    {
+        culprit = null;
+        codec = string.Empty;
+        var scalar = ResolveScalar(type, isTag: false);
+        if (scalar is not null)
+        {
+            codec = scalar;
+            return CodecStatus.Supported;
+        }
+
+        if (type is IArrayTypeSymbol { Rank: 1 } array)
+        {
+            if (array.ElementType.SpecialType == SpecialType.System_Byte)
+            {
+                codec = Codec("ByteArrayCodec");
+                return CodecStatus.Supported;
+            }
+
+            return Composite("ArrayCodec", array.ElementType, validator, out codec, out culprit);
+        }
+
+        if (type is not INamedTypeSymbol named)
+        {
+            return CodecStatus.Unsupported;
+        }
+
+        if (named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
+        {
+            return Composite("NullableCodec", named.TypeArguments[0], validator, out codec, out culprit);
+        }
+
+        switch (MetadataName(named.OriginalDefinition))
+        {
+            case "System.ReadOnlyMemory`1" when named.TypeArguments[0].SpecialType == SpecialType.System_Byte:
+                codec = Codec("ReadOnlyMemoryCodec");
+                return CodecStatus.Supported;
+            case "System.Collections.Generic.List`1":
+                return Composite("ListCodec", named.TypeArguments[0], validator, out codec, out culprit);
+            case "System.Collections.Generic.IReadOnlyList`1":
+                return Composite("ReadOnlyListCodec", named.TypeArguments[0], validator, out codec, out culprit);
+        }
+
+        var contract = validator.Classify(named);
+        if (contract != CodecStatus.Unsupported)
+        {
+            culprit = named;
+            codec = Codec($"ContractCodec<{named.ToDisplayString(TypeFormat)}>");
+        }
+
+        return contract;
+    }
+
+    /// <summary>Tags identify a stream, so only single values qualify; strings use the pooling tag codec.</summary>
+    public static string? ResolveTag(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol named && named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
+        {
+            var inner = ResolveScalar(named.TypeArguments[0], isTag: true);
+            return inner is null ? null : Codec($"NullableCodec<{named.TypeArguments[0].ToDisplayString(TypeFormat)}, {inner}>");
+        }
+
+        return ResolveScalar(type, isTag: true);
+    }
+
+    /// <summary>Timestamps are always int64 nanoseconds on the wire, whatever the member's type.</summary>
+    public static string? ResolveTimestamp(ITypeSymbol type) => type.SpecialType switch
+    {
+        SpecialType.System_Int64 => Codec("Int64Codec"),
+        SpecialType.System_DateTime => Codec("TimestampDateTimeCodec"),
+        _ when type is INamedTypeSymbol named && MetadataName(named) == "System.DateTimeOffset" => Codec("TimestampDateTimeOffsetCodec"),
+        _ => null,
+    };
+
+    private static string? ResolveScalar(ITypeSymbol type, bool isTag)
+    {
+        var name = type.SpecialType switch
+        {
+            SpecialType.System_Boolean => "BooleanCodec",
+            SpecialType.System_SByte => "SByteCodec",
+            SpecialType.System_Byte => "ByteCodec",
+            SpecialType.System_Int16 => "Int16Codec",
+            SpecialType.System_UInt16 => "UInt16Codec",
+            SpecialType.System_Int32 => "Int32Codec",
+            SpecialType.System_UInt32 => "UInt32Codec",
+            SpecialType.System_Int64 => "Int64Codec",
+            SpecialType.System_UInt64 => "UInt64Codec",
+            SpecialType.System_Single => "SingleCodec",
+            SpecialType.System_Double => "DoubleCodec",
+            SpecialType.System_Decimal => "DecimalCodec",
+            SpecialType.System_String => isTag ? "TagCodec" : "StringCodec",
+            SpecialType.System_DateTime => "DateTimeCodec",
+            _ => null,
+        };
+        if (name is not null)
+        {
+            return Codec(name);
+        }
+
+        if (type is not INamedTypeSymbol named)
+        {
+            return null;
+        }
+
+        if (named.TypeKind == TypeKind.Enum)
+        {
+            return Codec($"EnumCodec<{named.ToDisplayString(TypeFormat)}>");
+        }
+
+        return MetadataName(named) switch
+        {
+            "System.DateTimeOffset" => Codec("DateTimeOffsetCodec"),
+            "System.TimeSpan" => Codec("TimeSpanCodec"),
+            "System.Guid" => Codec("GuidCodec"),
+            _ => null,
+        };
+    }
+
+    private static CodecStatus Composite(string composite, ITypeSymbol element, ContractValidator validator, out string codec, out ITypeSymbol? culprit)
+    {
+        var status = ResolveParameter(element, validator, out var elementCodec, out culprit);
+        codec = status == CodecStatus.Supported
+            ? Codec($"{composite}<{element.ToDisplayString(TypeFormat)}, {elementCodec}>")
+            : string.Empty;
+        if (status == CodecStatus.Unsupported)
+        {
+            culprit ??= element;
+        }
+
+        return status;
+    }
+
+    private static string Codec(string name) => KnownNames.Codecs + name;
+
+    public static string MetadataName(INamedTypeSymbol type) =>
+        type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + type.MetadataName : type.MetadataName;
+}

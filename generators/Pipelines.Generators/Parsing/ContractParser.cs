@@ -1,0 +1,356 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Pipelines.Generators.Diagnostics;
+using Pipelines.Generators.Model;
+
+namespace Pipelines.Generators.Parsing;
+
+/// <summary>Turns an annotated type into a <see cref="ContractModel"/>, or into the diagnostics that explain why it cannot be one.</summary>
+internal static class ContractParser
+{
+    public static ContractResult Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var model = Parse(type, new ContractValidator(type), diagnostics, out _, cancellationToken);
+        return new ContractResult(diagnostics.Count == 0 ? model : null, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Parses a contract used as a member type of the one being generated; only its validity matters.</summary>
+    public static CodecStatus ParseNested(INamedTypeSymbol type, ContractValidator validator)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        Parse(type, validator, diagnostics, out var recursive, CancellationToken.None);
+        return recursive ? CodecStatus.Recursive : diagnostics.Count == 0 ? CodecStatus.Supported : CodecStatus.ContractHasErrors;
+    }
+
+    private static ContractModel? Parse(INamedTypeSymbol type, ContractValidator validator, List<DiagnosticInfo> diagnostics, out bool recursive, CancellationToken cancellationToken)
+    {
+        recursive = false;
+        var typeName = type.ToDisplayString();
+        ValidateType(type, typeName, diagnostics);
+        var topic = ReadTopic(type, typeName, diagnostics);
+
+        var candidates = new List<MemberCandidate>();
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var candidate = ParseMember(member, typeName, validator, diagnostics, ref recursive);
+            if (candidate is not null)
+            {
+                candidates.Add(candidate);
+            }
+        }
+
+        ValidateFieldSet(candidates, typeName, diagnostics);
+        var construction = ChooseConstruction(type, typeName, candidates, diagnostics);
+        if (diagnostics.Count > 0 || construction is null)
+        {
+            return null;
+        }
+
+        var members = candidates
+            .Select(c => new MemberModel(
+                Escape(c.Symbol.Name),
+                c.WireName,
+                c.Kind,
+                c.Type.ToDisplayString(CodecResolver.TypeFormat),
+                c.Codec,
+                construction.Value.Assignments[c.Symbol.Name]))
+            .ToEquatableArray();
+
+        return new ContractModel(
+            type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
+            ContainingTypes(type).Select(t => new ContainingTypeModel(Declaration(t))).ToEquatableArray(),
+            Declaration(type),
+            type.ToDisplayString(CodecResolver.TypeFormat),
+            typeName,
+            topic,
+            members,
+            construction.Value.Model,
+            HintName(type));
+    }
+
+    private static void ValidateType(INamedTypeSymbol type, string typeName, List<DiagnosticInfo> diagnostics)
+    {
+        var notPartial = new[] { type }.Concat(ContainingTypes(type)).FirstOrDefault(t => !IsPartial(t));
+        if (notPartial is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContractMustBePartial, type, notPartial.ToDisplayString()));
+        }
+
+        var problem = type switch
+        {
+            { IsStatic: true } => "static classes have no instances to serialize",
+            { IsAbstract: true, TypeKind: TypeKind.Class } => "abstract classes cannot be constructed when a message is read",
+            { IsRefLikeType: true } => "ref structs cannot be stored in a batch or a List<T>",
+            _ when type.IsGenericType || ContainingTypes(type).Any(t => t.IsGenericType) => "generic types are not supported; declare a non-generic contract per shape",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedContractType, type, typeName, problem));
+        }
+    }
+
+    private static string? ReadTopic(INamedTypeSymbol type, string typeName, List<DiagnosticInfo> diagnostics)
+    {
+        var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute);
+        if (attribute is null)
+        {
+            return null;
+        }
+
+        var topic = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+        var problem = TopicName.Validate(topic);
+        if (problem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTopicName, type, topic ?? string.Empty, typeName, problem));
+        }
+
+        return topic;
+    }
+
+    private static MemberCandidate? ParseMember(ISymbol member, string typeName, ContractValidator validator, List<DiagnosticInfo> diagnostics, ref bool recursive)
+    {
+        var fieldAttributes = member.GetAttributes()
+            .Where(a => a.AttributeClass?.ToDisplayString() is KnownNames.TimestampAttribute or KnownNames.TagAttribute or KnownNames.ParameterAttribute)
+            .ToList();
+        if (fieldAttributes.Count == 0 || member is not (IPropertySymbol or IFieldSymbol))
+        {
+            return null;
+        }
+
+        var memberName = typeName + "." + member.Name;
+        if (fieldAttributes.Count > 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingFieldAttributes, member, memberName));
+            return null;
+        }
+
+        var attribute = fieldAttributes[0];
+        var kind = attribute.AttributeClass!.Name.Substring(0, attribute.AttributeClass.Name.Length - "Attribute".Length);
+        var wireName = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name ? name : member.Name;
+        if (wireName.Trim().Length == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidWireName, member, memberName));
+            return null;
+        }
+
+        var access = Access.Of(member);
+        if (access.Problem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnserializableMember, member, memberName, access.Problem));
+            return null;
+        }
+
+        var type = access.Type;
+        string? codec;
+        switch (kind)
+        {
+            case "Timestamp":
+                codec = CodecResolver.ResolveTimestamp(type);
+                if (codec is null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTimestamp, member, memberName, $"has type '{type.ToDisplayString()}'; a timestamp must be a long (nanoseconds since the Unix epoch), DateTime or DateTimeOffset"));
+                    return null;
+                }
+
+                break;
+            case "Tag":
+                codec = CodecResolver.ResolveTag(type);
+                if (codec is null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMemberType, member, memberName, type.ToDisplayString(), "a tag", "; a tag must be a single value, not a collection, binary or a contract"));
+                    return null;
+                }
+
+                break;
+            default:
+                var status = CodecResolver.ResolveParameter(type, validator, out var parameterCodec, out var culprit);
+                switch (status)
+                {
+                    case CodecStatus.Unsupported:
+                        var detail = culprit is not null && !SymbolEqualityComparer.Default.Equals(culprit, type) ? $" (the element type '{culprit.ToDisplayString()}' is the problem)" : string.Empty;
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMemberType, member, memberName, type.ToDisplayString(), "a parameter", detail));
+                        return null;
+                    case CodecStatus.Recursive:
+                        recursive = true;
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RecursiveContract, member, typeName, member.Name));
+                        return null;
+                    case CodecStatus.ContractHasErrors:
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberContractHasErrors, member, memberName, culprit!.ToDisplayString()));
+                        return null;
+                }
+
+                codec = parameterCodec;
+                break;
+        }
+
+        return new MemberCandidate(member, type, wireName, kind, codec, access);
+    }
+
+    private static void ValidateFieldSet(List<MemberCandidate> candidates, string typeName, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var extra in candidates.Where(c => c.Kind == "Timestamp").Skip(1))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTimestamp, extra.Symbol, typeName + "." + extra.Symbol.Name, "is the second [Timestamp] of its type; a row has one time"));
+        }
+
+        var seen = new Dictionary<string, MemberCandidate>(StringComparer.Ordinal);
+        foreach (var candidate in candidates)
+        {
+            if (seen.TryGetValue(candidate.WireName, out var first))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateWireName, candidate.Symbol, typeName + "." + first.Symbol.Name, typeName + "." + candidate.Symbol.Name, candidate.WireName));
+            }
+            else
+            {
+                seen.Add(candidate.WireName, candidate);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Prefers <c>new T()</c> with members assigned as they are read (fastest, and a missing field keeps the
+    /// member's initializer); otherwise the constructor that binds the most members by name and type, with the
+    /// rest in an object initializer.
+    /// </summary>
+    private static (ConstructionModel Model, Dictionary<string, MemberAssignment> Assignments)? ChooseConstruction(
+        INamedTypeSymbol type, string typeName, List<MemberCandidate> candidates, List<DiagnosticInfo> diagnostics)
+    {
+        var hasRequired = type.GetMembers().Any(m => m is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true });
+        var constructors = type.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared || type.IsValueType || c.Parameters.Length == 0).ToList();
+        var parameterless = type.IsValueType || constructors.Any(c => c.Parameters.Length == 0);
+
+        if (parameterless && !hasRequired && candidates.All(c => c.Access.Settable))
+        {
+            return (new ConstructionModel(true, EquatableArray<string>.Empty), candidates.ToDictionary(c => c.Symbol.Name, _ => MemberAssignment.Settable));
+        }
+
+        IMethodSymbol? best = null;
+        List<MemberCandidate>? bound = null;
+        foreach (var constructor in constructors)
+        {
+            if (constructor.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, type))
+            {
+                continue; // a record's copy constructor
+            }
+
+            var matches = constructor.Parameters
+                .Select(p => candidates.FirstOrDefault(c =>
+                    string.Equals(c.Symbol.Name, p.Name, StringComparison.OrdinalIgnoreCase) &&
+                    SymbolEqualityComparer.Default.Equals(c.Type, p.Type)))
+                .ToList();
+            if (matches.All(m => m is not null) && (best is null || constructor.Parameters.Length > best.Parameters.Length))
+            {
+                best = constructor;
+                bound = matches!;
+            }
+        }
+
+        if (best is null || bound is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedContractType, type, typeName, "it has no constructor whose parameters all match serialized members by name and type, and no parameterless one"));
+            return null;
+        }
+
+        var assignments = new Dictionary<string, MemberAssignment>();
+        foreach (var candidate in candidates)
+        {
+            if (bound.Contains(candidate))
+            {
+                assignments[candidate.Symbol.Name] = MemberAssignment.Constructor;
+            }
+            else if (candidate.Access.Settable || candidate.Access.InitOnly)
+            {
+                assignments[candidate.Symbol.Name] = MemberAssignment.Initializer;
+            }
+            else
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnserializableMember, candidate.Symbol, typeName + "." + candidate.Symbol.Name, "has no setter, init accessor or constructor parameter, so it can never be read back; add 'init;' or a constructor parameter of the same name"));
+            }
+        }
+
+        var serialized = new HashSet<string>(candidates.Select(c => c.Symbol.Name));
+        var unsetRequired = type.GetMembers()
+            .Where(m => m is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true })
+            .FirstOrDefault(m => !serialized.Contains(m.Name));
+        if (unsetRequired is not null && !best.GetAttributes().Any(a => a.AttributeClass?.Name == "SetsRequiredMembersAttribute"))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedContractType, type, typeName, $"its required member '{unsetRequired.Name}' is not serialized, so a read row could not set it"));
+            return null;
+        }
+
+        var arguments = bound.Select(c => c.Symbol.Name).ToEquatableArray();
+        return (new ConstructionModel(false, arguments), assignments);
+    }
+
+    private static IEnumerable<INamedTypeSymbol> ContainingTypes(INamedTypeSymbol type)
+    {
+        var chain = new List<INamedTypeSymbol>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            chain.Insert(0, outer);
+        }
+
+        return chain;
+    }
+
+    private static bool IsPartial(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+    private static string Declaration(INamedTypeSymbol type)
+    {
+        var keyword = (type.IsRecord, type.TypeKind) switch
+        {
+            (true, TypeKind.Struct) => "record struct",
+            (true, _) => "record",
+            (false, TypeKind.Struct) => "struct",
+            _ => "class",
+        };
+        return keyword + " " + type.Name;
+    }
+
+    private static string HintName(INamedTypeSymbol type)
+    {
+        var name = type.Name;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            name = outer.Name + "+" + name;
+        }
+
+        return (type.ContainingNamespace.IsGlobalNamespace ? name : type.ContainingNamespace.ToDisplayString() + "." + name) + ".Contract.g.cs";
+    }
+
+    private static string Escape(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    private sealed record MemberCandidate(ISymbol Symbol, ITypeSymbol Type, string WireName, string Kind, string Codec, Access Access);
+
+    /// <summary>How a member can be read and written.</summary>
+    private sealed record Access(ITypeSymbol Type, bool Settable, bool InitOnly, string? Problem)
+    {
+        public static Access Of(ISymbol member) => member switch
+        {
+            { IsStatic: true } => new(TypeOf(member), false, false, "is static; only instance members are fields of a row"),
+            IPropertySymbol { IsIndexer: true } p => new(p.Type, false, false, "is an indexer, which has no single value to serialize"),
+            IPropertySymbol { GetMethod: null } p => new(p.Type, false, false, "has no getter, so it can never be written; add a getter"),
+            IPropertySymbol p => new(p.Type, p.SetMethod is { IsInitOnly: false }, p.SetMethod is { IsInitOnly: true }, null),
+            IFieldSymbol { IsConst: true } f => new(f.Type, false, false, "is a constant; only instance members are fields of a row"),
+            IFieldSymbol f => new(f.Type, !f.IsReadOnly, false, null),
+            _ => new(TypeOf(member), false, false, "is not a property or field"),
+        };
+
+        private static ITypeSymbol TypeOf(ISymbol member) => member switch
+        {
+            IPropertySymbol p => p.Type,
+            IFieldSymbol f => f.Type,
+            _ => throw new ArgumentException("Only properties and fields have a type.", nameof(member)),
+        };
+    }
+}

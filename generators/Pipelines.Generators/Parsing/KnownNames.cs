@@ -1,0 +1,14 @@
+namespace Pipelines.Generators.Parsing;
+
+/// <summary>Metadata names of the runtime types the generator recognises or emits.</summary>
+internal static class KnownNames
+{
+    public const string TopicAttribute = "Pipelines.TopicAttribute";
+    public const string MessageContractAttribute = "Pipelines.MessageContractAttribute";
+    public const string TimestampAttribute = "Pipelines.TimestampAttribute";
+    public const string TagAttribute = "Pipelines.TagAttribute";
+    public const string ParameterAttribute = "Pipelines.ParameterAttribute";
+    public const string MessageContractInterface = "Pipelines.IMessageContract`1";
+
+    public const string Codecs = "global::Pipelines.Serialization.Codecs.";
+}

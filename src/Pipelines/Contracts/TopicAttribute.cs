@@ -1,0 +1,13 @@
+namespace Pipelines;
+
+/// <summary>
+/// Marks a partial class, record or struct as the message contract of a Kafka topic. The generator emits its
+/// MessagePack serializer, its row-batch form and its <see cref="MessageSchema"/>.
+/// </summary>
+/// <param name="name">The Kafka topic name: 1 to 249 characters from <c>[a-zA-Z0-9._-]</c>, not <c>.</c> or <c>..</c>.</param>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class TopicAttribute(string name) : Attribute
+{
+    /// <summary>The Kafka topic name.</summary>
+    public string Name { get; } = name;
+}

@@ -1,0 +1,14 @@
+namespace Pipelines;
+
+/// <summary>What a field of a message contract is.</summary>
+public enum FieldKind
+{
+    /// <summary>The row's time: int64 nanoseconds since the Unix epoch.</summary>
+    Timestamp,
+
+    /// <summary>A value that identifies the stream (part of the Kafka key).</summary>
+    Tag,
+
+    /// <summary>A measured value.</summary>
+    Parameter,
+}

@@ -1,0 +1,17 @@
+using Pipelines.Serialization.Codecs;
+
+namespace Pipelines;
+
+/// <summary>One field of a <see cref="MessageSchema"/>.</summary>
+/// <param name="Name">The wire name.</param>
+/// <param name="Member">The C# member it is bound to.</param>
+/// <param name="Kind">Timestamp, tag or parameter.</param>
+/// <param name="ClrType">The member's type.</param>
+/// <param name="WireType">The MessagePack shape, for example <c>float64</c>, <c>string</c>, <c>array&lt;int32&gt;</c>; <c>?</c> marks nil as allowed.</param>
+public sealed record FieldSchema(string Name, string Member, FieldKind Kind, Type ClrType, string WireType)
+{
+    /// <summary>Describes a field written by <typeparamref name="TCodec"/>.</summary>
+    public static FieldSchema Of<T, TCodec>(string name, string member, FieldKind kind)
+        where TCodec : IValueCodec<T> =>
+        new(name, member, kind, typeof(T), TCodec.WireType);
+}

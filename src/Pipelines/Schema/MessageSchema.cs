@@ -1,0 +1,64 @@
+using System.Text;
+
+namespace Pipelines;
+
+/// <summary>
+/// The run-time description of a message contract: its topic, its fields and a fingerprint that changes when
+/// (and only when) a field's wire name, kind or wire type does. The runtime sends the fingerprint in message
+/// headers so that a consumer can tell a compatible producer from an incompatible one.
+/// </summary>
+public sealed class MessageSchema
+{
+    /// <summary>Creates a schema; the generator calls this once per contract.</summary>
+    public MessageSchema(string name, string? topic, IReadOnlyList<FieldSchema> fields)
+    {
+        Name = name;
+        Topic = topic;
+        Fields = fields;
+        Fingerprint = ComputeFingerprint(fields);
+    }
+
+    /// <summary>The contract's full C# name.</summary>
+    public string Name { get; }
+
+    /// <summary>The topic from <see cref="TopicAttribute"/>, or <see langword="null"/> for a <see cref="MessageContractAttribute"/> type.</summary>
+    public string? Topic { get; }
+
+    /// <summary>The fields in declaration order, which is also the order in which they are written.</summary>
+    public IReadOnlyList<FieldSchema> Fields { get; }
+
+    /// <summary>16 hex digits: FNV-1a 64 over the fields' names, kinds and wire types, sorted by name.</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>The timestamp field, if the contract has one.</summary>
+    public FieldSchema? Timestamp => Fields.FirstOrDefault(f => f.Kind == FieldKind.Timestamp);
+
+    /// <summary>The tag fields, in declaration order.</summary>
+    public IEnumerable<FieldSchema> Tags => Fields.Where(f => f.Kind == FieldKind.Tag);
+
+    /// <summary>The field with wire name <paramref name="name"/>, or <see langword="null"/>.</summary>
+    public FieldSchema? Find(string name) => Fields.FirstOrDefault(f => f.Name == name);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({Fingerprint})";
+
+    internal static string ComputeFingerprint(IEnumerable<FieldSchema> fields)
+    {
+        // Sorted by name so that reordering members, which does not change what readers accept, keeps the fingerprint.
+        var canonical = new StringBuilder();
+        foreach (var field in fields.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            canonical.Append(field.Name).Append('\u001f').Append(field.Kind).Append('\u001f').Append(field.WireType).Append('\u001e');
+        }
+
+        const ulong offsetBasis = 14695981039346656037;
+        const ulong prime = 1099511628211;
+        var hash = offsetBasis;
+        foreach (var b in Encoding.UTF8.GetBytes(canonical.ToString()))
+        {
+            hash = (hash ^ b) * prime;
+        }
+
+        return hash.ToString("x16");
+    }
+}

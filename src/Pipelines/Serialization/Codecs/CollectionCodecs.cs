@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using MessagePack;
+
+namespace Pipelines.Serialization.Codecs;
+
+/// <summary>Codec for <c>T[]</c>: an array of elements, or nil.</summary>
+public readonly struct ArrayCodec<T, TCodec> : IValueCodec<T[]?>
+    where TCodec : IValueCodec<T>
+{
+    /// <inheritdoc/>
+    public static string WireType => $"array<{TCodec.WireType}>";
+
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, T[]? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+            return;
+        }
+
+        CollectionWriter.Write<T, TCodec>(ref writer, value);
+    }
+
+    /// <inheritdoc/>
+    public static T[]? Read(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        var values = new T[reader.ReadArrayHeader()];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = TCodec.Read(ref reader);
+        }
+
+        return values;
+    }
+}
+
+/// <summary>Codec for <see cref="List{T}"/>: an array of elements, or nil.</summary>
+public readonly struct ListCodec<T, TCodec> : IValueCodec<List<T>?>
+    where TCodec : IValueCodec<T>
+{
+    /// <inheritdoc/>
+    public static string WireType => $"array<{TCodec.WireType}>";
+
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, List<T>? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+            return;
+        }
+
+        CollectionWriter.Write<T, TCodec>(ref writer, CollectionsMarshal.AsSpan(value));
+    }
+
+    /// <inheritdoc/>
+    public static List<T>? Read(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        var count = reader.ReadArrayHeader();
+        var values = new List<T>(count);
+        for (var i = 0; i < count; i++)
+        {
+            values.Add(TCodec.Read(ref reader));
+        }
+
+        return values;
+    }
+}
+
+/// <summary>Codec for <see cref="IReadOnlyList{T}"/>: an array of elements, or nil; reads return a <c>T[]</c>.</summary>
+public readonly struct ReadOnlyListCodec<T, TCodec> : IValueCodec<IReadOnlyList<T>?>
+    where TCodec : IValueCodec<T>
+{
+    /// <inheritdoc/>
+    public static string WireType => $"array<{TCodec.WireType}>";
+
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, IReadOnlyList<T>? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNil();
+                break;
+            case T[] array:
+                CollectionWriter.Write<T, TCodec>(ref writer, array);
+                break;
+            case List<T> list:
+                CollectionWriter.Write<T, TCodec>(ref writer, CollectionsMarshal.AsSpan(list));
+                break;
+            default:
+                writer.WriteArrayHeader(value.Count);
+                for (var i = 0; i < value.Count; i++)
+                {
+                    TCodec.Write(ref writer, value[i]);
+                }
+
+                break;
+        }
+    }
+
+    /// <inheritdoc/>
+    public static IReadOnlyList<T>? Read(ref MessagePackReader reader) => ArrayCodec<T, TCodec>.Read(ref reader);
+}
+
+internal static class CollectionWriter
+{
+    public static void Write<T, TCodec>(ref MessagePackWriter writer, ReadOnlySpan<T> values)
+        where TCodec : IValueCodec<T>
+    {
+        writer.WriteArrayHeader(values.Length);
+        foreach (var value in values)
+        {
+            TCodec.Write(ref writer, value);
+        }
+    }
+}

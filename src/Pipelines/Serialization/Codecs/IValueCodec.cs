@@ -1,0 +1,21 @@
+using MessagePack;
+
+namespace Pipelines.Serialization.Codecs;
+
+/// <summary>
+/// Writes and reads one value of <typeparamref name="T"/> as MessagePack. Codecs are empty structs with static
+/// members so that generic composites (<see cref="ArrayCodec{T, TCodec}"/>, <see cref="NullableCodec{T, TCodec}"/>)
+/// are specialized by the JIT and inlined: no virtual call, no delegate, no allocation per value.
+/// </summary>
+/// <remarks>Generated serializers call codecs; user code rarely needs to.</remarks>
+public interface IValueCodec<T>
+{
+    /// <summary>The wire type recorded in <see cref="FieldSchema.WireType"/>, for example <c>float64</c> or <c>array&lt;int32&gt;</c>.</summary>
+    static abstract string WireType { get; }
+
+    /// <summary>Writes <paramref name="value"/>.</summary>
+    static abstract void Write(ref MessagePackWriter writer, T value);
+
+    /// <summary>Reads one value; throws <see cref="MessagePackSerializationException"/> when the next value has another type.</summary>
+    static abstract T Read(ref MessagePackReader reader);
+}

@@ -1,0 +1,94 @@
+using MessagePack;
+
+namespace Pipelines.Serialization.Codecs;
+
+// MessagePack writes every integer in its most compact form; the readers accept any integer form that fits
+// and throw OverflowException for one that does not, which the generated reader reports as a format error.
+
+/// <summary>Codec for <see cref="sbyte"/>.</summary>
+public readonly struct SByteCodec : IValueCodec<sbyte>
+{
+    /// <inheritdoc/>
+    public static string WireType => "int8";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, sbyte value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static sbyte Read(ref MessagePackReader reader) => reader.ReadSByte();
+}
+
+/// <summary>Codec for <see cref="byte"/>.</summary>
+public readonly struct ByteCodec : IValueCodec<byte>
+{
+    /// <inheritdoc/>
+    public static string WireType => "uint8";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, byte value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static byte Read(ref MessagePackReader reader) => reader.ReadByte();
+}
+
+/// <summary>Codec for <see cref="short"/>.</summary>
+public readonly struct Int16Codec : IValueCodec<short>
+{
+    /// <inheritdoc/>
+    public static string WireType => "int16";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, short value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static short Read(ref MessagePackReader reader) => reader.ReadInt16();
+}
+
+/// <summary>Codec for <see cref="ushort"/>.</summary>
+public readonly struct UInt16Codec : IValueCodec<ushort>
+{
+    /// <inheritdoc/>
+    public static string WireType => "uint16";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, ushort value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static ushort Read(ref MessagePackReader reader) => reader.ReadUInt16();
+}
+
+/// <summary>Codec for <see cref="int"/>.</summary>
+public readonly struct Int32Codec : IValueCodec<int>
+{
+    /// <inheritdoc/>
+    public static string WireType => "int32";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, int value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static int Read(ref MessagePackReader reader) => reader.ReadInt32();
+}
+
+/// <summary>Codec for <see cref="uint"/>.</summary>
+public readonly struct UInt32Codec : IValueCodec<uint>
+{
+    /// <inheritdoc/>
+    public static string WireType => "uint32";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, uint value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static uint Read(ref MessagePackReader reader) => reader.ReadUInt32();
+}
+
+/// <summary>Codec for <see cref="long"/>, also used for <c>long</c> timestamps (nanoseconds since the Unix epoch).</summary>
+public readonly struct Int64Codec : IValueCodec<long>
+{
+    /// <inheritdoc/>
+    public static string WireType => "int64";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, long value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static long Read(ref MessagePackReader reader) => reader.ReadInt64();
+}
+
+/// <summary>Codec for <see cref="ulong"/>.</summary>
+public readonly struct UInt64Codec : IValueCodec<ulong>
+{
+    /// <inheritdoc/>
+    public static string WireType => "uint64";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, ulong value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static ulong Read(ref MessagePackReader reader) => reader.ReadUInt64();
+}

@@ -1,0 +1,28 @@
+using MessagePack;
+
+namespace Pipelines.Serialization.Codecs;
+
+/// <summary>Codec for <see cref="Nullable{T}"/>: nil, or the value as <typeparamref name="TCodec"/> writes it.</summary>
+public readonly struct NullableCodec<T, TCodec> : IValueCodec<T?>
+    where T : struct
+    where TCodec : IValueCodec<T>
+{
+    /// <inheritdoc/>
+    public static string WireType => TCodec.WireType + "?";
+
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, T? value)
+    {
+        if (value.HasValue)
+        {
+            TCodec.Write(ref writer, value.GetValueOrDefault());
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+    }
+
+    /// <inheritdoc/>
+    public static T? Read(ref MessagePackReader reader) => reader.TryReadNil() ? null : TCodec.Read(ref reader);
+}

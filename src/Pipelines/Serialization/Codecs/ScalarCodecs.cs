@@ -1,0 +1,71 @@
+using MessagePack;
+
+namespace Pipelines.Serialization.Codecs;
+
+/// <summary>Codec for <see cref="bool"/>.</summary>
+public readonly struct BooleanCodec : IValueCodec<bool>
+{
+    /// <inheritdoc/>
+    public static string WireType => "bool";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, bool value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static bool Read(ref MessagePackReader reader) => reader.ReadBoolean();
+}
+
+/// <summary>Codec for <see cref="float"/>: float32 on the wire; reads any float or integer.</summary>
+public readonly struct SingleCodec : IValueCodec<float>
+{
+    /// <inheritdoc/>
+    public static string WireType => "float32";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, float value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static float Read(ref MessagePackReader reader) => reader.ReadSingle();
+}
+
+/// <summary>Codec for <see cref="double"/>: float64 on the wire; reads any float or integer.</summary>
+public readonly struct DoubleCodec : IValueCodec<double>
+{
+    /// <inheritdoc/>
+    public static string WireType => "float64";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, double value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static double Read(ref MessagePackReader reader) => reader.ReadDouble();
+}
+
+/// <summary>Codec for <see cref="string"/>: str or nil.</summary>
+public readonly struct StringCodec : IValueCodec<string?>
+{
+    /// <inheritdoc/>
+    public static string WireType => "string";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, string? value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static string? Read(ref MessagePackReader reader) => reader.ReadString();
+}
+
+/// <summary>
+/// Codec for string tags. The wire is the same as <see cref="StringCodec"/>; reading returns a pooled instance
+/// for a value seen before, because tag values repeat on every row of a stream and must not allocate each time.
+/// </summary>
+public readonly struct TagCodec : IValueCodec<string?>
+{
+    /// <inheritdoc/>
+    public static string WireType => "string";
+    /// <inheritdoc/>
+    public static void Write(ref MessagePackWriter writer, string? value) => writer.Write(value);
+    /// <inheritdoc/>
+    public static string? Read(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        return reader.TryReadStringSpan(out var utf8)
+            ? Utf8StringPool.Shared.GetOrAdd(utf8)
+            : Utf8StringPool.Shared.GetOrAdd(ContractReader.CopyString(ref reader));
+    }
+}

@@ -1,0 +1,28 @@
+using MessagePack;
+
+namespace Pipelines;
+
+/// <summary>
+/// Writes and reads one contract type as MessagePack: a single row as a map of wire names to values, or
+/// many rows as one columnar batch (see docs/wire-format.md). Implementations are generated, stateless and
+/// thread-safe. <see cref="MessageSerializer"/> wraps them for byte arrays, buffers and spans.
+/// </summary>
+public interface IMessageSerializer<T>
+{
+    /// <summary>The contract's topic, fields and fingerprint.</summary>
+    MessageSchema Schema { get; }
+
+    /// <summary>Writes one row as a map.</summary>
+    void Write(ref MessagePackWriter writer, T value);
+
+    /// <summary>Reads one row; unknown fields are skipped, missing ones keep their default.</summary>
+    /// <exception cref="MessageFormatException">The input is not a valid row of this contract.</exception>
+    T Read(ref MessagePackReader reader);
+
+    /// <summary>Writes <paramref name="rows"/> as one columnar batch.</summary>
+    void WriteBatch(ref MessagePackWriter writer, ReadOnlySpan<T> rows);
+
+    /// <summary>Reads one batch and appends its rows, in order, to <paramref name="rows"/>; returns how many were added.</summary>
+    /// <exception cref="MessageFormatException">The input is not a valid batch of this contract; <paramref name="rows"/> may then hold part of it.</exception>
+    int ReadBatch(ref MessagePackReader reader, List<T> rows);
+}
