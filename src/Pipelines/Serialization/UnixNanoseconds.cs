@@ -9,10 +9,10 @@ public static class UnixNanoseconds
     private const long NanosecondsPerTick = 100;
 
     /// <summary>The earliest representable time.</summary>
-    public static readonly DateTime MinValue = ToDateTime(long.MinValue);
+    public static readonly DateTime MinValue = new(DateTime.UnixEpoch.Ticks + (long.MinValue / NanosecondsPerTick), DateTimeKind.Utc);
 
     /// <summary>The latest representable time.</summary>
-    public static readonly DateTime MaxValue = ToDateTime(long.MaxValue);
+    public static readonly DateTime MaxValue = new(DateTime.UnixEpoch.Ticks + (long.MaxValue / NanosecondsPerTick), DateTimeKind.Utc);
 
     /// <summary>Nanoseconds since the Unix epoch of <paramref name="value"/>; <see cref="DateTimeKind.Unspecified"/> is taken as UTC.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The time is outside <see cref="MinValue"/>..<see cref="MaxValue"/>.</exception>
@@ -26,7 +26,7 @@ public static class UnixNanoseconds
     /// <exception cref="ArgumentOutOfRangeException">The time is outside <see cref="MinValue"/>..<see cref="MaxValue"/>.</exception>
     public static long FromDateTimeOffset(DateTimeOffset value) => FromUtcTicks(value.UtcTicks);
 
-    /// <summary>The UTC time of <paramref name="nanoseconds"/> since the Unix epoch, truncated to 100 ns ticks.</summary>
+    /// <summary>The UTC time of <paramref name="nanoseconds"/> since the Unix epoch, rounded down to a 100 ns tick.</summary>
     public static DateTime ToDateTime(long nanoseconds) =>
         new(DateTime.UnixEpoch.Ticks + nanoseconds / NanosecondsPerTick - (nanoseconds % NanosecondsPerTick < 0 ? 1 : 0), DateTimeKind.Utc);
 
