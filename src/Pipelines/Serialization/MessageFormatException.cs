@@ -24,37 +24,53 @@ public sealed class MessageFormatException : Exception
     /// <summary>The byte offset in the message at which reading stopped.</summary>
     public long Position { get; private init; }
 
-    /// <summary>Wraps a failure raised while reading <paramref name="fieldIndex"/> (-1 for the structure) of <paramref name="schema"/>.</summary>
+    /// <summary>Why the input was rejected, without the contract, field and position that <see cref="Exception.Message"/> adds.</summary>
+    public string Reason { get; private init; } = string.Empty;
+
+    /// <summary>
+    /// Wraps a failure raised while reading <paramref name="fieldIndex"/> (-1 for the structure) of
+    /// <paramref name="schema"/>. A failure inside a nested contract keeps its reason and gains the outer field
+    /// as a path prefix (<c>Points.X</c>), so the error names the message that was being read.
+    /// </summary>
     public static MessageFormatException Create(MessageSchema schema, int fieldIndex, long position, Exception innerException)
     {
         var field = fieldIndex >= 0 && fieldIndex < schema.Fields.Count ? schema.Fields[fieldIndex] : null;
-        var where = field is null ? $"at byte {position}" : $"in field '{field.Name}' ({field.WireType}) at byte {position}";
-        var cause = innerException switch
+        if (innerException is MessageFormatException nested)
+        {
+            var path = field is null ? nested.Field : nested.Field is null ? field.Name : field.Name + "." + nested.Field;
+            return Build(schema, path, null, position, nested.Reason, nested.InnerException);
+        }
+
+        var reason = innerException switch
         {
             EndOfStreamException => "the message ends too early (truncated?)",
-            _ => innerException.Message,
+            _ => innerException.Message.TrimEnd('.'),
         };
-        var hint = field is not null && innerException is MessagePackSerializationException
-            ? $" The writer's value does not have the type this reader expects; if the field's type changed, old and new schemas are incompatible (this reader's fingerprint is {schema.Fingerprint})."
-            : string.Empty;
-
-        return new MessageFormatException($"Cannot read a '{schema.Name}' message {where}: {cause}.{hint}", innerException)
+        if (field is not null && innerException is MessagePackSerializationException)
         {
-            Contract = schema.Name,
-            Field = field?.Name,
-            Position = position,
-        };
+            reason += $". The writer's value does not have the type this reader expects; if the field's type changed, old and new schemas are incompatible (this reader's fingerprint is {schema.Fingerprint})";
+        }
+
+        return Build(schema, field?.Name, field?.WireType, position, reason, innerException);
     }
 
     /// <summary>Reports bytes left over after a complete message.</summary>
     public static MessageFormatException TrailingBytes(MessageSchema schema, long position, long remaining) =>
-        new($"Cannot read a '{schema.Name}' message: {remaining} unexpected bytes follow the message at byte {position}.")
+        Build(schema, null, null, position, $"{remaining} unexpected bytes follow the message", null);
+
+    private static MessageFormatException Build(MessageSchema schema, string? path, string? wireType, long position, string reason, Exception? innerException)
+    {
+        var where = path is null ? $"at byte {position}" : wireType is null ? $"in field '{path}' at byte {position}" : $"in field '{path}' ({wireType}) at byte {position}";
+        return new MessageFormatException($"Cannot read a '{schema.Name}' message {where}: {reason}.", innerException)
         {
             Contract = schema.Name,
+            Field = path,
             Position = position,
+            Reason = reason,
         };
+    }
 
     /// <summary>Whether a failure while reading is the input's fault and should be reported as a <see cref="MessageFormatException"/>.</summary>
     public static bool IsInputFault(Exception exception) =>
-        exception is not (MessageFormatException or OperationCanceledException or OutOfMemoryException);
+        exception is not (OperationCanceledException or OutOfMemoryException);
 }

@@ -23,7 +23,9 @@ public static class MessageSerializer
         where T : IMessageContract<T>
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (value is null)
+
+        // The type test first: an unoptimized JIT would box a struct T just to compare it with null.
+        if (!typeof(T).IsValueType && value is null)
         {
             throw new ArgumentNullException(nameof(value));
         }

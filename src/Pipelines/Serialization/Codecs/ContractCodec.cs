@@ -12,7 +12,7 @@ public readonly struct ContractCodec<T> : IValueCodec<T>
     /// <inheritdoc/>
     public static void Write(ref MessagePackWriter writer, T value)
     {
-        if (value is null)
+        if (!typeof(T).IsValueType && value is null)
         {
             writer.WriteNil();
             return;
