@@ -1,0 +1,110 @@
+using System.Collections;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Pipelines.Generators.Tests.Infrastructure;
+
+namespace Pipelines.Generators.Tests;
+
+public class IncrementalityTests
+{
+    private const string Contract = """
+        using Pipelines;
+        namespace Demo;
+        [Topic("readings")]
+        public partial class Reading
+        {
+            [Tag] public string Sensor { get; set; } = "";
+            [Parameter] public double Value { get; set; }
+        }
+        [MessageContract]
+        public partial class Detail
+        {
+            [Parameter] public int Code { get; set; }
+        }
+        """;
+
+    private const string Unrelated = """
+        namespace Demo;
+        public class Calculator { public int Add(int a, int b) => a + b; }
+        """;
+
+    [Fact]
+    public void An_unrelated_edit_leaves_every_step_cached_or_unchanged_and_regenerates_nothing()
+    {
+        var compilation = TestCompilation.Create(Contract, Unrelated);
+        var driver = TestCompilation.Driver(trackSteps: true).RunGenerators(compilation);
+
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.ElementAt(1),
+            CSharpSyntaxTree.ParseText(Unrelated + "\npublic class Added { }", TestCompilation.ParseOptions, path: "Source1.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        foreach (var name in new[] { TrackingNames.Topics, TrackingNames.MessageContracts })
+        {
+            var outputs = result.TrackedSteps[name].SelectMany(step => step.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+        }
+
+        Assert.All(
+            result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
+    public void Editing_a_contract_regenerates_that_contract_only()
+    {
+        var compilation = TestCompilation.Create(Contract, Unrelated);
+        var driver = TestCompilation.Driver(trackSteps: true).RunGenerators(compilation);
+
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.First(),
+            CSharpSyntaxTree.ParseText(Contract.Replace("double Value", "float Value"), TestCompilation.ParseOptions, path: "Source0.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Equal(IncrementalStepRunReason.Modified, result.TrackedSteps[TrackingNames.Topics].Single().Outputs.Single().Reason);
+        Assert.Contains(result.TrackedSteps[TrackingNames.MessageContracts].Single().Outputs.Single().Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged });
+        Assert.Contains("SingleCodec", result.GeneratedSources.Single(s => s.HintName.StartsWith("Demo.Reading")).SourceText.ToString());
+    }
+
+    [Fact]
+    public void Pipeline_models_hold_no_symbols_syntax_or_compilations()
+    {
+        var result = TestCompilation.Driver(trackSteps: true).RunGenerators(TestCompilation.Create(Contract)).GetRunResult().Results.Single();
+
+        foreach (var output in result.TrackedSteps.Where(s => s.Key is TrackingNames.Topics or TrackingNames.MessageContracts).SelectMany(s => s.Value).SelectMany(s => s.Outputs))
+        {
+            AssertPlainData(output.Value, depth: 0);
+        }
+    }
+
+    private static void AssertPlainData(object? value, int depth)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum || depth > 12)
+        {
+            return;
+        }
+
+        Assert.False(value is ISymbol or SyntaxNode or Compilation or SemanticModel, $"{value.GetType()} must not be kept in the pipeline");
+        if (value is IEnumerable items)
+        {
+            foreach (var item in items)
+            {
+                AssertPlainData(item, depth + 1);
+            }
+
+            return;
+        }
+
+        if (value.GetType().Namespace?.StartsWith("Pipelines.Generators", StringComparison.Ordinal) != true)
+        {
+            return; // framework values such as TextSpan or DiagnosticDescriptor
+        }
+
+        foreach (var property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0))
+        {
+            AssertPlainData(property.GetValue(value), depth + 1);
+        }
+    }
+}

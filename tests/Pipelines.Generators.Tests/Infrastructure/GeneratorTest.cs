@@ -1,0 +1,35 @@
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Testing;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Pipelines.Generators.Tests.Infrastructure;
+
+/// <summary>
+/// The Roslyn source-generator test harness, set up for Pipelines: C# latest, nullable on, the runtime's own
+/// assemblies as references. It fails on any diagnostic not expected, including compiler errors and warnings
+/// in the generated code.
+/// </summary>
+internal sealed class GeneratorTest : CSharpSourceGeneratorTest<ContractGenerator, DefaultVerifier>
+{
+    public GeneratorTest()
+    {
+        ReferenceAssemblies = new ReferenceAssemblies("net10.0");
+        TestState.AdditionalReferences.AddRange(TestCompilation.References);
+    }
+
+    protected override ParseOptions CreateParseOptions() => TestCompilation.ParseOptions;
+
+    protected override CompilationOptions CreateCompilationOptions() =>
+        ((CSharpCompilationOptions)base.CreateCompilationOptions())
+            .WithNullableContextOptions(NullableContextOptions.Enable)
+            .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]);
+
+    public GeneratorTest Generates(string hintName, string text)
+    {
+        TestState.GeneratedSources.Add((typeof(ContractGenerator), hintName, SourceText.From(text, Encoding.UTF8)));
+        return this;
+    }
+}

@@ -1,0 +1,69 @@
+namespace Pipelines.Generators.Tests;
+
+/// <summary>Inputs that together reach every branch of the emitter.</summary>
+internal static class SnapshotSources
+{
+    public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
+    {
+        // A class built with new T() and members assigned as read; a renamed wire name; nullable and binary values.
+        ["MutableClass"] = """
+            using System;
+            using Pipelines;
+
+            namespace Telemetry;
+
+            [Topic("car-telemetry")]
+            public partial class CarTelemetry
+            {
+                [Timestamp] public long TimestampNs { get; set; }
+                [Tag] public string CarId { get; set; } = "";
+                [Parameter] public double Speed { get; set; }
+                [Parameter("rpm")] public int EngineRpm { get; set; }
+                [Parameter] public double? BrakeTemp { get; set; }
+                [Parameter] public ReadOnlyMemory<byte> Frame { get; set; }
+            }
+            """,
+
+        // A positional record inside a partial containing type: built through its constructor and an initializer.
+        ["ConstructedRecord"] = """
+            using System;
+            using Pipelines;
+
+            namespace Telemetry.Laps
+            {
+                public static partial class Session
+                {
+                    [MessageContract]
+                    public partial record LapCompleted([property: Timestamp] DateTimeOffset At, [property: Tag] string Driver, [property: Parameter] TimeSpan LapTime)
+                    {
+                        [Parameter] public int Lap { get; init; }
+                    }
+                }
+            }
+            """,
+
+        // A struct with fields in the global namespace, holding collections, an enum and a nested contract.
+        ["StructWithNestedContract"] = """
+            using System.Collections.Generic;
+            using Pipelines;
+
+            public enum Compound { Soft, Medium, Hard }
+
+            [MessageContract]
+            public partial struct Wheel
+            {
+                [Parameter] public float Pressure;
+                [Parameter] public Compound Compound;
+            }
+
+            [Topic("tyres")]
+            public partial struct TyreSet
+            {
+                [Tag] public System.Guid CarId;
+                [Parameter] public Wheel[] Wheels;
+                [Parameter] public List<double?> Temperatures;
+                [Parameter] public IReadOnlyList<string> Notes;
+            }
+            """,
+    };
+}
