@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: restore, build (every project, benchmarks included), test; then prints one
+# line with the totals. Installs what the tests need first, so it works on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET SDK 10 is required: https://dotnet.microsoft.com/download" >&2
+  exit 1
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+status=0
+dotnet build Pipelines.sln --nologo -v quiet 2>&1 | tee "$log" || status=$?
+if [ "$status" -eq 0 ]; then
+  dotnet test Pipelines.sln --no-build --nologo 2>&1 | tee "$log" || status=$?
+fi
+
+# Each test assembly prints "Passed!  - Failed: F, Passed: P, ..." (or "Failed!  - ..."); add them up.
+read -r passed failed < <(grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" \
+  | awk '{ gsub(",", ""); f += $2; p += $4 } END { print p + 0, f + 0 }')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the build or the runner failed before any test could report
+fi
+echo "${passed} passed, ${failed} failed"
+exit "$status"
