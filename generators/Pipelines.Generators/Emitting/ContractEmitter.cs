@@ -11,9 +11,8 @@ namespace Pipelines.Generators.Emitting;
 internal static class ContractEmitter
 {
     private const string Runtime = "global::Pipelines.";
-    private const string Reader = "global::MessagePack.MessagePackReader";
-    private const string Writer = "global::MessagePack.MessagePackWriter";
-    private const string ContractReader = Runtime + "Serialization.ContractReader";
+    private const string Reader = "global::Pipelines.Serialization.MessageReader";
+    private const string Writer = "global::Pipelines.Serialization.MessageWriter";
     private const string SerializerClass = "PipelinesSerializer";
 
     public static string Emit(ContractModel model)
@@ -89,7 +88,7 @@ internal static class ContractEmitter
         w.Line($"writer.WriteMapHeader({model.Members.Count});");
         foreach (var m in model.Members)
         {
-            w.Line($"writer.WriteString({Utf8(m.WireName)});");
+            w.Line($"writer.WriteKey({Utf8(m.WireName)});");
             w.Line($"{m.Codec}.Write(ref writer, value.{m.Name});");
         }
 
@@ -123,7 +122,7 @@ internal static class ContractEmitter
                 ? $"value.{m.Name} = {m.Codec}.Read(ref reader);"
                 : $"{m.Local} = {m.Codec}.Read(ref reader);");
         });
-        w.Line($"{ContractReader}.Skip(ref reader);");
+        w.Line("reader.Skip();");
         w.Close();
         w.Line();
         w.Line(mutable ? "return value;" : $"return {Construct(model)};");
@@ -193,13 +192,13 @@ internal static class ContractEmitter
                 w.Line($"has{m.Local} = true;");
             }
         });
-        w.Line($"{ContractReader}.Skip(ref reader);");
+        w.Line("reader.Skip();");
         w.Close();
         w.Line();
         w.Line("continue;").Outdent();
         w.Close();
         w.Line();
-        w.Line($"{ContractReader}.Skip(ref reader);");
+        w.Line("reader.Skip();");
         w.Close();
         w.Line();
 
@@ -232,7 +231,7 @@ internal static class ContractEmitter
     /// <summary>Dispatches on key length first, so most keys cost one comparison.</summary>
     private static void EmitKeySwitch(SourceWriter w, ContractModel model, System.Action<MemberModel, int> onMatch)
     {
-        w.Line($"var key = {ContractReader}.ReadKey(ref reader);");
+        w.Line("var key = reader.ReadKey();");
         w.Open("switch (key.Length)");
         var indexed = model.Members.Select((m, i) => (Member: m, Index: i)).OrderBy(x => Encoding.UTF8.GetByteCount(x.Member.WireName)).ThenBy(x => x.Index);
         foreach (var (m, index) in indexed)
@@ -250,7 +249,7 @@ internal static class ContractEmitter
     private static void EmitCatch(SourceWriter w)
     {
         w.Open($"catch (global::System.Exception exception) when ({Runtime}MessageFormatException.IsInputFault(exception))");
-        w.Line($"throw {Runtime}MessageFormatException.Create(schema, field, reader.Consumed, exception);");
+        w.Line($"throw {Runtime}MessageFormatException.Create(schema, field, reader.Position, exception);");
         w.Close();
     }
 

@@ -1,4 +1,4 @@
-using MessagePack;
+using Pipelines.Serialization;
 
 namespace Pipelines;
 
@@ -13,16 +13,16 @@ public interface IMessageSerializer<T>
     MessageSchema Schema { get; }
 
     /// <summary>Writes one row as a map.</summary>
-    void Write(ref MessagePackWriter writer, T value);
+    void Write(ref MessageWriter writer, T value);
 
     /// <summary>Reads one row; unknown fields are skipped, missing ones keep their default.</summary>
     /// <exception cref="MessageFormatException">The input is not a valid row of this contract.</exception>
-    T Read(ref MessagePackReader reader);
+    T Read(ref MessageReader reader);
 
     /// <summary>Writes <paramref name="rows"/> as one columnar batch.</summary>
-    void WriteBatch(ref MessagePackWriter writer, ReadOnlySpan<T> rows);
+    void WriteBatch(ref MessageWriter writer, ReadOnlySpan<T> rows);
 
     /// <summary>Reads one batch and appends its rows, in order, to <paramref name="rows"/>; returns how many were added.</summary>
     /// <exception cref="MessageFormatException">The input is not a valid batch of this contract; <paramref name="rows"/> may then hold part of it.</exception>
-    int ReadBatch(ref MessagePackReader reader, List<T> rows);
+    int ReadBatch(ref MessageReader reader, List<T> rows);
 }

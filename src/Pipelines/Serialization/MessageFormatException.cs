@@ -1,4 +1,4 @@
-using MessagePack;
+using Pipelines.Serialization;
 
 namespace Pipelines;
 
@@ -46,7 +46,7 @@ public sealed class MessageFormatException : Exception
             EndOfStreamException => "the message ends too early (truncated?)",
             _ => innerException.Message.TrimEnd('.'),
         };
-        if (field is not null && innerException is MessagePackSerializationException)
+        if (field is not null && innerException is WireTypeMismatchException)
         {
             reason += $". The writer's value does not have the type this reader expects; if the field's type changed, old and new schemas are incompatible (this reader's fingerprint is {schema.Fingerprint})";
         }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using MessagePack;
 using Pipelines.Serialization;
 
 namespace Pipelines;
@@ -30,7 +29,7 @@ public static class MessageSerializer
             throw new ArgumentNullException(nameof(value));
         }
 
-        var writer = new MessagePackWriter(output);
+        var writer = new MessageWriter(output);
         T.Serializer.Write(ref writer, value);
         writer.Flush();
     }
@@ -49,7 +48,7 @@ public static class MessageSerializer
         where T : IMessageContract<T>
     {
         ArgumentNullException.ThrowIfNull(output);
-        var writer = new MessagePackWriter(output);
+        var writer = new MessageWriter(output);
         T.Serializer.WriteBatch(ref writer, rows);
         writer.Flush();
     }
@@ -63,71 +62,89 @@ public static class MessageSerializer
         return output.WrittenSpan.ToArray();
     }
 
-    /// <summary>Reads one row that fills <paramref name="bytes"/> exactly.</summary>
+    /// <summary>Reads one row that fills <paramref name="bytes"/> exactly (the form a Kafka deserializer is handed).</summary>
     /// <exception cref="MessageFormatException">The bytes are not one valid row of <typeparamref name="T"/>.</exception>
-    public static T Deserialize<T>(ReadOnlySequence<byte> bytes)
+    public static T Deserialize<T>(ReadOnlySpan<byte> bytes)
         where T : IMessageContract<T>
     {
-        var reader = new MessagePackReader(bytes);
+        var reader = new MessageReader(bytes);
         var value = T.Serializer.Read(ref reader);
         EnsureEnd<T>(ref reader);
         return value;
     }
 
-    /// <summary>Reads one row that fills <paramref name="bytes"/> exactly.</summary>
-    /// <exception cref="MessageFormatException">The bytes are not one valid row of <typeparamref name="T"/>.</exception>
+    /// <inheritdoc cref="Deserialize{T}(ReadOnlySpan{byte})"/>
     public static T Deserialize<T>(ReadOnlyMemory<byte> bytes)
-        where T : IMessageContract<T> => Deserialize<T>(new ReadOnlySequence<byte>(bytes));
+        where T : IMessageContract<T> => Deserialize<T>(bytes.Span);
 
-    /// <summary>
-    /// Reads one row that fills <paramref name="bytes"/> exactly, without copying them: the span is pinned for
-    /// the duration of the read (this is the form a Kafka deserializer is handed).
-    /// </summary>
+    /// <summary>Reads one row that fills <paramref name="bytes"/> exactly; a sequence of several segments is copied into one pooled buffer first.</summary>
     /// <exception cref="MessageFormatException">The bytes are not one valid row of <typeparamref name="T"/>.</exception>
-    public static unsafe T Deserialize<T>(ReadOnlySpan<byte> bytes)
+    public static T Deserialize<T>(in ReadOnlySequence<byte> bytes)
         where T : IMessageContract<T>
     {
-        fixed (byte* pointer = bytes)
+        if (bytes.IsSingleSegment)
         {
-            using var memory = PinnedMemory.Rent(pointer, bytes.Length);
-            return Deserialize<T>(memory.Sequence);
+            return Deserialize<T>(bytes.FirstSpan);
         }
+
+        using var contiguous = new Contiguous(bytes);
+        return Deserialize<T>(contiguous.Span);
     }
 
     /// <summary>Reads one batch that fills <paramref name="bytes"/> exactly and appends its rows to <paramref name="rows"/>.</summary>
     /// <returns>The number of rows appended.</returns>
     /// <exception cref="MessageFormatException">The bytes are not one valid batch of <typeparamref name="T"/>.</exception>
-    public static int DeserializeBatch<T>(ReadOnlySequence<byte> bytes, List<T> rows)
+    public static int DeserializeBatch<T>(ReadOnlySpan<byte> bytes, List<T> rows)
         where T : IMessageContract<T>
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var reader = new MessagePackReader(bytes);
+        var reader = new MessageReader(bytes);
         var count = T.Serializer.ReadBatch(ref reader, rows);
         EnsureEnd<T>(ref reader);
         return count;
     }
 
-    /// <inheritdoc cref="DeserializeBatch{T}(ReadOnlySequence{byte}, List{T})"/>
+    /// <inheritdoc cref="DeserializeBatch{T}(ReadOnlySpan{byte}, List{T})"/>
     public static int DeserializeBatch<T>(ReadOnlyMemory<byte> bytes, List<T> rows)
-        where T : IMessageContract<T> => DeserializeBatch(new ReadOnlySequence<byte>(bytes), rows);
+        where T : IMessageContract<T> => DeserializeBatch(bytes.Span, rows);
 
-    /// <inheritdoc cref="DeserializeBatch{T}(ReadOnlySequence{byte}, List{T})"/>
-    public static unsafe int DeserializeBatch<T>(ReadOnlySpan<byte> bytes, List<T> rows)
+    /// <inheritdoc cref="DeserializeBatch{T}(ReadOnlySpan{byte}, List{T})"/>
+    public static int DeserializeBatch<T>(in ReadOnlySequence<byte> bytes, List<T> rows)
         where T : IMessageContract<T>
     {
-        fixed (byte* pointer = bytes)
+        if (bytes.IsSingleSegment)
         {
-            using var memory = PinnedMemory.Rent(pointer, bytes.Length);
-            return DeserializeBatch(memory.Sequence, rows);
+            return DeserializeBatch(bytes.FirstSpan, rows);
         }
+
+        using var contiguous = new Contiguous(bytes);
+        return DeserializeBatch(contiguous.Span, rows);
     }
 
-    private static void EnsureEnd<T>(ref MessagePackReader reader)
+    private static void EnsureEnd<T>(ref MessageReader reader)
         where T : IMessageContract<T>
     {
         if (!reader.End)
         {
-            throw MessageFormatException.TrailingBytes(T.Serializer.Schema, reader.Consumed, reader.Sequence.Length - reader.Consumed);
+            throw MessageFormatException.TrailingBytes(T.Serializer.Schema, reader.Position, reader.Length - reader.Position);
         }
+    }
+
+    /// <summary>A multi-segment sequence copied into a pooled array for the duration of one read.</summary>
+    private readonly struct Contiguous : IDisposable
+    {
+        private readonly byte[] array;
+        private readonly int length;
+
+        public Contiguous(in ReadOnlySequence<byte> bytes)
+        {
+            length = checked((int)bytes.Length);
+            array = ArrayPool<byte>.Shared.Rent(length);
+            bytes.CopyTo(array);
+        }
+
+        public ReadOnlySpan<byte> Span => array.AsSpan(0, length);
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(array);
     }
 }

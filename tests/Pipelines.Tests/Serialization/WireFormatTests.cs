@@ -28,7 +28,7 @@ public class WireFormatTests
         var bytes = MessageSerializer.Serialize(First);
 
         Assert.Equal(Hex(documented), Convert.ToHexStringLower(bytes));
-        Assert.Equal(60, bytes.Length);
+        Assert.Equal(56, bytes.Length);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Buffers;
-using MessagePack;
 
 namespace Pipelines.Serialization.Codecs;
 
@@ -9,9 +7,20 @@ public readonly struct ByteArrayCodec : IValueCodec<byte[]?>
     /// <inheritdoc/>
     public static string WireType => "binary";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, byte[]? value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, byte[]? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            writer.WriteBinary(value);
+        }
+    }
+
     /// <inheritdoc/>
-    public static byte[]? Read(ref MessagePackReader reader) => reader.ReadBytes()?.ToArray();
+    public static byte[]? Read(ref MessageReader reader) => reader.TryReadNil() ? null : reader.ReadBinary().ToArray();
 }
 
 /// <summary>
@@ -23,7 +32,7 @@ public readonly struct ReadOnlyMemoryCodec : IValueCodec<ReadOnlyMemory<byte>>
     /// <inheritdoc/>
     public static string WireType => "binary";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, ReadOnlyMemory<byte> value) => writer.Write(value.Span);
+    public static void Write(ref MessageWriter writer, ReadOnlyMemory<byte> value) => writer.WriteBinary(value.Span);
     /// <inheritdoc/>
-    public static ReadOnlyMemory<byte> Read(ref MessagePackReader reader) => reader.ReadBytes() is { } bytes ? bytes.ToArray() : default;
+    public static ReadOnlyMemory<byte> Read(ref MessageReader reader) => reader.TryReadNil() ? default : reader.ReadBinary().ToArray();
 }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using MessagePack;
 
 namespace Pipelines.Serialization.Codecs;
 
@@ -11,7 +10,7 @@ public readonly struct ArrayCodec<T, TCodec> : IValueCodec<T[]?>
     public static string WireType => $"array<{TCodec.WireType}>";
 
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, T[]? value)
+    public static void Write(ref MessageWriter writer, T[]? value)
     {
         if (value is null)
         {
@@ -23,7 +22,7 @@ public readonly struct ArrayCodec<T, TCodec> : IValueCodec<T[]?>
     }
 
     /// <inheritdoc/>
-    public static T[]? Read(ref MessagePackReader reader)
+    public static T[]? Read(ref MessageReader reader)
     {
         if (reader.TryReadNil())
         {
@@ -48,7 +47,7 @@ public readonly struct ListCodec<T, TCodec> : IValueCodec<List<T>?>
     public static string WireType => $"array<{TCodec.WireType}>";
 
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, List<T>? value)
+    public static void Write(ref MessageWriter writer, List<T>? value)
     {
         if (value is null)
         {
@@ -60,7 +59,7 @@ public readonly struct ListCodec<T, TCodec> : IValueCodec<List<T>?>
     }
 
     /// <inheritdoc/>
-    public static List<T>? Read(ref MessagePackReader reader)
+    public static List<T>? Read(ref MessageReader reader)
     {
         if (reader.TryReadNil())
         {
@@ -86,7 +85,7 @@ public readonly struct ReadOnlyListCodec<T, TCodec> : IValueCodec<IReadOnlyList<
     public static string WireType => $"array<{TCodec.WireType}>";
 
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, IReadOnlyList<T>? value)
+    public static void Write(ref MessageWriter writer, IReadOnlyList<T>? value)
     {
         switch (value)
         {
@@ -111,12 +110,12 @@ public readonly struct ReadOnlyListCodec<T, TCodec> : IValueCodec<IReadOnlyList<
     }
 
     /// <inheritdoc/>
-    public static IReadOnlyList<T>? Read(ref MessagePackReader reader) => ArrayCodec<T, TCodec>.Read(ref reader);
+    public static IReadOnlyList<T>? Read(ref MessageReader reader) => ArrayCodec<T, TCodec>.Read(ref reader);
 }
 
 internal static class CollectionWriter
 {
-    public static void Write<T, TCodec>(ref MessagePackWriter writer, ReadOnlySpan<T> values)
+    public static void Write<T, TCodec>(ref MessageWriter writer, ReadOnlySpan<T> values)
         where TCodec : IValueCodec<T>
     {
         writer.WriteArrayHeader(values.Length);

@@ -1,4 +1,3 @@
-using MessagePack;
 
 namespace Pipelines.Serialization.Codecs;
 
@@ -10,7 +9,7 @@ public readonly struct ContractCodec<T> : IValueCodec<T>
     public static string WireType => $"map<{T.Serializer.Schema.Fingerprint}>";
 
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, T value)
+    public static void Write(ref MessageWriter writer, T value)
     {
         if (!typeof(T).IsValueType && value is null)
         {
@@ -22,16 +21,16 @@ public readonly struct ContractCodec<T> : IValueCodec<T>
     }
 
     /// <inheritdoc/>
-    public static T Read(ref MessagePackReader reader)
+    public static T Read(ref MessageReader reader)
     {
         if (reader.TryReadNil())
         {
             return default!;
         }
 
-        ContractReader.EnterNested(ref reader);
+        reader.EnterNested();
         var value = T.Serializer.Read(ref reader);
-        reader.Depth--;
+        reader.ExitNested();
         return value;
     }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using MessagePack;
 
 namespace Pipelines.Serialization.Codecs;
 
@@ -24,7 +23,7 @@ public readonly struct EnumCodec<TEnum> : IValueCodec<TEnum>
     };
 
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, TEnum value)
+    public static void Write(ref MessageWriter writer, TEnum value)
     {
         switch (Underlying)
         {
@@ -40,7 +39,7 @@ public readonly struct EnumCodec<TEnum> : IValueCodec<TEnum>
     }
 
     /// <inheritdoc/>
-    public static TEnum Read(ref MessagePackReader reader)
+    public static TEnum Read(ref MessageReader reader)
     {
         switch (Underlying)
         {

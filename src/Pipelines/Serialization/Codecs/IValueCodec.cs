@@ -1,4 +1,3 @@
-using MessagePack;
 
 namespace Pipelines.Serialization.Codecs;
 
@@ -14,8 +13,8 @@ public interface IValueCodec<T>
     static abstract string WireType { get; }
 
     /// <summary>Writes <paramref name="value"/>.</summary>
-    static abstract void Write(ref MessagePackWriter writer, T value);
+    static abstract void Write(ref MessageWriter writer, T value);
 
-    /// <summary>Reads one value; throws <see cref="MessagePackSerializationException"/> when the next value has another type.</summary>
-    static abstract T Read(ref MessagePackReader reader);
+    /// <summary>Reads one value; throws <see cref="InvalidDataException"/> when the next value has another type.</summary>
+    static abstract T Read(ref MessageReader reader);
 }

@@ -1,4 +1,3 @@
-using MessagePack;
 
 namespace Pipelines.Serialization.Codecs;
 
@@ -11,9 +10,9 @@ public readonly struct SByteCodec : IValueCodec<sbyte>
     /// <inheritdoc/>
     public static string WireType => "int8";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, sbyte value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, sbyte value) => writer.Write(value);
     /// <inheritdoc/>
-    public static sbyte Read(ref MessagePackReader reader) => reader.ReadSByte();
+    public static sbyte Read(ref MessageReader reader) => reader.ReadSByte();
 }
 
 /// <summary>Codec for <see cref="byte"/>.</summary>
@@ -22,9 +21,9 @@ public readonly struct ByteCodec : IValueCodec<byte>
     /// <inheritdoc/>
     public static string WireType => "uint8";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, byte value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, byte value) => writer.Write(value);
     /// <inheritdoc/>
-    public static byte Read(ref MessagePackReader reader) => reader.ReadByte();
+    public static byte Read(ref MessageReader reader) => reader.ReadByte();
 }
 
 /// <summary>Codec for <see cref="short"/>.</summary>
@@ -33,9 +32,9 @@ public readonly struct Int16Codec : IValueCodec<short>
     /// <inheritdoc/>
     public static string WireType => "int16";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, short value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, short value) => writer.Write(value);
     /// <inheritdoc/>
-    public static short Read(ref MessagePackReader reader) => reader.ReadInt16();
+    public static short Read(ref MessageReader reader) => reader.ReadInt16();
 }
 
 /// <summary>Codec for <see cref="ushort"/>.</summary>
@@ -44,9 +43,9 @@ public readonly struct UInt16Codec : IValueCodec<ushort>
     /// <inheritdoc/>
     public static string WireType => "uint16";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, ushort value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, ushort value) => writer.Write(value);
     /// <inheritdoc/>
-    public static ushort Read(ref MessagePackReader reader) => reader.ReadUInt16();
+    public static ushort Read(ref MessageReader reader) => reader.ReadUInt16();
 }
 
 /// <summary>Codec for <see cref="int"/>.</summary>
@@ -55,9 +54,9 @@ public readonly struct Int32Codec : IValueCodec<int>
     /// <inheritdoc/>
     public static string WireType => "int32";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, int value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, int value) => writer.Write(value);
     /// <inheritdoc/>
-    public static int Read(ref MessagePackReader reader) => reader.ReadInt32();
+    public static int Read(ref MessageReader reader) => reader.ReadInt32();
 }
 
 /// <summary>Codec for <see cref="uint"/>.</summary>
@@ -66,9 +65,9 @@ public readonly struct UInt32Codec : IValueCodec<uint>
     /// <inheritdoc/>
     public static string WireType => "uint32";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, uint value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, uint value) => writer.Write(value);
     /// <inheritdoc/>
-    public static uint Read(ref MessagePackReader reader) => reader.ReadUInt32();
+    public static uint Read(ref MessageReader reader) => reader.ReadUInt32();
 }
 
 /// <summary>Codec for <see cref="long"/>, also used for <c>long</c> timestamps (nanoseconds since the Unix epoch).</summary>
@@ -77,9 +76,9 @@ public readonly struct Int64Codec : IValueCodec<long>
     /// <inheritdoc/>
     public static string WireType => "int64";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, long value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, long value) => writer.Write(value);
     /// <inheritdoc/>
-    public static long Read(ref MessagePackReader reader) => reader.ReadInt64();
+    public static long Read(ref MessageReader reader) => reader.ReadInt64();
 }
 
 /// <summary>Codec for <see cref="ulong"/>.</summary>
@@ -88,7 +87,7 @@ public readonly struct UInt64Codec : IValueCodec<ulong>
     /// <inheritdoc/>
     public static string WireType => "uint64";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, ulong value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, ulong value) => writer.Write(value);
     /// <inheritdoc/>
-    public static ulong Read(ref MessagePackReader reader) => reader.ReadUInt64();
+    public static ulong Read(ref MessageReader reader) => reader.ReadUInt64();
 }

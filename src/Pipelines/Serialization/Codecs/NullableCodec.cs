@@ -1,4 +1,3 @@
-using MessagePack;
 
 namespace Pipelines.Serialization.Codecs;
 
@@ -11,7 +10,7 @@ public readonly struct NullableCodec<T, TCodec> : IValueCodec<T?>
     public static string WireType => TCodec.WireType + "?";
 
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, T? value)
+    public static void Write(ref MessageWriter writer, T? value)
     {
         if (value.HasValue)
         {
@@ -24,5 +23,5 @@ public readonly struct NullableCodec<T, TCodec> : IValueCodec<T?>
     }
 
     /// <inheritdoc/>
-    public static T? Read(ref MessagePackReader reader) => reader.TryReadNil() ? null : TCodec.Read(ref reader);
+    public static T? Read(ref MessageReader reader) => reader.TryReadNil() ? null : TCodec.Read(ref reader);
 }

@@ -1,4 +1,3 @@
-using MessagePack;
 
 namespace Pipelines.Serialization.Codecs;
 
@@ -8,9 +7,9 @@ public readonly struct BooleanCodec : IValueCodec<bool>
     /// <inheritdoc/>
     public static string WireType => "bool";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, bool value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, bool value) => writer.Write(value);
     /// <inheritdoc/>
-    public static bool Read(ref MessagePackReader reader) => reader.ReadBoolean();
+    public static bool Read(ref MessageReader reader) => reader.ReadBoolean();
 }
 
 /// <summary>Codec for <see cref="float"/>: float32 on the wire; reads any float or integer.</summary>
@@ -19,9 +18,9 @@ public readonly struct SingleCodec : IValueCodec<float>
     /// <inheritdoc/>
     public static string WireType => "float32";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, float value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, float value) => writer.Write(value);
     /// <inheritdoc/>
-    public static float Read(ref MessagePackReader reader) => reader.ReadSingle();
+    public static float Read(ref MessageReader reader) => reader.ReadSingle();
 }
 
 /// <summary>Codec for <see cref="double"/>: float64 on the wire; reads any float or integer.</summary>
@@ -30,9 +29,9 @@ public readonly struct DoubleCodec : IValueCodec<double>
     /// <inheritdoc/>
     public static string WireType => "float64";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, double value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, double value) => writer.Write(value);
     /// <inheritdoc/>
-    public static double Read(ref MessagePackReader reader) => reader.ReadDouble();
+    public static double Read(ref MessageReader reader) => reader.ReadDouble();
 }
 
 /// <summary>Codec for <see cref="string"/>: str or nil.</summary>
@@ -41,9 +40,9 @@ public readonly struct StringCodec : IValueCodec<string?>
     /// <inheritdoc/>
     public static string WireType => "string";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, string? value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, string? value) => writer.Write(value);
     /// <inheritdoc/>
-    public static string? Read(ref MessagePackReader reader) => reader.ReadString();
+    public static string? Read(ref MessageReader reader) => reader.ReadString();
 }
 
 /// <summary>
@@ -55,17 +54,15 @@ public readonly struct TagCodec : IValueCodec<string?>
     /// <inheritdoc/>
     public static string WireType => "string";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, string? value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, string? value) => writer.Write(value);
     /// <inheritdoc/>
-    public static string? Read(ref MessagePackReader reader)
+    public static string? Read(ref MessageReader reader)
     {
         if (reader.TryReadNil())
         {
             return null;
         }
 
-        return reader.TryReadStringSpan(out var utf8)
-            ? Utf8StringPool.Shared.GetOrAdd(utf8)
-            : Utf8StringPool.Shared.GetOrAdd(ContractReader.CopyString(ref reader));
+        return Utf8StringPool.Shared.GetOrAdd(reader.ReadStringSpan());
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using MessagePack;
 
 namespace Pipelines.Serialization.Codecs;
 
@@ -12,7 +11,7 @@ public readonly struct GuidCodec : IValueCodec<Guid>
     public static string WireType => "uuid";
 
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, Guid value)
+    public static void Write(ref MessageWriter writer, Guid value)
     {
         writer.WriteStringHeader(Length);
         Utf8Formatter.TryFormat(value, writer.GetSpan(Length), out _);
@@ -20,15 +19,15 @@ public readonly struct GuidCodec : IValueCodec<Guid>
     }
 
     /// <inheritdoc/>
-    public static Guid Read(ref MessagePackReader reader)
+    public static Guid Read(ref MessageReader reader)
     {
-        var utf8 = ContractReader.ReadStringSpan(ref reader);
+        var utf8 = reader.ReadStringSpan();
         if (utf8.Length == Length && Utf8Parser.TryParse(utf8, out Guid value, out var consumed, 'D') && consumed == Length)
         {
             return value;
         }
 
-        throw new MessagePackSerializationException($"Expected a GUID in \"D\" format (36 characters) but found {utf8.Length} bytes that are not one.");
+        throw new InvalidDataException($"Expected a GUID in \"D\" format (36 characters) but found {utf8.Length} bytes that are not one.");
     }
 }
 
@@ -44,32 +43,40 @@ public readonly struct DecimalCodec : IValueCodec<decimal>
     public static string WireType => "decimal";
 
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, decimal value)
+    public static void Write(ref MessageWriter writer, decimal value)
     {
         // A decimal's text is at most 31 bytes (29 digits, sign, point), so its header is always a one-byte fixstr.
         var span = writer.GetSpan(MaxTextLength + 1);
         Utf8Formatter.TryFormat(value, span[1..], out var written);
-        span[0] = (byte)(MessagePackCode.MinFixStr | written);
+        span[0] = (byte)(MessagePackCodes.MinFixStr | written);
         writer.Advance(written + 1);
     }
 
     /// <inheritdoc/>
-    public static decimal Read(ref MessagePackReader reader)
+    public static decimal Read(ref MessageReader reader)
     {
-        switch (reader.NextMessagePackType)
+        var code = reader.NextCode;
+        if (code is MessagePackCodes.Float32 or MessagePackCodes.Float64)
         {
-            case MessagePackType.Integer:
-                return reader.NextCode == MessagePackCode.UInt64 ? reader.ReadUInt64() : reader.ReadInt64();
-            case MessagePackType.Float:
-                return (decimal)reader.ReadDouble();
+            return (decimal)reader.ReadDouble();
         }
 
-        var utf8 = ContractReader.ReadStringSpan(ref reader);
+        if (code == MessagePackCodes.UInt64)
+        {
+            return reader.ReadUInt64();
+        }
+
+        if (code <= MessagePackCodes.MaxPositiveFixInt || code >= MessagePackCodes.MinNegativeFixInt || code is >= MessagePackCodes.UInt8 and <= MessagePackCodes.Int64)
+        {
+            return reader.ReadInt64();
+        }
+
+        var utf8 = reader.ReadStringSpan();
         if (Utf8Parser.TryParse(utf8, out decimal value, out var consumed) && consumed == utf8.Length)
         {
             return value;
         }
 
-        throw new MessagePackSerializationException($"Expected a decimal number as text but found {utf8.Length} bytes that are not one.");
+        throw new InvalidDataException($"Expected a decimal number as text but found {utf8.Length} bytes that are not one.");
     }
 }

@@ -1,4 +1,3 @@
-using MessagePack;
 
 namespace Pipelines.Serialization.Codecs;
 
@@ -11,9 +10,9 @@ public readonly struct DateTimeCodec : IValueCodec<DateTime>
     /// <inheritdoc/>
     public static string WireType => "timestamp";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, DateTime value) => writer.Write(value);
+    public static void Write(ref MessageWriter writer, DateTime value) => writer.Write(value);
     /// <inheritdoc/>
-    public static DateTime Read(ref MessagePackReader reader) => reader.ReadDateTime();
+    public static DateTime Read(ref MessageReader reader) => reader.ReadDateTime();
 }
 
 /// <summary>
@@ -26,7 +25,7 @@ public readonly struct DateTimeOffsetCodec : IValueCodec<DateTimeOffset>
     public static string WireType => "[timestamp,int16]";
 
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, DateTimeOffset value)
+    public static void Write(ref MessageWriter writer, DateTimeOffset value)
     {
         writer.WriteArrayHeader(2);
         writer.Write(new DateTime(value.Ticks, DateTimeKind.Utc));
@@ -34,12 +33,12 @@ public readonly struct DateTimeOffsetCodec : IValueCodec<DateTimeOffset>
     }
 
     /// <inheritdoc/>
-    public static DateTimeOffset Read(ref MessagePackReader reader)
+    public static DateTimeOffset Read(ref MessageReader reader)
     {
         var count = reader.ReadArrayHeader();
         if (count != 2)
         {
-            throw new MessagePackSerializationException($"Expected a 2-element array [timestamp, offset minutes] but found {count} elements.");
+            throw new InvalidDataException($"Expected a 2-element array [timestamp, offset minutes] but found {count} elements.");
         }
 
         var clock = reader.ReadDateTime();
@@ -54,9 +53,9 @@ public readonly struct TimeSpanCodec : IValueCodec<TimeSpan>
     /// <inheritdoc/>
     public static string WireType => "duration-ticks";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, TimeSpan value) => writer.Write(value.Ticks);
+    public static void Write(ref MessageWriter writer, TimeSpan value) => writer.Write(value.Ticks);
     /// <inheritdoc/>
-    public static TimeSpan Read(ref MessagePackReader reader) => TimeSpan.FromTicks(reader.ReadInt64());
+    public static TimeSpan Read(ref MessageReader reader) => TimeSpan.FromTicks(reader.ReadInt64());
 }
 
 /// <summary>Codec for a <see cref="DateTime"/> <see cref="TimestampAttribute">timestamp</see>: int64 nanoseconds since the Unix epoch.</summary>
@@ -65,9 +64,9 @@ public readonly struct TimestampDateTimeCodec : IValueCodec<DateTime>
     /// <inheritdoc/>
     public static string WireType => "int64";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, DateTime value) => writer.Write(UnixNanoseconds.FromDateTime(value));
+    public static void Write(ref MessageWriter writer, DateTime value) => writer.Write(UnixNanoseconds.FromDateTime(value));
     /// <inheritdoc/>
-    public static DateTime Read(ref MessagePackReader reader) => UnixNanoseconds.ToDateTime(reader.ReadInt64());
+    public static DateTime Read(ref MessageReader reader) => UnixNanoseconds.ToDateTime(reader.ReadInt64());
 }
 
 /// <summary>Codec for a <see cref="DateTimeOffset"/> <see cref="TimestampAttribute">timestamp</see>: int64 nanoseconds since the Unix epoch.</summary>
@@ -76,7 +75,7 @@ public readonly struct TimestampDateTimeOffsetCodec : IValueCodec<DateTimeOffset
     /// <inheritdoc/>
     public static string WireType => "int64";
     /// <inheritdoc/>
-    public static void Write(ref MessagePackWriter writer, DateTimeOffset value) => writer.Write(UnixNanoseconds.FromDateTimeOffset(value));
+    public static void Write(ref MessageWriter writer, DateTimeOffset value) => writer.Write(UnixNanoseconds.FromDateTimeOffset(value));
     /// <inheritdoc/>
-    public static DateTimeOffset Read(ref MessagePackReader reader) => UnixNanoseconds.ToDateTimeOffset(reader.ReadInt64());
+    public static DateTimeOffset Read(ref MessageReader reader) => UnixNanoseconds.ToDateTimeOffset(reader.ReadInt64());
 }

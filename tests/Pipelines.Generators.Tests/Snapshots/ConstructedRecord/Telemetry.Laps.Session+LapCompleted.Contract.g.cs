@@ -26,20 +26,20 @@ namespace Telemetry.Laps
 
                 public global::Pipelines.MessageSchema Schema => schema;
 
-                public void Write(ref global::MessagePack.MessagePackWriter writer, global::Telemetry.Laps.Session.LapCompleted value)
+                public void Write(ref global::Pipelines.Serialization.MessageWriter writer, global::Telemetry.Laps.Session.LapCompleted value)
                 {
                     writer.WriteMapHeader(4);
-                    writer.WriteString("At"u8);
+                    writer.WriteKey("At"u8);
                     global::Pipelines.Serialization.Codecs.TimestampDateTimeOffsetCodec.Write(ref writer, value.At);
-                    writer.WriteString("Driver"u8);
+                    writer.WriteKey("Driver"u8);
                     global::Pipelines.Serialization.Codecs.TagCodec.Write(ref writer, value.Driver);
-                    writer.WriteString("LapTime"u8);
+                    writer.WriteKey("LapTime"u8);
                     global::Pipelines.Serialization.Codecs.TimeSpanCodec.Write(ref writer, value.LapTime);
-                    writer.WriteString("Lap"u8);
+                    writer.WriteKey("Lap"u8);
                     global::Pipelines.Serialization.Codecs.Int32Codec.Write(ref writer, value.Lap);
                 }
 
-                public global::Telemetry.Laps.Session.LapCompleted Read(ref global::MessagePack.MessagePackReader reader)
+                public global::Telemetry.Laps.Session.LapCompleted Read(ref global::Pipelines.Serialization.MessageReader reader)
                 {
                     var field = -1;
                     try
@@ -51,7 +51,7 @@ namespace Telemetry.Laps
                         for (var remaining = reader.ReadMapHeader(); remaining > 0; remaining--)
                         {
                             field = -1;
-                            var key = global::Pipelines.Serialization.ContractReader.ReadKey(ref reader);
+                            var key = reader.ReadKey();
                             switch (key.Length)
                             {
                                 case 2 when global::System.MemoryExtensions.SequenceEqual(key, "At"u8):
@@ -72,18 +72,18 @@ namespace Telemetry.Laps
                                     continue;
                             }
 
-                            global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                            reader.Skip();
                         }
 
                         return new global::Telemetry.Laps.Session.LapCompleted(_At, _Driver, _LapTime) { Lap = _Lap };
                     }
                     catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
                     {
-                        throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Consumed, exception);
+                        throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                     }
                 }
 
-                public void WriteBatch(ref global::MessagePack.MessagePackWriter writer, global::System.ReadOnlySpan<global::Telemetry.Laps.Session.LapCompleted> rows)
+                public void WriteBatch(ref global::Pipelines.Serialization.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.Laps.Session.LapCompleted> rows)
                 {
                     global::Pipelines.Serialization.BatchWriter.WriteHeader(ref writer, rows.Length, 4);
                     global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "At"u8, rows.Length);
@@ -108,17 +108,17 @@ namespace Telemetry.Laps
                     }
                 }
 
-                public int ReadBatch(ref global::MessagePack.MessagePackReader reader, global::System.Collections.Generic.List<global::Telemetry.Laps.Session.LapCompleted> rows)
+                public int ReadBatch(ref global::Pipelines.Serialization.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.Laps.Session.LapCompleted> rows)
                 {
                     var field = -1;
                     var batch = new global::Pipelines.Serialization.BatchRows<global::Telemetry.Laps.Session.LapCompleted>(rows, ref reader);
-                    var column_At = default(global::MessagePack.MessagePackReader);
+                    var column_At = default(global::Pipelines.Serialization.MessageReader);
                     var has_At = false;
-                    var column_Driver = default(global::MessagePack.MessagePackReader);
+                    var column_Driver = default(global::Pipelines.Serialization.MessageReader);
                     var has_Driver = false;
-                    var column_LapTime = default(global::MessagePack.MessagePackReader);
+                    var column_LapTime = default(global::Pipelines.Serialization.MessageReader);
                     var has_LapTime = false;
-                    var column_Lap = default(global::MessagePack.MessagePackReader);
+                    var column_Lap = default(global::Pipelines.Serialization.MessageReader);
                     var has_Lap = false;
                     try
                     {
@@ -134,7 +134,7 @@ namespace Telemetry.Laps
                                     for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                                     {
                                         field = -1;
-                                        var key = global::Pipelines.Serialization.ContractReader.ReadKey(ref reader);
+                                        var key = reader.ReadKey();
                                         switch (key.Length)
                                         {
                                             case 2 when global::System.MemoryExtensions.SequenceEqual(key, "At"u8):
@@ -159,13 +159,13 @@ namespace Telemetry.Laps
                                                 continue;
                                         }
 
-                                        global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                                        reader.Skip();
                                     }
 
                                     continue;
                             }
 
-                            global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                            reader.Skip();
                         }
 
                         var count = batch.Complete();
@@ -186,7 +186,7 @@ namespace Telemetry.Laps
                     }
                     catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
                     {
-                        throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Consumed, exception);
+                        throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                     }
                 }
             }

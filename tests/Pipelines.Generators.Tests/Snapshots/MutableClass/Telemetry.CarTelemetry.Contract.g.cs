@@ -26,24 +26,24 @@ namespace Telemetry
 
             public global::Pipelines.MessageSchema Schema => schema;
 
-            public void Write(ref global::MessagePack.MessagePackWriter writer, global::Telemetry.CarTelemetry value)
+            public void Write(ref global::Pipelines.Serialization.MessageWriter writer, global::Telemetry.CarTelemetry value)
             {
                 writer.WriteMapHeader(6);
-                writer.WriteString("TimestampNs"u8);
+                writer.WriteKey("TimestampNs"u8);
                 global::Pipelines.Serialization.Codecs.Int64Codec.Write(ref writer, value.TimestampNs);
-                writer.WriteString("CarId"u8);
+                writer.WriteKey("CarId"u8);
                 global::Pipelines.Serialization.Codecs.TagCodec.Write(ref writer, value.CarId);
-                writer.WriteString("Speed"u8);
+                writer.WriteKey("Speed"u8);
                 global::Pipelines.Serialization.Codecs.DoubleCodec.Write(ref writer, value.Speed);
-                writer.WriteString("rpm"u8);
+                writer.WriteKey("rpm"u8);
                 global::Pipelines.Serialization.Codecs.Int32Codec.Write(ref writer, value.EngineRpm);
-                writer.WriteString("BrakeTemp"u8);
+                writer.WriteKey("BrakeTemp"u8);
                 global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>.Write(ref writer, value.BrakeTemp);
-                writer.WriteString("Frame"u8);
+                writer.WriteKey("Frame"u8);
                 global::Pipelines.Serialization.Codecs.ReadOnlyMemoryCodec.Write(ref writer, value.Frame);
             }
 
-            public global::Telemetry.CarTelemetry Read(ref global::MessagePack.MessagePackReader reader)
+            public global::Telemetry.CarTelemetry Read(ref global::Pipelines.Serialization.MessageReader reader)
             {
                 var field = -1;
                 try
@@ -52,7 +52,7 @@ namespace Telemetry
                     for (var remaining = reader.ReadMapHeader(); remaining > 0; remaining--)
                     {
                         field = -1;
-                        var key = global::Pipelines.Serialization.ContractReader.ReadKey(ref reader);
+                        var key = reader.ReadKey();
                         switch (key.Length)
                         {
                             case 3 when global::System.MemoryExtensions.SequenceEqual(key, "rpm"u8):
@@ -81,18 +81,18 @@ namespace Telemetry
                                 continue;
                         }
 
-                        global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                        reader.Skip();
                     }
 
                     return value;
                 }
                 catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
                 {
-                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Consumed, exception);
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
 
-            public void WriteBatch(ref global::MessagePack.MessagePackWriter writer, global::System.ReadOnlySpan<global::Telemetry.CarTelemetry> rows)
+            public void WriteBatch(ref global::Pipelines.Serialization.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.CarTelemetry> rows)
             {
                 global::Pipelines.Serialization.BatchWriter.WriteHeader(ref writer, rows.Length, 6);
                 global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "TimestampNs"u8, rows.Length);
@@ -129,7 +129,7 @@ namespace Telemetry
 
             private static readonly global::System.Func<global::Telemetry.CarTelemetry> create = static () => new global::Telemetry.CarTelemetry();
 
-            public int ReadBatch(ref global::MessagePack.MessagePackReader reader, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> rows)
+            public int ReadBatch(ref global::Pipelines.Serialization.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> rows)
             {
                 var field = -1;
                 var batch = new global::Pipelines.Serialization.BatchRows<global::Telemetry.CarTelemetry>(rows, ref reader);
@@ -147,7 +147,7 @@ namespace Telemetry
                                 for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                                 {
                                     field = -1;
-                                    var key = global::Pipelines.Serialization.ContractReader.ReadKey(ref reader);
+                                    var key = reader.ReadKey();
                                     switch (key.Length)
                                     {
                                         case 3 when global::System.MemoryExtensions.SequenceEqual(key, "rpm"u8):
@@ -194,20 +194,20 @@ namespace Telemetry
                                             continue;
                                     }
 
-                                    global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                                    reader.Skip();
                                 }
 
                                 continue;
                         }
 
-                        global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                        reader.Skip();
                     }
 
                     return batch.Complete(create);
                 }
                 catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
                 {
-                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Consumed, exception);
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
         }

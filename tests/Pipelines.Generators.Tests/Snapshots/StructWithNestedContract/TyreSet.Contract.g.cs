@@ -22,20 +22,20 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
 
         public global::Pipelines.MessageSchema Schema => schema;
 
-        public void Write(ref global::MessagePack.MessagePackWriter writer, global::TyreSet value)
+        public void Write(ref global::Pipelines.Serialization.MessageWriter writer, global::TyreSet value)
         {
             writer.WriteMapHeader(4);
-            writer.WriteString("CarId"u8);
+            writer.WriteKey("CarId"u8);
             global::Pipelines.Serialization.Codecs.GuidCodec.Write(ref writer, value.CarId);
-            writer.WriteString("Wheels"u8);
+            writer.WriteKey("Wheels"u8);
             global::Pipelines.Serialization.Codecs.ArrayCodec<global::Wheel, global::Pipelines.Serialization.Codecs.ContractCodec<global::Wheel>>.Write(ref writer, value.Wheels);
-            writer.WriteString("Temperatures"u8);
+            writer.WriteKey("Temperatures"u8);
             global::Pipelines.Serialization.Codecs.ListCodec<double?, global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>>.Write(ref writer, value.Temperatures);
-            writer.WriteString("Notes"u8);
+            writer.WriteKey("Notes"u8);
             global::Pipelines.Serialization.Codecs.ReadOnlyListCodec<string, global::Pipelines.Serialization.Codecs.StringCodec>.Write(ref writer, value.Notes);
         }
 
-        public global::TyreSet Read(ref global::MessagePack.MessagePackReader reader)
+        public global::TyreSet Read(ref global::Pipelines.Serialization.MessageReader reader)
         {
             var field = -1;
             try
@@ -44,7 +44,7 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
                 for (var remaining = reader.ReadMapHeader(); remaining > 0; remaining--)
                 {
                     field = -1;
-                    var key = global::Pipelines.Serialization.ContractReader.ReadKey(ref reader);
+                    var key = reader.ReadKey();
                     switch (key.Length)
                     {
                         case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
@@ -65,18 +65,18 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
                             continue;
                     }
 
-                    global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                    reader.Skip();
                 }
 
                 return value;
             }
             catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
             {
-                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Consumed, exception);
+                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
             }
         }
 
-        public void WriteBatch(ref global::MessagePack.MessagePackWriter writer, global::System.ReadOnlySpan<global::TyreSet> rows)
+        public void WriteBatch(ref global::Pipelines.Serialization.MessageWriter writer, global::System.ReadOnlySpan<global::TyreSet> rows)
         {
             global::Pipelines.Serialization.BatchWriter.WriteHeader(ref writer, rows.Length, 4);
             global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
@@ -103,7 +103,7 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
 
         private static readonly global::System.Func<global::TyreSet> create = static () => new global::TyreSet();
 
-        public int ReadBatch(ref global::MessagePack.MessagePackReader reader, global::System.Collections.Generic.List<global::TyreSet> rows)
+        public int ReadBatch(ref global::Pipelines.Serialization.MessageReader reader, global::System.Collections.Generic.List<global::TyreSet> rows)
         {
             var field = -1;
             var batch = new global::Pipelines.Serialization.BatchRows<global::TyreSet>(rows, ref reader);
@@ -121,7 +121,7 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
                             for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                             {
                                 field = -1;
-                                var key = global::Pipelines.Serialization.ContractReader.ReadKey(ref reader);
+                                var key = reader.ReadKey();
                                 switch (key.Length)
                                 {
                                     case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
@@ -154,20 +154,20 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
                                         continue;
                                 }
 
-                                global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                                reader.Skip();
                             }
 
                             continue;
                     }
 
-                    global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                    reader.Skip();
                 }
 
                 return batch.Complete(create);
             }
             catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
             {
-                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Consumed, exception);
+                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
             }
         }
     }

@@ -20,16 +20,16 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
 
         public global::Pipelines.MessageSchema Schema => schema;
 
-        public void Write(ref global::MessagePack.MessagePackWriter writer, global::Wheel value)
+        public void Write(ref global::Pipelines.Serialization.MessageWriter writer, global::Wheel value)
         {
             writer.WriteMapHeader(2);
-            writer.WriteString("Pressure"u8);
+            writer.WriteKey("Pressure"u8);
             global::Pipelines.Serialization.Codecs.SingleCodec.Write(ref writer, value.Pressure);
-            writer.WriteString("Compound"u8);
+            writer.WriteKey("Compound"u8);
             global::Pipelines.Serialization.Codecs.EnumCodec<global::Compound>.Write(ref writer, value.Compound);
         }
 
-        public global::Wheel Read(ref global::MessagePack.MessagePackReader reader)
+        public global::Wheel Read(ref global::Pipelines.Serialization.MessageReader reader)
         {
             var field = -1;
             try
@@ -38,7 +38,7 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
                 for (var remaining = reader.ReadMapHeader(); remaining > 0; remaining--)
                 {
                     field = -1;
-                    var key = global::Pipelines.Serialization.ContractReader.ReadKey(ref reader);
+                    var key = reader.ReadKey();
                     switch (key.Length)
                     {
                         case 8 when global::System.MemoryExtensions.SequenceEqual(key, "Pressure"u8):
@@ -51,18 +51,18 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
                             continue;
                     }
 
-                    global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                    reader.Skip();
                 }
 
                 return value;
             }
             catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
             {
-                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Consumed, exception);
+                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
             }
         }
 
-        public void WriteBatch(ref global::MessagePack.MessagePackWriter writer, global::System.ReadOnlySpan<global::Wheel> rows)
+        public void WriteBatch(ref global::Pipelines.Serialization.MessageWriter writer, global::System.ReadOnlySpan<global::Wheel> rows)
         {
             global::Pipelines.Serialization.BatchWriter.WriteHeader(ref writer, rows.Length, 2);
             global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Pressure"u8, rows.Length);
@@ -79,7 +79,7 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
 
         private static readonly global::System.Func<global::Wheel> create = static () => new global::Wheel();
 
-        public int ReadBatch(ref global::MessagePack.MessagePackReader reader, global::System.Collections.Generic.List<global::Wheel> rows)
+        public int ReadBatch(ref global::Pipelines.Serialization.MessageReader reader, global::System.Collections.Generic.List<global::Wheel> rows)
         {
             var field = -1;
             var batch = new global::Pipelines.Serialization.BatchRows<global::Wheel>(rows, ref reader);
@@ -97,7 +97,7 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
                             for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                             {
                                 field = -1;
-                                var key = global::Pipelines.Serialization.ContractReader.ReadKey(ref reader);
+                                var key = reader.ReadKey();
                                 switch (key.Length)
                                 {
                                     case 8 when global::System.MemoryExtensions.SequenceEqual(key, "Pressure"u8):
@@ -116,20 +116,20 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
                                         continue;
                                 }
 
-                                global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                                reader.Skip();
                             }
 
                             continue;
                     }
 
-                    global::Pipelines.Serialization.ContractReader.Skip(ref reader);
+                    reader.Skip();
                 }
 
                 return batch.Complete(create);
             }
             catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
             {
-                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Consumed, exception);
+                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
             }
         }
     }

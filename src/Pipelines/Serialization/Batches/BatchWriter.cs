@@ -1,4 +1,3 @@
-using MessagePack;
 
 namespace Pipelines.Serialization;
 
@@ -6,19 +5,19 @@ namespace Pipelines.Serialization;
 public static class BatchWriter
 {
     /// <summary>Writes <c>{"rows": rowCount, "columns": {</c> with room for <paramref name="columnCount"/> columns.</summary>
-    public static void WriteHeader(ref MessagePackWriter writer, int rowCount, int columnCount)
+    public static void WriteHeader(ref MessageWriter writer, int rowCount, int columnCount)
     {
         writer.WriteMapHeader(2);
-        writer.WriteString("rows"u8);
+        writer.WriteKey("rows"u8);
         writer.Write(rowCount);
-        writer.WriteString("columns"u8);
+        writer.WriteKey("columns"u8);
         writer.WriteMapHeader(columnCount);
     }
 
     /// <summary>Writes a column's name and array header; <paramref name="rowCount"/> values must follow.</summary>
-    public static void WriteColumnHeader(ref MessagePackWriter writer, ReadOnlySpan<byte> name, int rowCount)
+    public static void WriteColumnHeader(ref MessageWriter writer, ReadOnlySpan<byte> name, int rowCount)
     {
-        writer.WriteString(name);
+        writer.WriteKey(name);
         writer.WriteArrayHeader(rowCount);
     }
 }

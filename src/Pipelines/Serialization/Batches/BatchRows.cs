@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using MessagePack;
 
 namespace Pipelines.Serialization;
 
@@ -29,36 +28,36 @@ public struct BatchRows<T>
     private bool created;
 
     /// <summary>Starts a batch that appends to <paramref name="rows"/>.</summary>
-    public BatchRows(List<T> rows, scoped ref MessagePackReader reader)
+    public BatchRows(List<T> rows, scoped ref MessageReader reader)
     {
         this.rows = rows;
         start = rows.Count;
         count = -1;
 
         // Every row costs at least one byte in any column, so a count above the message size is hostile.
-        limit = reader.Sequence.Length;
+        limit = reader.Length;
     }
 
     /// <summary>The number of rows, once known.</summary>
     public readonly int Count => Math.Max(count, 0);
 
     /// <summary>Reads the key of the next top-level entry of a batch.</summary>
-    public static BatchSection ReadSection(ref MessagePackReader reader)
+    public static BatchSection ReadSection(ref MessageReader reader)
     {
-        var key = ContractReader.ReadKey(ref reader);
+        var key = reader.ReadKey();
         return key.SequenceEqual("rows"u8) ? BatchSection.Rows
             : key.SequenceEqual("columns"u8) ? BatchSection.Columns
             : BatchSection.Unknown;
     }
 
     /// <summary>Reads the value of <c>"rows"</c>.</summary>
-    public void ReadCount(ref MessagePackReader reader) => Declare(reader.ReadInt32(), "\"rows\"");
+    public void ReadCount(ref MessageReader reader) => Declare(reader.ReadInt32(), "\"rows\"");
 
     /// <summary>
     /// Reads a column's array header and returns the batch's rows for the column to fill, creating them with
     /// <paramref name="create"/> the first time.
     /// </summary>
-    public Span<T> BeginColumn(scoped ref MessagePackReader reader, Func<T> create)
+    public Span<T> BeginColumn(scoped ref MessageReader reader, Func<T> create)
     {
         Declare(reader.ReadArrayHeader(), "a column");
         EnsureCreated(create);
@@ -69,13 +68,13 @@ public struct BatchRows<T>
     /// Reads a column's array header, returns a reader positioned at its first value and skips the column,
     /// for types that can only be constructed once every column is known.
     /// </summary>
-    public MessagePackReader MarkColumn(scoped ref MessagePackReader reader)
+    public MessageReader MarkColumn(scoped ref MessageReader reader)
     {
         Declare(reader.ReadArrayHeader(), "a column");
         var cursor = reader;
         for (var i = 0; i < count; i++)
         {
-            ContractReader.Skip(ref reader);
+            reader.Skip();
         }
 
         return cursor;
@@ -100,12 +99,12 @@ public struct BatchRows<T>
     {
         if (declared < 0 || declared > limit)
         {
-            throw new MessagePackSerializationException($"The batch declares {declared} rows in {source}, which a {limit}-byte message cannot hold.");
+            throw new InvalidDataException($"The batch declares {declared} rows in {source}, which a {limit}-byte message cannot hold.");
         }
 
         if (count >= 0 && declared != count)
         {
-            throw new MessagePackSerializationException($"The batch has {count} rows but {source} has {declared} values; every column must have one value per row.");
+            throw new InvalidDataException($"The batch has {count} rows but {source} has {declared} values; every column must have one value per row.");
         }
 
         count = declared;
