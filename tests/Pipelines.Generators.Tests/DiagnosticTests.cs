@@ -135,6 +135,33 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public async Task An_unresolved_member_type_leaves_only_the_compiler_error_and_generates_nothing()
+    {
+        var test = new GeneratorTest { TestCode = Usings + """
+            [MessageContract] public partial class Row { [Parameter] public {|CS0246:Missing|} A { get; set; } = null!; }
+            """ };
+
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public void The_generator_survives_code_that_does_not_parse()
+    {
+        var source = Usings + """
+            [Topic("t")] public partial class Row { [Parameter] public int A { get; set; [Parameter] public
+            [MessageContract] public partial struct
+            """;
+
+        var driver = TestCompilation.Driver().RunGeneratorsAndUpdateCompilation(TestCompilation.Create(source), out var output, out var generatorDiagnostics);
+        var result = driver.GetRunResult();
+
+        Assert.All(result.Results, r => Assert.Null(r.Exception));
+        Assert.DoesNotContain(generatorDiagnostics, d => d.Id == "CS8785"); // "generator failed"
+        var generatedTrees = result.GeneratedTrees.ToHashSet();
+        Assert.DoesNotContain(output.GetDiagnostics(), d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error && d.Location.SourceTree is { } tree && generatedTrees.Contains(tree));
+    }
+
+    [Fact]
     public async Task Valid_contracts_beside_invalid_ones_are_still_generated()
     {
         var source = Usings + """

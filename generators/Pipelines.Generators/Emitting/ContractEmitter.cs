@@ -84,7 +84,7 @@ internal static class ContractEmitter
 
     private static void EmitWrite(SourceWriter w, ContractModel model)
     {
-        w.Open($"public void Write(ref {Writer} writer, {model.FullyQualifiedName} value)");
+        w.Open($"public void Write(ref {Writer} writer, in {model.FullyQualifiedName} value)");
         w.Line($"writer.WriteMapHeader({model.Members.Count});");
         foreach (var m in model.Members)
         {

@@ -36,10 +36,11 @@ internal static class ContractParser
         var topic = ReadTopic(type, typeName, diagnostics);
 
         var candidates = new List<MemberCandidate>();
+        var unresolved = false;
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var candidate = ParseMember(member, typeName, validator, diagnostics, ref recursive);
+            var candidate = ParseMember(member, typeName, validator, diagnostics, ref recursive, ref unresolved);
             if (candidate is not null)
             {
                 candidates.Add(candidate);
@@ -48,7 +49,7 @@ internal static class ContractParser
 
         ValidateFieldSet(candidates, typeName, diagnostics);
         var construction = ChooseConstruction(type, typeName, candidates, diagnostics);
-        if (diagnostics.Count > 0 || construction is null)
+        if (diagnostics.Count > 0 || construction is null || unresolved)
         {
             return null;
         }
@@ -115,7 +116,7 @@ internal static class ContractParser
         return topic;
     }
 
-    private static MemberCandidate? ParseMember(ISymbol member, string typeName, ContractValidator validator, List<DiagnosticInfo> diagnostics, ref bool recursive)
+    private static MemberCandidate? ParseMember(ISymbol member, string typeName, ContractValidator validator, List<DiagnosticInfo> diagnostics, ref bool recursive, ref bool unresolved)
     {
         var fieldAttributes = member.GetAttributes()
             .Where(a => a.AttributeClass?.ToDisplayString() is KnownNames.TimestampAttribute or KnownNames.TagAttribute or KnownNames.ParameterAttribute)
@@ -149,6 +150,13 @@ internal static class ContractParser
         }
 
         var type = access.Type;
+        if (ContainsErrorType(type))
+        {
+            // The compiler already reports the unresolved type; a second error here would only be noise.
+            unresolved = true;
+            return null;
+        }
+
         string? codec;
         switch (kind)
         {
@@ -289,6 +297,14 @@ internal static class ContractParser
         var arguments = bound.Select(c => c.Symbol.Name).ToEquatableArray();
         return (new ConstructionModel(false, arguments), assignments);
     }
+
+    private static bool ContainsErrorType(ITypeSymbol type) => type switch
+    {
+        { TypeKind: TypeKind.Error } => true,
+        IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsErrorType),
+        _ => false,
+    };
 
     private static IEnumerable<INamedTypeSymbol> ContainingTypes(INamedTypeSymbol type)
     {

@@ -13,7 +13,7 @@ public interface IMessageSerializer<T>
     MessageSchema Schema { get; }
 
     /// <summary>Writes one row as a map.</summary>
-    void Write(ref MessageWriter writer, T value);
+    void Write(ref MessageWriter writer, in T value);
 
     /// <summary>Reads one row; unknown fields are skipped, missing ones keep their default.</summary>
     /// <exception cref="MessageFormatException">The input is not a valid row of this contract.</exception>

@@ -30,7 +30,7 @@ public static class MessageSerializer
         }
 
         var writer = new MessageWriter(output);
-        T.Serializer.Write(ref writer, value);
+        T.Serializer.Write(ref writer, in value);
         writer.Flush();
     }
 

@@ -17,7 +17,7 @@ public readonly struct ContractCodec<T> : IValueCodec<T>
             return;
         }
 
-        T.Serializer.Write(ref writer, value);
+        T.Serializer.Write(ref writer, in value);
     }
 
     /// <inheritdoc/>

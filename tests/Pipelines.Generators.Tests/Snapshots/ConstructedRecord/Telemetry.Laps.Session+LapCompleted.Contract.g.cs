@@ -26,7 +26,7 @@ namespace Telemetry.Laps
 
                 public global::Pipelines.MessageSchema Schema => schema;
 
-                public void Write(ref global::Pipelines.Serialization.MessageWriter writer, global::Telemetry.Laps.Session.LapCompleted value)
+                public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Telemetry.Laps.Session.LapCompleted value)
                 {
                     writer.WriteMapHeader(4);
                     writer.WriteKey("At"u8);

@@ -26,7 +26,7 @@ namespace Telemetry
 
             public global::Pipelines.MessageSchema Schema => schema;
 
-            public void Write(ref global::Pipelines.Serialization.MessageWriter writer, global::Telemetry.CarTelemetry value)
+            public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Telemetry.CarTelemetry value)
             {
                 writer.WriteMapHeader(6);
                 writer.WriteKey("TimestampNs"u8);

@@ -22,7 +22,7 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
 
         public global::Pipelines.MessageSchema Schema => schema;
 
-        public void Write(ref global::Pipelines.Serialization.MessageWriter writer, global::TyreSet value)
+        public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::TyreSet value)
         {
             writer.WriteMapHeader(4);
             writer.WriteKey("CarId"u8);

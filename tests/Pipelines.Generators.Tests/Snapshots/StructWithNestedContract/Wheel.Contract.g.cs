@@ -20,7 +20,7 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
 
         public global::Pipelines.MessageSchema Schema => schema;
 
-        public void Write(ref global::Pipelines.Serialization.MessageWriter writer, global::Wheel value)
+        public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Wheel value)
         {
             writer.WriteMapHeader(2);
             writer.WriteKey("Pressure"u8);
