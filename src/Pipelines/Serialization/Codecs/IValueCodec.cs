@@ -15,6 +15,6 @@ public interface IValueCodec<T>
     /// <summary>Writes <paramref name="value"/>.</summary>
     static abstract void Write(ref MessageWriter writer, T value);
 
-    /// <summary>Reads one value; throws <see cref="InvalidDataException"/> when the next value has another type.</summary>
+    /// <summary>Reads one value; throws when the input is not one (the generated serializer reports that as <see cref="MessageFormatException"/>).</summary>
     static abstract T Read(ref MessageReader reader);
 }

@@ -64,50 +64,12 @@ public ref struct MessageReader
     }
 
     /// <summary>Reads a map header; the count is checked against the bytes left, so it is safe to allocate for.</summary>
-    public int ReadMapHeader()
-    {
-        var code = NextCode;
-        long count;
-        if (code is >= MessagePackCodes.MinFixMap and <= MessagePackCodes.MaxFixMap)
-        {
-            position++;
-            count = code & 0x0f;
-        }
-        else
-        {
-            count = code switch
-            {
-                MessagePackCodes.Map16 => BinaryPrimitives.ReadUInt16BigEndian(Payload(2)),
-                MessagePackCodes.Map32 => BinaryPrimitives.ReadUInt32BigEndian(Payload(4)),
-                _ => throw new WireTypeMismatchException("a map", code),
-            };
-        }
-
-        return CheckCount(count, 2);
-    }
+    public int ReadMapHeader() =>
+        ReadCollectionHeader(MessagePackCodes.MinFixMap, MessagePackCodes.Map16, MessagePackCodes.Map32, "a map", bytesPerItem: 2);
 
     /// <summary>Reads an array header; the count is checked against the bytes left, so it is safe to allocate for.</summary>
-    public int ReadArrayHeader()
-    {
-        var code = NextCode;
-        long count;
-        if (code is >= MessagePackCodes.MinFixArray and <= MessagePackCodes.MaxFixArray)
-        {
-            position++;
-            count = code & 0x0f;
-        }
-        else
-        {
-            count = code switch
-            {
-                MessagePackCodes.Array16 => BinaryPrimitives.ReadUInt16BigEndian(Payload(2)),
-                MessagePackCodes.Array32 => BinaryPrimitives.ReadUInt32BigEndian(Payload(4)),
-                _ => throw new WireTypeMismatchException("an array", code),
-            };
-        }
-
-        return CheckCount(count, 1);
-    }
+    public int ReadArrayHeader() =>
+        ReadCollectionHeader(MessagePackCodes.MinFixArray, MessagePackCodes.Array16, MessagePackCodes.Array32, "an array", bytesPerItem: 1);
 
     /// <summary>Reads a bool.</summary>
     public bool ReadBoolean()
@@ -369,6 +331,31 @@ public ref struct MessageReader
             _ => throw new InvalidDataException($"The byte 0x{code:x2} is never used in MessagePack."),
         };
         Take(length);
+    }
+
+    private int ReadCollectionHeader(byte minFix, byte code16, byte code32, string expected, int bytesPerItem)
+    {
+        var code = NextCode;
+        long count;
+        if ((code & 0xf0) == minFix)
+        {
+            position++;
+            count = code & 0x0f;
+        }
+        else if (code == code16)
+        {
+            count = BinaryPrimitives.ReadUInt16BigEndian(Payload(2));
+        }
+        else if (code == code32)
+        {
+            count = BinaryPrimitives.ReadUInt32BigEndian(Payload(4));
+        }
+        else
+        {
+            throw new WireTypeMismatchException(expected, code);
+        }
+
+        return CheckCount(count, bytesPerItem);
     }
 
     private static bool IsInteger(byte code) =>
