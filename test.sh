@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: restore, build (every project, benchmarks included), test; then prints one
-# line with the totals. Installs what the tests need first, so it works on a fresh machine.
+# line with the totals. Installs what the tests need first (kcat, with apt-get), so it works on a fresh
+# Debian/Ubuntu machine with the .NET 10 SDK.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET SDK 10 is required: https://dotnet.microsoft.com/download" >&2
   exit 1
+fi
+
+# kcat is the external Kafka client the integration tests drive against the embedded broker.
+if ! command -v kcat >/dev/null 2>&1; then
+  echo "Installing kcat (Debian package) for the integration tests..."
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq kcat >/dev/null
 fi
 
 log=$(mktemp)

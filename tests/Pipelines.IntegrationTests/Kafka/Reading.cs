@@ -1,0 +1,9 @@
+namespace Pipelines.IntegrationTests.Kafka;
+
+[Topic("readings")]
+public partial class Reading
+{
+    [Timestamp] public long Time { get; set; }
+    [Tag] public string Sensor { get; set; } = "";
+    [Parameter] public double Value { get; set; }
+}
