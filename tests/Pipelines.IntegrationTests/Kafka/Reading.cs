@@ -7,3 +7,11 @@ public partial class Reading
     [Tag] public string Sensor { get; set; } = "";
     [Parameter] public double Value { get; set; }
 }
+
+[Topic("doubled")]
+public partial class Doubled
+{
+    [Timestamp] public long Time { get; set; }
+    [Tag] public string Sensor { get; set; } = "";
+    [Parameter] public double Value { get; set; }
+}

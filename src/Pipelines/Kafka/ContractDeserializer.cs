@@ -1,0 +1,21 @@
+using Confluent.Kafka;
+
+namespace Pipelines.Kafka;
+
+/// <summary>
+/// Reads a contract straight from the span Confluent.Kafka hands over: no copy to a byte array. A failure
+/// surfaces from <c>Consume</c> as a <see cref="ConsumeException"/> that still carries the raw message, which
+/// is what the dead-letter topic receives.
+/// </summary>
+public sealed class ContractDeserializer<T> : IDeserializer<T>
+    where T : IMessageContract<T>
+{
+    /// <summary>The shared instance; it is stateless.</summary>
+    public static ContractDeserializer<T> Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public T Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context) =>
+        isNull
+            ? throw new MessageFormatException($"Cannot read a '{T.Serializer.Schema.Name}' message: the value is null (a tombstone).")
+            : MessageSerializer.Deserialize<T>(data);
+}

@@ -1,0 +1,62 @@
+namespace Pipelines.Processing;
+
+/// <summary>How one processor consumes, handles failures, commits and produces.</summary>
+public sealed record ProcessorOptions
+{
+    /// <summary>The processor's name, recorded in dead-letter headers and logs.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The consumer group; instances with the same group share the input's partitions.</summary>
+    public required string GroupId { get; init; }
+
+    /// <summary>The topic read.</summary>
+    public required string InputTopic { get; init; }
+
+    /// <summary>The topic written, or <see langword="null"/> for a sink.</summary>
+    public string? OutputTopic { get; init; }
+
+    /// <summary>Where unprocessable messages go under <see cref="FailurePolicy.DeadLetter"/>; <c>&lt;input&gt;.dlq</c> by default.</summary>
+    public string? DeadLetterTopic { get; init; }
+
+    /// <summary>What happens to a message that cannot be processed.</summary>
+    public FailurePolicy OnFailure { get; init; } = FailurePolicy.DeadLetter;
+
+    /// <summary>How many times a failing handler is retried before <see cref="OnFailure"/> applies (3 by default).</summary>
+    public int MaxRetries { get; init; } = 3;
+
+    /// <summary>The first retry's delay; each next one doubles, up to 5 s (100 ms by default).</summary>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often processed offsets are committed (5 s by default, as Quix's CommitInterval); also on revoke and shutdown.</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The Kafka brokers.</summary>
+    public required string BootstrapServers { get; init; }
+
+    /// <summary>Further librdkafka settings (security, tuning), applied to the consumer and the producer.</summary>
+    public IReadOnlyDictionary<string, string> Kafka { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The dead-letter topic in effect.</summary>
+    public string EffectiveDeadLetterTopic => DeadLetterTopic ?? InputTopic + ".dlq";
+
+    /// <summary>Throws with the name of the first invalid setting.</summary>
+    public void Validate()
+    {
+        Require(!string.IsNullOrWhiteSpace(Name), nameof(Name), "must not be empty");
+        Require(!string.IsNullOrWhiteSpace(GroupId), nameof(GroupId), "must not be empty");
+        Require(!string.IsNullOrWhiteSpace(InputTopic), nameof(InputTopic), "must not be empty");
+        Require(!string.IsNullOrWhiteSpace(BootstrapServers), nameof(BootstrapServers), "must not be empty");
+        Require(MaxRetries >= 0, nameof(MaxRetries), $"is {MaxRetries}; it must be 0 or more");
+        Require(RetryBackoff >= TimeSpan.Zero, nameof(RetryBackoff), $"is {RetryBackoff}; it must not be negative");
+        Require(CommitInterval > TimeSpan.Zero, nameof(CommitInterval), $"is {CommitInterval}; it must be positive");
+        Require(OutputTopic != InputTopic, nameof(OutputTopic), "is the input topic, which would feed the processor its own output");
+    }
+
+    private void Require(bool condition, string setting, string problem)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"Processor '{Name}': {setting} {problem}.", setting);
+        }
+    }
+}

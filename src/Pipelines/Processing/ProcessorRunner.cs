@@ -1,0 +1,253 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Pipelines.Processing;
+
+/// <summary>
+/// The processing loop of one processor instance: consume, deserialize, handle, serialize, produce; at least
+/// once. An input offset is stored for commit only after its handler finished and its output (or its
+/// dead letter) was acknowledged by the broker, in offset order per partition; stored offsets are committed
+/// every <see cref="ProcessorOptions.CommitInterval"/>, when partitions are revoked and on shutdown.
+/// </summary>
+public sealed class ProcessorRunner<TIn, TOut>
+    where TIn : IMessageContract<TIn>
+    where TOut : IMessageContract<TOut>
+{
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ShutdownFlushTimeout = TimeSpan.FromSeconds(30);
+    private static readonly byte[] ContentType = Encoding.UTF8.GetBytes("application/msgpack");
+
+    private readonly ProcessorOptions options;
+    private readonly RowHandler<TIn, TOut> handler;
+    private readonly ILogger logger;
+    private readonly OffsetTracker tracker = new();
+    private readonly StreamContext context = new();
+    private readonly byte[] schemaName = Encoding.UTF8.GetBytes(TOut.Serializer.Schema.Name);
+    private readonly byte[] fingerprint = Encoding.UTF8.GetBytes(TOut.Serializer.Schema.Fingerprint);
+
+    /// <summary>Creates the loop; <see cref="RunAsync"/> starts it.</summary>
+    public ProcessorRunner(ProcessorOptions options, RowHandler<TIn, TOut> handler, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        options.Validate();
+        this.options = options;
+        this.handler = handler;
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// Runs until <paramref name="stoppingToken"/> is cancelled, then stops fetching, waits for outputs in
+    /// flight, commits and leaves the group. Faults if the processor must stop: a failure under
+    /// <see cref="FailurePolicy.Stop"/>, or an output or dead letter the broker would not take.
+    /// </summary>
+    public Task RunAsync(CancellationToken stoppingToken) => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None);
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig()).Build();
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig())
+            .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, producer, revoked))
+            .SetPartitionsLostHandler((_, lost) => tracker.Forget(lost.Select(p => p.TopicPartition)))
+            .Build();
+        consumer.Subscribe(options.InputTopic);
+        logger.LogInformation("Processor {Processor} reads {Input} in group {Group}", options.Name, options.InputTopic, options.GroupId);
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                ThrowIfFailed();
+                StoreFinished(consumer);
+                var result = consumer.Consume(PollTimeout);
+                if (result is not null && !result.IsPartitionEOF)
+                {
+                    await ProcessAsync(result, producer, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // A handler saw the stop; its message stays uncommitted and is processed again after restart.
+        }
+        finally
+        {
+            Shutdown(consumer, producer);
+        }
+
+        ThrowIfFailed();
+    }
+
+    private async ValueTask ProcessAsync(ConsumeResult<byte[]?, byte[]?> result, IProducer<byte[]?, byte[]?> producer, CancellationToken stoppingToken)
+    {
+        var completion = tracker.Begin(result.TopicPartitionOffset);
+        var message = result.Message;
+        context.Fill(message.Key, message.Timestamp, message.Headers, result.TopicPartitionOffset);
+
+        TIn row;
+        try
+        {
+            row = message.Value is null
+                ? throw new MessageFormatException($"Cannot read a '{TIn.Serializer.Schema.Name}' message: the value is null (a tombstone).")
+                : MessageSerializer.Deserialize<TIn>(message.Value);
+        }
+        catch (MessageFormatException exception)
+        {
+            Reject(result, exception, completion, producer);
+            return;
+        }
+
+        var (output, failure) = await HandleAsync(row, result.TopicPartitionOffset, stoppingToken);
+        if (failure is not null)
+        {
+            Reject(result, failure, completion, producer);
+            return;
+        }
+
+        if (output is null || options.OutputTopic is null)
+        {
+            completion.Complete();
+            return;
+        }
+
+        var headers = new Headers
+        {
+            { "content-type", ContentType },
+            { "pipelines.schema", schemaName },
+            { "pipelines.fingerprint", fingerprint },
+        };
+        Produce(producer, options.OutputTopic, new Message<byte[]?, byte[]?> { Key = message.Key, Value = MessageSerializer.Serialize(output), Headers = headers }, completion);
+    }
+
+    private async ValueTask<(TOut? Output, Exception? Failure)> HandleAsync(TIn row, TopicPartitionOffset source, CancellationToken stoppingToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return (await handler(row, context, stoppingToken), null);
+            }
+            catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
+            {
+                if (attempt >= options.MaxRetries)
+                {
+                    return (default, exception);
+                }
+
+                var delay = TimeSpan.FromTicks(Math.Min(options.RetryBackoff.Ticks << Math.Min(attempt, 20), MaxBackoff.Ticks));
+                logger.LogWarning(exception, "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}", options.Name, source, attempt + 1, options.MaxRetries + 1, delay);
+                await Task.Delay(delay, stoppingToken);
+            }
+        }
+    }
+
+    private void Reject(ConsumeResult<byte[]?, byte[]?> result, Exception exception, OffsetTracker.Completion completion, IProducer<byte[]?, byte[]?> producer)
+    {
+        var source = result.TopicPartitionOffset;
+        switch (options.OnFailure)
+        {
+            case FailurePolicy.Skip:
+                logger.LogWarning(exception, "Processor {Processor} skipped {Source}: {Reason}", options.Name, source, exception.Message);
+                completion.Complete();
+                break;
+            case FailurePolicy.Stop:
+                completion.Fail(new ProcessorStoppedException(options.Name, source, exception));
+                break;
+            default:
+                logger.LogWarning(exception, "Processor {Processor} dead-lettered {Source} to {DeadLetterTopic}: {Reason}", options.Name, source, options.EffectiveDeadLetterTopic, exception.Message);
+                var letter = new Message<byte[]?, byte[]?>
+                {
+                    Key = result.Message.Key,
+                    Value = result.Message.Value,
+                    Timestamp = result.Message.Timestamp,
+                    Headers = DeadLetterHeaders.Create(result.Message.Headers, options.Name, source, exception),
+                };
+                Produce(producer, options.EffectiveDeadLetterTopic, letter, completion);
+                break;
+        }
+    }
+
+    private static void Produce(IProducer<byte[]?, byte[]?> producer, string topic, Message<byte[]?, byte[]?> message, OffsetTracker.Completion completion) =>
+        producer.Produce(topic, message, report =>
+        {
+            if (report.Error.IsError)
+            {
+                // Nothing past this input may be committed: the processor stops and the input is read again after restart.
+                completion.Fail(new KafkaException(report.Error));
+            }
+            else
+            {
+                completion.Complete();
+            }
+        });
+
+    private void StoreFinished(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        foreach (var offset in tracker.TakeCommittable())
+        {
+            consumer.StoreOffset(offset);
+        }
+    }
+
+    private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, IProducer<byte[]?, byte[]?> producer, List<TopicPartitionOffset> revoked)
+    {
+        // Outputs of revoked partitions must be acknowledged and their offsets committed before another instance takes over.
+        producer.Flush(ShutdownFlushTimeout);
+        StoreFinished(consumer);
+        CommitStored(consumer);
+        tracker.Forget(revoked.Select(p => p.TopicPartition));
+    }
+
+    private void Shutdown(IConsumer<byte[]?, byte[]?> consumer, IProducer<byte[]?, byte[]?> producer)
+    {
+        var unflushed = producer.Flush(ShutdownFlushTimeout);
+        if (unflushed > 0)
+        {
+            logger.LogError("Processor {Processor} stopped with {Count} outputs unacknowledged; their inputs stay uncommitted", options.Name, unflushed);
+        }
+
+        StoreFinished(consumer);
+        CommitStored(consumer);
+        consumer.Close();
+        logger.LogInformation("Processor {Processor} stopped", options.Name);
+    }
+
+    private static void CommitStored(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            // Nothing new was stored since the last commit.
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (tracker.Failure is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private ConsumerConfig ConsumerConfig() => new(new Dictionary<string, string>(options.Kafka))
+    {
+        BootstrapServers = options.BootstrapServers,
+        GroupId = options.GroupId,
+        EnableAutoCommit = true,
+        EnableAutoOffsetStore = false,
+        AutoCommitIntervalMs = checked((int)options.CommitInterval.TotalMilliseconds),
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+    };
+
+    private ProducerConfig ProducerConfig() => new(new Dictionary<string, string>(options.Kafka))
+    {
+        BootstrapServers = options.BootstrapServers,
+        EnableIdempotence = true,
+    };
+}

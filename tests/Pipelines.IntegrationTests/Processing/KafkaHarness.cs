@@ -1,0 +1,93 @@
+using Confluent.Kafka;
+using Pipelines.IntegrationTests.Kafka;
+using Pipelines.Kafka.Embedded;
+using Pipelines.Processing;
+
+namespace Pipelines.IntegrationTests.Processing;
+
+/// <summary>An embedded cluster with an input and an output topic, and real clients to feed and read them.</summary>
+internal sealed class KafkaHarness : IDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    public KafkaHarness(int partitions = 3)
+    {
+        Kafka = EmbeddedKafka.Start();
+        Kafka.CreateTopic("readings", partitions);
+        Kafka.CreateTopic("doubled", partitions);
+        Kafka.CreateTopic("readings.dlq");
+    }
+
+    public EmbeddedKafka Kafka { get; }
+
+    public ProcessorOptions Options(FailurePolicy onFailure = FailurePolicy.DeadLetter) => new()
+    {
+        Name = "doubler",
+        GroupId = "doubler",
+        InputTopic = "readings",
+        OutputTopic = "doubled",
+        BootstrapServers = Kafka.BootstrapServers,
+        OnFailure = onFailure,
+        RetryBackoff = TimeSpan.FromMilliseconds(1),
+        MaxRetries = 2,
+
+        // librdkafka's mock coordinator does not act on LeaveGroup (a real broker does, in milliseconds): a
+        // restarted member waits for the old one's session to expire, so keep sessions short here.
+        Kafka = new Dictionary<string, string> { ["session.timeout.ms"] = "3000", ["heartbeat.interval.ms"] = "500" },
+    };
+
+    public async Task Produce(IEnumerable<Reading> readings)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers }).Build();
+        foreach (var reading in readings)
+        {
+            await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = reading.Sensor, Value = MessageSerializer.Serialize(reading) });
+        }
+    }
+
+    public async Task ProduceRaw(string key, byte[] value)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers }).Build();
+        await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = key, Value = value, Headers = new Headers { { "origin", "test"u8.ToArray() } } });
+    }
+
+    /// <summary>Reads exactly <paramref name="count"/> messages from the start of <paramref name="topic"/>, or fails after <see cref="Patience"/>.</summary>
+    public List<ConsumeResult<string, byte[]>> Read(string topic, int count)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = Kafka.BootstrapServers,
+            GroupId = "reader-" + Guid.NewGuid().ToString("N"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        };
+        using var consumer = new ConsumerBuilder<string, byte[]>(config).Build();
+        consumer.Subscribe(topic);
+        var results = new List<ConsumeResult<string, byte[]>>();
+        var deadline = DateTime.UtcNow + Patience;
+        while (results.Count < count && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+            {
+                results.Add(result);
+            }
+        }
+
+        consumer.Close();
+        Assert.True(results.Count == count, $"Expected {count} messages on '{topic}' within {Patience}, got {results.Count}.");
+        return results;
+    }
+
+    /// <summary>The committed offsets of <paramref name="group"/> on the input topic, summed over partitions.</summary>
+    public long CommittedTotal(string group, int partitions = 3)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = group }).Build();
+        var committed = consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition("readings", p)), Patience);
+        return committed.Sum(c => c.Offset == Offset.Unset ? 0 : c.Offset.Value);
+    }
+
+    public void Dispose() => Kafka.Dispose();
+
+    public static IEnumerable<Reading> Readings(int from, int count) =>
+        Enumerable.Range(from, count).Select(i => new Reading { Time = i, Sensor = "sensor-" + (i % 5), Value = i });
+}

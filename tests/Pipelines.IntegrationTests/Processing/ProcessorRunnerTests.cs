@@ -1,0 +1,137 @@
+using System.Text;
+using Confluent.Kafka;
+using Pipelines.IntegrationTests.Kafka;
+using Pipelines.Processing;
+
+namespace Pipelines.IntegrationTests.Processing;
+
+public class ProcessorRunnerTests
+{
+    private static readonly RowHandler<Reading, Doubled> Double =
+        (row, context, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 });
+
+    [Fact]
+    public async Task Every_row_is_handled_produced_under_its_key_and_committed_on_shutdown()
+    {
+        using var harness = new KafkaHarness();
+        await harness.Produce(KafkaHarness.Readings(0, 100));
+        using var stop = new CancellationTokenSource();
+
+        var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), Double).RunAsync(stop.Token);
+        var outputs = harness.Read("doubled", 100);
+        await stop.CancelAsync();
+        await run;
+
+        var doubled = outputs.Select(o => (o.Message.Key, Row: MessageSerializer.Deserialize<Doubled>(o.Message.Value))).ToList();
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i * 2.0), doubled.Select(d => d.Row.Value).Order());
+        Assert.All(doubled, d => Assert.Equal(d.Row.Sensor, d.Key));
+        Assert.All(outputs, o => Assert.Equal(MessageSerializer.SchemaOf<Doubled>().Fingerprint, Encoding.UTF8.GetString(o.Message.Headers.GetLastBytes("pipelines.fingerprint"))));
+        Assert.Equal(100, harness.CommittedTotal("doubler"));
+    }
+
+    [Fact]
+    public async Task A_malformed_message_is_dead_lettered_with_its_reason_and_good_rows_keep_flowing()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(KafkaHarness.Readings(0, 2));
+        await harness.ProduceRaw("sensor-x", [0xc1, 0x00, 0x01]);
+        await harness.Produce(KafkaHarness.Readings(2, 2));
+        using var stop = new CancellationTokenSource();
+
+        var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), Double).RunAsync(stop.Token);
+        var outputs = harness.Read("doubled", 4);
+        var letter = harness.Read("readings.dlq", 1).Single();
+        await stop.CancelAsync();
+        await run;
+
+        string Header(string key) => Encoding.UTF8.GetString(letter.Message.Headers.GetLastBytes(key));
+        Assert.Equal([0.0, 2.0, 4.0, 6.0], outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value).Value));
+        Assert.Equal(new byte[] { 0xc1, 0x00, 0x01 }, letter.Message.Value);
+        Assert.Equal("sensor-x", letter.Message.Key);
+        Assert.Equal("test", Header("origin"));
+        Assert.Equal("doubler", Header(DeadLetterHeaders.Processor));
+        Assert.Equal("readings", Header(DeadLetterHeaders.SourceTopic));
+        Assert.Equal("0", Header(DeadLetterHeaders.SourcePartition));
+        Assert.Equal("2", Header(DeadLetterHeaders.SourceOffset));
+        Assert.Equal(typeof(MessageFormatException).FullName, Header(DeadLetterHeaders.ExceptionType));
+        Assert.Contains("Reading", Header(DeadLetterHeaders.ExceptionMessage));
+        Assert.Equal(5, harness.CommittedTotal("doubler", partitions: 1));
+    }
+
+    [Theory]
+    [InlineData(FailurePolicy.DeadLetter)]
+    [InlineData(FailurePolicy.Skip)]
+    public async Task A_handler_that_keeps_failing_is_retried_then_handled_by_the_policy(FailurePolicy policy)
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(KafkaHarness.Readings(0, 5));
+        var attempts = 0;
+        RowHandler<Reading, Doubled> failOnTwo = (row, context, token) =>
+        {
+            if (row.Time == 2)
+            {
+                Interlocked.Increment(ref attempts);
+                throw new InvalidOperationException("sensor 2 is cursed");
+            }
+
+            return Double(row, context, token);
+        };
+        using var stop = new CancellationTokenSource();
+
+        var run = new ProcessorRunner<Reading, Doubled>(harness.Options(policy), failOnTwo).RunAsync(stop.Token);
+        var outputs = harness.Read("doubled", 4);
+        var letters = policy == FailurePolicy.DeadLetter ? harness.Read("readings.dlq", 1) : [];
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(3, attempts); // the first try and MaxRetries = 2
+        Assert.Equal([0.0, 2.0, 6.0, 8.0], outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value).Value));
+        if (policy == FailurePolicy.DeadLetter)
+        {
+            Assert.Equal("sensor 2 is cursed", Encoding.UTF8.GetString(letters.Single().Message.Headers.GetLastBytes(DeadLetterHeaders.ExceptionMessage)));
+            Assert.Equal(2, MessageSerializer.Deserialize<Reading>(letters.Single().Message.Value).Time);
+        }
+
+        Assert.Equal(5, harness.CommittedTotal("doubler", partitions: 1));
+    }
+
+    [Fact]
+    public async Task Under_the_stop_policy_the_processor_faults_and_commits_nothing_from_the_failed_row_on()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(KafkaHarness.Readings(0, 5));
+        RowHandler<Reading, Doubled> failOnTwo = (row, context, token) =>
+            row.Time == 2 ? throw new InvalidOperationException("sensor 2 is cursed") : Double(row, context, token);
+
+        var run = new ProcessorRunner<Reading, Doubled>(harness.Options(FailurePolicy.Stop), failOnTwo).RunAsync(CancellationToken.None);
+        var error = await Assert.ThrowsAsync<ProcessorStoppedException>(() => run);
+
+        Assert.Equal(2, error.StoppedAt.Offset.Value);
+        Assert.Equal("sensor 2 is cursed", error.InnerException?.Message);
+        Assert.Equal(2, harness.CommittedTotal("doubler", partitions: 1));
+    }
+
+    [Fact]
+    public async Task A_restarted_processor_resumes_from_the_committed_offset_without_loss_or_duplicates()
+    {
+        using var harness = new KafkaHarness();
+        await harness.Produce(KafkaHarness.Readings(0, 50));
+        using (var first = new CancellationTokenSource())
+        {
+            var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), Double).RunAsync(first.Token);
+            harness.Read("doubled", 50);
+            await first.CancelAsync();
+            await run;
+        }
+
+        await harness.Produce(KafkaHarness.Readings(50, 50));
+        using var second = new CancellationTokenSource();
+        var again = new ProcessorRunner<Reading, Doubled>(harness.Options(), Double).RunAsync(second.Token);
+        var outputs = harness.Read("doubled", 100);
+        await second.CancelAsync();
+        await again;
+
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i * 2.0), outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value).Value).Order());
+        Assert.Equal(100, harness.CommittedTotal("doubler"));
+    }
+}

@@ -1,0 +1,37 @@
+using Pipelines.Processing;
+
+namespace Pipelines.Tests.Processing;
+
+public class ProcessorOptionsTests
+{
+    private static readonly ProcessorOptions Valid = new() { Name = "p", GroupId = "g", InputTopic = "in", OutputTopic = "out", BootstrapServers = "localhost:9092" };
+
+    [Fact]
+    public void Valid_options_pass_and_the_dead_letter_topic_defaults_to_input_dot_dlq()
+    {
+        Valid.Validate();
+
+        Assert.Equal("in.dlq", Valid.EffectiveDeadLetterTopic);
+        Assert.Equal("mine", (Valid with { DeadLetterTopic = "mine" }).EffectiveDeadLetterTopic);
+    }
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void An_invalid_setting_is_named_in_the_error(ProcessorOptions options, string setting)
+    {
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Equal(setting, error.ParamName);
+        Assert.Contains(setting, error.Message);
+    }
+
+    public static TheoryData<ProcessorOptions, string> Invalid => new()
+    {
+        { Valid with { GroupId = " " }, nameof(ProcessorOptions.GroupId) },
+        { Valid with { BootstrapServers = "" }, nameof(ProcessorOptions.BootstrapServers) },
+        { Valid with { MaxRetries = -1 }, nameof(ProcessorOptions.MaxRetries) },
+        { Valid with { RetryBackoff = TimeSpan.FromSeconds(-1) }, nameof(ProcessorOptions.RetryBackoff) },
+        { Valid with { CommitInterval = TimeSpan.Zero }, nameof(ProcessorOptions.CommitInterval) },
+        { Valid with { OutputTopic = "in" }, nameof(ProcessorOptions.OutputTopic) },
+    };
+}
