@@ -1,0 +1,100 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+using Pipelines.Kafka.Embedded;
+
+namespace Pipelines.Hosting;
+
+/// <summary>
+/// The Kafka cluster the host's processors use: the configured one, or, when none is configured, an embedded
+/// in-memory broker started on first use, so a newcomer runs a pipeline with nothing installed.
+/// </summary>
+public sealed class KafkaConnection : IDisposable
+{
+    // librdkafka's mock coordinator ignores LeaveGroup, so a restarted member would wait out a 45 s session.
+    private static readonly Dictionary<string, string> EmbeddedClientDefaults = new()
+    {
+        ["session.timeout.ms"] = "3000",
+        ["heartbeat.interval.ms"] = "500",
+    };
+
+    private readonly PipelinesSettings settings;
+    private readonly ILogger<KafkaConnection> logger;
+    private readonly Lock gate = new();
+    private readonly HashSet<string> createdTopics = new(StringComparer.Ordinal);
+    private EmbeddedKafka? embedded;
+
+    /// <summary>Creates the connection; nothing starts until <see cref="BootstrapServers"/> is first read.</summary>
+    public KafkaConnection(PipelinesSettings settings, ILogger<KafkaConnection> logger)
+    {
+        this.settings = settings;
+        this.logger = logger;
+    }
+
+    /// <summary>Whether the processors run on the embedded broker.</summary>
+    public bool IsEmbedded => settings.BootstrapServers is null;
+
+    /// <summary>The brokers' addresses; starts the embedded broker if it is the one in use.</summary>
+    public string BootstrapServers => settings.BootstrapServers ?? Embedded.BootstrapServers;
+
+    /// <summary>librdkafka settings every client of this connection gets before its own.</summary>
+    public IReadOnlyDictionary<string, string> ClientDefaults => IsEmbedded ? EmbeddedClientDefaults : new Dictionary<string, string>();
+
+    /// <summary>Creates any of <paramref name="topics"/> that do not exist yet, with the configured partitions.</summary>
+    public async Task EnsureTopicsAsync(IEnumerable<string> topics, CancellationToken cancellationToken)
+    {
+        List<string> missing;
+        lock (gate)
+        {
+            missing = topics.Where(createdTopics.Add).ToList();
+        }
+
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        if (IsEmbedded)
+        {
+            foreach (var topic in missing)
+            {
+                Embedded.CreateTopic(topic, settings.TopicPartitions);
+            }
+
+            return;
+        }
+
+        var config = new AdminClientConfig(new Dictionary<string, string>(settings.Kafka)) { BootstrapServers = BootstrapServers };
+        using var admin = new AdminClientBuilder(config).Build();
+        try
+        {
+            await admin.CreateTopicsAsync(missing.Select(t => new TopicSpecification { Name = t, NumPartitions = settings.TopicPartitions, ReplicationFactor = -1 }));
+        }
+        catch (CreateTopicsException exception) when (exception.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Someone else created them first: what matters is that they exist.
+        }
+    }
+
+    /// <summary>Stops the embedded broker, if one was started.</summary>
+    public void Dispose() => embedded?.Dispose();
+
+    private EmbeddedKafka Embedded
+    {
+        get
+        {
+            lock (gate)
+            {
+                if (embedded is null)
+                {
+                    embedded = EmbeddedKafka.Start();
+                    logger.LogWarning(
+                        "No Pipelines:BootstrapServers configured: running on an embedded in-memory Kafka broker at {BootstrapServers}. Data is lost when the process exits; configure a cluster for anything that matters.",
+                        embedded.BootstrapServers);
+                }
+
+                return embedded;
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Pipelines.Processing;
+
+namespace Pipelines.Hosting;
+
+/// <summary>
+/// The <c>Pipelines</c> configuration section, read strictly: a key that is not a setting (a typo) or a value
+/// that does not parse fails start-up with the key's full path, instead of being silently ignored.
+/// </summary>
+/// <remarks>
+/// <code>
+/// "Pipelines": {
+///   "BootstrapServers": "broker:9092",       // empty or absent: the embedded in-memory broker
+///   "TopicPartitions": 3,                     // partitions of topics Pipelines creates
+///   "Kafka": { "security.protocol": "SASL_SSL", "sasl.mechanism": "PLAIN", ... },  // any librdkafka setting
+///   "Processors": {
+///     "BrakeMonitor": { "GroupId": "...", "OnFailure": "DeadLetter|Skip|Stop", "MaxRetries": 3,
+///                       "RetryBackoff": "00:00:00.100", "CommitInterval": "00:00:05", "DeadLetterTopic": "...",
+///                       "Kafka": { ... } }
+///   }
+/// }
+/// </code>
+/// </remarks>
+public sealed record PipelinesSettings
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Pipelines";
+
+    private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "Kafka", "Processors"];
+    private static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "DeadLetterTopic", "Kafka"];
+
+    /// <summary>The brokers, or <see langword="null"/> to run on the embedded broker.</summary>
+    public string? BootstrapServers { get; init; }
+
+    /// <summary>Partitions of the topics Pipelines creates (3 by default).</summary>
+    public int TopicPartitions { get; init; } = 3;
+
+    /// <summary>librdkafka settings for every client.</summary>
+    public IReadOnlyDictionary<string, string> Kafka { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Per-processor overrides, by processor name.</summary>
+    public IReadOnlyDictionary<string, IConfigurationSection> Processors { get; init; } = new Dictionary<string, IConfigurationSection>();
+
+    /// <summary>Reads and validates the section.</summary>
+    /// <exception cref="PipelinesConfigurationException">A key is unknown or its value is invalid.</exception>
+    public static PipelinesSettings Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        RejectUnknown(section, Known);
+        var bootstrap = section["BootstrapServers"];
+        return new PipelinesSettings
+        {
+            BootstrapServers = string.IsNullOrWhiteSpace(bootstrap) ? null : bootstrap,
+            TopicPartitions = ParseInt(section, "TopicPartitions", 3, minimum: 1),
+            Kafka = ReadKafka(section.GetSection("Kafka")),
+            Processors = section.GetSection("Processors").GetChildren().ToDictionary(c => c.Key, c => c, StringComparer.OrdinalIgnoreCase),
+        };
+    }
+
+    /// <summary>The effective options of one processor: its generated defaults, then this section's overrides.</summary>
+    public ProcessorOptions OptionsFor(ProcessorOptions defaults)
+    {
+        var options = defaults with { Kafka = Merge(Kafka, defaults.Kafka) };
+        if (!Processors.TryGetValue(defaults.Name, out var section))
+        {
+            return options;
+        }
+
+        RejectUnknown(section, KnownPerProcessor);
+        return options with
+        {
+            GroupId = section["GroupId"] ?? options.GroupId,
+            OnFailure = section["OnFailure"] is { } policy
+                ? Enum.TryParse<FailurePolicy>(policy, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                    ? parsed
+                    : throw new PipelinesConfigurationException(section.GetSection("OnFailure").Path, $"is '{policy}'; it must be one of {string.Join(", ", Enum.GetNames<FailurePolicy>())}")
+                : options.OnFailure,
+            MaxRetries = ParseInt(section, "MaxRetries", options.MaxRetries, minimum: 0),
+            RetryBackoff = ParseTime(section, "RetryBackoff", options.RetryBackoff, allowZero: true),
+            CommitInterval = ParseTime(section, "CommitInterval", options.CommitInterval, allowZero: false),
+            DeadLetterTopic = section["DeadLetterTopic"] ?? options.DeadLetterTopic,
+            Kafka = Merge(options.Kafka, ReadKafka(section.GetSection("Kafka"))),
+        };
+    }
+
+    private static void RejectUnknown(IConfigurationSection section, string[] known)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new PipelinesConfigurationException(child.Path, $"is not a setting; the settings here are {string.Join(", ", known)}");
+            }
+        }
+    }
+
+    private static Dictionary<string, string> ReadKafka(IConfigurationSection section) =>
+        section.GetChildren().ToDictionary(c => c.Key, c => c.Value ?? throw new PipelinesConfigurationException(c.Path, "must be a single value (a librdkafka setting)"));
+
+    private static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> first, IReadOnlyDictionary<string, string> second)
+    {
+        var merged = new Dictionary<string, string>(first);
+        foreach (var (key, value) in second)
+        {
+            merged[key] = value;
+        }
+
+        return merged;
+    }
+
+    private static int ParseInt(IConfigurationSection section, string key, int fallback, int minimum)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum
+            ? value
+            : throw new PipelinesConfigurationException(section.GetSection(key).Path, $"is '{text}'; it must be a whole number of at least {minimum}");
+    }
+
+    private static TimeSpan ParseTime(IConfigurationSection section, string key, TimeSpan fallback, bool allowZero)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && (value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero))
+            ? value
+            : throw new PipelinesConfigurationException(section.GetSection(key).Path, $"is '{text}'; it must be a {(allowZero ? "non-negative" : "positive")} time span such as 00:00:05");
+    }
+}

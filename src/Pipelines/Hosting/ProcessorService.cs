@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pipelines.Processing;
+
+namespace Pipelines.Hosting;
+
+/// <summary>Runs one processor for the lifetime of the host: creates its topics, builds it from DI, runs its loop.</summary>
+internal sealed class ProcessorService<TProcessor, TIn, TOut>(
+    ProcessorDescriptor<TProcessor, TIn, TOut> descriptor,
+    PipelinesSettings settings,
+    KafkaConnection connection,
+    IServiceProvider services,
+    ILoggerFactory loggers) : BackgroundService
+    where TProcessor : class
+    where TIn : IMessageContract<TIn>
+    where TOut : IMessageContract<TOut>
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var defaults = new ProcessorOptions
+        {
+            Name = descriptor.Name,
+            GroupId = descriptor.GroupId,
+            InputTopic = descriptor.InputTopic,
+            OutputTopic = descriptor.OutputTopic,
+            BootstrapServers = connection.BootstrapServers,
+            Kafka = connection.ClientDefaults,
+        };
+        var options = settings.OptionsFor(defaults);
+        var topics = new[] { options.InputTopic, options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null };
+        await connection.EnsureTopicsAsync(topics.OfType<string>(), stoppingToken);
+
+        var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
+        var runner = new ProcessorRunner<TIn, TOut>(
+            options,
+            (row, context, cancellationToken) => descriptor.Invoke(processor, row, context, cancellationToken),
+            loggers.CreateLogger("Pipelines.Processor." + descriptor.Name));
+        await runner.RunAsync(stoppingToken);
+    }
+}

@@ -1,0 +1,79 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipelines.Hosting;
+using Pipelines.IntegrationTests.Kafka;
+using Pipelines.IntegrationTests.Processing;
+
+namespace Pipelines.IntegrationTests.Hosting;
+
+public class HostingTests
+{
+    /// <summary>A processor with a constructor dependency, as the generator would describe it.</summary>
+    public sealed class Scaler(Scaler.Factor factor)
+    {
+        public Doubled Handle(Reading row) => new() { Time = row.Time, Sensor = row.Sensor, Value = row.Value * factor.Value };
+
+        public sealed record Factor(double Value);
+    }
+
+    private static readonly ProcessorDescriptor<Scaler, Reading, Doubled> Descriptor =
+        new("Scaler", "scaler", "readings", "doubled", static (processor, row, _, _) => ValueTask.FromResult<Doubled?>(processor.Handle(row)));
+
+    [Fact]
+    public async Task With_no_cluster_configured_a_host_runs_its_processor_on_the_embedded_broker_with_DI()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(new Scaler.Factor(10));
+        builder.Services.AddPipelinesProcessor(builder.Configuration, Descriptor);
+        using var host = builder.Build();
+        await host.StartAsync();
+        var connection = host.Services.GetRequiredService<KafkaConnection>();
+
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = connection.BootstrapServers }).Build())
+        {
+            foreach (var reading in KafkaHarness.Readings(0, 10))
+            {
+                await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = reading.Sensor, Value = MessageSerializer.Serialize(reading) });
+            }
+        }
+
+        var outputs = Read(connection.BootstrapServers, "doubled", 10);
+        await host.StopAsync();
+
+        Assert.True(connection.IsEmbedded);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i * 10.0), outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o).Value).Order());
+    }
+
+    [Fact]
+    public void A_typo_in_the_configuration_stops_registration_with_the_key()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("Pipelines:Processors:Scaler:GroupID", "x"), new("Pipelines:Processors:Scaler:Retries", "3")]);
+
+        var error = Assert.Throws<PipelinesConfigurationException>(() => builder.Services.AddPipelinesProcessor(builder.Configuration, Descriptor));
+
+        Assert.Equal("Pipelines:Processors:Scaler:Retries", error.Key);
+    }
+
+    private static List<byte[]> Read(string bootstrapServers, string topic, int count)
+    {
+        var config = new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest };
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
+        consumer.Subscribe(topic);
+        var values = new List<byte[]>();
+        var deadline = DateTime.UtcNow + KafkaHarness.Patience;
+        while (values.Count < count && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+            {
+                values.Add(result.Message.Value);
+            }
+        }
+
+        consumer.Close();
+        Assert.Equal(count, values.Count);
+        return values;
+    }
+}
