@@ -64,4 +64,10 @@ public static class TrackingNames
 
     /// <summary>Parsed <c>[MessageContract]</c> types.</summary>
     public const string MessageContracts = nameof(MessageContracts);
+
+    /// <summary>Parsed <c>[Processor]</c> classes.</summary>
+    public const string Processors = nameof(Processors);
+
+    /// <summary>All valid processors of the assembly, for <c>AddPipelines</c>.</summary>
+    public const string Registration = nameof(Registration);
 }

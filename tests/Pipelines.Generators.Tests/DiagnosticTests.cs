@@ -134,6 +134,50 @@ public class DiagnosticTests
         [MessageContract] public partial class Inner { [Parameter] public object {|PIPE003:Bad|} { get; set; } = new(); }
         """);
 
+    private const string Topics = """
+        [Topic("in")] public partial class In { [Parameter] public int A { get; set; } }
+        [Topic("out")] public partial class Out { [Parameter] public int B { get; set; } }
+        """;
+
+    [Fact]
+    public Task PIPE001_processor_not_partial() => Expect(Topics + """
+        [Processor] public class {|PIPE001:P|} { public Out Handle(In row) => new(); }
+        """, processors: 0);
+
+    [Fact]
+    public Task PIPE006_processor_without_handler() => Expect(Topics + """
+        [Processor] public partial class {|PIPE006:P|} { public Out Process(In row) => new(); }
+        """, processors: 0);
+
+    [Fact]
+    public Task PIPE006_processor_with_two_handlers() => Expect(Topics + """
+        [Processor] public partial class P { public Out Handle(In row) => new(); public Out {|PIPE006:Handle|}(Out row) => new(); }
+        """, processors: 0);
+
+    [Fact]
+    public Task PIPE006_handler_input_not_a_topic() => Expect(Topics + """
+        [Processor] public partial class P { public Out {|PIPE006:Handle|}(string row) => new(); }
+        """, processors: 0);
+
+    [Fact]
+    public Task PIPE006_handler_with_an_extra_parameter() => Expect(Topics + """
+        [Processor] public partial class P { public Out {|PIPE006:Handle|}(In row, int extra) => new(); }
+        """, processors: 0);
+
+    [Fact]
+    public Task PIPE006_handler_output_not_a_topic() => Expect(Topics + """
+        [Processor] public partial class P { public int {|PIPE006:Handle|}(In row) => 1; }
+        """, processors: 0);
+
+    [Fact]
+    public void Processor_groups_default_to_the_kebab_cased_class_name()
+    {
+        Assert.Equal("brake-monitor", Pipelines.Generators.Parsing.ProcessorParser.KebabCase("BrakeMonitor"));
+        Assert.Equal("http-gateway", Pipelines.Generators.Parsing.ProcessorParser.KebabCase("HTTPGateway"));
+        Assert.Equal("sensor2-reader", Pipelines.Generators.Parsing.ProcessorParser.KebabCase("Sensor2Reader"));
+        Assert.Equal("x", Pipelines.Generators.Parsing.ProcessorParser.KebabCase("X"));
+    }
+
     [Fact]
     public async Task An_unresolved_member_type_leaves_only_the_compiler_error_and_generates_nothing()
     {
@@ -177,9 +221,19 @@ public class DiagnosticTests
         Assert.Equal(["Good.Contract.g.cs"], result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)));
     }
 
-    private static async Task Expect(string source)
+    private static async Task Expect(string source, int? processors = null)
     {
-        // No generated source is listed, so the harness also proves that nothing was generated for the type.
-        await new GeneratorTest { TestCode = Usings + source }.RunAsync();
+        var test = new GeneratorTest { TestCode = Usings + source };
+        if (processors is not null)
+        {
+            // The topic contracts around the processor are valid and generated; only the processor must produce nothing.
+            test.TestBehaviors |= Microsoft.CodeAnalysis.Testing.TestBehaviors.SkipGeneratedSourcesCheck;
+            var plain = System.Text.RegularExpressions.Regex.Replace(Usings + source, @"\{\|PIPE\d+:([^|]*)\|\}", "$1");
+            var generated = TestCompilation.Driver().RunGenerators(TestCompilation.Create(plain)).GetRunResult().GeneratedTrees;
+            Assert.Equal(processors, generated.Count(t => t.FilePath.EndsWith(".Processor.g.cs", StringComparison.Ordinal)));
+        }
+
+        // Otherwise no generated source is listed, so the harness also proves that nothing was generated for the type.
+        await test.RunAsync();
     }
 }

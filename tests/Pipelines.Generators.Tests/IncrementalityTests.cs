@@ -22,6 +22,16 @@ public class IncrementalityTests
         {
             [Parameter] public int Code { get; set; }
         }
+        [Topic("checked")]
+        public partial class Checked
+        {
+            [Parameter] public bool Ok { get; set; }
+        }
+        [Processor]
+        public partial class Checker
+        {
+            public Checked Handle(Reading row) => new() { Ok = row.Value > 0 };
+        }
         """;
 
     private const string Unrelated = """
@@ -38,17 +48,18 @@ public class IncrementalityTests
         var edited = compilation.ReplaceSyntaxTree(
             compilation.SyntaxTrees.ElementAt(1),
             CSharpSyntaxTree.ParseText(Unrelated + "\npublic class Added { }", TestCompilation.ParseOptions, path: "Source1.cs"));
-        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        var results = driver.RunGenerators(edited).GetRunResult().Results;
+        var steps = results.SelectMany(r => r.TrackedSteps).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.SelectMany(s => s.Value).ToList());
 
-        foreach (var name in new[] { TrackingNames.Topics, TrackingNames.MessageContracts })
+        foreach (var name in new[] { TrackingNames.Topics, TrackingNames.MessageContracts, TrackingNames.Processors, TrackingNames.Registration })
         {
-            var outputs = result.TrackedSteps[name].SelectMany(step => step.Outputs).ToList();
+            var outputs = steps[name].SelectMany(step => step.Outputs).ToList();
             Assert.NotEmpty(outputs);
             Assert.All(outputs, o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
         }
 
         Assert.All(
-            result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            results.SelectMany(r => r.TrackedOutputSteps).SelectMany(s => s.Value).SelectMany(s => s.Outputs),
             o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
     }
 
@@ -61,9 +72,10 @@ public class IncrementalityTests
         var edited = compilation.ReplaceSyntaxTree(
             compilation.SyntaxTrees.First(),
             CSharpSyntaxTree.ParseText(Contract.Replace("double Value", "float Value"), TestCompilation.ParseOptions, path: "Source0.cs"));
-        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single(r => r.Generator.GetGeneratorType() == typeof(ContractGenerator));
+        var topics = result.TrackedSteps[TrackingNames.Topics].SelectMany(s => s.Outputs).ToList();
 
-        Assert.Equal(IncrementalStepRunReason.Modified, result.TrackedSteps[TrackingNames.Topics].Single().Outputs.Single().Reason);
+        Assert.Equal([IncrementalStepRunReason.Modified, IncrementalStepRunReason.Unchanged], topics.Select(o => o.Reason).Order());
         Assert.Contains(result.TrackedSteps[TrackingNames.MessageContracts].Single().Outputs.Single().Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged });
         Assert.Contains("SingleCodec", result.GeneratedSources.Single(s => s.HintName.StartsWith("Demo.Reading")).SourceText.ToString());
     }
@@ -71,9 +83,13 @@ public class IncrementalityTests
     [Fact]
     public void Pipeline_models_hold_no_symbols_syntax_or_compilations()
     {
-        var result = TestCompilation.Driver(trackSteps: true).RunGenerators(TestCompilation.Create(Contract)).GetRunResult().Results.Single();
+        var results = TestCompilation.Driver(trackSteps: true).RunGenerators(TestCompilation.Create(Contract)).GetRunResult().Results;
+        var tracked = results.SelectMany(r => r.TrackedSteps)
+            .Where(s => s.Key is TrackingNames.Topics or TrackingNames.MessageContracts or TrackingNames.Processors or TrackingNames.Registration)
+            .ToList();
 
-        foreach (var output in result.TrackedSteps.Where(s => s.Key is TrackingNames.Topics or TrackingNames.MessageContracts).SelectMany(s => s.Value).SelectMany(s => s.Outputs))
+        Assert.Equal(4, tracked.Count);
+        foreach (var output in tracked.SelectMany(s => s.Value).SelectMany(s => s.Outputs))
         {
             AssertPlainData(output.Value, depth: 0);
         }

@@ -65,5 +65,32 @@ internal static class SnapshotSources
                 [Parameter] public IReadOnlyList<string> Notes;
             }
             """,
+
+        // Two processors, one synchronous with a context and one asynchronous with a token, and the assembly's AddPipelines.
+        ["Processors"] = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Pipelines;
+            using Pipelines.Processing;
+
+            namespace Telemetry;
+
+            [Topic("car-telemetry")] public partial class CarTelemetry { [Tag] public string CarId { get; set; } = ""; [Parameter] public double BrakeTemp { get; set; } }
+            [Topic("brake-alerts")] public partial class BrakeAlert { [Tag] public string CarId { get; set; } = ""; [Parameter] public double Temp { get; set; } }
+
+            [Processor]
+            public partial class BrakeMonitor
+            {
+                public BrakeAlert? Handle(CarTelemetry row, StreamContext context) =>
+                    row.BrakeTemp > 950 ? new BrakeAlert { CarId = row.CarId, Temp = row.BrakeTemp } : null;
+            }
+
+            [Processor(GroupId = "alert-echo-v2")]
+            public partial class HTTPAlertEcho
+            {
+                public Task<CarTelemetry> Handle(BrakeAlert alert, CancellationToken cancellationToken) =>
+                    Task.FromResult(new CarTelemetry { CarId = alert.CarId, BrakeTemp = alert.Temp });
+            }
+            """,
     };
 }

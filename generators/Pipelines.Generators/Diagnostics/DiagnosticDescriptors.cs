@@ -36,6 +36,11 @@ internal static class DiagnosticDescriptors
         "Invalid timestamp",
         "Timestamp '{0}' {1}");
 
+    public static readonly DiagnosticDescriptor InvalidProcessorHandler = Error(
+        "PIPE006",
+        "Processor handler is missing or invalid",
+        "Processor '{0}' {1}");
+
     public static readonly DiagnosticDescriptor UnserializableMember = Error(
         "PIPE012",
         "Member can never be serialized",

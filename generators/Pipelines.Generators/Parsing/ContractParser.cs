@@ -65,20 +65,20 @@ internal static class ContractParser
             .ToEquatableArray();
 
         return new ContractModel(
-            type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
-            ContainingTypes(type).Select(t => new ContainingTypeModel(Declaration(t))).ToEquatableArray(),
-            Declaration(type),
+            TypeDeclarations.Namespace(type),
+            TypeDeclarations.ContainingTypeModels(type),
+            TypeDeclarations.Declaration(type),
             type.ToDisplayString(CodecResolver.TypeFormat),
             typeName,
             topic,
             members,
             construction.Value.Model,
-            HintName(type));
+            TypeDeclarations.HintName(type, ".Contract.g.cs"));
     }
 
     private static void ValidateType(INamedTypeSymbol type, string typeName, List<DiagnosticInfo> diagnostics)
     {
-        var notPartial = new[] { type }.Concat(ContainingTypes(type)).FirstOrDefault(t => !IsPartial(t));
+        var notPartial = TypeDeclarations.FirstNotPartial(type);
         if (notPartial is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContractMustBePartial, type, notPartial.ToDisplayString()));
@@ -89,7 +89,7 @@ internal static class ContractParser
             { IsStatic: true } => "static classes have no instances to serialize",
             { IsAbstract: true, TypeKind: TypeKind.Class } => "abstract classes cannot be constructed when a message is read",
             { IsRefLikeType: true } => "ref structs cannot be stored in a batch or a List<T>",
-            _ when type.IsGenericType || ContainingTypes(type).Any(t => t.IsGenericType) => "generic types are not supported; declare a non-generic contract per shape",
+            _ when type.IsGenericType || TypeDeclarations.ContainingTypes(type).Any(t => t.IsGenericType) => "generic types are not supported; declare a non-generic contract per shape",
             _ => null,
         };
         if (problem is not null)
@@ -305,43 +305,6 @@ internal static class ContractParser
         INamedTypeSymbol named => named.TypeArguments.Any(ContainsErrorType),
         _ => false,
     };
-
-    private static IEnumerable<INamedTypeSymbol> ContainingTypes(INamedTypeSymbol type)
-    {
-        var chain = new List<INamedTypeSymbol>();
-        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-        {
-            chain.Insert(0, outer);
-        }
-
-        return chain;
-    }
-
-    private static bool IsPartial(INamedTypeSymbol type) =>
-        type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
-
-    private static string Declaration(INamedTypeSymbol type)
-    {
-        var keyword = (type.IsRecord, type.TypeKind) switch
-        {
-            (true, TypeKind.Struct) => "record struct",
-            (true, _) => "record",
-            (false, TypeKind.Struct) => "struct",
-            _ => "class",
-        };
-        return keyword + " " + type.Name;
-    }
-
-    private static string HintName(INamedTypeSymbol type)
-    {
-        var name = type.Name;
-        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-        {
-            name = outer.Name + "+" + name;
-        }
-
-        return (type.ContainingNamespace.IsGlobalNamespace ? name : type.ContainingNamespace.ToDisplayString() + "." + name) + ".Contract.g.cs";
-    }
 
     private static string Escape(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;

@@ -8,6 +8,8 @@ internal static class KnownNames
     public const string TimestampAttribute = "Pipelines.TimestampAttribute";
     public const string TagAttribute = "Pipelines.TagAttribute";
     public const string ParameterAttribute = "Pipelines.ParameterAttribute";
+    public const string ProcessorAttribute = "Pipelines.ProcessorAttribute";
+    public const string StreamContext = "Pipelines.Processing.StreamContext";
     public const string MessageContractInterface = "Pipelines.IMessageContract`1";
 
     public const string Codecs = "global::Pipelines.Serialization.Codecs.";

@@ -20,6 +20,8 @@ internal sealed class GeneratorTest : CSharpSourceGeneratorTest<ContractGenerato
         TestState.AdditionalReferences.AddRange(TestCompilation.References);
     }
 
+    protected override IEnumerable<Type> GetSourceGenerators() => [typeof(ContractGenerator), typeof(ProcessorGenerator)];
+
     protected override ParseOptions CreateParseOptions() => TestCompilation.ParseOptions;
 
     protected override CompilationOptions CreateCompilationOptions() =>
@@ -29,7 +31,10 @@ internal sealed class GeneratorTest : CSharpSourceGeneratorTest<ContractGenerato
 
     public GeneratorTest Generates(string hintName, string text)
     {
-        TestState.GeneratedSources.Add((typeof(ContractGenerator), hintName, SourceText.From(text, Encoding.UTF8)));
+        var generator = hintName.EndsWith(".Processor.g.cs", StringComparison.Ordinal) || hintName == "Pipelines.AddPipelines.g.cs"
+            ? typeof(ProcessorGenerator)
+            : typeof(ContractGenerator);
+        TestState.GeneratedSources.Add((generator, hintName, SourceText.From(text, Encoding.UTF8)));
         return this;
     }
 }

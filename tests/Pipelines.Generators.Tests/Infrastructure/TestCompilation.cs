@@ -23,7 +23,7 @@ internal static class TestCompilation
 
     public static CSharpGeneratorDriver Driver(bool trackSteps = false) =>
         CSharpGeneratorDriver.Create(
-            [new ContractGenerator().AsSourceGenerator()],
+            [new ContractGenerator().AsSourceGenerator(), new ProcessorGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
@@ -32,7 +32,13 @@ internal static class TestCompilation
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
             .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll");
-        var runtime = new[] { typeof(TopicAttribute).Assembly.Location };
+        var runtime = new[]
+        {
+            typeof(TopicAttribute).Assembly.Location,
+            typeof(Confluent.Kafka.Headers).Assembly.Location,
+            typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location,
+            typeof(Microsoft.Extensions.Configuration.IConfiguration).Assembly.Location,
+        };
         return [.. platform.Concat(runtime).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     }
 }

@@ -47,6 +47,30 @@ public class HostingTests
     }
 
     [Fact]
+    public async Task The_generated_AddPipelines_runs_every_processor_of_the_assembly()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddPipelines(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync();
+        var connection = host.Services.GetRequiredService<KafkaConnection>();
+
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = connection.BootstrapServers }).Build())
+        {
+            foreach (var reading in KafkaHarness.Readings(0, 5))
+            {
+                await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = reading.Sensor, Value = MessageSerializer.Serialize(reading) });
+            }
+        }
+
+        var outputs = Read(connection.BootstrapServers, "doubled", 5);
+        await host.StopAsync();
+
+        Assert.Equal([0.0, 2.0, 4.0, 6.0, 8.0], outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o).Value).Order());
+        Assert.Equal(("Doubler", "doubler", "readings", "doubled"), (Doubler.PipelinesDescriptor.Name, Doubler.PipelinesDescriptor.GroupId, Doubler.PipelinesDescriptor.InputTopic, Doubler.PipelinesDescriptor.OutputTopic));
+    }
+
+    [Fact]
     public void A_typo_in_the_configuration_stops_registration_with_the_key()
     {
         var builder = Host.CreateApplicationBuilder();

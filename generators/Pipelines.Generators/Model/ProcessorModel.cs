@@ -1,0 +1,50 @@
+namespace Pipelines.Generators.Model;
+
+/// <summary>Everything the emitter needs to describe one processor.</summary>
+/// <param name="Namespace">The namespace, or empty for the global namespace.</param>
+/// <param name="ContainingTypes">Enclosing types, outermost first.</param>
+/// <param name="Declaration">The processor's declaration keywords and name.</param>
+/// <param name="FullyQualifiedName">The processor type with <c>global::</c>.</param>
+/// <param name="Name">The processor's name (its class name): configuration key, logs, dead-letter headers.</param>
+/// <param name="GroupId">The consumer group.</param>
+/// <param name="InputType">The handled contract, fully qualified.</param>
+/// <param name="InputTopic">Its topic.</param>
+/// <param name="OutputType">The produced contract, fully qualified.</param>
+/// <param name="OutputTopic">Its topic.</param>
+/// <param name="Handler">The handler method's name.</param>
+/// <param name="Returns">How the handler returns its result.</param>
+/// <param name="TakesContext">Whether the handler takes a <c>StreamContext</c>.</param>
+/// <param name="TakesCancellation">Whether the handler takes a <c>CancellationToken</c>.</param>
+/// <param name="HintName">The generated file's name.</param>
+internal sealed record ProcessorModel(
+    string Namespace,
+    EquatableArray<ContainingTypeModel> ContainingTypes,
+    string Declaration,
+    string FullyQualifiedName,
+    string Name,
+    string GroupId,
+    string InputType,
+    string InputTopic,
+    string OutputType,
+    string OutputTopic,
+    string Handler,
+    HandlerReturn Returns,
+    bool TakesContext,
+    bool TakesCancellation,
+    string HintName);
+
+/// <summary>How a handler hands back its output.</summary>
+internal enum HandlerReturn
+{
+    /// <summary><c>TOut</c>.</summary>
+    Value,
+
+    /// <summary><c>ValueTask&lt;TOut&gt;</c>.</summary>
+    ValueTask,
+
+    /// <summary><c>Task&lt;TOut&gt;</c>.</summary>
+    Task,
+}
+
+/// <summary>The parser's answer for one processor.</summary>
+internal sealed record ProcessorResult(ProcessorModel? Model, EquatableArray<Diagnostics.DiagnosticInfo> Diagnostics);

@@ -1,0 +1,136 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Pipelines.Generators.Diagnostics;
+using Pipelines.Generators.Model;
+
+namespace Pipelines.Generators.Parsing;
+
+/// <summary>Turns a <c>[Processor]</c> class into a <see cref="ProcessorModel"/>, or into the diagnostics that explain why it cannot be one.</summary>
+internal static class ProcessorParser
+{
+    private const string HandlerName = "Handle";
+    private const string Shapes = "Handle(TIn row[, StreamContext context][, CancellationToken cancellationToken]) returning TOut, ValueTask<TOut> or Task<TOut>, where TIn and TOut are [Topic] contracts";
+
+    public static ProcessorResult Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        if (TypeDeclarations.FirstNotPartial(type) is { } notPartial)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContractMustBePartial, type, notPartial.ToDisplayString()));
+        }
+
+        var name = type.Name;
+        var handlers = type.GetMembers(HandlerName).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic).ToList();
+        if (handlers.Count != 1)
+        {
+            var problem = handlers.Count == 0
+                ? $"has no instance method named {HandlerName}; declare {Shapes}"
+                : $"has {handlers.Count} methods named {HandlerName}; keep exactly one";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidProcessorHandler, handlers.Count == 0 ? type : handlers[1], name, problem));
+            return new ProcessorResult(null, diagnostics.ToEquatableArray());
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var handler = handlers[0];
+        var shape = ReadShape(handler, out var problemWithShape);
+        if (shape is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidProcessorHandler, handler, name, problemWithShape!));
+            return new ProcessorResult(null, diagnostics.ToEquatableArray());
+        }
+
+        if (diagnostics.Count > 0)
+        {
+            return new ProcessorResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var (input, inputTopic, output, outputTopic, returns, takesContext, takesCancellation) = shape.Value;
+        var groupId = attribute.NamedArguments.FirstOrDefault(a => a.Key == "GroupId").Value.Value as string ?? KebabCase(name);
+        var model = new ProcessorModel(
+            TypeDeclarations.Namespace(type),
+            TypeDeclarations.ContainingTypeModels(type),
+            TypeDeclarations.Declaration(type),
+            type.ToDisplayString(CodecResolver.TypeFormat),
+            name,
+            groupId,
+            input.ToDisplayString(CodecResolver.TypeFormat),
+            inputTopic,
+            output.ToDisplayString(CodecResolver.TypeFormat),
+            outputTopic,
+            handler.Name,
+            returns,
+            takesContext,
+            takesCancellation,
+            TypeDeclarations.HintName(type, ".Processor.g.cs"));
+        return new ProcessorResult(model, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    /// <summary><c>BrakeMonitor</c> → <c>brake-monitor</c>; <c>HTTPGateway</c> → <c>http-gateway</c>.</summary>
+    public static string KebabCase(string name)
+    {
+        var text = new StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c) && i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+            {
+                text.Append('-');
+            }
+
+            text.Append(char.ToLowerInvariant(c));
+        }
+
+        return text.ToString();
+    }
+
+    private static (INamedTypeSymbol Input, string InputTopic, INamedTypeSymbol Output, string OutputTopic, HandlerReturn Returns, bool TakesContext, bool TakesCancellation)? ReadShape(IMethodSymbol handler, out string? problem)
+    {
+        problem = null;
+        var parameters = handler.Parameters;
+        if (parameters.Length == 0 || parameters[0].Type is not INamedTypeSymbol input || Topic(input) is not { } inputTopic)
+        {
+            problem = $"has a {HandlerName} whose first parameter is {(parameters.Length == 0 ? "missing" : $"'{parameters[0].Type.ToDisplayString()}', not a [Topic] contract")}; declare {Shapes}";
+            return null;
+        }
+
+        var next = 1;
+        var takesContext = next < parameters.Length && parameters[next].Type.ToDisplayString() == KnownNames.StreamContext;
+        if (takesContext)
+        {
+            next++;
+        }
+
+        var takesCancellation = next < parameters.Length && parameters[next].Type.ToDisplayString() == "System.Threading.CancellationToken";
+        if (takesCancellation)
+        {
+            next++;
+        }
+        if (next != parameters.Length)
+        {
+            problem = $"has a {HandlerName} with an unexpected parameter '{parameters[next].Name}' of type '{parameters[next].Type.ToDisplayString()}'; declare {Shapes}";
+            return null;
+        }
+
+        var returns = HandlerReturn.Value;
+        var result = handler.ReturnType;
+        if (result is INamedTypeSymbol { IsGenericType: true } awaited && CodecResolver.MetadataName(awaited.OriginalDefinition) is "System.Threading.Tasks.ValueTask`1" or "System.Threading.Tasks.Task`1")
+        {
+            returns = awaited.Name == "ValueTask" ? HandlerReturn.ValueTask : HandlerReturn.Task;
+            result = awaited.TypeArguments[0];
+        }
+
+        if (result is not INamedTypeSymbol output || Topic(output) is not { } outputTopic)
+        {
+            problem = $"has a {HandlerName} returning '{handler.ReturnType.ToDisplayString()}', which is not a [Topic] contract (sinks, batches and several outputs come later); declare {Shapes}";
+            return null;
+        }
+
+        return (input, inputTopic, output, outputTopic, returns, takesContext, takesCancellation);
+    }
+
+    private static string? Topic(INamedTypeSymbol type) =>
+        type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute)?.ConstructorArguments.FirstOrDefault().Value as string;
+}

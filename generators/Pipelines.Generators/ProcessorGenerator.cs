@@ -1,0 +1,55 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Pipelines.Generators.Emitting;
+using Pipelines.Generators.Model;
+using Pipelines.Generators.Parsing;
+
+namespace Pipelines.Generators;
+
+/// <summary>
+/// Generates a descriptor for every <c>[Processor]</c> class and one <c>AddPipelines</c> per assembly that
+/// registers them all as hosted services.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ProcessorGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var processors = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.ProcessorAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (ctx, ct) => ProcessorParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ct))
+            .WithTrackingName(TrackingNames.Processors);
+
+        context.RegisterSourceOutput(processors, static (spc, result) =>
+        {
+            foreach (var diagnostic in result.Diagnostics)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+
+            if (result.Model is { } model)
+            {
+                spc.AddSource(model.HintName, ProcessorEmitter.EmitDescriptor(model));
+            }
+        });
+
+        var valid = processors
+            .Where(static r => r.Model is not null)
+            .Select(static (r, _) => r.Model!)
+            .Collect()
+            .Select(static (models, _) => models.ToEquatableArray())
+            .WithTrackingName(TrackingNames.Registration);
+
+        context.RegisterSourceOutput(valid, static (spc, models) =>
+        {
+            if (models.Count > 0)
+            {
+                spc.AddSource(ProcessorEmitter.RegistrationHintName, ProcessorEmitter.EmitRegistration(models));
+            }
+        });
+    }
+}
