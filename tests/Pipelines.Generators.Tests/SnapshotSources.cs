@@ -66,7 +66,7 @@ internal static class SnapshotSources
             }
             """,
 
-        // Two processors, one synchronous with a context and one asynchronous with a token, and the assembly's AddPipelines.
+        // A synchronous processor with a context, an asynchronous one with a token, an asynchronous sink, and the assembly's AddPipelines.
         ["Processors"] = """
             using System.Threading;
             using System.Threading.Tasks;
@@ -83,6 +83,12 @@ internal static class SnapshotSources
             {
                 public BrakeAlert? Handle(CarTelemetry row, StreamContext context) =>
                     row.BrakeTemp > 950 ? new BrakeAlert { CarId = row.CarId, Temp = row.BrakeTemp } : null;
+            }
+
+            [Processor]
+            public partial class AlertPrinter
+            {
+                public Task Handle(BrakeAlert alert) => Task.CompletedTask;
             }
 
             [Processor(GroupId = "alert-echo-v2")]

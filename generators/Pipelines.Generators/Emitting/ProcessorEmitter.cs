@@ -30,13 +30,14 @@ internal static class ProcessorEmitter
         }
 
         w.Open($"partial {model.Declaration}");
-        w.Line($"/// <summary>How the Pipelines runtime runs this processor: {Literal(model.InputTopic)} → {Literal(model.OutputTopic)}, group {Literal(model.GroupId)}.</summary>");
+        var route = model.OutputTopic is null ? $"reads {Literal(model.InputTopic)} (a sink)" : $"{Literal(model.InputTopic)} → {Literal(model.OutputTopic)}";
+        w.Line($"/// <summary>How the Pipelines runtime runs this processor: {route}, group {Literal(model.GroupId)}.</summary>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"Pipelines.Generators\", \"{typeof(ProcessorEmitter).Assembly.GetName().Version}\")]");
         w.Line($"internal static readonly {Hosting}ProcessorDescriptor<{model.FullyQualifiedName}, {model.InputType}, {model.OutputType}> PipelinesDescriptor = new(");
         w.Line($"    {Literal(model.Name)},");
         w.Line($"    {Literal(model.GroupId)},");
         w.Line($"    {Literal(model.InputTopic)},");
-        w.Line($"    {Literal(model.OutputTopic)},");
+        w.Line($"    {(model.OutputTopic is null ? "null" : Literal(model.OutputTopic))},");
         w.Line($"    static (processor, row, context, cancellationToken) => {Invoke(model)});");
         w.Close();
         foreach (var _ in model.ContainingTypes)
@@ -97,6 +98,8 @@ internal static class ProcessorEmitter
         {
             HandlerReturn.ValueTask => call,
             HandlerReturn.Task => $"new global::System.Threading.Tasks.ValueTask<{model.OutputType}>({call})",
+            HandlerReturn.Nothing => $"{{ {call}; return default; }}",
+            HandlerReturn.NothingValueTask or HandlerReturn.NothingTask => $"global::Pipelines.Processing.Sink.Complete({call})",
             _ => $"global::System.Threading.Tasks.ValueTask.FromResult({call})",
         };
     }

@@ -9,8 +9,8 @@ namespace Pipelines.Generators.Model;
 /// <param name="GroupId">The consumer group.</param>
 /// <param name="InputType">The handled contract, fully qualified.</param>
 /// <param name="InputTopic">Its topic.</param>
-/// <param name="OutputType">The produced contract, fully qualified.</param>
-/// <param name="OutputTopic">Its topic.</param>
+/// <param name="OutputType">The produced contract, fully qualified; <c>NoOutput</c> for a sink.</param>
+/// <param name="OutputTopic">Its topic, or <see langword="null"/> for a sink.</param>
 /// <param name="Handler">The handler method's name.</param>
 /// <param name="Returns">How the handler returns its result.</param>
 /// <param name="TakesContext">Whether the handler takes a <c>StreamContext</c>.</param>
@@ -26,7 +26,7 @@ internal sealed record ProcessorModel(
     string InputType,
     string InputTopic,
     string OutputType,
-    string OutputTopic,
+    string? OutputTopic,
     string Handler,
     HandlerReturn Returns,
     bool TakesContext,
@@ -44,6 +44,15 @@ internal enum HandlerReturn
 
     /// <summary><c>Task&lt;TOut&gt;</c>.</summary>
     Task,
+
+    /// <summary><c>void</c>: a sink.</summary>
+    Nothing,
+
+    /// <summary><c>ValueTask</c>: an asynchronous sink.</summary>
+    NothingValueTask,
+
+    /// <summary><c>Task</c>: an asynchronous sink.</summary>
+    NothingTask,
 }
 
 /// <summary>The parser's answer for one processor.</summary>

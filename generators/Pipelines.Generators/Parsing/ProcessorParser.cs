@@ -12,7 +12,8 @@ namespace Pipelines.Generators.Parsing;
 internal static class ProcessorParser
 {
     private const string HandlerName = "Handle";
-    private const string Shapes = "Handle(TIn row[, StreamContext context][, CancellationToken cancellationToken]) returning TOut, ValueTask<TOut> or Task<TOut>, where TIn and TOut are [Topic] contracts";
+    private const string Shapes = "Handle(TIn row[, StreamContext context][, CancellationToken cancellationToken]) returning TOut, ValueTask<TOut> or Task<TOut> (or void, ValueTask or Task for a sink), where TIn and TOut are [Topic] contracts";
+    private const string NoOutput = "global::Pipelines.Processing.NoOutput";
 
     public static ProcessorResult Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
     {
@@ -58,7 +59,7 @@ internal static class ProcessorParser
             groupId,
             input.ToDisplayString(CodecResolver.TypeFormat),
             inputTopic,
-            output.ToDisplayString(CodecResolver.TypeFormat),
+            output,
             outputTopic,
             handler.Name,
             returns,
@@ -86,7 +87,7 @@ internal static class ProcessorParser
         return text.ToString();
     }
 
-    private static (INamedTypeSymbol Input, string InputTopic, INamedTypeSymbol Output, string OutputTopic, HandlerReturn Returns, bool TakesContext, bool TakesCancellation)? ReadShape(IMethodSymbol handler, out string? problem)
+    private static (INamedTypeSymbol Input, string InputTopic, string Output, string? OutputTopic, HandlerReturn Returns, bool TakesContext, bool TakesCancellation)? ReadShape(IMethodSymbol handler, out string? problem)
     {
         problem = null;
         var parameters = handler.Parameters;
@@ -114,6 +115,18 @@ internal static class ProcessorParser
             return null;
         }
 
+        var sink = handler.ReturnsVoid ? HandlerReturn.Nothing
+            : handler.ReturnType.ToDisplayString() switch
+            {
+                "System.Threading.Tasks.ValueTask" => HandlerReturn.NothingValueTask,
+                "System.Threading.Tasks.Task" => HandlerReturn.NothingTask,
+                _ => (HandlerReturn?)null,
+            };
+        if (sink is { } nothing)
+        {
+            return (input, inputTopic, NoOutput, null, nothing, takesContext, takesCancellation);
+        }
+
         var returns = HandlerReturn.Value;
         var result = handler.ReturnType;
         if (result is INamedTypeSymbol { IsGenericType: true } awaited && CodecResolver.MetadataName(awaited.OriginalDefinition) is "System.Threading.Tasks.ValueTask`1" or "System.Threading.Tasks.Task`1")
@@ -128,7 +141,7 @@ internal static class ProcessorParser
             return null;
         }
 
-        return (input, inputTopic, output, outputTopic, returns, takesContext, takesCancellation);
+        return (input, inputTopic, output.ToDisplayString(CodecResolver.TypeFormat), outputTopic, returns, takesContext, takesCancellation);
     }
 
     private static string? Topic(INamedTypeSymbol type) =>

@@ -64,9 +64,16 @@ public class HostingTests
         }
 
         var outputs = Read(connection.BootstrapServers, "doubled", 5);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(await DoubledCollector.Arrived.WaitAsync(KafkaHarness.Patience), "The sink did not receive every row.");
+        }
+
         await host.StopAsync();
 
         Assert.Equal([0.0, 2.0, 4.0, 6.0, 8.0], outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o).Value).Order());
+        Assert.Equal([0.0, 2.0, 4.0, 6.0, 8.0], DoubledCollector.Seen.Order());
+        Assert.Null(DoubledCollector.PipelinesDescriptor.OutputTopic);
         Assert.Equal(("Doubler", "doubler", "readings", "doubled"), (Doubler.PipelinesDescriptor.Name, Doubler.PipelinesDescriptor.GroupId, Doubler.PipelinesDescriptor.InputTopic, Doubler.PipelinesDescriptor.OutputTopic));
     }
 

@@ -13,6 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection
         /// </summary>
         public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPipelines(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::Microsoft.Extensions.Configuration.IConfiguration configuration)
         {
+            global::Pipelines.Hosting.PipelinesServiceCollectionExtensions.AddPipelinesProcessor(services, configuration, global::Telemetry.AlertPrinter.PipelinesDescriptor);
             global::Pipelines.Hosting.PipelinesServiceCollectionExtensions.AddPipelinesProcessor(services, configuration, global::Telemetry.BrakeMonitor.PipelinesDescriptor);
             global::Pipelines.Hosting.PipelinesServiceCollectionExtensions.AddPipelinesProcessor(services, configuration, global::Telemetry.HTTPAlertEcho.PipelinesDescriptor);
             return services;

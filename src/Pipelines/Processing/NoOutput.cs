@@ -1,0 +1,29 @@
+using Pipelines.Serialization;
+
+namespace Pipelines.Processing;
+
+/// <summary>The output type of a sink: a processor that produces nothing. It is never written or read.</summary>
+public sealed class NoOutput : IMessageContract<NoOutput>
+{
+    private NoOutput()
+    {
+    }
+
+    /// <inheritdoc/>
+    public static IMessageSerializer<NoOutput> Serializer { get; } = new NoSerializer();
+
+    private sealed class NoSerializer : IMessageSerializer<NoOutput>
+    {
+        public MessageSchema Schema { get; } = new(typeof(NoOutput).FullName!, null, []);
+
+        public void Write(ref MessageWriter writer, in NoOutput value) => throw Refuse();
+
+        public NoOutput Read(ref MessageReader reader) => throw Refuse();
+
+        public void WriteBatch(ref MessageWriter writer, ReadOnlySpan<NoOutput> rows) => throw Refuse();
+
+        public int ReadBatch(ref MessageReader reader, List<NoOutput> rows) => throw Refuse();
+
+        private static InvalidOperationException Refuse() => new("A sink produces no messages, so NoOutput is never serialized.");
+    }
+}
