@@ -12,7 +12,7 @@ namespace Pipelines.Hosting;
 public sealed class KafkaConnection : IDisposable
 {
     // librdkafka's mock coordinator ignores LeaveGroup, so a restarted member would wait out a 45 s session.
-    private static readonly Dictionary<string, string> EmbeddedClientDefaults = new()
+    private static readonly Dictionary<string, string> EmbeddedConsumerDefaults = new()
     {
         ["session.timeout.ms"] = "3000",
         ["heartbeat.interval.ms"] = "500",
@@ -37,8 +37,8 @@ public sealed class KafkaConnection : IDisposable
     /// <summary>The brokers' addresses; starts the embedded broker if it is the one in use.</summary>
     public string BootstrapServers => settings.BootstrapServers ?? Embedded.BootstrapServers;
 
-    /// <summary>librdkafka settings every client of this connection gets before its own.</summary>
-    public IReadOnlyDictionary<string, string> ClientDefaults => IsEmbedded ? EmbeddedClientDefaults : new Dictionary<string, string>();
+    /// <summary>librdkafka settings every consumer of this connection gets before its own.</summary>
+    public IReadOnlyDictionary<string, string> ConsumerDefaults => IsEmbedded ? EmbeddedConsumerDefaults : new Dictionary<string, string>();
 
     /// <summary>Creates any of <paramref name="topics"/> that do not exist yet, with the configured partitions.</summary>
     public async Task EnsureTopicsAsync(IEnumerable<string> topics, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
             InputTopic = descriptor.InputTopic,
             OutputTopic = descriptor.OutputTopic,
             BootstrapServers = connection.BootstrapServers,
-            Kafka = connection.ClientDefaults,
+            ConsumerKafka = connection.ConsumerDefaults,
         };
         var options = settings.OptionsFor(defaults);
         var topics = new[] { options.InputTopic, options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null };

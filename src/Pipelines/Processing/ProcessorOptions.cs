@@ -36,6 +36,9 @@ public sealed record ProcessorOptions
     /// <summary>Further librdkafka settings (security, tuning), applied to the consumer and the producer.</summary>
     public IReadOnlyDictionary<string, string> Kafka { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>librdkafka settings for the consumer only, applied before <see cref="Kafka"/> (which can override them).</summary>
+    public IReadOnlyDictionary<string, string> ConsumerKafka { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The dead-letter topic in effect.</summary>
     public string EffectiveDeadLetterTopic => DeadLetterTopic ?? InputTopic + ".dlq";
 

@@ -48,8 +48,9 @@ public sealed class ProcessorRunner<TIn, TOut>
 
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig()).Build();
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig()).SetLogHandler((_, message) => Log(message)).Build();
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig())
+            .SetLogHandler((_, message) => Log(message))
             .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, producer, revoked))
             .SetPartitionsLostHandler((_, lost) => tracker.Forget(lost.Select(p => p.TopicPartition)))
             .Build();
@@ -227,6 +228,21 @@ public sealed class ProcessorRunner<TIn, TOut>
         }
     }
 
+    private void Log(LogMessage message) =>
+        logger.Log(
+            message.Level switch
+            {
+                SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,
+                SyslogLevel.Error => LogLevel.Error,
+                SyslogLevel.Warning => LogLevel.Warning,
+                SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+                _ => LogLevel.Debug,
+            },
+            "librdkafka {Facility} ({Client}): {Message}",
+            message.Facility,
+            message.Name,
+            message.Message);
+
     private void ThrowIfFailed()
     {
         if (tracker.Failure is { } failure)
@@ -235,7 +251,7 @@ public sealed class ProcessorRunner<TIn, TOut>
         }
     }
 
-    private ConsumerConfig ConsumerConfig() => new(new Dictionary<string, string>(options.Kafka))
+    private ConsumerConfig ConsumerConfig() => new(options.ConsumerKafka.Concat(options.Kafka).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value))
     {
         BootstrapServers = options.BootstrapServers,
         GroupId = options.GroupId,

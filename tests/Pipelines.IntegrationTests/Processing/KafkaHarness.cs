@@ -33,7 +33,7 @@ internal sealed class KafkaHarness : IDisposable
 
         // librdkafka's mock coordinator does not act on LeaveGroup (a real broker does, in milliseconds): a
         // restarted member waits for the old one's session to expire, so keep sessions short here.
-        Kafka = new Dictionary<string, string> { ["session.timeout.ms"] = "3000", ["heartbeat.interval.ms"] = "500" },
+        ConsumerKafka = new Dictionary<string, string> { ["session.timeout.ms"] = "3000", ["heartbeat.interval.ms"] = "500" },
     };
 
     public async Task Produce(IEnumerable<Reading> readings)

@@ -1,0 +1,26 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Telemetry;
+
+// Race-car telemetry end to end: simulated cars → car-telemetry → CarAnalyzer → car-insights → InsightPrinter.
+// With no Pipelines:BootstrapServers it all runs on an embedded broker; set one to use a real cluster.
+//   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092]
+var builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddPipelines(builder.Configuration);
+builder.Services.AddHostedService<TelemetrySimulator>();
+builder.Services.AddHostedService<ThroughputReporter>();
+using var host = builder.Build();
+
+// Ctrl+C stops the host through its console lifetime; --duration stops it the same graceful way.
+using var stop = new CancellationTokenSource();
+if (builder.Configuration["duration"] is { } duration)
+{
+    stop.CancelAfter(int.TryParse(duration, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+        ? TimeSpan.FromSeconds(seconds)
+        : TimeSpan.Parse(duration, CultureInfo.InvariantCulture));
+}
+
+await host.RunAsync(stop.Token);
+Console.WriteLine($"Stopped: {SampleCounters.Produced:N0} rows produced, {SampleCounters.Analyzed:N0} analyzed, {SampleCounters.Insights:N0} insights.");

@@ -1,0 +1,9 @@
+namespace Telemetry;
+
+/// <summary>What the throughput line reports; updated with Interlocked from the simulator and the processors.</summary>
+internal static class SampleCounters
+{
+    public static long Produced;
+    public static long Analyzed;
+    public static long Insights;
+}
