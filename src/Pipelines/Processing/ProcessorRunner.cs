@@ -63,7 +63,18 @@ public sealed class ProcessorRunner<TIn, TOut>
             {
                 ThrowIfFailed();
                 StoreFinished(consumer);
-                var result = consumer.Consume(PollTimeout);
+                ConsumeResult<byte[]?, byte[]?>? result;
+                try
+                {
+                    result = consumer.Consume(PollTimeout);
+                }
+                catch (ConsumeException exception) when (!exception.Error.IsFatal)
+                {
+                    // librdkafka recovers from these (a broker restarting, a rebalance); the next poll goes on.
+                    logger.LogWarning(exception, "Processor {Processor} could not fetch: {Reason}", options.Name, exception.Error.Reason);
+                    continue;
+                }
+
                 if (result is not null && !result.IsPartitionEOF)
                 {
                     await ProcessAsync(result, producer, stoppingToken);
@@ -189,7 +200,15 @@ public sealed class ProcessorRunner<TIn, TOut>
     {
         foreach (var offset in tracker.TakeCommittable())
         {
-            consumer.StoreOffset(offset);
+            try
+            {
+                consumer.StoreOffset(offset);
+            }
+            catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_State)
+            {
+                // The partition was revoked meanwhile; its new owner resumes from the last commit (at least once).
+                logger.LogDebug("Processor {Processor} no longer owns {Partition}; offset {Offset} not stored", options.Name, offset.TopicPartition, offset.Offset);
+            }
         }
     }
 
@@ -216,7 +235,7 @@ public sealed class ProcessorRunner<TIn, TOut>
         logger.LogInformation("Processor {Processor} stopped", options.Name);
     }
 
-    private static void CommitStored(IConsumer<byte[]?, byte[]?> consumer)
+    private void CommitStored(IConsumer<byte[]?, byte[]?> consumer)
     {
         try
         {
@@ -225,6 +244,12 @@ public sealed class ProcessorRunner<TIn, TOut>
         catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_NoOffset)
         {
             // Nothing new was stored since the last commit.
+        }
+        catch (KafkaException exception) when (exception.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId or ErrorCode.Local_State)
+        {
+            // The group is changing hands: whoever owns these partitions next starts from the last successful
+            // commit and may process a few messages again. At least once, never lost.
+            logger.LogWarning("Processor {Processor} could not commit during a rebalance ({Reason}); the next owner may reprocess a few messages", options.Name, exception.Error.Reason);
         }
     }
 

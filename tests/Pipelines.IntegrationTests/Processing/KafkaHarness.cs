@@ -78,6 +78,33 @@ internal sealed class KafkaHarness : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// Reads <c>doubled</c> from the start until every time in <paramref name="times"/> has appeared, or fails after
+    /// <see cref="Patience"/>. For at-least-once checks: duplicates are allowed, gaps are not.
+    /// </summary>
+    public HashSet<long> ReadUntilSeen(IEnumerable<long> times)
+    {
+        var missing = times.ToHashSet();
+        var seen = new HashSet<long>();
+        var config = new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = "reader-" + Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false };
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
+        consumer.Subscribe("doubled");
+        var deadline = DateTime.UtcNow + Patience;
+        while (missing.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+            {
+                var time = MessageSerializer.Deserialize<Doubled>(result.Message.Value).Time;
+                seen.Add(time);
+                missing.Remove(time);
+            }
+        }
+
+        consumer.Close();
+        Assert.True(missing.Count == 0, $"{missing.Count} inputs never reached the output, for example {string.Join(", ", missing.Take(5))}.");
+        return seen;
+    }
+
     /// <summary>The committed offsets of <paramref name="group"/> on the input topic, summed over partitions.</summary>
     public long CommittedTotal(string group, int partitions = 3)
     {
