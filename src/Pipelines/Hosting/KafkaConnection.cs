@@ -58,7 +58,14 @@ public sealed class KafkaConnection : IDisposable
         {
             foreach (var topic in missing)
             {
-                Embedded.CreateTopic(topic, settings.TopicPartitions);
+                try
+                {
+                    Embedded.CreateTopic(topic, settings.TopicPartitions);
+                }
+                catch (KafkaException exception) when (exception.Error.Code == ErrorCode.TopicAlreadyExists)
+                {
+                    // A client got there first (the embedded broker auto-creates topics on use): it exists, which is what matters.
+                }
             }
 
             return;

@@ -30,6 +30,7 @@ public class HostingTests
         using var host = builder.Build();
         await host.StartAsync();
         var connection = host.Services.GetRequiredService<KafkaConnection>();
+        await connection.EnsureTopicsAsync(["readings", "doubled"], CancellationToken.None);
 
         using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = connection.BootstrapServers }).Build())
         {
@@ -54,6 +55,7 @@ public class HostingTests
         using var host = builder.Build();
         await host.StartAsync();
         var connection = host.Services.GetRequiredService<KafkaConnection>();
+        await connection.EnsureTopicsAsync(["readings", "doubled"], CancellationToken.None);
 
         using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = connection.BootstrapServers }).Build())
         {
@@ -78,6 +80,22 @@ public class HostingTests
     }
 
     [Fact]
+    public async Task Topics_that_a_client_already_created_are_accepted()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddPipelinesProcessor(builder.Configuration, Descriptor);
+        using var host = builder.Build();
+        var connection = host.Services.GetRequiredService<KafkaConnection>();
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = connection.BootstrapServers }).Build())
+        {
+            await producer.ProduceAsync("early", new Message<Null, string> { Value = "auto-creates the topic" });
+        }
+
+        await connection.EnsureTopicsAsync(["early", "early"], CancellationToken.None);
+        await connection.EnsureTopicsAsync(["early"], CancellationToken.None);
+    }
+
+    [Fact]
     public void A_typo_in_the_configuration_stops_registration_with_the_key()
     {
         var builder = Host.CreateApplicationBuilder();
@@ -97,9 +115,16 @@ public class HostingTests
         var deadline = DateTime.UtcNow + KafkaHarness.Patience;
         while (values.Count < count && DateTime.UtcNow < deadline)
         {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+            try
             {
-                values.Add(result.Message.Value);
+                if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+                {
+                    values.Add(result.Message.Value);
+                }
+            }
+            catch (ConsumeException exception) when (!exception.Error.IsFatal)
+            {
+                // The topic may not exist until the processor's first output creates it.
             }
         }
 
