@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -27,6 +29,7 @@ public sealed class ProcessorRunner<TIn, TOut>
     private readonly StreamContext context = new();
     private readonly byte[] schemaName = Encoding.UTF8.GetBytes(TOut.Serializer.Schema.Name);
     private readonly byte[] fingerprint = Encoding.UTF8.GetBytes(TOut.Serializer.Schema.Fingerprint);
+    private readonly KeyValuePair<string, object?> processorTag;
 
     /// <summary>Creates the loop; <see cref="RunAsync"/> starts it.</summary>
     public ProcessorRunner(ProcessorOptions options, RowHandler<TIn, TOut> handler, ILogger? logger = null)
@@ -37,6 +40,7 @@ public sealed class ProcessorRunner<TIn, TOut>
         this.options = options;
         this.handler = handler;
         this.logger = logger ?? NullLogger.Instance;
+        processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
     }
 
     /// <summary>
@@ -48,6 +52,7 @@ public sealed class ProcessorRunner<TIn, TOut>
 
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
+        using var lag = PipelinesTelemetry.TrackLag(processorTag);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig()).SetLogHandler((_, message) => Log(message)).Build();
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig())
             .SetLogHandler((_, message) => Log(message))
@@ -79,6 +84,8 @@ public sealed class ProcessorRunner<TIn, TOut>
                 {
                     await ProcessAsync(result, producer, stoppingToken);
                 }
+
+                UpdateLag(consumer, lag);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -98,6 +105,8 @@ public sealed class ProcessorRunner<TIn, TOut>
         var completion = tracker.Begin(result.TopicPartitionOffset);
         var message = result.Message;
         context.Fill(message.Key, message.Timestamp, message.Headers, result.TopicPartitionOffset);
+        PipelinesTelemetry.Consumed.Add(1, processorTag);
+        using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
 
         TIn row;
         try
@@ -112,7 +121,9 @@ public sealed class ProcessorRunner<TIn, TOut>
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
         var (output, failure) = await HandleAsync(row, result.TopicPartitionOffset, stoppingToken);
+        PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);
         if (failure is not null)
         {
             Reject(result, failure, completion, producer);
@@ -131,7 +142,8 @@ public sealed class ProcessorRunner<TIn, TOut>
             { "pipelines.schema", schemaName },
             { "pipelines.fingerprint", fingerprint },
         };
-        Produce(producer, options.OutputTopic, new Message<byte[]?, byte[]?> { Key = message.Key, Value = MessageSerializer.Serialize(output), Headers = headers }, completion);
+        PipelinesTelemetry.Inject(activity, headers);
+        Produce(producer, options.OutputTopic, new Message<byte[]?, byte[]?> { Key = message.Key, Value = MessageSerializer.Serialize(output), Headers = headers }, completion, PipelinesTelemetry.Produced);
     }
 
     private async ValueTask<(TOut? Output, Exception? Failure)> HandleAsync(TIn row, TopicPartitionOffset source, CancellationToken stoppingToken)
@@ -159,6 +171,8 @@ public sealed class ProcessorRunner<TIn, TOut>
     private void Reject(ConsumeResult<byte[]?, byte[]?> result, Exception exception, OffsetTracker.Completion completion, IProducer<byte[]?, byte[]?> producer)
     {
         var source = result.TopicPartitionOffset;
+        PipelinesTelemetry.Failed.Add(1, processorTag);
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.Message);
         switch (options.OnFailure)
         {
             case FailurePolicy.Skip:
@@ -177,12 +191,12 @@ public sealed class ProcessorRunner<TIn, TOut>
                     Timestamp = result.Message.Timestamp,
                     Headers = DeadLetterHeaders.Create(result.Message.Headers, options.Name, source, exception),
                 };
-                Produce(producer, options.EffectiveDeadLetterTopic, letter, completion);
+                Produce(producer, options.EffectiveDeadLetterTopic, letter, completion, PipelinesTelemetry.DeadLettered);
                 break;
         }
     }
 
-    private static void Produce(IProducer<byte[]?, byte[]?> producer, string topic, Message<byte[]?, byte[]?> message, OffsetTracker.Completion completion) =>
+    private void Produce(IProducer<byte[]?, byte[]?> producer, string topic, Message<byte[]?, byte[]?> message, OffsetTracker.Completion completion, Counter<long> delivered) =>
         producer.Produce(topic, message, report =>
         {
             if (report.Error.IsError)
@@ -192,9 +206,26 @@ public sealed class ProcessorRunner<TIn, TOut>
             }
             else
             {
+                delivered.Add(1, processorTag);
                 completion.Complete();
             }
         });
+
+    private static void UpdateLag(IConsumer<byte[]?, byte[]?> consumer, PipelinesTelemetry.LagSource lag)
+    {
+        long total = 0;
+        foreach (var partition in consumer.Assignment)
+        {
+            var watermarks = consumer.GetWatermarkOffsets(partition);
+            var position = consumer.Position(partition);
+            if (watermarks.High != Offset.Unset && position != Offset.Unset)
+            {
+                total += Math.Max(0, watermarks.High.Value - position.Value);
+            }
+        }
+
+        Interlocked.Exchange(ref lag.Value, total);
+    }
 
     private void StoreFinished(IConsumer<byte[]?, byte[]?> consumer)
     {

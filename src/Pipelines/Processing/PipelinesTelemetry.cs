@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text;
+using Confluent.Kafka;
+
+namespace Pipelines.Processing;
+
+/// <summary>
+/// The names Pipelines reports under: one <see cref="Meter"/> and one <see cref="ActivitySource"/>, both called
+/// <c>Pipelines</c>; every measurement carries a <c>pipelines.processor</c> tag. Trace context travels in the W3C
+/// <c>traceparent</c>/<c>tracestate</c> headers, so a trace continues from producer to processor to consumer.
+/// </summary>
+public static class PipelinesTelemetry
+{
+    /// <summary>The name of the meter and of the activity source.</summary>
+    public const string Name = "Pipelines";
+
+    /// <summary>The tag naming the processor.</summary>
+    public const string ProcessorTag = "pipelines.processor";
+
+    internal const string TraceParentHeader = "traceparent";
+    internal const string TraceStateHeader = "tracestate";
+
+    internal static readonly ActivitySource Source = new(Name);
+    internal static readonly Meter Meter = new(Name);
+
+    internal static readonly Counter<long> Consumed = Meter.CreateCounter<long>("pipelines.messages.consumed", "{message}", "Messages read from the input topic.");
+    internal static readonly Counter<long> Produced = Meter.CreateCounter<long>("pipelines.messages.produced", "{message}", "Output messages acknowledged by the broker.");
+    internal static readonly Counter<long> Failed = Meter.CreateCounter<long>("pipelines.messages.failed", "{message}", "Messages that could not be read or whose handler kept failing.");
+    internal static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("pipelines.messages.dead_lettered", "{message}", "Messages written to the dead-letter topic.");
+    internal static readonly Histogram<double> HandlerDuration = Meter.CreateHistogram<double>("pipelines.handler.duration", "ms", "Time in the handler per message, retries included.");
+
+    private static readonly ConcurrentDictionary<LagSource, byte> LagSources = new();
+
+    // One gauge over every running loop; a loop leaves the set when it stops, so nothing outlives it.
+    private static readonly ObservableGauge<long> Lag = Meter.CreateObservableGauge(
+        "pipelines.consumer.lag",
+        () => LagSources.Keys.Select(source => new Measurement<long>(Interlocked.Read(ref source.Value), source.Tag)),
+        "{message}",
+        "Messages in the assigned partitions not yet read, as of the last fetch.");
+
+    /// <summary>Registers a running loop's lag until the returned source is disposed.</summary>
+    internal static LagSource TrackLag(KeyValuePair<string, object?> processorTag)
+    {
+        _ = Lag;
+        var source = new LagSource(processorTag);
+        LagSources.TryAdd(source, 0);
+        return source;
+    }
+
+    /// <summary>Starts the activity of one message, continuing the trace its headers carry.</summary>
+    internal static Activity? StartProcessing(string processor, Headers? headers)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        ActivityContext.TryParse(Text(headers, TraceParentHeader), Text(headers, TraceStateHeader), isRemote: true, out var parent);
+        var activity = Source.StartActivity("process " + processor, ActivityKind.Consumer, parent);
+        activity?.SetTag(ProcessorTag, processor);
+        return activity;
+    }
+
+    /// <summary>Writes the current trace context into outgoing headers.</summary>
+    internal static void Inject(Activity? activity, Headers headers)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        headers.Add(TraceParentHeader, Encoding.ASCII.GetBytes(activity.Id!));
+        if (activity.TraceStateString is { } state)
+        {
+            headers.Add(TraceStateHeader, Encoding.ASCII.GetBytes(state));
+        }
+    }
+
+    /// <summary>One loop's consumer lag.</summary>
+    internal sealed class LagSource(KeyValuePair<string, object?> tag) : IDisposable
+    {
+        public long Value;
+
+        public KeyValuePair<string, object?> Tag { get; } = tag;
+
+        public void Dispose() => LagSources.TryRemove(this, out _);
+    }
+
+    private static string? Text(Headers? headers, string key) =>
+        headers is not null && headers.TryGetLastBytes(key, out var bytes) ? Encoding.ASCII.GetString(bytes) : null;
+}
