@@ -106,30 +106,6 @@ public class HostingTests
         Assert.Equal("Pipelines:Processors:Scaler:Retries", error.Key);
     }
 
-    private static List<byte[]> Read(string bootstrapServers, string topic, int count)
-    {
-        var config = new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest };
-        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
-        consumer.Subscribe(topic);
-        var values = new List<byte[]>();
-        var deadline = DateTime.UtcNow + KafkaHarness.Patience;
-        while (values.Count < count && DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
-                {
-                    values.Add(result.Message.Value);
-                }
-            }
-            catch (ConsumeException exception) when (!exception.Error.IsFatal)
-            {
-                // The topic may not exist until the processor's first output creates it.
-            }
-        }
-
-        consumer.Close();
-        Assert.Equal(count, values.Count);
-        return values;
-    }
+    private static List<byte[]> Read(string bootstrapServers, string topic, int count) =>
+        TopicReader.Read<Ignore>(bootstrapServers, topic, count).Select(r => r.Message.Value).ToList();
 }

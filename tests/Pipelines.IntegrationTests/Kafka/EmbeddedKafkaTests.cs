@@ -7,8 +7,6 @@ namespace Pipelines.IntegrationTests.Kafka;
 /// <summary>Real Confluent.Kafka clients, and the external kcat client, against the embedded cluster.</summary>
 public class EmbeddedKafkaTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Messages_produced_to_a_partitioned_topic_are_consumed_by_key_with_contracts_as_values()
     {
@@ -114,31 +112,8 @@ public class EmbeddedKafkaTests
         Assert.Contains("twice", Assert.Throws<KafkaException>(() => kafka.CreateTopic("twice")).Message);
     }
 
-    private static List<ConsumeResult<TKey, byte[]>> Consume<TKey>(EmbeddedKafka kafka, string topic, int count)
-    {
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = kafka.BootstrapServers,
-            GroupId = "test-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        };
-        using var consumer = new ConsumerBuilder<TKey, byte[]>(config).Build();
-        consumer.Subscribe(topic);
-        var results = new List<ConsumeResult<TKey, byte[]>>();
-        var deadline = DateTime.UtcNow + Patience;
-        while (results.Count < count && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
-            {
-                results.Add(result);
-            }
-        }
-
-        consumer.Close();
-        Assert.Equal(count, results.Count);
-        return results;
-    }
+    private static List<ConsumeResult<TKey, byte[]>> Consume<TKey>(EmbeddedKafka kafka, string topic, int count) =>
+        TopicReader.Read<TKey>(kafka.BootstrapServers, topic, count);
 
     private static string Encoding(byte[] bytes) => System.Text.Encoding.UTF8.GetString(bytes);
 
@@ -159,7 +134,7 @@ public class EmbeddedKafkaTests
 
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Patience);
+        using var timeout = new CancellationTokenSource(TopicReader.Patience);
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, $"kcat {arguments} failed: {await errors}");
         return (process.ExitCode, await output);

@@ -8,7 +8,7 @@ namespace Pipelines.IntegrationTests.Processing;
 /// <summary>An embedded cluster with an input and an output topic, and real clients to feed and read them.</summary>
 internal sealed class KafkaHarness : IDisposable
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Patience = TopicReader.Patience;
 
     public KafkaHarness(int partitions = 3)
     {
@@ -51,32 +51,8 @@ internal sealed class KafkaHarness : IDisposable
         await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = key, Value = value, Headers = new Headers { { "origin", "test"u8.ToArray() } } });
     }
 
-    /// <summary>Reads exactly <paramref name="count"/> messages from the start of <paramref name="topic"/>, or fails after <see cref="Patience"/>.</summary>
-    public List<ConsumeResult<string, byte[]>> Read(string topic, int count)
-    {
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = Kafka.BootstrapServers,
-            GroupId = "reader-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        };
-        using var consumer = new ConsumerBuilder<string, byte[]>(config).Build();
-        consumer.Subscribe(topic);
-        var results = new List<ConsumeResult<string, byte[]>>();
-        var deadline = DateTime.UtcNow + Patience;
-        while (results.Count < count && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
-            {
-                results.Add(result);
-            }
-        }
-
-        consumer.Close();
-        Assert.True(results.Count == count, $"Expected {count} messages on '{topic}' within {Patience}, got {results.Count}.");
-        return results;
-    }
+    /// <summary>Reads exactly <paramref name="count"/> messages from the start of <paramref name="topic"/>.</summary>
+    public List<ConsumeResult<string, byte[]>> Read(string topic, int count) => TopicReader.Read<string>(Kafka.BootstrapServers, topic, count);
 
     /// <summary>
     /// Reads <c>doubled</c> from the start until every time in <paramref name="times"/> has appeared, or fails after
