@@ -170,6 +170,11 @@ public class DiagnosticTests
         """, processors: 0);
 
     [Fact]
+    public Task PIPE002_invalid_topic_override_on_a_processor() => Expect(Topics + """
+        [Processor(InputTopic = "not valid")] public partial class {|PIPE002:P|} { public Out Handle(In row) => new(); }
+        """, processors: 0);
+
+    [Fact]
     public void Processor_groups_default_to_the_kebab_cased_class_name()
     {
         Assert.Equal("brake-monitor", Pipelines.Generators.Parsing.ProcessorParser.KebabCase("BrakeMonitor"));

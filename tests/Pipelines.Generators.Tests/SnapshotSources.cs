@@ -91,7 +91,7 @@ internal static class SnapshotSources
                 public Task Handle(BrakeAlert alert) => Task.CompletedTask;
             }
 
-            [Processor(GroupId = "alert-echo-v2")]
+            [Processor(GroupId = "alert-echo-v2", OutputTopic = "car-telemetry-replayed")]
             public partial class HTTPAlertEcho
             {
                 public Task<CarTelemetry> Handle(BrakeAlert alert, CancellationToken cancellationToken) =>

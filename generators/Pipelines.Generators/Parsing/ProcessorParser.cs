@@ -49,7 +49,22 @@ internal static class ProcessorParser
         }
 
         var (input, inputTopic, output, outputTopic, returns, takesContext, takesCancellation) = shape.Value;
-        var groupId = attribute.NamedArguments.FirstOrDefault(a => a.Key == "GroupId").Value.Value as string ?? KebabCase(name);
+        var groupId = Named(attribute, "GroupId") ?? KebabCase(name);
+        inputTopic = Named(attribute, "InputTopic") ?? inputTopic;
+        outputTopic = outputTopic is null ? null : Named(attribute, "OutputTopic") ?? outputTopic;
+        foreach (var (topic, role) in new[] { (inputTopic, "input"), (outputTopic, "output") })
+        {
+            if (topic is not null && TopicName.Validate(topic) is { } invalid)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTopicName, type, topic, name + " (" + role + ")", invalid));
+            }
+        }
+
+        if (diagnostics.Count > 0)
+        {
+            return new ProcessorResult(null, diagnostics.ToEquatableArray());
+        }
+
         var model = new ProcessorModel(
             TypeDeclarations.Namespace(type),
             TypeDeclarations.ContainingTypeModels(type),
@@ -68,6 +83,9 @@ internal static class ProcessorParser
             TypeDeclarations.HintName(type, ".Processor.g.cs"));
         return new ProcessorResult(model, EquatableArray<DiagnosticInfo>.Empty);
     }
+
+    private static string? Named(AttributeData attribute, string name) =>
+        attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
 
     /// <summary><c>BrakeMonitor</c> → <c>brake-monitor</c>; <c>HTTPGateway</c> → <c>http-gateway</c>.</summary>
     public static string KebabCase(string name)

@@ -5,13 +5,13 @@ namespace Telemetry
 {
     partial class HTTPAlertEcho
     {
-        /// <summary>How the Pipelines runtime runs this processor: "brake-alerts" → "car-telemetry", group "alert-echo-v2".</summary>
+        /// <summary>How the Pipelines runtime runs this processor: "brake-alerts" → "car-telemetry-replayed", group "alert-echo-v2".</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
         internal static readonly global::Pipelines.Hosting.ProcessorDescriptor<global::Telemetry.HTTPAlertEcho, global::Telemetry.BrakeAlert, global::Telemetry.CarTelemetry> PipelinesDescriptor = new(
             "HTTPAlertEcho",
             "alert-echo-v2",
             "brake-alerts",
-            "car-telemetry",
+            "car-telemetry-replayed",
             static (processor, row, context, cancellationToken) => new global::System.Threading.Tasks.ValueTask<global::Telemetry.CarTelemetry>(processor.Handle(row, cancellationToken)));
     }
 }
