@@ -28,6 +28,8 @@ internal static class ContractEmitter
         w.Line();
         EmitSchema(w, model);
         w.Line();
+        EmitStreamKey(w, model);
+        w.Line();
         EmitWrite(w, model);
         w.Line();
         EmitRead(w, model);
@@ -55,6 +57,13 @@ internal static class ContractEmitter
         w.Line("    ]);");
         w.Line();
         w.Line($"public {Runtime}MessageSchema Schema => schema;");
+    }
+
+    private static void EmitStreamKey(SourceWriter w, ContractModel model)
+    {
+        var tags = model.Members.Where(m => m.Kind == "Tag").Select(m => "value." + m.Name).ToList();
+        var key = tags.Count == 0 ? "null" : $"{Runtime}Serialization.StreamKeys.Format({string.Join(", ", tags)})";
+        w.Line($"public byte[] StreamKey(in {model.FullyQualifiedName} value) => {key};");
     }
 
     private static void EmitWrite(SourceWriter w, ContractModel model)

@@ -16,6 +16,8 @@ public sealed class NoOutput : IMessageContract<NoOutput>
     {
         public MessageSchema Schema { get; } = new(typeof(NoOutput).FullName!, null, []);
 
+        public byte[]? StreamKey(in NoOutput value) => throw Refuse();
+
         public void Write(ref MessageWriter writer, in NoOutput value) => throw Refuse();
 
         public NoOutput Read(ref MessageReader reader) => throw Refuse();

@@ -143,7 +143,9 @@ public sealed class ProcessorRunner<TIn, TOut>
             { "pipelines.fingerprint", fingerprint },
         };
         PipelinesTelemetry.Inject(activity, headers);
-        Produce(producer, options.OutputTopic, new Message<byte[]?, byte[]?> { Key = message.Key, Value = MessageSerializer.Serialize(output), Headers = headers }, completion, PipelinesTelemetry.Produced);
+        // The output's own tags are its stream; an output without tags stays in the input's stream.
+        var key = TOut.Serializer.StreamKey(output) ?? message.Key;
+        Produce(producer, options.OutputTopic, new Message<byte[]?, byte[]?> { Key = key, Value = MessageSerializer.Serialize(output), Headers = headers }, completion, PipelinesTelemetry.Produced);
     }
 
     private async ValueTask<(TOut? Output, Exception? Failure)> HandleAsync(TIn row, TopicPartitionOffset source, CancellationToken stoppingToken)

@@ -12,6 +12,9 @@ public interface IMessageSerializer<T>
     /// <summary>The contract's topic, fields and fingerprint.</summary>
     MessageSchema Schema { get; }
 
+    /// <summary>The row's Kafka key, from its tags (see <see cref="StreamKeys"/>); <see langword="null"/> for a contract without tags.</summary>
+    byte[]? StreamKey(in T value);
+
     /// <summary>Writes one row as a map.</summary>
     void Write(ref MessageWriter writer, in T value);
 

@@ -30,6 +30,23 @@ public class ProcessorRunnerTests
     }
 
     [Fact]
+    public async Task The_output_key_is_the_output_rows_stream_key_from_its_tags()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(KafkaHarness.Readings(0, 3));
+        using var stop = new CancellationTokenSource();
+        RowHandler<Reading, Doubled> regroup = (row, _, _) =>
+            ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = "fleet", Value = row.Value });
+
+        var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), regroup).RunAsync(stop.Token);
+        var outputs = harness.Read("doubled", 3);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.All(outputs, o => Assert.Equal("fleet", o.Message.Key));
+    }
+
+    [Fact]
     public async Task A_malformed_message_is_dead_lettered_with_its_reason_and_good_rows_keep_flowing()
     {
         using var harness = new KafkaHarness(partitions: 1);

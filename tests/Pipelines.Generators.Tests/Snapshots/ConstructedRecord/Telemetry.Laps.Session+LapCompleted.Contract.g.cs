@@ -26,6 +26,8 @@ namespace Telemetry.Laps
 
                 public global::Pipelines.MessageSchema Schema => schema;
 
+                public byte[] StreamKey(in global::Telemetry.Laps.Session.LapCompleted value) => global::Pipelines.Serialization.StreamKeys.Format(value.Driver);
+
                 public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Telemetry.Laps.Session.LapCompleted value)
                 {
                     writer.WriteMapHeader(4);

@@ -26,6 +26,8 @@ namespace Telemetry
 
             public global::Pipelines.MessageSchema Schema => schema;
 
+            public byte[] StreamKey(in global::Telemetry.CarTelemetry value) => global::Pipelines.Serialization.StreamKeys.Format(value.CarId);
+
             public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Telemetry.CarTelemetry value)
             {
                 writer.WriteMapHeader(6);

@@ -22,6 +22,8 @@ namespace Telemetry
 
             public global::Pipelines.MessageSchema Schema => schema;
 
+            public byte[] StreamKey(in global::Telemetry.BrakeAlert value) => global::Pipelines.Serialization.StreamKeys.Format(value.CarId);
+
             public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Telemetry.BrakeAlert value)
             {
                 writer.WriteMapHeader(2);

@@ -22,6 +22,8 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
 
         public global::Pipelines.MessageSchema Schema => schema;
 
+        public byte[] StreamKey(in global::TyreSet value) => global::Pipelines.Serialization.StreamKeys.Format(value.CarId);
+
         public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::TyreSet value)
         {
             writer.WriteMapHeader(4);
