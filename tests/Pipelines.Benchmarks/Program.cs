@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using Pipelines.Benchmarks.Processing;
 
 // dotnet run -c Release --project tests/Pipelines.Benchmarks -- --filter '*'   (see BENCHMARKS.md)
+// dotnet run -c Release --project tests/Pipelines.Benchmarks -- latency [rate] [seconds]
+if (args is ["latency", ..])
+{
+    LatencyRun.Run(args.Length > 1 ? int.Parse(args[1]) : 10_000, TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2]) : 10));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -68,6 +68,8 @@ internal static class SnapshotSources
 
         // A synchronous processor with a context, an asynchronous one with a token, an asynchronous sink, and the assembly's AddPipelines.
         ["Processors"] = """
+            using System.Collections.Generic;
+            using System.Linq;
             using System.Threading;
             using System.Threading.Tasks;
             using Pipelines;
@@ -96,6 +98,29 @@ internal static class SnapshotSources
             {
                 public Task<CarTelemetry> Handle(BrakeAlert alert, CancellationToken cancellationToken) =>
                     Task.FromResult(new CarTelemetry { CarId = alert.CarId, BrakeTemp = alert.Temp });
+            }
+
+            [Processor]
+            public partial class BrakeAverager
+            {
+                public List<BrakeAlert> Handle(IReadOnlyList<CarTelemetry> rows, StreamContext context) =>
+                    [new BrakeAlert { CarId = rows[0].CarId, Temp = rows.Average(r => r.BrakeTemp) }];
+            }
+
+            [Processor(OutputTopic = "brake-alerts-split")]
+            public partial class AlertSplitter
+            {
+                public async ValueTask<BrakeAlert[]> Handle(BrakeAlert alert)
+                {
+                    await Task.Yield();
+                    return [alert, alert];
+                }
+            }
+
+            [Processor]
+            public partial class BatchPrinter
+            {
+                public ValueTask Handle(IReadOnlyList<BrakeAlert> alerts, CancellationToken cancellationToken) => default;
             }
             """,
     };

@@ -25,7 +25,8 @@ internal static class ProcessorEmitter
         w.Line($"    {Literal(model.GroupId)},");
         w.Line($"    {Literal(model.InputTopic)},");
         w.Line($"    {(model.OutputTopic is null ? "null" : Literal(model.OutputTopic))},");
-        w.Line($"    static (processor, row, context, cancellationToken) => {Invoke(model)});");
+        w.Line($"    {(model.TakesBatch ? "true" : "false")},");
+        w.Line($"    static (processor, rows, outputs, context, cancellationToken) => {Invoke(model)});");
         w.CloseScopes(scopes);
         return w.ToString();
     }
@@ -59,7 +60,7 @@ internal static class ProcessorEmitter
 
     private static string Invoke(ProcessorModel model)
     {
-        var arguments = new List<string> { "row" };
+        var arguments = new List<string> { model.TakesBatch ? "rows" : "rows[0]" };
         if (model.TakesContext)
         {
             arguments.Add("context");
@@ -73,11 +74,10 @@ internal static class ProcessorEmitter
         var call = $"processor.{model.Handler}({string.Join(", ", arguments)})";
         return model.Returns switch
         {
-            HandlerReturn.ValueTask => call,
-            HandlerReturn.Task => $"new global::System.Threading.Tasks.ValueTask<{model.OutputType}>({call})",
             HandlerReturn.Nothing => $"{{ {call}; return default; }}",
-            HandlerReturn.NothingValueTask or HandlerReturn.NothingTask => $"global::Pipelines.Processing.Sink.Complete({call})",
-            _ => $"global::System.Threading.Tasks.ValueTask.FromResult({call})",
+            HandlerReturn.NothingValueTask => call,
+            HandlerReturn.NothingTask => $"new global::System.Threading.Tasks.ValueTask({call})",
+            _ => $"outputs.{(model.ReturnsMany ? "AddRange" : "Add")}({call})",
         };
     }
 

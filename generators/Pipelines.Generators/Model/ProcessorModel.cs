@@ -12,7 +12,9 @@ namespace Pipelines.Generators.Model;
 /// <param name="OutputType">The produced contract, fully qualified; <c>NoOutput</c> for a sink.</param>
 /// <param name="OutputTopic">Its topic, or <see langword="null"/> for a sink.</param>
 /// <param name="Handler">The handler method's name.</param>
+/// <param name="TakesBatch">Whether the handler takes <c>IReadOnlyList&lt;TIn&gt;</c> rather than one row.</param>
 /// <param name="Returns">How the handler returns its result.</param>
+/// <param name="ReturnsMany">Whether the result is a collection of outputs rather than one.</param>
 /// <param name="TakesContext">Whether the handler takes a <c>StreamContext</c>.</param>
 /// <param name="TakesCancellation">Whether the handler takes a <c>CancellationToken</c>.</param>
 /// <param name="HintName">The generated file's name.</param>
@@ -28,7 +30,9 @@ internal sealed record ProcessorModel(
     string OutputType,
     string? OutputTopic,
     string Handler,
+    bool TakesBatch,
     HandlerReturn Returns,
+    bool ReturnsMany,
     bool TakesContext,
     bool TakesCancellation,
     string HintName);
@@ -36,7 +40,7 @@ internal sealed record ProcessorModel(
 /// <summary>How a handler hands back its output.</summary>
 internal enum HandlerReturn
 {
-    /// <summary><c>TOut</c>.</summary>
+    /// <summary><c>TOut</c> (or a collection of it).</summary>
     Value,
 
     /// <summary><c>ValueTask&lt;TOut&gt;</c>.</summary>

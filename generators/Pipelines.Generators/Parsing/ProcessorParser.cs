@@ -12,7 +12,7 @@ namespace Pipelines.Generators.Parsing;
 internal static class ProcessorParser
 {
     private const string HandlerName = "Handle";
-    private const string Shapes = "Handle(TIn row[, StreamContext context][, CancellationToken cancellationToken]) returning TOut, ValueTask<TOut> or Task<TOut> (or void, ValueTask or Task for a sink), where TIn and TOut are [Topic] contracts";
+    private const string Shapes = "Handle(TIn row or IReadOnlyList<TIn> rows[, StreamContext context][, CancellationToken cancellationToken]) returning TOut or a collection of TOut (IEnumerable<TOut>, TOut[], List<TOut>, ...), directly or as ValueTask<...> or Task<...> (or void, ValueTask or Task for a sink), where TIn and TOut are [Topic] contracts";
     private const string NoOutput = "global::Pipelines.Processing.NoOutput";
 
     public static ProcessorResult Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
@@ -48,7 +48,7 @@ internal static class ProcessorParser
             return new ProcessorResult(null, diagnostics.ToEquatableArray());
         }
 
-        var (input, inputTopic, output, outputTopic, returns, takesContext, takesCancellation) = shape.Value;
+        var (input, inputTopic, takesBatch, output, outputTopic, returns, returnsMany, takesContext, takesCancellation) = shape.Value;
         var groupId = Named(attribute, "GroupId") ?? KebabCase(name);
         inputTopic = Named(attribute, "InputTopic") ?? inputTopic;
         outputTopic = outputTopic is null ? null : Named(attribute, "OutputTopic") ?? outputTopic;
@@ -77,7 +77,9 @@ internal static class ProcessorParser
             output,
             outputTopic,
             handler.Name,
+            takesBatch,
             returns,
+            returnsMany,
             takesContext,
             takesCancellation,
             TypeDeclarations.HintName(type, ".Processor.g.cs"));
@@ -105,13 +107,20 @@ internal static class ProcessorParser
         return text.ToString();
     }
 
-    private static (INamedTypeSymbol Input, string InputTopic, string Output, string? OutputTopic, HandlerReturn Returns, bool TakesContext, bool TakesCancellation)? ReadShape(IMethodSymbol handler, out string? problem)
+    private static (INamedTypeSymbol Input, string InputTopic, bool TakesBatch, string Output, string? OutputTopic, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation)? ReadShape(IMethodSymbol handler, out string? problem)
     {
         problem = null;
         var parameters = handler.Parameters;
-        if (parameters.Length == 0 || parameters[0].Type is not INamedTypeSymbol input || Topic(input) is not { } inputTopic)
+        var first = parameters.Length == 0 ? null : parameters[0].Type as INamedTypeSymbol;
+        var takesBatch = first is { IsGenericType: true } list && CodecResolver.MetadataName(list.OriginalDefinition) == "System.Collections.Generic.IReadOnlyList`1";
+        if (takesBatch)
         {
-            problem = $"has a {HandlerName} whose first parameter is {(parameters.Length == 0 ? "missing" : $"'{parameters[0].Type.ToDisplayString()}', not a [Topic] contract")}; declare {Shapes}";
+            first = first!.TypeArguments[0] as INamedTypeSymbol;
+        }
+
+        if (first is not { } input || Topic(input) is not { } inputTopic)
+        {
+            problem = $"has a {HandlerName} whose first parameter is {(parameters.Length == 0 ? "missing" : $"'{parameters[0].Type.ToDisplayString()}', not a [Topic] contract or a list of one")}; declare {Shapes}";
             return null;
         }
 
@@ -142,7 +151,7 @@ internal static class ProcessorParser
             };
         if (sink is { } nothing)
         {
-            return (input, inputTopic, NoOutput, null, nothing, takesContext, takesCancellation);
+            return (input, inputTopic, takesBatch, NoOutput, null, nothing, false, takesContext, takesCancellation);
         }
 
         var returns = HandlerReturn.Value;
@@ -153,13 +162,34 @@ internal static class ProcessorParser
             result = awaited.TypeArguments[0];
         }
 
+        var returnsMany = false;
+        if (result is not INamedTypeSymbol single || Topic(single) is null)
+        {
+            result = ElementOf(result);
+            returnsMany = true;
+        }
+
         if (result is not INamedTypeSymbol output || Topic(output) is not { } outputTopic)
         {
-            problem = $"has a {HandlerName} returning '{handler.ReturnType.ToDisplayString()}', which is not a [Topic] contract (sinks, batches and several outputs come later); declare {Shapes}";
+            problem = $"has a {HandlerName} returning '{handler.ReturnType.ToDisplayString()}', which is not a [Topic] contract or a collection of one; declare {Shapes}";
             return null;
         }
 
-        return (input, inputTopic, output.ToDisplayString(CodecResolver.TypeFormat), outputTopic, returns, takesContext, takesCancellation);
+        return (input, inputTopic, takesBatch, output.ToDisplayString(CodecResolver.TypeFormat), outputTopic, returns, returnsMany, takesContext, takesCancellation);
+    }
+
+    /// <summary>The T of a type that is or implements <c>IEnumerable&lt;T&gt;</c> (arrays included), if there is exactly one.</summary>
+    private static ITypeSymbol? ElementOf(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol { Rank: 1 } array)
+        {
+            return array.ElementType;
+        }
+
+        var sequences = (type is INamedTypeSymbol named ? new[] { named } : []).Concat(type.AllInterfaces)
+            .Where(i => i.IsGenericType && CodecResolver.MetadataName(i.OriginalDefinition) == "System.Collections.Generic.IEnumerable`1")
+            .ToList();
+        return sequences.Count == 1 ? sequences[0].TypeArguments[0] : null;
     }
 
     private static string? Topic(INamedTypeSymbol type) =>

@@ -16,7 +16,8 @@ namespace Pipelines.Hosting;
 ///   "Kafka": { "security.protocol": "SASL_SSL", "sasl.mechanism": "PLAIN", ... },  // any librdkafka setting
 ///   "Processors": {
 ///     "BrakeMonitor": { "GroupId": "...", "OnFailure": "DeadLetter|Skip|Stop", "MaxRetries": 3,
-///                       "RetryBackoff": "00:00:00.100", "CommitInterval": "00:00:05", "DeadLetterTopic": "...",
+///                       "RetryBackoff": "00:00:00.100", "CommitInterval": "00:00:05", "CommitEvery": 5000,
+///                       "MaxBatchSize": 1000, "LowLatency": false, "DeadLetterTopic": "...",
 ///                       "Kafka": { ... } }
 ///   }
 /// }
@@ -28,7 +29,7 @@ public sealed record PipelinesSettings
     public const string SectionName = "Pipelines";
 
     private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "Kafka", "Processors"];
-    private static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "DeadLetterTopic", "Kafka"];
+    private static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "DeadLetterTopic", "Kafka"];
 
     /// <summary>The brokers, or <see langword="null"/> to run on the embedded broker.</summary>
     public string? BootstrapServers { get; init; }
@@ -79,6 +80,9 @@ public sealed record PipelinesSettings
             MaxRetries = ParseInt(section, "MaxRetries", options.MaxRetries, minimum: 0),
             RetryBackoff = ParseTime(section, "RetryBackoff", options.RetryBackoff, allowZero: true),
             CommitInterval = ParseTime(section, "CommitInterval", options.CommitInterval, allowZero: false),
+            CommitEvery = ParseInt(section, "CommitEvery", options.CommitEvery, minimum: 1),
+            MaxBatchSize = ParseInt(section, "MaxBatchSize", options.MaxBatchSize, minimum: 1),
+            LowLatency = ParseBool(section, "LowLatency", options.LowLatency),
             DeadLetterTopic = section["DeadLetterTopic"] ?? options.DeadLetterTopic,
             Kafka = Merge(options.Kafka, ReadKafka(section.GetSection("Kafka"))),
         };
@@ -120,6 +124,19 @@ public sealed record PipelinesSettings
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum
             ? value
             : throw new PipelinesConfigurationException(section.GetSection(key).Path, $"is '{text}'; it must be a whole number of at least {minimum}");
+    }
+
+    private static bool ParseBool(IConfigurationSection section, string key, bool fallback)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return bool.TryParse(text, out var value)
+            ? value
+            : throw new PipelinesConfigurationException(section.GetSection(key).Path, $"is '{text}'; it must be true or false");
     }
 
     private static TimeSpan ParseTime(IConfigurationSection section, string key, TimeSpan fallback, bool allowZero)

@@ -34,7 +34,8 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
         var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
         var runner = new ProcessorRunner<TIn, TOut>(
             options,
-            (row, context, cancellationToken) => descriptor.Invoke(processor, row, context, cancellationToken),
+            (rows, outputs, context, cancellationToken) => descriptor.Invoke(processor, rows, outputs, context, cancellationToken),
+            descriptor.HandlesBatches,
             loggers.CreateLogger("Pipelines.Processor." + descriptor.Name));
         await runner.RunAsync(stoppingToken);
     }

@@ -3,79 +3,88 @@ using Confluent.Kafka;
 namespace Pipelines.Processing;
 
 /// <summary>
-/// At-least-once bookkeeping: an input offset may be committed only when it and every earlier offset of its
-/// partition are finished (handled, and their outputs acknowledged by the broker). Acknowledgements arrive on
-/// the producer's thread and out of order across output partitions; <see cref="Completion.Complete"/> may be
-/// called from any thread, everything else from the processing loop only.
+/// At-least-once bookkeeping for the one topic a processor reads: an input offset may be committed only when it
+/// and every earlier offset of its partition are finished (see <see cref="Work"/>). Acknowledgements arrive on
+/// the producer's thread and out of order across output partitions; everything here but <see cref="Fail"/> is
+/// called from the processing loop only.
 /// </summary>
-internal sealed class OffsetTracker
+internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> processorTag)
 {
-    private readonly Dictionary<TopicPartition, Queue<Completion>> pending = new();
+    private readonly Dictionary<int, Queue<Entry>> pending = [];
+    private readonly Dictionary<int, long> last = [];
+    private readonly Stack<Work> free = new();
     private Exception? failure;
 
-    /// <summary>The first failure any completion reported; the loop stops on it.</summary>
+    /// <summary>The tag every measurement carries.</summary>
+    public KeyValuePair<string, object?> ProcessorTag { get; } = processorTag;
+
+    /// <summary>The first failure any work reported; the loop stops on it.</summary>
     public Exception? Failure => Volatile.Read(ref failure);
 
-    /// <summary>Whether nothing begun is still unfinished.</summary>
-    public bool IsIdle => pending.Values.All(queue => queue.Count == 0);
-
-    /// <summary>Registers a message as begun, in consumption order.</summary>
-    public Completion Begin(TopicPartitionOffset source)
+    /// <summary>A work for the next handler call, reused once all its messages were taken out.</summary>
+    public Work Rent()
     {
-        if (!pending.TryGetValue(source.TopicPartition, out var queue))
-        {
-            pending[source.TopicPartition] = queue = new Queue<Completion>();
-        }
-
-        var completion = new Completion(this, source.Offset);
-        queue.Enqueue(completion);
-        return completion;
+        var work = free.TryPop(out var reused) ? reused : new Work(this);
+        work.Start();
+        return work;
     }
 
-    /// <summary>The offsets to store: for each partition, one past its last message finished without a gap before it.</summary>
-    public List<TopicPartitionOffset> TakeCommittable()
+    /// <summary>Registers an input message as covered by <paramref name="work"/>; per partition in offset order.</summary>
+    public void Begin(int partition, long offset, Work work)
     {
-        var committable = new List<TopicPartitionOffset>();
+        if (!pending.TryGetValue(partition, out var queue))
+        {
+            pending[partition] = queue = new Queue<Entry>();
+        }
+
+        // Committing the last finished entry + 1 is only right if entries are in offset order; out of order it
+        // could skip an unfinished message, and that message would be lost after a restart.
+        if (queue.Count > 0 && offset <= last[partition])
+        {
+            throw new InvalidOperationException($"Offset {offset} of partition {partition} was begun after offset {last[partition]}; messages must be begun in offset order.");
+        }
+
+        last[partition] = offset;
+
+        queue.Enqueue(new Entry(offset, work));
+        work.Entries++;
+    }
+
+    /// <summary>Adds the offsets to store to <paramref name="committable"/>: per partition, one past its last message finished without a gap before it.</summary>
+    public void TakeCommittable(List<TopicPartitionOffset> committable)
+    {
         foreach (var (partition, queue) in pending)
         {
-            Offset? next = null;
-            while (queue.TryPeek(out var head) && head.IsDone)
+            long? next = null;
+            while (queue.TryPeek(out var head) && head.Work.IsDone)
             {
                 next = head.Offset + 1;
                 queue.Dequeue();
+                if (--head.Work.Entries == 0)
+                {
+                    free.Push(head.Work);
+                }
             }
 
             if (next is { } offset)
             {
-                committable.Add(new TopicPartitionOffset(partition, offset));
+                committable.Add(new TopicPartitionOffset(topic, partition, offset));
             }
         }
-
-        return committable;
     }
 
-    /// <summary>Forgets partitions this instance no longer owns.</summary>
+    /// <summary>Forgets partitions this instance no longer owns; their works are left to the collector, since deliveries may still be in flight.</summary>
     public void Forget(IEnumerable<TopicPartition> partitions)
     {
         foreach (var partition in partitions)
         {
-            pending.Remove(partition);
+            pending.Remove(partition.Partition.Value);
+            last.Remove(partition.Partition.Value);
         }
     }
 
-    private void Fail(Exception exception) => Interlocked.CompareExchange(ref failure, exception, null);
+    /// <summary>Records the failure that stops the loop; the first one wins. Any thread.</summary>
+    public void Fail(Exception exception) => Interlocked.CompareExchange(ref failure, exception, null);
 
-    /// <summary>One message's progress.</summary>
-    internal sealed class Completion(OffsetTracker tracker, Offset offset)
-    {
-        private int done;
-
-        public Offset Offset { get; } = offset;
-
-        public bool IsDone => Volatile.Read(ref done) == 1;
-
-        public void Complete() => Volatile.Write(ref done, 1);
-
-        public void Fail(Exception exception) => tracker.Fail(exception);
-    }
+    private readonly record struct Entry(long Offset, Work Work);
 }

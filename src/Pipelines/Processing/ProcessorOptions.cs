@@ -30,6 +30,24 @@ public sealed record ProcessorOptions
     /// <summary>How often processed offsets are committed (5 s by default, as Quix's CommitInterval); also on revoke and shutdown.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Commit after this many finished messages even if <see cref="CommitInterval"/> has not passed (5,000 by default, as Quix's CommitEvery).</summary>
+    public int CommitEvery { get; init; } = 5000;
+
+    /// <summary>
+    /// The most rows a batch handler receives in one call (1,000 by default). A batch holds rows already fetched,
+    /// of one partition and stream key; the runner never waits for a batch to fill.
+    /// </summary>
+    public int MaxBatchSize { get; init; } = 1000;
+
+    /// <summary>
+    /// Favour latency over throughput (off by default): the consumer asks brokers to answer a fetch within 1 ms
+    /// instead of librdkafka's 500 ms when no data is waiting (<c>fetch.wait.max.ms</c>), and the producer lingers
+    /// 4 ms instead of 5 to fill batches (<c>linger.ms</c>). Costs more requests per second, also when idle;
+    /// settings in <see cref="Kafka"/> still win. Clients before and after the processor need the same
+    /// settings for end-to-end latency to drop.
+    /// </summary>
+    public bool LowLatency { get; init; }
+
     /// <summary>The Kafka brokers.</summary>
     public required string BootstrapServers { get; init; }
 
@@ -52,6 +70,8 @@ public sealed record ProcessorOptions
         Require(MaxRetries >= 0, nameof(MaxRetries), $"is {MaxRetries}; it must be 0 or more");
         Require(RetryBackoff >= TimeSpan.Zero, nameof(RetryBackoff), $"is {RetryBackoff}; it must not be negative");
         Require(CommitInterval > TimeSpan.Zero, nameof(CommitInterval), $"is {CommitInterval}; it must be positive");
+        Require(CommitEvery > 0, nameof(CommitEvery), $"is {CommitEvery}; it must be 1 or more");
+        Require(MaxBatchSize > 0, nameof(MaxBatchSize), $"is {MaxBatchSize}; it must be 1 or more");
         Require(OutputTopic != InputTopic, nameof(OutputTopic), "is the input topic, which would feed the processor its own output");
     }
 

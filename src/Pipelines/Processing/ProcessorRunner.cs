@@ -1,17 +1,17 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
-using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pipelines.Kafka;
 
 namespace Pipelines.Processing;
 
 /// <summary>
 /// The processing loop of one processor instance: consume, deserialize, handle, serialize, produce; at least
-/// once. An input offset is stored for commit only after its handler finished and its output (or its
-/// dead letter) was acknowledged by the broker, in offset order per partition; stored offsets are committed
-/// every <see cref="ProcessorOptions.CommitInterval"/>, when partitions are revoked and on shutdown.
+/// once. An input offset is stored for commit only after its handler finished and its outputs (or its dead
+/// letter) were acknowledged by the broker, in offset order per partition; stored offsets are committed every
+/// <see cref="ProcessorOptions.CommitInterval"/> or <see cref="ProcessorOptions.CommitEvery"/> messages, when
+/// partitions are revoked and on shutdown.
 /// </summary>
 public sealed class ProcessorRunner<TIn, TOut>
     where TIn : IMessageContract<TIn>
@@ -21,29 +21,49 @@ public sealed class ProcessorRunner<TIn, TOut>
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ShutdownFlushTimeout = TimeSpan.FromSeconds(30);
 
-    // Lag costs an allocation and two native calls per partition: measured once a second, not once a message.
+    // Storing an offset and reading lag cost native calls and allocations: done on a clock, not per message.
+    private static readonly TimeSpan StoreInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
-    private static readonly byte[] ContentType = Encoding.UTF8.GetBytes("application/msgpack");
 
     private readonly ProcessorOptions options;
-    private readonly RowHandler<TIn, TOut> handler;
+    private readonly ProcessorHandler<TIn, TOut> handler;
+    private readonly bool handlesBatches;
     private readonly ILogger logger;
-    private readonly OffsetTracker tracker = new();
+    private readonly OffsetTracker tracker;
     private readonly StreamContext context = new();
-    private readonly byte[] schemaName = Encoding.UTF8.GetBytes(TOut.Serializer.Schema.Name);
-    private readonly byte[] fingerprint = Encoding.UTF8.GetBytes(TOut.Serializer.Schema.Fingerprint);
+    private readonly InputDeserializer<TIn> inputs = new();
+    private readonly Outputs<TOut> outputs = new();
+    private readonly List<Fetched> fetched = [];
+    private readonly List<TIn> rows = [];
+    private readonly Batches batches = new();
+    private readonly List<Work> works = [];
+    private readonly List<TopicPartitionOffset> committable = [];
     private readonly KeyValuePair<string, object?> processorTag;
+    private long storedAt;
+    private int finishedSinceCommit;
 
-    /// <summary>Creates the loop; <see cref="RunAsync"/> starts it.</summary>
+    /// <summary>Creates the loop over a handler of single rows; <see cref="RunAsync"/> starts it.</summary>
     public ProcessorRunner(ProcessorOptions options, RowHandler<TIn, TOut> handler, ILogger? logger = null)
+        : this(options, Adapt(handler), handlesBatches: false, logger)
+    {
+    }
+
+    /// <summary>
+    /// Creates the loop; <see cref="RunAsync"/> starts it. A batch handler receives, per call, the rows of one
+    /// partition and stream key that were already fetched (up to <see cref="ProcessorOptions.MaxBatchSize"/>);
+    /// it never waits for a batch to fill. Otherwise every call carries one row.
+    /// </summary>
+    public ProcessorRunner(ProcessorOptions options, ProcessorHandler<TIn, TOut> handler, bool handlesBatches, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         options.Validate();
         this.options = options;
         this.handler = handler;
+        this.handlesBatches = handlesBatches;
         this.logger = logger ?? NullLogger.Instance;
         processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
+        tracker = new OffsetTracker(options.InputTopic, processorTag);
     }
 
     /// <summary>
@@ -53,14 +73,23 @@ public sealed class ProcessorRunner<TIn, TOut>
     /// </summary>
     public Task RunAsync(CancellationToken stoppingToken) => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None);
 
+    private static ProcessorHandler<TIn, TOut> Adapt(RowHandler<TIn, TOut> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return (rows, outputs, context, cancellationToken) => outputs.Add(handler(rows[0], context, cancellationToken));
+    }
+
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
         using var lag = PipelinesTelemetry.TrackLag(processorTag);
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig()).SetLogHandler((_, message) => Log(message)).Build();
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig())
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options)).SetLogHandler((_, message) => Log(message)).Build();
+        var output = new OutputProducer<TOut>(producer);
+        using var consumer = new ConsumerBuilder<byte[]?, TIn>(KafkaSettings.Consumer(options))
+            .SetKeyDeserializer(StreamKeyDeserializer.Instance)
+            .SetValueDeserializer(inputs)
             .SetLogHandler((_, message) => Log(message))
-            .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, producer, revoked))
-            .SetPartitionsLostHandler((_, lost) => tracker.Forget(lost.Select(p => p.TopicPartition)))
+            .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, output, revoked))
+            .SetPartitionsLostHandler((_, lost) => OnLost(lost))
             .Build();
         consumer.Subscribe(options.InputTopic);
         var lagMeasured = 0L;
@@ -71,22 +100,23 @@ public sealed class ProcessorRunner<TIn, TOut>
             while (!stoppingToken.IsCancellationRequested)
             {
                 ThrowIfFailed();
-                StoreFinished(consumer);
-                ConsumeResult<byte[]?, byte[]?>? result;
-                try
+                if (Stopwatch.GetElapsedTime(storedAt) >= StoreInterval || finishedSinceCommit >= options.CommitEvery)
                 {
-                    result = consumer.Consume(PollTimeout);
-                }
-                catch (ConsumeException exception) when (!exception.Error.IsFatal)
-                {
-                    // librdkafka recovers from these (a broker restarting, a rebalance); the next poll goes on.
-                    logger.LogWarning(exception, "Processor {Processor} could not fetch: {Reason}", options.Name, exception.Error.Reason);
-                    continue;
+                    StoreFinished(consumer, commit: finishedSinceCommit >= options.CommitEvery);
                 }
 
-                if (result is not null && !result.IsPartitionEOF)
+                inputs.Clear();
+                fetched.Clear();
+                if (Fetch(consumer, output, PollTimeout) && handlesBatches)
                 {
-                    await ProcessAsync(result, producer, stoppingToken);
+                    while (fetched.Count < options.MaxBatchSize && Fetch(consumer, output, TimeSpan.Zero))
+                    {
+                    }
+                }
+
+                if (fetched.Count > 0)
+                {
+                    await ProcessFetchedAsync(output, stoppingToken);
                 }
 
                 if (Stopwatch.GetElapsedTime(lagMeasured) >= LagInterval)
@@ -102,126 +132,190 @@ public sealed class ProcessorRunner<TIn, TOut>
         }
         finally
         {
-            Shutdown(consumer, producer);
+            Shutdown(consumer, output);
         }
 
         ThrowIfFailed();
     }
 
-    private async ValueTask ProcessAsync(ConsumeResult<byte[]?, byte[]?> result, IProducer<byte[]?, byte[]?> producer, CancellationToken stoppingToken)
+    /// <summary>Reads one message into <see cref="fetched"/>, or dead-letters it if it cannot be read; false when there was none.</summary>
+    private bool Fetch(IConsumer<byte[]?, TIn> consumer, OutputProducer<TOut> output, TimeSpan timeout)
     {
-        var completion = tracker.Begin(result.TopicPartitionOffset);
-        var message = result.Message;
-        context.Fill(message.Key, message.Timestamp, message.Headers, result.TopicPartitionOffset);
-        PipelinesTelemetry.Consumed.Add(1, processorTag);
-        using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
-
-        TIn row;
+        var index = inputs.Count;
+        ConsumeResult<byte[]?, TIn>? result;
         try
         {
-            row = message.Value is null
-                ? throw new MessageFormatException($"Cannot read a '{TIn.Serializer.Schema.Name}' message: the value is null (a tombstone).")
-                : MessageSerializer.Deserialize<TIn>(message.Value);
+            result = consumer.Consume(timeout);
         }
-        catch (MessageFormatException exception)
+        catch (ConsumeException exception) when (exception.Error.Code is ErrorCode.Local_ValueDeserialization or ErrorCode.Local_KeyDeserialization)
         {
-            Reject(result, exception, completion, producer);
+            var record = exception.ConsumerRecord;
+            PipelinesTelemetry.Consumed.Add(1, processorTag);
+            using var activity = PipelinesTelemetry.StartProcessing(options.Name, record.Message.Headers);
+            var work = tracker.Rent();
+            tracker.Begin(record.Partition.Value, record.Offset.Value, work);
+            var reason = exception.InnerException ?? exception;
+            Reject(new Rejected(options.InputTopic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers, record.Message.Timestamp), reason, work, output);
+            Done(work, 1);
+            return true;
+        }
+        catch (ConsumeException exception) when (!exception.Error.IsFatal)
+        {
+            // librdkafka recovers from these (a broker restarting, a rebalance); the next poll goes on.
+            logger.LogWarning(exception, "Processor {Processor} could not fetch: {Reason}", options.Name, exception.Error.Reason);
+            return false;
+        }
+
+        if (result is null || result.IsPartitionEOF)
+        {
+            return false;
+        }
+
+        PipelinesTelemetry.Consumed.Add(1, processorTag);
+        fetched.Add(new Fetched(result, index));
+        return true;
+    }
+
+    private async ValueTask ProcessFetchedAsync(OutputProducer<TOut> output, CancellationToken stoppingToken)
+    {
+        if (!handlesBatches)
+        {
+            var work = tracker.Rent();
+            var result = fetched[0].Result;
+            tracker.Begin(result.Partition.Value, result.Offset.Value, work);
+            await ProcessAsync(output, fetched, 0, 1, work, stoppingToken);
             return;
         }
 
+        // Rows of one partition and stream key, in offset order, form one call: the stream keeps its order.
+        // The tracker learns every message in fetch order first: its commit rule relies on offset order.
+        batches.Group(fetched);
+        works.Clear();
+        for (var run = 0; run < batches.Count; run++)
+        {
+            works.Add(tracker.Rent());
+        }
+
+        for (var i = 0; i < fetched.Count; i++)
+        {
+            var result = fetched[i].Result;
+            tracker.Begin(result.Partition.Value, result.Offset.Value, works[batches.RunOf(i)]);
+        }
+
+        for (var run = 0; run < batches.Count; run++)
+        {
+            var (start, count) = batches[run];
+            await ProcessAsync(output, batches.Ordered, start, count, works[run], stoppingToken);
+        }
+    }
+
+    private async ValueTask ProcessAsync(OutputProducer<TOut> output, List<Fetched> members, int start, int count, Work work, CancellationToken stoppingToken)
+    {
+        var first = members[start].Result;
+        var key = first.Message.Key;
+        rows.Clear();
+        for (var i = start; i < start + count; i++)
+        {
+            rows.Add(members[i].Result.Message.Value);
+        }
+
+        context.Fill(key, first.Message.Timestamp, first.Message.Headers, options.InputTopic, first.Partition.Value, first.Offset.Value);
+        using var activity = PipelinesTelemetry.StartProcessing(options.Name, first.Message.Headers);
         var started = Stopwatch.GetTimestamp();
-        var (output, failure) = await HandleAsync(row, result.TopicPartitionOffset, stoppingToken);
+        var failure = await HandleAsync(stoppingToken);
         PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);
         if (failure is not null)
         {
-            Reject(result, failure, completion, producer);
-            return;
+            for (var i = start; i < start + count; i++)
+            {
+                var (result, raw) = members[i];
+                var message = result.Message;
+                Reject(new Rejected(options.InputTopic, result.Partition.Value, result.Offset.Value, message.Key, inputs.Raw(raw), message.Headers, message.Timestamp), failure, work, output);
+            }
+        }
+        else if (options.OutputTopic is { } topic)
+        {
+            var produced = outputs.Rows;
+            for (var i = 0; i < produced.Count; i++)
+            {
+                try
+                {
+                    output.ProduceOutput(topic, produced[i], key, activity, work);
+                }
+                catch (KafkaException exception)
+                {
+                    // The broker refused the output outright (too large, say): nothing past this input may be committed.
+                    work.Fail(new ProcessorStoppedException(options.Name, context.Source, exception));
+                    break;
+                }
+            }
         }
 
-        if (output is null || options.OutputTopic is null)
-        {
-            completion.Complete();
-            return;
-        }
-
-        var headers = new Headers
-        {
-            { "content-type", ContentType },
-            { "pipelines.schema", schemaName },
-            { "pipelines.fingerprint", fingerprint },
-        };
-        PipelinesTelemetry.Inject(activity, headers);
-        // The output's own tags are its stream; an output without tags stays in the input's stream.
-        var key = TOut.Serializer.StreamKey(output) ?? message.Key;
-        Produce(producer, options.OutputTopic, new Message<byte[]?, byte[]?> { Key = key, Value = MessageSerializer.Serialize(output), Headers = headers }, completion, PipelinesTelemetry.Produced);
+        outputs.Clear();
+        Done(work, count);
     }
 
-    private async ValueTask<(TOut? Output, Exception? Failure)> HandleAsync(TIn row, TopicPartitionOffset source, CancellationToken stoppingToken)
+    private async ValueTask<Exception?> HandleAsync(CancellationToken stoppingToken)
     {
         for (var attempt = 0; ; attempt++)
         {
+            outputs.Clear();
             try
             {
-                return (await handler(row, context, stoppingToken), null);
+                await handler(rows, outputs, context, stoppingToken);
+                return null;
             }
             catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
             {
                 if (attempt >= options.MaxRetries)
                 {
-                    return (default, exception);
+                    outputs.Clear();
+                    return exception;
                 }
 
                 var delay = TimeSpan.FromTicks(Math.Min(options.RetryBackoff.Ticks << Math.Min(attempt, 20), MaxBackoff.Ticks));
-                logger.LogWarning(exception, "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}", options.Name, source, attempt + 1, options.MaxRetries + 1, delay);
+                logger.LogWarning(exception, "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}", options.Name, context.Source, attempt + 1, options.MaxRetries + 1, delay);
                 await Task.Delay(delay, stoppingToken);
             }
         }
     }
 
-    private void Reject(ConsumeResult<byte[]?, byte[]?> result, Exception exception, OffsetTracker.Completion completion, IProducer<byte[]?, byte[]?> producer)
+    private void Done(Work work, int messages)
     {
-        var source = result.TopicPartitionOffset;
+        work.Finish();
+        finishedSinceCommit += messages;
+    }
+
+    private void Reject(in Rejected message, Exception exception, Work work, OutputProducer<TOut> output)
+    {
+        var source = new TopicPartitionOffset(message.Topic, message.Partition, message.Offset);
         PipelinesTelemetry.Failed.Add(1, processorTag);
         Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.Message);
         switch (options.OnFailure)
         {
             case FailurePolicy.Skip:
                 logger.LogWarning(exception, "Processor {Processor} skipped {Source}: {Reason}", options.Name, source, exception.Message);
-                completion.Complete();
                 break;
             case FailurePolicy.Stop:
-                completion.Fail(new ProcessorStoppedException(options.Name, source, exception));
+                work.Fail(new ProcessorStoppedException(options.Name, source, exception));
                 break;
             default:
                 logger.LogWarning(exception, "Processor {Processor} dead-lettered {Source} to {DeadLetterTopic}: {Reason}", options.Name, source, options.EffectiveDeadLetterTopic, exception.Message);
-                var letter = new Message<byte[]?, byte[]?>
+                work.CountAsDeadLetters();
+                try
                 {
-                    Key = result.Message.Key,
-                    Value = result.Message.Value,
-                    Timestamp = result.Message.Timestamp,
-                    Headers = DeadLetterHeaders.Create(result.Message.Headers, options.Name, source, exception),
-                };
-                Produce(producer, options.EffectiveDeadLetterTopic, letter, completion, PipelinesTelemetry.DeadLettered);
+                    output.Produce(options.EffectiveDeadLetterTopic, message.Key, message.Value, DeadLetterHeaders.Create(message.Headers, options.Name, source, exception), message.Timestamp, work);
+                }
+                catch (KafkaException refused)
+                {
+                    work.Fail(new ProcessorStoppedException(options.Name, source, refused));
+                }
+
                 break;
         }
     }
 
-    private void Produce(IProducer<byte[]?, byte[]?> producer, string topic, Message<byte[]?, byte[]?> message, OffsetTracker.Completion completion, Counter<long> delivered) =>
-        producer.Produce(topic, message, report =>
-        {
-            if (report.Error.IsError)
-            {
-                // Nothing past this input may be committed: the processor stops and the input is read again after restart.
-                completion.Fail(new KafkaException(report.Error));
-            }
-            else
-            {
-                delivered.Add(1, processorTag);
-                completion.Complete();
-            }
-        });
-
-    private static void UpdateLag(IConsumer<byte[]?, byte[]?> consumer, PipelinesTelemetry.LagSource lag)
+    private static void UpdateLag(IConsumer<byte[]?, TIn> consumer, PipelinesTelemetry.LagSource lag)
     {
         long total = 0;
         foreach (var partition in consumer.Assignment)
@@ -237,9 +331,12 @@ public sealed class ProcessorRunner<TIn, TOut>
         Interlocked.Exchange(ref lag.Value, total);
     }
 
-    private void StoreFinished(IConsumer<byte[]?, byte[]?> consumer)
+    private void StoreFinished(IConsumer<byte[]?, TIn> consumer, bool commit)
     {
-        foreach (var offset in tracker.TakeCommittable())
+        storedAt = Stopwatch.GetTimestamp();
+        committable.Clear();
+        tracker.TakeCommittable(committable);
+        foreach (var offset in committable)
         {
             try
             {
@@ -251,33 +348,44 @@ public sealed class ProcessorRunner<TIn, TOut>
                 logger.LogDebug("Processor {Processor} no longer owns {Partition}; offset {Offset} not stored", options.Name, offset.TopicPartition, offset.Offset);
             }
         }
+
+        if (commit)
+        {
+            CommitStored(consumer);
+        }
     }
 
-    private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, IProducer<byte[]?, byte[]?> producer, List<TopicPartitionOffset> revoked)
+    private void OnRevoked(IConsumer<byte[]?, TIn> consumer, OutputProducer<TOut> output, List<TopicPartitionOffset> revoked)
     {
-        // Outputs of revoked partitions must be acknowledged and their offsets committed before another instance takes over.
-        producer.Flush(ShutdownFlushTimeout);
-        StoreFinished(consumer);
-        CommitStored(consumer);
-        tracker.Forget(revoked.Select(p => p.TopicPartition));
+        // Outputs of revoked partitions must be acknowledged and their offsets committed before another instance
+        // takes over; rows fetched from them but not yet handled are left to that instance.
+        output.Flush(ShutdownFlushTimeout);
+        StoreFinished(consumer, commit: true);
+        OnLost(revoked);
     }
 
-    private void Shutdown(IConsumer<byte[]?, byte[]?> consumer, IProducer<byte[]?, byte[]?> producer)
+    private void OnLost(List<TopicPartitionOffset> lost)
     {
-        var unflushed = producer.Flush(ShutdownFlushTimeout);
+        tracker.Forget(lost.Select(p => p.TopicPartition));
+        fetched.RemoveAll(f => lost.Exists(p => p.Partition == f.Result.Partition));
+    }
+
+    private void Shutdown(IConsumer<byte[]?, TIn> consumer, OutputProducer<TOut> output)
+    {
+        var unflushed = output.Flush(ShutdownFlushTimeout);
         if (unflushed > 0)
         {
             logger.LogError("Processor {Processor} stopped with {Count} outputs unacknowledged; their inputs stay uncommitted", options.Name, unflushed);
         }
 
-        StoreFinished(consumer);
-        CommitStored(consumer);
+        StoreFinished(consumer, commit: true);
         consumer.Close();
         logger.LogInformation("Processor {Processor} stopped", options.Name);
     }
 
-    private void CommitStored(IConsumer<byte[]?, byte[]?> consumer)
+    private void CommitStored(IConsumer<byte[]?, TIn> consumer)
     {
+        finishedSinceCommit = 0;
         try
         {
             consumer.Commit();
@@ -317,19 +425,78 @@ public sealed class ProcessorRunner<TIn, TOut>
         }
     }
 
-    private ConsumerConfig ConsumerConfig() => new(options.ConsumerKafka.Concat(options.Kafka).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value))
-    {
-        BootstrapServers = options.BootstrapServers,
-        GroupId = options.GroupId,
-        EnableAutoCommit = true,
-        EnableAutoOffsetStore = false,
-        AutoCommitIntervalMs = checked((int)options.CommitInterval.TotalMilliseconds),
-        AutoOffsetReset = AutoOffsetReset.Earliest,
-    };
+    /// <summary>A fetched message and where its raw bytes are kept.</summary>
+    private readonly record struct Fetched(ConsumeResult<byte[]?, TIn> Result, int Raw);
 
-    private ProducerConfig ProducerConfig() => new(new Dictionary<string, string>(options.Kafka))
+    /// <summary>A message to dead-letter, skip or stop on.</summary>
+    private readonly record struct Rejected(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, Headers? Headers, Timestamp Timestamp);
+
+    /// <summary>Orders fetched messages into runs of one partition and stream key, keeping offset order within each.</summary>
+    private sealed class Batches
     {
-        BootstrapServers = options.BootstrapServers,
-        EnableIdempotence = true,
-    };
+        private readonly Dictionary<(int Partition, byte[]? Key), int> runOf = new(RunKeyComparer.Instance);
+        private readonly List<(int Start, int Count)> runs = [];
+        private readonly List<int> runOfMessage = [];
+
+        public List<Fetched> Ordered { get; } = [];
+
+        public int Count => runs.Count;
+
+        public (int Start, int Count) this[int index] => runs[index];
+
+        /// <summary>The run of the <paramref name="index"/>-th fetched message.</summary>
+        public int RunOf(int index) => runOfMessage[index];
+
+        public void Group(List<Fetched> fetched)
+        {
+            runOf.Clear();
+            runs.Clear();
+            runOfMessage.Clear();
+            foreach (var (result, _) in fetched)
+            {
+                if (!runOf.TryGetValue((result.Partition.Value, result.Message.Key), out var run))
+                {
+                    runOf[(result.Partition.Value, result.Message.Key)] = run = runs.Count;
+                    runs.Add((0, 0));
+                }
+
+                runs[run] = (0, runs[run].Count + 1);
+                runOfMessage.Add(run);
+            }
+
+            // Runs in order of their first message; within a run, fetch order, which is offset order.
+            var next = 0;
+            for (var run = 0; run < runs.Count; run++)
+            {
+                runs[run] = (next, runs[run].Count);
+                next += runs[run].Count;
+            }
+
+            Ordered.Clear();
+            Ordered.AddRange(fetched);
+            var filled = new int[runs.Count];
+            for (var i = 0; i < fetched.Count; i++)
+            {
+                var run = runOfMessage[i];
+                Ordered[runs[run].Start + filled[run]++] = fetched[i];
+            }
+        }
+    }
+
+    /// <summary>Keys are usually shared arrays, so most comparisons end at the reference check.</summary>
+    private sealed class RunKeyComparer : IEqualityComparer<(int Partition, byte[]? Key)>
+    {
+        public static RunKeyComparer Instance { get; } = new();
+
+        public bool Equals((int Partition, byte[]? Key) x, (int Partition, byte[]? Key) y) =>
+            x.Partition == y.Partition && (ReferenceEquals(x.Key, y.Key) || (x.Key is not null && y.Key is not null && x.Key.AsSpan().SequenceEqual(y.Key)));
+
+        public int GetHashCode((int Partition, byte[]? Key) run)
+        {
+            var hash = new HashCode();
+            hash.Add(run.Partition);
+            hash.AddBytes(run.Key);
+            return hash.ToHashCode();
+        }
+    }
 }

@@ -3,8 +3,9 @@ using Confluent.Kafka;
 namespace Pipelines.Processing;
 
 /// <summary>
-/// Where the row being handled came from. One instance per processor is refilled for every message, so a
-/// handler must not keep it after it returns.
+/// Where the rows being handled came from. For a batch handler it describes the batch's first message; every
+/// row of a batch shares its partition and stream key. One instance per processor is refilled for every call,
+/// so a handler must not keep it after it returns.
 /// </summary>
 public sealed class StreamContext
 {
@@ -17,14 +18,25 @@ public sealed class StreamContext
     /// <summary>The message headers.</summary>
     public Headers? Headers { get; private set; }
 
-    /// <summary>The message's topic, partition and offset.</summary>
-    public TopicPartitionOffset Source { get; private set; } = null!;
+    /// <summary>The topic read.</summary>
+    public string Topic { get; private set; } = "";
 
-    internal void Fill(byte[]? key, Timestamp timestamp, Headers? headers, TopicPartitionOffset source)
+    /// <summary>The message's partition.</summary>
+    public int Partition { get; private set; }
+
+    /// <summary>The message's offset.</summary>
+    public long Offset { get; private set; }
+
+    /// <summary>The message's topic, partition and offset together.</summary>
+    public TopicPartitionOffset Source => new(Topic, Partition, Offset);
+
+    internal void Fill(byte[]? key, Timestamp timestamp, Headers? headers, string topic, int partition, long offset)
     {
         Key = key;
         Timestamp = timestamp;
         Headers = headers;
-        Source = source;
+        Topic = topic;
+        Partition = partition;
+        Offset = offset;
     }
 }

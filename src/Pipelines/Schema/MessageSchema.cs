@@ -16,6 +16,7 @@ public sealed class MessageSchema
         Topic = topic;
         Fields = fields;
         Fingerprint = ComputeFingerprint(fields);
+        ContentType = $"application/msgpack; schema=\"{name}\"; fingerprint={Fingerprint}";
     }
 
     /// <summary>The contract's full C# name.</summary>
@@ -29,6 +30,13 @@ public sealed class MessageSchema
 
     /// <summary>16 hex digits: FNV-1a 64 over the fields' names, kinds and wire types, sorted by name.</summary>
     public string Fingerprint { get; }
+
+    /// <summary>
+    /// The <c>content-type</c> header of messages of this schema: the format with the schema's name and
+    /// fingerprint as parameters, e.g. <c>application/msgpack; schema="Telemetry.CarTelemetry"; fingerprint=9c1d2e3f4a5b6c7d</c>.
+    /// One header rather than three: every header costs the producer and every consumer of every message.
+    /// </summary>
+    public string ContentType { get; }
 
     /// <summary>The timestamp field, if the contract has one.</summary>
     public FieldSchema? Timestamp => Fields.FirstOrDefault(f => f.Kind == FieldKind.Timestamp);

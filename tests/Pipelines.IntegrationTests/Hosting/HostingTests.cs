@@ -19,7 +19,7 @@ public class HostingTests
     }
 
     private static readonly ProcessorDescriptor<Scaler, Reading, Doubled> Descriptor =
-        new("Scaler", "scaler", "readings", "doubled", static (processor, row, _, _) => ValueTask.FromResult<Doubled?>(processor.Handle(row)));
+        new("Scaler", "scaler", "readings", "doubled", false, static (processor, rows, outputs, _, _) => outputs.Add(processor.Handle(rows[0])));
 
     [Fact]
     public async Task With_no_cluster_configured_a_host_runs_its_processor_on_the_embedded_broker_with_DI()
@@ -71,7 +71,20 @@ public class HostingTests
             Assert.True(await DoubledCollector.Arrived.WaitAsync(KafkaHarness.Patience), "The sink did not receive every row.");
         }
 
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(await PortionCollector.Arrived.WaitAsync(KafkaHarness.Patience), "The batch sink did not receive every portion.");
+        }
+
         await host.StopAsync();
+
+        // Several outputs per row, through a batch handler: each row split in two, each call one stream's rows.
+        var portions = PortionCollector.Batches.SelectMany(b => b.Rows).ToList();
+        Assert.Equal(10, portions.Count);
+        Assert.Equal([0.0, 0.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0], portions.Select(p => p.Value).Order());
+        Assert.All(portions.GroupBy(p => p.Time), pair => Assert.Equal([0, 1], pair.Select(p => p.Index).Order()));
+        Assert.All(PortionCollector.Batches, batch => Assert.All(batch.Rows, row => Assert.Equal(batch.Key, row.Sensor)));
+        Assert.True(Splitter.PipelinesDescriptor.HandlesBatches);
 
         Assert.Equal([0.0, 2.0, 4.0, 6.0, 8.0], outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o).Value).Order());
         Assert.Equal([0.0, 2.0, 4.0, 6.0, 8.0], DoubledCollector.Seen.Order());

@@ -15,3 +15,12 @@ public partial class Doubled
     [Tag] public string Sensor { get; set; } = "";
     [Parameter] public double Value { get; set; }
 }
+
+[Topic("portions")]
+public partial class Portion
+{
+    [Timestamp] public long Time { get; set; }
+    [Tag] public string Sensor { get; set; } = "";
+    [Parameter] public int Index { get; set; }
+    [Parameter] public double Value { get; set; }
+}

@@ -25,7 +25,8 @@ public class ProcessorRunnerTests
         var doubled = outputs.Select(o => (o.Message.Key, Row: MessageSerializer.Deserialize<Doubled>(o.Message.Value))).ToList();
         Assert.Equal(Enumerable.Range(0, 100).Select(i => i * 2.0), doubled.Select(d => d.Row.Value).Order());
         Assert.All(doubled, d => Assert.Equal(d.Row.Sensor, d.Key));
-        Assert.All(outputs, o => Assert.Equal(MessageSerializer.SchemaOf<Doubled>().Fingerprint, Encoding.UTF8.GetString(o.Message.Headers.GetLastBytes("pipelines.fingerprint"))));
+        var contentType = $"application/msgpack; schema=\"{typeof(Doubled).FullName}\"; fingerprint={MessageSerializer.SchemaOf<Doubled>().Fingerprint}";
+        Assert.All(outputs, o => Assert.Equal(contentType, Encoding.UTF8.GetString(o.Message.Headers.GetLastBytes("content-type"))));
         Assert.Equal(100, harness.CommittedTotal("doubler"));
     }
 
@@ -126,6 +127,62 @@ public class ProcessorRunnerTests
         Assert.Equal(2, error.StoppedAt.Offset.Value);
         Assert.Equal("sensor 2 is cursed", error.InnerException?.Message);
         Assert.Equal(2, harness.CommittedTotal("doubler", partitions: 1));
+    }
+
+    [Fact]
+    public async Task An_output_the_broker_refuses_stops_the_processor_and_its_input_stays_uncommitted()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(KafkaHarness.Readings(0, 3));
+        using var stop = new CancellationTokenSource();
+
+        // A permanent error on the first produce request: the idempotent producer fails those outputs.
+        harness.Kafka.PushRequestErrors(0, ErrorCode.TopicAuthorizationFailed);
+        var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), Double).RunAsync(stop.Token);
+        var error = await Assert.ThrowsAnyAsync<KafkaException>(() => run);
+
+        Assert.Equal(ErrorCode.TopicAuthorizationFailed, error.Error.Code);
+        Assert.Equal(0, harness.CommittedTotal("doubler", partitions: 1));
+    }
+
+    [Fact]
+    public async Task A_batch_handler_gets_one_streams_rows_per_call_and_a_failing_batch_is_dead_lettered_whole()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        var readings = KafkaHarness.Readings(0, 12).Select(r => { r.Sensor = "sensor-" + (r.Time % 3); return r; }).ToList();
+        await harness.Produce(readings);
+        using var stop = new CancellationTokenSource();
+        var calls = new List<(string Key, long[] Times)>();
+        ProcessorHandler<Reading, Doubled> handler = (rows, outputs, context, _) =>
+        {
+            var key = Encoding.UTF8.GetString(context.Key.Span);
+            calls.Add((key, rows.Select(r => r.Time).ToArray()));
+            if (key == "sensor-1")
+            {
+                throw new InvalidOperationException("sensor 1 is cursed");
+            }
+
+            foreach (var row in rows)
+            {
+                outputs.Add(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 });
+                outputs.Add(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = -row.Value * 2 });
+            }
+
+            return default;
+        };
+
+        var run = new ProcessorRunner<Reading, Doubled>(harness.Options() with { MaxRetries = 0 }, handler, handlesBatches: true).RunAsync(stop.Token);
+        var outputs = harness.Read("doubled", 16);
+        var letters = harness.Read("readings.dlq", 4);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.All(calls, call => Assert.All(call.Times, time => Assert.Equal("sensor-" + (time % 3), call.Key)));
+        Assert.All(calls, call => Assert.Equal(call.Times.Order(), call.Times));
+        Assert.Equal([0L, 0, 2, 2, 3, 3, 5, 5, 6, 6, 8, 8, 9, 9, 11, 11], outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value).Time).Order());
+        Assert.Equal([1L, 4, 7, 10], letters.Select(l => MessageSerializer.Deserialize<Reading>(l.Message.Value).Time).Order());
+        Assert.All(letters, l => Assert.Equal("sensor 1 is cursed", Encoding.UTF8.GetString(l.Message.Headers.GetLastBytes(DeadLetterHeaders.ExceptionMessage))));
+        Assert.Equal(12, harness.CommittedTotal("doubler", partitions: 1));
     }
 
     [Fact]

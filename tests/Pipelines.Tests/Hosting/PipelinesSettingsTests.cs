@@ -32,6 +32,9 @@ public class PipelinesSettingsTests
             ("Pipelines:Processors:BrakeMonitor:OnFailure", "skip"),
             ("Pipelines:Processors:BrakeMonitor:MaxRetries", "7"),
             ("Pipelines:Processors:BrakeMonitor:CommitInterval", "00:00:01"),
+            ("Pipelines:Processors:BrakeMonitor:CommitEvery", "100"),
+            ("Pipelines:Processors:BrakeMonitor:MaxBatchSize", "50"),
+            ("Pipelines:Processors:BrakeMonitor:LowLatency", "true"),
             ("Pipelines:Processors:BrakeMonitor:Kafka:sasl.mechanism", "SCRAM-SHA-512")));
 
         var options = settings.OptionsFor(Defaults);
@@ -39,6 +42,7 @@ public class PipelinesSettingsTests
         Assert.Equal("kafka-1:9092", settings.BootstrapServers);
         Assert.Equal(12, settings.TopicPartitions);
         Assert.Equal(("brakes-v2", FailurePolicy.Skip, 7, TimeSpan.FromSeconds(1)), (options.GroupId, options.OnFailure, options.MaxRetries, options.CommitInterval));
+        Assert.Equal((100, 50, true), (options.CommitEvery, options.MaxBatchSize, options.LowLatency));
         Assert.Equal("SASL_SSL", options.Kafka["security.protocol"]);
         Assert.Equal("SCRAM-SHA-512", options.Kafka["sasl.mechanism"]);
     }
@@ -61,6 +65,9 @@ public class PipelinesSettingsTests
     [InlineData("OnFailure", "Explode")]
     [InlineData("CommitInterval", "0")]
     [InlineData("RetryBackoff", "soon")]
+    [InlineData("CommitEvery", "0")]
+    [InlineData("MaxBatchSize", "-5")]
+    [InlineData("LowLatency", "sometimes")]
     public void A_bad_processor_key_fails_naming_it(string key, string value)
     {
         var settings = PipelinesSettings.Read(Configuration(($"Pipelines:Processors:BrakeMonitor:{key}", value)));

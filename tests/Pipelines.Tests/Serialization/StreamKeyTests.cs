@@ -27,4 +27,19 @@ public class StreamKeyTests
         Assert.Equal("s-1", Encoding.UTF8.GetString(MessageSerializer.For<SensorReading>().StreamKey(new SensorReading { Sensor = "s-1" })!));
         Assert.Null(MessageSerializer.For<Point>().StreamKey(new Point()));
     }
+
+    [Fact]
+    public void Rows_of_one_stream_share_one_key_array_so_formatting_a_key_allocates_nothing()
+    {
+        var first = StreamKeys.Format(new string("car-42".AsSpan()));
+        var again = StreamKeys.Format(new string("car-42".AsSpan()));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            again = StreamKeys.Format("car-42");
+        }
+
+        Assert.Same(first, again);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }

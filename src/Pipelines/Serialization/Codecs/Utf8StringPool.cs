@@ -3,14 +3,15 @@ using System.Text;
 namespace Pipelines.Serialization;
 
 /// <summary>
-/// Maps UTF-8 bytes to a shared string so that values which repeat on every row (tags) are decoded once.
-/// A fixed two-way set-associative table: lookups never lock or allocate; a miss replaces the older entry of
-/// its set, so memory stays bounded however many distinct values pass through.
+/// Shares the values that repeat on every row: a tag's string, and the UTF-8 bytes of a stream key. Each entry
+/// holds both forms of one text, so decoding a tag, reading a Kafka key and formatting an output's key all
+/// land on the same entry. A fixed two-way set-associative table: lookups never lock or allocate; a miss
+/// replaces the older entry of its set, so memory stays bounded however many distinct values pass through.
 /// </summary>
 internal sealed class Utf8StringPool
 {
     // Identifiers are short; long strings would evict them and are rarely repeated.
-    private const int MaxPooledLength = 128;
+    internal const int MaxPooledLength = 128;
 
     private readonly Entry?[] entries;
     private readonly int setMask;
@@ -28,18 +29,37 @@ internal sealed class Utf8StringPool
 
     public static Utf8StringPool Shared { get; } = new();
 
-    public string GetOrAdd(ReadOnlySpan<byte> utf8)
+    /// <summary>The shared string of these bytes.</summary>
+    public string GetOrAdd(ReadOnlySpan<byte> utf8) =>
+        utf8.IsEmpty ? string.Empty
+        : utf8.Length > MaxPooledLength ? Encoding.UTF8.GetString(utf8)
+        : Find(utf8).Text;
+
+    /// <summary>A shared array holding these bytes; callers must not write to it.</summary>
+    public byte[] GetBytes(ReadOnlySpan<byte> utf8) =>
+        utf8.IsEmpty ? []
+        : utf8.Length > MaxPooledLength ? utf8.ToArray()
+        : Find(utf8).Utf8;
+
+    /// <summary>A shared array holding the UTF-8 form of <paramref name="text"/>; callers must not write to it.</summary>
+    public byte[] GetBytes(string text)
     {
-        if (utf8.IsEmpty)
+        if (text.Length == 0)
         {
-            return string.Empty;
+            return [];
         }
 
-        if (utf8.Length > MaxPooledLength)
+        if (text.Length > MaxPooledLength)
         {
-            return Encoding.UTF8.GetString(utf8);
+            return Encoding.UTF8.GetBytes(text);
         }
 
+        Span<byte> utf8 = stackalloc byte[MaxPooledLength * 3];
+        return GetBytes(utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
+    }
+
+    private Entry Find(ReadOnlySpan<byte> utf8)
+    {
         var hash = new HashCode();
         hash.AddBytes(utf8);
         var first = (hash.ToHashCode() & setMask) * 2;
@@ -48,20 +68,20 @@ internal sealed class Utf8StringPool
         var recent = Volatile.Read(ref entries[first]);
         if (recent is not null && utf8.SequenceEqual(recent.Utf8))
         {
-            return recent.Value;
+            return recent;
         }
 
         var older = Volatile.Read(ref entries[first + 1]);
         if (older is not null && utf8.SequenceEqual(older.Utf8))
         {
-            return older.Value;
+            return older;
         }
 
         var added = new Entry(utf8.ToArray(), Encoding.UTF8.GetString(utf8));
         Volatile.Write(ref entries[first + 1], recent);
         Volatile.Write(ref entries[first], added);
-        return added.Value;
+        return added;
     }
 
-    private sealed record Entry(byte[] Utf8, string Value);
+    private sealed record Entry(byte[] Utf8, string Text);
 }

@@ -14,6 +14,9 @@ namespace Microsoft.Extensions.DependencyInjection
         public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPipelines(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::Microsoft.Extensions.Configuration.IConfiguration configuration)
         {
             global::Pipelines.Hosting.PipelinesServiceCollectionExtensions.AddPipelinesProcessor(services, configuration, global::Telemetry.AlertPrinter.PipelinesDescriptor);
+            global::Pipelines.Hosting.PipelinesServiceCollectionExtensions.AddPipelinesProcessor(services, configuration, global::Telemetry.AlertSplitter.PipelinesDescriptor);
+            global::Pipelines.Hosting.PipelinesServiceCollectionExtensions.AddPipelinesProcessor(services, configuration, global::Telemetry.BatchPrinter.PipelinesDescriptor);
+            global::Pipelines.Hosting.PipelinesServiceCollectionExtensions.AddPipelinesProcessor(services, configuration, global::Telemetry.BrakeAverager.PipelinesDescriptor);
             global::Pipelines.Hosting.PipelinesServiceCollectionExtensions.AddPipelinesProcessor(services, configuration, global::Telemetry.BrakeMonitor.PipelinesDescriptor);
             global::Pipelines.Hosting.PipelinesServiceCollectionExtensions.AddPipelinesProcessor(services, configuration, global::Telemetry.HTTPAlertEcho.PipelinesDescriptor);
             return services;

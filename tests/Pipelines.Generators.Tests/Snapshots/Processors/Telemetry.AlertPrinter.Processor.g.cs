@@ -12,6 +12,7 @@ namespace Telemetry
             "alert-printer",
             "brake-alerts",
             null,
-            static (processor, row, context, cancellationToken) => global::Pipelines.Processing.Sink.Complete(processor.Handle(row)));
+            false,
+            static (processor, rows, outputs, context, cancellationToken) => new global::System.Threading.Tasks.ValueTask(processor.Handle(rows[0])));
     }
 }

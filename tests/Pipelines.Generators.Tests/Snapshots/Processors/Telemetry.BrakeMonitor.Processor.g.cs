@@ -12,6 +12,7 @@ namespace Telemetry
             "brake-monitor",
             "car-telemetry",
             "brake-alerts",
-            static (processor, row, context, cancellationToken) => global::System.Threading.Tasks.ValueTask.FromResult(processor.Handle(row, context)));
+            false,
+            static (processor, rows, outputs, context, cancellationToken) => outputs.Add(processor.Handle(rows[0], context)));
     }
 }

@@ -12,6 +12,7 @@ namespace Telemetry
             "alert-echo-v2",
             "brake-alerts",
             "car-telemetry-replayed",
-            static (processor, row, context, cancellationToken) => new global::System.Threading.Tasks.ValueTask<global::Telemetry.CarTelemetry>(processor.Handle(row, cancellationToken)));
+            false,
+            static (processor, rows, outputs, context, cancellationToken) => outputs.Add(processor.Handle(rows[0], cancellationToken)));
     }
 }
