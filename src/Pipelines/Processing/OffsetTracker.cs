@@ -50,9 +50,13 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
         work.Entries++;
     }
 
-    /// <summary>Adds the offsets to store to <paramref name="committable"/>: per partition, one past its last message finished without a gap before it.</summary>
-    public void TakeCommittable(List<TopicPartitionOffset> committable)
+    /// <summary>
+    /// Adds the offsets to store to <paramref name="committable"/>: per partition, one past its last message
+    /// finished without a gap before it. Returns how many messages that covers.
+    /// </summary>
+    public int TakeCommittable(List<TopicPartitionOffset> committable)
     {
+        var taken = 0;
         foreach (var (partition, queue) in pending)
         {
             long? next = null;
@@ -60,6 +64,7 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
             {
                 next = head.Offset + 1;
                 queue.Dequeue();
+                taken++;
                 if (--head.Work.Entries == 0)
                 {
                     free.Push(head.Work);
@@ -71,6 +76,8 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
                 committable.Add(new TopicPartitionOffset(topic, partition, offset));
             }
         }
+
+        return taken;
     }
 
     /// <summary>Forgets partitions this instance no longer owns; their works are left to the collector, since deliveries may still be in flight.</summary>

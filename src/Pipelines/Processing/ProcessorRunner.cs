@@ -40,7 +40,7 @@ public sealed class ProcessorRunner<TIn, TOut>
     private readonly List<TopicPartitionOffset> committable = [];
     private readonly KeyValuePair<string, object?> processorTag;
     private long storedAt;
-    private int finishedSinceCommit;
+    private int storedSinceCommit;
 
     /// <summary>Creates the loop over a handler of single rows; <see cref="RunAsync"/> starts it.</summary>
     public ProcessorRunner(ProcessorOptions options, RowHandler<TIn, TOut> handler, ILogger? logger = null)
@@ -100,9 +100,9 @@ public sealed class ProcessorRunner<TIn, TOut>
             while (!stoppingToken.IsCancellationRequested)
             {
                 ThrowIfFailed();
-                if (Stopwatch.GetElapsedTime(storedAt) >= StoreInterval || finishedSinceCommit >= options.CommitEvery)
+                if (Stopwatch.GetElapsedTime(storedAt) >= StoreInterval)
                 {
-                    StoreFinished(consumer, commit: finishedSinceCommit >= options.CommitEvery);
+                    StoreFinished(consumer, commit: false);
                 }
 
                 inputs.Clear();
@@ -156,7 +156,7 @@ public sealed class ProcessorRunner<TIn, TOut>
             tracker.Begin(record.Partition.Value, record.Offset.Value, work);
             var reason = exception.InnerException ?? exception;
             Reject(new Rejected(options.InputTopic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers, record.Message.Timestamp), reason, work, output);
-            Done(work, 1);
+            work.Finish();
             return true;
         }
         catch (ConsumeException exception) when (!exception.Error.IsFatal)
@@ -252,7 +252,7 @@ public sealed class ProcessorRunner<TIn, TOut>
         }
 
         outputs.Clear();
-        Done(work, count);
+        work.Finish();
     }
 
     private async ValueTask<Exception?> HandleAsync(CancellationToken stoppingToken)
@@ -278,12 +278,6 @@ public sealed class ProcessorRunner<TIn, TOut>
                 await Task.Delay(delay, stoppingToken);
             }
         }
-    }
-
-    private void Done(Work work, int messages)
-    {
-        work.Finish();
-        finishedSinceCommit += messages;
     }
 
     private void Reject(in Rejected message, Exception exception, Work work, OutputProducer<TOut> output)
@@ -335,7 +329,7 @@ public sealed class ProcessorRunner<TIn, TOut>
     {
         storedAt = Stopwatch.GetTimestamp();
         committable.Clear();
-        tracker.TakeCommittable(committable);
+        storedSinceCommit += tracker.TakeCommittable(committable);
         foreach (var offset in committable)
         {
             try
@@ -349,7 +343,8 @@ public sealed class ProcessorRunner<TIn, TOut>
             }
         }
 
-        if (commit)
+        // librdkafka commits what is stored every CommitInterval; CommitEvery adds a commit by count.
+        if (commit || storedSinceCommit >= options.CommitEvery)
         {
             CommitStored(consumer);
         }
@@ -385,7 +380,7 @@ public sealed class ProcessorRunner<TIn, TOut>
 
     private void CommitStored(IConsumer<byte[]?, TIn> consumer)
     {
-        finishedSinceCommit = 0;
+        storedSinceCommit = 0;
         try
         {
             consumer.Commit();

@@ -186,6 +186,29 @@ public class ProcessorRunnerTests
     }
 
     [Fact]
+    public async Task CommitEvery_commits_after_that_many_messages_long_before_the_interval()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(KafkaHarness.Readings(0, 10));
+        using var stop = new CancellationTokenSource();
+        var options = harness.Options() with { CommitInterval = TimeSpan.FromHours(1), CommitEvery = 5 };
+
+        var run = new ProcessorRunner<Reading, Doubled>(options, Double).RunAsync(stop.Token);
+        harness.Read("doubled", 10);
+        var committed = 0L;
+        var deadline = DateTime.UtcNow + KafkaHarness.Patience;
+        while (committed < 5 && DateTime.UtcNow < deadline)
+        {
+            committed = harness.CommittedTotal("doubler", partitions: 1);
+        }
+
+        Assert.False(run.IsCompleted);
+        await stop.CancelAsync();
+        await run;
+        Assert.InRange(committed, 5, 10);
+    }
+
+    [Fact]
     public async Task A_restarted_processor_resumes_from_the_committed_offset_without_loss_or_duplicates()
     {
         using var harness = new KafkaHarness();
