@@ -432,6 +432,7 @@ public sealed class ProcessorRunner<TIn, TOut>
         private readonly Dictionary<(int Partition, byte[]? Key), int> runOf = new(RunKeyComparer.Instance);
         private readonly List<(int Start, int Count)> runs = [];
         private readonly List<int> runOfMessage = [];
+        private readonly List<int> filled = [];
 
         public List<Fetched> Ordered { get; } = [];
 
@@ -469,11 +470,13 @@ public sealed class ProcessorRunner<TIn, TOut>
 
             Ordered.Clear();
             Ordered.AddRange(fetched);
-            var filled = new int[runs.Count];
+            filled.Clear();
+            filled.AddRange(Enumerable.Repeat(0, runs.Count));
             for (var i = 0; i < fetched.Count; i++)
             {
                 var run = runOfMessage[i];
-                Ordered[runs[run].Start + filled[run]++] = fetched[i];
+                Ordered[runs[run].Start + filled[run]] = fetched[i];
+                filled[run]++;
             }
         }
     }

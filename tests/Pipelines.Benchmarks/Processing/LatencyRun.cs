@@ -61,6 +61,8 @@ public static class LatencyRun
             FetchWaitMaxMs = lowLatency ? 1 : null,
         };
         var latencies = new List<double>();
+        var expected = (long)(duration.TotalSeconds * rate * 0.99);
+        using var arrived = new ManualResetEventSlim();
         var warmUpEnds = 0L;
         using var reader = new ConsumerBuilder<Ignore, byte[]>(readerConfig).Build();
         reader.Subscribe(output);
@@ -76,6 +78,10 @@ public static class LatencyRun
                     if (row.Timestamp >= Volatile.Read(ref warmUpEnds) && warmUpEnds != 0)
                     {
                         latencies.Add((now - row.Timestamp) / 1_000_000.0);
+                        if (latencies.Count >= expected)
+                        {
+                            arrived.Set();
+                        }
                     }
                 }
             }
@@ -109,12 +115,7 @@ public static class LatencyRun
         }
 
         // Let the last messages arrive before stopping the reader.
-        var expected = (long)(duration.TotalSeconds * rate * 0.99);
-        var patience = Stopwatch.StartNew();
-        while (Volatile.Read(ref latencies).Count < expected && patience.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            Thread.Sleep(50);
-        }
+        arrived.Wait(TimeSpan.FromSeconds(10));
 
         stop.Cancel();
         reading.GetAwaiter().GetResult();
