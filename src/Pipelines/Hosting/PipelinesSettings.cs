@@ -16,7 +16,7 @@ namespace Pipelines.Hosting;
 ///   "Kafka": { "security.protocol": "SASL_SSL", "sasl.mechanism": "PLAIN", ... },  // any librdkafka setting
 ///   "Processors": {
 ///     "BrakeMonitor": { "GroupId": "...", "OnFailure": "DeadLetter|Skip|Stop", "MaxRetries": 3,
-///                       "RetryBackoff": "00:00:00.100", "CommitInterval": "00:00:05", "CommitEvery": 5000,
+///                       "RetryBackoff": "00:00:00.100", "CommitInterval": "00:00:05", "CommitEvery": null,
 ///                       "MaxBatchSize": 1000, "LowLatency": false, "DeadLetterTopic": "...",
 ///                       "Kafka": { ... } }
 ///   }
@@ -80,7 +80,7 @@ public sealed record PipelinesSettings
             MaxRetries = ParseInt(section, "MaxRetries", options.MaxRetries, minimum: 0),
             RetryBackoff = ParseTime(section, "RetryBackoff", options.RetryBackoff, allowZero: true),
             CommitInterval = ParseTime(section, "CommitInterval", options.CommitInterval, allowZero: false),
-            CommitEvery = ParseInt(section, "CommitEvery", options.CommitEvery, minimum: 1),
+            CommitEvery = section["CommitEvery"] is null ? options.CommitEvery : ParseInt(section, "CommitEvery", 0, minimum: 1),
             MaxBatchSize = ParseInt(section, "MaxBatchSize", options.MaxBatchSize, minimum: 1),
             LowLatency = ParseBool(section, "LowLatency", options.LowLatency),
             DeadLetterTopic = section["DeadLetterTopic"] ?? options.DeadLetterTopic,

@@ -10,8 +10,7 @@ namespace Pipelines.Processing;
 /// </summary>
 internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> processorTag)
 {
-    private readonly Dictionary<int, Queue<Entry>> pending = [];
-    private readonly Dictionary<int, long> last = [];
+    private readonly Dictionary<int, Pending> pending = [];
     private readonly Stack<Work> free = new();
     private Exception? failure;
 
@@ -34,18 +33,17 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
     {
         if (!pending.TryGetValue(partition, out var queue))
         {
-            pending[partition] = queue = new Queue<Entry>();
+            pending[partition] = queue = new Pending();
         }
 
         // Committing the last finished entry + 1 is only right if entries are in offset order; out of order it
         // could skip an unfinished message, and that message would be lost after a restart.
-        if (queue.Count > 0 && offset <= last[partition])
+        if (queue.Count > 0 && offset <= queue.Last)
         {
-            throw new InvalidOperationException($"Offset {offset} of partition {partition} was begun after offset {last[partition]}; messages must be begun in offset order.");
+            throw new InvalidOperationException($"Offset {offset} of partition {partition} was begun after offset {queue.Last}; messages must be begun in offset order.");
         }
 
-        last[partition] = offset;
-
+        queue.Last = offset;
         queue.Enqueue(new Entry(offset, work));
         work.Entries++;
     }
@@ -86,7 +84,6 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
         foreach (var partition in partitions)
         {
             pending.Remove(partition.Partition.Value);
-            last.Remove(partition.Partition.Value);
         }
     }
 
@@ -94,4 +91,10 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
     public void Fail(Exception exception) => Interlocked.CompareExchange(ref failure, exception, null);
 
     private readonly record struct Entry(long Offset, Work Work);
+
+    /// <summary>A partition's unfinished messages, and the last offset begun.</summary>
+    private sealed class Pending : Queue<Entry>
+    {
+        public long Last { get; set; }
+    }
 }

@@ -30,8 +30,13 @@ public sealed record ProcessorOptions
     /// <summary>How often processed offsets are committed (5 s by default, as Quix's CommitInterval); also on revoke and shutdown.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Commit after this many finished messages even if <see cref="CommitInterval"/> has not passed (5,000 by default, as Quix's CommitEvery).</summary>
-    public int CommitEvery { get; init; } = 5000;
+    /// <summary>
+    /// Also commit after this many finished messages (off by default). Unlike the interval's commit, which
+    /// librdkafka sends in the background, this one blocks the loop for a broker round trip: at 150k msg/s a
+    /// count of 5,000 (Quix's default) cost this machine about 20 % of its throughput. Use it to bound how much is
+    /// reprocessed after a crash when messages arrive slowly.
+    /// </summary>
+    public int? CommitEvery { get; init; }
 
     /// <summary>
     /// The most rows a batch handler receives in one call (1,000 by default). A batch holds rows already fetched,
@@ -70,7 +75,7 @@ public sealed record ProcessorOptions
         Require(MaxRetries >= 0, nameof(MaxRetries), $"is {MaxRetries}; it must be 0 or more");
         Require(RetryBackoff >= TimeSpan.Zero, nameof(RetryBackoff), $"is {RetryBackoff}; it must not be negative");
         Require(CommitInterval > TimeSpan.Zero, nameof(CommitInterval), $"is {CommitInterval}; it must be positive");
-        Require(CommitEvery > 0, nameof(CommitEvery), $"is {CommitEvery}; it must be 1 or more");
+        Require(CommitEvery is null or > 0, nameof(CommitEvery), $"is {CommitEvery}; it must be 1 or more");
         Require(MaxBatchSize > 0, nameof(MaxBatchSize), $"is {MaxBatchSize}; it must be 1 or more");
         Require(OutputTopic != InputTopic, nameof(OutputTopic), "is the input topic, which would feed the processor its own output");
     }
