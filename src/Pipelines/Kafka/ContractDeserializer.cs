@@ -16,6 +16,6 @@ public sealed class ContractDeserializer<T> : IDeserializer<T>
     /// <inheritdoc/>
     public T Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context) =>
         isNull
-            ? throw new MessageFormatException($"Cannot read a '{T.Serializer.Schema.Name}' message: the value is null (a tombstone).")
+            ? throw MessageFormatException.Tombstone(T.Serializer.Schema)
             : MessageSerializer.Deserialize<T>(data);
 }

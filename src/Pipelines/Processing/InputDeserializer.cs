@@ -23,7 +23,7 @@ internal sealed class InputDeserializer<T> : IDeserializer<T>
         if (isNull)
         {
             values.Add((-1, 0));
-            throw new MessageFormatException($"Cannot read a '{T.Serializer.Schema.Name}' message: the value is null (a tombstone).");
+            throw MessageFormatException.Tombstone(T.Serializer.Schema);
         }
 
         Keep(data);

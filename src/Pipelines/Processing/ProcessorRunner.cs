@@ -155,7 +155,7 @@ public sealed class ProcessorRunner<TIn, TOut>
             var work = tracker.Rent();
             tracker.Begin(record.Partition.Value, record.Offset.Value, work);
             var reason = exception.InnerException ?? exception;
-            Reject(new Rejected(options.InputTopic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers, record.Message.Timestamp), reason, work, output);
+            Reject(new Rejected(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers, record.Message.Timestamp), reason, work, output);
             work.Finish();
             return true;
         }
@@ -230,7 +230,7 @@ public sealed class ProcessorRunner<TIn, TOut>
             {
                 var (result, raw) = members[i];
                 var message = result.Message;
-                Reject(new Rejected(options.InputTopic, result.Partition.Value, result.Offset.Value, message.Key, inputs.Raw(raw), message.Headers, message.Timestamp), failure, work, output);
+                Reject(new Rejected(result.Partition.Value, result.Offset.Value, message.Key, inputs.Raw(raw), message.Headers, message.Timestamp), failure, work, output);
             }
         }
         else if (options.OutputTopic is { } topic)
@@ -282,7 +282,7 @@ public sealed class ProcessorRunner<TIn, TOut>
 
     private void Reject(in Rejected message, Exception exception, Work work, OutputProducer<TOut> output)
     {
-        var source = new TopicPartitionOffset(message.Topic, message.Partition, message.Offset);
+        var source = new TopicPartitionOffset(options.InputTopic, message.Partition, message.Offset);
         PipelinesTelemetry.Failed.Add(1, processorTag);
         Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.Message);
         switch (options.OnFailure)
@@ -424,7 +424,7 @@ public sealed class ProcessorRunner<TIn, TOut>
     private readonly record struct Fetched(ConsumeResult<byte[]?, TIn> Result, int Raw);
 
     /// <summary>A message to dead-letter, skip or stop on.</summary>
-    private readonly record struct Rejected(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, Headers? Headers, Timestamp Timestamp);
+    private readonly record struct Rejected(int Partition, long Offset, byte[]? Key, byte[]? Value, Headers? Headers, Timestamp Timestamp);
 
     /// <summary>Orders fetched messages into runs of one partition and stream key, keeping offset order within each.</summary>
     private sealed class Batches

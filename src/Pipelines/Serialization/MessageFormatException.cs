@@ -58,6 +58,10 @@ public sealed class MessageFormatException : Exception
     public static MessageFormatException TrailingBytes(MessageSchema schema, long position, long remaining) =>
         Build(schema, null, null, position, $"{remaining} unexpected bytes follow the message", null);
 
+    /// <summary>Reports a Kafka message with a null value (a tombstone) where a row was expected.</summary>
+    public static MessageFormatException Tombstone(MessageSchema schema) =>
+        new($"Cannot read a '{schema.Name}' message: the value is null (a tombstone).");
+
     private static MessageFormatException Build(MessageSchema schema, string? path, string? wireType, long position, string reason, Exception? innerException)
     {
         var where = path is null ? $"at byte {position}" : wireType is null ? $"in field '{path}' at byte {position}" : $"in field '{path}' ({wireType}) at byte {position}";
