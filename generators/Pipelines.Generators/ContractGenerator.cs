@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -10,7 +11,8 @@ namespace Pipelines.Generators;
 /// <summary>
 /// Generates a MessagePack serializer for every <c>[Topic]</c> and <c>[MessageContract]</c> partial type.
 /// Parsing turns symbols into equatable models; emitting turns models into text; only models cross stages,
-/// so an edit that does not change a contract leaves its output cached.
+/// so an edit that does not change a contract leaves its output cached. A type with errors gets no code; the
+/// analyzers (Pipelines.Analyzers), which run the same parser, report why.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ContractGenerator : IIncrementalGenerator
@@ -22,17 +24,19 @@ public sealed class ContractGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 KnownNames.TopicAttribute,
                 static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => ContractParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
-            .WithTrackingName(TrackingNames.Topics);
+                static (ctx, ct) => ContractParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, new List<Diagnostic>(), ct))
+            .WithTrackingName(TrackingNames.Topics)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!);
 
         var contracts = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownNames.MessageContractAttribute,
                 static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => HasTopic((INamedTypeSymbol)ctx.TargetSymbol) ? null : ContractParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
-            .Where(static result => result is not null)
-            .Select(static (result, _) => result!)
-            .WithTrackingName(TrackingNames.MessageContracts);
+                static (ctx, ct) => HasTopic((INamedTypeSymbol)ctx.TargetSymbol) ? null : ContractParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, new List<Diagnostic>(), ct))
+            .WithTrackingName(TrackingNames.MessageContracts)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!);
 
         context.RegisterSourceOutput(topics, Emit);
         context.RegisterSourceOutput(contracts, Emit);
@@ -42,18 +46,8 @@ public sealed class ContractGenerator : IIncrementalGenerator
     private static bool HasTopic(INamedTypeSymbol type) =>
         type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute);
 
-    private static void Emit(SourceProductionContext context, ContractResult result)
-    {
-        foreach (var diagnostic in result.Diagnostics)
-        {
-            context.ReportDiagnostic(diagnostic.ToDiagnostic());
-        }
-
-        if (result.Model is { } model)
-        {
-            context.AddSource(model.HintName, ContractEmitter.Emit(model));
-        }
-    }
+    private static void Emit(SourceProductionContext context, ContractModel model) =>
+        context.AddSource(model.HintName, ContractEmitter.Emit(model));
 }
 
 /// <summary>Names of the pipeline steps, so tests can assert what stayed cached.</summary>

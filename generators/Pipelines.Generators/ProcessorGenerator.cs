@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -9,7 +10,8 @@ namespace Pipelines.Generators;
 
 /// <summary>
 /// Generates a descriptor for every <c>[Processor]</c> class and one <c>AddPipelines</c> per assembly that
-/// registers them all as hosted services.
+/// registers them all as hosted services. A processor with errors gets no code and no registration; the analyzers
+/// report why.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ProcessorGenerator : IIncrementalGenerator
@@ -21,25 +23,14 @@ public sealed class ProcessorGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 KnownNames.ProcessorAttribute,
                 static (node, _) => node is ClassDeclarationSyntax,
-                static (ctx, ct) => ProcessorParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ct))
-            .WithTrackingName(TrackingNames.Processors);
+                static (ctx, ct) => ProcessorParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], new List<Diagnostic>(), ct))
+            .WithTrackingName(TrackingNames.Processors)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!);
 
-        context.RegisterSourceOutput(processors, static (spc, result) =>
-        {
-            foreach (var diagnostic in result.Diagnostics)
-            {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-
-            if (result.Model is { } model)
-            {
-                spc.AddSource(model.HintName, ProcessorEmitter.EmitDescriptor(model));
-            }
-        });
+        context.RegisterSourceOutput(processors, static (spc, model) => spc.AddSource(model.HintName, ProcessorEmitter.EmitDescriptor(model)));
 
         var valid = processors
-            .Where(static r => r.Model is not null)
-            .Select(static (r, _) => r.Model!)
             .Collect()
             .Select(static (models, _) => models.ToEquatableArray())
             .WithTrackingName(TrackingNames.Registration);

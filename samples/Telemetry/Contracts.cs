@@ -3,7 +3,8 @@ using Pipelines;
 namespace Telemetry;
 
 /// <summary>One sample of one car: a dozen parameters at 100 Hz.</summary>
-[Topic("car-telemetry")]
+// External: the simulator writes it with a plain Confluent.Kafka producer, as a device gateway would.
+[Topic("car-telemetry", External = true)]
 public partial class CarTelemetry
 {
     [Timestamp] public DateTimeOffset Time { get; set; }

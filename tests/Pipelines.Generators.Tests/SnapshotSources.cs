@@ -66,7 +66,7 @@ internal static class SnapshotSources
             }
             """,
 
-        // A synchronous processor with a context, an asynchronous one with a token, an asynchronous sink, and the assembly's AddPipelines.
+        // Every handler shape, attribute settings, and the assembly's AddPipelines.
         ["Processors"] = """
             using System.Collections.Generic;
             using System.Linq;
@@ -117,7 +117,7 @@ internal static class SnapshotSources
                 }
             }
 
-            [Processor]
+            [Processor(MaxBatchSize = 250, CommitInterval = "00:00:02", OnFailure = FailurePolicy.Skip, LowLatency = true)]
             public partial class BatchPrinter
             {
                 public ValueTask Handle(IReadOnlyList<BrakeAlert> alerts, CancellationToken cancellationToken) => default;

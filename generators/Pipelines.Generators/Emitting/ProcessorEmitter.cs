@@ -26,7 +26,15 @@ internal static class ProcessorEmitter
         w.Line($"    {Literal(model.InputTopic)},");
         w.Line($"    {(model.OutputTopic is null ? "null" : Literal(model.OutputTopic))},");
         w.Line($"    {(model.TakesBatch ? "true" : "false")},");
-        w.Line($"    static (processor, rows, outputs, context, cancellationToken) => {Invoke(model)});");
+        if (model.Settings.Count == 0)
+        {
+            w.Line($"    static (processor, rows, outputs, context, cancellationToken) => {Invoke(model)});");
+        }
+        else
+        {
+            w.Line($"    static (processor, rows, outputs, context, cancellationToken) => {Invoke(model)},");
+            w.Line($"    static options => options with {{ {string.Join(", ", model.Settings.Select(s => s.Name + " = " + s.Expression))} }});");
+        }
         w.CloseScopes(scopes);
         return w.ToString();
     }

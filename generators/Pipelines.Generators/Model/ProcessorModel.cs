@@ -17,6 +17,7 @@ namespace Pipelines.Generators.Model;
 /// <param name="ReturnsMany">Whether the result is a collection of outputs rather than one.</param>
 /// <param name="TakesContext">Whether the handler takes a <c>StreamContext</c>.</param>
 /// <param name="TakesCancellation">Whether the handler takes a <c>CancellationToken</c>.</param>
+/// <param name="Settings">The runtime settings the attribute sets, applied before configuration.</param>
 /// <param name="HintName">The generated file's name.</param>
 internal sealed record ProcessorModel(
     string Namespace,
@@ -35,6 +36,7 @@ internal sealed record ProcessorModel(
     bool ReturnsMany,
     bool TakesContext,
     bool TakesCancellation,
+    EquatableArray<SettingModel> Settings,
     string HintName);
 
 /// <summary>How a handler hands back its output.</summary>
@@ -59,5 +61,5 @@ internal enum HandlerReturn
     NothingTask,
 }
 
-/// <summary>The parser's answer for one processor.</summary>
-internal sealed record ProcessorResult(ProcessorModel? Model, EquatableArray<Diagnostics.DiagnosticInfo> Diagnostics);
+/// <summary>One runtime setting a processor's attribute sets: the <c>ProcessorOptions</c> property and its C# value.</summary>
+internal sealed record SettingModel(string Name, string Expression);

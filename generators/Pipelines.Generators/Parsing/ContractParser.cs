@@ -5,7 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Pipelines.Generators.Diagnostics;
+using Pipelines.Analyzers;
 using Pipelines.Generators.Model;
 
 namespace Pipelines.Generators.Parsing;
@@ -13,27 +13,29 @@ namespace Pipelines.Generators.Parsing;
 /// <summary>Turns an annotated type into a <see cref="ContractModel"/>, or into the diagnostics that explain why it cannot be one.</summary>
 internal static class ContractParser
 {
-    public static ContractResult Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    /// <summary>The contract's model, or <see langword="null"/> when <paramref name="diagnostics"/> received an error.</summary>
+    public static ContractModel? Parse(INamedTypeSymbol type, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        var diagnostics = new List<DiagnosticInfo>();
+        var errors = diagnostics.Count;
         var model = Parse(type, new ContractValidator(type), diagnostics, out _, cancellationToken);
-        return new ContractResult(diagnostics.Count == 0 ? model : null, diagnostics.ToEquatableArray());
+        return diagnostics.Count == errors ? model : null;
     }
 
     /// <summary>Parses a contract used as a member type of the one being generated; only its validity matters.</summary>
     public static CodecStatus ParseNested(INamedTypeSymbol type, ContractValidator validator)
     {
-        var diagnostics = new List<DiagnosticInfo>();
+        var diagnostics = new List<Diagnostic>();
         Parse(type, validator, diagnostics, out var recursive, CancellationToken.None);
         return recursive ? CodecStatus.Recursive : diagnostics.Count == 0 ? CodecStatus.Supported : CodecStatus.ContractHasErrors;
     }
 
-    private static ContractModel? Parse(INamedTypeSymbol type, ContractValidator validator, List<DiagnosticInfo> diagnostics, out bool recursive, CancellationToken cancellationToken)
+    private static ContractModel? Parse(INamedTypeSymbol type, ContractValidator validator, List<Diagnostic> diagnostics, out bool recursive, CancellationToken cancellationToken)
     {
         recursive = false;
         var typeName = type.ToDisplayString();
+        var errors = diagnostics.Count;
         ValidateType(type, typeName, diagnostics);
-        var topic = ReadTopic(type, typeName, diagnostics);
+        var topic = ReadTopic(type, typeName, diagnostics, cancellationToken);
 
         var candidates = new List<MemberCandidate>();
         var unresolved = false;
@@ -49,7 +51,7 @@ internal static class ContractParser
 
         ValidateFieldSet(candidates, typeName, diagnostics);
         var construction = ChooseConstruction(type, typeName, candidates, diagnostics);
-        if (diagnostics.Count > 0 || construction is null || unresolved)
+        if (diagnostics.Count > errors || construction is null || unresolved)
         {
             return null;
         }
@@ -76,12 +78,12 @@ internal static class ContractParser
             TypeDeclarations.HintName(type, ".Contract.g.cs"));
     }
 
-    private static void ValidateType(INamedTypeSymbol type, string typeName, List<DiagnosticInfo> diagnostics)
+    private static void ValidateType(INamedTypeSymbol type, string typeName, List<Diagnostic> diagnostics)
     {
         var notPartial = TypeDeclarations.FirstNotPartial(type);
         if (notPartial is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContractMustBePartial, type, notPartial.ToDisplayString()));
+            diagnostics.Report(DiagnosticDescriptors.MustBePartial, type, notPartial.ToDisplayString());
         }
 
         var problem = type switch
@@ -94,11 +96,11 @@ internal static class ContractParser
         };
         if (problem is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedContractType, type, typeName, problem));
+            diagnostics.Report(DiagnosticDescriptors.UnsupportedContractType, type, typeName, problem);
         }
     }
 
-    private static string? ReadTopic(INamedTypeSymbol type, string typeName, List<DiagnosticInfo> diagnostics)
+    private static string? ReadTopic(INamedTypeSymbol type, string typeName, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute);
         if (attribute is null)
@@ -110,13 +112,13 @@ internal static class ContractParser
         var problem = TopicName.Validate(topic);
         if (problem is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTopicName, type, topic ?? string.Empty, typeName, problem));
+            diagnostics.Report(DiagnosticDescriptors.InvalidTopicName, AttributeArguments.Location(attribute, null, type, cancellationToken), topic ?? string.Empty, typeName, problem);
         }
 
         return topic;
     }
 
-    private static MemberCandidate? ParseMember(ISymbol member, string typeName, ContractValidator validator, List<DiagnosticInfo> diagnostics, ref bool recursive, ref bool unresolved)
+    private static MemberCandidate? ParseMember(ISymbol member, string typeName, ContractValidator validator, List<Diagnostic> diagnostics, ref bool recursive, ref bool unresolved)
     {
         var fieldAttributes = member.GetAttributes()
             .Where(a => a.AttributeClass?.ToDisplayString() is KnownNames.TimestampAttribute or KnownNames.TagAttribute or KnownNames.ParameterAttribute)
@@ -129,7 +131,7 @@ internal static class ContractParser
         var memberName = typeName + "." + member.Name;
         if (fieldAttributes.Count > 1)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingFieldAttributes, member, memberName));
+            diagnostics.Report(DiagnosticDescriptors.ConflictingFieldAttributes, member, memberName);
             return null;
         }
 
@@ -138,14 +140,14 @@ internal static class ContractParser
         var wireName = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name ? name : member.Name;
         if (wireName.Trim().Length == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidWireName, member, memberName));
+            diagnostics.Report(DiagnosticDescriptors.InvalidWireName, member, memberName);
             return null;
         }
 
         var access = Access.Of(member);
         if (access.Problem is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnserializableMember, member, memberName, access.Problem));
+            diagnostics.Report(DiagnosticDescriptors.UnserializableMember, member, memberName, access.Problem);
             return null;
         }
 
@@ -164,7 +166,7 @@ internal static class ContractParser
                 codec = CodecResolver.ResolveTimestamp(type);
                 if (codec is null)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTimestamp, member, memberName, $"has type '{type.ToDisplayString()}'; a timestamp must be a long (nanoseconds since the Unix epoch), DateTime or DateTimeOffset"));
+                    diagnostics.Report(DiagnosticDescriptors.InvalidTimestamp, member, memberName, $"has type '{type.ToDisplayString()}'; a timestamp must be a long (nanoseconds since the Unix epoch), DateTime or DateTimeOffset");
                     return null;
                 }
 
@@ -173,7 +175,7 @@ internal static class ContractParser
                 codec = CodecResolver.ResolveTag(type);
                 if (codec is null)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMemberType, member, memberName, type.ToDisplayString(), "a tag", "; a tag must be a single value, not a collection, binary or a contract"));
+                    diagnostics.Report(DiagnosticDescriptors.UnsupportedMemberType, member, memberName, type.ToDisplayString(), "a tag", "; a tag must be a single value, not a collection, binary or a contract");
                     return null;
                 }
 
@@ -184,14 +186,14 @@ internal static class ContractParser
                 {
                     case CodecStatus.Unsupported:
                         var detail = culprit is not null && !SymbolEqualityComparer.Default.Equals(culprit, type) ? $" (the element type '{culprit.ToDisplayString()}' is the problem)" : string.Empty;
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMemberType, member, memberName, type.ToDisplayString(), "a parameter", detail));
+                        diagnostics.Report(DiagnosticDescriptors.UnsupportedMemberType, member, memberName, type.ToDisplayString(), "a parameter", detail);
                         return null;
                     case CodecStatus.Recursive:
                         recursive = true;
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RecursiveContract, member, typeName, member.Name));
+                        diagnostics.Report(DiagnosticDescriptors.RecursiveContract, member, typeName, member.Name);
                         return null;
                     case CodecStatus.ContractHasErrors:
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberContractHasErrors, member, memberName, culprit!.ToDisplayString()));
+                        diagnostics.Report(DiagnosticDescriptors.MemberContractHasErrors, member, memberName, culprit!.ToDisplayString());
                         return null;
                 }
 
@@ -202,11 +204,11 @@ internal static class ContractParser
         return new MemberCandidate(member, type, wireName, kind, codec, access);
     }
 
-    private static void ValidateFieldSet(List<MemberCandidate> candidates, string typeName, List<DiagnosticInfo> diagnostics)
+    private static void ValidateFieldSet(List<MemberCandidate> candidates, string typeName, List<Diagnostic> diagnostics)
     {
         foreach (var extra in candidates.Where(c => c.Kind == "Timestamp").Skip(1))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTimestamp, extra.Symbol, typeName + "." + extra.Symbol.Name, "is the second [Timestamp] of its type; a row has one time"));
+            diagnostics.Report(DiagnosticDescriptors.InvalidTimestamp, extra.Symbol, typeName + "." + extra.Symbol.Name, "is the second [Timestamp] of its type; a row has one time");
         }
 
         var seen = new Dictionary<string, MemberCandidate>(StringComparer.Ordinal);
@@ -214,7 +216,7 @@ internal static class ContractParser
         {
             if (seen.TryGetValue(candidate.WireName, out var first))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateWireName, candidate.Symbol, typeName + "." + first.Symbol.Name, typeName + "." + candidate.Symbol.Name, candidate.WireName));
+                diagnostics.Report(DiagnosticDescriptors.DuplicateWireName, candidate.Symbol, typeName + "." + first.Symbol.Name, typeName + "." + candidate.Symbol.Name, candidate.WireName);
             }
             else
             {
@@ -229,7 +231,7 @@ internal static class ContractParser
     /// rest in an object initializer.
     /// </summary>
     private static (ConstructionModel Model, Dictionary<string, MemberAssignment> Assignments)? ChooseConstruction(
-        INamedTypeSymbol type, string typeName, List<MemberCandidate> candidates, List<DiagnosticInfo> diagnostics)
+        INamedTypeSymbol type, string typeName, List<MemberCandidate> candidates, List<Diagnostic> diagnostics)
     {
         var hasRequired = type.GetMembers().Any(m => m is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true });
         var constructors = type.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared || type.IsValueType || c.Parameters.Length == 0).ToList();
@@ -263,7 +265,7 @@ internal static class ContractParser
 
         if (best is null || bound is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedContractType, type, typeName, "it has no constructor whose parameters all match serialized members by name and type, and no parameterless one"));
+            diagnostics.Report(DiagnosticDescriptors.UnsupportedContractType, type, typeName, "it has no constructor whose parameters all match serialized members by name and type, and no parameterless one");
             return null;
         }
 
@@ -280,7 +282,7 @@ internal static class ContractParser
             }
             else
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnserializableMember, candidate.Symbol, typeName + "." + candidate.Symbol.Name, "has no setter, init accessor or constructor parameter, so it can never be read back; add 'init;' or a constructor parameter of the same name"));
+                diagnostics.Report(DiagnosticDescriptors.UnserializableMember, candidate.Symbol, typeName + "." + candidate.Symbol.Name, "has no setter, init accessor or constructor parameter, so it can never be read back; add 'init;' or a constructor parameter of the same name");
             }
         }
 
@@ -290,7 +292,7 @@ internal static class ContractParser
             .FirstOrDefault(m => !serialized.Contains(m.Name));
         if (unsetRequired is not null && !best.GetAttributes().Any(a => a.AttributeClass?.Name == "SetsRequiredMembersAttribute"))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedContractType, type, typeName, $"its required member '{unsetRequired.Name}' is not serialized, so a read row could not set it"));
+            diagnostics.Report(DiagnosticDescriptors.UnsupportedContractType, type, typeName, $"its required member '{unsetRequired.Name}' is not serialized, so a read row could not set it");
             return null;
         }
 

@@ -3,7 +3,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Pipelines.Generators.Diagnostics;
+using Pipelines.Analyzers;
 using Pipelines.Generators.Model;
 
 namespace Pipelines.Generators.Parsing;
@@ -15,14 +15,21 @@ internal static class ProcessorParser
     private const string Shapes = "Handle(TIn row or IReadOnlyList<TIn> rows[, StreamContext context][, CancellationToken cancellationToken]) returning TOut or a collection of TOut (IEnumerable<TOut>, TOut[], List<TOut>, ...), directly or as ValueTask<...> or Task<...> (or void, ValueTask or Task for a sink), where TIn and TOut are [Topic] contracts";
     private const string NoOutput = "global::Pipelines.Processing.NoOutput";
 
-    public static ProcessorResult Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+    /// <summary>The processor's model, or <see langword="null"/> when <paramref name="diagnostics"/> received an error.</summary>
+    public static ProcessorModel? Parse(INamedTypeSymbol type, AttributeData attribute, List<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
+        Parse(type, attribute, diagnostics, out _, cancellationToken);
+
+    /// <summary>As the other overload, and also the symbols behind a valid processor, for the analyzers' checks across processors.</summary>
+    public static ProcessorModel? Parse(INamedTypeSymbol type, AttributeData attribute, List<Diagnostic> diagnostics, out ProcessorSymbols? symbols, CancellationToken cancellationToken)
     {
-        var diagnostics = new List<DiagnosticInfo>();
+        symbols = null;
+        var errors = diagnostics.Count;
         if (TypeDeclarations.FirstNotPartial(type) is { } notPartial)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContractMustBePartial, type, notPartial.ToDisplayString()));
+            diagnostics.Report(DiagnosticDescriptors.MustBePartial, type, notPartial.ToDisplayString());
         }
 
+        var settings = ProcessorSettingsParser.Parse(type, attribute, diagnostics, cancellationToken);
         var name = type.Name;
         var handlers = type.GetMembers(HandlerName).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic).ToList();
         if (handlers.Count != 1)
@@ -30,8 +37,8 @@ internal static class ProcessorParser
             var problem = handlers.Count == 0
                 ? $"has no instance method named {HandlerName}; declare {Shapes}"
                 : $"has {handlers.Count} methods named {HandlerName}; keep exactly one";
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidProcessorHandler, handlers.Count == 0 ? type : handlers[1], name, problem));
-            return new ProcessorResult(null, diagnostics.ToEquatableArray());
+            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, handlers.Count == 0 ? type : handlers[1], name, problem);
+            return null;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -39,33 +46,30 @@ internal static class ProcessorParser
         var shape = ReadShape(handler, out var problemWithShape);
         if (shape is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidProcessorHandler, handler, name, problemWithShape!));
-            return new ProcessorResult(null, diagnostics.ToEquatableArray());
+            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, handler, name, problemWithShape!);
+            return null;
         }
 
-        if (diagnostics.Count > 0)
-        {
-            return new ProcessorResult(null, diagnostics.ToEquatableArray());
-        }
-
-        var (input, inputTopic, takesBatch, output, outputTopic, returns, returnsMany, takesContext, takesCancellation) = shape.Value;
+        var (input, inputTopic, takesBatch, output, outputSymbol, outputTopic, returns, returnsMany, takesContext, takesCancellation) = shape.Value;
         var groupId = Named(attribute, "GroupId") ?? KebabCase(name);
         inputTopic = Named(attribute, "InputTopic") ?? inputTopic;
         outputTopic = outputTopic is null ? null : Named(attribute, "OutputTopic") ?? outputTopic;
-        foreach (var (topic, role) in new[] { (inputTopic, "input"), (outputTopic, "output") })
+        foreach (var (topic, setting) in new[] { (inputTopic, "InputTopic"), (outputTopic, "OutputTopic") })
         {
-            if (topic is not null && TopicName.Validate(topic) is { } invalid)
+            // A topic that comes from a contract is checked on the contract; only an override is this processor's to report.
+            if (topic is not null && Named(attribute, setting) is not null && TopicName.Validate(topic) is { } invalid)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTopicName, type, topic, name + " (" + role + ")", invalid));
+                diagnostics.Report(DiagnosticDescriptors.InvalidTopicName, AttributeArguments.Location(attribute, setting, type, cancellationToken), topic, name + "." + setting, invalid);
             }
         }
 
-        if (diagnostics.Count > 0)
+        if (diagnostics.Count > errors)
         {
-            return new ProcessorResult(null, diagnostics.ToEquatableArray());
+            return null;
         }
 
-        var model = new ProcessorModel(
+        symbols = new ProcessorSymbols(handler, input, outputSymbol);
+        return new ProcessorModel(
             TypeDeclarations.Namespace(type),
             TypeDeclarations.ContainingTypeModels(type),
             TypeDeclarations.Declaration(type),
@@ -82,12 +86,12 @@ internal static class ProcessorParser
             returnsMany,
             takesContext,
             takesCancellation,
+            settings,
             TypeDeclarations.HintName(type, ".Processor.g.cs"));
-        return new ProcessorResult(model, EquatableArray<DiagnosticInfo>.Empty);
     }
 
     private static string? Named(AttributeData attribute, string name) =>
-        attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
+        AttributeArguments.Named(attribute, name)?.Value as string;
 
     /// <summary><c>BrakeMonitor</c> → <c>brake-monitor</c>; <c>HTTPGateway</c> → <c>http-gateway</c>.</summary>
     public static string KebabCase(string name)
@@ -107,7 +111,7 @@ internal static class ProcessorParser
         return text.ToString();
     }
 
-    private static (INamedTypeSymbol Input, string InputTopic, bool TakesBatch, string Output, string? OutputTopic, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation)? ReadShape(IMethodSymbol handler, out string? problem)
+    private static (INamedTypeSymbol Input, string InputTopic, bool TakesBatch, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation)? ReadShape(IMethodSymbol handler, out string? problem)
     {
         problem = null;
         var parameters = handler.Parameters;
@@ -151,7 +155,7 @@ internal static class ProcessorParser
             };
         if (sink is { } nothing)
         {
-            return (input, inputTopic, takesBatch, NoOutput, null, nothing, false, takesContext, takesCancellation);
+            return (input, inputTopic, takesBatch, NoOutput, null, null, nothing, false, takesContext, takesCancellation);
         }
 
         var returns = HandlerReturn.Value;
@@ -175,7 +179,7 @@ internal static class ProcessorParser
             return null;
         }
 
-        return (input, inputTopic, takesBatch, output.ToDisplayString(CodecResolver.TypeFormat), outputTopic, returns, returnsMany, takesContext, takesCancellation);
+        return (input, inputTopic, takesBatch, output.ToDisplayString(CodecResolver.TypeFormat), output, outputTopic, returns, returnsMany, takesContext, takesCancellation);
     }
 
     /// <summary>The T of a type that is or implements <c>IEnumerable&lt;T&gt;</c> (arrays included), if there is exactly one.</summary>
@@ -195,3 +199,6 @@ internal static class ProcessorParser
     private static string? Topic(INamedTypeSymbol type) =>
         type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute)?.ConstructorArguments.FirstOrDefault().Value as string;
 }
+
+/// <summary>The handler and contracts behind a valid processor; never kept in the generator's pipeline.</summary>
+internal sealed record ProcessorSymbols(IMethodSymbol Handler, INamedTypeSymbol Input, INamedTypeSymbol? Output);

@@ -1,3 +1,5 @@
+using Pipelines.Processing;
+
 namespace Pipelines;
 
 /// <summary>
@@ -5,6 +7,11 @@ namespace Pipelines;
 /// <see cref="TopicAttribute"/> of its first parameter) and returns the row for the output topic (the
 /// <see cref="TopicAttribute"/> of its return type), or <see langword="null"/> for none.
 /// </summary>
+/// <remarks>
+/// The settings here are the processor's compiled defaults: each one left out keeps the runtime default, and the
+/// <c>Pipelines:Processors:&lt;Name&gt;</c> configuration section overrides any of them without recompiling.
+/// Out-of-range values are compile-time errors (PIPE008).
+/// </remarks>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class ProcessorAttribute : Attribute
 {
@@ -16,4 +23,25 @@ public sealed class ProcessorAttribute : Attribute
 
     /// <summary>The topic written, instead of the output contract's <see cref="TopicAttribute"/>.</summary>
     public string? OutputTopic { get; init; }
+
+    /// <summary>What happens to a message that cannot be processed (<see cref="ProcessorOptions.OnFailure"/>).</summary>
+    public FailurePolicy OnFailure { get; init; }
+
+    /// <summary>Retries of a failing handler before <see cref="OnFailure"/> applies; 0 or more (<see cref="ProcessorOptions.MaxRetries"/>).</summary>
+    public int MaxRetries { get; init; }
+
+    /// <summary>The first retry's delay as a time span such as <c>"00:00:00.100"</c>; not negative (<see cref="ProcessorOptions.RetryBackoff"/>).</summary>
+    public string? RetryBackoff { get; init; }
+
+    /// <summary>How often offsets are committed, as a time span such as <c>"00:00:05"</c>; positive (<see cref="ProcessorOptions.CommitInterval"/>).</summary>
+    public string? CommitInterval { get; init; }
+
+    /// <summary>Also commit after this many finished messages; 1 or more (<see cref="ProcessorOptions.CommitEvery"/>).</summary>
+    public int CommitEvery { get; init; }
+
+    /// <summary>The most rows a batch handler receives in one call; 1 or more (<see cref="ProcessorOptions.MaxBatchSize"/>).</summary>
+    public int MaxBatchSize { get; init; }
+
+    /// <summary>Favour latency over throughput (<see cref="ProcessorOptions.LowLatency"/>).</summary>
+    public bool LowLatency { get; init; }
 }

@@ -10,4 +10,10 @@ public sealed class TopicAttribute(string name) : Attribute
 {
     /// <summary>The Kafka topic name.</summary>
     public string Name { get; } = name;
+
+    /// <summary>
+    /// Whether something outside this assembly's processors writes or reads the topic (a device gateway, another
+    /// service, a hand-written producer). The topology analyzer (PIPE011) then does not report it as a loose end.
+    /// </summary>
+    public bool External { get; init; }
 }

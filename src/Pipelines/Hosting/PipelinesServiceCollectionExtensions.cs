@@ -27,14 +27,7 @@ public static class PipelinesServiceCollectionExtensions
         var settings = PipelinesSettings.Read(configuration);
 
         // Validate this processor's overrides now rather than when the host starts it.
-        settings.OptionsFor(new Processing.ProcessorOptions
-        {
-            Name = descriptor.Name,
-            GroupId = descriptor.GroupId,
-            InputTopic = descriptor.InputTopic,
-            OutputTopic = descriptor.OutputTopic,
-            BootstrapServers = settings.BootstrapServers ?? "embedded",
-        }).Validate();
+        settings.OptionsFor(descriptor.Defaults(settings.BootstrapServers ?? "embedded")).Validate();
 
         services.TryAddSingleton(settings);
         services.TryAddSingleton<KafkaConnection>();

@@ -8,14 +8,38 @@ public delegate ValueTask ProcessorInvoker<in TProcessor, TIn, TOut>(TProcessor 
 
 /// <summary>
 /// What the generator knows about a <see cref="ProcessorAttribute">processor</see>: its name, group, topics,
-/// whether its handler takes a batch of rows, and how to call it. Configuration overrides everything but the
-/// name, the topics and the handler.
+/// whether its handler takes a batch of rows, how to call it, and the settings its attribute sets.
+/// Configuration overrides everything but the name, the topics and the handler.
 /// </summary>
+/// <param name="Name">The processor's name (its class name): configuration key, logs, dead-letter headers.</param>
+/// <param name="GroupId">The consumer group.</param>
+/// <param name="InputTopic">The topic read.</param>
+/// <param name="OutputTopic">The topic written, or <see langword="null"/> for a sink.</param>
+/// <param name="HandlesBatches">Whether the handler takes a list of rows rather than one.</param>
+/// <param name="Invoke">Calls the handler.</param>
+/// <param name="Configure">Applies the attribute's settings to the runtime defaults; <see langword="null"/> when it sets none.</param>
 public sealed record ProcessorDescriptor<TProcessor, TIn, TOut>(
     string Name,
     string GroupId,
     string InputTopic,
     string? OutputTopic,
     bool HandlesBatches,
-    ProcessorInvoker<TProcessor, TIn, TOut> Invoke)
-    where TOut : IMessageContract<TOut>;
+    ProcessorInvoker<TProcessor, TIn, TOut> Invoke,
+    Func<ProcessorOptions, ProcessorOptions>? Configure = null)
+    where TOut : IMessageContract<TOut>
+{
+    /// <summary>The options before configuration: runtime defaults, then the attribute's settings.</summary>
+    public ProcessorOptions Defaults(string bootstrapServers, IReadOnlyDictionary<string, string>? consumerKafka = null)
+    {
+        var options = new ProcessorOptions
+        {
+            Name = Name,
+            GroupId = GroupId,
+            InputTopic = InputTopic,
+            OutputTopic = OutputTopic,
+            BootstrapServers = bootstrapServers,
+            ConsumerKafka = consumerKafka ?? new Dictionary<string, string>(),
+        };
+        return Configure is null ? options : Configure(options);
+    }
+}

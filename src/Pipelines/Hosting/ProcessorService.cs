@@ -18,16 +18,7 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var defaults = new ProcessorOptions
-        {
-            Name = descriptor.Name,
-            GroupId = descriptor.GroupId,
-            InputTopic = descriptor.InputTopic,
-            OutputTopic = descriptor.OutputTopic,
-            BootstrapServers = connection.BootstrapServers,
-            ConsumerKafka = connection.ConsumerDefaults,
-        };
-        var options = settings.OptionsFor(defaults);
+        var options = settings.OptionsFor(descriptor.Defaults(connection.BootstrapServers, connection.ConsumerDefaults));
         var topics = new[] { options.InputTopic, options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null };
         await connection.EnsureTopicsAsync(topics.OfType<string>(), stoppingToken);
 

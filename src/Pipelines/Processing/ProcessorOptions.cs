@@ -62,6 +62,9 @@ public sealed record ProcessorOptions
     /// <summary>librdkafka settings for the consumer only, applied before <see cref="Kafka"/> (which can override them).</summary>
     public IReadOnlyDictionary<string, string> ConsumerKafka { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Whether the processor reads its own output, so that every row it writes comes back to it (analyzer PIPE007).</summary>
+    public bool IsFeedbackLoop => OutputTopic == InputTopic;
+
     /// <summary>The dead-letter topic in effect.</summary>
     public string EffectiveDeadLetterTopic => DeadLetterTopic ?? InputTopic + ".dlq";
 
@@ -72,12 +75,12 @@ public sealed record ProcessorOptions
         Require(!string.IsNullOrWhiteSpace(GroupId), nameof(GroupId), "must not be empty");
         Require(!string.IsNullOrWhiteSpace(InputTopic), nameof(InputTopic), "must not be empty");
         Require(!string.IsNullOrWhiteSpace(BootstrapServers), nameof(BootstrapServers), "must not be empty");
+        Require(Enum.IsDefined(OnFailure), nameof(OnFailure), $"is {OnFailure}; it must be one of {string.Join(", ", Enum.GetNames<FailurePolicy>())}");
         Require(MaxRetries >= 0, nameof(MaxRetries), $"is {MaxRetries}; it must be 0 or more");
         Require(RetryBackoff >= TimeSpan.Zero, nameof(RetryBackoff), $"is {RetryBackoff}; it must not be negative");
         Require(CommitInterval > TimeSpan.Zero, nameof(CommitInterval), $"is {CommitInterval}; it must be positive");
         Require(CommitEvery is null or > 0, nameof(CommitEvery), $"is {CommitEvery}; it must be 1 or more");
         Require(MaxBatchSize > 0, nameof(MaxBatchSize), $"is {MaxBatchSize}; it must be 1 or more");
-        Require(OutputTopic != InputTopic, nameof(OutputTopic), "is the input topic, which would feed the processor its own output");
     }
 
     private void Require(bool condition, string setting, string problem)

@@ -94,6 +94,11 @@ public sealed class ProcessorRunner<TIn, TOut>
         consumer.Subscribe(options.InputTopic);
         var lagMeasured = 0L;
         logger.LogInformation("Processor {Processor} reads {Input} in group {Group}", options.Name, options.InputTopic, options.GroupId);
+        if (options.IsFeedbackLoop)
+        {
+            // Allowed because a loop that ends (a counter, a filter) can be intended; the analyzer warns at compile time.
+            logger.LogWarning("Processor {Processor} writes to {Input}, the topic it reads: every output comes back to it as input", options.Name, options.InputTopic);
+        }
 
         try
         {

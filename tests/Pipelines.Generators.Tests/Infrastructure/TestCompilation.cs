@@ -5,14 +5,13 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace Pipelines.Generators.Tests.Infrastructure;
 
 /// <summary>
-/// Compiles test sources against the running .NET runtime, the Pipelines runtime and MessagePack, so tests need
-/// no reference-assembly download.
+/// Compiles test sources against the running .NET runtime and the Pipelines runtime (<see cref="Pipelines.Testing.TestReferences"/>).
 /// </summary>
 internal static class TestCompilation
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    public static readonly ImmutableArray<MetadataReference> References = BuildReferences();
+    public static readonly ImmutableArray<MetadataReference> References = Pipelines.Testing.TestReferences.All;
 
     public static CSharpCompilation Create(params string[] sources) =>
         CSharpCompilation.Create(
@@ -26,19 +25,4 @@ internal static class TestCompilation
             [new ContractGenerator().AsSourceGenerator(), new ProcessorGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
-
-    private static ImmutableArray<MetadataReference> BuildReferences()
-    {
-        var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll");
-        var runtime = new[]
-        {
-            typeof(TopicAttribute).Assembly.Location,
-            typeof(Confluent.Kafka.Headers).Assembly.Location,
-            typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location,
-            typeof(Microsoft.Extensions.Configuration.IConfiguration).Assembly.Location,
-        };
-        return [.. platform.Concat(runtime).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
-    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipelines.Hosting;
+using Pipelines.Processing;
 using Pipelines.IntegrationTests.Kafka;
 using Pipelines.IntegrationTests.Processing;
 
@@ -117,6 +118,20 @@ public class HostingTests
         var error = Assert.Throws<PipelinesConfigurationException>(() => builder.Services.AddPipelinesProcessor(builder.Configuration, Descriptor));
 
         Assert.Equal("Pipelines:Processors:Scaler:Retries", error.Key);
+    }
+
+    [Fact]
+    public void Attribute_settings_are_the_processors_defaults_and_configuration_overrides_them()
+    {
+        var defaults = PortionCollector.PipelinesDescriptor.Defaults("broker:9092");
+        Assert.Equal((1, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1), 500), (defaults.MaxRetries, defaults.RetryBackoff, defaults.CommitInterval, defaults.MaxBatchSize));
+        Assert.Equal(new ProcessorOptions { Name = "x", GroupId = "x", InputTopic = "x", BootstrapServers = "x" }.OnFailure, defaults.OnFailure);
+        Assert.Null(Doubler.PipelinesDescriptor.Configure);
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Pipelines:Processors:PortionCollector:MaxBatchSize", "7")]).Build();
+        var effective = PipelinesSettings.Read(configuration).OptionsFor(defaults);
+
+        Assert.Equal((1, 7), (effective.MaxRetries, effective.MaxBatchSize));
     }
 
     private static List<byte[]> Read(string bootstrapServers, string topic, int count) =>

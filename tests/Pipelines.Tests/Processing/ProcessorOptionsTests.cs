@@ -15,6 +15,18 @@ public class ProcessorOptionsTests
         Assert.Equal("mine", (Valid with { DeadLetterTopic = "mine" }).EffectiveDeadLetterTopic);
     }
 
+    [Fact]
+    public void Reading_the_output_topic_is_allowed_but_flagged_as_a_feedback_loop()
+    {
+        var loop = Valid with { OutputTopic = "in" };
+
+        loop.Validate();
+
+        Assert.True(loop.IsFeedbackLoop);
+        Assert.False(Valid.IsFeedbackLoop);
+        Assert.False((Valid with { OutputTopic = null }).IsFeedbackLoop);
+    }
+
     [Theory]
     [MemberData(nameof(Invalid))]
     public void An_invalid_setting_is_named_in_the_error(ProcessorOptions options, string setting)
@@ -32,6 +44,6 @@ public class ProcessorOptionsTests
         { Valid with { MaxRetries = -1 }, nameof(ProcessorOptions.MaxRetries) },
         { Valid with { RetryBackoff = TimeSpan.FromSeconds(-1) }, nameof(ProcessorOptions.RetryBackoff) },
         { Valid with { CommitInterval = TimeSpan.Zero }, nameof(ProcessorOptions.CommitInterval) },
-        { Valid with { OutputTopic = "in" }, nameof(ProcessorOptions.OutputTopic) },
+        { Valid with { OnFailure = (FailurePolicy)7 }, nameof(ProcessorOptions.OnFailure) },
     };
 }

@@ -13,6 +13,7 @@ namespace Telemetry
             "brake-alerts",
             null,
             true,
-            static (processor, rows, outputs, context, cancellationToken) => processor.Handle(rows, cancellationToken));
+            static (processor, rows, outputs, context, cancellationToken) => processor.Handle(rows, cancellationToken),
+            static options => options with { MaxBatchSize = 250, CommitInterval = global::System.TimeSpan.FromTicks(20000000) /* 00:00:02 */, OnFailure = global::Pipelines.Processing.FailurePolicy.Skip, LowLatency = true });
     }
 }

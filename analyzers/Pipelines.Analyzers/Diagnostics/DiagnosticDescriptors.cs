@@ -1,20 +1,21 @@
 using Microsoft.CodeAnalysis;
 
-namespace Pipelines.Generators.Diagnostics;
+namespace Pipelines.Analyzers;
 
 /// <summary>
-/// Every diagnostic Pipelines reports, with its stable ID. Each ID has a page under docs/diagnostics and a
-/// line in AnalyzerReleases.Unshipped.md.
+/// Every diagnostic Pipelines reports, with its stable ID. Each ID has a page under analyzers/docs (its help
+/// link) and a line in AnalyzerReleases.Unshipped.md. The generator links this file because its parser records
+/// these diagnostics; only the analyzers report them.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "Pipelines";
-    private const string HelpLinkBase = "https://github.com/pipelines-dotnet/pipelines/blob/main/docs/diagnostics/";
+    private const string HelpLinkBase = "https://github.com/pipelines-dotnet/pipelines/blob/main/analyzers/docs/";
 
-    public static readonly DiagnosticDescriptor ContractMustBePartial = Error(
+    public static readonly DiagnosticDescriptor MustBePartial = Error(
         "PIPE001",
-        "Message contract must be partial",
-        "'{0}' must be partial (and so must every type that contains it) so that Pipelines can generate its serializer");
+        "Annotated type must be partial",
+        "'{0}' must be partial (and so must every type that contains it) so that Pipelines can generate its code");
 
     public static readonly DiagnosticDescriptor InvalidTopicName = Error(
         "PIPE002",
@@ -40,6 +41,37 @@ internal static class DiagnosticDescriptors
         "PIPE006",
         "Processor handler is missing or invalid",
         "Processor '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor FeedbackLoop = Create(
+        "PIPE007",
+        "Processor reads its own output",
+        "Processor '{0}' reads and writes topic \"{1}\", so every row it writes comes back to it as input; write to another topic, or suppress this warning if the loop ends by design",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor SettingOutOfRange = Error(
+        "PIPE008",
+        "Setting out of range",
+        "{0} of '{1}' {2}");
+
+    public static readonly DiagnosticDescriptor DuplicateGroup = Create(
+        "PIPE009",
+        "Two processors share a consumer group",
+        "Processor '{0}' uses consumer group \"{1}\", as does '{2}'; processors in one group split partitions between them, so each would miss rows; give one a GroupId of its own",
+        DiagnosticSeverity.Warning,
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor BlockingCall = Create(
+        "PIPE010",
+        "Asynchronous handler blocks",
+        "'{0}' blocks the thread inside asynchronous handler '{1}', stalling the processor's loop and risking a deadlock; {2}",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor LooseTopic = Create(
+        "PIPE011",
+        "Topic is a loose end of the topology",
+        "Topic \"{0}\" is {1}; if something else {2} it (another application, a hand-written client), mark its contract [Topic(\"{0}\", External = true)]",
+        DiagnosticSeverity.Info,
+        WellKnownDiagnosticTags.CompilationEnd);
 
     public static readonly DiagnosticDescriptor UnserializableMember = Error(
         "PIPE012",
@@ -72,5 +104,8 @@ internal static class DiagnosticDescriptors
         "'{0}' has type '{1}', a message contract that cannot be generated; fix the errors reported on '{1}'");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
+        Create(id, title, message, DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, params string[] tags) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md", customTags: tags);
 }

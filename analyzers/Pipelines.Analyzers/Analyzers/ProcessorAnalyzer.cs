@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Pipelines.Generators.Parsing;
+
+namespace Pipelines.Analyzers;
+
+/// <summary>
+/// Reports why a <c>[Processor]</c> cannot be generated (the processor parser's diagnostics), a processor that
+/// reads its own output, and, once every processor of the compilation is known, shared consumer groups and the
+/// topology's loose ends.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+    [
+        DiagnosticDescriptors.MustBePartial,
+        DiagnosticDescriptors.InvalidTopicName,
+        DiagnosticDescriptors.InvalidProcessorHandler,
+        DiagnosticDescriptors.FeedbackLoop,
+        DiagnosticDescriptors.SettingOutOfRange,
+        DiagnosticDescriptors.DuplicateGroup,
+        DiagnosticDescriptors.LooseTopic,
+    ];
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var processorAttribute = start.Compilation.GetTypeByMetadataName(KnownNames.ProcessorAttribute);
+            var topicAttribute = start.Compilation.GetTypeByMetadataName(KnownNames.TopicAttribute);
+            if (processorAttribute is null || topicAttribute is null)
+            {
+                return;
+            }
+
+            var processors = new ConcurrentBag<ProcessorFacts>();
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, processorAttribute, topicAttribute, processors), SymbolKind.NamedType);
+            start.RegisterCompilationEndAction(end => Connect(end, processors.OrderBy(p => p.Name, System.StringComparer.Ordinal).ToList()));
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol processorAttribute, INamedTypeSymbol topicAttribute, ConcurrentBag<ProcessorFacts> processors)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (ContractAnalyzer.Find(type, processorAttribute) is not { } attribute)
+        {
+            return;
+        }
+
+        var diagnostics = new List<Diagnostic>();
+        var model = ProcessorParser.Parse(type, attribute, diagnostics, out var symbols, context.CancellationToken);
+        foreach (var diagnostic in diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+
+        if (model is null || symbols is null)
+        {
+            return;
+        }
+
+        var location = type.Locations.FirstOrDefaultInSource();
+        if (model.OutputTopic == model.InputTopic)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.FeedbackLoop, symbols.Handler.Locations.FirstOrDefaultInSource(), model.Name, model.InputTopic));
+        }
+
+        processors.Add(new ProcessorFacts(
+            model.Name,
+            model.GroupId,
+            model.InputTopic,
+            IsExternal(symbols.Input, topicAttribute),
+            model.OutputTopic,
+            symbols.Output is not null && IsExternal(symbols.Output, topicAttribute),
+            location));
+    }
+
+    private static void Connect(CompilationAnalysisContext context, List<ProcessorFacts> processors)
+    {
+        foreach (var group in processors.GroupBy(p => p.GroupId, System.StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            foreach (var processor in group)
+            {
+                var others = string.Join("', '", group.Where(p => p != processor).Select(p => p.Name));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateGroup, processor.Location, processor.Name, group.Key, others));
+            }
+        }
+
+        var produced = new HashSet<string>(processors.Where(p => p.OutputTopic is not null).Select(p => p.OutputTopic!), System.StringComparer.Ordinal);
+        var consumed = new HashSet<string>(processors.Select(p => p.InputTopic), System.StringComparer.Ordinal);
+        foreach (var processor in processors)
+        {
+            if (!processor.InputExternal && !produced.Contains(processor.InputTopic))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LooseTopic, processor.Location, processor.InputTopic, $"read by '{processor.Name}' but written by no processor of this assembly", "writes"));
+            }
+
+            if (processor.OutputTopic is { } output && !processor.OutputExternal && !consumed.Contains(output))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LooseTopic, processor.Location, output, $"written by '{processor.Name}' but read by no processor of this assembly", "reads"));
+            }
+        }
+    }
+
+    private static bool IsExternal(INamedTypeSymbol contract, INamedTypeSymbol topicAttribute) =>
+        ContractAnalyzer.Find(contract, topicAttribute) is { } topic &&
+        topic.NamedArguments.Any(a => a.Key == "External" && a.Value.Value is true);
+
+    /// <summary>What the whole-compilation checks need of one valid processor.</summary>
+    private sealed record ProcessorFacts(string Name, string GroupId, string InputTopic, bool InputExternal, string? OutputTopic, bool OutputExternal, Location? Location);
+}

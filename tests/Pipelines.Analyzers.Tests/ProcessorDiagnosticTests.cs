@@ -1,0 +1,96 @@
+using Pipelines.Analyzers.Tests.Infrastructure;
+
+namespace Pipelines.Analyzers.Tests;
+
+/// <summary>Processor diagnostics at their exact spans, each beside the code that does not trigger it.</summary>
+public class ProcessorDiagnosticTests
+{
+    private const string Topics = """
+        [Topic("in")] public partial class In { [Parameter] public int A { get; set; } }
+        [Topic("out")] public partial class Out { [Parameter] public int B { get; set; } }
+
+        """;
+
+    [Fact]
+    public Task Every_valid_handler_shape_has_no_diagnostics() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public partial class P1 { public Out? Handle(In row) => null; }
+        [Processor] public partial class P2 { public IEnumerable<Out> Handle(IReadOnlyList<In> rows, Pipelines.Processing.StreamContext context) => []; }
+        [Processor] public partial class P3 { public async ValueTask<Out[]> Handle(In row, CancellationToken ct) { await Task.Delay(1, ct); return []; } }
+        [Processor] public partial class P4 { public Task Handle(IReadOnlyList<In> rows) => Task.CompletedTask; }
+        [Processor] public partial class P5 { public void Handle(Out row) { } }
+        """);
+
+    [Fact]
+    public Task PIPE001_processor_not_partial() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public class {|PIPE001:P|} { public Out Handle(In row) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE006_processor_without_handler() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public partial class {|PIPE006:P|} { public Out Process(In row) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE006_processor_with_two_handlers() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public partial class P { public Out Handle(In row) => new(); public Out {|PIPE006:Handle|}(Out row) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE006_handler_input_not_a_topic() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public partial class P { public Out {|PIPE006:Handle|}(string row) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE006_handler_with_an_extra_parameter() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public partial class P { public Out {|PIPE006:Handle|}(In row, int extra) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE006_handler_output_not_a_topic() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public partial class P { public int {|PIPE006:Handle|}(In row) => 1; }
+        """);
+
+    [Fact]
+    public Task PIPE002_invalid_topic_override_on_a_processor() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor(InputTopic = {|PIPE002:"not valid"|}, OutputTopic = {|PIPE002:"out/2"|})] public partial class P { public Out Handle(In row) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE007_processor_reading_its_own_output() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public partial class Echo { public In {|PIPE007:Handle|}(In row) => row; }
+        [Processor(OutputTopic = "in")] public partial class Loop { public Out {|PIPE007:Handle|}(In row) => new(); }
+        [Processor(InputTopic = "out")] public partial class Overridden { public Out {|PIPE007:Handle|}(Out row) => row; }
+        [Processor(OutputTopic = "in-2")] public partial class Copy { public In Handle(In row) => row; }
+        """);
+
+    [Theory]
+    [InlineData("MaxBatchSize = {|PIPE008:0|}")]
+    [InlineData("MaxBatchSize = {|PIPE008:-5|}")]
+    [InlineData("CommitEvery = {|PIPE008:0|}")]
+    [InlineData("MaxRetries = {|PIPE008:-1|}")]
+    [InlineData("CommitInterval = {|PIPE008:\"00:00:00\"|}")]
+    [InlineData("CommitInterval = {|PIPE008:\"-00:00:01\"|}")]
+    [InlineData("CommitInterval = {|PIPE008:\"five seconds\"|}")]
+    [InlineData("RetryBackoff = {|PIPE008:\"-00:00:00.100\"|}")]
+    [InlineData("OnFailure = {|PIPE008:(Pipelines.Processing.FailurePolicy)7|}")]
+    [InlineData("GroupId = {|PIPE008:\" \"|}")]
+    public Task PIPE008_setting_out_of_range(string setting) => AnalyzerTest.VerifyAsync(Topics + $$"""
+        [Processor({{setting}})] public partial class P { public Out Handle(In row) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE008_not_reported_for_settings_in_range() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor(MaxBatchSize = 1, CommitEvery = 1, MaxRetries = 0, CommitInterval = "00:00:00.001", RetryBackoff = "00:00:00",
+                   OnFailure = Pipelines.Processing.FailurePolicy.Stop, LowLatency = true, GroupId = "g")]
+        public partial class P { public Out Handle(In row) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE009_two_processors_in_one_group() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor(GroupId = "shared")] public partial class {|PIPE009:First|} { public Out Handle(In row) => new(); }
+        [Processor(GroupId = "shared")] public partial class {|PIPE009:Second|} { public void Handle(Out row) { } }
+        [Processor] public partial class {|PIPE009:Third|} { public void Handle(Out row) { } }
+        [Processor] public partial class Fifth { public void Handle(Out row) { } }
+        [Processor(GroupId = "third")] public partial class {|PIPE009:Fourth|} { public void Handle(Out row) { } }
+        """);
+}
