@@ -93,4 +93,11 @@ public class ProcessorDiagnosticTests
         [Processor] public partial class Fifth { public void Handle(Out row) { } }
         [Processor(GroupId = "third")] public partial class {|PIPE009:Fourth|} { public void Handle(Out row) { } }
         """);
+
+    [Fact]
+    public Task A_processor_whose_contract_has_errors_adds_no_diagnostic_of_its_own() => AnalyzerTest.VerifyAsync("""
+        [Topic({|PIPE002:"in put"|})] public partial class In { [Parameter] public int A { get; set; } }
+        [Topic("out")] public partial class Out { [Parameter] public int B { get; set; } }
+        [Processor] public partial class P { public Out Handle(In row) => new(); }
+        """);
 }

@@ -34,6 +34,20 @@ public class InvalidInputTests
         { "PIPE001 processor", Topics + """[Processor] public class P { public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
         { "PIPE002 processor", Topics + """[Processor(InputTopic = "not valid")] public partial class P { public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
         { "PIPE006", Topics + """[Processor] public partial class P { public int Handle(In row) => 1; }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
+        {
+            "PIPE003 in the processor's input",
+            """[Topic("in")] public partial class In { [Parameter] public object A { get; set; } = new(); }""" + "\n" +
+            """[Topic("out")] public partial class Out { [Parameter] public int B { get; set; } }""" + "\n" +
+            """[Processor] public partial class P { public Out Handle(In row) => new(); }""",
+            ["Out.Contract.g.cs"]
+        },
+        {
+            "PIPE001 in the processor's output",
+            """[Topic("in")] public partial class In { [Parameter] public int A { get; set; } }""" + "\n" +
+            """[Topic("out")] public class Out { [Parameter] public int B { get; set; } }""" + "\n" +
+            """[Processor] public partial class P { public IEnumerable<Out> Handle(In row) => []; }""",
+            ["In.Contract.g.cs"]
+        },
         { "PIPE008", Topics + """[Processor(MaxBatchSize = 0)] public partial class P { public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
     };
 

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace Pipelines.Generators.Parsing;
@@ -36,6 +37,14 @@ internal sealed class ContractValidator
         visiting.Remove(type);
         return parsed;
     }
+
+    /// <summary>
+    /// Whether generated code can use <paramref name="type"/> as a contract: it already implements
+    /// <c>IMessageContract&lt;T&gt;</c> (a referenced assembly), or it is annotated here and parses without errors.
+    /// </summary>
+    public static bool IsUsable(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        ImplementsContract(type) ||
+        (IsAnnotatedContract(type) && ContractParser.Parse(type, new List<Diagnostic>(), cancellationToken) is not null);
 
     public static bool IsAnnotatedContract(INamedTypeSymbol type) =>
         type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is KnownNames.TopicAttribute or KnownNames.MessageContractAttribute);

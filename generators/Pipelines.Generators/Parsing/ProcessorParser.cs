@@ -51,6 +51,13 @@ internal static class ProcessorParser
         }
 
         var (input, inputTopic, takesBatch, output, outputSymbol, outputTopic, returns, returnsMany, takesContext, takesCancellation) = shape.Value;
+        if (!ContractValidator.IsUsable(input, cancellationToken) || (outputSymbol is not null && !ContractValidator.IsUsable(outputSymbol, cancellationToken)))
+        {
+            // The contract gets no serializer, so code for this processor could not compile; the contract's own
+            // diagnostics are the one message about it.
+            return null;
+        }
+
         var groupId = Named(attribute, "GroupId") ?? KebabCase(name);
         inputTopic = Named(attribute, "InputTopic") ?? inputTopic;
         outputTopic = outputTopic is null ? null : Named(attribute, "OutputTopic") ?? outputTopic;

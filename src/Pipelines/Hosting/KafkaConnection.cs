@@ -18,6 +18,8 @@ public sealed class KafkaConnection : IDisposable
         ["heartbeat.interval.ms"] = "500",
     };
 
+    private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
+
     private readonly PipelinesSettings settings;
     private readonly ILogger<KafkaConnection> logger;
     private readonly Lock gate = new();
@@ -73,13 +75,31 @@ public sealed class KafkaConnection : IDisposable
 
         var config = new AdminClientConfig(new Dictionary<string, string>(settings.Kafka)) { BootstrapServers = BootstrapServers };
         using var admin = new AdminClientBuilder(config).Build();
+        var existing = admin.GetMetadata(AdminTimeout).Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
+        missing.RemoveAll(existing.Contains);
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
         try
         {
-            await admin.CreateTopicsAsync(missing.Select(t => new TopicSpecification { Name = t, NumPartitions = settings.TopicPartitions, ReplicationFactor = -1 }));
+            await admin.CreateTopicsAsync(
+                missing.Select(t => new TopicSpecification { Name = t, NumPartitions = settings.TopicPartitions, ReplicationFactor = -1 }),
+                new CreateTopicsOptions { RequestTimeout = AdminTimeout });
         }
         catch (CreateTopicsException exception) when (exception.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
         {
             // Someone else created them first: what matters is that they exist.
+        }
+        catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_TimedOut)
+        {
+            // No controller answered. The embedded broker run standalone has none; it, like clusters with
+            // auto.create.topics.enable, creates a topic when a client first uses it.
+            logger.LogWarning(
+                "Could not create topics {Topics} ({Reason}); relying on the cluster to create them on first use",
+                string.Join(", ", missing),
+                exception.Error.Reason);
         }
     }
 

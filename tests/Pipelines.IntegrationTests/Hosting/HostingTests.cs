@@ -110,6 +110,23 @@ public class HostingTests
     }
 
     [Fact]
+    public async Task A_configured_cluster_that_cannot_create_topics_gets_them_on_first_use()
+    {
+        // The embedded broker reached as an external cluster, as the standalone one is: it answers metadata but has no controller.
+        using var kafka = Pipelines.Kafka.Embedded.EmbeddedKafka.Start();
+        kafka.CreateTopic("present", 2);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Pipelines:BootstrapServers", kafka.BootstrapServers)]).Build();
+        using var connection = new KafkaConnection(PipelinesSettings.Read(configuration), Microsoft.Extensions.Logging.Abstractions.NullLogger<KafkaConnection>.Instance);
+
+        await connection.EnsureTopicsAsync(["present"], CancellationToken.None);
+        await connection.EnsureTopicsAsync(["present", "absent"], CancellationToken.None);
+
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        var delivered = await producer.ProduceAsync("absent", new Message<Null, string> { Value = "created on first use" });
+        Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
+    }
+
+    [Fact]
     public void A_typo_in_the_configuration_stops_registration_with_the_key()
     {
         var builder = Host.CreateApplicationBuilder();
