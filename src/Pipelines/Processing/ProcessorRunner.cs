@@ -105,7 +105,8 @@ public sealed class ProcessorRunner<TIn, TOut>
             while (!stoppingToken.IsCancellationRequested)
             {
                 ThrowIfFailed();
-                if (Stopwatch.GetElapsedTime(storedAt) >= StoreInterval)
+                var now = Stopwatch.GetTimestamp();
+                if (Stopwatch.GetElapsedTime(storedAt, now) >= StoreInterval)
                 {
                     StoreFinished(consumer, commit: false);
                 }
@@ -124,10 +125,10 @@ public sealed class ProcessorRunner<TIn, TOut>
                     await ProcessFetchedAsync(output, stoppingToken);
                 }
 
-                if (Stopwatch.GetElapsedTime(lagMeasured) >= LagInterval)
+                if (Stopwatch.GetElapsedTime(lagMeasured, now) >= LagInterval)
                 {
                     UpdateLag(consumer, lag);
-                    lagMeasured = Stopwatch.GetTimestamp();
+                    lagMeasured = now;
                 }
             }
         }
@@ -226,9 +227,13 @@ public sealed class ProcessorRunner<TIn, TOut>
 
         context.Fill(key, first.Message.Timestamp, first.Message.Headers, options.InputTopic, first.Partition.Value, first.Offset.Value);
         using var activity = PipelinesTelemetry.StartProcessing(options.Name, first.Message.Headers);
-        var started = Stopwatch.GetTimestamp();
+        // Timing costs two clock reads a message; skip it when nothing listens to the histogram.
+        var started = PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         var failure = await HandleAsync(stoppingToken);
-        PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);
+        if (started != 0)
+        {
+            PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);
+        }
         if (failure is not null)
         {
             for (var i = start; i < start + count; i++)
