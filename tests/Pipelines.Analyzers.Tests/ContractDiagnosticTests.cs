@@ -48,6 +48,12 @@ public class ContractDiagnosticTests
         """);
 
     [Fact]
+    public Task PIPE008_undefined_compression_on_a_topic() => AnalyzerTest.VerifyAsync("""
+        [Topic("t", Compression = {|PIPE008:(Compression)9|})] public partial class Row { [Parameter] public int A { get; set; } }
+        [Topic("u", Compression = Compression.Gzip, External = true)] public partial class Fine { [Parameter] public int A { get; set; } }
+        """);
+
+    [Fact]
     public Task PIPE003_unsupported_parameter_type() => AnalyzerTest.VerifyAsync("""
         [MessageContract] public partial class Row { [Parameter] public object {|PIPE003:Payload|} { get; set; } = new(); }
         """);

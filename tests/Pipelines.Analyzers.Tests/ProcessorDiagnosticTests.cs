@@ -74,6 +74,7 @@ public class ProcessorDiagnosticTests
     [InlineData("RetryBackoff = {|PIPE008:\"-00:00:00.100\"|}")]
     [InlineData("OnFailure = {|PIPE008:(Pipelines.Processing.FailurePolicy)7|}")]
     [InlineData("GroupId = {|PIPE008:\" \"|}")]
+    [InlineData("Compression = {|PIPE008:(Compression)9|}")]
     public Task PIPE008_setting_out_of_range(string setting) => AnalyzerTest.VerifyAsync(Topics + $$"""
         [Processor({{setting}})] public partial class P { public Out Handle(In row) => new(); }
         """);
@@ -81,7 +82,7 @@ public class ProcessorDiagnosticTests
     [Fact]
     public Task PIPE008_not_reported_for_settings_in_range() => AnalyzerTest.VerifyAsync(Topics + """
         [Processor(MaxBatchSize = 1, CommitEvery = 1, MaxRetries = 0, CommitInterval = "00:00:00.001", RetryBackoff = "00:00:00",
-                   OnFailure = Pipelines.Processing.FailurePolicy.Stop, LowLatency = true, GroupId = "g")]
+                   OnFailure = Pipelines.Processing.FailurePolicy.Stop, LowLatency = true, GroupId = "g", Compression = Compression.Zstd)]
         public partial class P { public Out Handle(In row) => new(); }
         """);
 

@@ -78,7 +78,7 @@ internal static class SnapshotSources
             namespace Telemetry;
 
             [Topic("car-telemetry")] public partial class CarTelemetry { [Tag] public string CarId { get; set; } = ""; [Parameter] public double BrakeTemp { get; set; } }
-            [Topic("brake-alerts")] public partial class BrakeAlert { [Tag] public string CarId { get; set; } = ""; [Parameter] public double Temp { get; set; } }
+            [Topic("brake-alerts", Compression = Compression.Zstd)] public partial class BrakeAlert { [Tag] public string CarId { get; set; } = ""; [Parameter] public double Temp { get; set; } }
 
             [Processor]
             public partial class BrakeMonitor

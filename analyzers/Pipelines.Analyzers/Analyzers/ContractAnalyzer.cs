@@ -24,6 +24,7 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.ConflictingFieldAttributes,
         DiagnosticDescriptors.InvalidWireName,
         DiagnosticDescriptors.MemberContractHasErrors,
+        DiagnosticDescriptors.SettingOutOfRange,
     ];
 
     /// <inheritdoc/>

@@ -115,6 +115,12 @@ internal static class ContractParser
             diagnostics.Report(DiagnosticDescriptors.InvalidTopicName, AttributeArguments.Location(attribute, null, type, cancellationToken), topic ?? string.Empty, typeName, problem);
         }
 
+        string? invalidCompression = null;
+        if (AttributeArguments.Named(attribute, "Compression") is { } compression && ProcessorSettingsParser.EnumMember(compression, ref invalidCompression) is null)
+        {
+            diagnostics.Report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Location(attribute, "Compression", type, cancellationToken), "Compression", type.Name, invalidCompression!);
+        }
+
         return topic;
     }
 

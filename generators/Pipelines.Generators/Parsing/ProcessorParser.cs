@@ -75,6 +75,17 @@ internal static class ProcessorParser
             return null;
         }
 
+        // The output contract's compression is the processor's default; its own attribute or configuration wins.
+        if (outputSymbol is not null && AttributeArguments.Named(attribute, "Compression") is null &&
+            TopicArgument(outputSymbol, "Compression") is { } compression)
+        {
+            string? ignored = null; // an undefined value is reported on the contract
+            if (ProcessorSettingsParser.EnumMember(compression, ref ignored) is { } member)
+            {
+                settings = settings.Concat([new SettingModel("Compression", member)]).ToEquatableArray();
+            }
+        }
+
         symbols = new ProcessorSymbols(handler, input, outputSymbol);
         return new ProcessorModel(
             TypeDeclarations.Namespace(type),
@@ -202,6 +213,11 @@ internal static class ProcessorParser
             .ToList();
         return sequences.Count == 1 ? sequences[0].TypeArguments[0] : null;
     }
+
+    private static TypedConstant? TopicArgument(INamedTypeSymbol type, string name) =>
+        type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute) is { } topic
+            ? AttributeArguments.Named(topic, name)
+            : null;
 
     private static string? Topic(INamedTypeSymbol type) =>
         type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute)?.ConstructorArguments.FirstOrDefault().Value as string;

@@ -15,8 +15,6 @@ namespace Pipelines.Generators.Parsing;
 /// </summary>
 internal static class ProcessorSettingsParser
 {
-    private const string FailurePolicy = "global::Pipelines.Processing.FailurePolicy";
-
     public static EquatableArray<SettingModel> Parse(INamedTypeSymbol type, AttributeData attribute, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var settings = new List<SettingModel>();
@@ -42,7 +40,8 @@ internal static class ProcessorSettingsParser
                     expression = Duration(value, allowZero: false, ref problem);
                     break;
                 case "OnFailure":
-                    expression = Policy(value, ref problem);
+                case "Compression":
+                    expression = EnumMember(value, ref problem);
                     break;
                 case "LowLatency":
                     expression = value.Value is true ? "true" : "false";
@@ -94,15 +93,18 @@ internal static class ProcessorSettingsParser
         return null;
     }
 
-    private static string? Policy(TypedConstant value, ref string? problem)
+    /// <summary>The enum member <paramref name="value"/> names, fully qualified; a cast number that names none is a problem.</summary>
+    public static string? EnumMember(TypedConstant value, ref string? problem)
     {
-        var member = (value.Type as INamedTypeSymbol)?.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value.Value));
-        if (member is not null)
+        var type = value.Type as INamedTypeSymbol;
+        var member = type?.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value.Value));
+        if (type is not null && member is not null)
         {
-            return FailurePolicy + "." + member.Name;
+            return type.ToDisplayString(CodecResolver.TypeFormat) + "." + member.Name;
         }
 
-        problem = $"is {value.Value}, which is not a FailurePolicy; use FailurePolicy.DeadLetter, Skip or Stop";
+        var names = type is null ? string.Empty : string.Join(", ", type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name));
+        problem = $"is {value.Value}, which is not a {type?.Name} member; use one of {names}";
         return null;
     }
 }

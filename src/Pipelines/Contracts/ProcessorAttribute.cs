@@ -42,6 +42,9 @@ public sealed class ProcessorAttribute : Attribute
     /// <summary>The most rows a batch handler receives in one call; 1 or more (<see cref="ProcessorOptions.MaxBatchSize"/>).</summary>
     public int MaxBatchSize { get; init; }
 
+    /// <summary>How the output topic is compressed; instead of the output contract's <see cref="TopicAttribute.Compression"/> (<see cref="ProcessorOptions.Compression"/>).</summary>
+    public Compression Compression { get; init; }
+
     /// <summary>Favour latency over throughput (<see cref="ProcessorOptions.LowLatency"/>).</summary>
     public bool LowLatency { get; init; }
 }

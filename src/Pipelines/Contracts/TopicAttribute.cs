@@ -16,4 +16,10 @@ public sealed class TopicAttribute(string name) : Attribute
     /// service, a hand-written producer). The topology analyzer (PIPE011) then does not report it as a loose end.
     /// </summary>
     public bool External { get; init; }
+
+    /// <summary>
+    /// How processors writing this topic compress it (<see cref="Pipelines.Compression.Lz4"/> when not set). A
+    /// processor's own <c>Compression</c> configuration overrides it.
+    /// </summary>
+    public Compression Compression { get; init; }
 }

@@ -17,7 +17,8 @@ namespace Pipelines.Hosting;
 ///   "Processors": {
 ///     "BrakeMonitor": { "GroupId": "...", "OnFailure": "DeadLetter|Skip|Stop", "MaxRetries": 3,
 ///                       "RetryBackoff": "00:00:00.100", "CommitInterval": "00:00:05", "CommitEvery": null,
-///                       "MaxBatchSize": 1000, "LowLatency": false, "DeadLetterTopic": "...",
+///                       "MaxBatchSize": 1000, "LowLatency": false, "Compression": "None|Gzip|Snappy|Lz4|Zstd",
+///                       "DeadLetterTopic": "...",
 ///                       "Kafka": { ... } }
 ///   }
 /// }
@@ -29,7 +30,7 @@ public sealed record PipelinesSettings
     public const string SectionName = "Pipelines";
 
     private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "Kafka", "Processors"];
-    private static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "DeadLetterTopic", "Kafka"];
+    private static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "Kafka"];
 
     /// <summary>The brokers, or <see langword="null"/> to run on the embedded broker.</summary>
     public string? BootstrapServers { get; init; }
@@ -72,17 +73,14 @@ public sealed record PipelinesSettings
         return options with
         {
             GroupId = section["GroupId"] ?? options.GroupId,
-            OnFailure = section["OnFailure"] is { } policy
-                ? Enum.TryParse<FailurePolicy>(policy, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-                    ? parsed
-                    : throw new PipelinesConfigurationException(section.GetSection("OnFailure").Path, $"is '{policy}'; it must be one of {string.Join(", ", Enum.GetNames<FailurePolicy>())}")
-                : options.OnFailure,
+            OnFailure = ParseEnum(section, "OnFailure", options.OnFailure),
             MaxRetries = ParseInt(section, "MaxRetries", options.MaxRetries, minimum: 0),
             RetryBackoff = ParseTime(section, "RetryBackoff", options.RetryBackoff, allowZero: true),
             CommitInterval = ParseTime(section, "CommitInterval", options.CommitInterval, allowZero: false),
             CommitEvery = section["CommitEvery"] is null ? options.CommitEvery : ParseInt(section, "CommitEvery", 0, minimum: 1),
             MaxBatchSize = ParseInt(section, "MaxBatchSize", options.MaxBatchSize, minimum: 1),
             LowLatency = ParseBool(section, "LowLatency", options.LowLatency),
+            Compression = ParseEnum(section, "Compression", options.Compression),
             DeadLetterTopic = section["DeadLetterTopic"] ?? options.DeadLetterTopic,
             Kafka = Merge(options.Kafka, ReadKafka(section.GetSection("Kafka"))),
         };
@@ -124,6 +122,21 @@ public sealed record PipelinesSettings
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum
             ? value
             : throw new PipelinesConfigurationException(section.GetSection(key).Path, $"is '{text}'; it must be a whole number of at least {minimum}");
+    }
+
+    private static T ParseEnum<T>(IConfigurationSection section, string key, T fallback)
+        where T : struct, Enum
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        // Names only: a number would pass TryParse and mean nothing to the reader of the configuration.
+        return Enum.GetNames<T>().FirstOrDefault(n => string.Equals(n, text.Trim(), StringComparison.OrdinalIgnoreCase)) is { } name
+            ? Enum.Parse<T>(name)
+            : throw new PipelinesConfigurationException(section.GetSection(key).Path, $"is '{text}'; it must be one of {string.Join(", ", Enum.GetNames<T>())}");
     }
 
     private static bool ParseBool(IConfigurationSection section, string key, bool fallback)

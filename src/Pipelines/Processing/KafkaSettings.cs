@@ -41,6 +41,7 @@ internal static class KafkaSettings
             // The loop reads only a delivery's error; leaving out the echo of key, value and headers saves
             // their allocation on every acknowledgement.
             ["dotnet.producer.delivery.report.fields"] = "status",
+            ["compression.type"] = CompressionType(options.Compression),
         };
         if (options.LowLatency)
         {
@@ -53,6 +54,16 @@ internal static class KafkaSettings
             EnableIdempotence = true,
         };
     }
+
+    internal static string CompressionType(Compression compression) => compression switch
+    {
+        Compression.None => "none",
+        Compression.Gzip => "gzip",
+        Compression.Snappy => "snappy",
+        Compression.Lz4 => "lz4",
+        Compression.Zstd => "zstd",
+        _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "Not a compression codec."),
+    };
 
     private static void Overlay(Dictionary<string, string> settings, IReadOnlyDictionary<string, string> overrides)
     {

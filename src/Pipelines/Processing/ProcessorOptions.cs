@@ -53,6 +53,12 @@ public sealed record ProcessorOptions
     /// </summary>
     public bool LowLatency { get; init; }
 
+    /// <summary>
+    /// How outputs and dead letters are compressed (<see cref="Pipelines.Compression.Lz4"/> by default: measured in
+    /// BENCHMARKS.md). A <c>compression.type</c> in <see cref="Kafka"/> still wins.
+    /// </summary>
+    public Compression Compression { get; init; } = Compression.Lz4;
+
     /// <summary>The Kafka brokers.</summary>
     public required string BootstrapServers { get; init; }
 
@@ -76,6 +82,7 @@ public sealed record ProcessorOptions
         Require(!string.IsNullOrWhiteSpace(InputTopic), nameof(InputTopic), "must not be empty");
         Require(!string.IsNullOrWhiteSpace(BootstrapServers), nameof(BootstrapServers), "must not be empty");
         Require(Enum.IsDefined(OnFailure), nameof(OnFailure), $"is {OnFailure}; it must be one of {string.Join(", ", Enum.GetNames<FailurePolicy>())}");
+        Require(Enum.IsDefined(Compression), nameof(Compression), $"is {Compression}; it must be one of {string.Join(", ", Enum.GetNames<Compression>())}");
         Require(MaxRetries >= 0, nameof(MaxRetries), $"is {MaxRetries}; it must be 0 or more");
         Require(RetryBackoff >= TimeSpan.Zero, nameof(RetryBackoff), $"is {RetryBackoff}; it must not be negative");
         Require(CommitInterval > TimeSpan.Zero, nameof(CommitInterval), $"is {CommitInterval}; it must be positive");

@@ -49,6 +49,7 @@ public static class LatencyRun
                 BootstrapServers = kafka.BootstrapServers,
                 ConsumerKafka = clientSettings,
                 LowLatency = lowLatency,
+                Compression = Compression.None, // as the numbers recorded before compression was on by default
             },
             (row, _, _) => ValueTask.FromResult<PassthroughRow?>(new PassthroughRow { Timestamp = row.Timestamp, CarId = row.CarId, Speed = row.Speed, Rpm = row.Rpm }));
         var running = runner.RunAsync(stop.Token);

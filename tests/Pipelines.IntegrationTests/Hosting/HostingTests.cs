@@ -143,7 +143,8 @@ public class HostingTests
         var defaults = PortionCollector.PipelinesDescriptor.Defaults("broker:9092");
         Assert.Equal((1, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1), 500), (defaults.MaxRetries, defaults.RetryBackoff, defaults.CommitInterval, defaults.MaxBatchSize));
         Assert.Equal(new ProcessorOptions { Name = "x", GroupId = "x", InputTopic = "x", BootstrapServers = "x" }.OnFailure, defaults.OnFailure);
-        Assert.Null(Doubler.PipelinesDescriptor.Configure);
+        Assert.Equal(Compression.Zstd, Doubler.PipelinesDescriptor.Defaults("x").Compression); // from its output contract
+        Assert.Equal(Compression.Lz4, defaults.Compression);
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Pipelines:Processors:PortionCollector:MaxBatchSize", "7")]).Build();
         var effective = PipelinesSettings.Read(configuration).OptionsFor(defaults);

@@ -8,7 +8,8 @@ public partial class Reading
     [Parameter] public double Value { get; set; }
 }
 
-[Topic("doubled")]
+// Zstandard, so the end-to-end hosting test also proves a compressed topic reads back.
+[Topic("doubled", Compression = Compression.Zstd)]
 public partial class Doubled
 {
     [Timestamp] public long Time { get; set; }

@@ -35,6 +35,7 @@ public class PipelinesSettingsTests
             ("Pipelines:Processors:BrakeMonitor:CommitEvery", "100"),
             ("Pipelines:Processors:BrakeMonitor:MaxBatchSize", "50"),
             ("Pipelines:Processors:BrakeMonitor:LowLatency", "true"),
+            ("Pipelines:Processors:BrakeMonitor:Compression", "zstd"),
             ("Pipelines:Processors:BrakeMonitor:Kafka:sasl.mechanism", "SCRAM-SHA-512")));
 
         var options = settings.OptionsFor(Defaults);
@@ -42,7 +43,7 @@ public class PipelinesSettingsTests
         Assert.Equal("kafka-1:9092", settings.BootstrapServers);
         Assert.Equal(12, settings.TopicPartitions);
         Assert.Equal(("brakes-v2", FailurePolicy.Skip, 7, TimeSpan.FromSeconds(1)), (options.GroupId, options.OnFailure, options.MaxRetries, options.CommitInterval));
-        Assert.Equal((100, 50, true), (options.CommitEvery, options.MaxBatchSize, options.LowLatency));
+        Assert.Equal((100, 50, true, Compression.Zstd), (options.CommitEvery, options.MaxBatchSize, options.LowLatency, options.Compression));
         Assert.Equal("SASL_SSL", options.Kafka["security.protocol"]);
         Assert.Equal("SCRAM-SHA-512", options.Kafka["sasl.mechanism"]);
     }
@@ -68,6 +69,8 @@ public class PipelinesSettingsTests
     [InlineData("CommitEvery", "0")]
     [InlineData("MaxBatchSize", "-5")]
     [InlineData("LowLatency", "sometimes")]
+    [InlineData("Compression", "brotli")]
+    [InlineData("Compression", "3")]
     public void A_bad_processor_key_fails_naming_it(string key, string value)
     {
         var settings = PipelinesSettings.Read(Configuration(($"Pipelines:Processors:BrakeMonitor:{key}", value)));

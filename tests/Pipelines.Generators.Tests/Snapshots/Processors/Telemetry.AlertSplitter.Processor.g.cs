@@ -13,6 +13,7 @@ namespace Telemetry
             "brake-alerts",
             "brake-alerts-split",
             false,
-            static (processor, rows, outputs, context, cancellationToken) => outputs.AddRange(processor.Handle(rows[0])));
+            static (processor, rows, outputs, context, cancellationToken) => outputs.AddRange(processor.Handle(rows[0])),
+            static options => options with { Compression = global::Pipelines.Compression.Zstd });
     }
 }

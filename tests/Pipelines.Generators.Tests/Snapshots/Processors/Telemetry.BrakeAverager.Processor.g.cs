@@ -13,6 +13,7 @@ namespace Telemetry
             "car-telemetry",
             "brake-alerts",
             true,
-            static (processor, rows, outputs, context, cancellationToken) => outputs.AddRange(processor.Handle(rows, context)));
+            static (processor, rows, outputs, context, cancellationToken) => outputs.AddRange(processor.Handle(rows, context)),
+            static options => options with { Compression = global::Pipelines.Compression.Zstd });
     }
 }

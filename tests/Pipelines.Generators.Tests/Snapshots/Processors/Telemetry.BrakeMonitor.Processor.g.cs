@@ -13,6 +13,7 @@ namespace Telemetry
             "car-telemetry",
             "brake-alerts",
             false,
-            static (processor, rows, outputs, context, cancellationToken) => outputs.Add(processor.Handle(rows[0], context)));
+            static (processor, rows, outputs, context, cancellationToken) => outputs.Add(processor.Handle(rows[0], context)),
+            static options => options with { Compression = global::Pipelines.Compression.Zstd });
     }
 }

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Confluent.Kafka;
+using Pipelines.Kafka.Embedded;
+
+namespace Pipelines.Benchmarks.Processing;
+
+/// <summary>
+/// What each <see cref="Compression"/> costs a producer and saves on the wire: 50,000 single-row telemetry messages
+/// (20 cars, the content-type header a processor writes) produced and acknowledged on the embedded broker, with
+/// the producer settings a processor uses. Time and allocation per message come from BenchmarkDotNet; bytes on
+/// the wire per message (librdkafka's <c>tx_bytes</c>: produce requests as sent, protocol framing included) are
+/// printed at the end of each codec's run.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 10)]
+public class CompressionBenchmarks
+{
+    private const int Messages = 50_000;
+    private const int Cars = 20;
+
+    private EmbeddedKafka kafka = null!;
+    private Message<byte[], byte[]>[] messages = null!;
+    private int round;
+
+    [Params(Compression.None, Compression.Gzip, Compression.Snappy, Compression.Lz4, Compression.Zstd)]
+    public Compression Codec { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        kafka = EmbeddedKafka.Start();
+        var headers = new Headers { { "content-type", System.Text.Encoding.UTF8.GetBytes(MessageSerializer.SchemaOf<PassthroughRow>().ContentType) } };
+        var keys = Enumerable.Range(0, Cars).Select(i => System.Text.Encoding.UTF8.GetBytes($"car-{i}")).ToArray();
+        messages = Enumerable.Range(0, Messages).Select(i => new Message<byte[], byte[]>
+        {
+            Key = keys[i % Cars],
+            Value = MessageSerializer.Serialize(new PassthroughRow
+            {
+                Timestamp = 1_700_000_000_000_000_000 + i * 10_000_000L,
+                CarId = $"car-{i % Cars}",
+                Speed = 250.5 + Math.Sin(i / 100.0) * 40,
+                Throttle = (i % 100) / 100.0,
+                Brake = 0.125 * (i % 3),
+                Steering = Math.Cos(i / 50.0) * 0.3,
+                OilTemp = 101.25 + (i % 7) * 0.5,
+                Rpm = 11_000 + i % 900,
+            }),
+            Headers = headers,
+        }).ToArray();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        Console.WriteLine($"// wire: {Codec} {MeasureWireBytes() / (double)Messages:F1} bytes/message");
+        kafka.Dispose();
+    }
+
+    private IProducer<byte[], byte[]>? producer;
+    private string topic = "";
+
+    // A connected producer and an existing topic, so that an operation is producing, not connecting or creating.
+    [IterationSetup]
+    public void Connect()
+    {
+        topic = $"compressed-{Codec}-{round++}";
+        kafka.CreateTopic(topic, 4);
+        producer = Build(statistics: null);
+        producer.Produce(topic, messages[0]);
+        producer.Flush(TimeSpan.FromMinutes(1));
+    }
+
+    [IterationCleanup]
+    public void Disconnect() => producer?.Dispose();
+
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public void Produce() => Send(producer!, topic);
+
+    private long MeasureWireBytes()
+    {
+        var sent = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var producer = Build(statistics: json =>
+        {
+            using var stats = JsonDocument.Parse(json);
+            if (stats.RootElement.GetProperty("txmsgs").GetInt64() >= Messages)
+            {
+                sent.TrySetResult(stats.RootElement.GetProperty("tx_bytes").GetInt64());
+            }
+        });
+        kafka.CreateTopic($"measured-{Codec}", 4);
+        Send(producer, $"measured-{Codec}");
+        return sent.Task.WaitAsync(TimeSpan.FromMinutes(1)).GetAwaiter().GetResult();
+    }
+
+    private IProducer<byte[], byte[]> Build(Action<string>? statistics)
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            EnableIdempotence = true,
+            LingerMs = 5,
+            CompressionType = Codec switch
+            {
+                Compression.None => CompressionType.None,
+                Compression.Gzip => CompressionType.Gzip,
+                Compression.Snappy => CompressionType.Snappy,
+                Compression.Lz4 => CompressionType.Lz4,
+                _ => CompressionType.Zstd,
+            },
+            StatisticsIntervalMs = statistics is null ? 0 : 100,
+        };
+        var builder = new ProducerBuilder<byte[], byte[]>(config);
+        if (statistics is not null)
+        {
+            builder.SetStatisticsHandler((_, json) => statistics(json));
+        }
+
+        return builder.Build();
+    }
+
+    private void Send(IProducer<byte[], byte[]> producer, string topic)
+    {
+        foreach (var message in messages)
+        {
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topic, message);
+                    break;
+                }
+                catch (ProduceException<byte[], byte[]> exception) when (exception.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(10));
+                }
+            }
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(1));
+    }
+}
