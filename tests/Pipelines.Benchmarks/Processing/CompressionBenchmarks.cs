@@ -7,17 +7,17 @@ using Pipelines.Kafka.Embedded;
 namespace Pipelines.Benchmarks.Processing;
 
 /// <summary>
-/// What each <see cref="Compression"/> costs a producer and saves on the wire: 50,000 single-row telemetry messages
-/// (20 cars, the content-type header a processor writes) produced and acknowledged on the embedded broker, with
-/// the producer settings a processor uses. Time and allocation per message come from BenchmarkDotNet; bytes on
-/// the wire per message (librdkafka's <c>tx_bytes</c>: produce requests as sent, protocol framing included) are
-/// printed at the end of each codec's run.
+/// What each <see cref="Compression"/> costs a producer and saves on the wire, for 50,000 telemetry rows (20 cars,
+/// the content-type header a processor writes) sent one per message or packed <see cref="RowsPerMessage"/> to a
+/// message in the row-batch layout, produced and acknowledged on the embedded broker with a processor's producer
+/// settings. Time and allocation are per row; bytes on the wire per row (librdkafka's <c>tx_bytes</c>: produce
+/// requests as sent, protocol framing included) are printed at the end of each case.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 10)]
 public class CompressionBenchmarks
 {
-    private const int Messages = 50_000;
+    private const int Rows = 50_000;
     private const int Cars = 20;
 
     private EmbeddedKafka kafka = null!;
@@ -27,16 +27,15 @@ public class CompressionBenchmarks
     [Params(Compression.None, Compression.Gzip, Compression.Snappy, Compression.Lz4, Compression.Zstd)]
     public Compression Codec { get; set; }
 
+    [Params(1, 10, 100, 1000)]
+    public int RowsPerMessage { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         kafka = EmbeddedKafka.Start();
         var headers = new Headers { { "content-type", System.Text.Encoding.UTF8.GetBytes(MessageSerializer.SchemaOf<PassthroughRow>().ContentType) } };
-        var keys = Enumerable.Range(0, Cars).Select(i => System.Text.Encoding.UTF8.GetBytes($"car-{i}")).ToArray();
-        messages = Enumerable.Range(0, Messages).Select(i => new Message<byte[], byte[]>
-        {
-            Key = keys[i % Cars],
-            Value = MessageSerializer.Serialize(new PassthroughRow
+        var rows = Enumerable.Range(0, Rows).Select(i => new PassthroughRow
             {
                 Timestamp = 1_700_000_000_000_000_000 + i * 10_000_000L,
                 CarId = $"car-{i % Cars}",
@@ -46,15 +45,23 @@ public class CompressionBenchmarks
                 Steering = Math.Cos(i / 50.0) * 0.3,
                 OilTemp = 101.25 + (i % 7) * 0.5,
                 Rpm = 11_000 + i % 900,
-            }),
-            Headers = headers,
-        }).ToArray();
+            }).ToArray();
+
+        // A car's rows travel together, as an output buffer would pack them: consecutive rows of one stream key.
+        messages = rows.GroupBy(r => r.CarId)
+            .SelectMany(car => car.Chunk(RowsPerMessage).Select(chunk => new Message<byte[], byte[]>
+            {
+                Key = System.Text.Encoding.UTF8.GetBytes(car.Key),
+                Value = RowsPerMessage == 1 ? MessageSerializer.Serialize(chunk[0]) : MessageSerializer.SerializeBatch<PassthroughRow>(chunk),
+                Headers = headers,
+            }))
+            .ToArray();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        Console.WriteLine($"// wire: {Codec} {MeasureWireBytes() / (double)Messages:F1} bytes/message");
+        Console.WriteLine($"// wire: {Codec} x{RowsPerMessage} {MeasureWireBytes() / (double)Rows:F2} bytes/row");
         kafka.Dispose();
     }
 
@@ -65,7 +72,7 @@ public class CompressionBenchmarks
     [IterationSetup]
     public void Connect()
     {
-        topic = $"compressed-{Codec}-{round++}";
+        topic = $"compressed-{Codec}-{RowsPerMessage}-{round++}";
         kafka.CreateTopic(topic, 4);
         producer = Build(statistics: null);
         producer.Produce(topic, messages[0]);
@@ -75,7 +82,7 @@ public class CompressionBenchmarks
     [IterationCleanup]
     public void Disconnect() => producer?.Dispose();
 
-    [Benchmark(OperationsPerInvoke = Messages)]
+    [Benchmark(OperationsPerInvoke = Rows)]
     public void Produce() => Send(producer!, topic);
 
     private long MeasureWireBytes()
@@ -84,13 +91,13 @@ public class CompressionBenchmarks
         using var producer = Build(statistics: json =>
         {
             using var stats = JsonDocument.Parse(json);
-            if (stats.RootElement.GetProperty("txmsgs").GetInt64() >= Messages)
+            if (stats.RootElement.GetProperty("txmsgs").GetInt64() >= messages.Length)
             {
                 sent.TrySetResult(stats.RootElement.GetProperty("tx_bytes").GetInt64());
             }
         });
-        kafka.CreateTopic($"measured-{Codec}", 4);
-        Send(producer, $"measured-{Codec}");
+        kafka.CreateTopic($"measured-{Codec}-{RowsPerMessage}", 4);
+        Send(producer, $"measured-{Codec}-{RowsPerMessage}");
         return sent.Task.WaitAsync(TimeSpan.FromMinutes(1)).GetAwaiter().GetResult();
     }
 
