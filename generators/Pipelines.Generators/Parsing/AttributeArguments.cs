@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -42,6 +43,21 @@ internal static class AttributeArguments
             }
         }
 
+        return null;
+    }
+
+    /// <summary>The enum member <paramref name="value"/> names, fully qualified; a cast number that names none is a problem.</summary>
+    public static string? EnumMember(TypedConstant value, ref string? problem)
+    {
+        var type = value.Type as INamedTypeSymbol;
+        var member = type?.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value.Value));
+        if (type is not null && member is not null)
+        {
+            return type.ToDisplayString(CodecResolver.TypeFormat) + "." + member.Name;
+        }
+
+        var names = type is null ? string.Empty : string.Join(", ", type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name));
+        problem = $"is {value.Value}, which is not a {type?.Name} member; use one of {names}";
         return null;
     }
 }

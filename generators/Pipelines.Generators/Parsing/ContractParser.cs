@@ -116,7 +116,7 @@ internal static class ContractParser
         }
 
         string? invalidCompression = null;
-        if (AttributeArguments.Named(attribute, "Compression") is { } compression && ProcessorSettingsParser.EnumMember(compression, ref invalidCompression) is null)
+        if (AttributeArguments.Named(attribute, "Compression") is { } compression && AttributeArguments.EnumMember(compression, ref invalidCompression) is null)
         {
             diagnostics.Report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Location(attribute, "Compression", type, cancellationToken), "Compression", type.Name, invalidCompression!);
         }

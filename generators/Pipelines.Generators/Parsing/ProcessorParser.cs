@@ -80,7 +80,7 @@ internal static class ProcessorParser
             TopicArgument(outputSymbol, "Compression") is { } compression)
         {
             string? ignored = null; // an undefined value is reported on the contract
-            if (ProcessorSettingsParser.EnumMember(compression, ref ignored) is { } member)
+            if (AttributeArguments.EnumMember(compression, ref ignored) is { } member)
             {
                 settings = settings.Concat([new SettingModel("Compression", member)]).ToEquatableArray();
             }

@@ -41,7 +41,7 @@ internal static class ProcessorSettingsParser
                     break;
                 case "OnFailure":
                 case "Compression":
-                    expression = EnumMember(value, ref problem);
+                    expression = AttributeArguments.EnumMember(value, ref problem);
                     break;
                 case "LowLatency":
                     expression = value.Value is true ? "true" : "false";
@@ -90,21 +90,6 @@ internal static class ProcessorSettingsParser
         }
 
         problem = $"is \"{value.Value}\"; it must be a {(allowZero ? "non-negative" : "positive")} time span such as \"00:00:05\" (hh:mm:ss) or \"00:00:00.250\"";
-        return null;
-    }
-
-    /// <summary>The enum member <paramref name="value"/> names, fully qualified; a cast number that names none is a problem.</summary>
-    public static string? EnumMember(TypedConstant value, ref string? problem)
-    {
-        var type = value.Type as INamedTypeSymbol;
-        var member = type?.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value.Value));
-        if (type is not null && member is not null)
-        {
-            return type.ToDisplayString(CodecResolver.TypeFormat) + "." + member.Name;
-        }
-
-        var names = type is null ? string.Empty : string.Join(", ", type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name));
-        problem = $"is {value.Value}, which is not a {type?.Name} member; use one of {names}";
         return null;
     }
 }
