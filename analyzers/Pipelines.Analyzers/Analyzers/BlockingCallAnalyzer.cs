@@ -86,7 +86,7 @@ public sealed class BlockingCallAnalyzer : DiagnosticAnalyzer
     private static void Report(OperationAnalysisContext context, INamedTypeSymbol processorAttribute, string blocking, string? fix)
     {
         if (context.ContainingSymbol is not IMethodSymbol { Name: "Handle", IsStatic: false } handler ||
-            !ContractAnalyzer.HasAttribute(handler.ContainingType, processorAttribute) ||
+            !Attributes.Has(handler.ContainingType, processorAttribute) ||
             !IsAsynchronous(handler) ||
             InsideNestedFunction(context.Operation))
         {

@@ -48,7 +48,7 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol? topic, INamedTypeSymbol? contract)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (!HasAttribute(type, topic) && !HasAttribute(type, contract))
+        if (!Attributes.Has(type, topic) && !Attributes.Has(type, contract))
         {
             return;
         }
@@ -59,21 +59,5 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(diagnostic);
         }
-    }
-
-    internal static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute) =>
-        attribute is not null && Find(symbol, attribute) is not null;
-
-    internal static AttributeData? Find(ISymbol symbol, INamedTypeSymbol attribute)
-    {
-        foreach (var data in symbol.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
-            {
-                return data;
-            }
-        }
-
-        return null;
     }
 }

@@ -36,22 +36,21 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var processorAttribute = start.Compilation.GetTypeByMetadataName(KnownNames.ProcessorAttribute);
-            var topicAttribute = start.Compilation.GetTypeByMetadataName(KnownNames.TopicAttribute);
-            if (processorAttribute is null || topicAttribute is null)
+            if (processorAttribute is null)
             {
                 return;
             }
 
             var processors = new ConcurrentBag<ProcessorFacts>();
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, processorAttribute, topicAttribute, processors), SymbolKind.NamedType);
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, processorAttribute, processors), SymbolKind.NamedType);
             start.RegisterCompilationEndAction(end => Connect(end, processors.OrderBy(p => p.Name, System.StringComparer.Ordinal).ToList()));
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol processorAttribute, INamedTypeSymbol topicAttribute, ConcurrentBag<ProcessorFacts> processors)
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol processorAttribute, ConcurrentBag<ProcessorFacts> processors)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (ContractAnalyzer.Find(type, processorAttribute) is not { } attribute)
+        if (Attributes.Find(type, processorAttribute) is not { } attribute)
         {
             return;
         }
@@ -78,9 +77,9 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
             model.Name,
             model.GroupId,
             model.InputTopic,
-            IsExternal(symbols.Input, topicAttribute),
+            IsExternal(symbols.Input),
             model.OutputTopic,
-            symbols.Output is not null && IsExternal(symbols.Output, topicAttribute),
+            symbols.Output is not null && IsExternal(symbols.Output),
             location));
     }
 
@@ -111,9 +110,8 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static bool IsExternal(INamedTypeSymbol contract, INamedTypeSymbol topicAttribute) =>
-        ContractAnalyzer.Find(contract, topicAttribute) is { } topic &&
-        topic.NamedArguments.Any(a => a.Key == "External" && a.Value.Value is true);
+    private static bool IsExternal(INamedTypeSymbol contract) =>
+        AttributeArguments.OfTopic(contract, "External")?.Value is true;
 
     /// <summary>What the whole-compilation checks need of one valid processor.</summary>
     private sealed record ProcessorFacts(string Name, string GroupId, string InputTopic, bool InputExternal, string? OutputTopic, bool OutputExternal, Location? Location);

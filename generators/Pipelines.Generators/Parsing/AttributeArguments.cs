@@ -46,6 +46,20 @@ internal static class AttributeArguments
         return null;
     }
 
+    /// <summary>The named argument <paramref name="name"/> of the <c>[Topic]</c> on <paramref name="contract"/>, if both exist.</summary>
+    public static TypedConstant? OfTopic(INamedTypeSymbol contract, string name)
+    {
+        foreach (var attribute in contract.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute)
+            {
+                return Named(attribute, name);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The enum member <paramref name="value"/> names, fully qualified; a cast number that names none is a problem.</summary>
     public static string? EnumMember(TypedConstant value, ref string? problem)
     {

@@ -77,7 +77,7 @@ internal static class ProcessorParser
 
         // The output contract's compression is the processor's default; its own attribute or configuration wins.
         if (outputSymbol is not null && AttributeArguments.Named(attribute, "Compression") is null &&
-            TopicArgument(outputSymbol, "Compression") is { } compression)
+            AttributeArguments.OfTopic(outputSymbol, "Compression") is { } compression)
         {
             string? ignored = null; // an undefined value is reported on the contract
             if (AttributeArguments.EnumMember(compression, ref ignored) is { } member)
@@ -213,11 +213,6 @@ internal static class ProcessorParser
             .ToList();
         return sequences.Count == 1 ? sequences[0].TypeArguments[0] : null;
     }
-
-    private static TypedConstant? TopicArgument(INamedTypeSymbol type, string name) =>
-        type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute) is { } topic
-            ? AttributeArguments.Named(topic, name)
-            : null;
 
     private static string? Topic(INamedTypeSymbol type) =>
         type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute)?.ConstructorArguments.FirstOrDefault().Value as string;

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Confluent.Kafka;
 using Pipelines.Kafka.Embedded;
+using Pipelines.Processing;
 
 namespace Pipelines.Benchmarks.Processing;
 
@@ -103,21 +104,16 @@ public class CompressionBenchmarks
 
     private IProducer<byte[], byte[]> Build(Action<string>? statistics)
     {
-        var config = new ProducerConfig
+        // Exactly what a processor's producer gets, with this case's codec.
+        var config = KafkaSettings.Producer(new ProcessorOptions
         {
+            Name = "compression",
+            GroupId = "compression",
+            InputTopic = "unused",
             BootstrapServers = kafka.BootstrapServers,
-            EnableIdempotence = true,
-            LingerMs = 5,
-            CompressionType = Codec switch
-            {
-                Compression.None => CompressionType.None,
-                Compression.Gzip => CompressionType.Gzip,
-                Compression.Snappy => CompressionType.Snappy,
-                Compression.Lz4 => CompressionType.Lz4,
-                _ => CompressionType.Zstd,
-            },
-            StatisticsIntervalMs = statistics is null ? 0 : 100,
-        };
+            Compression = Codec,
+        });
+        config.StatisticsIntervalMs = statistics is null ? 0 : 100;
         var builder = new ProducerBuilder<byte[], byte[]>(config);
         if (statistics is not null)
         {
