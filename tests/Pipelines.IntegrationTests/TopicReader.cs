@@ -41,4 +41,48 @@ internal static class TopicReader
         Assert.True(results.Count == count, $"Expected {count} messages on '{topic}' within {Patience}, got {results.Count}.");
         return results;
     }
+
+    /// <summary>
+    /// Reads messages until they hold <paramref name="rowCount"/> rows, single or packed (by their message-type
+    /// header), or fails after <see cref="Patience"/>. Returns each message with its rows.
+    /// </summary>
+    public static List<(ConsumeResult<string, byte[]> Result, List<T> Rows)> ReadRows<T>(string bootstrapServers, string topic, int rowCount)
+        where T : IMessageContract<T>
+    {
+        var config = new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "reader-" + Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false };
+        using var consumer = new ConsumerBuilder<string, byte[]>(config).Build();
+        consumer.Subscribe(topic);
+        var results = new List<(ConsumeResult<string, byte[]>, List<T>)>();
+        var rows = 0;
+        var deadline = DateTime.UtcNow + Patience;
+        while (rows < rowCount && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+                {
+                    var packed = result.Message.Headers.TryGetLastBytes(Pipelines.Processing.MessageTypes.Header, out var type) && type.AsSpan().SequenceEqual("rows"u8);
+                    var messageRows = new List<T>();
+                    if (packed)
+                    {
+                        MessageSerializer.DeserializeBatch(result.Message.Value, messageRows);
+                    }
+                    else
+                    {
+                        messageRows.Add(MessageSerializer.Deserialize<T>(result.Message.Value));
+                    }
+
+                    results.Add((result, messageRows));
+                    rows += messageRows.Count;
+                }
+            }
+            catch (ConsumeException exception) when (!exception.Error.IsFatal)
+            {
+            }
+        }
+
+        consumer.Close();
+        Assert.True(rows == rowCount, $"Expected {rowCount} rows on '{topic}' within {Patience}, got {rows}.");
+        return results;
+    }
 }

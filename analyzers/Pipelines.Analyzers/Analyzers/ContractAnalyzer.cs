@@ -25,6 +25,7 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidWireName,
         DiagnosticDescriptors.MemberContractHasErrors,
         DiagnosticDescriptors.SettingOutOfRange,
+        DiagnosticDescriptors.BufferSettingMisplaced,
     ];
 
     /// <inheritdoc/>

@@ -26,6 +26,8 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.SettingOutOfRange,
         DiagnosticDescriptors.DuplicateGroup,
         DiagnosticDescriptors.LooseTopic,
+        DiagnosticDescriptors.InvalidBufferHook,
+        DiagnosticDescriptors.BufferSettingMisplaced,
     ];
 
     /// <inheritdoc/>

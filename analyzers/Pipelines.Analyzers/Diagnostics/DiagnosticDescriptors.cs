@@ -103,6 +103,16 @@ internal static class DiagnosticDescriptors
         "Member's contract type has errors",
         "'{0}' has type '{1}', a message contract that cannot be generated; fix the errors reported on '{1}'");
 
+    public static readonly DiagnosticDescriptor InvalidBufferHook = Error(
+        "PIPE018",
+        "Buffer hook method is missing or has the wrong signature",
+        "{0} of '{1}' must name a method declared as {2}; {3}");
+
+    public static readonly DiagnosticDescriptor BufferSettingMisplaced = Error(
+        "PIPE019",
+        "Buffer setting does not apply here",
+        "{0} of '{1}' {2}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

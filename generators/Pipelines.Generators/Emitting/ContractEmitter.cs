@@ -30,6 +30,8 @@ internal static class ContractEmitter
         w.Line();
         EmitStreamKey(w, model);
         w.Line();
+        EmitTimestamp(w, model);
+        w.Line();
         EmitWrite(w, model);
         w.Line();
         EmitRead(w, model);
@@ -64,6 +66,16 @@ internal static class ContractEmitter
         var tags = model.Members.Where(m => m.Kind == "Tag").Select(m => "value." + m.Name).ToList();
         var key = tags.Count == 0 ? "null" : $"{Runtime}Serialization.StreamKeys.Format({string.Join(", ", tags)})";
         w.Line($"public byte[] StreamKey(in {model.FullyQualifiedName} value) => {key};");
+    }
+
+    private static void EmitTimestamp(SourceWriter w, ContractModel model)
+    {
+        var member = model.Members.FirstOrDefault(m => m.Kind == "Timestamp");
+        var nanoseconds = member is null ? "null"
+            : member.Codec.EndsWith("TimestampDateTimeCodec") ? $"{Runtime}UnixNanoseconds.FromDateTime(value.{member.Name})"
+            : member.Codec.EndsWith("TimestampDateTimeOffsetCodec") ? $"{Runtime}UnixNanoseconds.FromDateTimeOffset(value.{member.Name})"
+            : $"value.{member.Name}";
+        w.Line($"public long? TimestampOf(in {model.FullyQualifiedName} value) => {nanoseconds};");
     }
 
     private static void EmitWrite(SourceWriter w, ContractModel model)

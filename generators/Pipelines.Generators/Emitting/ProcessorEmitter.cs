@@ -26,14 +26,32 @@ internal static class ProcessorEmitter
         w.Line($"    {Literal(model.InputTopic)},");
         w.Line($"    {(model.OutputTopic is null ? "null" : Literal(model.OutputTopic))},");
         w.Line($"    {(model.TakesBatch ? "true" : "false")},");
+        var invoke = $"    static (processor, rows, outputs, context, cancellationToken) => {Invoke(model)}";
+        var close = model.Filter is null && model.FlushWhen is null ? ");" : ")";
         if (model.Settings.Count == 0)
         {
-            w.Line($"    static (processor, rows, outputs, context, cancellationToken) => {Invoke(model)});");
+            w.Line(invoke + close);
         }
         else
         {
-            w.Line($"    static (processor, rows, outputs, context, cancellationToken) => {Invoke(model)},");
-            w.Line($"    static options => options with {{ {string.Join(", ", model.Settings.Select(s => s.Name + " = " + s.Expression))} }});");
+            w.Line(invoke + ",");
+            w.Line($"    static options => options with {{ {string.Join(", ", model.Settings.Select(s => s.Name + " = " + s.Expression))} }}{close}");
+        }
+
+        if (close == ")")
+        {
+            w.Line("{");
+            if (model.Filter is not null)
+            {
+                w.Line($"    Filter = static (processor, row) => {model.Filter}(row),");
+            }
+
+            if (model.FlushWhen is not null)
+            {
+                w.Line($"    FlushWhen = static (processor, rows) => {model.FlushWhen}(rows),");
+            }
+
+            w.Line("};");
         }
         w.CloseScopes(scopes);
         return w.ToString();

@@ -18,6 +18,8 @@ namespace Pipelines.Generators.Model;
 /// <param name="TakesContext">Whether the handler takes a <c>StreamContext</c>.</param>
 /// <param name="TakesCancellation">Whether the handler takes a <c>CancellationToken</c>.</param>
 /// <param name="Settings">The runtime settings the attribute sets, applied before configuration.</param>
+/// <param name="Filter">The input buffer's row filter, as a call target (<c>processor.Keep</c>), or <see langword="null"/>.</param>
+/// <param name="FlushWhen">The input buffer's flush rule, as a call target, or <see langword="null"/>.</param>
 /// <param name="HintName">The generated file's name.</param>
 internal sealed record ProcessorModel(
     string Namespace,
@@ -37,6 +39,8 @@ internal sealed record ProcessorModel(
     bool TakesContext,
     bool TakesCancellation,
     EquatableArray<SettingModel> Settings,
+    string? Filter,
+    string? FlushWhen,
     string HintName);
 
 /// <summary>How a handler hands back its output.</summary>
@@ -63,3 +67,6 @@ internal enum HandlerReturn
 
 /// <summary>One runtime setting a processor's attribute sets: the <c>ProcessorOptions</c> property and its C# value.</summary>
 internal sealed record SettingModel(string Name, string Expression);
+
+/// <summary>A declared buffer: the <c>BufferOptions</c> it becomes as C#, and the hooks a processor names (as the call target).</summary>
+internal sealed record BufferModel(string Expression, string? Filter, string? FlushWhen);

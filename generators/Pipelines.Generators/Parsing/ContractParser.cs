@@ -36,6 +36,7 @@ internal static class ContractParser
         var errors = diagnostics.Count;
         ValidateType(type, typeName, diagnostics);
         var topic = ReadTopic(type, typeName, diagnostics, cancellationToken);
+        ReadBuffer(type, topic, diagnostics, cancellationToken);
 
         var candidates = new List<MemberCandidate>();
         var unresolved = false;
@@ -98,6 +99,23 @@ internal static class ContractParser
         {
             diagnostics.Report(DiagnosticDescriptors.UnsupportedContractType, type, typeName, problem);
         }
+    }
+
+    /// <summary>A topic's [Buffer] packs what processors write there; checked here, once, rather than by each writer.</summary>
+    private static void ReadBuffer(INamedTypeSymbol type, string? topic, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        if (BufferParser.Find(type) is not { } attribute)
+        {
+            return;
+        }
+
+        if (topic is null)
+        {
+            diagnostics.Report(DiagnosticDescriptors.BufferSettingMisplaced, AttributeArguments.Location(attribute, "", type, cancellationToken), "[Buffer]", type.Name, "applies to [Topic] contracts (packing what processors write there) and [Processor] classes (buffering their input), not to a [MessageContract]");
+            return;
+        }
+
+        BufferParser.Parse(type, type, isInput: false, diagnostics, cancellationToken);
     }
 
     private static string? ReadTopic(INamedTypeSymbol type, string typeName, List<Diagnostic> diagnostics, CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ internal static class KnownNames
     public const string TagAttribute = "Pipelines.TagAttribute";
     public const string ParameterAttribute = "Pipelines.ParameterAttribute";
     public const string ProcessorAttribute = "Pipelines.ProcessorAttribute";
+    public const string BufferAttribute = "Pipelines.BufferAttribute";
     public const string StreamContext = "Pipelines.Processing.StreamContext";
     public const string MessageContractInterface = "Pipelines.IMessageContract`1";
 

@@ -70,9 +70,21 @@ internal static class ProcessorParser
             }
         }
 
+        var inputBuffer = BufferParser.Parse(type, input, isInput: true, diagnostics, cancellationToken);
         if (diagnostics.Count > errors)
         {
             return null;
+        }
+
+        if (inputBuffer is not null)
+        {
+            settings = settings.Concat([new SettingModel("InputBuffer", inputBuffer.Expression)]).ToEquatableArray();
+        }
+
+        // The output contract's buffer packs what every processor writes there (its errors are the contract's to report).
+        if (outputSymbol is not null && BufferParser.Parse(outputSymbol, outputSymbol, isInput: false, [], cancellationToken) is { } outputBuffer)
+        {
+            settings = settings.Concat([new SettingModel("OutputBuffer", outputBuffer.Expression)]).ToEquatableArray();
         }
 
         // The output contract's compression is the processor's default; its own attribute or configuration wins.
@@ -105,6 +117,8 @@ internal static class ProcessorParser
             takesContext,
             takesCancellation,
             settings,
+            inputBuffer?.Filter,
+            inputBuffer?.FlushWhen,
             TypeDeclarations.HintName(type, ".Processor.g.cs"));
     }
 

@@ -82,7 +82,7 @@ internal static class ProcessorSettingsParser
         return null;
     }
 
-    private static string? Duration(TypedConstant value, bool allowZero, ref string? problem)
+    internal static string? Duration(TypedConstant value, bool allowZero, ref string? problem)
     {
         if (value.Value is string text && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && (span > TimeSpan.Zero || (allowZero && span == TimeSpan.Zero)))
         {

@@ -19,6 +19,9 @@ namespace Pipelines.Hosting;
 ///                       "RetryBackoff": "00:00:00.100", "CommitInterval": "00:00:05", "CommitEvery": null,
 ///                       "MaxBatchSize": 1000, "LowLatency": false, "Compression": "None|Gzip|Snappy|Lz4|Zstd",
 ///                       "DeadLetterTopic": "...",
+///                       "InputBuffer": { "MaxRows": 100, "MaxBytes": 65536, "DataSpan": "00:00:01",
+///                                        "Timeout": "00:00:00.500", "Reorder": "00:00:00.050" },  // or "None"
+///                       "OutputBuffer": { "MaxRows": 100, ... },                                    // or "None"
 ///                       "Kafka": { ... } }
 ///   }
 /// }
@@ -30,7 +33,8 @@ public sealed record PipelinesSettings
     public const string SectionName = "Pipelines";
 
     private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "Kafka", "Processors"];
-    private static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "Kafka"];
+    private static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "InputBuffer", "OutputBuffer", "Kafka"];
+    private static readonly string[] KnownPerBuffer = ["MaxRows", "MaxBytes", "DataSpan", "Timeout", "Reorder"];
 
     /// <summary>The brokers, or <see langword="null"/> to run on the embedded broker.</summary>
     public string? BootstrapServers { get; init; }
@@ -82,7 +86,39 @@ public sealed record PipelinesSettings
             LowLatency = ParseBool(section, "LowLatency", options.LowLatency),
             Compression = ParseEnum(section, "Compression", options.Compression),
             DeadLetterTopic = section["DeadLetterTopic"] ?? options.DeadLetterTopic,
+            InputBuffer = ReadBuffer(section.GetSection("InputBuffer"), options.InputBuffer),
+            OutputBuffer = ReadBuffer(section.GetSection("OutputBuffer"), options.OutputBuffer),
             Kafka = Merge(options.Kafka, ReadKafka(section.GetSection("Kafka"))),
+        };
+    }
+
+    /// <summary>
+    /// A buffer's overrides: each key present replaces the compiled value (a buffer the code does not declare starts
+    /// empty); the value <c>None</c> turns the buffer off.
+    /// </summary>
+    private static BufferOptions? ReadBuffer(IConfigurationSection section, BufferOptions? compiled)
+    {
+        if (section.Value is { } value)
+        {
+            return string.Equals(value.Trim(), "None", StringComparison.OrdinalIgnoreCase)
+                ? null
+                : throw new PipelinesConfigurationException(section.Path, $"is '{value}'; it must be a section of {string.Join(", ", KnownPerBuffer)}, or None to turn the buffer off");
+        }
+
+        if (!section.GetChildren().Any())
+        {
+            return compiled;
+        }
+
+        RejectUnknown(section, KnownPerBuffer);
+        var buffer = compiled ?? new BufferOptions();
+        return buffer with
+        {
+            MaxRows = section["MaxRows"] is null ? buffer.MaxRows : ParseInt(section, "MaxRows", 0, minimum: 1),
+            MaxBytes = section["MaxBytes"] is null ? buffer.MaxBytes : ParseInt(section, "MaxBytes", 0, minimum: 1),
+            DataSpan = section["DataSpan"] is null ? buffer.DataSpan : ParseTime(section, "DataSpan", default, allowZero: false),
+            Timeout = section["Timeout"] is null ? buffer.Timeout : ParseTime(section, "Timeout", default, allowZero: false),
+            Reorder = section["Reorder"] is null ? buffer.Reorder : ParseTime(section, "Reorder", default, allowZero: false),
         };
     }
 

@@ -28,6 +28,27 @@ public sealed record ProcessorDescriptor<TProcessor, TIn, TOut>(
     Func<ProcessorOptions, ProcessorOptions>? Configure = null)
     where TOut : IMessageContract<TOut>
 {
+    /// <summary>The input buffer's row filter (<see cref="BufferAttribute.Filter"/>), or <see langword="null"/>.</summary>
+    public Func<TProcessor, TIn, bool>? Filter { get; init; }
+
+    /// <summary>The input buffer's flush rule (<see cref="BufferAttribute.FlushWhen"/>), or <see langword="null"/>.</summary>
+    public Func<TProcessor, IReadOnlyList<TIn>, bool>? FlushWhen { get; init; }
+
+    /// <summary>The hooks bound to one processor instance, or <see langword="null"/> when there are none.</summary>
+    public BufferHooks<TIn>? HooksFor(TProcessor processor)
+    {
+        if (Filter is null && FlushWhen is null)
+        {
+            return null;
+        }
+
+        var filter = Filter;
+        var flushWhen = FlushWhen;
+        return new BufferHooks<TIn>(
+            filter is null ? null : row => filter(processor, row),
+            flushWhen is null ? null : rows => flushWhen(processor, rows));
+    }
+
     /// <summary>The options before configuration: runtime defaults, then the attribute's settings.</summary>
     public ProcessorOptions Defaults(string bootstrapServers, IReadOnlyDictionary<string, string>? consumerKafka = null)
     {

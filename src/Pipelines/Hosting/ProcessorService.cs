@@ -27,7 +27,8 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
             options,
             (rows, outputs, context, cancellationToken) => descriptor.Invoke(processor, rows, outputs, context, cancellationToken),
             descriptor.HandlesBatches,
-            loggers.CreateLogger("Pipelines.Processor." + descriptor.Name));
+            loggers.CreateLogger("Pipelines.Processor." + descriptor.Name),
+            descriptor.HooksFor(processor));
         await runner.RunAsync(stoppingToken);
     }
 }

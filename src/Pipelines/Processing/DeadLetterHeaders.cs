@@ -28,13 +28,39 @@ public static class DeadLetterHeaders
     /// <summary>The exception's message: the reason.</summary>
     public const string ExceptionMessage = "pipelines.exception.message";
 
+    /// <summary>
+    /// Which rows of a row batch the dead letter holds when not all of them failed: <c>first-last/count</c>,
+    /// zero-based and inclusive, e.g. <c>3-3/100</c> for the fourth row of a hundred. Absent when the dead letter
+    /// is the message as it was consumed.
+    /// </summary>
+    public const string SourceRows = "pipelines.source.rows";
+
     /// <summary>Copies <paramref name="original"/> and adds the dead-letter headers.</summary>
-    public static Headers Create(Headers? original, string processor, TopicPartitionOffset source, Exception exception)
+    /// <param name="original">The consumed message's headers.</param>
+    /// <param name="processor">The processor's name.</param>
+    /// <param name="source">Where the message was read.</param>
+    /// <param name="exception">Why it failed.</param>
+    /// <param name="rows">When the value holds only some rows of a batch (re-serialized): the first, how many, and of how many.</param>
+    public static Headers Create(Headers? original, string processor, TopicPartitionOffset source, Exception exception, (int First, int Count, int Of)? rows = null)
     {
         var headers = new Headers();
         foreach (var header in original ?? [])
         {
-            headers.Add(header.Key, header.GetValueBytes());
+            // A part is re-serialized: its message type is its own, set below.
+            if (rows is null || header.Key != MessageTypes.Header)
+            {
+                headers.Add(header.Key, header.GetValueBytes());
+            }
+        }
+
+        if (rows is { } part)
+        {
+            if (part.Count > 1)
+            {
+                headers.Add(MessageTypes.Header, MessageTypes.RowsValue);
+            }
+
+            headers.Add(SourceRows, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{part.First}-{part.First + part.Count - 1}/{part.Of}")));
         }
 
         headers.Add(Processor, Encoding.UTF8.GetBytes(processor));

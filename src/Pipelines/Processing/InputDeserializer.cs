@@ -3,12 +3,14 @@ using Confluent.Kafka;
 namespace Pipelines.Processing;
 
 /// <summary>
-/// Reads input rows straight from the span Confluent.Kafka hands over, and keeps a copy of the raw bytes of the
-/// messages consumed since <see cref="Clear"/> in one reused buffer: a message whose handler fails is
-/// dead-lettered byte for byte, yet a message that succeeds costs no array of its own. A message that cannot
-/// be read surfaces from <c>Consume</c> as a <see cref="ConsumeException"/> carrying its raw bytes.
+/// Reads input rows straight from the span Confluent.Kafka hands over, one row or a row batch (see
+/// <see cref="MessageTypes"/>), into one list shared by the messages consumed since <see cref="Clear"/>; each
+/// message's value is the range of its rows there. It also keeps a copy of the raw bytes of those messages in one
+/// reused buffer: a message whose handler fails is dead-lettered byte for byte, yet a message that succeeds costs
+/// no array of its own. A message that cannot be read surfaces from <c>Consume</c> as a
+/// <see cref="ConsumeException"/> carrying its raw bytes.
 /// </summary>
-internal sealed class InputDeserializer<T> : IDeserializer<T>
+internal sealed class InputDeserializer<T> : IDeserializer<RowRange>
     where T : IMessageContract<T>
 {
     private readonly List<(int Start, int Length)> values = [];
@@ -18,7 +20,13 @@ internal sealed class InputDeserializer<T> : IDeserializer<T>
     /// <summary>How many messages were read since <see cref="Clear"/>; the next one gets this index.</summary>
     public int Count => values.Count;
 
-    public T Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
+    /// <summary>How many raw bytes were kept since <see cref="Clear"/>.</summary>
+    public int Bytes => used;
+
+    /// <summary>The rows of the messages read since <see cref="Clear"/>, in order.</summary>
+    public List<T> Rows { get; } = [];
+
+    public RowRange Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
         if (isNull)
         {
@@ -27,7 +35,23 @@ internal sealed class InputDeserializer<T> : IDeserializer<T>
         }
 
         Keep(data);
-        return MessageSerializer.Deserialize<T>(data);
+        var start = Rows.Count;
+        if (!MessageTypes.IsRows(context.Headers))
+        {
+            Rows.Add(MessageSerializer.Deserialize<T>(data));
+            return new RowRange(start, 1, data.Length);
+        }
+
+        try
+        {
+            return new RowRange(start, MessageSerializer.DeserializeBatch(data, Rows), data.Length);
+        }
+        catch
+        {
+            // A batch that fails part-way leaves no rows behind: the message is dead-lettered whole.
+            Rows.RemoveRange(start, Rows.Count - start);
+            throw;
+        }
     }
 
     /// <summary>The raw value of the message read at <paramref name="index"/>, as a new array.</summary>
@@ -37,10 +61,11 @@ internal sealed class InputDeserializer<T> : IDeserializer<T>
         return start < 0 ? null : raw.AsSpan(start, length).ToArray();
     }
 
-    /// <summary>Forgets the kept values; done before each fetch.</summary>
+    /// <summary>Forgets the kept values and rows; done before each fetch round.</summary>
     public void Clear()
     {
         values.Clear();
+        Rows.Clear();
         used = 0;
     }
 
@@ -56,3 +81,6 @@ internal sealed class InputDeserializer<T> : IDeserializer<T>
         used += data.Length;
     }
 }
+
+/// <summary>The rows one message carried: <paramref name="Count"/> rows from <paramref name="Start"/> in <see cref="InputDeserializer{T}.Rows"/>, and its value's size.</summary>
+internal readonly record struct RowRange(int Start, int Count, int Bytes);

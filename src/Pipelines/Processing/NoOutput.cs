@@ -18,6 +18,8 @@ public sealed class NoOutput : IMessageContract<NoOutput>
 
         public byte[]? StreamKey(in NoOutput value) => throw Refuse();
 
+        public long? TimestampOf(in NoOutput value) => throw Refuse();
+
         public void Write(ref MessageWriter writer, in NoOutput value) => throw Refuse();
 
         public NoOutput Read(ref MessageReader reader) => throw Refuse();

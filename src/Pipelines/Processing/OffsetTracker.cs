@@ -28,6 +28,17 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
         return work;
     }
 
+    /// <summary>
+    /// A work the tracker does not follow (a handler call over buffered rows, a written chunk): done, it releases
+    /// its share of each of <paramref name="upstream"/>, which must already hold one for it.
+    /// </summary>
+    public Work Chain(List<Work> upstream)
+    {
+        var work = new Work(this);
+        work.Start([.. upstream]);
+        return work;
+    }
+
     /// <summary>Registers an input message as covered by <paramref name="work"/>; per partition in offset order.</summary>
     public void Begin(int partition, long offset, Work work)
     {

@@ -20,13 +20,47 @@ internal sealed class OutputProducer<TOut>
     private readonly IProducer<byte[]?, byte[]?> producer;
     private readonly Message<byte[]?, byte[]?> message = new();
     private readonly Headers headers;
+    private readonly Headers rowsHeaders;
     private readonly ArrayBufferWriter<byte> scratch = new(1024);
     private readonly byte[]?[] values = new byte[]?[MaxReusedLength + 1];
 
     public OutputProducer(IProducer<byte[]?, byte[]?> producer)
     {
         this.producer = producer;
-        headers = new Headers { { ContentTypeHeader, Encoding.UTF8.GetBytes(TOut.Serializer.Schema.ContentType) } };
+        var contentType = Encoding.UTF8.GetBytes(TOut.Serializer.Schema.ContentType);
+        headers = new Headers { { ContentTypeHeader, contentType } };
+        rowsHeaders = new Headers { { ContentTypeHeader, contentType }, { MessageTypes.Header, MessageTypes.RowsValue } };
+    }
+
+    /// <summary>
+    /// Produces buffered rows of one stream in the row-batch layout (one row alone as a plain row), split so that no
+    /// message exceeds <paramref name="maxBytes"/> unless a single row does. Returns the bytes written.
+    /// </summary>
+    public long ProduceRows(string topic, RowChunk<TOut> chunk, int? maxBytes, Work work) =>
+        ProduceRows(topic, chunk.Key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(chunk.Rows), maxBytes, work);
+
+    private long ProduceRows(string topic, byte[]? key, ReadOnlySpan<TOut> rows, int? maxBytes, Work work)
+    {
+        scratch.ResetWrittenCount();
+        if (rows.Length == 1)
+        {
+            MessageSerializer.Serialize(scratch, rows[0]);
+        }
+        else
+        {
+            MessageSerializer.SerializeBatch(scratch, rows);
+        }
+
+        if (rows.Length > 1 && scratch.WrittenCount > maxBytes)
+        {
+            // The size rule estimates; halving until each part fits keeps every message under the limit.
+            var half = rows.Length / 2;
+            return ProduceRows(topic, key, rows[..half], maxBytes, work) + ProduceRows(topic, key, rows[half..], maxBytes, work);
+        }
+
+        var written = scratch.WrittenCount;
+        Produce(topic, key, Reused(scratch.WrittenSpan), rows.Length == 1 ? headers : rowsHeaders, Timestamp.Default, work);
+        return written;
     }
 
     /// <summary>Serializes <paramref name="row"/> and produces it under its stream key (or <paramref name="fallbackKey"/> if it has no tags).</summary>
@@ -54,8 +88,8 @@ internal sealed class OutputProducer<TOut>
         }
     }
 
-    /// <summary>Produces a message as given (a dead letter).</summary>
-    public void Produce(string topic, byte[]? key, byte[]? value, Headers? messageHeaders, Timestamp timestamp, Work work)
+    /// <summary>Produces a message as given; a <paramref name="deadLetter"/> is counted as one.</summary>
+    public void Produce(string topic, byte[]? key, byte[]? value, Headers? messageHeaders, Timestamp timestamp, Work work, bool deadLetter = false)
     {
         message.Key = key;
         message.Value = value;
@@ -66,7 +100,7 @@ internal sealed class OutputProducer<TOut>
         {
             try
             {
-                producer.Produce(topic, message, work.OnDelivered);
+                producer.Produce(topic, message, deadLetter ? work.OnDeadLetterDelivered : work.OnDelivered);
                 return;
             }
             catch (ProduceException<byte[]?, byte[]?> exception) when (exception.Error.Code == ErrorCode.Local_QueueFull)

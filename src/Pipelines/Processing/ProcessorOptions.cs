@@ -59,6 +59,18 @@ public sealed record ProcessorOptions
     /// </summary>
     public Compression Compression { get; init; } = Compression.Lz4;
 
+    /// <summary>
+    /// Buffers the input (off by default; see <see cref="BufferAttribute"/>): the handler is called with flushed
+    /// buffers of one stream instead of rows as they are fetched. <see cref="MaxBatchSize"/> then does not apply.
+    /// </summary>
+    public BufferOptions? InputBuffer { get; init; }
+
+    /// <summary>
+    /// Packs outputs many rows per Kafka message (off by default; see <see cref="BufferAttribute"/>); the output
+    /// contract's <c>[Buffer]</c> sets it for every processor writing that topic.
+    /// </summary>
+    public BufferOptions? OutputBuffer { get; init; }
+
     /// <summary>The Kafka brokers.</summary>
     public required string BootstrapServers { get; init; }
 

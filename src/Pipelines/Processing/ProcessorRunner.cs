@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,10 +9,11 @@ namespace Pipelines.Processing;
 
 /// <summary>
 /// The processing loop of one processor instance: consume, deserialize, handle, serialize, produce; at least
-/// once. An input offset is stored for commit only after its handler finished and its outputs (or its dead
-/// letter) were acknowledged by the broker, in offset order per partition; stored offsets are committed every
-/// <see cref="ProcessorOptions.CommitInterval"/> or <see cref="ProcessorOptions.CommitEvery"/> messages, when
-/// partitions are revoked and on shutdown.
+/// once. An input offset is stored for commit only after its rows were handled and its outputs (or its dead
+/// letter) were acknowledged by the broker, in offset order per partition; with buffers, that is after the flush
+/// holding its rows was handled and the flush holding their outputs was delivered. Stored offsets are committed
+/// every <see cref="ProcessorOptions.CommitInterval"/> or <see cref="ProcessorOptions.CommitEvery"/> messages,
+/// when partitions are revoked (after flushing their buffers) and on shutdown (after flushing every buffer).
 /// </summary>
 public sealed class ProcessorRunner<TIn, TOut>
     where TIn : IMessageContract<TIn>
@@ -25,6 +27,12 @@ public sealed class ProcessorRunner<TIn, TOut>
     private static readonly TimeSpan StoreInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
 
+    // How often buffers' time rules are applied while rows wait: the resolution of Timeout and Reorder.
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(5);
+
+    // A fetch round stops at this many raw bytes, so a round of large packed messages stays bounded.
+    private const int MaxRoundBytes = 4 * 1024 * 1024;
+
     private readonly ProcessorOptions options;
     private readonly ProcessorHandler<TIn, TOut> handler;
     private readonly bool handlesBatches;
@@ -34,13 +42,21 @@ public sealed class ProcessorRunner<TIn, TOut>
     private readonly InputDeserializer<TIn> inputs = new();
     private readonly Outputs<TOut> outputs = new();
     private readonly List<Fetched> fetched = [];
-    private readonly List<TIn> rows = [];
-    private readonly Batches batches = new();
-    private readonly List<Work> works = [];
+    private readonly List<TIn> single = [default!];
     private readonly List<TopicPartitionOffset> committable = [];
     private readonly KeyValuePair<string, object?> processorTag;
+
+    // Set when rows go through per-stream buffers (a batch handler, or an input buffer); otherwise each row of a
+    // message is handled as it comes, the fastest path.
+    private readonly RowBuffers<TIn>? inputBuffers;
+    private readonly bool flushEachRound;
+    private readonly Func<TIn, bool>? filter;
+    private readonly RowBuffers<TOut>? outputBuffers;
+    private long outputBytesPerRow;
     private long storedAt;
+    private long tickedAt;
     private int storedSinceCommit;
+    private CancellationToken stopping;
 
     /// <summary>Creates the loop over a handler of single rows; <see cref="RunAsync"/> starts it.</summary>
     public ProcessorRunner(ProcessorOptions options, RowHandler<TIn, TOut> handler, ILogger? logger = null)
@@ -49,26 +65,54 @@ public sealed class ProcessorRunner<TIn, TOut>
     }
 
     /// <summary>
-    /// Creates the loop; <see cref="RunAsync"/> starts it. A batch handler receives, per call, the rows of one
-    /// partition and stream key that were already fetched (up to <see cref="ProcessorOptions.MaxBatchSize"/>);
-    /// it never waits for a batch to fill. Otherwise every call carries one row.
+    /// Creates the loop; <see cref="RunAsync"/> starts it. Without an <see cref="ProcessorOptions.InputBuffer"/>, a
+    /// batch handler receives, per call, the rows of one partition and stream key that were already fetched (up to
+    /// <see cref="ProcessorOptions.MaxBatchSize"/>) and never waits for a batch to fill; with one, it receives each
+    /// flushed buffer. A row handler is called once per row either way.
     /// </summary>
-    public ProcessorRunner(ProcessorOptions options, ProcessorHandler<TIn, TOut> handler, bool handlesBatches, ILogger? logger = null)
+    /// <param name="options">The settings; validated here.</param>
+    /// <param name="handler">The handler.</param>
+    /// <param name="handlesBatches">Whether the handler takes many rows per call.</param>
+    /// <param name="logger">Where the loop logs.</param>
+    /// <param name="hooks">The input buffer's filter and flush rule, if the processor declares them.</param>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public ProcessorRunner(ProcessorOptions options, ProcessorHandler<TIn, TOut> handler, bool handlesBatches, ILogger? logger = null, BufferHooks<TIn>? hooks = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         options.Validate();
+        options.InputBuffer?.Validate(options.Name, nameof(ProcessorOptions.InputBuffer), TIn.Serializer.Schema, hooks?.FlushWhen is not null, isInput: true);
+        if (options.OutputTopic is not null)
+        {
+            options.OutputBuffer?.Validate(options.Name, nameof(ProcessorOptions.OutputBuffer), TOut.Serializer.Schema, hasFlushHook: false, isInput: false);
+        }
+
         this.options = options;
         this.handler = handler;
         this.handlesBatches = handlesBatches;
         this.logger = logger ?? NullLogger.Instance;
         processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
         tracker = new OffsetTracker(options.InputTopic, processorTag);
+        if (options.InputBuffer is { } inputBuffer)
+        {
+            filter = hooks?.Filter;
+            inputBuffers = new RowBuffers<TIn>(inputBuffer, hooks?.FlushWhen, OnFlushWhenFailed);
+        }
+        else if (handlesBatches)
+        {
+            inputBuffers = new RowBuffers<TIn>(new BufferOptions { MaxRows = options.MaxBatchSize });
+            flushEachRound = true;
+        }
+
+        if (options.OutputBuffer is { } outputBuffer && options.OutputTopic is not null)
+        {
+            outputBuffers = new RowBuffers<TOut>(outputBuffer);
+        }
     }
 
     /// <summary>
-    /// Runs until <paramref name="stoppingToken"/> is cancelled, then stops fetching, waits for outputs in
-    /// flight, commits and leaves the group. Faults if the processor must stop: a failure under
+    /// Runs until <paramref name="stoppingToken"/> is cancelled, then stops fetching, flushes buffers, waits for
+    /// outputs in flight, commits and leaves the group. Faults if the processor must stop: a failure under
     /// <see cref="FailurePolicy.Stop"/>, or an output or dead letter the broker would not take.
     /// </summary>
     public Task RunAsync(CancellationToken stoppingToken) => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None);
@@ -79,12 +123,15 @@ public sealed class ProcessorRunner<TIn, TOut>
         return (rows, outputs, context, cancellationToken) => outputs.Add(handler(rows[0], context, cancellationToken));
     }
 
+    private bool HasBuffered => inputBuffers?.Buffered > 0 || outputBuffers?.Buffered > 0;
+
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
+        stopping = stoppingToken;
         using var lag = PipelinesTelemetry.TrackLag(processorTag);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options)).SetLogHandler((_, message) => Log(message)).Build();
         var output = new OutputProducer<TOut>(producer);
-        using var consumer = new ConsumerBuilder<byte[]?, TIn>(KafkaSettings.Consumer(options))
+        using var consumer = new ConsumerBuilder<byte[]?, RowRange>(KafkaSettings.Consumer(options))
             .SetKeyDeserializer(StreamKeyDeserializer.Instance)
             .SetValueDeserializer(inputs)
             .SetLogHandler((_, message) => Log(message))
@@ -113,9 +160,11 @@ public sealed class ProcessorRunner<TIn, TOut>
 
                 inputs.Clear();
                 fetched.Clear();
-                if (Fetch(consumer, output, PollTimeout) && handlesBatches)
+
+                // While rows wait in buffers, the poll must come back in time for their time rules.
+                if (Fetch(consumer, output, HasBuffered ? TickInterval : PollTimeout) && inputBuffers is not null)
                 {
-                    while (fetched.Count < options.MaxBatchSize && Fetch(consumer, output, TimeSpan.Zero))
+                    while (inputs.Rows.Count < options.MaxBatchSize && inputs.Bytes < MaxRoundBytes && Fetch(consumer, output, TimeSpan.Zero))
                     {
                     }
                 }
@@ -123,6 +172,12 @@ public sealed class ProcessorRunner<TIn, TOut>
                 if (fetched.Count > 0)
                 {
                     await ProcessFetchedAsync(output, stoppingToken);
+                }
+
+                if (HasBuffered && Stopwatch.GetElapsedTime(tickedAt, now) >= TickInterval)
+                {
+                    tickedAt = now;
+                    await TickAsync(output, now, stoppingToken);
                 }
 
                 if (Stopwatch.GetElapsedTime(lagMeasured, now) >= LagInterval)
@@ -138,17 +193,17 @@ public sealed class ProcessorRunner<TIn, TOut>
         }
         finally
         {
-            Shutdown(consumer, output);
+            await ShutdownAsync(consumer, output);
         }
 
         ThrowIfFailed();
     }
 
     /// <summary>Reads one message into <see cref="fetched"/>, or dead-letters it if it cannot be read; false when there was none.</summary>
-    private bool Fetch(IConsumer<byte[]?, TIn> consumer, OutputProducer<TOut> output, TimeSpan timeout)
+    private bool Fetch(IConsumer<byte[]?, RowRange> consumer, OutputProducer<TOut> output, TimeSpan timeout)
     {
         var index = inputs.Count;
-        ConsumeResult<byte[]?, TIn>? result;
+        ConsumeResult<byte[]?, RowRange>? result;
         try
         {
             result = consumer.Consume(timeout);
@@ -184,73 +239,197 @@ public sealed class ProcessorRunner<TIn, TOut>
 
     private async ValueTask ProcessFetchedAsync(OutputProducer<TOut> output, CancellationToken stoppingToken)
     {
-        if (!handlesBatches)
+        if (inputBuffers is null)
         {
-            var work = tracker.Rent();
-            var result = fetched[0].Result;
-            tracker.Begin(result.Partition.Value, result.Offset.Value, work);
-            await ProcessAsync(output, fetched, 0, 1, work, stoppingToken);
+            await ProcessDirectAsync(output, fetched[0], stoppingToken);
             return;
         }
 
-        // Rows of one partition and stream key, in offset order, form one call: the stream keeps its order.
-        // The tracker learns every message in fetch order first: its commit rule relies on offset order.
-        batches.Group(fetched);
-        works.Clear();
-        for (var run = 0; run < batches.Count; run++)
+        // Every message is registered in fetch order first: the tracker's commit rule relies on offset order.
+        var now = Stopwatch.GetTimestamp();
+        foreach (var (result, raw) in fetched)
         {
-            works.Add(tracker.Rent());
+            var work = tracker.Rent();
+            tracker.Begin(result.Partition.Value, result.Offset.Value, work);
+            var range = result.Message.Value;
+            var message = new InputMessage(result.Partition.Value, result.Offset.Value, result.Message.Key, inputs.Raw(raw), result.Message.Headers, result.Message.Timestamp, range.Count, work);
+            var bytesPerRow = range.Count == 0 ? 0 : range.Bytes / range.Count;
+            for (var i = 0; i < range.Count; i++)
+            {
+                var row = inputs.Rows[range.Start + i];
+                if (filter is not null && !Admit(message, i, row, output))
+                {
+                    continue;
+                }
+
+                inputBuffers.Add(message.Partition, message.Key, row, new RowOrigin(message, i), bytesPerRow, TIn.Serializer.TimestampOf(row), work, now);
+            }
+
+            work.Finish();
         }
 
-        for (var i = 0; i < fetched.Count; i++)
+        if (flushEachRound)
         {
-            var result = fetched[i].Result;
-            tracker.Begin(result.Partition.Value, result.Offset.Value, works[batches.RunOf(i)]);
+            inputBuffers.FlushAll();
         }
 
-        for (var run = 0; run < batches.Count; run++)
+        await DrainInputAsync(output, stoppingToken);
+    }
+
+    /// <summary>Handles each row of one message as it comes: no buffers, no allocation per message.</summary>
+    private async ValueTask ProcessDirectAsync(OutputProducer<TOut> output, Fetched message, CancellationToken stoppingToken)
+    {
+        var (result, raw) = message;
+        var work = tracker.Rent();
+        tracker.Begin(result.Partition.Value, result.Offset.Value, work);
+        var range = result.Message.Value;
+        var key = result.Message.Key;
+        context.Fill(key, result.Message.Timestamp, result.Message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value);
+        using var activity = PipelinesTelemetry.StartProcessing(options.Name, result.Message.Headers);
+        for (var i = 0; i < range.Count; i++)
         {
-            var (start, count) = batches[run];
-            await ProcessAsync(output, batches.Ordered, start, count, works[run], stoppingToken);
+            single[0] = inputs.Rows[range.Start + i];
+            var failure = await HandleAsync(single, stoppingToken);
+            if (failure is null)
+            {
+                Emit(output, key, activity, work);
+                continue;
+            }
+
+            var rejected = new Rejected(result.Partition.Value, result.Offset.Value, key, null, result.Message.Headers, result.Message.Timestamp);
+            RejectRows(rejected, range.Count == 1 ? inputs.Raw(raw) : null, range.Count, CollectionsMarshal.AsSpan(inputs.Rows).Slice(range.Start + i, 1), i, failure, work, output);
+        }
+
+        single[0] = default!;
+        work.Finish();
+    }
+
+    /// <summary>Asks the filter about a row; a filter that throws fails the row like a handler would.</summary>
+    private bool Admit(InputMessage message, int index, TIn row, OutputProducer<TOut> output)
+    {
+        try
+        {
+            return filter!(row);
+        }
+        catch (Exception exception)
+        {
+            using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
+            RejectRows(ToRejected(message), message.RowCount == 1 ? message.Raw : null, message.RowCount, new ReadOnlySpan<TIn>(in row), index, exception, message.Work, output);
+            return false;
         }
     }
 
-    private async ValueTask ProcessAsync(OutputProducer<TOut> output, List<Fetched> members, int start, int count, Work work, CancellationToken stoppingToken)
+    private async ValueTask TickAsync(OutputProducer<TOut> output, long now, CancellationToken stoppingToken)
     {
-        var first = members[start].Result;
-        var key = first.Message.Key;
-        rows.Clear();
-        for (var i = start; i < start + count; i++)
+        if (inputBuffers is not null)
         {
-            rows.Add(members[i].Result.Message.Value);
+            inputBuffers.Tick(now);
+            await DrainInputAsync(output, stoppingToken);
         }
 
-        context.Fill(key, first.Message.Timestamp, first.Message.Headers, options.InputTopic, first.Partition.Value, first.Offset.Value);
-        using var activity = PipelinesTelemetry.StartProcessing(options.Name, first.Message.Headers);
-        // Timing costs two clock reads a message; skip it when nothing listens to the histogram.
-        var started = PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
-        var failure = await HandleAsync(stoppingToken);
-        if (started != 0)
+        if (outputBuffers is not null)
         {
-            PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);
+            outputBuffers.Tick(now);
+            DrainOutput(output);
         }
-        if (failure is not null)
+    }
+
+    private async ValueTask DrainInputAsync(OutputProducer<TOut> output, CancellationToken cancellationToken)
+    {
+        while (inputBuffers!.Ready.TryDequeue(out var chunk))
         {
-            for (var i = start; i < start + count; i++)
+            await HandleChunkAsync(output, chunk, cancellationToken);
+            inputBuffers.Return(chunk);
+        }
+    }
+
+    /// <summary>Handles a flushed input chunk: one call with all its rows for a batch handler, one call per row otherwise.</summary>
+    private async ValueTask HandleChunkAsync(OutputProducer<TOut> output, RowChunk<TIn> chunk, CancellationToken cancellationToken)
+    {
+        var work = tracker.Chain(chunk.Owners);
+        var rows = chunk.Rows;
+        var calls = handlesBatches ? 1 : rows.Count;
+        for (var call = 0; call < calls; call++)
+        {
+            var origin = chunk.Origins[call].Message!;
+            context.Fill(chunk.Key, origin.Timestamp, origin.Headers, options.InputTopic, origin.Partition, origin.Offset);
+            using var activity = PipelinesTelemetry.StartProcessing(options.Name, origin.Headers);
+            IReadOnlyList<TIn> callRows = rows;
+            if (!handlesBatches)
             {
-                var (result, raw) = members[i];
-                var message = result.Message;
-                Reject(new Rejected(result.Partition.Value, result.Offset.Value, message.Key, inputs.Raw(raw), message.Headers, message.Timestamp), failure, work, output);
+                single[0] = rows[call];
+                callRows = single;
+            }
+
+            var failure = await HandleAsync(callRows, cancellationToken);
+            if (failure is null)
+            {
+                Emit(output, chunk.Key, activity, work);
+            }
+            else
+            {
+                RejectChunk(chunk, handlesBatches ? 0 : call, handlesBatches ? rows.Count : 1, failure, work, output);
             }
         }
-        else if (options.OutputTopic is { } topic)
+
+        single[0] = default!;
+        work.Finish();
+    }
+
+    private async ValueTask<Exception?> HandleAsync(IReadOnlyList<TIn> rows, CancellationToken stoppingToken)
+    {
+        // Timing costs two clock reads a call; skip it when nothing listens to the histogram.
+        var started = PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        try
         {
-            var produced = outputs.Rows;
+            for (var attempt = 0; ; attempt++)
+            {
+                outputs.Clear();
+                try
+                {
+                    await handler(rows, outputs, context, stoppingToken);
+                    return null;
+                }
+                catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
+                {
+                    if (attempt >= options.MaxRetries)
+                    {
+                        outputs.Clear();
+                        return exception;
+                    }
+
+                    var delay = TimeSpan.FromTicks(Math.Min(options.RetryBackoff.Ticks << Math.Min(attempt, 20), MaxBackoff.Ticks));
+                    logger.LogWarning(exception, "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}", options.Name, context.Source, attempt + 1, options.MaxRetries + 1, delay);
+                    await Task.Delay(delay, stoppingToken);
+                }
+            }
+        }
+        finally
+        {
+            if (started != 0)
+            {
+                PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);
+            }
+        }
+    }
+
+    /// <summary>Writes what the handler returned: at once, or into the output buffers (and whatever they flush).</summary>
+    private void Emit(OutputProducer<TOut> output, byte[]? inputKey, Activity? activity, Work work)
+    {
+        if (options.OutputTopic is not { } topic)
+        {
+            outputs.Clear();
+            return;
+        }
+
+        var produced = outputs.Rows;
+        if (outputBuffers is null)
+        {
             for (var i = 0; i < produced.Count; i++)
             {
                 try
                 {
-                    output.ProduceOutput(topic, produced[i], key, activity, work);
+                    output.ProduceOutput(topic, produced[i], inputKey, activity, work);
                 }
                 catch (KafkaException exception)
                 {
@@ -259,38 +438,88 @@ public sealed class ProcessorRunner<TIn, TOut>
                     break;
                 }
             }
+
+            outputs.Clear();
+            return;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        for (var i = 0; i < produced.Count; i++)
+        {
+            var row = produced[i];
+            if (outputBytesPerRow == 0)
+            {
+                // A first estimate: a row on its own is larger than its share of a batch.
+                outputBytesPerRow = MessageSerializer.Serialize(row).Length;
+            }
+
+            outputBuffers.Add(0, TOut.Serializer.StreamKey(row) ?? inputKey, row, default, (int)outputBytesPerRow, TOut.Serializer.TimestampOf(row), work, now);
         }
 
         outputs.Clear();
-        work.Finish();
+        DrainOutput(output);
     }
 
-    private async ValueTask<Exception?> HandleAsync(CancellationToken stoppingToken)
+    private void DrainOutput(OutputProducer<TOut> output)
     {
-        for (var attempt = 0; ; attempt++)
+        while (outputBuffers!.Ready.TryDequeue(out var chunk))
         {
-            outputs.Clear();
+            var work = tracker.Chain(chunk.Owners);
             try
             {
-                await handler(rows, outputs, context, stoppingToken);
-                return null;
+                var written = output.ProduceRows(options.OutputTopic!, chunk, options.OutputBuffer!.MaxBytes, work);
+                outputBytesPerRow = Math.Max(1, (written + chunk.Count - 1) / chunk.Count);
             }
-            catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
+            catch (KafkaException exception)
             {
-                if (attempt >= options.MaxRetries)
-                {
-                    outputs.Clear();
-                    return exception;
-                }
-
-                var delay = TimeSpan.FromTicks(Math.Min(options.RetryBackoff.Ticks << Math.Min(attempt, 20), MaxBackoff.Ticks));
-                logger.LogWarning(exception, "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}", options.Name, context.Source, attempt + 1, options.MaxRetries + 1, delay);
-                await Task.Delay(delay, stoppingToken);
+                work.Fail(new ProcessorStoppedException(options.Name, new TopicPartitionOffset(options.InputTopic, chunk.Partition, Offset.Unset), exception));
             }
+
+            work.Finish();
+            outputBuffers.Return(chunk);
         }
     }
 
-    private void Reject(in Rejected message, Exception exception, Work work, OutputProducer<TOut> output)
+    /// <summary>Fails rows <paramref name="start"/>..+<paramref name="count"/> of a chunk: each run of one message's rows goes as one part.</summary>
+    private void RejectChunk(RowChunk<TIn> chunk, int start, int count, Exception exception, Work work, OutputProducer<TOut> output)
+    {
+        var rows = CollectionsMarshal.AsSpan(chunk.Rows);
+        var end = start + count;
+        while (start < end)
+        {
+            var (message, first) = chunk.Origins[start];
+            var run = 1;
+            while (start + run < end && chunk.Origins[start + run] == new RowOrigin(message, first + run))
+            {
+                run++;
+            }
+
+            var whole = run == message!.RowCount;
+            RejectRows(ToRejected(message), whole ? message.Raw : null, message.RowCount, rows.Slice(start, run), first, exception, work, output);
+            start += run;
+        }
+    }
+
+    /// <summary>
+    /// Fails some rows of one message: the message as consumed if <paramref name="raw"/> is given (all its rows
+    /// failed), else those rows re-serialized, with a header saying which they are.
+    /// </summary>
+    private void RejectRows(Rejected message, byte[]? raw, int rowCount, ReadOnlySpan<TIn> rows, int first, Exception exception, Work work, OutputProducer<TOut> output)
+    {
+        if (raw is not null || rows.Length == rowCount)
+        {
+            Reject(message with { Value = raw ?? MessageSerializer.SerializeBatch(rows) }, exception, work, output);
+            return;
+        }
+
+        var value = rows.Length == 1 ? MessageSerializer.Serialize(rows[0]) : MessageSerializer.SerializeBatch(rows);
+        Reject(message with { Value = value }, exception, work, output, (first, rows.Length, rowCount));
+    }
+
+    private static Rejected ToRejected(InputMessage message) =>
+        new(message.Partition, message.Offset, message.Key, message.Raw, message.Headers, message.Timestamp);
+
+    private void Reject(in Rejected message, Exception exception, Work work, OutputProducer<TOut> output, (int First, int Count, int Of)? rows = null)
     {
         var source = new TopicPartitionOffset(options.InputTopic, message.Partition, message.Offset);
         PipelinesTelemetry.Failed.Add(1, processorTag);
@@ -305,10 +534,9 @@ public sealed class ProcessorRunner<TIn, TOut>
                 break;
             default:
                 logger.LogWarning(exception, "Processor {Processor} dead-lettered {Source} to {DeadLetterTopic}: {Reason}", options.Name, source, options.EffectiveDeadLetterTopic, exception.Message);
-                work.CountAsDeadLetters();
                 try
                 {
-                    output.Produce(options.EffectiveDeadLetterTopic, message.Key, message.Value, DeadLetterHeaders.Create(message.Headers, options.Name, source, exception), message.Timestamp, work);
+                    output.Produce(options.EffectiveDeadLetterTopic, message.Key, message.Value, DeadLetterHeaders.Create(message.Headers, options.Name, source, exception, rows), message.Timestamp, work, deadLetter: true);
                 }
                 catch (KafkaException refused)
                 {
@@ -319,7 +547,10 @@ public sealed class ProcessorRunner<TIn, TOut>
         }
     }
 
-    private static void UpdateLag(IConsumer<byte[]?, TIn> consumer, PipelinesTelemetry.LagSource lag)
+    private void OnFlushWhenFailed(Exception exception) =>
+        logger.LogWarning(exception, "Processor {Processor}: its FlushWhen method threw; the buffer was flushed", options.Name);
+
+    private static void UpdateLag(IConsumer<byte[]?, RowRange> consumer, PipelinesTelemetry.LagSource lag)
     {
         long total = 0;
         foreach (var partition in consumer.Assignment)
@@ -335,7 +566,7 @@ public sealed class ProcessorRunner<TIn, TOut>
         Interlocked.Exchange(ref lag.Value, total);
     }
 
-    private void StoreFinished(IConsumer<byte[]?, TIn> consumer, bool commit)
+    private void StoreFinished(IConsumer<byte[]?, RowRange> consumer, bool commit)
     {
         storedAt = Stopwatch.GetTimestamp();
         committable.Clear();
@@ -360,10 +591,27 @@ public sealed class ProcessorRunner<TIn, TOut>
         }
     }
 
-    private void OnRevoked(IConsumer<byte[]?, TIn> consumer, OutputProducer<TOut> output, List<TopicPartitionOffset> revoked)
+    private void OnRevoked(IConsumer<byte[]?, RowRange> consumer, OutputProducer<TOut> output, List<TopicPartitionOffset> revoked)
     {
-        // Outputs of revoked partitions must be acknowledged and their offsets committed before another instance
-        // takes over; rows fetched from them but not yet handled are left to that instance.
+        // Buffered rows of revoked partitions are handled now, and every output acknowledged and committed, before
+        // another instance takes over: it starts after them, so nothing is handled or written twice. Rows fetched
+        // but not yet buffered are left to that instance. This runs inside Consume, on the loop's own thread, so
+        // waiting for the handler here blocks nothing else.
+        if (tracker.Failure is null)
+        {
+            if (inputBuffers?.Buffered > 0)
+            {
+                inputBuffers.FlushAll(partition => revoked.Exists(p => p.Partition.Value == partition));
+                DrainInputAsync(output, stopping).AsTask().GetAwaiter().GetResult();
+            }
+
+            if (outputBuffers is not null)
+            {
+                outputBuffers.FlushAll();
+                DrainOutput(output);
+            }
+        }
+
         output.Flush(ShutdownFlushTimeout);
         StoreFinished(consumer, commit: true);
         OnLost(revoked);
@@ -371,12 +619,38 @@ public sealed class ProcessorRunner<TIn, TOut>
 
     private void OnLost(List<TopicPartitionOffset> lost)
     {
+        // Lost, not revoked: the partitions already have a new owner, which reads these rows again.
+        inputBuffers?.Drop(partition => lost.Exists(p => p.Partition.Value == partition));
         tracker.Forget(lost.Select(p => p.TopicPartition));
         fetched.RemoveAll(f => lost.Exists(p => p.Partition == f.Result.Partition));
     }
 
-    private void Shutdown(IConsumer<byte[]?, TIn> consumer, OutputProducer<TOut> output)
+    private async ValueTask ShutdownAsync(IConsumer<byte[]?, RowRange> consumer, OutputProducer<TOut> output)
     {
+        if (tracker.Failure is null)
+        {
+            try
+            {
+                // Buffered rows are in-flight work: handled to the end (the stop was already signalled, so handlers
+                // get a token that is not cancelled), then written, so the final commit covers them.
+                if (inputBuffers?.Buffered > 0)
+                {
+                    inputBuffers.FlushAll();
+                    await DrainInputAsync(output, CancellationToken.None);
+                }
+
+                if (outputBuffers is not null)
+                {
+                    outputBuffers.FlushAll();
+                    DrainOutput(output);
+                }
+            }
+            catch (Exception exception)
+            {
+                logger.LogError(exception, "Processor {Processor} could not flush its buffers on shutdown; their rows stay uncommitted", options.Name);
+            }
+        }
+
         var unflushed = output.Flush(ShutdownFlushTimeout);
         if (unflushed > 0)
         {
@@ -388,7 +662,7 @@ public sealed class ProcessorRunner<TIn, TOut>
         logger.LogInformation("Processor {Processor} stopped", options.Name);
     }
 
-    private void CommitStored(IConsumer<byte[]?, TIn> consumer)
+    private void CommitStored(IConsumer<byte[]?, RowRange> consumer)
     {
         storedSinceCommit = 0;
         try
@@ -431,80 +705,8 @@ public sealed class ProcessorRunner<TIn, TOut>
     }
 
     /// <summary>A fetched message and where its raw bytes are kept.</summary>
-    private readonly record struct Fetched(ConsumeResult<byte[]?, TIn> Result, int Raw);
+    private readonly record struct Fetched(ConsumeResult<byte[]?, RowRange> Result, int Raw);
 
     /// <summary>A message to dead-letter, skip or stop on.</summary>
     private readonly record struct Rejected(int Partition, long Offset, byte[]? Key, byte[]? Value, Headers? Headers, Timestamp Timestamp);
-
-    /// <summary>Orders fetched messages into runs of one partition and stream key, keeping offset order within each.</summary>
-    private sealed class Batches
-    {
-        private readonly Dictionary<(int Partition, byte[]? Key), int> runOf = new(RunKeyComparer.Instance);
-        private readonly List<(int Start, int Count)> runs = [];
-        private readonly List<int> runOfMessage = [];
-        private readonly List<int> filled = [];
-
-        public List<Fetched> Ordered { get; } = [];
-
-        public int Count => runs.Count;
-
-        public (int Start, int Count) this[int index] => runs[index];
-
-        /// <summary>The run of the <paramref name="index"/>-th fetched message.</summary>
-        public int RunOf(int index) => runOfMessage[index];
-
-        public void Group(List<Fetched> fetched)
-        {
-            runOf.Clear();
-            runs.Clear();
-            runOfMessage.Clear();
-            foreach (var (result, _) in fetched)
-            {
-                if (!runOf.TryGetValue((result.Partition.Value, result.Message.Key), out var run))
-                {
-                    runOf[(result.Partition.Value, result.Message.Key)] = run = runs.Count;
-                    runs.Add((0, 0));
-                }
-
-                runs[run] = (0, runs[run].Count + 1);
-                runOfMessage.Add(run);
-            }
-
-            // Runs in order of their first message; within a run, fetch order, which is offset order.
-            var next = 0;
-            for (var run = 0; run < runs.Count; run++)
-            {
-                runs[run] = (next, runs[run].Count);
-                next += runs[run].Count;
-            }
-
-            Ordered.Clear();
-            Ordered.AddRange(fetched);
-            filled.Clear();
-            filled.AddRange(Enumerable.Repeat(0, runs.Count));
-            for (var i = 0; i < fetched.Count; i++)
-            {
-                var run = runOfMessage[i];
-                Ordered[runs[run].Start + filled[run]] = fetched[i];
-                filled[run]++;
-            }
-        }
-    }
-
-    /// <summary>Keys are usually shared arrays, so most comparisons end at the reference check.</summary>
-    private sealed class RunKeyComparer : IEqualityComparer<(int Partition, byte[]? Key)>
-    {
-        public static RunKeyComparer Instance { get; } = new();
-
-        public bool Equals((int Partition, byte[]? Key) x, (int Partition, byte[]? Key) y) =>
-            x.Partition == y.Partition && (ReferenceEquals(x.Key, y.Key) || (x.Key is not null && y.Key is not null && x.Key.AsSpan().SequenceEqual(y.Key)));
-
-        public int GetHashCode((int Partition, byte[]? Key) run)
-        {
-            var hash = new HashCode();
-            hash.Add(run.Partition);
-            hash.AddBytes(run.Key);
-            return hash.ToHashCode();
-        }
-    }
 }

@@ -4,51 +4,65 @@ using Confluent.Kafka;
 namespace Pipelines.Processing;
 
 /// <summary>
-/// One handler call's progress: the input messages it covers are finished when the handler returned and every
-/// message it produced (outputs, or dead letters) was acknowledged. Pooled by <see cref="OffsetTracker"/>, so
-/// the delivery callback is one cached delegate rather than a closure per message.
+/// Progress of one piece of processing: a handler call (its input messages are finished when the handler returned
+/// and every message it produced, outputs or dead letters, was acknowledged), an input message whose rows wait in
+/// buffers, or a written chunk of buffered outputs. A work with <em>upstream</em> works holds a share of each and
+/// releases them when it is done, so buffering chains works without the tracker knowing. Works the tracker follows
+/// are pooled by <see cref="OffsetTracker"/>, so the delivery callback is one cached delegate rather than a closure
+/// per message.
 /// </summary>
 internal sealed class Work
 {
     private readonly OffsetTracker tracker;
     private int outstanding;
     private volatile bool failed;
-    private Counter<long> delivered = null!;
+    private Work[]? upstream;
 
     public Work(OffsetTracker tracker)
     {
         this.tracker = tracker;
-        OnDelivered = Deliver;
+        OnDelivered = report => Deliver(report, PipelinesTelemetry.Produced);
+        OnDeadLetterDelivered = report => Deliver(report, PipelinesTelemetry.DeadLettered);
     }
 
     /// <summary>The callback to hand the producer for every message this work produces.</summary>
     public Action<DeliveryReport<byte[]?, byte[]?>> OnDelivered { get; }
 
-    /// <summary>Whether the handler returned and every produced message was acknowledged; never after a failure.</summary>
-    public override string ToString() => $"{outstanding}/{failed}";
+    /// <summary>The callback to hand the producer for a dead letter this work produces.</summary>
+    public Action<DeliveryReport<byte[]?, byte[]?>> OnDeadLetterDelivered { get; }
 
+    /// <summary>Whether the handler returned and every produced message was acknowledged; never after a failure.</summary>
     public bool IsDone => !failed && Volatile.Read(ref outstanding) == 0;
 
     /// <summary>Input messages of this work not yet taken out of the tracker; the loop's thread only.</summary>
     internal int Entries { get; set; }
 
-    /// <summary>Arms the work for a new call; the handler's own share is released by <see cref="Finish"/>.</summary>
-    internal void Start()
+    /// <summary>
+    /// Arms the work; its own share is released by <see cref="Finish"/>. Each of <paramref name="upstream"/> must
+    /// already hold a share for this work, released when this work is done.
+    /// </summary>
+    internal void Start(Work[]? upstream = null)
     {
+        this.upstream = upstream;
         outstanding = 1;
         failed = false;
         Entries = 0;
-        delivered = PipelinesTelemetry.Produced;
     }
-
-    /// <summary>The messages produced from here on are dead letters, counted as such.</summary>
-    public void CountAsDeadLetters() => delivered = PipelinesTelemetry.DeadLettered;
 
     /// <summary>Announces one message about to be produced.</summary>
     public void Expect() => Interlocked.Increment(ref outstanding);
 
     /// <summary>Releases one share: the handler's, or a message's that was acknowledged or never sent.</summary>
-    public void Finish() => Interlocked.Decrement(ref outstanding);
+    public void Finish()
+    {
+        if (Interlocked.Decrement(ref outstanding) == 0 && upstream is { } owners && !failed)
+        {
+            foreach (var owner in owners)
+            {
+                owner.Finish();
+            }
+        }
+    }
 
     /// <summary>Stops the processor: nothing from this work on may be committed.</summary>
     public void Fail(Exception exception)
@@ -57,7 +71,7 @@ internal sealed class Work
         tracker.Fail(exception);
     }
 
-    private void Deliver(DeliveryReport<byte[]?, byte[]?> report)
+    private void Deliver(DeliveryReport<byte[]?, byte[]?> report, Counter<long> delivered)
     {
         if (report.Error.IsError)
         {

@@ -15,6 +15,9 @@ public interface IMessageSerializer<T>
     /// <summary>The row's Kafka key, from its tags (see <see cref="StreamKeys"/>); <see langword="null"/> for a contract without tags.</summary>
     byte[]? StreamKey(in T value);
 
+    /// <summary>The row's <see cref="TimestampAttribute">timestamp</see> in nanoseconds since the Unix epoch; <see langword="null"/> for a contract without one.</summary>
+    long? TimestampOf(in T value);
+
     /// <summary>Writes one row as a map.</summary>
     void Write(ref MessageWriter writer, in T value);
 

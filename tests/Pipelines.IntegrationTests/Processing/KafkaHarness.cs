@@ -45,6 +45,18 @@ internal sealed class KafkaHarness : IDisposable
         }
     }
 
+    /// <summary>Produces <paramref name="readings"/> as one packed message (the row-batch layout) under <paramref name="key"/>.</summary>
+    public async Task ProducePacked(string key, IEnumerable<Reading> readings)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers }).Build();
+        var value = MessageSerializer.SerializeBatch<Reading>(readings.ToArray());
+        await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = key, Value = value, Headers = new Headers { { MessageTypes.Header, "rows"u8.ToArray() } } });
+    }
+
+    /// <summary>Reads <c>doubled</c> until it holds <paramref name="rowCount"/> rows, single or packed.</summary>
+    public List<(ConsumeResult<string, byte[]> Result, List<Doubled> Rows)> ReadDoubledRows(int rowCount) =>
+        TopicReader.ReadRows<Doubled>(Kafka.BootstrapServers, "doubled", rowCount);
+
     public async Task ProduceRaw(string key, byte[] value)
     {
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers }).Build();

@@ -71,6 +71,11 @@ public class PipelinesSettingsTests
     [InlineData("LowLatency", "sometimes")]
     [InlineData("Compression", "brotli")]
     [InlineData("Compression", "3")]
+    [InlineData("InputBuffer:MaxRow", "3")]
+    [InlineData("InputBuffer:MaxRows", "0")]
+    [InlineData("OutputBuffer:MaxBytes", "lots")]
+    [InlineData("OutputBuffer:Timeout", "-00:00:01")]
+    [InlineData("InputBuffer", "Off")]
     public void A_bad_processor_key_fails_naming_it(string key, string value)
     {
         var settings = PipelinesSettings.Read(Configuration(($"Pipelines:Processors:BrakeMonitor:{key}", value)));
@@ -78,6 +83,32 @@ public class PipelinesSettingsTests
         var error = Assert.Throws<PipelinesConfigurationException>(() => settings.OptionsFor(Defaults));
 
         Assert.Equal($"Pipelines:Processors:BrakeMonitor:{key}", error.Key);
+    }
+
+    [Fact]
+    public void Buffer_settings_override_the_compiled_buffer_key_by_key_or_create_one()
+    {
+        var compiled = Defaults with { InputBuffer = new BufferOptions { MaxRows = 100, Timeout = TimeSpan.FromSeconds(1) } };
+        var settings = PipelinesSettings.Read(Configuration(
+            ("Pipelines:Processors:BrakeMonitor:InputBuffer:MaxRows", "500"),
+            ("Pipelines:Processors:BrakeMonitor:InputBuffer:Reorder", "00:00:00.050"),
+            ("Pipelines:Processors:BrakeMonitor:OutputBuffer:MaxBytes", "65536"),
+            ("Pipelines:Processors:BrakeMonitor:OutputBuffer:DataSpan", "00:00:02")));
+
+        var options = settings.OptionsFor(compiled);
+
+        Assert.Equal(new BufferOptions { MaxRows = 500, Timeout = TimeSpan.FromSeconds(1), Reorder = TimeSpan.FromMilliseconds(50) }, options.InputBuffer);
+        Assert.Equal(new BufferOptions { MaxBytes = 65536, DataSpan = TimeSpan.FromSeconds(2) }, options.OutputBuffer);
+    }
+
+    [Fact]
+    public void None_turns_a_compiled_buffer_off()
+    {
+        var compiled = Defaults with { OutputBuffer = new BufferOptions { MaxRows = 100 } };
+        var settings = PipelinesSettings.Read(Configuration(("Pipelines:Processors:BrakeMonitor:OutputBuffer", "none")));
+
+        Assert.Null(settings.OptionsFor(compiled).OutputBuffer);
+        Assert.Equal(compiled.OutputBuffer, PipelinesSettings.Read(Configuration()).OptionsFor(compiled).OutputBuffer);
     }
 
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>

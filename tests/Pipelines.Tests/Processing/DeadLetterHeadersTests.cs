@@ -24,4 +24,21 @@ public class DeadLetterHeadersTests
         Assert.Equal("bad bytes", Text(DeadLetterHeaders.ExceptionMessage));
         Assert.Single(original);
     }
+
+    [Fact]
+    public void A_part_of_a_row_batch_says_which_rows_it_holds_and_its_own_message_type()
+    {
+        var original = new Headers { { "trace", "abc"u8.ToArray() }, { MessageTypes.Header, "rows"u8.ToArray() } };
+        var source = new TopicPartitionOffset("readings", 0, 7);
+
+        var one = DeadLetterHeaders.Create(original, "p", source, new InvalidOperationException("x"), (3, 1, 100));
+        var some = DeadLetterHeaders.Create(original, "p", source, new InvalidOperationException("x"), (10, 5, 100));
+
+        Assert.Equal("3-3/100", Encoding.UTF8.GetString(one.GetLastBytes(DeadLetterHeaders.SourceRows)));
+        Assert.False(one.TryGetLastBytes(MessageTypes.Header, out _));
+        Assert.Equal("10-14/100", Encoding.UTF8.GetString(some.GetLastBytes(DeadLetterHeaders.SourceRows)));
+        Assert.Equal("rows", Encoding.UTF8.GetString(some.GetLastBytes(MessageTypes.Header)));
+        Assert.Single(some, h => h.Key == MessageTypes.Header);
+        Assert.Equal("abc", Encoding.UTF8.GetString(some.GetLastBytes("trace")));
+    }
 }

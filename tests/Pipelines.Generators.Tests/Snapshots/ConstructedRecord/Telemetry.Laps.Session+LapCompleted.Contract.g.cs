@@ -28,6 +28,8 @@ namespace Telemetry.Laps
 
                 public byte[] StreamKey(in global::Telemetry.Laps.Session.LapCompleted value) => global::Pipelines.Serialization.StreamKeys.Format(value.Driver);
 
+                public long? TimestampOf(in global::Telemetry.Laps.Session.LapCompleted value) => global::Pipelines.UnixNanoseconds.FromDateTimeOffset(value.At);
+
                 public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Telemetry.Laps.Session.LapCompleted value)
                 {
                     writer.WriteMapHeader(4);

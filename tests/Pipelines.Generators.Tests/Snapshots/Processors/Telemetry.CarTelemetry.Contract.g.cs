@@ -24,6 +24,8 @@ namespace Telemetry
 
             public byte[] StreamKey(in global::Telemetry.CarTelemetry value) => global::Pipelines.Serialization.StreamKeys.Format(value.CarId);
 
+            public long? TimestampOf(in global::Telemetry.CarTelemetry value) => null;
+
             public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Telemetry.CarTelemetry value)
             {
                 writer.WriteMapHeader(2);

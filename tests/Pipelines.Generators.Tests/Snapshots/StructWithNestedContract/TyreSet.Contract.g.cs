@@ -24,6 +24,8 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
 
         public byte[] StreamKey(in global::TyreSet value) => global::Pipelines.Serialization.StreamKeys.Format(value.CarId);
 
+        public long? TimestampOf(in global::TyreSet value) => null;
+
         public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::TyreSet value)
         {
             writer.WriteMapHeader(4);

@@ -22,6 +22,8 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
 
         public byte[] StreamKey(in global::Wheel value) => null;
 
+        public long? TimestampOf(in global::Wheel value) => null;
+
         public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Wheel value)
         {
             writer.WriteMapHeader(2);

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+
+namespace Pipelines.Processing;
+
+/// <summary>
+/// One buffer per stream (partition and stream key): rows enter, and chunks come out in <see cref="Ready"/> when a
+/// rule of <see cref="BufferOptions"/> fires. Synchronous, for the processing loop's thread only: the loop takes
+/// ready chunks and handles or writes them, then <see cref="Return">returns</see> them.
+/// </summary>
+internal sealed class RowBuffers<T>
+{
+    private readonly BufferOptions options;
+    private readonly Func<IReadOnlyList<T>, bool>? flushWhen;
+    private readonly Action<Exception>? onHookFailed;
+    private readonly bool flushesAtOnce;
+    private readonly Dictionary<(int Partition, byte[]? Key), Stream> streams = new(StreamKeyComparer.Instance);
+    private readonly Stack<Stream> freeStreams = new();
+    private readonly Stack<RowChunk<T>> freeChunks = new();
+    private readonly List<(int Partition, byte[]? Key)> emptied = [];
+
+    /// <param name="options">The rules.</param>
+    /// <param name="flushWhen">A user's flush rule, asked after each row enters.</param>
+    /// <param name="onHookFailed">Told when <paramref name="flushWhen"/> throws; the chunk then flushes.</param>
+    public RowBuffers(BufferOptions options, Func<IReadOnlyList<T>, bool>? flushWhen = null, Action<Exception>? onHookFailed = null)
+    {
+        this.options = options;
+        this.flushWhen = flushWhen;
+        this.onHookFailed = onHookFailed;
+        flushesAtOnce = BufferRules.FlushesAtOnce(options, flushWhen is not null);
+    }
+
+    /// <summary>Chunks that flushed, oldest first.</summary>
+    public Queue<RowChunk<T>> Ready { get; } = new();
+
+    /// <summary>How many rows wait in buffers (not counting <see cref="Ready"/>).</summary>
+    public int Buffered { get; private set; }
+
+    /// <summary>Adds a row to its stream's buffer; <paramref name="owner"/> holds a share until the row's chunk is finished.</summary>
+    public void Add(int partition, byte[]? key, T row, RowOrigin origin, int bytes, long? timestamp, Work owner, long now)
+    {
+        var stream = StreamOf(partition, key);
+        if (options.Reorder is null)
+        {
+            Put(stream, row, origin, bytes, timestamp, owner, now);
+            return;
+        }
+
+        owner.Expect();
+        stream.Held.Add(new Held(row, origin, bytes, timestamp ?? 0, owner, now));
+        Buffered++;
+        Release(stream, now, all: false);
+    }
+
+    /// <summary>Applies the time rules: releases reordered rows that waited long enough, flushes idle buffers.</summary>
+    public void Tick(long now)
+    {
+        foreach (var (id, stream) in streams)
+        {
+            if (stream.Held.Count > 0)
+            {
+                Release(stream, now, all: false);
+            }
+
+            if (BufferRules.IsIdle(options, stream.Chunk, now))
+            {
+                Cut(stream);
+            }
+
+            if (stream.IsEmpty)
+            {
+                emptied.Add(id);
+            }
+        }
+
+        RemoveEmptied();
+    }
+
+    /// <summary>Flushes every buffer (of <paramref name="partitions"/>, if given), held rows included.</summary>
+    public void FlushAll(Predicate<int>? partitions = null)
+    {
+        var now = Stopwatch.GetTimestamp();
+        foreach (var (id, stream) in streams)
+        {
+            if (partitions is null || partitions(id.Partition))
+            {
+                Release(stream, now, all: true);
+                Cut(stream);
+                emptied.Add(id);
+            }
+        }
+
+        RemoveEmptied();
+    }
+
+    /// <summary>Forgets the buffers of partitions this instance lost; their rows are read again by the next owner.</summary>
+    public void Drop(Predicate<int> partitions)
+    {
+        foreach (var (id, stream) in streams)
+        {
+            if (partitions(id.Partition))
+            {
+                Buffered -= stream.Chunk.Count + stream.Held.Count;
+                stream.Held.Clear();
+                stream.Chunk.Reset();
+                emptied.Add(id);
+            }
+        }
+
+        RemoveEmptied();
+    }
+
+    /// <summary>Hands back a chunk taken from <see cref="Ready"/> once it was handled or written.</summary>
+    public void Return(RowChunk<T> chunk)
+    {
+        chunk.Reset();
+        freeChunks.Push(chunk);
+    }
+
+    private Stream StreamOf(int partition, byte[]? key)
+    {
+        if (!streams.TryGetValue((partition, key), out var stream))
+        {
+            stream = freeStreams.TryPop(out var reused) ? reused : new Stream();
+            stream.Chunk = RentChunk(partition, key);
+            streams[(partition, key)] = stream;
+        }
+
+        return stream;
+    }
+
+    private void Put(Stream stream, T row, RowOrigin origin, int bytes, long? timestamp, Work owner, long now)
+    {
+        if (BufferRules.Overflows(options, stream.Chunk, bytes, timestamp))
+        {
+            Cut(stream);
+        }
+
+        stream.Chunk.Add(row, origin, bytes, timestamp, owner, now);
+        Buffered++;
+        if (flushesAtOnce || BufferRules.IsFull(options, stream.Chunk) || AskFlushWhen(stream.Chunk))
+        {
+            Cut(stream);
+        }
+    }
+
+    private bool AskFlushWhen(RowChunk<T> chunk)
+    {
+        if (flushWhen is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            return flushWhen(chunk.Rows);
+        }
+        catch (Exception exception)
+        {
+            onHookFailed?.Invoke(exception);
+            return true;
+        }
+    }
+
+    /// <summary>Moves held rows that waited out the reorder delay (all of them if <paramref name="all"/>) into the buffer, in timestamp order.</summary>
+    private void Release(Stream stream, long now, bool all)
+    {
+        var held = stream.Held;
+        var count = all ? held.Count : held.CountReleasable(now, options.Reorder!.Value, ref stream.Released);
+        for (var i = 0; i < count; i++)
+        {
+            var row = held.TakeFirst();
+            Buffered--;
+            Put(stream, row.Row, row.Origin, row.Bytes, row.Timestamp, row.Owner, now);
+
+            // The chunk took its own share of the owner; the held row's share ends here.
+            row.Owner.Finish();
+        }
+
+        if (all && held.Count == 0)
+        {
+            stream.Released = null;
+        }
+    }
+
+    private void Cut(Stream stream)
+    {
+        var chunk = stream.Chunk;
+        if (chunk.Count == 0)
+        {
+            return;
+        }
+
+        Buffered -= chunk.Count;
+        Ready.Enqueue(chunk);
+        stream.Chunk = RentChunk(chunk.Partition, chunk.Key);
+    }
+
+    private RowChunk<T> RentChunk(int partition, byte[]? key)
+    {
+        var chunk = freeChunks.TryPop(out var reused) ? reused : new RowChunk<T>();
+        chunk.Open(partition, key);
+        return chunk;
+    }
+
+    private void RemoveEmptied()
+    {
+        foreach (var id in emptied)
+        {
+            if (streams.Remove(id, out var stream))
+            {
+                freeChunks.Push(stream.Chunk);
+                stream.Chunk = null!;
+                stream.Released = null;
+                freeStreams.Push(stream);
+            }
+        }
+
+        emptied.Clear();
+    }
+
+    private readonly record struct Held(T Row, RowOrigin Origin, int Bytes, long Timestamp, Work Owner, long Arrived);
+
+    private sealed class Stream
+    {
+        public RowChunk<T> Chunk = null!;
+
+        /// <summary>Rows held for reordering, by timestamp.</summary>
+        public readonly ReorderQueue<Held> Held = new(static held => held.Timestamp, static held => held.Arrived);
+
+        /// <summary>The newest timestamp among rows that waited out the delay; held rows up to it are released.</summary>
+        public long? Released;
+
+        public bool IsEmpty => Chunk.Count == 0 && Held.Count == 0;
+    }
+}

@@ -1,0 +1,26 @@
+using Confluent.Kafka;
+
+namespace Pipelines.Processing;
+
+/// <summary>An input message whose rows wait in buffers: what a dead letter of some of them needs.</summary>
+internal sealed class InputMessage(int partition, long offset, byte[]? key, byte[]? raw, Headers? headers, Timestamp timestamp, int rowCount, Work work)
+{
+    public int Partition { get; } = partition;
+
+    public long Offset { get; } = offset;
+
+    public byte[]? Key { get; } = key;
+
+    /// <summary>The value as consumed, dead-lettered as is when all its rows fail together.</summary>
+    public byte[]? Raw { get; } = raw;
+
+    public Headers? Headers { get; } = headers;
+
+    public Timestamp Timestamp { get; } = timestamp;
+
+    /// <summary>How many rows the message carried.</summary>
+    public int RowCount { get; } = rowCount;
+
+    /// <summary>The message's own work: done once every chunk holding its rows is.</summary>
+    public Work Work { get; } = work;
+}

@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Pipelines.IntegrationTests.Kafka;
+using Pipelines.Processing;
+
+namespace Pipelines.IntegrationTests.Processing;
+
+/// <summary>Input and output buffers, packed messages and the buffer hooks, on the embedded broker.</summary>
+public class BufferTests
+{
+    private static readonly RowHandler<Reading, Doubled> Double =
+        (row, _, _) => ValueTask.FromResult<Doubled?>(Twice(row));
+
+    private static Doubled Twice(Reading row) => new() { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 };
+
+    private static List<Reading> Stream(string sensor, IEnumerable<long> times) =>
+        times.Select(t => new Reading { Time = t, Sensor = sensor, Value = t }).ToList();
+
+    /// <summary>A batch handler that doubles every row and records each call's rows.</summary>
+    private static ProcessorHandler<Reading, Doubled> Recording(ConcurrentQueue<(string Key, long[] Times)> calls) => (rows, outputs, context, _) =>
+    {
+        calls.Enqueue((Encoding.UTF8.GetString(context.Key.Span), rows.Select(r => r.Time).ToArray()));
+        foreach (var row in rows)
+        {
+            outputs.Add(Twice(row));
+        }
+
+        return default;
+    };
+
+    [Fact]
+    public async Task Packed_input_is_handled_row_by_row_and_a_failing_row_is_dead_lettered_alone()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.ProducePacked("sensor-0", Stream("sensor-0", Enumerable.Range(0, 10).Select(i => (long)i)));
+        using var stop = new CancellationTokenSource();
+        RowHandler<Reading, Doubled> failOnThree = (row, context, token) =>
+            row.Time == 3 ? throw new InvalidOperationException("row 3 is cursed") : Double(row, context, token);
+
+        var run = new ProcessorRunner<Reading, Doubled>(harness.Options() with { MaxRetries = 0 }, failOnThree).RunAsync(stop.Token);
+        var outputs = harness.Read("doubled", 9);
+        var letter = harness.Read("readings.dlq", 1).Single();
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal([0L, 1, 2, 4, 5, 6, 7, 8, 9], outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value).Time));
+        Assert.Equal(3, MessageSerializer.Deserialize<Reading>(letter.Message.Value).Time);
+        Assert.Equal("3-3/10", Encoding.UTF8.GetString(letter.Message.Headers.GetLastBytes(DeadLetterHeaders.SourceRows)));
+        Assert.False(letter.Message.Headers.TryGetLastBytes(MessageTypes.Header, out _));
+        Assert.Equal("sensor-0", letter.Message.Key);
+        Assert.Equal(1, harness.CommittedTotal("doubler", partitions: 1));
+    }
+
+    [Fact]
+    public async Task An_output_buffer_packs_each_streams_rows_many_per_message()
+    {
+        using var harness = new KafkaHarness();
+        await harness.Produce(KafkaHarness.Readings(0, 1000));
+        using var stop = new CancellationTokenSource();
+        var options = harness.Options() with { OutputBuffer = new BufferOptions { MaxRows = 50, Timeout = TimeSpan.FromMilliseconds(200) } };
+
+        var run = new ProcessorRunner<Reading, Doubled>(options, Double).RunAsync(stop.Token);
+        var messages = harness.ReadDoubledRows(1000);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), messages.SelectMany(m => m.Rows).Select(r => r.Time).Order());
+        Assert.All(messages, m => Assert.All(m.Rows, row => Assert.Equal(m.Result.Message.Key, row.Sensor)));
+        Assert.All(messages, m => Assert.InRange(m.Rows.Count, 1, 50));
+        Assert.Contains(messages, m => m.Rows.Count == 50);
+        Assert.True(messages.Count <= 100, $"1,000 rows took {messages.Count} messages.");
+        Assert.Equal(1000, harness.CommittedTotal("doubler"));
+    }
+
+    [Fact]
+    public async Task An_input_buffer_hands_a_batch_handler_full_buffers_of_one_stream_in_order()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(KafkaHarness.Readings(0, 100));
+        using var stop = new CancellationTokenSource();
+        var calls = new ConcurrentQueue<(string Key, long[] Times)>();
+        var options = harness.Options() with { InputBuffer = new BufferOptions { MaxRows = 10, Timeout = TimeSpan.FromMinutes(10) } };
+
+        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true).RunAsync(stop.Token);
+        harness.Read("doubled", 100);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(10, calls.Count);
+        Assert.All(calls, call => Assert.Equal(10, call.Times.Length));
+        Assert.All(calls, call => Assert.All(call.Times, time => Assert.Equal("sensor-" + (time % 5), call.Key)));
+        Assert.All(calls, call => Assert.Equal(call.Times.Order(), call.Times));
+        Assert.Equal(100, harness.CommittedTotal("doubler", partitions: 1));
+    }
+
+    [Fact]
+    public async Task DataSpan_cuts_batches_by_row_time_and_Timeout_flushes_a_quiet_stream()
+    {
+        const long Millisecond = 1_000_000;
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(Stream("s", Enumerable.Range(0, 25).Select(i => i * Millisecond)));
+        using var stop = new CancellationTokenSource();
+        var calls = new ConcurrentQueue<(string Key, long[] Times)>();
+        var options = harness.Options() with { InputBuffer = new BufferOptions { DataSpan = TimeSpan.FromMilliseconds(10), Timeout = TimeSpan.FromMilliseconds(300) } };
+
+        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true).RunAsync(stop.Token);
+        harness.Read("doubled", 25);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(
+            [Enumerable.Range(0, 10), Enumerable.Range(10, 10), Enumerable.Range(20, 5)],
+            calls.Select(call => call.Times.Select(t => (int)(t / Millisecond))));
+    }
+
+    [Fact]
+    public async Task The_filter_drops_rows_and_FlushWhen_decides_when_a_buffer_flushes()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(Stream("s", Enumerable.Range(0, 12).Select(i => (long)i)));
+        using var stop = new CancellationTokenSource();
+        var calls = new ConcurrentQueue<(string Key, long[] Times)>();
+        var hooks = new BufferHooks<Reading>(row => row.Time % 2 == 0, rows => rows.Count == 3);
+        var options = harness.Options() with { InputBuffer = new BufferOptions() };
+
+        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true, hooks: hooks).RunAsync(stop.Token);
+        harness.Read("doubled", 6);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal([[0L, 2, 4], [6, 8, 10]], calls.Select(call => call.Times));
+        Assert.Equal(12, harness.CommittedTotal("doubler", partitions: 1));
+    }
+
+    [Fact]
+    public async Task Reorder_hands_rows_to_the_handler_in_timestamp_order()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(Stream("s", [5, 3, 1, 4, 2, 9, 7, 8, 6, 10]));
+        using var stop = new CancellationTokenSource();
+        var order = new ConcurrentQueue<long>();
+        ProcessorHandler<Reading, Doubled> handler = (rows, outputs, _, _) =>
+        {
+            order.Enqueue(rows[0].Time);
+            return outputs.Add(Twice(rows[0]));
+        };
+        var options = harness.Options() with { InputBuffer = new BufferOptions { Reorder = TimeSpan.FromMilliseconds(500) } };
+
+        var run = new ProcessorRunner<Reading, Doubled>(options, handler, handlesBatches: false).RunAsync(stop.Token);
+        harness.Read("doubled", 10);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), order);
+    }
+
+    [Fact]
+    public async Task On_shutdown_buffered_rows_are_handled_written_and_committed()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(Stream("s", Enumerable.Range(0, 7).Select(i => (long)i)));
+        using var stop = new CancellationTokenSource();
+        var calls = new ConcurrentQueue<(string Key, long[] Times)>();
+        var buffered = 0;
+        var allBuffered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hooks = new BufferHooks<Reading>(
+            _ =>
+            {
+                if (Interlocked.Increment(ref buffered) == 7)
+                {
+                    allBuffered.SetResult();
+                }
+
+                return true;
+            },
+            null);
+        var hold = new BufferOptions { MaxRows = 100, Timeout = TimeSpan.FromMinutes(10) };
+        var options = harness.Options() with { InputBuffer = hold, OutputBuffer = hold };
+
+        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true, hooks: hooks).RunAsync(stop.Token);
+        await allBuffered.Task.WaitAsync(KafkaHarness.Patience);
+        Assert.Empty(calls);
+        await stop.CancelAsync();
+        await run;
+
+        var message = Assert.Single(harness.ReadDoubledRows(7));
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => (long)i), message.Rows.Select(r => r.Time));
+        Assert.Equal(7, harness.CommittedTotal("doubler", partitions: 1));
+    }
+}
