@@ -176,4 +176,22 @@ public class ContractDiagnosticTests
         public class Row { public object Payload { get; } = new(); public int Handle(string s) => s.Result(); }
         static class Extensions { public static int Result(this string s) => s.Length; }
         """);
+
+    [Fact]
+    public Task PIPE019_input_only_settings_on_a_topic_buffer() => AnalyzerTest.VerifyAsync("""
+        [Topic("t"), Buffer(MaxRows = 10, Reorder = {|PIPE019:"00:00:01"|}, Filter = {|PIPE019:"Keep"|}, FlushWhen = {|PIPE019:"Full"|})]
+        public partial class Row { [Timestamp] public long Time { get; set; } [Parameter] public int A { get; set; } }
+        """);
+
+    [Fact]
+    public Task PIPE019_a_buffer_on_a_nested_contract() => AnalyzerTest.VerifyAsync("""
+        [MessageContract, {|PIPE019:Buffer(MaxRows = 10)|}]
+        public partial class Row { [Parameter] public int A { get; set; } }
+        """);
+
+    [Fact]
+    public Task PIPE008_on_a_topic_buffer() => AnalyzerTest.VerifyAsync("""
+        [Topic("t"), Buffer(MaxRows = {|PIPE008:0|}, Timeout = "00:00:01")]
+        public partial class Row { [Parameter] public int A { get; set; } }
+        """);
 }

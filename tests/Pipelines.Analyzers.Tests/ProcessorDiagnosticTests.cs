@@ -101,4 +101,58 @@ public class ProcessorDiagnosticTests
         [Topic("out")] public partial class Out { [Parameter] public int B { get; set; } }
         [Processor] public partial class P { public Out Handle(In row) => new(); }
         """);
+
+    private const string TimedTopics = """
+        [Topic("in")] public partial class In { [Timestamp] public long Time { get; set; } [Parameter] public int A { get; set; } }
+        [Topic("out")] public partial class Out { [Parameter] public int B { get; set; } }
+
+        """;
+
+    [Theory]
+    [InlineData("MaxRows = {|PIPE008:0|}")]
+    [InlineData("MaxBytes = {|PIPE008:-1|}")]
+    [InlineData("DataSpan = {|PIPE008:\"00:00:00\"|}")]
+    [InlineData("MaxRows = 10, Reorder = {|PIPE008:\"soon\"|}")]
+    [InlineData("Timeout = {|PIPE008:\"00:00:01\"|}")]
+    public Task PIPE008_buffer_setting_out_of_range(string setting) => AnalyzerTest.VerifyAsync(TimedTopics + $$"""
+        [Processor, Buffer({{setting}})] public partial class P { public Out Handle(IReadOnlyList<In> rows) => new(); }
+        """);
+
+    [Fact]
+    public Task Valid_buffers_have_no_diagnostics() => AnalyzerTest.VerifyAsync(TimedTopics + """
+        [Processor, Buffer(MaxRows = 1, MaxBytes = 1, DataSpan = "00:00:01", Timeout = "00:00:00.100", Reorder = "00:00:00.010", Filter = nameof(Keep), FlushWhen = nameof(Full))]
+        public partial class P
+        {
+            private bool Keep(in In row) => true;
+            private static bool Full(IReadOnlyList<In> rows) => rows.Count > 5;
+            public Out Handle(IReadOnlyList<In> rows) => new();
+        }
+
+        [Processor, Buffer(Timeout = "00:00:01", FlushWhen = nameof(Full))]
+        public partial class Q
+        {
+            private bool Full(IReadOnlyList<In> rows) => true;
+            public void Handle(In row) { }
+        }
+
+        [Topic("packed"), Buffer(MaxRows = 100, Timeout = "00:00:00.250")]
+        public partial class Packed { [Parameter] public int C { get; set; } }
+        """);
+
+    [Theory]
+    [InlineData("Filter = {|PIPE018:\"Missing\"|}", "")]
+    [InlineData("Filter = {|PIPE018:nameof(Keep)|}", "bool Keep(Out row) => true;")]
+    [InlineData("Filter = {|PIPE018:nameof(Keep)|}", "int Keep(In row) => 1;")]
+    [InlineData("Filter = {|PIPE018:nameof(Keep)|}", "bool Keep(In row, int extra) => true;")]
+    [InlineData("FlushWhen = {|PIPE018:nameof(Full)|}", "bool Full(In row) => true;")]
+    [InlineData("FlushWhen = {|PIPE018:nameof(Full)|}", "bool Full(List<In> rows) => true;")]
+    public Task PIPE018_hook_missing_or_wrong_signature(string setting, string method) => AnalyzerTest.VerifyAsync(TimedTopics + $$"""
+        [Processor, Buffer({{setting}})] public partial class P { {{method}} public Out Handle(IReadOnlyList<In> rows) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE019_time_rules_without_a_timestamp() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor, Buffer(DataSpan = {|PIPE019:"00:00:01"|}, Reorder = {|PIPE019:"00:00:01"|})]
+        public partial class P { public Out Handle(IReadOnlyList<In> rows) => new(); }
+        """);
 }

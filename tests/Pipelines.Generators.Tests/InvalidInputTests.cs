@@ -49,6 +49,16 @@ public class InvalidInputTests
             ["In.Contract.g.cs"]
         },
         { "PIPE008", Topics + """[Processor(MaxBatchSize = 0)] public partial class P { public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
+        { "PIPE008 buffer", Topics + """[Processor, Buffer(Timeout = "00:00:01")] public partial class P { public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
+        { "PIPE018", Topics + """[Processor, Buffer(Filter = "Keep")] public partial class P { bool Keep(Out row) => true; public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
+        { "PIPE019 processor", Topics + """[Processor, Buffer(DataSpan = "00:00:01")] public partial class P { public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
+        {
+            "PIPE019 in the processor's output",
+            """[Topic("in")] public partial class In { [Parameter] public int A { get; set; } }""" + "\n" +
+            """[Topic("out"), Buffer(Reorder = "00:00:01")] public partial class Out { [Parameter] public int B { get; set; } }""" + "\n" +
+            """[Processor] public partial class P { public Out Handle(In row) => new(); }""",
+            ["In.Contract.g.cs"]
+        },
     };
 
     [Theory]

@@ -123,5 +123,44 @@ internal static class SnapshotSources
                 public ValueTask Handle(IReadOnlyList<BrakeAlert> alerts, CancellationToken cancellationToken) => default;
             }
             """,
+
+        // Buffers: a topic's [Buffer] packs what every writer produces; a processor's buffers its input, with hooks.
+        ["Buffers"] = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using Pipelines;
+
+            namespace Telemetry;
+
+            [Topic("car-telemetry")]
+            public partial class CarTelemetry
+            {
+                [Timestamp] public long Time { get; set; }
+                [Tag] public string CarId { get; set; } = "";
+                [Parameter] public double Speed { get; set; }
+                [Parameter] public int Lap { get; set; }
+            }
+
+            [Topic("lap-speeds")]
+            [Buffer(MaxRows = 100, MaxBytes = 65536, Timeout = "00:00:00.250")]
+            public partial class LapSpeed
+            {
+                [Timestamp] public long Time { get; set; }
+                [Tag] public string CarId { get; set; } = "";
+                [Parameter] public double Average { get; set; }
+            }
+
+            [Processor]
+            [Buffer(MaxRows = 1000, DataSpan = "00:00:01", Timeout = "00:00:02", Reorder = "00:00:00.050", Filter = nameof(IsMoving), FlushWhen = nameof(LapChanged))]
+            public partial class LapSpeeds
+            {
+                private bool IsMoving(CarTelemetry row) => row.Speed > 0;
+
+                private static bool LapChanged(IReadOnlyList<CarTelemetry> rows) => rows.Count > 1 && rows[^1].Lap != rows[^2].Lap;
+
+                public LapSpeed Handle(IReadOnlyList<CarTelemetry> rows) =>
+                    new() { Time = rows[0].Time, CarId = rows[0].CarId, Average = rows.Average(r => r.Speed) };
+            }
+            """,
     };
 }

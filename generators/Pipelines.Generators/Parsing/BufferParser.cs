@@ -39,7 +39,6 @@ internal static class BufferParser
         var errors = diagnostics.Count;
         var settings = new List<string>();
         string? filter = null, flushWhen = null;
-        var hasSizeRule = false;
         foreach (var argument in attribute.NamedArguments)
         {
             var (name, value) = (argument.Key, argument.Value);
@@ -57,7 +56,6 @@ internal static class BufferParser
                     if (value.Value is int number && number >= 1)
                     {
                         settings.Add($"{name} = {number.ToString(CultureInfo.InvariantCulture)}");
-                        hasSizeRule = true;
                     }
                     else
                     {
@@ -77,7 +75,6 @@ internal static class BufferParser
                         }
 
                         settings.Add($"{name} = {duration}");
-                        hasSizeRule |= name == "DataSpan";
                     }
 
                     break;
@@ -86,7 +83,6 @@ internal static class BufferParser
                     break;
                 case "FlushWhen":
                     flushWhen = Hook(owner, contract, value, name, "bool {0}(IReadOnlyList<{1}> rows)", IsRowList, diagnostics, Location(name));
-                    hasSizeRule = true;
                     break;
             }
 
@@ -96,6 +92,8 @@ internal static class BufferParser
             }
         }
 
+        // A size rule that is written but wrong has its own error; this one is only for a Timeout with none beside it.
+        var hasSizeRule = attribute.NamedArguments.Any(a => a.Key is "MaxRows" or "MaxBytes" or "DataSpan" or "FlushWhen");
         if (AttributeArguments.Named(attribute, "Timeout") is not null && !hasSizeRule)
         {
             diagnostics.Report(DiagnosticDescriptors.SettingOutOfRange, Location("Timeout"), "Timeout", owner.Name, "is the only rule; a steady stream never goes quiet, so set MaxRows, MaxBytes, DataSpan or FlushWhen as well");

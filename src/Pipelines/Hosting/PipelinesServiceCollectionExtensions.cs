@@ -27,7 +27,9 @@ public static class PipelinesServiceCollectionExtensions
         var settings = PipelinesSettings.Read(configuration);
 
         // Validate this processor's overrides now rather than when the host starts it.
-        settings.OptionsFor(descriptor.Defaults(settings.BootstrapServers ?? "embedded")).Validate();
+        var options = settings.OptionsFor(descriptor.Defaults(settings.BootstrapServers ?? "embedded"));
+        options.Validate();
+        options.ValidateBuffers(TIn.Serializer.Schema, options.OutputTopic is null ? null : TOut.Serializer.Schema, descriptor.FlushWhen is not null);
 
         services.TryAddSingleton(settings);
         services.TryAddSingleton<KafkaConnection>();

@@ -102,6 +102,19 @@ public sealed record ProcessorOptions
         Require(MaxBatchSize > 0, nameof(MaxBatchSize), $"is {MaxBatchSize}; it must be 1 or more");
     }
 
+    /// <summary>Throws with the name of the first invalid buffer setting, given the contracts the buffers hold.</summary>
+    /// <param name="input">The input contract's schema.</param>
+    /// <param name="output">The output contract's schema; <see langword="null"/> for a sink.</param>
+    /// <param name="hasFlushHook">Whether the processor declares a FlushWhen method.</param>
+    public void ValidateBuffers(MessageSchema input, MessageSchema? output, bool hasFlushHook)
+    {
+        InputBuffer?.Validate(Name, nameof(InputBuffer), input, hasFlushHook, isInput: true);
+        if (OutputTopic is not null && output is not null)
+        {
+            OutputBuffer?.Validate(Name, nameof(OutputBuffer), output, hasFlushHook: false, isInput: false);
+        }
+    }
+
     private void Require(bool condition, string setting, string problem)
     {
         if (!condition)

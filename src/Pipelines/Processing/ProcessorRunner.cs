@@ -81,12 +81,7 @@ public sealed class ProcessorRunner<TIn, TOut>
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         options.Validate();
-        options.InputBuffer?.Validate(options.Name, nameof(ProcessorOptions.InputBuffer), TIn.Serializer.Schema, hooks?.FlushWhen is not null, isInput: true);
-        if (options.OutputTopic is not null)
-        {
-            options.OutputBuffer?.Validate(options.Name, nameof(ProcessorOptions.OutputBuffer), TOut.Serializer.Schema, hasFlushHook: false, isInput: false);
-        }
-
+        options.ValidateBuffers(TIn.Serializer.Schema, options.OutputTopic is null ? null : TOut.Serializer.Schema, hooks?.FlushWhen is not null);
         this.options = options;
         this.handler = handler;
         this.handlesBatches = handlesBatches;

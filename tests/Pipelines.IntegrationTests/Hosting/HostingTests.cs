@@ -138,6 +138,18 @@ public class HostingTests
     }
 
     [Fact]
+    public void A_buffer_the_configuration_makes_invalid_stops_registration_with_the_setting()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("Pipelines:Processors:Scaler:InputBuffer:Timeout", "00:00:01")]);
+
+        var error = Assert.Throws<ArgumentException>(() => builder.Services.AddPipelinesProcessor(builder.Configuration, Descriptor));
+
+        Assert.Equal("InputBuffer:Timeout", error.ParamName);
+        Assert.Contains("Processor 'Scaler'", error.Message);
+    }
+
+    [Fact]
     public void Attribute_settings_are_the_processors_defaults_and_configuration_overrides_them()
     {
         var defaults = PortionCollector.PipelinesDescriptor.Defaults("broker:9092");
