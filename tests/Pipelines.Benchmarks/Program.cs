@@ -9,4 +9,10 @@ if (args is ["latency", ..])
     return;
 }
 
+if (args is ["rows", ..])
+{
+    PackedRowsRun.Run(args.Length > 1 ? int.Parse(args[1]) : 100, args.Length > 2 ? int.Parse(args[2]) : 480_000);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

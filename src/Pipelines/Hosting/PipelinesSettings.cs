@@ -18,7 +18,7 @@ namespace Pipelines.Hosting;
 ///     "BrakeMonitor": { "GroupId": "...", "OnFailure": "DeadLetter|Skip|Stop", "MaxRetries": 3,
 ///                       "RetryBackoff": "00:00:00.100", "CommitInterval": "00:00:05", "CommitEvery": null,
 ///                       "MaxBatchSize": 1000, "LowLatency": false, "Compression": "None|Gzip|Snappy|Lz4|Zstd",
-///                       "DeadLetterTopic": "...",
+///                       "DeadLetterTopic": "...", "MaxMessageBytes": 1000000, "SplitTimeout": "00:01:00", "StreamIdleTimeout": "00:05:00",
 ///                       "InputBuffer": { "MaxRows": 100, "MaxBytes": 65536, "DataSpan": "00:00:01",
 ///                                        "Timeout": "00:00:00.500", "Reorder": "00:00:00.050" },  // or "None"
 ///                       "OutputBuffer": { "MaxRows": 100, ... },                                    // or "None"
@@ -33,7 +33,7 @@ public sealed record PipelinesSettings
     public const string SectionName = "Pipelines";
 
     private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "Kafka", "Processors"];
-    private static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "InputBuffer", "OutputBuffer", "Kafka"];
+    private static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "SplitTimeout", "StreamIdleTimeout", "InputBuffer", "OutputBuffer", "Kafka"];
     private static readonly string[] KnownPerBuffer = ["MaxRows", "MaxBytes", "DataSpan", "Timeout", "Reorder"];
 
     /// <summary>The brokers, or <see langword="null"/> to run on the embedded broker.</summary>
@@ -86,6 +86,9 @@ public sealed record PipelinesSettings
             LowLatency = ParseBool(section, "LowLatency", options.LowLatency),
             Compression = ParseEnum(section, "Compression", options.Compression),
             DeadLetterTopic = section["DeadLetterTopic"] ?? options.DeadLetterTopic,
+            MaxMessageBytes = ParseInt(section, "MaxMessageBytes", options.MaxMessageBytes, minimum: ProcessorOptions.MinMessageBytes),
+            SplitTimeout = ParseTime(section, "SplitTimeout", options.SplitTimeout, allowZero: false),
+            StreamIdleTimeout = section["StreamIdleTimeout"] is null ? options.StreamIdleTimeout : ParseTime(section, "StreamIdleTimeout", default, allowZero: false),
             InputBuffer = ReadBuffer(section.GetSection("InputBuffer"), options.InputBuffer),
             OutputBuffer = ReadBuffer(section.GetSection("OutputBuffer"), options.OutputBuffer),
             Kafka = Merge(options.Kafka, ReadKafka(section.GetSection("Kafka"))),

@@ -35,8 +35,37 @@ internal sealed class InputDeserializer<T> : IDeserializer<RowRange>
         }
 
         Keep(data);
+        var kind = MessageTypes.KindOf(context.Headers);
+        return kind switch
+        {
+            MessageKind.Row => Read(data, kind),
+            MessageKind.Rows => Read(data, kind),
+
+            // A chunk waits for the rest of its message (see Reassembler); a stream message is read by the runner.
+            _ => new RowRange(Rows.Count, 0, data.Length, kind),
+        };
+    }
+
+    /// <summary>Reads a message joined from chunks, keeping it as the raw value at index <see cref="Count"/> - 1.</summary>
+    /// <exception cref="MessageFormatException">The joined value is not valid.</exception>
+    public RowRange ReadJoined(byte[] value, Headers headers)
+    {
+        Keep(value);
+        var kind = MessageTypes.KindOf(headers);
+        return kind is MessageKind.Row or MessageKind.Rows ? Read(value, kind) : new RowRange(Rows.Count, 0, value.Length, kind);
+    }
+
+    /// <summary>The raw value of the message read at <paramref name="index"/>, without a copy; valid until <see cref="Clear"/>.</summary>
+    public ReadOnlySpan<byte> RawSpan(int index)
+    {
+        var (start, length) = values[index];
+        return start < 0 ? default : raw.AsSpan(start, length);
+    }
+
+    private RowRange Read(ReadOnlySpan<byte> data, MessageKind kind)
+    {
         var start = Rows.Count;
-        if (!MessageTypes.IsRows(context.Headers))
+        if (kind == MessageKind.Row)
         {
             Rows.Add(MessageSerializer.Deserialize<T>(data));
             return new RowRange(start, 1, data.Length);
@@ -82,5 +111,14 @@ internal sealed class InputDeserializer<T> : IDeserializer<RowRange>
     }
 }
 
-/// <summary>The rows one message carried: <paramref name="Count"/> rows from <paramref name="Start"/> in <see cref="InputDeserializer{T}.Rows"/>, and its value's size.</summary>
-internal readonly record struct RowRange(int Start, int Count, int Bytes);
+/// <summary>
+/// The rows one message carried: <paramref name="Count"/> rows from <paramref name="Start"/> in
+/// <see cref="InputDeserializer{T}.Rows"/>, and its value's size. A message of another <paramref name="Kind"/> (a
+/// chunk, an event, a stream message) carries no rows; its raw value is read by the runner.
+/// </summary>
+internal readonly record struct RowRange(int Start, int Count, int Bytes, MessageKind Kind = MessageKind.Row)
+{
+    public bool IsChunk => Kind == MessageKind.Chunk;
+
+    public bool IsStreamMessage => Kind is MessageKind.Event or MessageKind.StreamProperties or MessageKind.StreamEnd;
+}

@@ -3,7 +3,7 @@ using Confluent.Kafka;
 namespace Pipelines.Processing;
 
 /// <summary>An input message whose rows wait in buffers: what a dead letter of some of them needs.</summary>
-internal sealed class InputMessage(int partition, long offset, byte[]? key, byte[]? raw, Headers? headers, Timestamp timestamp, int rowCount, Work work)
+internal sealed class InputMessage(int partition, long offset, byte[]? key, byte[]? raw, Headers? headers, Timestamp timestamp, int rowCount, Work work, StreamInfo stream)
 {
     public int Partition { get; } = partition;
 
@@ -23,4 +23,7 @@ internal sealed class InputMessage(int partition, long offset, byte[]? key, byte
 
     /// <summary>The message's own work: done once every chunk holding its rows is.</summary>
     public Work Work { get; } = work;
+
+    /// <summary>The stream it belongs to.</summary>
+    public StreamInfo Stream { get; } = stream;
 }

@@ -17,29 +17,87 @@ public static class MessageTypes
     /// <summary>Many rows of one stream in the row-batch layout (docs/wire-format.md).</summary>
     public const string Rows = "rows";
 
+    /// <summary>One <see cref="StreamEvent"/>.</summary>
+    public const string Event = "event";
+
+    /// <summary>A stream's <see cref="StreamProperties"/>.</summary>
+    public const string StreamProperties = "stream-properties";
+
+    /// <summary>The end of a stream (<see cref="StreamEnd"/>).</summary>
+    public const string StreamEnd = "stream-end";
+
     private static readonly byte[] RowsBytes = "rows"u8.ToArray();
 
-    /// <summary>Whether <paramref name="headers"/> mark a row batch.</summary>
-    internal static bool IsRows(Headers? headers)
+    /// <summary>What the value of a message with <paramref name="headers"/> holds; an unknown type reads as one row.</summary>
+    internal static MessageKind KindOf(Headers? headers)
     {
         if (headers is null)
         {
-            return false;
+            return MessageKind.Row;
         }
 
         // Indexed: a foreach would box the list's enumerator for every message.
-        for (var i = headers.Count - 1; i >= 0; i--)
+        var kind = MessageKind.Row;
+        for (var i = 0; i < headers.Count; i++)
         {
             var header = headers[i];
+            if (header.Key == SplitHeaders.Id)
+            {
+                return MessageKind.Chunk;
+            }
+
             if (header.Key == Header)
             {
-                return header.GetValueBytes().AsSpan().SequenceEqual(RowsBytes);
+                var value = header.GetValueBytes().AsSpan();
+                kind = value.SequenceEqual(RowsBytes) ? MessageKind.Rows
+                    : value.SequenceEqual("event"u8) ? MessageKind.Event
+                    : value.SequenceEqual("stream-properties"u8) ? MessageKind.StreamProperties
+                    : value.SequenceEqual("stream-end"u8) ? MessageKind.StreamEnd
+                    : MessageKind.Row;
             }
         }
 
-        return false;
+        return kind;
     }
+
+    /// <summary>Whether <paramref name="headers"/> mark a row batch.</summary>
+    internal static bool IsRows(Headers? headers) => KindOf(headers) == MessageKind.Rows;
+
+    /// <summary>The header value of a kind of stream message; shared, never written to.</summary>
+    internal static byte[] ValueOf(MessageKind kind) => kind switch
+    {
+        MessageKind.Event => EventBytes,
+        MessageKind.StreamProperties => PropertiesBytes,
+        MessageKind.StreamEnd => EndBytes,
+        _ => RowsBytes,
+    };
+
+    private static readonly byte[] EventBytes = "event"u8.ToArray();
+    private static readonly byte[] PropertiesBytes = "stream-properties"u8.ToArray();
+    private static readonly byte[] EndBytes = "stream-end"u8.ToArray();
 
     /// <summary>The header value that marks a row batch; shared, never written to.</summary>
     internal static byte[] RowsValue => RowsBytes;
+}
+
+/// <summary>What a consumed message holds.</summary>
+internal enum MessageKind
+{
+    /// <summary>One row.</summary>
+    Row,
+
+    /// <summary>A row batch.</summary>
+    Rows,
+
+    /// <summary>A chunk of a split message.</summary>
+    Chunk,
+
+    /// <summary>A <see cref="StreamEvent"/>.</summary>
+    Event,
+
+    /// <summary>A stream's properties.</summary>
+    StreamProperties,
+
+    /// <summary>A stream's end.</summary>
+    StreamEnd,
 }

@@ -7,7 +7,8 @@ namespace Pipelines.Processing;
 /// <summary>
 /// Produces a processor's outputs and dead letters without a new object per message where it can: librdkafka
 /// copies key, value and headers during <c>Produce</c>, so the message, its headers and the value arrays
-/// (one per length) are reused. A full local queue is waited out rather than failed.
+/// (one per length) are reused. A full local queue is waited out rather than failed. A message larger than the
+/// processor's <see cref="ProcessorOptions.MaxMessageBytes"/> is written as chunks (see <see cref="SplitHeaders"/>).
 /// </summary>
 internal sealed class OutputProducer<TOut>
     where TOut : IMessageContract<TOut>
@@ -17,16 +18,21 @@ internal sealed class OutputProducer<TOut>
     private static readonly TimeSpan QueueFullWait = TimeSpan.FromMilliseconds(50);
     private const string ContentTypeHeader = "content-type";
 
+    // Room left in each chunk for the record's own framing beside its key, headers and value.
+    private const int ChunkFraming = 512;
+
     private readonly IProducer<byte[]?, byte[]?> producer;
+    private readonly int maxMessageBytes;
     private readonly Message<byte[]?, byte[]?> message = new();
     private readonly Headers headers;
     private readonly Headers rowsHeaders;
     private readonly ArrayBufferWriter<byte> scratch = new(1024);
     private readonly byte[]?[] values = new byte[]?[MaxReusedLength + 1];
 
-    public OutputProducer(IProducer<byte[]?, byte[]?> producer)
+    public OutputProducer(IProducer<byte[]?, byte[]?> producer, int maxMessageBytes)
     {
         this.producer = producer;
+        this.maxMessageBytes = maxMessageBytes;
         var contentType = Encoding.UTF8.GetBytes(TOut.Serializer.Schema.ContentType);
         headers = new Headers { { ContentTypeHeader, contentType } };
         rowsHeaders = new Headers { { ContentTypeHeader, contentType }, { MessageTypes.Header, MessageTypes.RowsValue } };
@@ -90,6 +96,47 @@ internal sealed class OutputProducer<TOut>
 
     /// <summary>Produces a message as given; a <paramref name="deadLetter"/> is counted as one.</summary>
     public void Produce(string topic, byte[]? key, byte[]? value, Headers? messageHeaders, Timestamp timestamp, Work work, bool deadLetter = false)
+    {
+        if (value is not null && value.Length + ChunkFraming > maxMessageBytes)
+        {
+            var framing = ChunkFraming + (key?.Length ?? 0) + HeadersSize(messageHeaders);
+            if (value.Length + framing > maxMessageBytes)
+            {
+                ProduceChunks(topic, key, value, messageHeaders, timestamp, work, deadLetter, Math.Max(1, maxMessageBytes - framing - SplitHeadersSize));
+                return;
+            }
+        }
+
+        ProduceOne(topic, key, value, messageHeaders, timestamp, work, deadLetter);
+    }
+
+    // The split headers' names and their largest values (32 hex digits, two int32s).
+    private static readonly int SplitHeadersSize = SplitHeaders.Id.Length + SplitHeaders.Index.Length + SplitHeaders.Count.Length + 32 + 11 + 11;
+
+    private static int HeadersSize(Headers? headers)
+    {
+        var size = 0;
+        for (var i = 0; headers is not null && i < headers.Count; i++)
+        {
+            size += headers[i].Key.Length + (headers[i].GetValueBytes()?.Length ?? 0) + 8;
+        }
+
+        return size;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as chunks of at most <paramref name="chunkSize"/> bytes, in order, under one key (so one partition).</summary>
+    private void ProduceChunks(string topic, byte[]? key, byte[] value, Headers? messageHeaders, Timestamp timestamp, Work work, bool deadLetter, int chunkSize)
+    {
+        var id = Encoding.ASCII.GetBytes(Guid.NewGuid().ToString("N"));
+        var count = (value.Length + chunkSize - 1) / chunkSize;
+        for (var index = 0; index < count; index++)
+        {
+            var chunk = value.AsSpan(index * chunkSize, Math.Min(chunkSize, value.Length - index * chunkSize)).ToArray();
+            ProduceOne(topic, key, chunk, SplitHeaders.For(messageHeaders, id, index, count), timestamp, work, deadLetter);
+        }
+    }
+
+    private void ProduceOne(string topic, byte[]? key, byte[]? value, Headers? messageHeaders, Timestamp timestamp, Work work, bool deadLetter)
     {
         message.Key = key;
         message.Value = value;

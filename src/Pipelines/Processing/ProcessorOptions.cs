@@ -71,6 +71,25 @@ public sealed record ProcessorOptions
     /// </summary>
     public BufferOptions? OutputBuffer { get; init; }
 
+    /// <summary>
+    /// The largest message written (1,000,000 bytes by default, librdkafka's and the broker's usual limit): a value
+    /// larger than this, with its key and headers, is split into chunks that the reading processor joins back
+    /// (see <see cref="SplitHeaders"/>). Keep it at or below the topic's <c>max.message.bytes</c>.
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = 1_000_000;
+
+    /// <summary>
+    /// How long the chunks of a split message may take to arrive, from the first (60 s by default); an incomplete
+    /// message is then dead-lettered chunk by chunk with the reason, and its offsets committed.
+    /// </summary>
+    public TimeSpan SplitTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Close a stream when no message of it has arrived for this long (off by default: streams close when their
+    /// producer ends them, and when this instance stops reading their partition).
+    /// </summary>
+    public TimeSpan? StreamIdleTimeout { get; init; }
+
     /// <summary>The Kafka brokers.</summary>
     public required string BootstrapServers { get; init; }
 
@@ -79,6 +98,9 @@ public sealed record ProcessorOptions
 
     /// <summary>librdkafka settings for the consumer only, applied before <see cref="Kafka"/> (which can override them).</summary>
     public IReadOnlyDictionary<string, string> ConsumerKafka { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The smallest <see cref="MaxMessageBytes"/>: room for a key, headers and some value.</summary>
+    public const int MinMessageBytes = 4096;
 
     /// <summary>Whether the processor reads its own output, so that every row it writes comes back to it (analyzer PIPE007).</summary>
     public bool IsFeedbackLoop => OutputTopic == InputTopic;
@@ -100,6 +122,9 @@ public sealed record ProcessorOptions
         Require(CommitInterval > TimeSpan.Zero, nameof(CommitInterval), $"is {CommitInterval}; it must be positive");
         Require(CommitEvery is null or > 0, nameof(CommitEvery), $"is {CommitEvery}; it must be 1 or more");
         Require(MaxBatchSize > 0, nameof(MaxBatchSize), $"is {MaxBatchSize}; it must be 1 or more");
+        Require(MaxMessageBytes >= MinMessageBytes, nameof(MaxMessageBytes), $"is {MaxMessageBytes}; it must be {MinMessageBytes} or more");
+        Require(StreamIdleTimeout is null || StreamIdleTimeout > TimeSpan.Zero, nameof(StreamIdleTimeout), $"is {StreamIdleTimeout}; it must be positive");
+        Require(SplitTimeout > TimeSpan.Zero, nameof(SplitTimeout), $"is {SplitTimeout}; it must be positive");
     }
 
     /// <summary>Throws with the name of the first invalid buffer setting, given the contracts the buffers hold.</summary>

@@ -52,6 +52,11 @@ public sealed class ProcessorRunner<TIn, TOut>
     private readonly bool flushEachRound;
     private readonly Func<TIn, bool>? filter;
     private readonly RowBuffers<TOut>? outputBuffers;
+    private readonly Reassembler reassembler = new();
+    private readonly StreamTracker streams = new();
+    private readonly StreamHandlers<TOut> streamHandlers;
+    private readonly Headers streamHeaders = new();
+    private long expiredAt;
     private long outputBytesPerRow;
     private long storedAt;
     private long tickedAt;
@@ -75,9 +80,11 @@ public sealed class ProcessorRunner<TIn, TOut>
     /// <param name="handlesBatches">Whether the handler takes many rows per call.</param>
     /// <param name="logger">Where the loop logs.</param>
     /// <param name="hooks">The input buffer's filter and flush rule, if the processor declares them.</param>
+    /// <param name="streamHandlers">Handlers of events and of streams opening and closing, if the processor has them.</param>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public ProcessorRunner(ProcessorOptions options, ProcessorHandler<TIn, TOut> handler, bool handlesBatches, ILogger? logger = null, BufferHooks<TIn>? hooks = null)
+    public ProcessorRunner(ProcessorOptions options, ProcessorHandler<TIn, TOut> handler, bool handlesBatches, ILogger? logger = null, BufferHooks<TIn>? hooks = null, StreamHandlers<TOut>? streamHandlers = null)
     {
+        this.streamHandlers = streamHandlers ?? new StreamHandlers<TOut>();
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         options.Validate();
@@ -125,7 +132,7 @@ public sealed class ProcessorRunner<TIn, TOut>
         stopping = stoppingToken;
         using var lag = PipelinesTelemetry.TrackLag(processorTag);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options)).SetLogHandler((_, message) => Log(message)).Build();
-        var output = new OutputProducer<TOut>(producer);
+        var output = new OutputProducer<TOut>(producer, options.MaxMessageBytes);
         using var consumer = new ConsumerBuilder<byte[]?, RowRange>(KafkaSettings.Consumer(options))
             .SetKeyDeserializer(StreamKeyDeserializer.Instance)
             .SetValueDeserializer(inputs)
@@ -173,6 +180,13 @@ public sealed class ProcessorRunner<TIn, TOut>
                 {
                     tickedAt = now;
                     await TickAsync(output, now, stoppingToken);
+                }
+
+                if (Stopwatch.GetElapsedTime(expiredAt, now) >= LagInterval)
+                {
+                    expiredAt = now;
+                    ExpireSplitMessages(output, now);
+                    await CloseIdleStreamsAsync(output, now, stoppingToken);
                 }
 
                 if (Stopwatch.GetElapsedTime(lagMeasured, now) >= LagInterval)
@@ -228,8 +242,91 @@ public sealed class ProcessorRunner<TIn, TOut>
         }
 
         PipelinesTelemetry.Consumed.Add(1, processorTag);
-        fetched.Add(new Fetched(result, index));
+        if (result.Message.Value.IsChunk)
+        {
+            AddChunk(result, index, output);
+            return true;
+        }
+
+        fetched.Add(new Fetched(result, index, null));
         return true;
+    }
+
+    /// <summary>Holds a chunk of a split message; the last one makes the joined message a fetched message of its own.</summary>
+    private void AddChunk(ConsumeResult<byte[]?, RowRange> result, int index, OutputProducer<TOut> output)
+    {
+        var (partition, offset, message) = (result.Partition.Value, result.Offset.Value, result.Message);
+        var work = tracker.Rent();
+        tracker.Begin(partition, offset, work);
+        var chunk = new Reassembler.Chunk(partition, offset, message.Key, inputs.Raw(index)!, message.Headers, message.Timestamp, work);
+        if (!SplitHeaders.TryRead(message.Headers, out var id, out var chunkIndex, out var count))
+        {
+            RejectChunks([chunk], new MessageFormatException($"The split headers of {result.TopicPartitionOffset} are missing or malformed: {SplitHeaders.Id}, {SplitHeaders.Index} (0 to count - 1) and {SplitHeaders.Count} (1 or more) are needed."), output);
+            return;
+        }
+
+        Reassembler.Joined? joined;
+        try
+        {
+            joined = reassembler.Add(chunk, id, chunkIndex, count, Stopwatch.GetTimestamp());
+        }
+        catch (SplitMessageException exception)
+        {
+            RejectChunks(exception.Chunks, exception, output);
+            return;
+        }
+
+        if (joined is null)
+        {
+            return;
+        }
+
+        // The joined message's work holds every chunk's share: their offsets are committed once it is finished.
+        var first = joined.First;
+        var chained = tracker.Chain(joined.Chunks.Select(c => c.Work).ToList());
+        var headers = SplitHeaders.Without(first.Headers);
+        RowRange range;
+        try
+        {
+            range = inputs.ReadJoined(joined.Value, headers);
+        }
+        catch (MessageFormatException exception)
+        {
+            Reject(new Rejected(first.Partition, first.Offset, first.Key, joined.Value, headers, first.Timestamp), exception, chained, output);
+            chained.Finish();
+            return;
+        }
+
+        var joinedResult = new ConsumeResult<byte[]?, RowRange>
+        {
+            TopicPartitionOffset = new TopicPartitionOffset(options.InputTopic, first.Partition, first.Offset),
+            Message = new Message<byte[]?, RowRange> { Key = first.Key, Value = range, Headers = headers, Timestamp = first.Timestamp },
+        };
+        fetched.Add(new Fetched(joinedResult, inputs.Count - 1, chained));
+    }
+
+    private void ExpireSplitMessages(OutputProducer<TOut> output, long now)
+    {
+        if (reassembler.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var chunks in reassembler.Expire(now, options.SplitTimeout))
+        {
+            SplitHeaders.TryRead(chunks[0].Headers, out var id, out _, out var count);
+            RejectChunks(chunks, new SplitMessageException($"Split message {id} is incomplete: {chunks.Count} of its {count} chunks arrived within {options.SplitTimeout}.", chunks), output);
+        }
+    }
+
+    /// <summary>Fails the chunks read of a message that cannot be joined, each as it was consumed, then lets their offsets be committed.</summary>
+    private void RejectChunks(IReadOnlyList<Reassembler.Chunk> chunks, Exception reason, OutputProducer<TOut> output)
+    {
+        foreach (var chunk in chunks)
+        {
+            Reject(new Rejected(chunk.Partition, chunk.Offset, chunk.Key, chunk.Value, chunk.Headers, chunk.Timestamp), reason, chunk.Work, output);
+            chunk.Work.Finish();
+        }
     }
 
     private async ValueTask ProcessFetchedAsync(OutputProducer<TOut> output, CancellationToken stoppingToken)
@@ -242,12 +339,22 @@ public sealed class ProcessorRunner<TIn, TOut>
 
         // Every message is registered in fetch order first: the tracker's commit rule relies on offset order.
         var now = Stopwatch.GetTimestamp();
-        foreach (var (result, raw) in fetched)
+        foreach (var (result, raw, chained) in fetched)
         {
-            var work = tracker.Rent();
-            tracker.Begin(result.Partition.Value, result.Offset.Value, work);
+            var work = chained ?? Begin(result);
             var range = result.Message.Value;
-            var message = new InputMessage(result.Partition.Value, result.Offset.Value, result.Message.Key, inputs.Raw(raw), result.Message.Headers, result.Message.Timestamp, range.Count, work);
+            var stream = await OpenAsync(result, work, output, stoppingToken);
+            if (range.IsStreamMessage)
+            {
+                // Rows of the stream that arrived before this message are handled before it.
+                inputBuffers.Flush(result.Partition.Value, result.Message.Key);
+                await DrainInputAsync(output, stoppingToken);
+                await HandleStreamMessageAsync(result, raw, stream, work, output, stoppingToken);
+                work.Finish();
+                continue;
+            }
+
+            var message = new InputMessage(result.Partition.Value, result.Offset.Value, result.Message.Key, inputs.Raw(raw), result.Message.Headers, result.Message.Timestamp, range.Count, work, stream);
             var bytesPerRow = range.Count == 0 ? 0 : range.Bytes / range.Count;
             for (var i = 0; i < range.Count; i++)
             {
@@ -274,12 +381,19 @@ public sealed class ProcessorRunner<TIn, TOut>
     /// <summary>Handles each row of one message as it comes: no buffers, no allocation per message.</summary>
     private async ValueTask ProcessDirectAsync(OutputProducer<TOut> output, Fetched message, CancellationToken stoppingToken)
     {
-        var (result, raw) = message;
-        var work = tracker.Rent();
-        tracker.Begin(result.Partition.Value, result.Offset.Value, work);
+        var (result, raw, chained) = message;
+        var work = chained ?? Begin(result);
         var range = result.Message.Value;
         var key = result.Message.Key;
-        context.Fill(key, result.Message.Timestamp, result.Message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value);
+        var stream = await OpenAsync(result, work, output, stoppingToken);
+        if (range.IsStreamMessage)
+        {
+            await HandleStreamMessageAsync(result, raw, stream, work, output, stoppingToken);
+            work.Finish();
+            return;
+        }
+
+        context.Fill(key, result.Message.Timestamp, result.Message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value, stream);
         using var activity = PipelinesTelemetry.StartProcessing(options.Name, result.Message.Headers);
         for (var i = 0; i < range.Count; i++)
         {
@@ -298,6 +412,196 @@ public sealed class ProcessorRunner<TIn, TOut>
         single[0] = default!;
         work.Finish();
     }
+
+    private Work Begin(ConsumeResult<byte[]?, RowRange> result)
+    {
+        var work = tracker.Rent();
+        tracker.Begin(result.Partition.Value, result.Offset.Value, work);
+        return work;
+    }
+
+    /// <summary>The stream of a message; its first message opens it (and calls the open handler, if any).</summary>
+    private async ValueTask<StreamInfo> OpenAsync(ConsumeResult<byte[]?, RowRange> result, Work work, OutputProducer<TOut> output, CancellationToken stoppingToken)
+    {
+        var stream = streams.Touch(result.Partition.Value, result.Message.Key, Stopwatch.GetTimestamp(), out var opened);
+        if (opened && streamHandlers.OnOpened is { } onOpened)
+        {
+            await CallStreamHandlerAsync(onOpened, stream, null, result.Message.Key, work, output, stoppingToken);
+        }
+
+        return stream;
+    }
+
+    /// <summary>Handles an event or a stream's properties or end, read from the message's raw value.</summary>
+    private async ValueTask HandleStreamMessageAsync(ConsumeResult<byte[]?, RowRange> result, int raw, StreamInfo stream, Work work, OutputProducer<TOut> output, CancellationToken stoppingToken)
+    {
+        var message = result.Message;
+        var kind = message.Value.Kind;
+        Rejected Rejected() => new(result.Partition.Value, result.Offset.Value, message.Key, inputs.Raw(raw), message.Headers, message.Timestamp);
+        try
+        {
+            switch (kind)
+            {
+                case MessageKind.Event:
+                    var streamEvent = StreamCodec.ReadEvent(inputs.RawSpan(raw));
+                    if (streamHandlers.OnEvent is not { } onEvent)
+                    {
+                        return; // a processor without an event handler skips events
+                    }
+
+                    context.Fill(message.Key, message.Timestamp, message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value, stream);
+                    using (var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers))
+                    {
+                        var failure = await InvokeAsync(token => onEvent(streamEvent, outputs, context, token), stoppingToken);
+                        if (failure is null)
+                        {
+                            Emit(output, message.Key, activity, work);
+                        }
+                        else
+                        {
+                            Reject(Rejected(), failure, work, output);
+                        }
+                    }
+
+                    return;
+                case MessageKind.StreamProperties:
+                    stream.Properties = StreamCodec.ReadProperties(inputs.RawSpan(raw));
+                    Forward(output, MessageKind.StreamProperties, message.Key, inputs.Raw(raw), work);
+                    return;
+                default:
+                    var end = StreamCodec.ReadEnd(inputs.RawSpan(raw));
+                    streams.Remove(result.Partition.Value, message.Key);
+                    await CloseAsync(stream, message.Key, end, work, output, stoppingToken);
+                    return;
+            }
+        }
+        catch (MessageFormatException exception)
+        {
+            Reject(Rejected(), exception, work, output);
+        }
+    }
+
+    /// <summary>Calls the close handler, then tells the output topic, unless this instance merely lost the stream.</summary>
+    private async ValueTask CloseAsync(StreamInfo stream, byte[]? key, StreamEnd end, Work work, OutputProducer<TOut> output, CancellationToken cancellationToken)
+    {
+        if (streamHandlers.OnClosed is { } onClosed)
+        {
+            await CallStreamHandlerAsync(onClosed, stream, end, key, work, output, cancellationToken);
+        }
+
+        if (end != StreamEnd.Revoked)
+        {
+            Forward(output, MessageKind.StreamEnd, key, StreamCodec.Write(end), work);
+        }
+    }
+
+    /// <summary>Writes a stream message to the output topic under the stream's key, after the rows written before it.</summary>
+    private void Forward(OutputProducer<TOut> output, MessageKind kind, byte[]? key, byte[]? value, Work work)
+    {
+        if (options.OutputTopic is not { } topic)
+        {
+            return;
+        }
+
+        if (outputBuffers is not null)
+        {
+            outputBuffers.FlushAll();
+            DrainOutput(output);
+        }
+
+        streamHeaders.Remove(MessageTypes.Header);
+        streamHeaders.Add(MessageTypes.Header, MessageTypes.ValueOf(kind));
+        try
+        {
+            output.Produce(topic, key, value, streamHeaders, Timestamp.Default, work);
+        }
+        catch (KafkaException exception)
+        {
+            work.Fail(new ProcessorStoppedException(options.Name, context.Source, exception));
+        }
+    }
+
+    /// <summary>Calls an open or close handler once; a failure is logged and the stream goes on.</summary>
+    private async ValueTask CallStreamHandlerAsync(StreamChangeHandler<TOut> handler, StreamInfo stream, StreamEnd? end, byte[]? key, Work work, OutputProducer<TOut> output, CancellationToken cancellationToken)
+    {
+        outputs.Clear();
+        try
+        {
+            await handler(stream, end, outputs, cancellationToken);
+            Emit(output, key, null, work);
+        }
+        catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            outputs.Clear();
+            PipelinesTelemetry.Failed.Add(1, processorTag);
+            logger.LogError(exception, "Processor {Processor}: its stream {Change} handler failed for stream {Stream}", options.Name, end is null ? "opened" : "closed", stream.Key);
+        }
+    }
+
+    private async ValueTask CloseIdleStreamsAsync(OutputProducer<TOut> output, long now, CancellationToken stoppingToken)
+    {
+        if (options.StreamIdleTimeout is not { } timeout || streams.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (key, stream) in streams.TakeIdle(now, timeout))
+        {
+            // Rows still buffered were sent before the stream went quiet: they go first.
+            if (inputBuffers is not null)
+            {
+                inputBuffers.Flush(stream.Partition, key);
+                await DrainInputAsync(output, stoppingToken);
+            }
+
+            var work = tracker.Chain([]);
+            await CloseAsync(stream, key, StreamEnd.Idle, work, output, stoppingToken);
+            work.Finish();
+        }
+    }
+
+    /// <summary>Calls the close handler of every stream of <paramref name="partitions"/>: they go on elsewhere, or after a restart.</summary>
+    private async ValueTask RevokeStreamsAsync(Predicate<int> partitions, OutputProducer<TOut> output)
+    {
+        if (streamHandlers.OnClosed is null)
+        {
+            streams.TakePartitions(partitions);
+            return;
+        }
+
+        foreach (var (key, stream) in streams.TakePartitions(partitions))
+        {
+            var work = tracker.Chain([]);
+            await CloseAsync(stream, key, StreamEnd.Revoked, work, output, CancellationToken.None);
+            work.Finish();
+        }
+    }
+
+    /// <summary>Calls a handler of an event with the retries of <see cref="HandleAsync"/>; returns the failure that outlasted them.</summary>
+    private async ValueTask<Exception?> InvokeAsync(Func<CancellationToken, ValueTask> call, CancellationToken stoppingToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            outputs.Clear();
+            try
+            {
+                await call(stoppingToken);
+                return null;
+            }
+            catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
+            {
+                if (attempt >= options.MaxRetries)
+                {
+                    outputs.Clear();
+                    return exception;
+                }
+
+                await Task.Delay(Backoff(attempt), stoppingToken);
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int attempt) => TimeSpan.FromTicks(Math.Min(options.RetryBackoff.Ticks << Math.Min(attempt, 20), MaxBackoff.Ticks));
 
     /// <summary>Asks the filter about a row; a filter that throws fails the row like a handler would.</summary>
     private bool Admit(InputMessage message, int index, TIn row, OutputProducer<TOut> output)
@@ -347,7 +651,7 @@ public sealed class ProcessorRunner<TIn, TOut>
         for (var call = 0; call < calls; call++)
         {
             var origin = chunk.Origins[call].Message!;
-            context.Fill(chunk.Key, origin.Timestamp, origin.Headers, options.InputTopic, origin.Partition, origin.Offset);
+            context.Fill(chunk.Key, origin.Timestamp, origin.Headers, options.InputTopic, origin.Partition, origin.Offset, origin.Stream);
             using var activity = PipelinesTelemetry.StartProcessing(options.Name, origin.Headers);
             IReadOnlyList<TIn> callRows = rows;
             if (!handlesBatches)
@@ -393,7 +697,7 @@ public sealed class ProcessorRunner<TIn, TOut>
                         return exception;
                     }
 
-                    var delay = TimeSpan.FromTicks(Math.Min(options.RetryBackoff.Ticks << Math.Min(attempt, 20), MaxBackoff.Ticks));
+                    var delay = Backoff(attempt);
                     logger.LogWarning(exception, "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}", options.Name, context.Source, attempt + 1, options.MaxRetries + 1, delay);
                     await Task.Delay(delay, stoppingToken);
                 }
@@ -600,6 +904,7 @@ public sealed class ProcessorRunner<TIn, TOut>
                 DrainInputAsync(output, stopping).AsTask().GetAwaiter().GetResult();
             }
 
+            RevokeStreamsAsync(partition => revoked.Exists(p => p.Partition.Value == partition), output).AsTask().GetAwaiter().GetResult();
             if (outputBuffers is not null)
             {
                 outputBuffers.FlushAll();
@@ -616,6 +921,8 @@ public sealed class ProcessorRunner<TIn, TOut>
     {
         // Lost, not revoked: the partitions already have a new owner, which reads these rows again.
         inputBuffers?.Drop(partition => lost.Exists(p => p.Partition.Value == partition));
+        reassembler.Drop(partition => lost.Exists(p => p.Partition.Value == partition));
+        streams.TakePartitions(partition => lost.Exists(p => p.Partition.Value == partition));
         tracker.Forget(lost.Select(p => p.TopicPartition));
         fetched.RemoveAll(f => lost.Exists(p => p.Partition == f.Result.Partition));
     }
@@ -634,6 +941,7 @@ public sealed class ProcessorRunner<TIn, TOut>
                     await DrainInputAsync(output, CancellationToken.None);
                 }
 
+                await RevokeStreamsAsync(_ => true, output);
                 if (outputBuffers is not null)
                 {
                     outputBuffers.FlushAll();
@@ -699,8 +1007,8 @@ public sealed class ProcessorRunner<TIn, TOut>
         }
     }
 
-    /// <summary>A fetched message and where its raw bytes are kept.</summary>
-    private readonly record struct Fetched(ConsumeResult<byte[]?, RowRange> Result, int Raw);
+    /// <summary>A fetched message, where its raw bytes are kept, and for a message joined from chunks the work that holds them.</summary>
+    private readonly record struct Fetched(ConsumeResult<byte[]?, RowRange> Result, int Raw, Work? Chained);
 
     /// <summary>A message to dead-letter, skip or stop on.</summary>
     private readonly record struct Rejected(int Partition, long Offset, byte[]? Key, byte[]? Value, Headers? Headers, Timestamp Timestamp);

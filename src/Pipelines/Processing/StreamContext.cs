@@ -27,11 +27,15 @@ public sealed class StreamContext
     /// <summary>The message's offset.</summary>
     public long Offset { get; private set; }
 
+    /// <summary>The stream being handled: its key and the properties its producer sent.</summary>
+    public StreamInfo Stream { get; private set; } = null!;
+
     /// <summary>The message's topic, partition and offset together.</summary>
     public TopicPartitionOffset Source => new(Topic, Partition, Offset);
 
-    internal void Fill(byte[]? key, Timestamp timestamp, Headers? headers, string topic, int partition, long offset)
+    internal void Fill(byte[]? key, Timestamp timestamp, Headers? headers, string topic, int partition, long offset, StreamInfo stream)
     {
+        Stream = stream;
         Key = key;
         Timestamp = timestamp;
         Headers = headers;

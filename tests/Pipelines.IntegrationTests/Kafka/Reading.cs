@@ -25,3 +25,12 @@ public partial class Portion
     [Parameter] public int Index { get; set; }
     [Parameter] public double Value { get; set; }
 }
+
+/// <summary>A row with a binary payload, for messages larger than the broker takes.</summary>
+[Topic("attachments")]
+public partial class Attachment
+{
+    [Timestamp] public long Time { get; set; }
+    [Tag] public string Sensor { get; set; } = "";
+    [Parameter] public byte[] Data { get; set; } = [];
+}

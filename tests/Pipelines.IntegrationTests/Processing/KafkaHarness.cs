@@ -94,10 +94,13 @@ internal sealed class KafkaHarness : IDisposable
     }
 
     /// <summary>The committed offsets of <paramref name="group"/> on the input topic, summed over partitions.</summary>
-    public long CommittedTotal(string group, int partitions = 3)
+    public long CommittedTotal(string group, int partitions = 3) => CommittedTotal(group, "readings", partitions);
+
+    /// <summary>The committed offsets of <paramref name="group"/> on <paramref name="topic"/>, summed over partitions.</summary>
+    public long CommittedTotal(string group, string topic, int partitions)
     {
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = group }).Build();
-        var committed = consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition("readings", p)), Patience);
+        var committed = consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), Patience);
         return committed.Sum(c => c.Offset == Offset.Unset ? 0 : c.Offset.Value);
     }
 

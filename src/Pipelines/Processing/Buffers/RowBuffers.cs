@@ -92,6 +92,18 @@ internal sealed class RowBuffers<T>
         RemoveEmptied();
     }
 
+    /// <summary>Flushes one stream's buffer, held rows included, if it has one.</summary>
+    public void Flush(int partition, byte[]? key)
+    {
+        if (streams.TryGetValue((partition, key), out var stream))
+        {
+            Release(stream, Stopwatch.GetTimestamp(), all: true);
+            Cut(stream);
+            emptied.Add((partition, key));
+            RemoveEmptied();
+        }
+    }
+
     /// <summary>Forgets the buffers of partitions this instance lost; their rows are read again by the next owner.</summary>
     public void Drop(Predicate<int> partitions)
     {
