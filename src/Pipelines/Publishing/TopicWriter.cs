@@ -1,0 +1,217 @@
+using Confluent.Kafka;
+using Pipelines.Processing;
+using Pipelines.Serialization;
+
+namespace Pipelines.Publishing;
+
+/// <summary>
+/// Writes a topic from outside a processor (a device gateway, a simulator, a replay): rows of a contract, packed by
+/// an optional buffer, and the stream messages processors read beside them (events, properties, ends), with the
+/// same wire format, compression and large-message splitting as processors. Each stream's messages are written in
+/// the order of the calls: an event, properties or end is written after the stream's buffered rows. Thread-safe.
+/// </summary>
+/// <remarks>
+/// Writes are asynchronous: a delivery that fails is reported by the next call, and by <see cref="Flush"/>, which
+/// also waits for every message to be acknowledged. <see cref="Dispose"/> flushes.
+/// </remarks>
+public sealed class TopicWriter<T> : IDisposable
+    where T : IMessageContract<T>
+{
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan DisposeFlushTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly object gate = new();
+    private readonly TopicWriterOptions options;
+    private readonly IProducer<byte[]?, byte[]?> producer;
+    private readonly OutputProducer<T> output;
+    private readonly OffsetTracker tracker;
+    private readonly Work writes;
+    private readonly RowBuffers<T>? buffers;
+    private readonly Timer? timer;
+    private readonly Headers streamHeaders = new();
+    private long bytesPerRow;
+    private bool disposed;
+
+    /// <summary>Creates the writer and its producer.</summary>
+    /// <exception cref="ArgumentException">The contract has no topic and none is given, or a setting is invalid.</exception>
+    public TopicWriter(TopicWriterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        Topic = options.Topic ?? T.Serializer.Schema.Topic ?? throw new ArgumentException($"{typeof(T).Name} has no [Topic]; set {nameof(TopicWriterOptions.Topic)}.", nameof(options));
+        var settings = new ProcessorOptions
+        {
+            Name = "writer of " + Topic,
+            GroupId = "-",
+            InputTopic = Topic,
+            OutputTopic = Topic,
+            BootstrapServers = options.BootstrapServers,
+            Compression = options.Compression,
+            LowLatency = options.LowLatency,
+            MaxMessageBytes = options.MaxMessageBytes,
+            Kafka = options.Kafka,
+            OutputBuffer = options.Buffer,
+        };
+        settings.Validate();
+        settings.ValidateBuffers(T.Serializer.Schema, T.Serializer.Schema, hasFlushHook: false);
+        tracker = new OffsetTracker(Topic, new(PipelinesTelemetry.ProcessorTag, settings.Name));
+        producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(settings)).Build();
+        output = new OutputProducer<T>(producer, options.MaxMessageBytes);
+
+        // Every buffered row holds a share of this work, released when its chunk is delivered; it never finishes.
+        writes = tracker.Chain([]);
+        if (options.Buffer is { } buffer)
+        {
+            buffers = new RowBuffers<T>(buffer);
+            timer = new Timer(_ => Tick(), null, TickInterval, TickInterval);
+        }
+    }
+
+    /// <summary>The topic written.</summary>
+    public string Topic { get; }
+
+    /// <summary>Writes a row under its stream key (its tags), or into its stream's buffer.</summary>
+    public void Write(T row)
+    {
+        lock (gate)
+        {
+            ThrowIfUnusable();
+            if (buffers is null)
+            {
+                output.ProduceOutput(Topic, row, null, null, writes);
+                return;
+            }
+
+            if (bytesPerRow == 0)
+            {
+                bytesPerRow = MessageSerializer.Serialize(row).Length;
+            }
+
+            buffers.Add(0, T.Serializer.StreamKey(row), row, default, (int)bytesPerRow, T.Serializer.TimestampOf(row), writes, System.Diagnostics.Stopwatch.GetTimestamp());
+            Drain();
+        }
+    }
+
+    /// <summary>Writes an event into the stream <paramref name="streamKey"/>, after the stream's buffered rows.</summary>
+    public void WriteEvent(string streamKey, StreamEvent streamEvent)
+    {
+        ArgumentNullException.ThrowIfNull(streamEvent);
+        WriteStreamMessage(streamKey, MessageKind.Event, StreamCodec.Write(streamEvent));
+    }
+
+    /// <summary>Sets the properties of the stream <paramref name="streamKey"/>: its name, metadata and parents.</summary>
+    public void SetProperties(string streamKey, StreamProperties properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        WriteStreamMessage(streamKey, MessageKind.StreamProperties, StreamCodec.Write(properties));
+    }
+
+    /// <summary>Ends the stream <paramref name="streamKey"/>: readers see it close.</summary>
+    public void EndStream(string streamKey, StreamEnd end = StreamEnd.Closed)
+    {
+        if (end is not (StreamEnd.Closed or StreamEnd.Aborted))
+        {
+            throw new ArgumentOutOfRangeException(nameof(end), end, "A producer ends a stream as Closed or Aborted.");
+        }
+
+        WriteStreamMessage(streamKey, MessageKind.StreamEnd, StreamCodec.Write(end));
+    }
+
+    /// <summary>Writes every buffered row and waits until everything written is acknowledged.</summary>
+    /// <exception cref="KafkaException">A message could not be delivered, or <paramref name="timeout"/> passed first.</exception>
+    public void Flush(TimeSpan? timeout = null)
+    {
+        lock (gate)
+        {
+            ThrowIfUnusable();
+            buffers?.FlushAll();
+            Drain();
+        }
+
+        var left = producer.Flush(timeout ?? Timeout.InfiniteTimeSpan);
+        ThrowIfFailed();
+        if (left > 0)
+        {
+            throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"{left} messages to {Topic} were not acknowledged within {timeout}."));
+        }
+    }
+
+    /// <summary>Flushes (up to 30 s), then closes the producer.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        timer?.Dispose();
+        try
+        {
+            Flush(DisposeFlushTimeout);
+        }
+        finally
+        {
+            disposed = true;
+            producer.Dispose();
+        }
+    }
+
+    private void WriteStreamMessage(string streamKey, MessageKind kind, byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(streamKey);
+        var key = Utf8StringPool.Shared.GetBytes(streamKey);
+        lock (gate)
+        {
+            ThrowIfUnusable();
+            if (buffers is not null)
+            {
+                buffers.Flush(0, key);
+                Drain();
+            }
+
+            streamHeaders.Remove(MessageTypes.Header);
+            streamHeaders.Add(MessageTypes.Header, MessageTypes.ValueOf(kind));
+            output.Produce(Topic, key, value, streamHeaders, Timestamp.Default, writes);
+        }
+    }
+
+    private void Tick()
+    {
+        lock (gate)
+        {
+            if (disposed || buffers is null || buffers.Buffered == 0)
+            {
+                return;
+            }
+
+            buffers.Tick(System.Diagnostics.Stopwatch.GetTimestamp());
+            Drain();
+        }
+    }
+
+    private void Drain()
+    {
+        while (buffers is not null && buffers.Ready.TryDequeue(out var chunk))
+        {
+            var work = tracker.Chain(chunk.Owners);
+            var written = output.ProduceRows(Topic, chunk, options.Buffer!.MaxBytes, work);
+            bytesPerRow = Math.Max(1, (written + chunk.Count - 1) / chunk.Count);
+            work.Finish();
+            buffers.Return(chunk);
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ThrowIfFailed();
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (tracker.Failure is { } failure)
+        {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Pipelines.Publishing;
+
+/// <summary>How a <see cref="TopicWriter{T}"/> writes.</summary>
+public sealed record TopicWriterOptions
+{
+    /// <summary>The Kafka brokers (in a host: <c>KafkaConnection.BootstrapServers</c>, which is the embedded broker's when none is configured).</summary>
+    public required string BootstrapServers { get; init; }
+
+    /// <summary>The topic, instead of the contract's <see cref="TopicAttribute"/>.</summary>
+    public string? Topic { get; init; }
+
+    /// <summary>Packs rows many per message, by the rules of <see cref="BufferAttribute"/> (off by default; Reorder does not apply).</summary>
+    public Processing.BufferOptions? Buffer { get; init; }
+
+    /// <summary>How messages are compressed (<see cref="Pipelines.Compression.Lz4"/> by default, as processors).</summary>
+    public Compression Compression { get; init; } = Compression.Lz4;
+
+    /// <summary>Larger values are written as chunks that readers join (see <see cref="Processing.ProcessorOptions.MaxMessageBytes"/>).</summary>
+    public int MaxMessageBytes { get; init; } = 1_000_000;
+
+    /// <summary>Linger 4 ms instead of 5 (see <see cref="Processing.ProcessorOptions.LowLatency"/>).</summary>
+    public bool LowLatency { get; init; }
+
+    /// <summary>Further librdkafka producer settings (security, tuning).</summary>
+    public IReadOnlyDictionary<string, string> Kafka { get; init; } = new Dictionary<string, string>();
+}
