@@ -155,4 +155,41 @@ public class ProcessorDiagnosticTests
         [Processor, Buffer(DataSpan = {|PIPE019:"00:00:01"|}, Reorder = {|PIPE019:"00:00:01"|})]
         public partial class P { public Out Handle(IReadOnlyList<In> rows) => new(); }
         """);
+
+    [Fact]
+    public Task Event_handlers_and_stream_hooks_have_no_diagnostics() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public partial class P
+        {
+            public Out? Handle(In row) => null;
+            public IEnumerable<Out> Handle(StreamEvent streamEvent, Pipelines.Processing.StreamContext context, CancellationToken ct) => [];
+            public void OnStreamOpened(StreamInfo stream) { }
+            public Task<Out> OnStreamClosed(StreamInfo stream, StreamEnd end) => Task.FromResult(new Out());
+        }
+
+        [Processor(InputTopic = "in")] public partial class EventsOnly { public Out Handle(StreamEvent streamEvent) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE006_events_only_without_a_topic() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public partial class P { public void {|PIPE006:Handle|}(StreamEvent streamEvent) { } }
+        """);
+
+    [Fact]
+    public Task PIPE006_two_event_handlers() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public partial class P
+        {
+            public void Handle(In row) { }
+            public void Handle(StreamEvent streamEvent) { }
+            public void {|PIPE006:Handle|}(StreamEvent streamEvent, CancellationToken ct) { }
+        }
+        """);
+
+    [Theory]
+    [InlineData("public void {|PIPE006:OnStreamClosed|}(StreamInfo stream) { }")]
+    [InlineData("public void {|PIPE006:OnStreamOpened|}(StreamInfo stream, int extra) { }")]
+    [InlineData("public In {|PIPE006:OnStreamOpened|}(StreamInfo stream) => new();")]
+    [InlineData("public int {|PIPE006:OnStreamOpened|}(StreamInfo stream) => 1;")]
+    public Task PIPE006_stream_hook_with_a_wrong_shape(string hook) => AnalyzerTest.VerifyAsync(Topics + $$"""
+        [Processor] public partial class P { public Out Handle(In row) => new(); {{hook}} }
+        """);
 }

@@ -162,5 +162,40 @@ internal static class SnapshotSources
                     new() { Time = rows[0].Time, CarId = rows[0].CarId, Average = rows.Average(r => r.Speed) };
             }
             """,
+
+        // Events and stream hooks beside the row handler, and a processor of events alone.
+        ["Streams"] = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Pipelines;
+            using Pipelines.Processing;
+
+            namespace Telemetry;
+
+            [Topic("car-telemetry")] public partial class CarTelemetry { [Tag] public string CarId { get; set; } = ""; [Parameter] public double Speed { get; set; } }
+            [Topic("laps")] public partial class Lap { [Tag] public string CarId { get; set; } = ""; [Parameter] public int Number { get; set; } }
+
+            [Processor]
+            public partial class LapTracker
+            {
+                private int laps;
+
+                public void Handle(CarTelemetry row) { }
+
+                public Lap? Handle(StreamEvent streamEvent, StreamContext context) =>
+                    streamEvent.Id == "lap-completed" ? new Lap { CarId = context.Stream.Key, Number = ++laps } : null;
+
+                public void OnStreamOpened(StreamInfo stream) => laps = 0;
+
+                public ValueTask<Lap?> OnStreamClosed(StreamInfo stream, StreamEnd end, CancellationToken cancellationToken) =>
+                    new(end == StreamEnd.Closed ? new Lap { CarId = stream.Key, Number = laps } : null);
+            }
+
+            [Processor(InputTopic = "car-telemetry")]
+            public partial class PitStops
+            {
+                public Task Handle(StreamEvent streamEvent, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """,
     };
 }

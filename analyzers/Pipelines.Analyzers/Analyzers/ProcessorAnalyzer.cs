@@ -79,7 +79,7 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
             model.Name,
             model.GroupId,
             model.InputTopic,
-            IsExternal(symbols.Input),
+            symbols.Input is null || IsExternal(symbols.Input), // an events-only processor names its topic by hand
             model.OutputTopic,
             symbols.Output is not null && IsExternal(symbols.Output),
             location));

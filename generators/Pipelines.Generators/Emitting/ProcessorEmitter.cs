@@ -26,8 +26,34 @@ internal static class ProcessorEmitter
         w.Line($"    {Literal(model.InputTopic)},");
         w.Line($"    {(model.OutputTopic is null ? "null" : Literal(model.OutputTopic))},");
         w.Line($"    {(model.TakesBatch ? "true" : "false")},");
-        var invoke = $"    static (processor, rows, outputs, context, cancellationToken) => {Invoke(model)}";
-        var close = model.Filter is null && model.FlushWhen is null ? ");" : ")";
+        var invoke = $"    static (processor, rows, outputs, context, cancellationToken) => {(model.HandlesRows ? Invoke(model) : "default")}";
+        var members = new List<string>();
+        if (model.Filter is not null)
+        {
+            members.Add($"Filter = static (processor, row) => {model.Filter}(row)");
+        }
+
+        if (model.FlushWhen is not null)
+        {
+            members.Add($"FlushWhen = static (processor, rows) => {model.FlushWhen}(rows)");
+        }
+
+        if (model.OnEvent is { } onEvent)
+        {
+            members.Add($"OnEvent = static (processor, streamEvent, outputs, context, cancellationToken) => {Call(onEvent, "streamEvent")}");
+        }
+
+        if (model.OnStreamOpened is { } opened)
+        {
+            members.Add($"OnStreamOpened = static (processor, stream, outputs, cancellationToken) => {Call(opened, "stream")}");
+        }
+
+        if (model.OnStreamClosed is { } closed)
+        {
+            members.Add($"OnStreamClosed = static (processor, stream, end, outputs, cancellationToken) => {Call(closed, "stream", "end")}");
+        }
+
+        var close = members.Count == 0 ? ");" : ")";
         if (model.Settings.Count == 0)
         {
             w.Line(invoke + close);
@@ -38,17 +64,12 @@ internal static class ProcessorEmitter
             w.Line($"    static options => options with {{ {string.Join(", ", model.Settings.Select(s => s.Name + " = " + s.Expression))} }}{close}");
         }
 
-        if (close == ")")
+        if (members.Count > 0)
         {
             w.Line("{");
-            if (model.Filter is not null)
+            foreach (var member in members)
             {
-                w.Line($"    Filter = static (processor, row) => {model.Filter}(row),");
-            }
-
-            if (model.FlushWhen is not null)
-            {
-                w.Line($"    FlushWhen = static (processor, rows) => {model.FlushWhen}(rows),");
+                w.Line($"    {member},");
             }
 
             w.Line("};");
@@ -84,26 +105,30 @@ internal static class ProcessorEmitter
         return w.ToString();
     }
 
-    private static string Invoke(ProcessorModel model)
+    private static string Invoke(ProcessorModel model) =>
+        Call(new CallModel(model.Handler, model.Returns, model.ReturnsMany, model.TakesContext, model.TakesCancellation), model.TakesBatch ? "rows" : "rows[0]");
+
+    /// <summary>A call of a processor method that hands its result, whatever its shape, to <c>outputs</c>.</summary>
+    private static string Call(CallModel method, params string[] leading)
     {
-        var arguments = new List<string> { model.TakesBatch ? "rows" : "rows[0]" };
-        if (model.TakesContext)
+        var arguments = new List<string>(leading);
+        if (method.TakesContext)
         {
             arguments.Add("context");
         }
 
-        if (model.TakesCancellation)
+        if (method.TakesCancellation)
         {
             arguments.Add("cancellationToken");
         }
 
-        var call = $"processor.{model.Handler}({string.Join(", ", arguments)})";
-        return model.Returns switch
+        var call = $"processor.{method.Method}({string.Join(", ", arguments)})";
+        return method.Returns switch
         {
             HandlerReturn.Nothing => $"{{ {call}; return default; }}",
             HandlerReturn.NothingValueTask => call,
             HandlerReturn.NothingTask => $"new global::System.Threading.Tasks.ValueTask({call})",
-            _ => $"outputs.{(model.ReturnsMany ? "AddRange" : "Add")}({call})",
+            _ => $"outputs.{(method.ReturnsMany ? "AddRange" : "Add")}({call})",
         };
     }
 

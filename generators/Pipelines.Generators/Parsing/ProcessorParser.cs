@@ -31,27 +31,52 @@ internal static class ProcessorParser
 
         var settings = ProcessorSettingsParser.Parse(type, attribute, diagnostics, cancellationToken);
         var name = type.Name;
-        var handlers = type.GetMembers(HandlerName).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic).ToList();
-        if (handlers.Count != 1)
+        var methods = type.GetMembers(HandlerName).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic).ToList();
+        var eventHandlers = methods.Where(m => m.Parameters.Length > 0 && m.Parameters[0].Type.ToDisplayString() == KnownNames.StreamEvent).ToList();
+        var handlers = methods.Except(eventHandlers).ToList();
+        if (handlers.Count > 1 || eventHandlers.Count > 1 || methods.Count == 0)
         {
-            var problem = handlers.Count == 0
-                ? $"has no instance method named {HandlerName}; declare {Shapes}"
-                : $"has {handlers.Count} methods named {HandlerName}; keep exactly one";
-            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, handlers.Count == 0 ? type : handlers[1], name, problem);
+            var problem = methods.Count == 0 ? $"has no instance method named {HandlerName}; declare {Shapes}"
+                : handlers.Count > 1 ? $"has {handlers.Count} methods named {HandlerName} for rows; keep exactly one"
+                : $"has {eventHandlers.Count} methods named {HandlerName} for events; keep exactly one";
+            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, methods.Count == 0 ? type : (handlers.Count > 1 ? handlers : eventHandlers)[1], name, problem);
             return null;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var handler = handlers[0];
-        var shape = ReadShape(handler, out var problemWithShape);
+        var handler = handlers.FirstOrDefault();
+        (INamedTypeSymbol Input, string InputTopic, bool TakesBatch, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation)? shape;
+        string? problemWithShape = null;
+        if (handler is not null)
+        {
+            shape = ReadShape(handler, out problemWithShape);
+        }
+        else if (Named(attribute, "InputTopic") is { } eventTopic && EventsOnly(eventHandlers[0], eventTopic, out problemWithShape) is { } eventShape)
+        {
+            shape = eventShape;
+        }
+        else
+        {
+            shape = null;
+            problemWithShape ??= $"handles only events, so it must name the topic they travel on: [Processor(InputTopic = \"...\")]";
+        }
+
         if (shape is null)
         {
-            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, handler, name, problemWithShape!);
+            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, handler ?? eventHandlers[0], name, problemWithShape!);
             return null;
         }
 
         var (input, inputTopic, takesBatch, output, outputSymbol, outputTopic, returns, returnsMany, takesContext, takesCancellation) = shape.Value;
-        if (!ContractValidator.IsUsable(input, cancellationToken) || (outputSymbol is not null && !ContractValidator.IsUsable(outputSymbol, cancellationToken)))
+        var onEvent = ReadCall(type, eventHandlers.FirstOrDefault(), [KnownNames.StreamEvent], allowContext: true, ref outputSymbol, ref output, ref outputTopic, diagnostics);
+        var onOpened = ReadCall(type, Method(type, "OnStreamOpened"), [KnownNames.StreamInfo], allowContext: false, ref outputSymbol, ref output, ref outputTopic, diagnostics);
+        var onClosed = ReadCall(type, Method(type, "OnStreamClosed"), [KnownNames.StreamInfo, KnownNames.StreamEnd], allowContext: false, ref outputSymbol, ref output, ref outputTopic, diagnostics);
+        if (diagnostics.Count > errors)
+        {
+            return null;
+        }
+
+        if ((handler is not null && !ContractValidator.IsUsable(input, cancellationToken)) || (outputSymbol is not null && !ContractValidator.IsUsable(outputSymbol, cancellationToken)))
         {
             // The contract gets no serializer, so code for this processor could not compile; the contract's own
             // diagnostics are the one message about it.
@@ -70,7 +95,7 @@ internal static class ProcessorParser
             }
         }
 
-        var inputBuffer = BufferParser.Parse(type, input, isInput: true, diagnostics, cancellationToken);
+        var inputBuffer = handler is null ? null : BufferParser.Parse(type, input, isInput: true, diagnostics, cancellationToken);
         if (diagnostics.Count > errors)
         {
             return null;
@@ -98,7 +123,7 @@ internal static class ProcessorParser
             }
         }
 
-        symbols = new ProcessorSymbols(handler, input, outputSymbol);
+        symbols = new ProcessorSymbols(handler ?? eventHandlers[0], handler is null ? null : input, outputSymbol);
         return new ProcessorModel(
             TypeDeclarations.Namespace(type),
             TypeDeclarations.ContainingTypeModels(type),
@@ -106,20 +131,90 @@ internal static class ProcessorParser
             type.ToDisplayString(CodecResolver.TypeFormat),
             name,
             groupId,
-            input.ToDisplayString(CodecResolver.TypeFormat),
+            handler is null ? NoOutput : input.ToDisplayString(CodecResolver.TypeFormat),
             inputTopic,
             output,
             outputTopic,
-            handler.Name,
+            HandlerName,
             takesBatch,
             returns,
             returnsMany,
             takesContext,
             takesCancellation,
             settings,
+            handler is not null,
+            onEvent,
+            onOpened,
+            onClosed,
             inputBuffer?.Filter,
             inputBuffer?.FlushWhen,
             TypeDeclarations.HintName(type, ".Processor.g.cs"));
+    }
+
+    private static IMethodSymbol? Method(INamedTypeSymbol type, string name) =>
+        type.GetMembers(name).OfType<IMethodSymbol>().FirstOrDefault(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic);
+
+    /// <summary>The shape of a processor that has only an event handler: no rows, the topic from its attribute.</summary>
+    private static (INamedTypeSymbol Input, string InputTopic, bool TakesBatch, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation)? EventsOnly(IMethodSymbol eventHandler, string topic, out string? problem)
+    {
+        var result = ReadReturn(eventHandler, out problem);
+        if (result is not { } returned)
+        {
+            return null;
+        }
+
+        return (eventHandler.ContainingType, topic, false, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, HandlerReturn.Nothing, false, false, false);
+    }
+
+    /// <summary>
+    /// Reads an event handler or a stream hook: its leading parameters, then optionally a StreamContext (events) and a
+    /// CancellationToken; it returns nothing or what the processor writes (which it may decide, if nothing else does).
+    /// </summary>
+    private static CallModel? ReadCall(INamedTypeSymbol type, IMethodSymbol? method, string[] leading, bool allowContext, ref INamedTypeSymbol? output, ref string outputType, ref string? outputTopic, List<Diagnostic> diagnostics)
+    {
+        if (method is null)
+        {
+            return null;
+        }
+
+        var parameters = method.Parameters;
+        var next = 0;
+        var expected = string.Join(", ", leading.Select(l => l.Substring(l.LastIndexOf('.') + 1))) + (allowContext ? "[, StreamContext context]" : "") + "[, CancellationToken cancellationToken]";
+        while (next < leading.Length && next < parameters.Length && parameters[next].Type.ToDisplayString() == leading[next])
+        {
+            next++;
+        }
+
+        var takesContext = allowContext && next == leading.Length && next < parameters.Length && parameters[next].Type.ToDisplayString() == KnownNames.StreamContext;
+        next += takesContext ? 1 : 0;
+        var takesCancellation = next == leading.Length + (takesContext ? 1 : 0) && next < parameters.Length && parameters[next].Type.ToDisplayString() == "System.Threading.CancellationToken";
+        next += takesCancellation ? 1 : 0;
+        if (next != parameters.Length || parameters.Length < leading.Length)
+        {
+            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, method, type.Name, $"has a {method.Name} whose parameters are not ({expected})");
+            return null;
+        }
+
+        if (ReadReturn(method, out var problem) is not { } returned)
+        {
+            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, method, type.Name, problem!);
+            return null;
+        }
+
+        if (returned.Output is { } produced)
+        {
+            if (output is null)
+            {
+                (output, outputType, outputTopic) = (produced, produced.ToDisplayString(CodecResolver.TypeFormat), returned.OutputTopic);
+            }
+            else if (!SymbolEqualityComparer.Default.Equals(output, produced))
+            {
+                diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, method, type.Name, $"has a {method.Name} returning '{produced.Name}' while it writes '{output.Name}'; a processor writes one topic, so return '{output.Name}' or nothing");
+                return null;
+            }
+        }
+
+        return new CallModel(method.Name, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation);
     }
 
     private static string? Named(AttributeData attribute, string name) =>
@@ -178,6 +273,18 @@ internal static class ProcessorParser
             return null;
         }
 
+        if (ReadReturn(handler, out problem) is not { } returned)
+        {
+            return null;
+        }
+
+        return (input, inputTopic, takesBatch, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation);
+    }
+
+    /// <summary>How a handler returns: nothing (a sink), or one or many of a [Topic] contract, directly or awaited.</summary>
+    private static (HandlerReturn Returns, bool ReturnsMany, INamedTypeSymbol? Output, string? OutputTopic)? ReadReturn(IMethodSymbol handler, out string? problem)
+    {
+        problem = null;
         var sink = handler.ReturnsVoid ? HandlerReturn.Nothing
             : handler.ReturnType.ToDisplayString() switch
             {
@@ -187,7 +294,7 @@ internal static class ProcessorParser
             };
         if (sink is { } nothing)
         {
-            return (input, inputTopic, takesBatch, NoOutput, null, null, nothing, false, takesContext, takesCancellation);
+            return (nothing, false, null, null);
         }
 
         var returns = HandlerReturn.Value;
@@ -207,11 +314,11 @@ internal static class ProcessorParser
 
         if (result is not INamedTypeSymbol output || Topic(output) is not { } outputTopic)
         {
-            problem = $"has a {HandlerName} returning '{handler.ReturnType.ToDisplayString()}', which is not a [Topic] contract or a collection of one; declare {Shapes}";
+            problem = $"has a {handler.Name} returning '{handler.ReturnType.ToDisplayString()}', which is not a [Topic] contract or a collection of one; declare {Shapes}";
             return null;
         }
 
-        return (input, inputTopic, takesBatch, output.ToDisplayString(CodecResolver.TypeFormat), output, outputTopic, returns, returnsMany, takesContext, takesCancellation);
+        return (returns, returnsMany, output, outputTopic);
     }
 
     /// <summary>The T of a type that is or implements <c>IEnumerable&lt;T&gt;</c> (arrays included), if there is exactly one.</summary>
@@ -233,4 +340,4 @@ internal static class ProcessorParser
 }
 
 /// <summary>The handler and contracts behind a valid processor; never kept in the generator's pipeline.</summary>
-internal sealed record ProcessorSymbols(IMethodSymbol Handler, INamedTypeSymbol Input, INamedTypeSymbol? Output);
+internal sealed record ProcessorSymbols(IMethodSymbol Handler, INamedTypeSymbol? Input, INamedTypeSymbol? Output);

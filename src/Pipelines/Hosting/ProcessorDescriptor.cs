@@ -34,6 +34,30 @@ public sealed record ProcessorDescriptor<TProcessor, TIn, TOut>(
     /// <summary>The input buffer's flush rule (<see cref="BufferAttribute.FlushWhen"/>), or <see langword="null"/>.</summary>
     public Func<TProcessor, IReadOnlyList<TIn>, bool>? FlushWhen { get; init; }
 
+    /// <summary>The processor's <c>Handle(StreamEvent)</c>, or <see langword="null"/>: events are skipped.</summary>
+    public Func<TProcessor, StreamEvent, Outputs<TOut>, StreamContext, CancellationToken, ValueTask>? OnEvent { get; init; }
+
+    /// <summary>The processor's <c>OnStreamOpened(StreamInfo)</c>, or <see langword="null"/>.</summary>
+    public Func<TProcessor, StreamInfo, Outputs<TOut>, CancellationToken, ValueTask>? OnStreamOpened { get; init; }
+
+    /// <summary>The processor's <c>OnStreamClosed(StreamInfo, StreamEnd)</c>, or <see langword="null"/>.</summary>
+    public Func<TProcessor, StreamInfo, StreamEnd, Outputs<TOut>, CancellationToken, ValueTask>? OnStreamClosed { get; init; }
+
+    /// <summary>The event and stream handlers bound to one processor instance, or <see langword="null"/> when there are none.</summary>
+    public StreamHandlers<TOut>? StreamHandlersFor(TProcessor processor)
+    {
+        if (OnEvent is null && OnStreamOpened is null && OnStreamClosed is null)
+        {
+            return null;
+        }
+
+        var (onEvent, opened, closed) = (OnEvent, OnStreamOpened, OnStreamClosed);
+        return new StreamHandlers<TOut>(
+            onEvent is null ? null : (streamEvent, outputs, context, cancellationToken) => onEvent(processor, streamEvent, outputs, context, cancellationToken),
+            opened is null ? null : (stream, _, outputs, cancellationToken) => opened(processor, stream, outputs, cancellationToken),
+            closed is null ? null : (stream, end, outputs, cancellationToken) => closed(processor, stream, end ?? StreamEnd.Closed, outputs, cancellationToken));
+    }
+
     /// <summary>The hooks bound to one processor instance, or <see langword="null"/> when there are none.</summary>
     public BufferHooks<TIn>? HooksFor(TProcessor processor)
     {

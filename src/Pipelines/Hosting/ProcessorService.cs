@@ -28,7 +28,8 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
             (rows, outputs, context, cancellationToken) => descriptor.Invoke(processor, rows, outputs, context, cancellationToken),
             descriptor.HandlesBatches,
             loggers.CreateLogger("Pipelines.Processor." + descriptor.Name),
-            descriptor.HooksFor(processor));
+            descriptor.HooksFor(processor),
+            descriptor.StreamHandlersFor(processor));
         await runner.RunAsync(stoppingToken);
     }
 }
