@@ -1,63 +1,51 @@
 using Pipelines;
+using Pipelines.Processing;
 
 namespace Telemetry;
 
-/// <summary>Keeps a rolling window per car; emits an insight each second of data and whenever the brakes overheat.</summary>
+/// <summary>
+/// Gets each car's rows a second of data at a time (its input buffer), and emits that second's rolling values, a
+/// brake alert when the brakes cross the limit, and a note for each completed lap (an event in the car's stream).
+/// The driver's name comes from the stream's properties.
+/// </summary>
 [Processor]
+[Buffer(DataSpan = "00:00:01", Timeout = "00:00:02")]
 public partial class CarAnalyzer
 {
     private const double BrakeLimit = 950;
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
-    // One processor instance handles its partitions one message at a time, so plain per-car state is safe.
-    private readonly Dictionary<string, Rolling> cars = new();
+    // One processor instance handles its partitions one call at a time, so plain per-car state is safe.
+    private readonly Dictionary<string, bool> overheated = new();
 
-    public CarInsight? Handle(CarTelemetry row)
+    public IEnumerable<CarInsight> Handle(IReadOnlyList<CarTelemetry> rows, StreamContext context)
     {
-        Interlocked.Increment(ref SampleCounters.Analyzed);
-        if (!cars.TryGetValue(row.CarId, out var car))
+        Interlocked.Add(ref SampleCounters.Analyzed, rows.Count);
+        var car = rows[0].CarId;
+        var driver = Driver(context);
+        var wasOverheated = overheated.GetValueOrDefault(car);
+        var peak = rows.Max(r => r.BrakeTemp);
+        overheated[car] = rows[^1].BrakeTemp > BrakeLimit;
+        if (!wasOverheated && peak > BrakeLimit)
         {
-            cars[row.CarId] = car = new Rolling { Since = row.Time };
+            var first = rows.First(r => r.BrakeTemp > BrakeLimit);
+            yield return new CarInsight { Time = first.Time, CarId = car, Driver = driver, Alert = $"brakes at {first.BrakeTemp:F0} °C", PeakBrakeTemp = peak };
         }
 
-        car.Add(row);
-        var overheating = row.BrakeTemp > BrakeLimit && !car.Alerted;
-        car.Alerted = row.BrakeTemp > BrakeLimit;
-        if (!overheating && row.Time - car.Since < Window)
+        yield return new CarInsight
         {
-            return null;
-        }
-
-        var insight = new CarInsight
-        {
-            Time = row.Time,
-            CarId = row.CarId,
-            AverageSpeed = car.SpeedSum / car.Samples,
-            PeakBrakeTemp = car.PeakBrakeTemp,
-            Samples = car.Samples,
-            Alert = overheating ? $"brakes at {row.BrakeTemp:F0} °C" : null,
+            Time = rows[^1].Time,
+            CarId = car,
+            Driver = driver,
+            AverageSpeed = rows.Average(r => r.Speed),
+            PeakBrakeTemp = peak,
+            Samples = rows.Count,
         };
-        if (!overheating)
-        {
-            cars[row.CarId] = new Rolling { Since = row.Time, Alerted = car.Alerted };
-        }
-
-        return insight;
     }
 
-    private sealed class Rolling
-    {
-        public DateTimeOffset Since { get; init; }
-        public bool Alerted { get; set; }
-        public int Samples { get; private set; }
-        public double SpeedSum { get; private set; }
-        public double PeakBrakeTemp { get; private set; }
+    public CarInsight? Handle(StreamEvent streamEvent, StreamContext context) =>
+        streamEvent.Id == "lap-completed" && int.TryParse(streamEvent.Value, out var lap)
+            ? new CarInsight { Time = streamEvent.Time, CarId = context.Stream.Key, Driver = Driver(context), LapCompleted = lap }
+            : null;
 
-        public void Add(CarTelemetry row)
-        {
-            Samples++;
-            SpeedSum += row.Speed;
-            PeakBrakeTemp = Math.Max(PeakBrakeTemp, row.BrakeTemp);
-        }
-    }
+    private static string? Driver(StreamContext context) => context.Stream.Properties.Metadata.GetValueOrDefault("driver");
 }

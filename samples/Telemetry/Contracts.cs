@@ -2,8 +2,8 @@ using Pipelines;
 
 namespace Telemetry;
 
-/// <summary>One sample of one car: a dozen parameters at 100 Hz.</summary>
-// External: the simulator writes it with a plain Confluent.Kafka producer, as a device gateway would.
+/// <summary>One sample of one car: a dozen parameters at 100 Hz. Its stream (one per car) also carries lap events.</summary>
+// External: the simulator writes it with a TopicWriter, as a device gateway would.
 [Topic("car-telemetry", External = true)]
 public partial class CarTelemetry
 {
@@ -23,14 +23,26 @@ public partial class CarTelemetry
     [Parameter] public bool Drs { get; set; }
 }
 
-/// <summary>What the analyzer derives: rolling values once a second per car, and brake alerts as they happen.</summary>
+/// <summary>What the analyzer derives per car: rolling values for each second of data, brake alerts and completed laps.</summary>
 [Topic("car-insights")]
+[Buffer(MaxRows = 50, Timeout = "00:00:00.200")] // packed: a handful of messages a second instead of one per insight
 public partial class CarInsight
 {
     [Timestamp] public DateTimeOffset Time { get; set; }
     [Tag] public string CarId { get; set; } = "";
+    [Parameter] public string? Driver { get; set; }
     [Parameter] public double AverageSpeed { get; set; }
     [Parameter] public double PeakBrakeTemp { get; set; }
     [Parameter] public int Samples { get; set; }
     [Parameter] public string? Alert { get; set; }
+    [Parameter] public int? LapCompleted { get; set; }
+}
+
+/// <summary>A car's setup sheet, sent once when its session starts: a binary attachment larger than Kafka takes in one message.</summary>
+[Topic("car-setups", External = true)]
+public partial class CarSetup
+{
+    [Timestamp] public DateTimeOffset Time { get; set; }
+    [Tag] public string CarId { get; set; } = "";
+    [Parameter] public byte[] Sheet { get; set; } = [];
 }

@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Telemetry;
 
-// Race-car telemetry end to end: simulated cars → car-telemetry → CarAnalyzer → car-insights → InsightPrinter.
+// Race-car telemetry end to end: simulated cars → car-telemetry (rows packed ten per message, stream properties naming
+// the driver, lap events) → CarAnalyzer (a second of data per call) → car-insights → InsightPrinter; and each car's
+// setup sheet, too large for one Kafka message → car-setups → SetupArchiver.
 // With no Pipelines:BootstrapServers it all runs on an embedded broker; set one to use a real cluster.
 //   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092]
 var builder = Host.CreateApplicationBuilder(args);
@@ -23,4 +25,4 @@ if (builder.Configuration["duration"] is { } duration)
 }
 
 await host.RunAsync(stop.Token);
-Console.WriteLine($"Stopped: {SampleCounters.Produced:N0} rows produced, {SampleCounters.Analyzed:N0} analyzed, {SampleCounters.Insights:N0} insights.");
+Console.WriteLine($"Stopped: {SampleCounters.Produced:N0} rows produced, {SampleCounters.Analyzed:N0} analyzed, {SampleCounters.Insights:N0} insights, {SampleCounters.Laps:N0} laps, {SampleCounters.Setups:N0} setup sheets joined.");

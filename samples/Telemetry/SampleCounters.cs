@@ -6,4 +6,6 @@ internal static class SampleCounters
     public static long Produced;
     public static long Analyzed;
     public static long Insights;
+    public static long Laps;
+    public static long Setups;
 }

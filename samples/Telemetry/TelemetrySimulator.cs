@@ -1,27 +1,51 @@
-using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipelines;
 using Pipelines.Hosting;
+using Pipelines.Processing;
+using Pipelines.Publishing;
 
 namespace Telemetry;
 
-/// <summary>Race cars lapping a circuit: each sends a row of a dozen parameters RateHz times a second.</summary>
+/// <summary>
+/// Race cars lapping a short circuit: each sends a row of a dozen parameters RateHz times a second (packed ten rows
+/// per message), names its driver and session in its stream's properties, marks each completed lap with an event,
+/// and sends its setup sheet once at the start.
+/// </summary>
 internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration configuration, ILogger<TelemetrySimulator> log) : BackgroundService
 {
+    private static readonly TimeSpan Lap = TimeSpan.FromSeconds(30);
+    private static readonly string[] Drivers = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken"];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var cars = configuration.GetValue("Simulation:Cars", 8);
         var rateHz = configuration.GetValue("Simulation:RateHz", 100);
-        await kafka.EnsureTopicsAsync(["car-telemetry"], stoppingToken);
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, LingerMs = 5 }).Build();
+        await kafka.EnsureTopicsAsync(["car-telemetry", "car-setups"], stoppingToken);
+        using var telemetry = new TopicWriter<CarTelemetry>(new TopicWriterOptions
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            Buffer = new BufferOptions { MaxRows = 10, Timeout = TimeSpan.FromMilliseconds(50) },
+        });
         log.LogInformation("Simulating {Cars} cars at {Rate} Hz ({Total} rows/s)", cars, rateHz, cars * rateHz);
 
         var random = new Random(42);
-        var laps = Enumerable.Range(1, cars).Select(i => new Car($"car-{i:00}", random.NextDouble())).ToArray();
-        var interval = TimeSpan.FromSeconds(1.0 / rateHz);
         var started = DateTimeOffset.UtcNow;
+
+        // Staggered so that every car completes its first lap within a few seconds of the start.
+        var field = Enumerable.Range(0, cars).Select(i => new Car($"car-{i + 1:00}", Drivers[i % Drivers.Length], 0.9 + (i * 0.01))).ToArray();
+        foreach (var car in field)
+        {
+            telemetry.SetProperties(car.Id, new StreamProperties
+            {
+                Name = $"{car.Id} driven by {car.Driver}",
+                Metadata = new Dictionary<string, string> { ["driver"] = car.Driver, ["session"] = "qualifying" },
+            });
+        }
+
+        SendSetupSheets(field, started);
+        var interval = TimeSpan.FromSeconds(1.0 / rateHz);
         long tick = 0;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
         while (await WaitAsync(timer, stoppingToken))
@@ -31,17 +55,30 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
             for (; tick < due; tick++)
             {
                 var time = started + (interval * tick);
-                foreach (var car in laps)
+                foreach (var car in field)
                 {
-                    var row = car.Sample(time, random);
-                    producer.Produce("car-telemetry", new Message<string, byte[]> { Key = row.CarId, Value = MessageSerializer.Serialize(row) });
+                    telemetry.Write(car.Sample(time, time - started, random, out var lapCompleted));
+                    if (lapCompleted is { } lap)
+                    {
+                        telemetry.WriteEvent(car.Id, new StreamEvent { Timestamp = UnixNanoseconds.FromDateTimeOffset(time), Id = "lap-completed", Value = lap.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                    }
                 }
 
-                Interlocked.Add(ref SampleCounters.Produced, laps.Length);
+                Interlocked.Add(ref SampleCounters.Produced, field.Length);
             }
         }
+    }
 
-        producer.Flush(TimeSpan.FromSeconds(5));
+    /// <summary>One setup sheet per car, 1.5 MB: above the 1 MB a Kafka message may hold, so it travels in chunks.</summary>
+    private void SendSetupSheets(Car[] field, DateTimeOffset time)
+    {
+        using var setups = new TopicWriter<CarSetup>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers });
+        foreach (var car in field)
+        {
+            var sheet = new byte[1_500_000];
+            System.Text.Encoding.ASCII.GetBytes($"setup of {car.Id}: wing 7, ride height 32 mm, brake bias 56 %\n").CopyTo(sheet, 0);
+            setups.Write(new CarSetup { Time = time, CarId = car.Id, Sheet = sheet });
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
@@ -56,15 +93,23 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
         }
     }
 
-    /// <summary>A car going round a 90-second lap: straights, braking zones, a little noise.</summary>
-    private sealed class Car(string id, double offset)
+    /// <summary>A car going round the circuit: straights, braking zones, a little noise.</summary>
+    private sealed class Car(string id, string driver, double offset)
     {
         private double brakeTemp = 450;
         private double fuel = 110;
+        private double lastPhase = -1;
+        private int laps;
 
-        public CarTelemetry Sample(DateTimeOffset time, Random random)
+        public string Id => id;
+
+        public string Driver => driver;
+
+        public CarTelemetry Sample(DateTimeOffset time, TimeSpan elapsed, Random random, out int? lapCompleted)
         {
-            var phase = ((time.ToUnixTimeMilliseconds() / 90_000.0) + offset) % 1.0;
+            var phase = ((elapsed / Lap) + offset) % 1.0;
+            lapCompleted = lastPhase >= 0 && phase < lastPhase ? ++laps : null;
+            lastPhase = phase;
             var braking = Math.Sin(phase * Math.PI * 14) > 0.82;
             var speed = braking ? 120 + (random.NextDouble() * 40) : 280 + (random.NextDouble() * 40);
             brakeTemp += braking ? 9 + (random.NextDouble() * 4) : -2.5;
