@@ -17,6 +17,9 @@ internal sealed class RowBuffers<T>
     private readonly Stack<Stream> freeStreams = new();
     private readonly Stack<RowChunk<T>> freeChunks = new();
     private readonly List<(int Partition, byte[]? Key)> emptied = [];
+    private Stream? last;
+    private int lastPartition;
+    private byte[]? lastKey;
 
     /// <param name="options">The rules.</param>
     /// <param name="flushWhen">A user's flush rule, asked after each row enters.</param>
@@ -130,6 +133,12 @@ internal sealed class RowBuffers<T>
 
     private Stream StreamOf(int partition, byte[]? key)
     {
+        // Rows of one stream arrive together and keys are shared arrays: most lookups end here, without hashing.
+        if (last is { } cached && lastPartition == partition && ReferenceEquals(lastKey, key) && cached.Chunk is not null)
+        {
+            return cached;
+        }
+
         if (!streams.TryGetValue((partition, key), out var stream))
         {
             stream = freeStreams.TryPop(out var reused) ? reused : new Stream();
@@ -137,6 +146,7 @@ internal sealed class RowBuffers<T>
             streams[(partition, key)] = stream;
         }
 
+        (last, lastPartition, lastKey) = (stream, partition, key);
         return stream;
     }
 
@@ -220,6 +230,11 @@ internal sealed class RowBuffers<T>
         {
             if (streams.Remove(id, out var stream))
             {
+                if (ReferenceEquals(stream, last))
+                {
+                    last = null;
+                }
+
                 freeChunks.Push(stream.Chunk);
                 stream.Chunk = null!;
                 stream.Released = null;
