@@ -9,6 +9,13 @@ if (args is ["latency", ..])
     return;
 }
 
+// taskset -c 0 dotnet run -c Release --project tests/Pipelines.Benchmarks -- headroom [seconds of telemetry]
+if (args is ["headroom", ..])
+{
+    HeadroomRun.Run(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1]) : 20));
+    return;
+}
+
 if (args is ["rows", ..])
 {
     PackedRowsRun.Run(args.Length > 1 ? int.Parse(args[1]) : 100, args.Length > 2 ? int.Parse(args[2]) : 480_000);

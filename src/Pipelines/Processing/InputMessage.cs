@@ -3,7 +3,7 @@ using Confluent.Kafka;
 namespace Pipelines.Processing;
 
 /// <summary>An input message whose rows wait in buffers: what a dead letter of some of them needs.</summary>
-internal sealed class InputMessage(int partition, long offset, byte[]? key, byte[]? raw, Headers? headers, Timestamp timestamp, int rowCount, Work work, StreamInfo stream)
+internal sealed class InputMessage(int partition, long offset, byte[]? key, byte[]? raw, int rawIndex, Headers? headers, Timestamp timestamp, int rowCount, Work work, StreamInfo stream)
 {
     public int Partition { get; } = partition;
 
@@ -11,8 +11,14 @@ internal sealed class InputMessage(int partition, long offset, byte[]? key, byte
 
     public byte[]? Key { get; } = key;
 
-    /// <summary>The value as consumed, dead-lettered as is when all its rows fail together.</summary>
+    /// <summary>The value as consumed, dead-lettered as is when all its rows fail together; a copy, when its rows may outlive the fetch round.</summary>
     public byte[]? Raw { get; } = raw;
+
+    /// <summary>
+    /// Where the value is kept in the fetch round's raw buffer when <see cref="Raw"/> is not copied (its rows are
+    /// handled within the round), else -1.
+    /// </summary>
+    public int RawIndex { get; } = rawIndex;
 
     public Headers? Headers { get; } = headers;
 

@@ -354,7 +354,8 @@ public sealed class ProcessorRunner<TIn, TOut>
                 continue;
             }
 
-            var message = new InputMessage(result.Partition.Value, result.Offset.Value, result.Message.Key, inputs.Raw(raw), result.Message.Headers, result.Message.Timestamp, range.Count, work, stream);
+            // Without an input buffer every row is handled within this round, while the raw buffer still holds the value.
+            var message = new InputMessage(result.Partition.Value, result.Offset.Value, result.Message.Key, flushEachRound ? null : inputs.Raw(raw), flushEachRound ? raw : -1, result.Message.Headers, result.Message.Timestamp, range.Count, work, stream);
             var bytesPerRow = range.Count == 0 ? 0 : range.Bytes / range.Count;
             for (var i = 0; i < range.Count; i++)
             {
@@ -613,7 +614,7 @@ public sealed class ProcessorRunner<TIn, TOut>
         catch (Exception exception)
         {
             using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
-            RejectRows(ToRejected(message), message.RowCount == 1 ? message.Raw : null, message.RowCount, new ReadOnlySpan<TIn>(in row), index, exception, message.Work, output);
+            RejectRows(ToRejected(message), message.RowCount == 1 ? RawOf(message) : null, message.RowCount, new ReadOnlySpan<TIn>(in row), index, exception, message.Work, output);
             return false;
         }
     }
@@ -794,7 +795,7 @@ public sealed class ProcessorRunner<TIn, TOut>
             }
 
             var whole = run == message!.RowCount;
-            RejectRows(ToRejected(message), whole ? message.Raw : null, message.RowCount, rows.Slice(start, run), first, exception, work, output);
+            RejectRows(ToRejected(message), whole ? RawOf(message) : null, message.RowCount, rows.Slice(start, run), first, exception, work, output);
             start += run;
         }
     }
@@ -815,8 +816,10 @@ public sealed class ProcessorRunner<TIn, TOut>
         Reject(message with { Value = value }, exception, work, output, (first, rows.Length, rowCount));
     }
 
-    private static Rejected ToRejected(InputMessage message) =>
-        new(message.Partition, message.Offset, message.Key, message.Raw, message.Headers, message.Timestamp);
+    private Rejected ToRejected(InputMessage message) =>
+        new(message.Partition, message.Offset, message.Key, null, message.Headers, message.Timestamp);
+
+    private byte[]? RawOf(InputMessage message) => message.Raw ?? (message.RawIndex >= 0 ? inputs.Raw(message.RawIndex) : null);
 
     private void Reject(in Rejected message, Exception exception, Work work, OutputProducer<TOut> output, (int First, int Count, int Of)? rows = null)
     {
