@@ -73,6 +73,24 @@ public class BufferTests
     }
 
     [Fact]
+    public async Task An_output_buffers_MaxBytes_bounds_every_message_it_writes()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        await harness.Produce(Stream("s", Enumerable.Range(0, 200).Select(i => (long)i)));
+        using var stop = new CancellationTokenSource();
+        var options = harness.Options() with { OutputBuffer = new BufferOptions { MaxBytes = 400, Timeout = TimeSpan.FromMilliseconds(100) } };
+
+        var run = new ProcessorRunner<Reading, Doubled>(options, Double).RunAsync(stop.Token);
+        var messages = harness.ReadDoubledRows(200);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.All(messages, m => Assert.InRange(m.Result.Message.Value.Length, 1, 400));
+        Assert.Contains(messages, m => m.Rows.Count > 5);
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => (long)i), messages.SelectMany(m => m.Rows).Select(r => r.Time));
+    }
+
+    [Fact]
     public async Task An_input_buffer_hands_a_batch_handler_full_buffers_of_one_stream_in_order()
     {
         using var harness = new KafkaHarness(partitions: 1);
