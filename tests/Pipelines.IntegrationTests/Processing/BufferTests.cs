@@ -112,6 +112,27 @@ public class BufferTests
     }
 
     [Fact]
+    public async Task An_input_buffers_MaxBytes_counts_the_bytes_the_rows_arrived_in()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        var readings = Stream("s", Enumerable.Range(0, 30).Select(i => (long)i));
+        await harness.Produce(readings);
+        var size = MessageSerializer.Serialize(readings[0]).Length;
+        using var stop = new CancellationTokenSource();
+        var calls = new ConcurrentQueue<(string Key, long[] Times)>();
+        var options = harness.Options() with { InputBuffer = new BufferOptions { MaxBytes = (size * 10) + (size / 2), Timeout = TimeSpan.FromMilliseconds(300) } };
+
+        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true).RunAsync(stop.Token);
+        harness.Read("doubled", 30);
+        await stop.CancelAsync();
+        await run;
+
+        // Ten single-row messages fit; the eleventh would not. (Every row here has the same size.)
+        Assert.All(readings, r => Assert.Equal(size, MessageSerializer.Serialize(r).Length));
+        Assert.Equal([10, 10, 10], calls.Select(c => c.Times.Length));
+    }
+
+    [Fact]
     public async Task DataSpan_cuts_batches_by_row_time_and_Timeout_flushes_a_quiet_stream()
     {
         const long Millisecond = 1_000_000;
