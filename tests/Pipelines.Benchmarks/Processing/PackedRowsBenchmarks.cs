@@ -57,7 +57,7 @@ public class PackedRowsBenchmarks
         }
 
         source = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, LingerMs = 5 }).Build();
-        rows = Enumerable.Range(0, Cars).Select(car => Enumerable.Range(0, PackedRows / Cars).Select(i => Row(car, i)).ToArray()).ToArray();
+        rows = Enumerable.Range(0, Cars).Select(car => Enumerable.Range(0, PackedRows / Cars).Select(i => PassthroughRow.Sample(car, i)).ToArray()).ToArray();
 
         // Acknowledged outputs, counted where the runner counts them.
         listener = new MeterListener { InstrumentPublished = (instrument, l) => { if (instrument.Name == "pipelines.messages.produced") l.EnableMeasurementEvents(instrument); } };
@@ -169,7 +169,7 @@ public class PackedRowsBenchmarks
                 await processorGate.Task;
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    _ = outputs.Add(Copy(batch[i]));
+                    _ = outputs.Add(batch[i].Copy());
                 }
 
                 if (Interlocked.Add(ref handled, batch.Count) == PackedRows)
@@ -207,7 +207,7 @@ public class PackedRowsBenchmarks
             {
                 consumed++;
                 var row = MessageSerializer.Deserialize<PassthroughRow>(result.Message.Value);
-                producer.Produce("raw-out", new Message<byte[], byte[]> { Key = result.Message.Key, Value = MessageSerializer.Serialize(Copy(row)), Headers = result.Message.Headers }, onDelivered);
+                producer.Produce("raw-out", new Message<byte[], byte[]> { Key = result.Message.Key, Value = MessageSerializer.Serialize(row.Copy()), Headers = result.Message.Headers }, onDelivered);
             }
         }
 
@@ -225,27 +225,5 @@ public class PackedRowsBenchmarks
         return headers;
     }
 
-    private static PassthroughRow Row(int car, int i) => new()
-    {
-        Timestamp = 1_700_000_000_000_000_000 + i * 10_000_000L,
-        CarId = $"car-{car}",
-        Speed = 250.5 + i % 50,
-        Throttle = 0.75,
-        Brake = 0.125 * (i % 3),
-        Steering = -0.3,
-        OilTemp = 101.25,
-        Rpm = 11_000 + i % 900,
-    };
 
-    private static PassthroughRow Copy(PassthroughRow row) => new()
-    {
-        Timestamp = row.Timestamp,
-        CarId = row.CarId,
-        Speed = row.Speed,
-        Throttle = row.Throttle,
-        Brake = row.Brake,
-        Steering = row.Steering,
-        OilTemp = row.OilTemp,
-        Rpm = row.Rpm,
-    };
 }

@@ -37,17 +37,7 @@ public class PassthroughBenchmarks
         var headers = new Headers { { "content-type", System.Text.Encoding.UTF8.GetBytes(MessageSerializer.SchemaOf<PassthroughRow>().ContentType) } };
         for (var i = 0; i < Messages; i++)
         {
-            var row = new PassthroughRow
-            {
-                Timestamp = 1_700_000_000_000_000_000 + i * 10_000_000L,
-                CarId = $"car-{i % Cars}",
-                Speed = 250.5 + i % 50,
-                Throttle = 0.75,
-                Brake = 0.125 * (i % 3),
-                Steering = -0.3,
-                OilTemp = 101.25,
-                Rpm = 11_000 + i % 900,
-            };
+            var row = PassthroughRow.Sample(i % Cars, i);
             producer.Produce(Input, new Message<byte[], byte[]> { Key = keys[i % Cars], Value = MessageSerializer.Serialize(row), Headers = headers });
         }
 
@@ -99,7 +89,7 @@ public class PassthroughBenchmarks
                     stop.Cancel();
                 }
 
-                return ValueTask.FromResult<PassthroughRow?>(Copy(row));
+                return ValueTask.FromResult<PassthroughRow?>(row.Copy());
             });
         runner.RunAsync(stop.Token).GetAwaiter().GetResult();
         Check(handled);
@@ -116,7 +106,7 @@ public class PassthroughBenchmarks
             {
                 for (var i = 0; i < rows.Count; i++)
                 {
-                    outputs.Add(Copy(rows[i]));
+                    outputs.Add(rows[i].Copy());
                 }
 
                 handled += rows.Count;
@@ -132,17 +122,6 @@ public class PassthroughBenchmarks
         Check(handled);
     }
 
-    private static PassthroughRow Copy(PassthroughRow row) => new()
-    {
-        Timestamp = row.Timestamp,
-        CarId = row.CarId,
-        Speed = row.Speed,
-        Throttle = row.Throttle,
-        Brake = row.Brake,
-        Steering = row.Steering,
-        OilTemp = row.OilTemp,
-        Rpm = row.Rpm,
-    };
 
     private ProcessorOptions Options() => new()
     {

@@ -1,0 +1,103 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Pipelines.Processing;
+
+// Input and output buffers: filtering rows in, handling flushed input chunks, writing flushed output chunks.
+public sealed partial class ProcessorRunner<TIn, TOut>
+{
+    /// <summary>Asks the filter about a row; a filter that throws fails the row like a handler would.</summary>
+    private bool Admit(InputMessage message, int index, TIn row, OutputProducer<TOut> output)
+    {
+        try
+        {
+            return filter!(row);
+        }
+        catch (Exception exception)
+        {
+            using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
+            RejectRows(ToRejected(message), message.RowCount == 1 ? RawOf(message) : null, message.RowCount, new ReadOnlySpan<TIn>(in row), index, exception, message.Work, output);
+            return false;
+        }
+    }
+
+    private async ValueTask TickAsync(OutputProducer<TOut> output, long now, CancellationToken stoppingToken)
+    {
+        if (inputBuffers is not null)
+        {
+            inputBuffers.Tick(now);
+            await DrainInputAsync(output, stoppingToken);
+        }
+
+        if (outputBuffers is not null)
+        {
+            outputBuffers.Tick(now);
+            DrainOutput(output);
+        }
+    }
+
+    private async ValueTask DrainInputAsync(OutputProducer<TOut> output, CancellationToken cancellationToken)
+    {
+        while (inputBuffers!.Ready.TryDequeue(out var chunk))
+        {
+            await HandleChunkAsync(output, chunk, cancellationToken);
+            inputBuffers.Return(chunk);
+        }
+    }
+
+    /// <summary>Handles a flushed input chunk: one call with all its rows for a batch handler, one call per row otherwise.</summary>
+    private async ValueTask HandleChunkAsync(OutputProducer<TOut> output, RowChunk<TIn> chunk, CancellationToken cancellationToken)
+    {
+        var work = tracker.Chain(chunk.Owners);
+        var rows = chunk.Rows;
+        var calls = handlesBatches ? 1 : rows.Count;
+        for (var call = 0; call < calls; call++)
+        {
+            var origin = chunk.Origins[call].Message!;
+            context.Fill(chunk.Key, origin.Timestamp, origin.Headers, options.InputTopic, origin.Partition, origin.Offset, origin.Stream);
+            using var activity = PipelinesTelemetry.StartProcessing(options.Name, origin.Headers);
+            IReadOnlyList<TIn> callRows = rows;
+            if (!handlesBatches)
+            {
+                single[0] = rows[call];
+                callRows = single;
+            }
+
+            var failure = await HandleAsync(callRows, cancellationToken);
+            if (failure is null)
+            {
+                Emit(output, chunk.Key, activity, work);
+            }
+            else
+            {
+                RejectChunk(chunk, handlesBatches ? 0 : call, handlesBatches ? rows.Count : 1, failure, work, output);
+            }
+        }
+
+        single[0] = default!;
+        work.Finish();
+    }
+
+    private void DrainOutput(OutputProducer<TOut> output)
+    {
+        while (outputBuffers!.Ready.TryDequeue(out var chunk))
+        {
+            var work = tracker.Chain(chunk.Owners);
+            try
+            {
+                var written = output.ProduceRows(options.OutputTopic!, chunk, options.OutputBuffer!.MaxBytes, work);
+                outputBytesPerRow = Math.Max(1, (written + chunk.Count - 1) / chunk.Count);
+            }
+            catch (KafkaException exception)
+            {
+                work.Fail(new ProcessorStoppedException(options.Name, new TopicPartitionOffset(options.InputTopic, chunk.Partition, Offset.Unset), exception));
+            }
+
+            work.Finish();
+            outputBuffers.Return(chunk);
+        }
+    }
+
+    private void OnFlushWhenFailed(Exception exception) =>
+        logger.LogWarning(exception, "Processor {Processor}: its FlushWhen method threw; the buffer was flushed", options.Name);
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+
+namespace Pipelines.Processing;
+
+// Messages split into chunks: joining them, and dead-lettering the ones that never complete.
+public sealed partial class ProcessorRunner<TIn, TOut>
+{
+    /// <summary>Holds a chunk of a split message; the last one makes the joined message a fetched message of its own.</summary>
+    private void AddChunk(ConsumeResult<byte[]?, RowRange> result, int index, OutputProducer<TOut> output)
+    {
+        var (partition, offset, message) = (result.Partition.Value, result.Offset.Value, result.Message);
+        var work = tracker.Rent();
+        tracker.Begin(partition, offset, work);
+        var chunk = new Reassembler.Chunk(partition, offset, message.Key, inputs.Raw(index)!, message.Headers, message.Timestamp, work);
+        if (!SplitHeaders.TryRead(message.Headers, out var id, out var chunkIndex, out var count))
+        {
+            RejectChunks([chunk], new MessageFormatException($"The split headers of {result.TopicPartitionOffset} are missing or malformed: {SplitHeaders.Id}, {SplitHeaders.Index} (0 to count - 1) and {SplitHeaders.Count} (1 or more) are needed."), output);
+            return;
+        }
+
+        Reassembler.Joined? joined;
+        try
+        {
+            joined = reassembler.Add(chunk, id, chunkIndex, count, Stopwatch.GetTimestamp());
+        }
+        catch (SplitMessageException exception)
+        {
+            RejectChunks(exception.Chunks, exception, output);
+            return;
+        }
+
+        if (joined is null)
+        {
+            return;
+        }
+
+        // The joined message's work holds every chunk's share: their offsets are committed once it is finished.
+        var first = joined.First;
+        var chained = tracker.Chain(joined.Chunks.Select(c => c.Work).ToList());
+        var headers = SplitHeaders.Without(first.Headers);
+        RowRange range;
+        try
+        {
+            range = inputs.ReadJoined(joined.Value, headers);
+        }
+        catch (MessageFormatException exception)
+        {
+            Reject(new Rejected(first.Partition, first.Offset, first.Key, joined.Value, headers, first.Timestamp), exception, chained, output);
+            chained.Finish();
+            return;
+        }
+
+        var joinedResult = new ConsumeResult<byte[]?, RowRange>
+        {
+            TopicPartitionOffset = new TopicPartitionOffset(options.InputTopic, first.Partition, first.Offset),
+            Message = new Message<byte[]?, RowRange> { Key = first.Key, Value = range, Headers = headers, Timestamp = first.Timestamp },
+        };
+        fetched.Add(new Fetched(joinedResult, inputs.Count - 1, chained));
+    }
+
+    private void ExpireSplitMessages(OutputProducer<TOut> output, long now)
+    {
+        if (reassembler.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var chunks in reassembler.Expire(now, options.SplitTimeout))
+        {
+            SplitHeaders.TryRead(chunks[0].Headers, out var id, out _, out var count);
+            RejectChunks(chunks, new SplitMessageException($"Split message {id} is incomplete: {chunks.Count} of its {count} chunks arrived within {options.SplitTimeout}.", chunks), output);
+        }
+    }
+
+    /// <summary>Fails the chunks read of a message that cannot be joined, each as it was consumed, then lets their offsets be committed.</summary>
+    private void RejectChunks(IReadOnlyList<Reassembler.Chunk> chunks, Exception reason, OutputProducer<TOut> output)
+    {
+        foreach (var chunk in chunks)
+        {
+            Reject(new Rejected(chunk.Partition, chunk.Offset, chunk.Key, chunk.Value, chunk.Headers, chunk.Timestamp), reason, chunk.Work, output);
+            chunk.Work.Finish();
+        }
+    }
+}
