@@ -194,4 +194,10 @@ public class ContractDiagnosticTests
         [Topic("t"), Buffer(MaxRows = {|PIPE008:0|}, Timeout = "00:00:01")]
         public partial class Row { [Parameter] public int A { get; set; } }
         """);
+
+    [Fact]
+    public Task PIPE019_a_buffer_on_a_plain_class() => AnalyzerTest.VerifyAsync("""
+        [{|PIPE019:Buffer(MaxRows = 10)|}]
+        public class NotAContract { }
+        """);
 }

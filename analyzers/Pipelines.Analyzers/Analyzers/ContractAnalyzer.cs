@@ -42,15 +42,28 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
                 return; // the project does not reference Pipelines
             }
 
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, topic, contract), SymbolKind.NamedType);
+            var buffer = start.Compilation.GetTypeByMetadataName(KnownNames.BufferAttribute);
+            var processor = start.Compilation.GetTypeByMetadataName(KnownNames.ProcessorAttribute);
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, topic, contract, buffer, processor), SymbolKind.NamedType);
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol? topic, INamedTypeSymbol? contract)
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol? topic, INamedTypeSymbol? contract, INamedTypeSymbol? buffer, INamedTypeSymbol? processor)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (!Attributes.Has(type, topic) && !Attributes.Has(type, contract))
         {
+            // A buffer on a type that is neither a topic nor a processor would be silently ignored.
+            if (buffer is not null && Attributes.Find(type, buffer) is { } misplaced && !Attributes.Has(type, processor))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.BufferSettingMisplaced,
+                    misplaced.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? type.Locations.FirstOrDefaultInSource(),
+                    "[Buffer]",
+                    type.Name,
+                    "applies to [Topic] contracts (packing what processors write there) and [Processor] classes (buffering their input); this type is neither, so it would be ignored"));
+            }
+
             return;
         }
 

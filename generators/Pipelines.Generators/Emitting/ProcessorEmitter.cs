@@ -61,7 +61,14 @@ internal static class ProcessorEmitter
         else
         {
             w.Line(invoke + ",");
-            w.Line($"    static options => options with {{ {string.Join(", ", model.Settings.Select(s => s.Name + " = " + s.Expression))} }}{close}");
+            w.Line("    static options => options with");
+            w.Line("    {");
+            foreach (var setting in model.Settings)
+            {
+                w.Line($"        {setting.Name} = {setting.Expression},");
+            }
+
+            w.Line("    }" + close);
         }
 
         if (members.Count > 0)

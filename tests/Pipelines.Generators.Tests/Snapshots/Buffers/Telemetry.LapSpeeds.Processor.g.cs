@@ -14,7 +14,11 @@ namespace Telemetry
             "lap-speeds",
             true,
             static (processor, rows, outputs, context, cancellationToken) => outputs.Add(processor.Handle(rows)),
-            static options => options with { InputBuffer = new global::Pipelines.Processing.BufferOptions { MaxRows = 1000, DataSpan = global::System.TimeSpan.FromTicks(10000000) /* 00:00:01 */, Timeout = global::System.TimeSpan.FromTicks(20000000) /* 00:00:02 */, Reorder = global::System.TimeSpan.FromTicks(500000) /* 00:00:00.050 */ }, OutputBuffer = new global::Pipelines.Processing.BufferOptions { MaxRows = 100, MaxBytes = 65536, Timeout = global::System.TimeSpan.FromTicks(2500000) /* 00:00:00.250 */ } })
+            static options => options with
+            {
+                InputBuffer = new global::Pipelines.Processing.BufferOptions { MaxRows = 1000, DataSpan = global::System.TimeSpan.FromTicks(10000000) /* 00:00:01 */, Timeout = global::System.TimeSpan.FromTicks(20000000) /* 00:00:02 */, Reorder = global::System.TimeSpan.FromTicks(500000) /* 00:00:00.050 */ },
+                OutputBuffer = new global::Pipelines.Processing.BufferOptions { MaxRows = 100, MaxBytes = 65536, Timeout = global::System.TimeSpan.FromTicks(2500000) /* 00:00:00.250 */ },
+            })
         {
             Filter = static (processor, row) => processor.IsMoving(row),
             FlushWhen = static (processor, rows) => global::Telemetry.LapSpeeds.LapChanged(rows),

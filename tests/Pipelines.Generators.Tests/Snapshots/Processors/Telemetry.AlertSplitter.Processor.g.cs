@@ -14,6 +14,9 @@ namespace Telemetry
             "brake-alerts-split",
             false,
             static (processor, rows, outputs, context, cancellationToken) => outputs.AddRange(processor.Handle(rows[0])),
-            static options => options with { Compression = global::Pipelines.Compression.Zstd });
+            static options => options with
+            {
+                Compression = global::Pipelines.Compression.Zstd,
+            });
     }
 }

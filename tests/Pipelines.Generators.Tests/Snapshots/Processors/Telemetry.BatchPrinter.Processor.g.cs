@@ -14,6 +14,12 @@ namespace Telemetry
             null,
             true,
             static (processor, rows, outputs, context, cancellationToken) => processor.Handle(rows, cancellationToken),
-            static options => options with { MaxBatchSize = 250, CommitInterval = global::System.TimeSpan.FromTicks(20000000) /* 00:00:02 */, OnFailure = global::Pipelines.Processing.FailurePolicy.Skip, LowLatency = true });
+            static options => options with
+            {
+                MaxBatchSize = 250,
+                CommitInterval = global::System.TimeSpan.FromTicks(20000000) /* 00:00:02 */,
+                OnFailure = global::Pipelines.Processing.FailurePolicy.Skip,
+                LowLatency = true,
+            });
     }
 }

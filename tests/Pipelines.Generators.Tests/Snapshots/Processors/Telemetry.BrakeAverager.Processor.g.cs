@@ -14,6 +14,9 @@ namespace Telemetry
             "brake-alerts",
             true,
             static (processor, rows, outputs, context, cancellationToken) => outputs.AddRange(processor.Handle(rows, context)),
-            static options => options with { Compression = global::Pipelines.Compression.Zstd });
+            static options => options with
+            {
+                Compression = global::Pipelines.Compression.Zstd,
+            });
     }
 }

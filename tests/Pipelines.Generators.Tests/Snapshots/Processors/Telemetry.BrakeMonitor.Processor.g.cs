@@ -14,6 +14,9 @@ namespace Telemetry
             "brake-alerts",
             false,
             static (processor, rows, outputs, context, cancellationToken) => outputs.Add(processor.Handle(rows[0], context)),
-            static options => options with { Compression = global::Pipelines.Compression.Zstd });
+            static options => options with
+            {
+                Compression = global::Pipelines.Compression.Zstd,
+            });
     }
 }
