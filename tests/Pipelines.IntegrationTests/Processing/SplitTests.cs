@@ -166,6 +166,43 @@ public class SplitTests
         Assert.Equal(3, committed);
     }
 
+    [Fact]
+    public async Task A_batch_handler_gets_a_joined_message_between_plain_ones_in_offset_order()
+    {
+        using var harness = Harness();
+        var data = RandomNumberGenerator.GetBytes(ChunkSize + 100);
+        // Plain messages on both sides of the chunks, so that one fetch round holds them all.
+        Attachment Small(long time) => new() { Time = time, Sensor = "camera", Data = [(byte)time] };
+        await ProduceChunks(harness, Enumerable.Range(0, 20).Select(i => (MessageSerializer.Serialize(Small(i)), (Headers?)null)));
+        await ProduceChunks(harness, Chunks(MessageSerializer.Serialize(new Attachment { Time = 20, Sensor = "camera", Data = data })));
+        await ProduceChunks(harness, Enumerable.Range(21, 20).Select(i => (MessageSerializer.Serialize(Small(i)), (Headers?)null)));
+        using var stop = new CancellationTokenSource();
+        var received = new ConcurrentQueue<Attachment>();
+        ProcessorHandler<Attachment, NoOutput> collect = (rows, _, _, _) =>
+        {
+            foreach (var row in rows)
+            {
+                received.Enqueue(row);
+            }
+
+            return default;
+        };
+
+        var run = new ProcessorRunner<Attachment, NoOutput>(Reader(harness, "batch-reader"), collect, handlesBatches: true).RunAsync(stop.Token);
+        var deadline = DateTime.UtcNow + KafkaHarness.Patience;
+        while (received.Count < 41 && DateTime.UtcNow < deadline && !run.IsCompleted)
+        {
+            await Task.Yield();
+        }
+
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(Enumerable.Range(0, 41).Select(i => (long)i), received.Select(a => a.Time));
+        Assert.Equal(data, received.ElementAt(20).Data);
+        Assert.Equal(42, harness.CommittedTotal("batch-reader", "attachments", partitions: 1));
+    }
+
     /// <summary>Splits a value the way docs/wire-format.md describes, as another client would.</summary>
     private static List<(byte[] Value, Headers? Headers)> Chunks(byte[] value)
     {

@@ -248,7 +248,9 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             return true;
         }
 
-        fetched.Add(new Fetched(result, index, null));
+        // Registered as it is fetched: chunks of split messages are registered here too, and the tracker's commit
+        // rule needs every partition's offsets in fetch order.
+        fetched.Add(new Fetched(result, index, Begin(result)));
         return true;
     }
 
@@ -260,11 +262,9 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             return;
         }
 
-        // Every message is registered in fetch order first: the tracker's commit rule relies on offset order.
         var now = Stopwatch.GetTimestamp();
-        foreach (var (result, raw, chained) in fetched)
+        foreach (var (result, raw, work) in fetched)
         {
-            var work = chained ?? Begin(result);
             var range = result.Message.Value;
             var stream = await OpenAsync(result, work, output, stoppingToken);
             if (range.IsStreamMessage)
@@ -305,8 +305,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     /// <summary>Handles each row of one message as it comes: no buffers, no allocation per message.</summary>
     private async ValueTask ProcessDirectAsync(OutputProducer<TOut> output, Fetched message, CancellationToken stoppingToken)
     {
-        var (result, raw, chained) = message;
-        var work = chained ?? Begin(result);
+        var (result, raw, work) = message;
         var range = result.Message.Value;
         var key = result.Message.Key;
         var stream = await OpenAsync(result, work, output, stoppingToken);
@@ -453,8 +452,8 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         }
     }
 
-    /// <summary>A fetched message, where its raw bytes are kept, and for a message joined from chunks the work that holds them.</summary>
-    private readonly record struct Fetched(ConsumeResult<byte[]?, RowRange> Result, int Raw, Work? Chained);
+    /// <summary>A fetched message, where its raw bytes are kept, and its work (for a message joined from chunks, the work that holds them).</summary>
+    private readonly record struct Fetched(ConsumeResult<byte[]?, RowRange> Result, int Raw, Work Work);
 
     /// <summary>A message to dead-letter, skip or stop on.</summary>
     private readonly record struct Rejected(int Partition, long Offset, byte[]? Key, byte[]? Value, Headers? Headers, Timestamp Timestamp);
