@@ -75,6 +75,9 @@ public class ProcessorDiagnosticTests
     [InlineData("OnFailure = {|PIPE008:(Pipelines.Processing.FailurePolicy)7|}")]
     [InlineData("GroupId = {|PIPE008:\" \"|}")]
     [InlineData("Compression = {|PIPE008:(Compression)9|}")]
+    [InlineData("MaxMessageBytes = {|PIPE008:100|}")]
+    [InlineData("SplitTimeout = {|PIPE008:\"00:00:00\"|}")]
+    [InlineData("StreamIdleTimeout = {|PIPE008:\"later\"|}")]
     public Task PIPE008_setting_out_of_range(string setting) => AnalyzerTest.VerifyAsync(Topics + $$"""
         [Processor({{setting}})] public partial class P { public Out Handle(In row) => new(); }
         """);
@@ -82,7 +85,8 @@ public class ProcessorDiagnosticTests
     [Fact]
     public Task PIPE008_not_reported_for_settings_in_range() => AnalyzerTest.VerifyAsync(Topics + """
         [Processor(MaxBatchSize = 1, CommitEvery = 1, MaxRetries = 0, CommitInterval = "00:00:00.001", RetryBackoff = "00:00:00",
-                   OnFailure = Pipelines.Processing.FailurePolicy.Stop, LowLatency = true, GroupId = "g", Compression = Compression.Zstd)]
+                   OnFailure = Pipelines.Processing.FailurePolicy.Stop, LowLatency = true, GroupId = "g", Compression = Compression.Zstd,
+                   MaxMessageBytes = 4096, SplitTimeout = "00:00:01", StreamIdleTimeout = "00:05:00")]
         public partial class P { public Out Handle(In row) => new(); }
         """);
 

@@ -33,9 +33,14 @@ internal static class ProcessorSettingsParser
                 case "MaxBatchSize":
                     expression = Integer(value, 1, ref problem);
                     break;
+                case "MaxMessageBytes":
+                    expression = Integer(value, 4096, ref problem);
+                    break;
                 case "RetryBackoff":
                     expression = Duration(value, allowZero: true, ref problem);
                     break;
+                case "StreamIdleTimeout":
+                case "SplitTimeout":
                 case "CommitInterval":
                     expression = Duration(value, allowZero: false, ref problem);
                     break;

@@ -45,6 +45,15 @@ public sealed class ProcessorAttribute : Attribute
     /// <summary>How the output topic is compressed; instead of the output contract's <see cref="TopicAttribute.Compression"/> (<see cref="ProcessorOptions.Compression"/>).</summary>
     public Compression Compression { get; init; }
 
+    /// <summary>Larger values are written as chunks the reader joins; 4096 or more (<see cref="ProcessorOptions.MaxMessageBytes"/>).</summary>
+    public int MaxMessageBytes { get; init; }
+
+    /// <summary>How long a split message's chunks may take to arrive, as a time span; positive (<see cref="ProcessorOptions.SplitTimeout"/>).</summary>
+    public string? SplitTimeout { get; init; }
+
+    /// <summary>Close a stream when nothing of it arrived for this long, as a time span; positive (<see cref="ProcessorOptions.StreamIdleTimeout"/>).</summary>
+    public string? StreamIdleTimeout { get; init; }
+
     /// <summary>Favour latency over throughput (<see cref="ProcessorOptions.LowLatency"/>).</summary>
     public bool LowLatency { get; init; }
 }

@@ -157,6 +157,7 @@ public class HostingTests
         Assert.Equal(new ProcessorOptions { Name = "x", GroupId = "x", InputTopic = "x", BootstrapServers = "x" }.OnFailure, defaults.OnFailure);
         Assert.Equal(Compression.Zstd, Doubler.PipelinesDescriptor.Defaults("x").Compression); // from its output contract
         Assert.Equal(Compression.Lz4, defaults.Compression);
+        Assert.Equal((500_000, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10)), (defaults.MaxMessageBytes, defaults.SplitTimeout, defaults.StreamIdleTimeout));
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Pipelines:Processors:PortionCollector:MaxBatchSize", "7")]).Build();
         var effective = PipelinesSettings.Read(configuration).OptionsFor(defaults);

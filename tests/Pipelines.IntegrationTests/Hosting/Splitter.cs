@@ -18,7 +18,7 @@ public partial class Splitter
 }
 
 /// <summary>An asynchronous batch sink; it records each call's rows. Its attribute sets runtime settings.</summary>
-[Processor(MaxRetries = 1, RetryBackoff = "00:00:00.010", CommitInterval = "00:00:01", MaxBatchSize = 500)]
+[Processor(MaxRetries = 1, RetryBackoff = "00:00:00.010", CommitInterval = "00:00:01", MaxBatchSize = 500, MaxMessageBytes = 500000, SplitTimeout = "00:00:30", StreamIdleTimeout = "00:10:00")]
 public partial class PortionCollector
 {
     public static System.Collections.Concurrent.ConcurrentQueue<(string Key, Portion[] Rows)> Batches { get; } = new();
