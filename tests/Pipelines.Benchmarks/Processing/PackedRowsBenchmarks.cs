@@ -17,7 +17,7 @@ namespace Pipelines.Benchmarks.Processing;
 /// compression on either side.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 8, invocationCount: 1)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 6, iterationCount: 10, invocationCount: 1)]
 public class PackedRowsBenchmarks
 {
     // Sized so that an iteration's input fits the embedded broker's 5 MiB per partition with room to spare.

@@ -28,12 +28,13 @@ public static class PackedRowsRun
             producer.Flush();
         }
 
-        for (var run = 0; run < 3; run++)
+        for (var run = 0; run < 5; run++)
         {
             using var stop = new CancellationTokenSource();
             var handled = 0;
             long first = 0, last = 0;
             var started = Stopwatch.GetTimestamp();
+            var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
             var runner = new ProcessorRunner<PassthroughRow, PassthroughRow>(
                 new ProcessorOptions
                 {
@@ -71,7 +72,7 @@ public static class PackedRowsRun
             runner.RunAsync(stop.Token).GetAwaiter().GetResult();
             var ended = Stopwatch.GetTimestamp();
             var handling = Stopwatch.GetElapsedTime(first, last);
-            Console.WriteLine($"run {run}: to first row {Stopwatch.GetElapsedTime(started, first).TotalMilliseconds:N0} ms, handling {handling.TotalMilliseconds:N0} ms ({handled / handling.TotalSeconds:N0} rows/s), shutdown {Stopwatch.GetElapsedTime(last, ended).TotalMilliseconds:N0} ms");
+            Console.WriteLine($"run {run}: to first row {Stopwatch.GetElapsedTime(started, first).TotalMilliseconds:N0} ms, handling {handling.TotalMilliseconds:N0} ms ({handled / handling.TotalSeconds:N0} rows/s), shutdown {Stopwatch.GetElapsedTime(last, ended).TotalMilliseconds:N0} ms; GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:N0} ms");
         }
     }
 }

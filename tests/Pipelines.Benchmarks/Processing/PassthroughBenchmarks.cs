@@ -12,7 +12,7 @@ namespace Pipelines.Benchmarks.Processing;
 /// invocation joins a fresh consumer group, reads the whole input, flushes, commits and leaves.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 6)]
 public class PassthroughBenchmarks
 {
     private const int Messages = 100_000;
