@@ -57,7 +57,7 @@ public static class DeadLetterHeaders
         {
             if (part.Count > 1)
             {
-                headers.Add(MessageTypes.Header, MessageTypes.RowsValue);
+                headers.Add(MessageTypes.Header, MessageTypes.ValueOf(MessageKind.Rows));
             }
 
             headers.Add(SourceRows, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{part.First}-{part.First + part.Count - 1}/{part.Of}")));

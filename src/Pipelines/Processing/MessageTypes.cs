@@ -60,10 +60,7 @@ public static class MessageTypes
         return kind;
     }
 
-    /// <summary>Whether <paramref name="headers"/> mark a row batch.</summary>
-    internal static bool IsRows(Headers? headers) => KindOf(headers) == MessageKind.Rows;
-
-    /// <summary>The header value of a kind of stream message; shared, never written to.</summary>
+    /// <summary>The header value of a message type other than a single row; shared, never written to.</summary>
     internal static byte[] ValueOf(MessageKind kind) => kind switch
     {
         MessageKind.Event => EventBytes,
@@ -76,8 +73,6 @@ public static class MessageTypes
     private static readonly byte[] PropertiesBytes = "stream-properties"u8.ToArray();
     private static readonly byte[] EndBytes = "stream-end"u8.ToArray();
 
-    /// <summary>The header value that marks a row batch; shared, never written to.</summary>
-    internal static byte[] RowsValue => RowsBytes;
 }
 
 /// <summary>What a consumed message holds.</summary>

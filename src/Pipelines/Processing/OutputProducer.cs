@@ -35,7 +35,7 @@ internal sealed class OutputProducer<TOut>
         this.maxMessageBytes = maxMessageBytes;
         var contentType = Encoding.UTF8.GetBytes(TOut.Serializer.Schema.ContentType);
         headers = new Headers { { ContentTypeHeader, contentType } };
-        rowsHeaders = new Headers { { ContentTypeHeader, contentType }, { MessageTypes.Header, MessageTypes.RowsValue } };
+        rowsHeaders = new Headers { { ContentTypeHeader, contentType }, { MessageTypes.Header, MessageTypes.ValueOf(MessageKind.Rows) } };
     }
 
     /// <summary>

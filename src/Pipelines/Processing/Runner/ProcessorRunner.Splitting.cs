@@ -10,8 +10,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private void AddChunk(ConsumeResult<byte[]?, RowRange> result, int index, OutputProducer<TOut> output)
     {
         var (partition, offset, message) = (result.Partition.Value, result.Offset.Value, result.Message);
-        var work = tracker.Rent();
-        tracker.Begin(partition, offset, work);
+        var work = Begin(result);
         var chunk = new Reassembler.Chunk(partition, offset, message.Key, inputs.Raw(index)!, message.Headers, message.Timestamp, work);
         if (!SplitHeaders.TryRead(message.Headers, out var id, out var chunkIndex, out var count))
         {

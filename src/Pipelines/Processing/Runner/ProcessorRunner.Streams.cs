@@ -31,7 +31,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             {
                 case MessageKind.Event:
                     var streamEvent = StreamCodec.ReadEvent(inputs.RawSpan(raw));
-                    if (streamHandlers.OnEvent is not { } onEvent)
+                    if (streamHandlers.OnEvent is null)
                     {
                         return; // a processor without an event handler skips events
                     }
@@ -39,7 +39,9 @@ public sealed partial class ProcessorRunner<TIn, TOut>
                     context.Fill(message.Key, message.Timestamp, message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value, stream);
                     using (var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers))
                     {
-                        var failure = await InvokeAsync(token => onEvent(streamEvent, outputs, context, token), stoppingToken);
+                        currentEvent = streamEvent;
+                        var failure = await RetryAsync(callEventHandler, stoppingToken);
+                        currentEvent = null!;
                         if (failure is null)
                         {
                             Emit(output, message.Key, activity, work);
@@ -161,30 +163,6 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             var work = tracker.Chain([]);
             await CloseAsync(stream, key, StreamEnd.Revoked, work, output, CancellationToken.None);
             work.Finish();
-        }
-    }
-
-    /// <summary>Calls a handler of an event with the retries of <see cref="HandleAsync"/>; returns the failure that outlasted them.</summary>
-    private async ValueTask<Exception?> InvokeAsync(Func<CancellationToken, ValueTask> call, CancellationToken stoppingToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            outputs.Clear();
-            try
-            {
-                await call(stoppingToken);
-                return null;
-            }
-            catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
-            {
-                if (attempt >= options.MaxRetries)
-                {
-                    outputs.Clear();
-                    return exception;
-                }
-
-                await Task.Delay(Backoff(attempt), stoppingToken);
-            }
         }
     }
 }

@@ -43,6 +43,12 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private readonly Outputs<TOut> outputs = new();
     private readonly List<Fetched> fetched = [];
     private readonly List<TIn> single = [default!];
+
+    // The handler calls RetryAsync repeats, as delegates made once, over the rows or event of the current call.
+    private readonly Func<CancellationToken, ValueTask> callHandler;
+    private readonly Func<CancellationToken, ValueTask> callEventHandler;
+    private IReadOnlyList<TIn> currentRows = null!;
+    private StreamEvent currentEvent = null!;
     private readonly List<TopicPartitionOffset> committable = [];
     private readonly KeyValuePair<string, object?> processorTag;
 
@@ -85,6 +91,8 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     public ProcessorRunner(ProcessorOptions options, ProcessorHandler<TIn, TOut> handler, bool handlesBatches, ILogger? logger = null, BufferHooks<TIn>? hooks = null, StreamHandlers<TOut>? streamHandlers = null)
     {
         this.streamHandlers = streamHandlers ?? new StreamHandlers<TOut>();
+        callHandler = token => handler(currentRows, outputs, context, token);
+        callEventHandler = token => this.streamHandlers.OnEvent!(currentEvent, outputs, context, token);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         options.Validate();
@@ -349,35 +357,46 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     {
         // Timing costs two clock reads a call; skip it when nothing listens to the histogram.
         var started = PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        currentRows = rows;
         try
         {
-            for (var attempt = 0; ; attempt++)
-            {
-                outputs.Clear();
-                try
-                {
-                    await handler(rows, outputs, context, stoppingToken);
-                    return null;
-                }
-                catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
-                {
-                    if (attempt >= options.MaxRetries)
-                    {
-                        outputs.Clear();
-                        return exception;
-                    }
-
-                    var delay = Backoff(attempt);
-                    logger.LogWarning(exception, "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}", options.Name, context.Source, attempt + 1, options.MaxRetries + 1, delay);
-                    await Task.Delay(delay, stoppingToken);
-                }
-            }
+            return await RetryAsync(callHandler, stoppingToken);
         }
         finally
         {
+            currentRows = null!;
             if (started != 0)
             {
                 PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Calls a handler until it succeeds or <see cref="ProcessorOptions.MaxRetries"/> retries with backoff have failed;
+    /// returns the failure that outlasted them. Outputs of failed attempts are discarded.
+    /// </summary>
+    private async ValueTask<Exception?> RetryAsync(Func<CancellationToken, ValueTask> call, CancellationToken stoppingToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            outputs.Clear();
+            try
+            {
+                await call(stoppingToken);
+                return null;
+            }
+            catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
+            {
+                if (attempt >= options.MaxRetries)
+                {
+                    outputs.Clear();
+                    return exception;
+                }
+
+                var delay = Backoff(attempt);
+                logger.LogWarning(exception, "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}", options.Name, context.Source, attempt + 1, options.MaxRetries + 1, delay);
+                await Task.Delay(delay, stoppingToken);
             }
         }
     }
