@@ -16,6 +16,13 @@ if (args is ["headroom", ..])
     return;
 }
 
+// dotnet run -c Release --project tests/Pipelines.Benchmarks -- cpu [rounds]
+if (args is ["cpu", ..])
+{
+    PassthroughCpuRun.Run(args.Length > 1 ? int.Parse(args[1]) : 15);
+    return;
+}
+
 if (args is ["rows", ..])
 {
     PackedRowsRun.Run(args.Length > 1 ? int.Parse(args[1]) : 100, args.Length > 2 ? int.Parse(args[2]) : 480_000);

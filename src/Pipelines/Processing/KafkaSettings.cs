@@ -5,8 +5,9 @@ namespace Pipelines.Processing;
 /// <summary>The Confluent.Kafka configuration of a processor's consumer and producer, from its options.</summary>
 internal static class KafkaSettings
 {
-    // Measured on the embedded broker at 10k msg/s (BENCHMARKS.md): a shorter linger than 4 ms floods a small
-    // machine with produce requests and latency collapses; a longer fetch wait adds directly to every hop.
+    // Measured on the embedded broker at 10k msg/s (BENCHMARKS.md): a shorter linger than 4 ms writes more, smaller
+    // batches, which that broker walks through on every fetch, and latency collapses within seconds; a longer fetch
+    // wait adds directly to every hop.
     internal const string LowLatencyFetchWaitMs = "1";
     internal const string LowLatencyLingerMs = "4";
 

@@ -1,0 +1,39 @@
+using Confluent.Kafka;
+
+namespace Pipelines.Benchmarks.Processing;
+
+/// <summary>
+/// The baseline the processor benchmarks compare with: the consume → produce loop people write by hand, forwarding
+/// each message's key, value and headers unchanged.
+/// </summary>
+internal static class RawPassthroughLoop
+{
+    /// <summary>
+    /// Runs until <paramref name="stop"/>; each consumed message waits at <paramref name="gate"/>, if given, before it
+    /// is produced, and <paramref name="acknowledged"/>, if given, is called for each output the broker acknowledged.
+    /// </summary>
+    public static void Run(ConsumerConfig consumerConfig, ProducerConfig producerConfig, string input, string output, Action? acknowledged, ManualResetEventSlim? gate, CancellationToken stop)
+    {
+        Action<DeliveryReport<byte[], byte[]>>? onDelivered = acknowledged is null ? null : report =>
+        {
+            if (!report.Error.IsError)
+            {
+                acknowledged();
+            }
+        };
+        using var producer = new ProducerBuilder<byte[], byte[]>(producerConfig).Build();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(consumerConfig).Build();
+        consumer.Subscribe(input);
+        while (!stop.IsCancellationRequested)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+            {
+                gate?.Wait();
+                producer.Produce(output, new Message<byte[], byte[]> { Key = result.Message.Key, Value = result.Message.Value, Headers = result.Message.Headers }, onDelivered);
+            }
+        }
+
+        producer.Flush();
+        consumer.Close();
+    }
+}
