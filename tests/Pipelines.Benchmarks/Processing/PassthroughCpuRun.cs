@@ -10,7 +10,7 @@ namespace Pipelines.Benchmarks.Processing;
 /// PassthroughBenchmarks' two loops taking turns in one process: a round of the hand-written loop, then a round of
 /// the processor, and so on, so that a change in the machine's background load falls on both alike. Reports, per
 /// message, the elapsed time and the CPU time of the whole process (both clients, the embedded broker): on a machine
-/// whose cores they share, CPU is what decides throughput, and it is far steadier than elapsed time.
+/// whose cores they share, CPU is what decides throughput.
 /// </summary>
 public static class PassthroughCpuRun
 {
