@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -7,10 +6,13 @@ namespace Pipelines.Processing;
 // Streams: opening, events, properties and ends, idle and revoked streams.
 public sealed partial class ProcessorRunner<TIn, TOut>
 {
-    /// <summary>The stream of a message; its first message opens it (and calls the open handler, if any).</summary>
-    private async ValueTask<StreamInfo> OpenAsync(ConsumeResult<byte[]?, RowRange> result, Work work, OutputProducer<TOut> output, CancellationToken stoppingToken)
+    /// <summary>
+    /// The stream of a message, seen at <paramref name="now"/> (when its fetch round was read); its first message
+    /// opens it (and calls the open handler, if any).
+    /// </summary>
+    private async ValueTask<StreamInfo> OpenAsync(ConsumeResult<byte[]?, RowRange> result, long now, Work work, OutputProducer<TOut> output, CancellationToken stoppingToken)
     {
-        var stream = streams.Touch(result.Partition.Value, result.Message.Key, Stopwatch.GetTimestamp(), out var opened);
+        var stream = streams.Touch(result.Partition.Value, result.Message.Key, now, out var opened);
         if (opened && streamHandlers.OnOpened is { } onOpened)
         {
             await CallStreamHandlerAsync(onOpened, stream, null, result.Message.Key, work, output, stoppingToken);

@@ -274,7 +274,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         foreach (var (result, raw, work) in fetched)
         {
             var range = result.Message.Value;
-            var stream = await OpenAsync(result, work, output, stoppingToken);
+            var stream = await OpenAsync(result, now, work, output, stoppingToken);
             if (range.IsStreamMessage)
             {
                 // Rows of the stream that arrived before this message are handled before it.
@@ -316,7 +316,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         var (result, raw, work) = message;
         var range = result.Message.Value;
         var key = result.Message.Key;
-        var stream = await OpenAsync(result, work, output, stoppingToken);
+        var stream = await OpenAsync(result, Stopwatch.GetTimestamp(), work, output, stoppingToken);
         if (range.IsStreamMessage)
         {
             await HandleStreamMessageAsync(result, raw, stream, work, output, stoppingToken);
