@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Microsoft.Extensions.Configuration;
 using Pipelines.Processing;
 
@@ -18,7 +19,7 @@ namespace Pipelines.Hosting;
 ///     "BrakeMonitor": { "GroupId": "...", "OnFailure": "DeadLetter|Skip|Stop", "MaxRetries": 3,
 ///                       "RetryBackoff": "00:00:00.100", "CommitInterval": "00:00:05", "CommitEvery": null,
 ///                       "MaxBatchSize": 1000, "LowLatency": false, "Compression": "None|Gzip|Snappy|Lz4|Zstd",
-///                       "DeadLetterTopic": "...", "MaxMessageBytes": 1000000, "SplitTimeout": "00:01:00", "StreamIdleTimeout": "00:05:00",
+///                       "DeadLetterTopic": "...", "MaxMessageBytes": 1000000, "MaxSplitMessageBytes": 268435456, "SplitTimeout": "00:01:00", "StreamIdleTimeout": "00:05:00",
 ///                       "InputBuffer": { "MaxRows": 100, "MaxBytes": 65536, "DataSpan": "00:00:01",
 ///                                        "Timeout": "00:00:00.500", "Reorder": "00:00:00.050" },  // or "None"
 ///                       "OutputBuffer": { "MaxRows": 100, ... },                                    // or "None"
@@ -33,7 +34,7 @@ public sealed record PipelinesSettings
     public const string SectionName = "Pipelines";
 
     private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "Kafka", "Processors"];
-    private static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "SplitTimeout", "StreamIdleTimeout", "InputBuffer", "OutputBuffer", "Kafka"];
+    private static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "MaxSplitMessageBytes", "SplitTimeout", "StreamIdleTimeout", "InputBuffer", "OutputBuffer", "Kafka"];
     private static readonly string[] KnownPerBuffer = ["MaxRows", "MaxBytes", "DataSpan", "Timeout", "Reorder"];
 
     /// <summary>The brokers, or <see langword="null"/> to run on the embedded broker.</summary>
@@ -87,6 +88,7 @@ public sealed record PipelinesSettings
             Compression = ParseEnum(section, "Compression", options.Compression),
             DeadLetterTopic = section["DeadLetterTopic"] ?? options.DeadLetterTopic,
             MaxMessageBytes = ParseInt(section, "MaxMessageBytes", options.MaxMessageBytes, minimum: ProcessorOptions.MinMessageBytes),
+            MaxSplitMessageBytes = ParseInt(section, "MaxSplitMessageBytes", options.MaxSplitMessageBytes, minimum: (long)ProcessorOptions.MinMessageBytes),
             SplitTimeout = ParseTime(section, "SplitTimeout", options.SplitTimeout, allowZero: false),
             StreamIdleTimeout = section["StreamIdleTimeout"] is null ? options.StreamIdleTimeout : ParseTime(section, "StreamIdleTimeout", default, allowZero: false),
             InputBuffer = ReadBuffer(section.GetSection("InputBuffer"), options.InputBuffer),
@@ -150,7 +152,8 @@ public sealed record PipelinesSettings
         return merged;
     }
 
-    private static int ParseInt(IConfigurationSection section, string key, int fallback, int minimum)
+    private static T ParseInt<T>(IConfigurationSection section, string key, T fallback, T minimum)
+        where T : struct, IBinaryInteger<T>
     {
         var text = section[key];
         if (text is null)
@@ -158,7 +161,7 @@ public sealed record PipelinesSettings
             return fallback;
         }
 
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum
+        return T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum
             ? value
             : throw new PipelinesConfigurationException(section.GetSection(key).Path, $"is '{text}'; it must be a whole number of at least {minimum}");
     }

@@ -3,17 +3,20 @@ using Confluent.Kafka;
 namespace Pipelines.Processing;
 
 /// <summary>
-/// Reads input rows straight from the span Confluent.Kafka hands over, one row or a row batch (see
-/// <see cref="MessageTypes"/>), into one list shared by the messages consumed since <see cref="Clear"/>; each
-/// message's value is the range of its rows there. It also keeps a copy of the raw bytes of those messages in one
-/// reused buffer: a message whose handler fails is dead-lettered byte for byte, yet a message that succeeds costs
-/// no array of its own. A message that cannot be read surfaces from <c>Consume</c> as a
-/// <see cref="ConsumeException"/> carrying its raw bytes.
+/// Reads every input message, whatever its <see cref="MessageTypes.Header"/> says it holds, straight from the
+/// span Confluent.Kafka hands over: rows (one row or a row batch) into one list shared by the messages consumed
+/// since <see cref="Clear"/>, events and stream messages into objects, a chunk's split headers into a
+/// <see cref="SplitPart"/>. This is the one place a message is read: anything wrong with one, in its headers or
+/// its value, throws <see cref="MessageFormatException"/> with the reason, and a message consumed through it then
+/// surfaces from <c>Consume</c> as a <see cref="ConsumeException"/> carrying its raw bytes, to be dead-lettered.
+/// It also keeps a copy of the raw bytes of the messages in one reused buffer: a message whose handler fails is
+/// dead-lettered byte for byte, yet a message that succeeds costs no array of its own.
 /// </summary>
-internal sealed class InputDeserializer<T> : IDeserializer<RowRange>
+/// <param name="maxSplitMessageBytes">The largest split message joined (<see cref="ProcessorOptions.MaxSplitMessageBytes"/>), which bounds a chunk's count.</param>
+internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeserializer<RowRange>
     where T : IMessageContract<T>
 {
-    private readonly List<(int Start, int Length)> values = [];
+    private readonly List<Kept> values = [];
     private byte[] raw = new byte[64 * 1024];
     private int used;
 
@@ -30,39 +33,82 @@ internal sealed class InputDeserializer<T> : IDeserializer<RowRange>
     {
         if (isNull)
         {
-            values.Add((-1, 0));
+            values.Add(new Kept(-1, 0, null));
             throw MessageFormatException.Tombstone(T.Serializer.Schema);
         }
 
         Keep(data);
-        var kind = MessageTypes.KindOf(context.Headers);
-        return kind switch
-        {
-            MessageKind.Row => Read(data, kind),
-            MessageKind.Rows => Read(data, kind),
-
-            // A chunk waits for the rest of its message (see Reassembler); a stream message is read by the runner.
-            _ => new RowRange(Rows.Count, 0, data.Length, kind),
-        };
+        return Read(data, context.Headers);
     }
 
     /// <summary>Reads a message joined from chunks, keeping it as the raw value at index <see cref="Count"/> - 1.</summary>
-    /// <exception cref="MessageFormatException">The joined value is not valid.</exception>
+    /// <exception cref="MessageFormatException">The joined message is not valid.</exception>
     public RowRange ReadJoined(byte[] value, Headers headers)
     {
         Keep(value);
-        var kind = MessageTypes.KindOf(headers);
-        return kind is MessageKind.Row or MessageKind.Rows ? Read(value, kind) : new RowRange(Rows.Count, 0, value.Length, kind);
+        return Read(value, headers);
     }
 
     /// <summary>The raw value of the message read at <paramref name="index"/>, without a copy; valid until <see cref="Clear"/>.</summary>
     public ReadOnlySpan<byte> RawSpan(int index)
     {
-        var (start, length) = values[index];
-        return start < 0 ? default : raw.AsSpan(start, length);
+        var kept = values[index];
+        return kept.Start < 0 ? default : raw.AsSpan(kept.Start, kept.Length);
     }
 
-    private RowRange Read(ReadOnlySpan<byte> data, MessageKind kind)
+    /// <summary>The raw value of the message read at <paramref name="index"/>, as a new array.</summary>
+    public byte[]? Raw(int index) => values[index].Start < 0 ? null : RawSpan(index).ToArray();
+
+    /// <summary>
+    /// What the message read at <paramref name="index"/> holds besides rows: a <see cref="StreamEvent"/>, a
+    /// <see cref="StreamProperties"/>, a <see cref="StreamEnd"/> or a chunk's <see cref="SplitPart"/>.
+    /// </summary>
+    public object? Decoded(int index) => values[index].Decoded;
+
+    /// <summary>Forgets the kept values and rows; done before each fetch round.</summary>
+    public void Clear()
+    {
+        values.Clear();
+        Rows.Clear();
+        used = 0;
+    }
+
+    private RowRange Read(ReadOnlySpan<byte> data, Headers? headers)
+    {
+        var kind = MessageTypes.KindOf(headers);
+        try
+        {
+            switch (kind)
+            {
+                case MessageKind.Row or MessageKind.Rows:
+                    return ReadRows(data, kind);
+                case MessageKind.Chunk:
+                    // Only the headers now: the value waits for the rest of its message (see Reassembler).
+                    Decode(SplitHeaders.Read(headers!, maxSplitMessageBytes));
+                    break;
+                case MessageKind.Event:
+                    Decode(StreamCodec.ReadEvent(data));
+                    break;
+                case MessageKind.StreamProperties:
+                    Decode(StreamCodec.ReadProperties(data));
+                    break;
+                case MessageKind.StreamEnd:
+                    Decode(StreamCodec.ReadEnd(data));
+                    break;
+                default:
+                    throw UnknownType(headers);
+            }
+
+            return new RowRange(Rows.Count, 0, data.Length, kind);
+        }
+        catch (Exception exception) when (exception is not MessageFormatException)
+        {
+            // Readers promise MessageFormatException; anything else is still the input's fault, reported the same way.
+            throw new MessageFormatException($"Cannot read a '{T.Serializer.Schema.Name}' input message: {exception.Message}", exception);
+        }
+    }
+
+    private RowRange ReadRows(ReadOnlySpan<byte> data, MessageKind kind)
     {
         var start = Rows.Count;
         if (typeof(T) == typeof(NoOutput))
@@ -79,7 +125,10 @@ internal sealed class InputDeserializer<T> : IDeserializer<RowRange>
 
         try
         {
-            return new RowRange(start, MessageSerializer.DeserializeBatch(data, Rows), data.Length);
+            var count = MessageSerializer.DeserializeBatch(data, Rows);
+            return count > 0
+                ? new RowRange(start, count, data.Length, kind)
+                : throw new MessageFormatException($"Cannot read a '{T.Serializer.Schema.Name}' row batch: it holds no rows; a writer never sends an empty batch.");
         }
         catch
         {
@@ -89,19 +138,14 @@ internal sealed class InputDeserializer<T> : IDeserializer<RowRange>
         }
     }
 
-    /// <summary>The raw value of the message read at <paramref name="index"/>, as a new array.</summary>
-    public byte[]? Raw(int index)
-    {
-        var (start, length) = values[index];
-        return start < 0 ? null : raw.AsSpan(start, length).ToArray();
-    }
+    private void Decode(object decoded) => values[^1] = values[^1] with { Decoded = decoded };
 
-    /// <summary>Forgets the kept values and rows; done before each fetch round.</summary>
-    public void Clear()
+    private static MessageFormatException UnknownType(Headers? headers)
     {
-        values.Clear();
-        Rows.Clear();
-        used = 0;
+        headers!.TryGetLastBytes(MessageTypes.Header, out var bytes);
+        var value = bytes is null ? "no value" : $"the value '{System.Text.Encoding.UTF8.GetString(bytes)}' (hex {Convert.ToHexString(bytes)})";
+        return new MessageFormatException(
+            $"The header {MessageTypes.Header} has {value}, not a message type this reader knows ({MessageTypes.Row}, {MessageTypes.Rows}, {MessageTypes.Event}, {MessageTypes.StreamProperties}, {MessageTypes.StreamEnd}).");
     }
 
     private void Keep(ReadOnlySpan<byte> data)
@@ -112,15 +156,18 @@ internal sealed class InputDeserializer<T> : IDeserializer<RowRange>
         }
 
         data.CopyTo(raw.AsSpan(used));
-        values.Add((used, data.Length));
+        values.Add(new Kept(used, data.Length, null));
         used += data.Length;
     }
+
+    /// <summary>Where a message's raw value is kept (start -1: a null value), and what it decoded to besides rows.</summary>
+    private readonly record struct Kept(int Start, int Length, object? Decoded);
 }
 
 /// <summary>
 /// The rows one message carried: <paramref name="Count"/> rows from <paramref name="Start"/> in
 /// <see cref="InputDeserializer{T}.Rows"/>, and its value's size. A message of another <paramref name="Kind"/> (a
-/// chunk, an event, a stream message) carries no rows; its raw value is read by the runner.
+/// chunk, an event, a stream message) carries no rows; what it holds is <see cref="InputDeserializer{T}.Decoded"/>.
 /// </summary>
 internal readonly record struct RowRange(int Start, int Count, int Bytes, MessageKind Kind = MessageKind.Row)
 {

@@ -28,7 +28,10 @@ public static class MessageTypes
 
     private static readonly byte[] RowsBytes = "rows"u8.ToArray();
 
-    /// <summary>What the value of a message with <paramref name="headers"/> holds; an unknown type reads as one row.</summary>
+    /// <summary>
+    /// What the value of a message with <paramref name="headers"/> holds; <see cref="MessageKind.Unknown"/> for a
+    /// type this reader does not know (a newer writer, or garbage), which is never guessed to be a row.
+    /// </summary>
     internal static MessageKind KindOf(Headers? headers)
     {
         if (headers is null)
@@ -41,7 +44,8 @@ public static class MessageTypes
         for (var i = 0; i < headers.Count; i++)
         {
             var header = headers[i];
-            if (header.Key == SplitHeaders.Id)
+            // Any split header makes the message a chunk, so one with only some of them is rejected as a chunk.
+            if (header.Key is SplitHeaders.Id or SplitHeaders.Index or SplitHeaders.Count)
             {
                 return MessageKind.Chunk;
             }
@@ -53,7 +57,8 @@ public static class MessageTypes
                     : value.SequenceEqual("event"u8) ? MessageKind.Event
                     : value.SequenceEqual("stream-properties"u8) ? MessageKind.StreamProperties
                     : value.SequenceEqual("stream-end"u8) ? MessageKind.StreamEnd
-                    : MessageKind.Row;
+                    : value.SequenceEqual("row"u8) ? MessageKind.Row
+                    : MessageKind.Unknown;
             }
         }
 
@@ -95,4 +100,7 @@ internal enum MessageKind
 
     /// <summary>A stream's end.</summary>
     StreamEnd,
+
+    /// <summary>A <see cref="MessageTypes.Header"/> value this reader does not know: the message is malformed.</summary>
+    Unknown,
 }

@@ -29,6 +29,7 @@ public static class PipelinesTelemetry
     internal static readonly Counter<long> Produced = Meter.CreateCounter<long>("pipelines.messages.produced", "{message}", "Output messages acknowledged by the broker.");
     internal static readonly Counter<long> Failed = Meter.CreateCounter<long>("pipelines.messages.failed", "{message}", "Messages that could not be read or whose handler kept failing.");
     internal static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("pipelines.messages.dead_lettered", "{message}", "Messages written to the dead-letter topic.");
+    internal static readonly Counter<long> CommitsFailed = Meter.CreateCounter<long>("pipelines.commits.failed", "{commit}", "Offset commits the broker did not take, by kind of error (pipelines.commit.error); the offsets stay stored for the next commit.");
     internal static readonly Histogram<double> HandlerDuration = Meter.CreateHistogram<double>("pipelines.handler.duration", "ms", "Time in the handler per message, retries included.");
 
     private static readonly ConcurrentDictionary<LagSource, byte> LagSources = new();
@@ -39,6 +40,24 @@ public static class PipelinesTelemetry
         () => LagSources.Keys.Select(source => new Measurement<long>(Interlocked.Read(ref source.Value), source.Tag)),
         "{message}",
         "Messages in the assigned partitions not yet read, as of the last fetch.");
+
+    /// <summary>The tag that says what kind of commit error was counted: retriable, rebalancing, refused or fatal.</summary>
+    public const string CommitErrorTag = "pipelines.commit.error";
+
+    /// <summary>Counts a failed commit, unless the failure was only that nothing was stored since the last one.</summary>
+    internal static void CommitFailed(CommitError error, KeyValuePair<string, object?> processorTag)
+    {
+        if (error != CommitError.NothingToCommit)
+        {
+            CommitsFailed.Add(1, processorTag, new(CommitErrorTag, error switch
+            {
+                CommitError.Retriable => "retriable",
+                CommitError.Rebalancing => "rebalancing",
+                CommitError.Refused => "refused",
+                _ => "fatal",
+            }));
+        }
+    }
 
     /// <summary>Registers a running loop's lag until the returned source is disposed.</summary>
     internal static LagSource TrackLag(KeyValuePair<string, object?> processorTag)
@@ -89,5 +108,5 @@ public static class PipelinesTelemetry
     }
 
     private static string? Text(Headers? headers, string key) =>
-        headers is not null && headers.TryGetLastBytes(key, out var bytes) ? Encoding.ASCII.GetString(bytes) : null;
+        headers is not null && headers.TryGetLastBytes(key, out var bytes) && bytes is not null ? Encoding.ASCII.GetString(bytes) : null;
 }

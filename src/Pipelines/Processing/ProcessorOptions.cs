@@ -86,6 +86,17 @@ public sealed record ProcessorOptions
     public int MaxMessageBytes { get; init; } = 1_000_000;
 
     /// <summary>
+    /// The largest split message this processor joins back (256 MiB by default): a split message whose chunks add up
+    /// to more, or whose <see cref="SplitHeaders.Count"/> claims more chunks than such a message can have, is
+    /// dead-lettered chunk by chunk before more memory is spent on it. Joining holds a message's chunks in memory,
+    /// so this bounds what one message can cost; it must be at least <see cref="MaxMessageBytes"/>.
+    /// </summary>
+    public long MaxSplitMessageBytes { get; init; } = DefaultMaxSplitMessageBytes;
+
+    /// <summary>The default <see cref="MaxSplitMessageBytes"/>: 256 MiB.</summary>
+    public const long DefaultMaxSplitMessageBytes = 256L * 1024 * 1024;
+
+    /// <summary>
     /// How long the chunks of a split message may take to arrive, from the first (60 s by default); an incomplete
     /// message is then dead-lettered chunk by chunk with the reason, and its offsets committed.
     /// </summary>
@@ -130,6 +141,7 @@ public sealed record ProcessorOptions
         Require(CommitEvery is null or > 0, nameof(CommitEvery), $"is {CommitEvery}; it must be 1 or more");
         Require(MaxBatchSize > 0, nameof(MaxBatchSize), $"is {MaxBatchSize}; it must be 1 or more");
         Require(MaxMessageBytes >= MinMessageBytes, nameof(MaxMessageBytes), $"is {MaxMessageBytes}; it must be {MinMessageBytes} or more");
+        Require(MaxSplitMessageBytes >= MaxMessageBytes, nameof(MaxSplitMessageBytes), $"is {MaxSplitMessageBytes}; it must be at least MaxMessageBytes ({MaxMessageBytes})");
         Require(StreamIdleTimeout is null || StreamIdleTimeout > TimeSpan.Zero, nameof(StreamIdleTimeout), $"is {StreamIdleTimeout}; it must be positive");
         Require(SplitTimeout > TimeSpan.Zero, nameof(SplitTimeout), $"is {SplitTimeout}; it must be positive");
     }

@@ -64,6 +64,10 @@ internal sealed class Work
         }
     }
 
+    /// <summary>Whether a report without an error also says where the message was written: only then is it delivered.</summary>
+    internal static bool IsWritten(DeliveryReport<byte[]?, byte[]?> report) =>
+        report.Status == PersistenceStatus.Persisted && report.Partition.Value >= 0 && report.Offset.Value >= 0;
+
     /// <summary>Stops the processor: nothing from this work on may be committed.</summary>
     public void Fail(Exception exception)
     {
@@ -77,6 +81,14 @@ internal sealed class Work
         {
             // The input is read again after restart; a failed output must never be committed past.
             Fail(new KafkaException(report.Error));
+            return;
+        }
+
+        if (!IsWritten(report))
+        {
+            // Seen under broker outages with injected produce errors, also with a plain Confluent.Kafka producer: a
+            // report without an error, but without a place in the topic either, and the message was not there.
+            Fail(new KafkaException(new Error(ErrorCode.Local_Fail, $"The broker acknowledged a message without saying where it was written (partition {report.Partition.Value}, offset {report.Offset.Value}, status {report.Status}); it is treated as not delivered.")));
             return;
         }
 

@@ -5,7 +5,8 @@ namespace Pipelines.Processing;
 
 /// <summary>
 /// The values of the stream messages (see docs/wire-format.md), as MessagePack maps read by the same tolerant rules
-/// as rows: unknown keys are skipped, missing ones keep their default.
+/// as rows: unknown keys are skipped, missing ones keep their default. Whatever is wrong with a value, reading it
+/// throws <see cref="MessageFormatException"/> and nothing else.
 /// </summary>
 internal static class StreamCodec
 {
@@ -26,7 +27,9 @@ internal static class StreamCodec
         return output.WrittenSpan.ToArray();
     }
 
-    public static StreamEvent ReadEvent(ReadOnlySpan<byte> bytes)
+    public static StreamEvent ReadEvent(ReadOnlySpan<byte> bytes) => Guard(bytes, "event", ReadEventCore);
+
+    private static StreamEvent ReadEventCore(ReadOnlySpan<byte> bytes)
     {
         var reader = new MessageReader(bytes);
         long timestamp = 0;
@@ -66,7 +69,9 @@ internal static class StreamCodec
         return output.WrittenSpan.ToArray();
     }
 
-    public static StreamProperties ReadProperties(ReadOnlySpan<byte> bytes)
+    public static StreamProperties ReadProperties(ReadOnlySpan<byte> bytes) => Guard(bytes, "stream-properties message", ReadPropertiesCore);
+
+    private static StreamProperties ReadPropertiesCore(ReadOnlySpan<byte> bytes)
     {
         var reader = new MessageReader(bytes);
         string? name = null;
@@ -111,7 +116,9 @@ internal static class StreamCodec
         return output.WrittenSpan.ToArray();
     }
 
-    public static StreamEnd ReadEnd(ReadOnlySpan<byte> bytes)
+    public static StreamEnd ReadEnd(ReadOnlySpan<byte> bytes) => Guard(bytes, "stream-end message", ReadEndCore);
+
+    private static StreamEnd ReadEndCore(ReadOnlySpan<byte> bytes)
     {
         var end = StreamEnd.Closed;
         if (bytes.IsEmpty)
@@ -177,4 +184,18 @@ internal static class StreamCodec
     }
 
     private static MessageFormatException Invalid(string reason) => new($"Not a valid stream message: {reason}.");
+
+    /// <summary>Runs a read, turning whatever the wire reader throws into the one documented format error.</summary>
+    private static T Guard<T>(ReadOnlySpan<byte> bytes, string what, Func<ReadOnlySpan<byte>, T> read)
+    {
+        try
+        {
+            return read(bytes);
+        }
+        catch (Exception exception) when (exception is not MessageFormatException && MessageFormatException.IsInputFault(exception))
+        {
+            var reason = exception is EndOfStreamException ? "it ends too early (truncated?)" : exception.Message.TrimEnd('.');
+            throw new MessageFormatException($"Not a valid stream message: a {what} cannot be read: {reason}.", exception);
+        }
+    }
 }

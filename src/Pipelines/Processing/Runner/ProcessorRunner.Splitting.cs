@@ -12,16 +12,10 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         var (partition, offset, message) = (result.Partition.Value, result.Offset.Value, result.Message);
         var work = Begin(result);
         var chunk = new Reassembler.Chunk(partition, offset, message.Key, inputs.Raw(index)!, message.Headers, message.Timestamp, work);
-        if (!SplitHeaders.TryRead(message.Headers, out var id, out var chunkIndex, out var count))
-        {
-            RejectChunks([chunk], new MessageFormatException($"The split headers of {result.TopicPartitionOffset} are missing or malformed: {SplitHeaders.Id}, {SplitHeaders.Index} (0 to count - 1) and {SplitHeaders.Count} (1 or more) are needed."), output);
-            return;
-        }
-
         Reassembler.Joined? joined;
         try
         {
-            joined = reassembler.Add(chunk, id, chunkIndex, count, Stopwatch.GetTimestamp());
+            joined = reassembler.Add(chunk, (SplitPart)inputs.Decoded(index)!, Stopwatch.GetTimestamp());
         }
         catch (SplitMessageException exception)
         {
@@ -65,10 +59,9 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             return;
         }
 
-        foreach (var chunks in reassembler.Expire(now, options.SplitTimeout))
+        foreach (var (part, chunks) in reassembler.Expire(now, options.SplitTimeout))
         {
-            SplitHeaders.TryRead(chunks[0].Headers, out var id, out _, out var count);
-            RejectChunks(chunks, new SplitMessageException($"Split message {id} is incomplete: {chunks.Count} of its {count} chunks arrived within {options.SplitTimeout}.", chunks), output);
+            RejectChunks(chunks, new SplitMessageException($"Split message {part.Id} is incomplete: {chunks.Count} of its {part.Count} chunks arrived within {options.SplitTimeout}.", chunks), output);
         }
     }
 

@@ -21,54 +21,43 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         return stream;
     }
 
-    /// <summary>Handles an event or a stream's properties or end, read from the message's raw value.</summary>
+    /// <summary>Handles an event or a stream's properties or end, as the input deserializer read it.</summary>
     private async ValueTask HandleStreamMessageAsync(ConsumeResult<byte[]?, RowRange> result, int raw, StreamInfo stream, Work work, OutputProducer<TOut> output, CancellationToken stoppingToken)
     {
         var message = result.Message;
-        var kind = message.Value.Kind;
-        Rejected Rejected() => new(result.Partition.Value, result.Offset.Value, message.Key, inputs.Raw(raw), message.Headers, message.Timestamp);
-        try
+        switch (inputs.Decoded(raw))
         {
-            switch (kind)
-            {
-                case MessageKind.Event:
-                    var streamEvent = StreamCodec.ReadEvent(inputs.RawSpan(raw));
-                    if (streamHandlers.OnEvent is null)
-                    {
-                        return; // a processor without an event handler skips events
-                    }
+            case StreamEvent streamEvent:
+                if (streamHandlers.OnEvent is null)
+                {
+                    return; // a processor without an event handler skips events
+                }
 
-                    context.Fill(message.Key, message.Timestamp, message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value, stream);
-                    using (var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers))
+                context.Fill(message.Key, message.Timestamp, message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value, stream);
+                using (var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers))
+                {
+                    currentEvent = streamEvent;
+                    var failure = await RetryAsync(callEventHandler, stoppingToken);
+                    currentEvent = null!;
+                    if (failure is null)
                     {
-                        currentEvent = streamEvent;
-                        var failure = await RetryAsync(callEventHandler, stoppingToken);
-                        currentEvent = null!;
-                        if (failure is null)
-                        {
-                            Emit(output, message.Key, activity, work);
-                        }
-                        else
-                        {
-                            Reject(Rejected(), failure, work, output);
-                        }
+                        Emit(output, message.Key, activity, work);
                     }
+                    else
+                    {
+                        Reject(new Rejected(result.Partition.Value, result.Offset.Value, message.Key, inputs.Raw(raw), message.Headers, message.Timestamp), failure, work, output);
+                    }
+                }
 
-                    return;
-                case MessageKind.StreamProperties:
-                    stream.Properties = StreamCodec.ReadProperties(inputs.RawSpan(raw));
-                    Forward(output, MessageKind.StreamProperties, message.Key, inputs.Raw(raw), work);
-                    return;
-                default:
-                    var end = StreamCodec.ReadEnd(inputs.RawSpan(raw));
-                    streams.Remove(result.Partition.Value, message.Key);
-                    await CloseAsync(stream, message.Key, end, work, output, stoppingToken);
-                    return;
-            }
-        }
-        catch (MessageFormatException exception)
-        {
-            Reject(Rejected(), exception, work, output);
+                return;
+            case StreamProperties properties:
+                stream.Properties = properties;
+                Forward(output, MessageKind.StreamProperties, message.Key, inputs.Raw(raw), work);
+                return;
+            case StreamEnd end:
+                streams.Remove(result.Partition.Value, message.Key);
+                await CloseAsync(stream, message.Key, end, work, output, stoppingToken);
+                return;
         }
     }
 

@@ -23,6 +23,10 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ShutdownFlushTimeout = TimeSpan.FromSeconds(30);
 
+    // A commit at a hand-over or a stop is tried this often, waiting 100 ms, 200, 400, 800 between: at most 1.5 s.
+    private const int FinalCommitAttempts = 5;
+    private static readonly TimeSpan CommitRetryBackoff = TimeSpan.FromMilliseconds(100);
+
     // Storing an offset and reading lag cost native calls and allocations: done on a clock, not per message.
     private static readonly TimeSpan StoreInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
@@ -39,7 +43,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private readonly ILogger logger;
     private readonly OffsetTracker tracker;
     private readonly StreamContext context = new();
-    private readonly InputDeserializer<TIn> inputs = new();
+    private readonly InputDeserializer<TIn> inputs;
     private readonly Outputs<TOut> outputs = new();
     private readonly List<Fetched> fetched = [];
     private readonly List<TIn> single = [default!];
@@ -58,7 +62,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private readonly bool flushEachRound;
     private readonly Func<TIn, bool>? filter;
     private readonly RowBuffers<TOut>? outputBuffers;
-    private readonly Reassembler reassembler = new();
+    private readonly Reassembler reassembler;
     private readonly StreamTracker streams = new();
     private readonly StreamHandlers<TOut> streamHandlers;
     private readonly Headers streamHeaders = new();
@@ -101,6 +105,8 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         this.handler = handler;
         this.handlesBatches = handlesBatches;
         this.logger = logger ?? NullLogger.Instance;
+        inputs = new InputDeserializer<TIn>(options.MaxSplitMessageBytes);
+        reassembler = new Reassembler(options.MaxSplitMessageBytes);
         processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
         tracker = new OffsetTracker(options.InputTopic, processorTag);
         if (options.InputBuffer is { } inputBuffer)

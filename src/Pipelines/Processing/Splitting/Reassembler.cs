@@ -6,13 +6,12 @@ namespace Pipelines.Processing;
 /// <summary>
 /// Joins the chunks of split messages, per partition and split id. Each chunk's work stays unfinished while its
 /// message is incomplete, so no offset past the first chunk is committed: a restart or a rebalance mid-message
-/// reads the whole message again from its first chunk. For the processing loop's thread only.
+/// reads the whole message again from its first chunk. Memory follows the bytes that arrived, never a count a
+/// header claims. For the processing loop's thread only.
 /// </summary>
-internal sealed class Reassembler
+/// <param name="maxMessageBytes">Above this a message is refused rather than held in memory.</param>
+internal sealed class Reassembler(long maxMessageBytes)
 {
-    /// <summary>Above this a message is refused rather than held in memory, whatever its headers claim.</summary>
-    public const long MaxMessageBytes = 256L * 1024 * 1024;
-
     private readonly Dictionary<(int Partition, string Id), Pending> pending = [];
 
     /// <summary>How many messages are incomplete.</summary>
@@ -23,37 +22,36 @@ internal sealed class Reassembler
     /// the caller's, each holding one share.
     /// </summary>
     /// <exception cref="SplitMessageException">The chunk contradicts the earlier chunks of its message, or the message would be too large; the message's chunks so far are in the exception, their works unfinished.</exception>
-    public Joined? Add(Chunk chunk, string id, int index, int count, long now)
+    public Joined? Add(Chunk chunk, SplitPart part, long now)
     {
+        var (id, index, count) = (part.Id, part.Index, part.Count);
         var key = (chunk.Partition, id);
         if (!pending.TryGetValue(key, out var message))
         {
-            pending[key] = message = new Pending(count, now);
-        }
-
-        if (count != message.Parts.Length)
-        {
-            pending.Remove(key);
-            message.Received.Add(chunk);
-            throw new SplitMessageException($"chunk {index} of split message {id} says it has {count} chunks; its first chunk said {message.Parts.Length}", message.Received);
+            pending[key] = message = new Pending(part, now);
         }
 
         message.Received.Add(chunk);
-        if (message.Parts[index] is not null)
+        if (count != message.Count)
+        {
+            pending.Remove(key);
+            throw new SplitMessageException($"chunk {index} of split message {id} says it has {count} chunks; its first chunk said {message.Count}", message.Received);
+        }
+
+        if (!message.Parts.TryAdd(index, chunk))
         {
             // Written twice (a producer retry without idempotence): the first copy counts, this one is just committed.
             return null;
         }
 
-        message.Parts[index] = chunk;
         message.Bytes += chunk.Value.Length;
-        if (message.Bytes > MaxMessageBytes)
+        if (message.Bytes > maxMessageBytes)
         {
             pending.Remove(key);
-            throw new SplitMessageException($"split message {id} is over {MaxMessageBytes / (1024 * 1024)} MiB after {message.Received.Count} of {count} chunks", message.Received);
+            throw new SplitMessageException($"split message {id} is over {maxMessageBytes} bytes (MaxSplitMessageBytes) after {message.Received.Count} of its {count} chunks", message.Received);
         }
 
-        if (++message.Filled < count)
+        if (message.Parts.Count < count)
         {
             return null;
         }
@@ -61,25 +59,25 @@ internal sealed class Reassembler
         pending.Remove(key);
         var value = new byte[message.Bytes];
         var at = 0;
-        foreach (var part in message.Parts)
+        for (var i = 0; i < count; i++)
         {
-            part!.Value.CopyTo(value, at);
-            at += part.Value.Length;
+            var bytes = message.Parts[i].Value;
+            bytes.CopyTo(value, at);
+            at += bytes.Length;
         }
 
-        var first = message.Parts[0]!;
-        return new Joined(first, value, message.Received);
+        return new Joined(message.Parts[0], value, message.Received);
     }
 
-    /// <summary>Takes out the messages whose first chunk arrived <paramref name="timeout"/> or longer ago.</summary>
-    public List<IReadOnlyList<Chunk>> Expire(long now, TimeSpan timeout)
+    /// <summary>Takes out the messages whose first chunk arrived <paramref name="timeout"/> or longer ago, each with the chunks read of it.</summary>
+    public List<(SplitPart First, IReadOnlyList<Chunk> Chunks)> Expire(long now, TimeSpan timeout)
     {
-        var expired = new List<IReadOnlyList<Chunk>>();
+        var expired = new List<(SplitPart, IReadOnlyList<Chunk>)>();
         foreach (var (key, message) in pending)
         {
             if (Stopwatch.GetElapsedTime(message.Started, now) >= timeout)
             {
-                expired.Add(message.Received);
+                expired.Add((message.First, message.Received));
                 pending.Remove(key);
             }
         }
@@ -102,17 +100,20 @@ internal sealed class Reassembler
     /// <summary>A joined message: its first chunk (key, headers, timestamp), its value and every chunk read for it.</summary>
     public sealed record Joined(Chunk First, byte[] Value, IReadOnlyList<Chunk> Chunks);
 
-    private sealed class Pending(int count, long started)
+    private sealed class Pending(SplitPart first, long started)
     {
-        public Chunk?[] Parts { get; } = new Chunk?[count];
+        public SplitPart First { get; } = first;
+
+        public int Count => First.Count;
+
+        // By index, as they arrive: a count from a header is never used to size anything.
+        public Dictionary<int, Chunk> Parts { get; } = [];
 
         public List<Chunk> Received { get; } = [];
 
         public long Started { get; } = started;
 
         public long Bytes { get; set; }
-
-        public int Filled { get; set; }
     }
 }
 

@@ -21,15 +21,42 @@ public static class SplitHeaders
     /// <summary>How many chunks the message has (decimal text).</summary>
     public const string Count = "pipelines.split.count";
 
-    /// <summary>Reads a chunk's id, index and count; false when they are missing or malformed.</summary>
-    internal static bool TryRead(Headers headers, out string id, out int index, out int count)
+    /// <summary>
+    /// Reads a chunk's id, index and count. A count is bounded before anything is allocated for it: every chunk holds
+    /// at least one byte, so a message of at most <paramref name="maxMessageBytes"/> has at most that many chunks.
+    /// Where a header is repeated, the last one counts, as everywhere in Kafka.
+    /// </summary>
+    /// <exception cref="MessageFormatException">A split header is missing or malformed; the message says which.</exception>
+    internal static SplitPart Read(Headers headers, long maxMessageBytes)
     {
-        id = "";
-        index = count = 0;
-        return headers.TryGetLastBytes(Id, out var idBytes) && idBytes.Length is > 0 and <= 64
-            && TryReadInt(headers, Index, out index) && TryReadInt(headers, Count, out count)
-            && count > 0 && index >= 0 && index < count
-            && (id = Encoding.UTF8.GetString(idBytes)).Length > 0;
+        if (!headers.TryGetLastBytes(Id, out var idBytes) || idBytes is not { Length: > 0 and <= 64 })
+        {
+            throw Invalid($"{Id} must be present and 1 to 64 bytes long");
+        }
+
+        string id;
+        try
+        {
+            id = StrictUtf8.GetString(idBytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Invalid($"{Id} is not UTF-8 text");
+        }
+
+        var count = ReadInt(headers, Count);
+        var index = ReadInt(headers, Index);
+        if (count < 1 || count > maxMessageBytes)
+        {
+            throw Invalid($"{Count} is {count}; a split message of at most {maxMessageBytes} bytes (MaxSplitMessageBytes) has 1 to {maxMessageBytes} chunks");
+        }
+
+        if (index < 0 || index >= count)
+        {
+            throw Invalid($"{Index} is {index}; it must be 0 to {Count} - 1 ({count - 1})");
+        }
+
+        return new SplitPart(id, index, count);
     }
 
     /// <summary>The headers of chunk <paramref name="index"/> of <paramref name="count"/>: <paramref name="original"/>'s and the split headers.</summary>
@@ -62,9 +89,15 @@ public static class SplitHeaders
         return joined;
     }
 
-    private static bool TryReadInt(Headers headers, string key, out int value)
-    {
-        value = 0;
-        return headers.TryGetLastBytes(key, out var bytes) && Utf8Parser.TryParse(bytes, out value, out var consumed) && consumed == bytes.Length;
-    }
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static int ReadInt(Headers headers, string key) =>
+        headers.TryGetLastBytes(key, out var bytes) && bytes is not null && Utf8Parser.TryParse(bytes, out int value, out var consumed) && consumed == bytes.Length
+            ? value
+            : throw Invalid($"{key} must be present and a whole number in decimal text");
+
+    private static MessageFormatException Invalid(string reason) => new($"Not a valid chunk of a split message: {reason}.");
 }
+
+/// <summary>Where one chunk belongs: its split message's id, its position and the message's chunk count.</summary>
+internal sealed record SplitPart(string Id, int Index, int Count);

@@ -81,18 +81,30 @@ public struct BatchRows<T>
     }
 
     /// <summary>Finishes a batch whose rows are constructed by the caller from marked columns; returns the row count.</summary>
-    public int Complete()
+    /// <exception cref="InvalidDataException">Neither <c>"rows"</c> nor any column said how many rows there are.</exception>
+    public readonly int Complete()
     {
-        count = Count;
+        EnsureDeclared();
         return count;
     }
 
     /// <summary>Finishes a batch whose rows were filled column by column; rows no column named keep their defaults.</summary>
+    /// <exception cref="InvalidDataException">Neither <c>"rows"</c> nor any column said how many rows there are.</exception>
     public int Complete(Func<T> create)
     {
-        count = Count;
+        EnsureDeclared();
         EnsureCreated(create);
         return count;
+    }
+
+    // A map with neither entry is not a batch: most often one row sent under the batch header, whose fields must
+    // not be read as a batch of nothing.
+    private readonly void EnsureDeclared()
+    {
+        if (count < 0)
+        {
+            throw new InvalidDataException("The value is not a batch: it has neither \"rows\" nor any column of this contract (is it one row under the header pipelines.type: rows?).");
+        }
     }
 
     private void Declare(int declared, string source)
