@@ -11,6 +11,7 @@ public class CommitErrorsTests
     [InlineData(ErrorCode.IllegalGeneration, CommitError.Rebalancing)]
     [InlineData(ErrorCode.UnknownMemberId, CommitError.Rebalancing)]
     [InlineData(ErrorCode.Local_State, CommitError.Rebalancing)]
+    [InlineData(ErrorCode.Local_AssignmentLost, CommitError.Rebalancing)]
     [InlineData(ErrorCode.RequestTimedOut, CommitError.Retriable)]
     [InlineData(ErrorCode.Local_WaitCoord, CommitError.Retriable)]
     [InlineData(ErrorCode.GroupLoadInProgress, CommitError.Retriable)]

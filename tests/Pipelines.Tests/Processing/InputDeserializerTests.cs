@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Pipelines.Processing;
+using Pipelines.Testing;
 using Pipelines.Tests.Contracts;
 
 namespace Pipelines.Tests.Processing;
@@ -128,7 +129,7 @@ public class InputDeserializerTests
         for (var iteration = 0; iteration < 20_000; iteration++)
         {
             var (seedValue, seedHeaders) = seeds[random.Next(seeds.Length)];
-            var value = Mutate(random, seedValue);
+            var value = Mutations.Mutate(random, seedValue);
             var headers = new Headers();
             foreach (var header in seedHeaders)
             {
@@ -138,7 +139,7 @@ public class InputDeserializerTests
             if (random.Next(3) == 0)
             {
                 var key = headerKeys[random.Next(headerKeys.Length)];
-                headers.Add(key, random.Next(4) == 0 ? null : Mutate(random, Encoding.UTF8.GetBytes(random.Next(3) switch { 0 => "rows", 1 => "7", _ => "stream-end" })));
+                headers.Add(key, random.Next(4) == 0 ? null : Mutations.Mutate(random, Encoding.UTF8.GetBytes(random.Next(3) switch { 0 => "rows", 1 => "7", _ => "stream-end" })));
             }
 
             var reader = new InputDeserializer<CarTelemetry>(MaxSplit);
@@ -158,31 +159,5 @@ public class InputDeserializerTests
         // Both outcomes happen often, so the mutations reach past the first byte of every kind.
         Assert.InRange(read, 1_000, 19_000);
         Assert.InRange(rejected, 1_000, 19_000);
-    }
-
-    private static byte[] Mutate(Random random, byte[] value)
-    {
-        var bytes = value.ToList();
-        for (var edits = random.Next(1, 4); edits > 0; edits--)
-        {
-            switch (random.Next(4))
-            {
-                case 0 when bytes.Count > 0:
-                    bytes[random.Next(bytes.Count)] = (byte)random.Next(256);
-                    break;
-                case 1 when bytes.Count > 0:
-                    bytes.RemoveRange(random.Next(bytes.Count), 1);
-                    break;
-                case 2:
-                    bytes.Insert(random.Next(bytes.Count + 1), (byte)random.Next(256));
-                    break;
-                case 3 when bytes.Count > 0:
-                    var cut = random.Next(bytes.Count);
-                    bytes.RemoveRange(cut, bytes.Count - cut);
-                    break;
-            }
-        }
-
-        return [.. bytes];
     }
 }

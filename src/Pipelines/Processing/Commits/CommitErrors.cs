@@ -32,7 +32,10 @@ internal static class CommitErrors
     {
         { IsFatal: true } => CommitError.Fatal,
         { Code: ErrorCode.Local_NoOffset } => CommitError.NothingToCommit,
-        { Code: ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId or ErrorCode.Local_State or ErrorCode.FencedInstanceId or ErrorCode.StaleMemberEpoch or ErrorCode.FencedMemberEpoch } => CommitError.Rebalancing,
+        {
+            Code: ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId or ErrorCode.Local_State
+                or ErrorCode.Local_AssignmentLost or ErrorCode.FencedInstanceId or ErrorCode.StaleMemberEpoch or ErrorCode.FencedMemberEpoch
+        } => CommitError.Rebalancing,
         {
             Code: ErrorCode.RequestTimedOut or ErrorCode.Local_TimedOut or ErrorCode.Local_TimedOutQueue or ErrorCode.Local_WaitCoord
                 or ErrorCode.GroupLoadInProgress or ErrorCode.GroupCoordinatorNotAvailable or ErrorCode.NotCoordinatorForGroup
