@@ -5,82 +5,90 @@ using Pipelines.Generators.Model;
 namespace Pipelines.Generators.Emitting;
 
 /// <summary>
-/// Writes a processor's descriptor (its name, group, topics and handler call) into the processor class, and one
-/// <c>AddPipelines</c> per assembly that registers every processor. The loop itself is the runtime's.
+/// Makes a processor class implement <c>IProcessor</c>: its descriptor (name, group, topics, features, settings)
+/// and one member per method the runner calls, adapting the method's shape; and one <c>AddPipelines</c> per
+/// assembly that registers every processor. The loop itself is the runtime's.
 /// </summary>
 internal static class ProcessorEmitter
 {
     public const string RegistrationHintName = "Pipelines.AddPipelines.g.cs";
     private const string Hosting = "global::Pipelines.Hosting.";
+    private const string Processing = "global::Pipelines.Processing.";
+    private const string ValueTask = "global::System.Threading.Tasks.ValueTask";
+    private static readonly string GeneratedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"Pipelines.Generators\", \"{typeof(ProcessorEmitter).Assembly.GetName().Version}\")]";
 
     public static string EmitDescriptor(ProcessorModel model)
     {
         var w = new SourceWriter();
-        var scopes = w.OpenPartialType(model.Namespace, model.ContainingTypes, model.Declaration);
+        var self = $"{Processing}IProcessor<{model.FullyQualifiedName}, {model.InputType}, {model.OutputType}>";
+        var scopes = w.OpenPartialType(model.Namespace, model.ContainingTypes, $"{model.Declaration} : {self}");
         var route = model.OutputTopic is null ? $"reads {Literal(model.InputTopic)} (a sink)" : $"{Literal(model.InputTopic)} → {Literal(model.OutputTopic)}";
         w.Line($"/// <summary>How the Pipelines runtime runs this processor: {route}, group {Literal(model.GroupId)}.</summary>");
-        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"Pipelines.Generators\", \"{typeof(ProcessorEmitter).Assembly.GetName().Version}\")]");
-        w.Line($"internal static readonly {Hosting}ProcessorDescriptor<{model.FullyQualifiedName}, {model.InputType}, {model.OutputType}> PipelinesDescriptor = new(");
-        w.Line($"    {Literal(model.Name)},");
-        w.Line($"    {Literal(model.GroupId)},");
-        w.Line($"    {Literal(model.InputTopic)},");
-        w.Line($"    {(model.OutputTopic is null ? "null" : Literal(model.OutputTopic))},");
-        w.Line($"    {(model.TakesBatch ? "true" : "false")},");
-        var invoke = $"    static (processor, rows, outputs, context, cancellationToken) => {(model.HandlesRows ? Invoke(model) : "default")}";
-        var members = new List<string>();
-        if (model.Filter is not null)
-        {
-            members.Add($"Filter = static (processor, row) => {model.Filter}(row)");
-        }
-
-        if (model.FlushWhen is not null)
-        {
-            members.Add($"FlushWhen = static (processor, rows) => {model.FlushWhen}(rows)");
-        }
-
-        if (model.OnEvent is { } onEvent)
-        {
-            members.Add($"OnEvent = static (processor, streamEvent, outputs, context, cancellationToken) => {Call(onEvent, "streamEvent")}");
-        }
-
-        if (model.OnStreamOpened is { } opened)
-        {
-            members.Add($"OnStreamOpened = static (processor, stream, outputs, cancellationToken) => {Call(opened, "stream")}");
-        }
-
-        if (model.OnStreamClosed is { } closed)
-        {
-            members.Add($"OnStreamClosed = static (processor, stream, end, outputs, cancellationToken) => {Call(closed, "stream", "end")}");
-        }
-
-        var close = members.Count == 0 ? ");" : ")";
+        w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        w.Line(GeneratedCode);
+        w.Line($"public static {Hosting}ProcessorDescriptor PipelinesDescriptor {{ get; }} = new(");
+        w.Line($"    Name: {Literal(model.Name)},");
+        w.Line($"    GroupId: {Literal(model.GroupId)},");
+        w.Line($"    InputTopic: {Literal(model.InputTopic)},");
+        w.Line($"    OutputTopic: {(model.OutputTopic is null ? "null" : Literal(model.OutputTopic))},");
         if (model.Settings.Count == 0)
         {
-            w.Line(invoke + close);
+            w.Line($"    Features: {Features(model)});");
         }
         else
         {
-            w.Line(invoke + ",");
-            w.Line("    static options => options with");
+            w.Line($"    Features: {Features(model)},");
+            w.Line("    Configure: static options => options with");
             w.Line("    {");
             foreach (var setting in model.Settings)
             {
                 w.Line($"        {setting.Name} = {setting.Expression},");
             }
 
-            w.Line("    }" + close);
+            w.Line("    });");
         }
 
-        if (members.Count > 0)
+        // The interface's members, each adapting the processor's own method to the one shape the runner calls.
+        var processor = $"{Processing}IProcessor<{model.InputType}, {model.OutputType}>";
+        var outputs = $"{Processing}Outputs<{model.OutputType}> outputs";
+        const string Context = Processing + "StreamContext context";
+        const string Cancellation = "global::System.Threading.CancellationToken cancellationToken";
+        var rows = $"global::System.Collections.Generic.IReadOnlyList<{model.InputType}> rows";
+        if (model.Handle is { } handle)
         {
-            w.Line("{");
-            foreach (var member in members)
-            {
-                w.Line($"    {member},");
-            }
-
-            w.Line("};");
+            var (parameter, argument) = model.TakesBatch ? (rows, "rows") : ($"{model.InputType} row", "row");
+            Method(w, $"{ValueTask} {processor}.HandleAsync({parameter}, {outputs}, {Context}, {Cancellation})", handle, argument);
         }
+
+        if (model.OnEvent is { } onEvent)
+        {
+            Method(w, $"{ValueTask} {processor}.HandleEventAsync(global::Pipelines.StreamEvent streamEvent, {outputs}, {Context}, {Cancellation})", onEvent, "streamEvent");
+        }
+
+        if (model.OnStreamOpened is { } opened)
+        {
+            Method(w, $"{ValueTask} {processor}.OnStreamOpenedAsync(global::Pipelines.StreamInfo stream, {outputs}, {Cancellation})", opened, "stream");
+        }
+
+        if (model.OnStreamClosed is { } closed)
+        {
+            Method(w, $"{ValueTask} {processor}.OnStreamClosedAsync(global::Pipelines.StreamInfo stream, global::Pipelines.StreamEnd end, {outputs}, {Cancellation})", closed, "stream", "end");
+        }
+
+        if (model.Filter is { } filter)
+        {
+            w.Line();
+            w.Line(GeneratedCode);
+            w.Line($"bool {processor}.Admit({model.InputType} row) => {filter}(row);");
+        }
+
+        if (model.FlushWhen is { } flushWhen)
+        {
+            w.Line();
+            w.Line(GeneratedCode);
+            w.Line($"bool {processor}.ShouldFlush({rows}) => {flushWhen}(rows);");
+        }
+
         w.CloseScopes(scopes);
         return w.ToString();
     }
@@ -93,7 +101,7 @@ internal static class ProcessorEmitter
         w.Line();
         w.Open("namespace Microsoft.Extensions.DependencyInjection");
         w.Line("/// <summary>Registers this assembly's Pipelines processors.</summary>");
-        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"Pipelines.Generators\", \"{typeof(ProcessorEmitter).Assembly.GetName().Version}\")]");
+        w.Line(GeneratedCode);
         w.Open("internal static class PipelinesServiceCollectionExtensions");
         w.Line("/// <summary>");
         w.Line("/// Runs every <c>[Processor]</c> of this assembly as a hosted service, configured from the <c>Pipelines</c> section");
@@ -102,7 +110,7 @@ internal static class ProcessorEmitter
         w.Open("public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPipelines(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::Microsoft.Extensions.Configuration.IConfiguration configuration)");
         foreach (var processor in processors.OrderBy(p => p.FullyQualifiedName, System.StringComparer.Ordinal))
         {
-            w.Line($"{Hosting}PipelinesServiceCollectionExtensions.AddPipelinesProcessor(services, configuration, {processor.FullyQualifiedName}.PipelinesDescriptor);");
+            w.Line($"{Hosting}ProcessorRegistration.AddProcessor<{processor.FullyQualifiedName}, {processor.InputType}, {processor.OutputType}>(services, configuration);");
         }
 
         w.Line("return services;");
@@ -112,11 +120,22 @@ internal static class ProcessorEmitter
         return w.ToString();
     }
 
-    private static string Invoke(ProcessorModel model) =>
-        Call(new CallModel(model.Handler, model.Returns, model.ReturnsMany, model.TakesContext, model.TakesCancellation), model.TakesBatch ? "rows" : "rows[0]");
+    /// <summary>The members the runner may call, as the <c>ProcessorFeatures</c> flags expression.</summary>
+    private static string Features(ProcessorModel model)
+    {
+        var features = new List<string>();
+        if (model.Handle is not null)
+        {
+            features.Add(model.TakesBatch ? "Batches" : "Rows");
+        }
 
-    /// <summary>A call of a processor method that hands its result, whatever its shape, to <c>outputs</c>.</summary>
-    private static string Call(CallModel method, params string[] leading)
+        features.AddRange(new[] { (model.OnEvent, "Events"), (model.OnStreamOpened, "StreamOpened"), (model.OnStreamClosed, "StreamClosed") }.Where(f => f.Item1 is not null).Select(f => f.Item2));
+        features.AddRange(new[] { (model.Filter, "Filter"), (model.FlushWhen, "FlushWhen") }.Where(f => f.Item1 is not null).Select(f => f.Item2));
+        return features.Count == 0 ? Processing + "ProcessorFeatures.None" : string.Join(" | ", features.Select(f => Processing + "ProcessorFeatures." + f));
+    }
+
+    /// <summary>An interface member that calls a processor method and hands its result, whatever its shape, to <c>outputs</c>.</summary>
+    private static void Method(SourceWriter w, string signature, CallModel method, params string[] leading)
     {
         var arguments = new List<string>(leading);
         if (method.TakesContext)
@@ -129,14 +148,25 @@ internal static class ProcessorEmitter
             arguments.Add("cancellationToken");
         }
 
-        var call = $"processor.{method.Method}({string.Join(", ", arguments)})";
-        return method.Returns switch
+        var call = $"{method.Method}({string.Join(", ", arguments)})";
+        w.Line();
+        w.Line(GeneratedCode);
+        if (method.Returns == HandlerReturn.Nothing)
         {
-            HandlerReturn.Nothing => $"{{ {call}; return default; }}",
+            w.Open(signature);
+            w.Line(call + ";");
+            w.Line("return default;");
+            w.Close();
+            return;
+        }
+
+        var body = method.Returns switch
+        {
             HandlerReturn.NothingValueTask => call,
-            HandlerReturn.NothingTask => $"new global::System.Threading.Tasks.ValueTask({call})",
+            HandlerReturn.NothingTask => $"new {ValueTask}({call})",
             _ => $"outputs.{(method.ReturnsMany ? "AddRange" : "Add")}({call})",
         };
+        w.Line($"{signature} => {body};");
     }
 
     private static string Literal(string text) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);

@@ -11,19 +11,14 @@ namespace Pipelines.Generators.Model;
 /// <param name="InputTopic">Its topic.</param>
 /// <param name="OutputType">The produced contract, fully qualified; <c>NoOutput</c> for a sink.</param>
 /// <param name="OutputTopic">Its topic, or <see langword="null"/> for a sink.</param>
-/// <param name="Handler">The handler method's name.</param>
-/// <param name="TakesBatch">Whether the handler takes <c>IReadOnlyList&lt;TIn&gt;</c> rather than one row.</param>
-/// <param name="Returns">How the handler returns its result.</param>
-/// <param name="ReturnsMany">Whether the result is a collection of outputs rather than one.</param>
-/// <param name="TakesContext">Whether the handler takes a <c>StreamContext</c>.</param>
-/// <param name="TakesCancellation">Whether the handler takes a <c>CancellationToken</c>.</param>
+/// <param name="Handle">The row handler, or <see langword="null"/> for a processor that handles only events (its rows are skipped unread).</param>
+/// <param name="TakesBatch">Whether the row handler takes <c>IReadOnlyList&lt;TIn&gt;</c> rather than one row.</param>
 /// <param name="Settings">The runtime settings the attribute sets, applied before configuration.</param>
-/// <param name="HandlesRows">False for a processor that handles only events: its rows are skipped unread.</param>
 /// <param name="OnEvent">The <c>Handle(StreamEvent)</c> method, or <see langword="null"/>: events are skipped.</param>
 /// <param name="OnStreamOpened">The <c>OnStreamOpened(StreamInfo)</c> method, or <see langword="null"/>.</param>
 /// <param name="OnStreamClosed">The <c>OnStreamClosed(StreamInfo, StreamEnd)</c> method, or <see langword="null"/>.</param>
-/// <param name="Filter">The input buffer's row filter, as a call target (<c>processor.Keep</c>), or <see langword="null"/>.</param>
-/// <param name="FlushWhen">The input buffer's flush rule, as a call target, or <see langword="null"/>.</param>
+/// <param name="Filter">The input buffer's row filter, a method of the processor, or <see langword="null"/>.</param>
+/// <param name="FlushWhen">The input buffer's flush rule, a method of the processor, or <see langword="null"/>.</param>
 /// <param name="HintName">The generated file's name.</param>
 internal sealed record ProcessorModel(
     string Namespace,
@@ -36,14 +31,9 @@ internal sealed record ProcessorModel(
     string InputTopic,
     string OutputType,
     string? OutputTopic,
-    string Handler,
+    CallModel? Handle,
     bool TakesBatch,
-    HandlerReturn Returns,
-    bool ReturnsMany,
-    bool TakesContext,
-    bool TakesCancellation,
     EquatableArray<SettingModel> Settings,
-    bool HandlesRows,
     CallModel? OnEvent,
     CallModel? OnStreamOpened,
     CallModel? OnStreamClosed,
@@ -79,10 +69,10 @@ internal sealed record SettingModel(string Name, string Expression);
 /// <summary>A declared buffer: the <c>BufferOptions</c> it becomes as C#, and the hooks a processor names (as the call target).</summary>
 internal sealed record BufferModel(string Expression, string? Filter, string? FlushWhen);
 
-/// <summary>A processor method the runtime calls beside the row handler: its name and how it takes and returns.</summary>
+/// <summary>A processor method the runtime calls (the row handler, an event handler, a stream hook): its name and how it takes and returns.</summary>
 /// <param name="Method">The method's name.</param>
 /// <param name="Returns">How it returns its result.</param>
 /// <param name="ReturnsMany">Whether the result is a collection of outputs rather than one.</param>
-/// <param name="TakesContext">Whether it takes a <c>StreamContext</c> (events only).</param>
+/// <param name="TakesContext">Whether it takes a <c>StreamContext</c> (rows and events only).</param>
 /// <param name="TakesCancellation">Whether it takes a <c>CancellationToken</c>.</param>
 internal sealed record CallModel(string Method, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation);

@@ -124,7 +124,7 @@ internal static class BufferParser
             return null;
         }
 
-        return match.IsStatic ? $"{processor.ToDisplayString(CodecResolver.TypeFormat)}.{match.Name}" : "processor." + match.Name;
+        return match.Name; // called from inside the processor, where a static and an instance method look alike
     }
 
     private static bool IsRow(ITypeSymbol type, INamedTypeSymbol contract) => SymbolEqualityComparer.Default.Equals(type, contract);

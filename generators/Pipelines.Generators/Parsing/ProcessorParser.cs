@@ -45,7 +45,7 @@ internal static class ProcessorParser
 
         cancellationToken.ThrowIfCancellationRequested();
         var handler = handlers.FirstOrDefault();
-        (INamedTypeSymbol Input, string InputTopic, bool TakesBatch, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation)? shape;
+        HandlerShape? shape;
         string? problemWithShape = null;
         if (handler is not null)
         {
@@ -67,7 +67,7 @@ internal static class ProcessorParser
             return null;
         }
 
-        var (input, inputTopic, takesBatch, output, outputSymbol, outputTopic, returns, returnsMany, takesContext, takesCancellation) = shape.Value;
+        var (input, inputTopic, takesBatch, output, outputSymbol, outputTopic, handle) = shape;
         var onEvent = ReadCall(type, eventHandlers.FirstOrDefault(), [KnownNames.StreamEvent], allowContext: true, ref outputSymbol, ref output, ref outputTopic, diagnostics);
         var onOpened = ReadCall(type, Method(type, "OnStreamOpened"), [KnownNames.StreamInfo], allowContext: false, ref outputSymbol, ref output, ref outputTopic, diagnostics);
         var onClosed = ReadCall(type, Method(type, "OnStreamClosed"), [KnownNames.StreamInfo, KnownNames.StreamEnd], allowContext: false, ref outputSymbol, ref output, ref outputTopic, diagnostics);
@@ -135,14 +135,9 @@ internal static class ProcessorParser
             inputTopic,
             output,
             outputTopic,
-            HandlerName,
+            handle,
             takesBatch,
-            returns,
-            returnsMany,
-            takesContext,
-            takesCancellation,
             settings,
-            handler is not null,
             onEvent,
             onOpened,
             onClosed,
@@ -155,7 +150,7 @@ internal static class ProcessorParser
         type.GetMembers(name).OfType<IMethodSymbol>().FirstOrDefault(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic);
 
     /// <summary>The shape of a processor that has only an event handler: no rows, the topic from its attribute.</summary>
-    private static (INamedTypeSymbol Input, string InputTopic, bool TakesBatch, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation)? EventsOnly(IMethodSymbol eventHandler, string topic, out string? problem)
+    private static HandlerShape? EventsOnly(IMethodSymbol eventHandler, string topic, out string? problem)
     {
         var result = ReadReturn(eventHandler, out problem);
         if (result is not { } returned)
@@ -163,7 +158,7 @@ internal static class ProcessorParser
             return null;
         }
 
-        return (eventHandler.ContainingType, topic, false, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, HandlerReturn.Nothing, false, false, false);
+        return new HandlerShape(eventHandler.ContainingType, topic, false, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, null);
     }
 
     /// <summary>
@@ -238,7 +233,7 @@ internal static class ProcessorParser
         return text.ToString();
     }
 
-    private static (INamedTypeSymbol Input, string InputTopic, bool TakesBatch, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation)? ReadShape(IMethodSymbol handler, out string? problem)
+    private static HandlerShape? ReadShape(IMethodSymbol handler, out string? problem)
     {
         problem = null;
         var parameters = handler.Parameters;
@@ -278,7 +273,8 @@ internal static class ProcessorParser
             return null;
         }
 
-        return (input, inputTopic, takesBatch, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation);
+        var call = new CallModel(HandlerName, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation);
+        return new HandlerShape(input, inputTopic, takesBatch, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, call);
     }
 
     /// <summary>How a handler returns: nothing (a sink), or one or many of a [Topic] contract, directly or awaited.</summary>
@@ -338,6 +334,13 @@ internal static class ProcessorParser
     private static string? Topic(INamedTypeSymbol type) =>
         type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute)?.ConstructorArguments.FirstOrDefault().Value as string;
 }
+
+/// <summary>
+/// What a processor's row handler (or, for a processor of events alone, its attribute) says: what it reads and
+/// writes, and how it is called (<see langword="null"/> without a row handler). Parsing only; never kept in the
+/// generator's pipeline.
+/// </summary>
+internal sealed record HandlerShape(INamedTypeSymbol Input, string InputTopic, bool TakesBatch, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, CallModel? Call);
 
 /// <summary>The handler and contracts behind a valid processor; never kept in the generator's pipeline.</summary>
 internal sealed record ProcessorSymbols(IMethodSymbol Handler, INamedTypeSymbol? Input, INamedTypeSymbol? Output);

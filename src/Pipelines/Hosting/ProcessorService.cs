@@ -7,29 +7,23 @@ namespace Pipelines.Hosting;
 
 /// <summary>Runs one processor for the lifetime of the host: creates its topics, builds it from DI, runs its loop.</summary>
 internal sealed class ProcessorService<TProcessor, TIn, TOut>(
-    ProcessorDescriptor<TProcessor, TIn, TOut> descriptor,
     PipelinesSettings settings,
     KafkaConnection connection,
     IServiceProvider services,
     ILoggerFactory loggers) : BackgroundService
-    where TProcessor : class
+    where TProcessor : class, IProcessor<TProcessor, TIn, TOut>
     where TIn : IMessageContract<TIn>
     where TOut : IMessageContract<TOut>
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var descriptor = TProcessor.PipelinesDescriptor;
         var options = settings.OptionsFor(descriptor.Defaults(connection.BootstrapServers, connection.ConsumerDefaults));
         var topics = new[] { options.InputTopic, options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null };
         await connection.EnsureTopicsAsync(topics.OfType<string>(), stoppingToken);
 
         var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
-        var runner = new ProcessorRunner<TIn, TOut>(
-            options,
-            (rows, outputs, context, cancellationToken) => descriptor.Invoke(processor, rows, outputs, context, cancellationToken),
-            descriptor.HandlesBatches,
-            loggers.CreateLogger("Pipelines.Processor." + descriptor.Name),
-            descriptor.HooksFor(processor),
-            descriptor.StreamHandlersFor(processor));
+        var runner = new ProcessorRunner<TIn, TOut>(options, processor, loggers.CreateLogger("Pipelines.Processor." + descriptor.Name));
         await runner.RunAsync(stoppingToken);
     }
 }

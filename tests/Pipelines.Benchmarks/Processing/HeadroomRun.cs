@@ -58,7 +58,7 @@ public static class HeadroomRun
                 InputBuffer = new BufferOptions { DataSpan = TimeSpan.FromSeconds(1) },
                 ConsumerKafka = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "10" },
             },
-            (batch, outputs, _, _) =>
+            TestProcessor.Batches<WideTelemetryRow, WideAverages>((batch, outputs, _, _) =>
             {
                 var means = new double[50];
                 for (var i = 0; i < batch.Count; i++)
@@ -78,8 +78,7 @@ public static class HeadroomRun
                 }
 
                 return outputs.Add(new WideAverages { Timestamp = batch[0].Timestamp, CarId = batch[0].CarId, Samples = batch.Count, Means = means });
-            },
-            handlesBatches: true);
+            }));
         cpuBefore = process.TotalProcessorTime;
         watch.Restart();
         runner.RunAsync(stop.Token).GetAwaiter().GetResult();

@@ -80,7 +80,7 @@ public static class LatencyRun
                     LowLatency = lowLatency,
                     Compression = Compression.None, // as the raw loop, and the numbers recorded before compression was on by default
                 },
-                (row, _, _) => ValueTask.FromResult<PassthroughRow?>(row.Copy())).RunAsync(stop.Token);
+                TestProcessor.Rows<PassthroughRow, PassthroughRow>((row, _, _) => ValueTask.FromResult<PassthroughRow?>(row.Copy()))).RunAsync(stop.Token);
 
         var readerConfig = new ConsumerConfig(clientSettings)
         {

@@ -164,7 +164,7 @@ public class PackedRowsBenchmarks
         };
         var runner = new ProcessorRunner<PassthroughRow, PassthroughRow>(
             options,
-            async (batch, outputs, _, _) =>
+            TestProcessor.Batches<PassthroughRow, PassthroughRow>(async (batch, outputs, _, _) =>
             {
                 await processorGate.Task;
                 for (var i = 0; i < batch.Count; i++)
@@ -176,8 +176,7 @@ public class PackedRowsBenchmarks
                 {
                     processorDone.TrySetResult();
                 }
-            },
-            handlesBatches: true);
+            }));
         return runner.RunAsync(stop.Token);
     }
 

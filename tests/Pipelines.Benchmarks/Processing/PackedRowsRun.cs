@@ -47,7 +47,7 @@ public static class PackedRowsRun
                     Compression = Compression.None,
                     OutputBuffer = new BufferOptions { MaxRows = rowsPerMessage, Timeout = TimeSpan.FromMilliseconds(100) },
                 },
-                (batch, outputs, _, _) =>
+                TestProcessor.Batches<PassthroughRow, PassthroughRow>((batch, outputs, _, _) =>
                 {
                     if (first == 0)
                     {
@@ -67,8 +67,7 @@ public static class PackedRowsRun
                     }
 
                     return default;
-                },
-                handlesBatches: true);
+                }));
             runner.RunAsync(stop.Token).GetAwaiter().GetResult();
             var ended = Stopwatch.GetTimestamp();
             var handling = Stopwatch.GetElapsedTime(first, last);

@@ -75,14 +75,14 @@ public class PassthroughBenchmarks
             TaskCreationOptions.LongRunning));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(
             Options("processor"),
-            (row, _, _) =>
+            TestProcessor.Rows<PassthroughRow, PassthroughRow>((row, _, _) =>
             {
                 gate.Wait();
                 return ValueTask.FromResult<PassthroughRow?>(row.Copy());
-            }).RunAsync(stop.Token));
+            })).RunAsync(stop.Token));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(
             Options("batch"),
-            (rows, outputs, _, _) =>
+            TestProcessor.Batches<PassthroughRow, PassthroughRow>((rows, outputs, _, _) =>
             {
                 gate.Wait();
                 for (var i = 0; i < rows.Count; i++)
@@ -91,8 +91,7 @@ public class PassthroughBenchmarks
                 }
 
                 return default;
-            },
-            handlesBatches: true).RunAsync(stop.Token));
+            })).RunAsync(stop.Token));
     }
 
     [GlobalCleanup]

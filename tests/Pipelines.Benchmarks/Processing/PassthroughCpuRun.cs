@@ -59,11 +59,11 @@ public static class PassthroughCpuRun
             TaskCreationOptions.LongRunning);
         var processor = new ProcessorRunner<PassthroughRow, PassthroughRow>(
             new ProcessorOptions { Name = "processor", GroupId = "processor", InputTopic = "processor-in", OutputTopic = "processor-out", BootstrapServers = kafka.BootstrapServers, Compression = Compression.None },
-            (row, _, _) =>
+            TestProcessor.Rows<PassthroughRow, PassthroughRow>((row, _, _) =>
             {
                 gate.Wait();
                 return ValueTask.FromResult<PassthroughRow?>(row.Copy());
-            }).RunAsync(stop.Token);
+            })).RunAsync(stop.Token);
 
         var results = new Dictionary<string, List<(double Elapsed, double Cpu)>> { ["raw"] = [], ["processor"] = [] };
         Console.WriteLine($"{Messages:N0} messages per round, {rounds} rounds of each loop after {WarmUpRounds} warm-up rounds; µs per message, elapsed / CPU of the process:");

@@ -11,23 +11,25 @@ namespace Pipelines.IntegrationTests.Hosting;
 
 public class HostingTests
 {
-    /// <summary>A processor with a constructor dependency, as the generator would describe it.</summary>
-    public sealed class Scaler(Scaler.Factor factor)
+    /// <summary>A processor with a constructor dependency, written by hand rather than generated.</summary>
+    public sealed class Scaler(Scaler.Factor factor) : IProcessor<Scaler, Reading, Doubled>
     {
+        public static ProcessorDescriptor PipelinesDescriptor { get; } = new("Scaler", "scaler", "readings", "doubled", ProcessorFeatures.Rows);
+
         public Doubled Handle(Reading row) => new() { Time = row.Time, Sensor = row.Sensor, Value = row.Value * factor.Value };
+
+        ValueTask IProcessor<Reading, Doubled>.HandleAsync(Reading row, Outputs<Doubled> outputs, StreamContext context, CancellationToken cancellationToken) =>
+            outputs.Add(Handle(row));
 
         public sealed record Factor(double Value);
     }
-
-    private static readonly ProcessorDescriptor<Scaler, Reading, Doubled> Descriptor =
-        new("Scaler", "scaler", "readings", "doubled", false, static (processor, rows, outputs, _, _) => outputs.Add(processor.Handle(rows[0])));
 
     [Fact]
     public async Task With_no_cluster_configured_a_host_runs_its_processor_on_the_embedded_broker_with_DI()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(new Scaler.Factor(10));
-        builder.Services.AddPipelinesProcessor(builder.Configuration, Descriptor);
+        builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
         using var host = builder.Build();
         await host.StartAsync();
         var connection = host.Services.GetRequiredService<KafkaConnection>();
@@ -97,7 +99,7 @@ public class HostingTests
     public async Task Topics_that_a_client_already_created_are_accepted()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddPipelinesProcessor(builder.Configuration, Descriptor);
+        builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
         using var host = builder.Build();
         var connection = host.Services.GetRequiredService<KafkaConnection>();
         using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = connection.BootstrapServers }).Build())
@@ -132,7 +134,7 @@ public class HostingTests
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection([new("Pipelines:Processors:Scaler:GroupID", "x"), new("Pipelines:Processors:Scaler:Retries", "3")]);
 
-        var error = Assert.Throws<PipelinesConfigurationException>(() => builder.Services.AddPipelinesProcessor(builder.Configuration, Descriptor));
+        var error = Assert.Throws<PipelinesConfigurationException>(() => builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration));
 
         Assert.Equal("Pipelines:Processors:Scaler:Retries", error.Key);
     }
@@ -143,7 +145,7 @@ public class HostingTests
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection([new("Pipelines:Processors:Scaler:InputBuffer:Timeout", "00:00:01")]);
 
-        var error = Assert.Throws<ArgumentException>(() => builder.Services.AddPipelinesProcessor(builder.Configuration, Descriptor));
+        var error = Assert.Throws<ArgumentException>(() => builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration));
 
         Assert.Equal("InputBuffer:Timeout", error.ParamName);
         Assert.Contains("Processor 'Scaler'", error.Message);

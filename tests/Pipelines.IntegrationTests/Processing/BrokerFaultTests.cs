@@ -18,7 +18,7 @@ public class BrokerFaultTests
         using var stop = new CancellationTokenSource();
         var run = new ProcessorRunner<Reading, Doubled>(
             harness.Options() with { CommitInterval = TimeSpan.FromMilliseconds(200) },
-            (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 })).RunAsync(stop.Token);
+            new TestProcessor<Reading, Doubled> { Row = (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 }) }).RunAsync(stop.Token);
 
         harness.ReadUntilSeen([0]);
         harness.Kafka.PushRequestErrors(ProduceApi, ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicas);

@@ -8,8 +8,8 @@ namespace Pipelines.IntegrationTests.Processing;
 /// <summary>Input and output buffers, packed messages and the buffer hooks, on the embedded broker.</summary>
 public class BufferTests
 {
-    private static readonly RowHandler<Reading, Doubled> Double =
-        (row, _, _) => ValueTask.FromResult<Doubled?>(Twice(row));
+    private static readonly TestProcessor<Reading, Doubled> Double =
+        new() { Row = (row, _, _) => ValueTask.FromResult<Doubled?>(Twice(row)) };
 
     private static Doubled Twice(Reading row) => new() { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 };
 
@@ -17,15 +17,18 @@ public class BufferTests
         times.Select(t => new Reading { Time = t, Sensor = sensor, Value = t }).ToList();
 
     /// <summary>A batch handler that doubles every row and records each call's rows.</summary>
-    private static ProcessorHandler<Reading, Doubled> Recording(ConcurrentQueue<(string Key, long[] Times)> calls) => (rows, outputs, context, _) =>
+    private static TestProcessor<Reading, Doubled> Recording(ConcurrentQueue<(string Key, long[] Times)> calls) => new()
     {
-        calls.Enqueue((Encoding.UTF8.GetString(context.Key.Span), rows.Select(r => r.Time).ToArray()));
-        foreach (var row in rows)
+        Rows = (rows, outputs, context, _) =>
         {
-            outputs.Add(Twice(row));
-        }
+            calls.Enqueue((Encoding.UTF8.GetString(context.Key.Span), rows.Select(r => r.Time).ToArray()));
+            foreach (var row in rows)
+            {
+                outputs.Add(Twice(row));
+            }
 
-        return default;
+            return default;
+        },
     };
 
     [Fact]
@@ -34,8 +37,7 @@ public class BufferTests
         using var harness = new KafkaHarness(partitions: 1);
         await harness.ProducePacked("sensor-0", Stream("sensor-0", Enumerable.Range(0, 10).Select(i => (long)i)));
         using var stop = new CancellationTokenSource();
-        RowHandler<Reading, Doubled> failOnThree = (row, context, token) =>
-            row.Time == 3 ? throw new InvalidOperationException("row 3 is cursed") : Double(row, context, token);
+        var failOnThree = new TestProcessor<Reading, Doubled> { Row = (row, context, token) => row.Time == 3 ? throw new InvalidOperationException("row 3 is cursed") : Double.Row!(row, context, token) };
 
         var run = new ProcessorRunner<Reading, Doubled>(harness.Options() with { MaxRetries = 0 }, failOnThree).RunAsync(stop.Token);
         var outputs = harness.Read("doubled", 9);
@@ -99,7 +101,7 @@ public class BufferTests
         var calls = new ConcurrentQueue<(string Key, long[] Times)>();
         var options = harness.Options() with { InputBuffer = new BufferOptions { MaxRows = 10, Timeout = TimeSpan.FromMinutes(10) } };
 
-        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls)).RunAsync(stop.Token);
         harness.Read("doubled", 100);
         await stop.CancelAsync();
         await run;
@@ -122,7 +124,7 @@ public class BufferTests
         var calls = new ConcurrentQueue<(string Key, long[] Times)>();
         var options = harness.Options() with { InputBuffer = new BufferOptions { MaxBytes = (size * 10) + (size / 2), Timeout = TimeSpan.FromMilliseconds(300) } };
 
-        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls)).RunAsync(stop.Token);
         harness.Read("doubled", 30);
         await stop.CancelAsync();
         await run;
@@ -142,7 +144,7 @@ public class BufferTests
         var calls = new ConcurrentQueue<(string Key, long[] Times)>();
         var options = harness.Options() with { InputBuffer = new BufferOptions { DataSpan = TimeSpan.FromMilliseconds(10), Timeout = TimeSpan.FromMilliseconds(300) } };
 
-        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls)).RunAsync(stop.Token);
         harness.Read("doubled", 25);
         await stop.CancelAsync();
         await run;
@@ -159,10 +161,10 @@ public class BufferTests
         await harness.Produce(Stream("s", Enumerable.Range(0, 12).Select(i => (long)i)));
         using var stop = new CancellationTokenSource();
         var calls = new ConcurrentQueue<(string Key, long[] Times)>();
-        var hooks = new BufferHooks<Reading>(row => row.Time % 2 == 0, rows => rows.Count == 3);
+        var processor = Recording(calls) with { Filter = row => row.Time % 2 == 0, FlushWhen = rows => rows.Count == 3 };
         var options = harness.Options() with { InputBuffer = new BufferOptions() };
 
-        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true, hooks: hooks).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Reading, Doubled>(options, processor).RunAsync(stop.Token);
         harness.Read("doubled", 6);
         await stop.CancelAsync();
         await run;
@@ -178,14 +180,17 @@ public class BufferTests
         await harness.Produce(Stream("s", [5, 3, 1, 4, 2, 9, 7, 8, 6, 10]));
         using var stop = new CancellationTokenSource();
         var order = new ConcurrentQueue<long>();
-        ProcessorHandler<Reading, Doubled> handler = (rows, outputs, _, _) =>
+        var handler = new TestProcessor<Reading, Doubled>
         {
-            order.Enqueue(rows[0].Time);
-            return outputs.Add(Twice(rows[0]));
+            Row = (row, _, _) =>
+            {
+                order.Enqueue(row.Time);
+                return ValueTask.FromResult<Doubled?>(Twice(row));
+            },
         };
         var options = harness.Options() with { InputBuffer = new BufferOptions { Reorder = TimeSpan.FromMilliseconds(500) } };
 
-        var run = new ProcessorRunner<Reading, Doubled>(options, handler, handlesBatches: false).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Reading, Doubled>(options, handler).RunAsync(stop.Token);
         harness.Read("doubled", 10);
         await stop.CancelAsync();
         await run;
@@ -202,8 +207,9 @@ public class BufferTests
         var calls = new ConcurrentQueue<(string Key, long[] Times)>();
         var buffered = 0;
         var allBuffered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var hooks = new BufferHooks<Reading>(
-            _ =>
+        var processor = Recording(calls) with
+        {
+            Filter = _ =>
             {
                 if (Interlocked.Increment(ref buffered) == 7)
                 {
@@ -212,11 +218,11 @@ public class BufferTests
 
                 return true;
             },
-            null);
+        };
         var hold = new BufferOptions { MaxRows = 100, Timeout = TimeSpan.FromMinutes(10) };
         var options = harness.Options() with { InputBuffer = hold, OutputBuffer = hold };
 
-        var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true, hooks: hooks).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Reading, Doubled>(options, processor).RunAsync(stop.Token);
         await allBuffered.Task.WaitAsync(KafkaHarness.Patience);
         Assert.Empty(calls);
         await stop.CancelAsync();
@@ -236,8 +242,9 @@ public class BufferTests
         var calls = new ConcurrentQueue<(string Key, long[] Times)>();
         var buffered = new ConcurrentDictionary<long, bool>();
         var allBuffered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var hooks = new BufferHooks<Reading>(
-            row =>
+        var processor = Recording(calls) with
+        {
+            Filter = row =>
             {
                 if (buffered.TryAdd(row.Time, true) && buffered.Count == 40)
                 {
@@ -246,17 +253,17 @@ public class BufferTests
 
                 return true;
             },
-            null);
+        };
         var options = harness.Options() with { InputBuffer = new BufferOptions { MaxRows = 1000, Timeout = TimeSpan.FromMinutes(10) } };
 
-        var first = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true, hooks: hooks).RunAsync(stop.Token);
+        var first = new ProcessorRunner<Reading, Doubled>(options, processor).RunAsync(stop.Token);
         await allBuffered.Task.WaitAsync(KafkaHarness.Patience);
         Assert.Empty(calls);
 
         // The second instance's arrival revokes the first one's partitions: it handles and writes what it holds first.
         // (It then commits. A real broker takes that commit; the embedded one refuses commits while a rebalance is
         // in progress, so here the next owner may handle some of those rows again: at least once, never lost.)
-        var second = new ProcessorRunner<Reading, Doubled>(options, Recording(calls), handlesBatches: true, hooks: hooks).RunAsync(stop.Token);
+        var second = new ProcessorRunner<Reading, Doubled>(options, processor).RunAsync(stop.Token);
         var handedOver = harness.ReadDoubledRows(40);
         Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), handedOver.SelectMany(m => m.Rows).Select(r => r.Time).Order());
         Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), calls.SelectMany(c => c.Times).Order());

@@ -16,8 +16,8 @@ public class CommitFailureTests
     // More than librdkafka's own retries and all of the runner's attempts can use up.
     private const int Persistent = 30;
 
-    private static readonly RowHandler<Reading, Doubled> Double =
-        (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 });
+    private static readonly TestProcessor<Reading, Doubled> Double =
+        new() { Row = (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 }) };
 
     private static ProcessorOptions Options(KafkaHarness harness) =>
         harness.Options() with { CommitInterval = TimeSpan.FromHours(1) }; // only the commits under test

@@ -48,7 +48,7 @@ public class CrashTests
         // The next owner of the group starts after the last commit: the twenty buffered rows, none twice.
         using var stop = new CancellationTokenSource();
         var options = harness.Options() with { Name = "crash-doubler", GroupId = "crash-doubler", InputBuffer = new BufferOptions { MaxRows = 30, Timeout = TimeSpan.FromMilliseconds(100) } };
-        RowHandler<Reading, Doubled> twice = (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 });
+        var twice = new TestProcessor<Reading, Doubled> { Row = (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 }) };
         var run = new ProcessorRunner<Reading, Doubled>(options, twice).RunAsync(stop.Token);
         var all = harness.ReadDoubledRows(50);
         await stop.CancelAsync();

@@ -3,7 +3,6 @@ using Confluent.Kafka;
 using Pipelines.IntegrationTests.Kafka;
 using Pipelines.Processing;
 using Pipelines.Publishing;
-using Pipelines.Testing;
 
 namespace Pipelines.IntegrationTests.Processing;
 
@@ -45,11 +44,14 @@ public class FuzzTests
 
         var total = GoodRows + Mutants;
         var options = harness.Options() with { SplitTimeout = TimeSpan.FromSeconds(1), CommitInterval = TimeSpan.FromMilliseconds(200) };
-        var handlers = new StreamHandlers<Doubled>(OnEvent: (e, outputs, _, _) => default);
-        ProcessorHandler<Reading, Doubled> handler = (rows, outputs, _, _) => outputs.Add(new Doubled { Time = rows[0].Time, Sensor = rows[0].Sensor, Value = 2 });
+        var processor = new TestProcessor<Reading, Doubled>
+        {
+            Row = (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = 2 }),
+            Event = (e, outputs, _, _) => default, // so events are handed on rather than skipped
+        };
         using (var stop = new CancellationTokenSource())
         {
-            var run = new ProcessorRunner<Reading, Doubled>(options, handler, handlesBatches: false, streamHandlers: handlers).RunAsync(stop.Token);
+            var run = new ProcessorRunner<Reading, Doubled>(options, processor).RunAsync(stop.Token);
             harness.ReadUntilSeen(goodTimes);
 
             // Past every message: incomplete split messages are dead-lettered after SplitTimeout and committed.
@@ -75,7 +77,7 @@ public class FuzzTests
 
         await harness.Produce([new Reading { Time = 5, Sensor = "after", Value = 1 }]);
         using var again = new CancellationTokenSource();
-        var restarted = new ProcessorRunner<Reading, Doubled>(options, handler, handlesBatches: false, streamHandlers: handlers).RunAsync(again.Token);
+        var restarted = new ProcessorRunner<Reading, Doubled>(options, processor).RunAsync(again.Token);
         harness.ReadUntilSeen([5]);
         await again.CancelAsync();
         await restarted;

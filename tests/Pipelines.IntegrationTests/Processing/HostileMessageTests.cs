@@ -107,13 +107,11 @@ public class HostileMessageTests
 
     private static ProcessorRunner<Reading, Doubled> Runner(KafkaHarness harness)
     {
-        // An event handler, so events are handed on rather than skipped: both paths read them.
-        var handlers = new StreamHandlers<Doubled>(OnEvent: (e, outputs, _, _) => default);
-        return new ProcessorRunner<Reading, Doubled>(
-            harness.Options(),
-            (rows, outputs, _, _) => outputs.Add(new Doubled { Time = rows[0].Time, Sensor = rows[0].Sensor, Value = rows[0].Value * 2 }),
-            handlesBatches: false,
-            streamHandlers: handlers);
+        return new ProcessorRunner<Reading, Doubled>(harness.Options(), new TestProcessor<Reading, Doubled>
+        {
+            Row = (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 }),
+            Event = (e, outputs, _, _) => default, // so events are handed on rather than skipped
+        });
     }
 
     private static async Task ProduceHostile(KafkaHarness harness, Hostile hostile)

@@ -64,7 +64,7 @@ public class ObservabilityTests
 
         using var stop = new CancellationTokenSource();
         var options = harness.Options() with { Name = Processor, GroupId = Processor };
-        var run = new ProcessorRunner<Reading, Doubled>(options, (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value })).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Reading, Doubled>(options, new TestProcessor<Reading, Doubled> { Row = (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value }) }).RunAsync(stop.Token);
         var outputs = harness.Read("doubled", 5);
         harness.Read("readings.dlq", 1);
         meters.RecordObservableInstruments();

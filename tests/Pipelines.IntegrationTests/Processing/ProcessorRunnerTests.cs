@@ -7,8 +7,8 @@ namespace Pipelines.IntegrationTests.Processing;
 
 public class ProcessorRunnerTests
 {
-    private static readonly RowHandler<Reading, Doubled> Double =
-        (row, context, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 });
+    private static readonly TestProcessor<Reading, Doubled> Double =
+        new() { Row = (row, context, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 }) };
 
     [Fact]
     public async Task Every_row_is_handled_produced_under_its_key_and_committed_on_shutdown()
@@ -36,8 +36,7 @@ public class ProcessorRunnerTests
         using var harness = new KafkaHarness(partitions: 1);
         await harness.Produce(KafkaHarness.Readings(0, 3));
         using var stop = new CancellationTokenSource();
-        RowHandler<Reading, Doubled> regroup = (row, _, _) =>
-            ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = "fleet", Value = row.Value });
+        var regroup = new TestProcessor<Reading, Doubled> { Row = (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = "fleet", Value = row.Value }) };
 
         var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), regroup).RunAsync(stop.Token);
         var outputs = harness.Read("doubled", 3);
@@ -84,15 +83,18 @@ public class ProcessorRunnerTests
         using var harness = new KafkaHarness(partitions: 1);
         await harness.Produce(KafkaHarness.Readings(0, 5));
         var attempts = 0;
-        RowHandler<Reading, Doubled> failOnTwo = (row, context, token) =>
+        var failOnTwo = new TestProcessor<Reading, Doubled>
         {
-            if (row.Time == 2)
+            Row = (row, context, token) =>
             {
-                Interlocked.Increment(ref attempts);
-                throw new InvalidOperationException("sensor 2 is cursed");
-            }
+                if (row.Time == 2)
+                {
+                    Interlocked.Increment(ref attempts);
+                    throw new InvalidOperationException("sensor 2 is cursed");
+                }
 
-            return Double(row, context, token);
+                return Double.Row!(row, context, token);
+            },
         };
         using var stop = new CancellationTokenSource();
 
@@ -118,8 +120,7 @@ public class ProcessorRunnerTests
     {
         using var harness = new KafkaHarness(partitions: 1);
         await harness.Produce(KafkaHarness.Readings(0, 5));
-        RowHandler<Reading, Doubled> failOnTwo = (row, context, token) =>
-            row.Time == 2 ? throw new InvalidOperationException("sensor 2 is cursed") : Double(row, context, token);
+        var failOnTwo = new TestProcessor<Reading, Doubled> { Row = (row, context, token) => row.Time == 2 ? throw new InvalidOperationException("sensor 2 is cursed") : Double.Row!(row, context, token) };
 
         var run = new ProcessorRunner<Reading, Doubled>(harness.Options(FailurePolicy.Stop), failOnTwo).RunAsync(CancellationToken.None);
         var error = await Assert.ThrowsAsync<ProcessorStoppedException>(() => run);
@@ -153,7 +154,7 @@ public class ProcessorRunnerTests
         await harness.Produce(readings);
         using var stop = new CancellationTokenSource();
         var calls = new List<(string Key, long[] Times)>();
-        ProcessorHandler<Reading, Doubled> handler = (rows, outputs, context, _) =>
+        Func<IReadOnlyList<Reading>, Outputs<Doubled>, StreamContext, CancellationToken, ValueTask> handler = (rows, outputs, context, _) =>
         {
             var key = Encoding.UTF8.GetString(context.Key.Span);
             calls.Add((key, rows.Select(r => r.Time).ToArray()));
@@ -171,7 +172,7 @@ public class ProcessorRunnerTests
             return default;
         };
 
-        var run = new ProcessorRunner<Reading, Doubled>(harness.Options() with { MaxRetries = 0 }, handler, handlesBatches: true).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Reading, Doubled>(harness.Options() with { MaxRetries = 0 }, new TestProcessor<Reading, Doubled> { Rows = handler }).RunAsync(stop.Token);
         var outputs = harness.Read("doubled", 16);
         var letters = harness.Read("readings.dlq", 4);
         await stop.CancelAsync();

@@ -13,10 +13,13 @@ public class ScaleOutTests
     {
         using var harness = new KafkaHarness(partitions: 4);
         var handledBy = new ConcurrentDictionary<long, string>();
-        RowHandler<Reading, Doubled> Handler(string instance) => (row, _, _) =>
+        TestProcessor<Reading, Doubled> Handler(string instance) => new()
         {
-            handledBy[row.Time] = instance;
-            return ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 });
+            Row = (row, _, _) =>
+            {
+                handledBy[row.Time] = instance;
+                return ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 });
+            },
         };
         using var stopFirst = new CancellationTokenSource();
         using var stopSecond = new CancellationTokenSource();
@@ -46,7 +49,7 @@ public class ScaleOutTests
     {
         using var harness = new KafkaHarness(partitions: 1);
         using var stop = new CancellationTokenSource();
-        var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 })).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), new TestProcessor<Reading, Doubled> { Row = (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 }) }).RunAsync(stop.Token);
 
         // kcat sends each file as one message, so binary MessagePack needs no delimiter.
         var files = KafkaHarness.Readings(0, 3).Select(r =>

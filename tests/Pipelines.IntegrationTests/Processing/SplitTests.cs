@@ -35,15 +35,14 @@ public class SplitTests
 
     /// <summary>A sink that keeps every attachment it is handed.</summary>
     private static ProcessorRunner<Attachment, NoOutput> Collector(ProcessorOptions options, ConcurrentQueue<Attachment> received) =>
-        new(options, (rows, _, _, _) =>
+        new(options, new TestProcessor<Attachment, NoOutput>
         {
-            foreach (var row in rows)
+            Row = (row, _, _) =>
             {
                 received.Enqueue(row);
-            }
-
-            return default;
-        }, handlesBatches: false);
+                return default;
+            },
+        });
 
     [Fact]
     public async Task A_20_MB_attachment_is_split_on_write_and_joined_on_read()
@@ -71,7 +70,7 @@ public class SplitTests
                 BootstrapServers = harness.Kafka.BootstrapServers,
                 Compression = Compression.Zstd,
             },
-            (row, _, _) => ValueTask.FromResult<Attachment?>(new Attachment { Time = row.Time, Sensor = row.Sensor, Data = data }));
+            new TestProcessor<Reading, Attachment> { Row = (row, _, _) => ValueTask.FromResult<Attachment?>(new Attachment { Time = row.Time, Sensor = row.Sensor, Data = data }) });
         var received = new ConcurrentQueue<Attachment>();
         var reader = Collector(Reader(harness, "attachment-reader"), received);
 
@@ -178,17 +177,20 @@ public class SplitTests
         await ProduceChunks(harness, Enumerable.Range(21, 20).Select(i => (MessageSerializer.Serialize(Small(i)), (Headers?)null)));
         using var stop = new CancellationTokenSource();
         var received = new ConcurrentQueue<Attachment>();
-        ProcessorHandler<Attachment, NoOutput> collect = (rows, _, _, _) =>
+        var collect = new TestProcessor<Attachment, NoOutput>
         {
-            foreach (var row in rows)
+            Rows = (rows, _, _, _) =>
             {
-                received.Enqueue(row);
-            }
+                foreach (var row in rows)
+                {
+                    received.Enqueue(row);
+                }
 
-            return default;
+                return default;
+            },
         };
 
-        var run = new ProcessorRunner<Attachment, NoOutput>(Reader(harness, "batch-reader"), collect, handlesBatches: true).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Attachment, NoOutput>(Reader(harness, "batch-reader"), collect).RunAsync(stop.Token);
         var deadline = DateTime.UtcNow + KafkaHarness.Patience;
         while (received.Count < 41 && DateTime.UtcNow < deadline && !run.IsCompleted)
         {

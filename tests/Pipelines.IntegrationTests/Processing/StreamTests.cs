@@ -10,17 +10,14 @@ namespace Pipelines.IntegrationTests.Processing;
 /// <summary>Events, stream properties and stream ends: written by a TopicWriter, handled by processors, passed downstream.</summary>
 public class StreamTests
 {
-    private static readonly RowHandler<Reading, Doubled> Double =
-        (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 });
+    private static readonly TestProcessor<Reading, Doubled> Double =
+        new() { Row = (row, _, _) => ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = row.Value * 2 }) };
 
     private static TopicWriter<Reading> Writer(KafkaHarness harness, BufferOptions? buffer = null) =>
         new(new TopicWriterOptions { BootstrapServers = harness.Kafka.BootstrapServers, Buffer = buffer });
 
     private static string TypeOf(ConsumeResult<string, byte[]> message) =>
         message.Message.Headers.TryGetLastBytes(MessageTypes.Header, out var type) ? Encoding.UTF8.GetString(type) : MessageTypes.Row;
-
-    private static ProcessorHandler<Reading, Doubled> Adapt(RowHandler<Reading, Doubled> handler) =>
-        (rows, outputs, context, token) => outputs.Add(handler(rows[0], context, token));
 
     [Fact]
     public async Task Events_reach_the_event_handler_in_order_with_the_rows_and_other_processors_skip_them()
@@ -34,18 +31,21 @@ public class StreamTests
         }
 
         var seen = new ConcurrentQueue<string>();
-        RowHandler<Reading, Doubled> recordRows = (row, context, token) =>
+        var withEventHandler = new TestProcessor<Reading, Doubled>
         {
-            seen.Enqueue($"row {row.Time}");
-            return Double(row, context, token);
+            Row = (row, context, token) =>
+            {
+                seen.Enqueue($"row {row.Time}");
+                return Double.Row!(row, context, token);
+            },
+            Event = (e, outputs, context, _) =>
+            {
+                seen.Enqueue($"event {e.Id} {e.Value} lap={e.Tags["lap"]} at {e.Timestamp} in {context.Stream.Key}");
+                return outputs.Add(new Doubled { Time = e.Timestamp, Sensor = context.Stream.Key, Value = -1 });
+            },
         };
-        var handlers = new StreamHandlers<Doubled>(OnEvent: (e, outputs, context, _) =>
-        {
-            seen.Enqueue($"event {e.Id} {e.Value} lap={e.Tags["lap"]} at {e.Timestamp} in {context.Stream.Key}");
-            return outputs.Add(new Doubled { Time = e.Timestamp, Sensor = context.Stream.Key, Value = -1 });
-        });
         using var stop = new CancellationTokenSource();
-        var withEvents = new ProcessorRunner<Reading, Doubled>(harness.Options(), Adapt(recordRows), handlesBatches: false, streamHandlers: handlers).RunAsync(stop.Token);
+        var withEvents = new ProcessorRunner<Reading, Doubled>(harness.Options(), withEventHandler).RunAsync(stop.Token);
         var rowsOnly = new ProcessorRunner<Reading, Doubled>(harness.Options() with { Name = "rows-only", GroupId = "rows-only", OutputTopic = null }, Double).RunAsync(stop.Token);
         var outputs = harness.ReadDoubledRows(3);
         var deadline = DateTime.UtcNow + KafkaHarness.Patience;
@@ -76,21 +76,23 @@ public class StreamTests
 
         var changes = new ConcurrentQueue<string>();
         var names = new ConcurrentQueue<string?>();
-        RowHandler<Reading, Doubled> recordName = (row, context, token) =>
+        var processor = new TestProcessor<Reading, Doubled>
         {
-            names.Enqueue(context.Stream.Properties.Name + " driven by " + context.Stream.Properties.Metadata["driver"]);
-            return Double(row, context, token);
-        };
-        var handlers = new StreamHandlers<Doubled>(
-            OnOpened: (stream, _, _, _) => { changes.Enqueue("opened " + stream.Key); return default; },
-            OnClosed: (stream, end, outputs, _) =>
+            Row = (row, context, token) =>
+            {
+                names.Enqueue(context.Stream.Properties.Name + " driven by " + context.Stream.Properties.Metadata["driver"]);
+                return Double.Row!(row, context, token);
+            },
+            Opened = (stream, _, _) => { changes.Enqueue("opened " + stream.Key); return default; },
+            Closed = (stream, end, outputs, _) =>
             {
                 changes.Enqueue($"closed {stream.Key} {end}");
                 return outputs.Add(new Doubled { Time = 99, Sensor = stream.Key, Value = 0 });
-            });
+            },
+        };
         using var stop = new CancellationTokenSource();
 
-        var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), Adapt(recordName), handlesBatches: false, streamHandlers: handlers).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), processor).RunAsync(stop.Token);
         var downstream = harness.Read("doubled", 5);
         await stop.CancelAsync();
         await run;
@@ -114,20 +116,23 @@ public class StreamTests
 
         var idle = new TaskCompletionSource<StreamEnd>(TaskCreationOptions.RunContinuationsAsynchronously);
         var ends = new ConcurrentQueue<string>();
-        var handlers = new StreamHandlers<Doubled>(OnClosed: (stream, end, _, _) =>
+        var processor = Double with
         {
-            ends.Enqueue($"{stream.Key} {end}");
-            if (stream.Key == "quiet")
+            Closed = (stream, end, _, _) =>
             {
-                idle.TrySetResult(end!.Value);
-            }
+                ends.Enqueue($"{stream.Key} {end}");
+                if (stream.Key == "quiet")
+                {
+                    idle.TrySetResult(end);
+                }
 
-            return default;
-        });
+                return default;
+            },
+        };
         using var stop = new CancellationTokenSource();
         var options = harness.Options() with { StreamIdleTimeout = TimeSpan.FromSeconds(1) };
 
-        var run = new ProcessorRunner<Reading, Doubled>(options, Adapt(Double), handlesBatches: false, streamHandlers: handlers).RunAsync(stop.Token);
+        var run = new ProcessorRunner<Reading, Doubled>(options, processor).RunAsync(stop.Token);
         Assert.Equal(StreamEnd.Idle, await idle.Task.WaitAsync(KafkaHarness.Patience));
         using (var writer = Writer(harness))
         {

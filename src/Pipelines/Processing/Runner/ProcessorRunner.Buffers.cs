@@ -11,7 +11,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     {
         try
         {
-            return filter!(row);
+            return processor.Admit(row);
         }
         catch (Exception exception)
         {
@@ -56,14 +56,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             var origin = chunk.Origins[call].Message!;
             context.Fill(chunk.Key, origin.Timestamp, origin.Headers, options.InputTopic, origin.Partition, origin.Offset, origin.Stream);
             using var activity = PipelinesTelemetry.StartProcessing(options.Name, origin.Headers);
-            IReadOnlyList<TIn> callRows = rows;
-            if (!handlesBatches)
-            {
-                single[0] = rows[call];
-                callRows = single;
-            }
-
-            var failure = await HandleAsync(callRows, cancellationToken);
+            var failure = handlesBatches ? await HandleAsync(rows, cancellationToken) : await HandleAsync(rows[call], cancellationToken);
             if (failure is null)
             {
                 Emit(output, chunk.Key, activity, work);
@@ -74,7 +67,6 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             }
         }
 
-        single[0] = default!;
         work.Finish();
     }
 

@@ -13,9 +13,9 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private async ValueTask<StreamInfo> OpenAsync(ConsumeResult<byte[]?, RowRange> result, long now, Work work, OutputProducer<TOut> output, CancellationToken stoppingToken)
     {
         var stream = streams.Touch(result.Partition.Value, result.Message.Key, now, out var opened);
-        if (opened && streamHandlers.OnOpened is { } onOpened)
+        if (opened && features.HasFlag(ProcessorFeatures.StreamOpened))
         {
-            await CallStreamHandlerAsync(onOpened, stream, null, result.Message.Key, work, output, stoppingToken);
+            await CallStreamHandlerAsync(stream, null, result.Message.Key, work, output, stoppingToken);
         }
 
         return stream;
@@ -28,7 +28,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         switch (inputs.Decoded(raw))
         {
             case StreamEvent streamEvent:
-                if (streamHandlers.OnEvent is null)
+                if (!features.HasFlag(ProcessorFeatures.Events))
                 {
                     return; // a processor without an event handler skips events
                 }
@@ -37,7 +37,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
                 using (var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers))
                 {
                     currentEvent = streamEvent;
-                    var failure = await RetryAsync(callEventHandler, stoppingToken);
+                    var failure = await RetryAsync(callEvent, stoppingToken);
                     currentEvent = null!;
                     if (failure is null)
                     {
@@ -64,9 +64,9 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     /// <summary>Calls the close handler, then tells the output topic, unless this instance merely lost the stream.</summary>
     private async ValueTask CloseAsync(StreamInfo stream, byte[]? key, StreamEnd end, Work work, OutputProducer<TOut> output, CancellationToken cancellationToken)
     {
-        if (streamHandlers.OnClosed is { } onClosed)
+        if (features.HasFlag(ProcessorFeatures.StreamClosed))
         {
-            await CallStreamHandlerAsync(onClosed, stream, end, key, work, output, cancellationToken);
+            await CallStreamHandlerAsync(stream, end, key, work, output, cancellationToken);
         }
 
         if (end != StreamEnd.Revoked)
@@ -101,13 +101,13 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         }
     }
 
-    /// <summary>Calls an open or close handler once; a failure is logged and the stream goes on.</summary>
-    private async ValueTask CallStreamHandlerAsync(StreamChangeHandler<TOut> handler, StreamInfo stream, StreamEnd? end, byte[]? key, Work work, OutputProducer<TOut> output, CancellationToken cancellationToken)
+    /// <summary>Calls the processor's open (<paramref name="end"/> null) or close handler once; a failure is logged and the stream goes on.</summary>
+    private async ValueTask CallStreamHandlerAsync(StreamInfo stream, StreamEnd? end, byte[]? key, Work work, OutputProducer<TOut> output, CancellationToken cancellationToken)
     {
         outputs.Clear();
         try
         {
-            await handler(stream, end, outputs, cancellationToken);
+            await (end is { } ended ? processor.OnStreamClosedAsync(stream, ended, outputs, cancellationToken) : processor.OnStreamOpenedAsync(stream, outputs, cancellationToken));
             Emit(output, key, null, work);
         }
         catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
@@ -143,7 +143,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     /// <summary>Calls the close handler of every stream of <paramref name="partitions"/>: they go on elsewhere, or after a restart.</summary>
     private async ValueTask RevokeStreamsAsync(Predicate<int> partitions, OutputProducer<TOut> output)
     {
-        if (streamHandlers.OnClosed is null)
+        if (!features.HasFlag(ProcessorFeatures.StreamClosed))
         {
             streams.TakePartitions(partitions);
             return;

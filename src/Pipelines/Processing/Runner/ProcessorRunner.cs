@@ -38,7 +38,8 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private const int MaxRoundBytes = 4 * 1024 * 1024;
 
     private readonly ProcessorOptions options;
-    private readonly ProcessorHandler<TIn, TOut> handler;
+    private readonly IProcessor<TIn, TOut> processor;
+    private readonly ProcessorFeatures features;
     private readonly bool handlesBatches;
     private readonly ILogger logger;
     private readonly OffsetTracker tracker;
@@ -46,11 +47,12 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private readonly InputDeserializer<TIn> inputs;
     private readonly Outputs<TOut> outputs = new();
     private readonly List<Fetched> fetched = [];
-    private readonly List<TIn> single = [default!];
 
-    // The handler calls RetryAsync repeats, as delegates made once, over the rows or event of the current call.
-    private readonly Func<CancellationToken, ValueTask> callHandler;
-    private readonly Func<CancellationToken, ValueTask> callEventHandler;
+    // The processor calls RetryAsync repeats, as delegates made once, over the row, rows or event of the current call.
+    private readonly Func<CancellationToken, ValueTask> callRow;
+    private readonly Func<CancellationToken, ValueTask> callRows;
+    private readonly Func<CancellationToken, ValueTask> callEvent;
+    private TIn currentRow = default!;
     private IReadOnlyList<TIn> currentRows = null!;
     private StreamEvent currentEvent = null!;
     private readonly List<TopicPartitionOffset> committable = [];
@@ -60,11 +62,9 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     // message is handled as it comes, the fastest path.
     private readonly RowBuffers<TIn>? inputBuffers;
     private readonly bool flushEachRound;
-    private readonly Func<TIn, bool>? filter;
     private readonly RowBuffers<TOut>? outputBuffers;
     private readonly Reassembler reassembler;
     private readonly StreamTracker streams = new();
-    private readonly StreamHandlers<TOut> streamHandlers;
     private readonly Headers streamHeaders = new();
     private long expiredAt;
     private long outputBytesPerRow;
@@ -73,37 +73,29 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private int storedSinceCommit;
     private CancellationToken stopping;
 
-    /// <summary>Creates the loop over a handler of single rows; <see cref="RunAsync"/> starts it.</summary>
-    public ProcessorRunner(ProcessorOptions options, RowHandler<TIn, TOut> handler, ILogger? logger = null)
-        : this(options, Adapt(handler), handlesBatches: false, logger)
-    {
-    }
-
     /// <summary>
     /// Creates the loop; <see cref="RunAsync"/> starts it. Without an <see cref="ProcessorOptions.InputBuffer"/>, a
-    /// batch handler receives, per call, the rows of one partition and stream key that were already fetched (up to
-    /// <see cref="ProcessorOptions.MaxBatchSize"/>) and never waits for a batch to fill; with one, it receives each
-    /// flushed buffer. A row handler is called once per row either way.
+    /// processor that handles batches receives, per call, the rows of one partition and stream key that were already
+    /// fetched (up to <see cref="ProcessorOptions.MaxBatchSize"/>) and never waits for a batch to fill; with one, it
+    /// receives each flushed buffer. A processor that handles rows is called once per row either way.
     /// </summary>
     /// <param name="options">The settings; validated here.</param>
-    /// <param name="handler">The handler.</param>
-    /// <param name="handlesBatches">Whether the handler takes many rows per call.</param>
+    /// <param name="processor">The processor; its <see cref="IProcessor{TIn, TOut}.Features"/> say what the loop calls.</param>
     /// <param name="logger">Where the loop logs.</param>
-    /// <param name="hooks">The input buffer's filter and flush rule, if the processor declares them.</param>
-    /// <param name="streamHandlers">Handlers of events and of streams opening and closing, if the processor has them.</param>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public ProcessorRunner(ProcessorOptions options, ProcessorHandler<TIn, TOut> handler, bool handlesBatches, ILogger? logger = null, BufferHooks<TIn>? hooks = null, StreamHandlers<TOut>? streamHandlers = null)
+    public ProcessorRunner(ProcessorOptions options, IProcessor<TIn, TOut> processor, ILogger? logger = null)
     {
-        this.streamHandlers = streamHandlers ?? new StreamHandlers<TOut>();
-        callHandler = token => handler(currentRows, outputs, context, token);
-        callEventHandler = token => this.streamHandlers.OnEvent!(currentEvent, outputs, context, token);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(processor);
+        features = processor.Features;
         options.Validate();
-        options.ValidateBuffers(TIn.Serializer.Schema, options.OutputTopic is null ? null : TOut.Serializer.Schema, hooks?.FlushWhen is not null);
+        options.ValidateBuffers(TIn.Serializer.Schema, options.OutputTopic is null ? null : TOut.Serializer.Schema, features.HasFlag(ProcessorFeatures.FlushWhen));
         this.options = options;
-        this.handler = handler;
-        this.handlesBatches = handlesBatches;
+        this.processor = processor;
+        callRow = token => processor.HandleAsync(currentRow, outputs, context, token);
+        callRows = token => processor.HandleAsync(currentRows, outputs, context, token);
+        callEvent = token => processor.HandleEventAsync(currentEvent, outputs, context, token);
+        handlesBatches = features.HasFlag(ProcessorFeatures.Batches);
         this.logger = logger ?? NullLogger.Instance;
         inputs = new InputDeserializer<TIn>(options.MaxSplitMessageBytes);
         reassembler = new Reassembler(options.MaxSplitMessageBytes);
@@ -111,8 +103,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         tracker = new OffsetTracker(options.InputTopic, processorTag);
         if (options.InputBuffer is { } inputBuffer)
         {
-            filter = hooks?.Filter;
-            inputBuffers = new RowBuffers<TIn>(inputBuffer, hooks?.FlushWhen, OnFlushWhenFailed);
+            inputBuffers = new RowBuffers<TIn>(inputBuffer, features.HasFlag(ProcessorFeatures.FlushWhen) ? processor.ShouldFlush : null, OnFlushWhenFailed);
         }
         else if (handlesBatches)
         {
@@ -132,12 +123,6 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     /// <see cref="FailurePolicy.Stop"/>, or an output or dead letter the broker would not take.
     /// </summary>
     public Task RunAsync(CancellationToken stoppingToken) => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None);
-
-    private static ProcessorHandler<TIn, TOut> Adapt(RowHandler<TIn, TOut> handler)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        return (rows, outputs, context, cancellationToken) => outputs.Add(handler(rows[0], context, cancellationToken));
-    }
 
     private bool HasBuffered => inputBuffers?.Buffered > 0 || outputBuffers?.Buffered > 0;
 
@@ -297,7 +282,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             for (var i = 0; i < range.Count; i++)
             {
                 var row = inputs.Rows[range.Start + i];
-                if (filter is not null && !Admit(message, i, row, output))
+                if (features.HasFlag(ProcessorFeatures.Filter) && !Admit(message, i, row, output))
                 {
                     continue;
                 }
@@ -334,8 +319,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         using var activity = PipelinesTelemetry.StartProcessing(options.Name, result.Message.Headers);
         for (var i = 0; i < range.Count; i++)
         {
-            single[0] = inputs.Rows[range.Start + i];
-            var failure = await HandleAsync(single, stoppingToken);
+            var failure = await HandleAsync(inputs.Rows[range.Start + i], stoppingToken);
             if (failure is null)
             {
                 Emit(output, key, activity, work);
@@ -346,7 +330,6 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             RejectRows(rejected, range.Count == 1 ? inputs.Raw(raw) : null, range.Count, CollectionsMarshal.AsSpan(inputs.Rows).Slice(range.Start + i, 1), i, failure, work, output);
         }
 
-        single[0] = default!;
         work.Finish();
     }
 
@@ -359,18 +342,49 @@ public sealed partial class ProcessorRunner<TIn, TOut>
 
     private TimeSpan Backoff(int attempt) => TimeSpan.FromTicks(Math.Min(options.RetryBackoff.Ticks << Math.Min(attempt, 20), MaxBackoff.Ticks));
 
+    /// <summary>Hands one row to the processor, with retries; returns the failure that outlasted them.</summary>
+    private async ValueTask<Exception?> HandleAsync(TIn row, CancellationToken stoppingToken)
+    {
+        if (!features.HasFlag(ProcessorFeatures.Rows))
+        {
+            return null; // a processor of events alone: its topic's rows are not its concern
+        }
+
+        currentRow = row;
+        try
+        {
+            return await TimedRetryAsync(callRow, stoppingToken);
+        }
+        finally
+        {
+            currentRow = default!;
+        }
+    }
+
+    /// <summary>Hands rows of one stream to the processor in one call, with retries; returns the failure that outlasted them.</summary>
     private async ValueTask<Exception?> HandleAsync(IReadOnlyList<TIn> rows, CancellationToken stoppingToken)
     {
-        // Timing costs two clock reads a call; skip it when nothing listens to the histogram.
-        var started = PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         currentRows = rows;
         try
         {
-            return await RetryAsync(callHandler, stoppingToken);
+            return await TimedRetryAsync(callRows, stoppingToken);
         }
         finally
         {
             currentRows = null!;
+        }
+    }
+
+    private async ValueTask<Exception?> TimedRetryAsync(Func<CancellationToken, ValueTask> call, CancellationToken stoppingToken)
+    {
+        // Timing costs two clock reads a call; skip it when nothing listens to the histogram.
+        var started = PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        try
+        {
+            return await RetryAsync(call, stoppingToken);
+        }
+        finally
+        {
             if (started != 0)
             {
                 PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);

@@ -3,23 +3,26 @@
 
 namespace Telemetry
 {
-    partial class BatchPrinter
+    partial class BatchPrinter : global::Pipelines.Processing.IProcessor<global::Telemetry.BatchPrinter, global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>
     {
         /// <summary>How the Pipelines runtime runs this processor: reads "brake-alerts" (a sink), group "batch-printer".</summary>
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        internal static readonly global::Pipelines.Hosting.ProcessorDescriptor<global::Telemetry.BatchPrinter, global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput> PipelinesDescriptor = new(
-            "BatchPrinter",
-            "batch-printer",
-            "brake-alerts",
-            null,
-            true,
-            static (processor, rows, outputs, context, cancellationToken) => processor.Handle(rows, cancellationToken),
-            static options => options with
+        public static global::Pipelines.Hosting.ProcessorDescriptor PipelinesDescriptor { get; } = new(
+            Name: "BatchPrinter",
+            GroupId: "batch-printer",
+            InputTopic: "brake-alerts",
+            OutputTopic: null,
+            Features: global::Pipelines.Processing.ProcessorFeatures.Batches,
+            Configure: static options => options with
             {
                 MaxBatchSize = 250,
                 CommitInterval = global::System.TimeSpan.FromTicks(20000000) /* 00:00:02 */,
                 OnFailure = global::Pipelines.Processing.FailurePolicy.Skip,
                 LowLatency = true,
             });
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        global::System.Threading.Tasks.ValueTask global::Pipelines.Processing.IProcessor<global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>.HandleAsync(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.BrakeAlert> rows, global::Pipelines.Processing.Outputs<global::Pipelines.Processing.NoOutput> outputs, global::Pipelines.Processing.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => Handle(rows, cancellationToken);
     }
 }

@@ -3,20 +3,23 @@
 
 namespace Telemetry
 {
-    partial class BrakeAverager
+    partial class BrakeAverager : global::Pipelines.Processing.IProcessor<global::Telemetry.BrakeAverager, global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>
     {
         /// <summary>How the Pipelines runtime runs this processor: "car-telemetry" → "brake-alerts", group "brake-averager".</summary>
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        internal static readonly global::Pipelines.Hosting.ProcessorDescriptor<global::Telemetry.BrakeAverager, global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert> PipelinesDescriptor = new(
-            "BrakeAverager",
-            "brake-averager",
-            "car-telemetry",
-            "brake-alerts",
-            true,
-            static (processor, rows, outputs, context, cancellationToken) => outputs.AddRange(processor.Handle(rows, context)),
-            static options => options with
+        public static global::Pipelines.Hosting.ProcessorDescriptor PipelinesDescriptor { get; } = new(
+            Name: "BrakeAverager",
+            GroupId: "brake-averager",
+            InputTopic: "car-telemetry",
+            OutputTopic: "brake-alerts",
+            Features: global::Pipelines.Processing.ProcessorFeatures.Batches,
+            Configure: static options => options with
             {
                 Compression = global::Pipelines.Compression.Zstd,
             });
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        global::System.Threading.Tasks.ValueTask global::Pipelines.Processing.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>.HandleAsync(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.CarTelemetry> rows, global::Pipelines.Processing.Outputs<global::Telemetry.BrakeAlert> outputs, global::Pipelines.Processing.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.AddRange(Handle(rows, context));
     }
 }

@@ -3,19 +3,19 @@
 
 namespace Telemetry
 {
-    partial class PitStops
+    partial class PitStops : global::Pipelines.Processing.IProcessor<global::Telemetry.PitStops, global::Pipelines.Processing.NoOutput, global::Pipelines.Processing.NoOutput>
     {
         /// <summary>How the Pipelines runtime runs this processor: reads "car-telemetry" (a sink), group "pit-stops".</summary>
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        internal static readonly global::Pipelines.Hosting.ProcessorDescriptor<global::Telemetry.PitStops, global::Pipelines.Processing.NoOutput, global::Pipelines.Processing.NoOutput> PipelinesDescriptor = new(
-            "PitStops",
-            "pit-stops",
-            "car-telemetry",
-            null,
-            false,
-            static (processor, rows, outputs, context, cancellationToken) => default)
-        {
-            OnEvent = static (processor, streamEvent, outputs, context, cancellationToken) => new global::System.Threading.Tasks.ValueTask(processor.Handle(streamEvent, cancellationToken)),
-        };
+        public static global::Pipelines.Hosting.ProcessorDescriptor PipelinesDescriptor { get; } = new(
+            Name: "PitStops",
+            GroupId: "pit-stops",
+            InputTopic: "car-telemetry",
+            OutputTopic: null,
+            Features: global::Pipelines.Processing.ProcessorFeatures.Events);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        global::System.Threading.Tasks.ValueTask global::Pipelines.Processing.IProcessor<global::Pipelines.Processing.NoOutput, global::Pipelines.Processing.NoOutput>.HandleEventAsync(global::Pipelines.StreamEvent streamEvent, global::Pipelines.Processing.Outputs<global::Pipelines.Processing.NoOutput> outputs, global::Pipelines.Processing.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => new global::System.Threading.Tasks.ValueTask(Handle(streamEvent, cancellationToken));
     }
 }

@@ -1,0 +1,67 @@
+using Pipelines.Hosting;
+
+namespace Pipelines.Processing;
+
+/// <summary>
+/// A processor as the runner calls it. The generator implements this on every <c>[Processor]</c> class, adapting
+/// the class's own <c>Handle</c>, <c>OnStreamOpened</c>, <c>OnStreamClosed</c> and buffer hooks, whatever their
+/// shapes; <see cref="Features"/> says which members exist, and the runner calls no other. Every call adds what the
+/// processor produces to <c>outputs</c>; rows, lists and the context are reused after a call returns.
+/// </summary>
+/// <typeparam name="TIn">The input contract.</typeparam>
+/// <typeparam name="TOut">The output contract (<see cref="NoOutput"/> for a sink).</typeparam>
+public interface IProcessor<TIn, TOut>
+    where TIn : IMessageContract<TIn>
+    where TOut : IMessageContract<TOut>
+{
+    /// <summary>Which of the members below the processor implements.</summary>
+    ProcessorFeatures Features { get; }
+
+    /// <summary>Handles one row (<see cref="ProcessorFeatures.Rows"/>).</summary>
+    ValueTask HandleAsync(TIn row, Outputs<TOut> outputs, StreamContext context, CancellationToken cancellationToken) =>
+        throw Unsupported(ProcessorFeatures.Rows);
+
+    /// <summary>Handles rows of one partition and stream key, in order (<see cref="ProcessorFeatures.Batches"/>).</summary>
+    ValueTask HandleAsync(IReadOnlyList<TIn> rows, Outputs<TOut> outputs, StreamContext context, CancellationToken cancellationToken) =>
+        throw Unsupported(ProcessorFeatures.Batches);
+
+    /// <summary>Handles one event, in order with its stream's rows (<see cref="ProcessorFeatures.Events"/>).</summary>
+    ValueTask HandleEventAsync(StreamEvent streamEvent, Outputs<TOut> outputs, StreamContext context, CancellationToken cancellationToken) =>
+        throw Unsupported(ProcessorFeatures.Events);
+
+    /// <summary>Reacts to a stream this instance has not seen, before its first message (<see cref="ProcessorFeatures.StreamOpened"/>).</summary>
+    ValueTask OnStreamOpenedAsync(StreamInfo stream, Outputs<TOut> outputs, CancellationToken cancellationToken) =>
+        throw Unsupported(ProcessorFeatures.StreamOpened);
+
+    /// <summary>Reacts to a stream that ended, went idle or was revoked (<see cref="ProcessorFeatures.StreamClosed"/>).</summary>
+    ValueTask OnStreamClosedAsync(StreamInfo stream, StreamEnd end, Outputs<TOut> outputs, CancellationToken cancellationToken) =>
+        throw Unsupported(ProcessorFeatures.StreamClosed);
+
+    /// <summary>Whether a row enters the input buffer; a row it rejects counts as done (<see cref="ProcessorFeatures.Filter"/>).</summary>
+    bool Admit(TIn row) => throw Unsupported(ProcessorFeatures.Filter);
+
+    /// <summary>Asked after each row enters, with the stream's buffered rows; true flushes them (<see cref="ProcessorFeatures.FlushWhen"/>).</summary>
+    bool ShouldFlush(IReadOnlyList<TIn> rows) => throw Unsupported(ProcessorFeatures.FlushWhen);
+
+    private NotSupportedException Unsupported(ProcessorFeatures feature) =>
+        new($"{GetType().FullName} was called for {feature}, which its Features ({Features}) do not include.");
+}
+
+/// <summary>
+/// A processor with what the host needs before it has an instance: its name, group, topics and compiled-in
+/// settings. The generator implements this on every <c>[Processor]</c> class; a processor written by hand
+/// implements it to be registered with <see cref="ProcessorRegistration.AddProcessor{TProcessor, TIn, TOut}"/>.
+/// </summary>
+/// <typeparam name="TSelf">The processor type.</typeparam>
+/// <typeparam name="TIn">The input contract.</typeparam>
+/// <typeparam name="TOut">The output contract (<see cref="NoOutput"/> for a sink).</typeparam>
+public interface IProcessor<TSelf, TIn, TOut> : IProcessor<TIn, TOut>
+    where TSelf : class, IProcessor<TSelf, TIn, TOut>
+    where TIn : IMessageContract<TIn>
+    where TOut : IMessageContract<TOut>
+{
+    /// <summary>The processor's name, group, topics, features and compiled-in settings.</summary>
+    static abstract ProcessorDescriptor PipelinesDescriptor { get; }
+
+    ProcessorFeatures IProcessor<TIn, TOut>.Features => TSelf.PipelinesDescriptor.Features;
+}
