@@ -7,77 +7,77 @@ namespace Pipelines.Processing;
 public sealed partial class ProcessorRunner<TIn, TOut>
 {
     /// <summary>Asks the filter about a row; a filter that throws fails the row like a handler would.</summary>
-    private bool Admit(InputMessage message, int index, TIn row, OutputProducer<TOut> output)
+    private bool Admit(InputMessage message, int index, TIn row)
     {
         try
         {
-            return processor.Admit(row);
+            return calls.Admit(row);
         }
         catch (Exception exception)
         {
             using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
-            RejectRows(ToRejected(message), message.RowCount == 1 ? RawOf(message) : null, message.RowCount, new ReadOnlySpan<TIn>(in row), index, exception, message.Work, output);
+            RejectRows(ToRejected(message), message.RowCount == 1 ? RawOf(message) : null, message.RowCount, new ReadOnlySpan<TIn>(in row), index, exception, message.Work);
             return false;
         }
     }
 
-    private async ValueTask TickAsync(OutputProducer<TOut> output, long now, CancellationToken stoppingToken)
+    private async ValueTask TickAsync(long now, CancellationToken stoppingToken)
     {
         if (inputBuffers is not null)
         {
             inputBuffers.Tick(now);
-            await DrainInputAsync(output, stoppingToken);
+            await DrainInputAsync(stoppingToken);
         }
 
         if (outputBuffers is not null)
         {
             outputBuffers.Tick(now);
-            DrainOutput(output);
+            DrainOutput();
         }
     }
 
-    private async ValueTask DrainInputAsync(OutputProducer<TOut> output, CancellationToken cancellationToken)
+    private async ValueTask DrainInputAsync(CancellationToken cancellationToken)
     {
         while (inputBuffers!.Ready.TryDequeue(out var chunk))
         {
-            await HandleChunkAsync(output, chunk, cancellationToken);
+            await HandleChunkAsync(chunk, cancellationToken);
             inputBuffers.Return(chunk);
         }
     }
 
     /// <summary>Handles a flushed input chunk: one call with all its rows for a batch handler, one call per row otherwise.</summary>
-    private async ValueTask HandleChunkAsync(OutputProducer<TOut> output, RowChunk<TIn> chunk, CancellationToken cancellationToken)
+    private async ValueTask HandleChunkAsync(RowChunk<TIn> chunk, CancellationToken cancellationToken)
     {
         var work = tracker.Chain(chunk.Owners);
         var rows = chunk.Rows;
-        var calls = handlesBatches ? 1 : rows.Count;
-        for (var call = 0; call < calls; call++)
+        var count = handlesBatches ? 1 : rows.Count;
+        for (var call = 0; call < count; call++)
         {
             var origin = chunk.Origins[call].Message!;
-            context.Fill(chunk.Key, origin.Timestamp, origin.Headers, options.InputTopic, origin.Partition, origin.Offset, origin.Stream);
+            calls.Context.Fill(chunk.Key, origin.Timestamp, origin.Headers, options.InputTopic, origin.Partition, origin.Offset, origin.Stream);
             using var activity = PipelinesTelemetry.StartProcessing(options.Name, origin.Headers);
-            var failure = handlesBatches ? await HandleAsync(rows, cancellationToken) : await HandleAsync(rows[call], cancellationToken);
+            var failure = handlesBatches ? await calls.HandleAsync(rows, cancellationToken) : await calls.HandleAsync(rows[call], cancellationToken);
             if (failure is null)
             {
-                Emit(output, chunk.Key, activity, work);
+                Emit(chunk.Key, activity, work);
             }
             else
             {
-                RejectChunk(chunk, handlesBatches ? 0 : call, handlesBatches ? rows.Count : 1, failure, work, output);
+                RejectChunk(chunk, handlesBatches ? 0 : call, handlesBatches ? rows.Count : 1, failure, work);
             }
         }
 
         work.Finish();
     }
 
-    private void DrainOutput(OutputProducer<TOut> output)
+    private void DrainOutput()
     {
         while (outputBuffers!.Ready.TryDequeue(out var chunk))
         {
             var work = tracker.Chain(chunk.Owners);
             try
             {
-                var written = output.ProduceRows(options.OutputTopic!, chunk, options.OutputBuffer!.MaxBytes, work);
+                var written = run.Output.ProduceRows(options.OutputTopic!, chunk, options.OutputBuffer!.MaxBytes, work);
                 outputBytesPerRow = Math.Max(1, (written + chunk.Count - 1) / chunk.Count);
             }
             catch (KafkaException exception)

@@ -7,7 +7,7 @@ namespace Pipelines.Processing;
 public sealed partial class ProcessorRunner<TIn, TOut>
 {
     /// <summary>Holds a chunk of a split message; the last one makes the joined message a fetched message of its own.</summary>
-    private void AddChunk(ConsumeResult<byte[]?, RowRange> result, int index, OutputProducer<TOut> output)
+    private void AddChunk(ConsumeResult<byte[]?, RowRange> result, int index)
     {
         var (partition, offset, message) = (result.Partition.Value, result.Offset.Value, result.Message);
         var work = Begin(result);
@@ -19,7 +19,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         }
         catch (SplitMessageException exception)
         {
-            RejectChunks(exception.Chunks, exception, output);
+            RejectChunks(exception.Chunks, exception);
             return;
         }
 
@@ -39,7 +39,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         }
         catch (MessageFormatException exception)
         {
-            Reject(new Rejected(first.Partition, first.Offset, first.Key, joined.Value, headers, first.Timestamp), exception, chained, output);
+            Reject(new Rejected(first.Partition, first.Offset, first.Key, joined.Value, headers, first.Timestamp), exception, chained);
             chained.Finish();
             return;
         }
@@ -52,7 +52,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         fetched.Add(new Fetched(joinedResult, inputs.Count - 1, chained));
     }
 
-    private void ExpireSplitMessages(OutputProducer<TOut> output, long now)
+    private void ExpireSplitMessages(long now)
     {
         if (reassembler.Count == 0)
         {
@@ -61,16 +61,16 @@ public sealed partial class ProcessorRunner<TIn, TOut>
 
         foreach (var (part, chunks) in reassembler.Expire(now, options.SplitTimeout))
         {
-            RejectChunks(chunks, new SplitMessageException($"Split message {part.Id} is incomplete: {chunks.Count} of its {part.Count} chunks arrived within {options.SplitTimeout}.", chunks), output);
+            RejectChunks(chunks, new SplitMessageException($"Split message {part.Id} is incomplete: {chunks.Count} of its {part.Count} chunks arrived within {options.SplitTimeout}.", chunks));
         }
     }
 
     /// <summary>Fails the chunks read of a message that cannot be joined, each as it was consumed, then lets their offsets be committed.</summary>
-    private void RejectChunks(IReadOnlyList<Reassembler.Chunk> chunks, Exception reason, OutputProducer<TOut> output)
+    private void RejectChunks(IReadOnlyList<Reassembler.Chunk> chunks, Exception reason)
     {
         foreach (var chunk in chunks)
         {
-            Reject(new Rejected(chunk.Partition, chunk.Offset, chunk.Key, chunk.Value, chunk.Headers, chunk.Timestamp), reason, chunk.Work, output);
+            Reject(new Rejected(chunk.Partition, chunk.Offset, chunk.Key, chunk.Value, chunk.Headers, chunk.Timestamp), reason, chunk.Work);
             chunk.Work.Finish();
         }
     }

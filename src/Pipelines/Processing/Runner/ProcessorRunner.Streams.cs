@@ -10,73 +10,71 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     /// The stream of a message, seen at <paramref name="now"/> (when its fetch round was read); its first message
     /// opens it (and calls the open handler, if any).
     /// </summary>
-    private async ValueTask<StreamInfo> OpenAsync(ConsumeResult<byte[]?, RowRange> result, long now, Work work, OutputProducer<TOut> output, CancellationToken stoppingToken)
+    private async ValueTask<StreamInfo> OpenAsync(ConsumeResult<byte[]?, RowRange> result, long now, Work work, CancellationToken stoppingToken)
     {
         var stream = streams.Touch(result.Partition.Value, result.Message.Key, now, out var opened);
-        if (opened && features.HasFlag(ProcessorFeatures.StreamOpened))
+        if (opened && calls.Has(ProcessorFeatures.StreamOpened))
         {
-            await CallStreamHandlerAsync(stream, null, result.Message.Key, work, output, stoppingToken);
+            await CallStreamHandlerAsync(stream, null, result.Message.Key, work, stoppingToken);
         }
 
         return stream;
     }
 
     /// <summary>Handles an event or a stream's properties or end, as the input deserializer read it.</summary>
-    private async ValueTask HandleStreamMessageAsync(ConsumeResult<byte[]?, RowRange> result, int raw, StreamInfo stream, Work work, OutputProducer<TOut> output, CancellationToken stoppingToken)
+    private async ValueTask HandleStreamMessageAsync(ConsumeResult<byte[]?, RowRange> result, int raw, StreamInfo stream, Work work, CancellationToken stoppingToken)
     {
         var message = result.Message;
         switch (inputs.Decoded(raw))
         {
             case StreamEvent streamEvent:
-                if (!features.HasFlag(ProcessorFeatures.Events))
+                if (!calls.Has(ProcessorFeatures.Events))
                 {
                     return; // a processor without an event handler skips events
                 }
 
-                context.Fill(message.Key, message.Timestamp, message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value, stream);
+                calls.Context.Fill(message.Key, message.Timestamp, message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value, stream);
                 using (var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers))
                 {
-                    currentEvent = streamEvent;
-                    var failure = await RetryAsync(callEvent, stoppingToken);
-                    currentEvent = null!;
+                    var failure = await calls.HandleEventAsync(streamEvent, stoppingToken);
                     if (failure is null)
                     {
-                        Emit(output, message.Key, activity, work);
+                        Emit(message.Key, activity, work);
                     }
                     else
                     {
-                        Reject(new Rejected(result.Partition.Value, result.Offset.Value, message.Key, inputs.Raw(raw), message.Headers, message.Timestamp), failure, work, output);
+                        Reject(new Rejected(result.Partition.Value, result.Offset.Value, message.Key, inputs.Raw(raw), message.Headers, message.Timestamp), failure, work);
                     }
                 }
 
                 return;
             case StreamProperties properties:
                 stream.Properties = properties;
-                Forward(output, MessageKind.StreamProperties, message.Key, inputs.Raw(raw), work);
+                Forward(MessageKind.StreamProperties, message.Key, inputs.Raw(raw), work);
                 return;
             case StreamEnd end:
                 streams.Remove(result.Partition.Value, message.Key);
-                await CloseAsync(stream, message.Key, end, work, output, stoppingToken);
+                await CloseAsync(stream, message.Key, end, work, stoppingToken);
                 return;
         }
     }
 
     /// <summary>Calls the close handler, then tells the output topic, unless this instance merely lost the stream.</summary>
-    private async ValueTask CloseAsync(StreamInfo stream, byte[]? key, StreamEnd end, Work work, OutputProducer<TOut> output, CancellationToken cancellationToken)
+    private async ValueTask CloseAsync(StreamInfo stream, byte[]? key, StreamEnd end, Work work, CancellationToken cancellationToken)
     {
-        if (features.HasFlag(ProcessorFeatures.StreamClosed))
+        if (calls.Has(ProcessorFeatures.StreamClosed))
         {
-            await CallStreamHandlerAsync(stream, end, key, work, output, cancellationToken);
+            await CallStreamHandlerAsync(stream, end, key, work, cancellationToken);
         }
 
         if (end != StreamEnd.Revoked)
         {
-            Forward(output, MessageKind.StreamEnd, key, StreamCodec.Write(end), work);
+            Forward(MessageKind.StreamEnd, key, StreamCodec.Write(end), work);
         }
     }
 
     /// <summary>Writes a stream message to the output topic under the stream's key, after the rows written before it.</summary>
-    private void Forward(OutputProducer<TOut> output, MessageKind kind, byte[]? key, byte[]? value, Work work)
+    private void Forward(MessageKind kind, byte[]? key, byte[]? value, Work work)
     {
         if (options.OutputTopic is not { } topic)
         {
@@ -86,39 +84,31 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         if (outputBuffers is not null)
         {
             outputBuffers.FlushAll();
-            DrainOutput(output);
+            DrainOutput();
         }
 
         streamHeaders.Remove(MessageTypes.Header);
         streamHeaders.Add(MessageTypes.Header, MessageTypes.ValueOf(kind));
         try
         {
-            output.Produce(topic, key, value, streamHeaders, Timestamp.Default, work);
+            run.Output.Produce(topic, key, value, streamHeaders, Timestamp.Default, work);
         }
         catch (KafkaException exception)
         {
-            work.Fail(new ProcessorStoppedException(options.Name, context.Source, exception));
+            work.Fail(new ProcessorStoppedException(options.Name, calls.Context.Source, exception));
         }
     }
 
-    /// <summary>Calls the processor's open (<paramref name="end"/> null) or close handler once; a failure is logged and the stream goes on.</summary>
-    private async ValueTask CallStreamHandlerAsync(StreamInfo stream, StreamEnd? end, byte[]? key, Work work, OutputProducer<TOut> output, CancellationToken cancellationToken)
+    /// <summary>Calls the processor's open (<paramref name="end"/> null) or close handler once, then writes what it returned.</summary>
+    private async ValueTask CallStreamHandlerAsync(StreamInfo stream, StreamEnd? end, byte[]? key, Work work, CancellationToken cancellationToken)
     {
-        outputs.Clear();
-        try
+        if (await calls.OnStreamChangedAsync(stream, end, cancellationToken))
         {
-            await (end is { } ended ? processor.OnStreamClosedAsync(stream, ended, outputs, cancellationToken) : processor.OnStreamOpenedAsync(stream, outputs, cancellationToken));
-            Emit(output, key, null, work);
-        }
-        catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            outputs.Clear();
-            PipelinesTelemetry.Failed.Add(1, processorTag);
-            logger.LogError(exception, "Processor {Processor}: its stream {Change} handler failed for stream {Stream}", options.Name, end is null ? "opened" : "closed", stream.Key);
+            Emit(key, null, work);
         }
     }
 
-    private async ValueTask CloseIdleStreamsAsync(OutputProducer<TOut> output, long now, CancellationToken stoppingToken)
+    private async ValueTask CloseIdleStreamsAsync(long now, CancellationToken stoppingToken)
     {
         if (options.StreamIdleTimeout is not { } timeout || streams.Count == 0)
         {
@@ -131,19 +121,19 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             if (inputBuffers is not null)
             {
                 inputBuffers.Flush(stream.Partition, key);
-                await DrainInputAsync(output, stoppingToken);
+                await DrainInputAsync(stoppingToken);
             }
 
             var work = tracker.Chain([]);
-            await CloseAsync(stream, key, StreamEnd.Idle, work, output, stoppingToken);
+            await CloseAsync(stream, key, StreamEnd.Idle, work, stoppingToken);
             work.Finish();
         }
     }
 
     /// <summary>Calls the close handler of every stream of <paramref name="partitions"/>: they go on elsewhere, or after a restart.</summary>
-    private async ValueTask RevokeStreamsAsync(Predicate<int> partitions, OutputProducer<TOut> output)
+    private async ValueTask RevokeStreamsAsync(Predicate<int> partitions)
     {
-        if (!features.HasFlag(ProcessorFeatures.StreamClosed))
+        if (!calls.Has(ProcessorFeatures.StreamClosed))
         {
             streams.TakePartitions(partitions);
             return;
@@ -152,7 +142,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         foreach (var (key, stream) in streams.TakePartitions(partitions))
         {
             var work = tracker.Chain([]);
-            await CloseAsync(stream, key, StreamEnd.Revoked, work, output, CancellationToken.None);
+            await CloseAsync(stream, key, StreamEnd.Revoked, work, CancellationToken.None);
             work.Finish();
         }
     }

@@ -20,15 +20,9 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     where TOut : IMessageContract<TOut>
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ShutdownFlushTimeout = TimeSpan.FromSeconds(30);
 
-    // A commit at a hand-over or a stop is tried this often, waiting 100 ms, 200, 400, 800 between: at most 1.5 s.
-    private const int FinalCommitAttempts = 5;
-    private static readonly TimeSpan CommitRetryBackoff = TimeSpan.FromMilliseconds(100);
-
-    // Storing an offset and reading lag cost native calls and allocations: done on a clock, not per message.
-    private static readonly TimeSpan StoreInterval = TimeSpan.FromMilliseconds(100);
+    // Reading lag costs native calls and allocations: done on a clock, not per message.
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
 
     // How often buffers' time rules are applied while rows wait: the resolution of Timeout and Reorder.
@@ -38,24 +32,12 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private const int MaxRoundBytes = 4 * 1024 * 1024;
 
     private readonly ProcessorOptions options;
-    private readonly IProcessor<TIn, TOut> processor;
-    private readonly ProcessorFeatures features;
+    private readonly ProcessorCalls<TIn, TOut> calls;
     private readonly bool handlesBatches;
     private readonly ILogger logger;
     private readonly OffsetTracker tracker;
-    private readonly StreamContext context = new();
     private readonly InputDeserializer<TIn> inputs;
-    private readonly Outputs<TOut> outputs = new();
     private readonly List<Fetched> fetched = [];
-
-    // The processor calls RetryAsync repeats, as delegates made once, over the row, rows or event of the current call.
-    private readonly Func<CancellationToken, ValueTask> callRow;
-    private readonly Func<CancellationToken, ValueTask> callRows;
-    private readonly Func<CancellationToken, ValueTask> callEvent;
-    private TIn currentRow = default!;
-    private IReadOnlyList<TIn> currentRows = null!;
-    private StreamEvent currentEvent = null!;
-    private readonly List<TopicPartitionOffset> committable = [];
     private readonly KeyValuePair<string, object?> processorTag;
 
     // Set when rows go through per-stream buffers (a batch handler, or an input buffer); otherwise each row of a
@@ -68,9 +50,8 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private readonly Headers streamHeaders = new();
     private long expiredAt;
     private long outputBytesPerRow;
-    private long storedAt;
     private long tickedAt;
-    private int storedSinceCommit;
+    private Run run = null!;
     private CancellationToken stopping;
 
     /// <summary>
@@ -87,23 +68,19 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(processor);
-        features = processor.Features;
         options.Validate();
-        options.ValidateBuffers(TIn.Serializer.Schema, options.OutputTopic is null ? null : TOut.Serializer.Schema, features.HasFlag(ProcessorFeatures.FlushWhen));
+        options.ValidateBuffers(TIn.Serializer.Schema, options.OutputTopic is null ? null : TOut.Serializer.Schema, processor.Features.HasFlag(ProcessorFeatures.FlushWhen));
         this.options = options;
-        this.processor = processor;
-        callRow = token => processor.HandleAsync(currentRow, outputs, context, token);
-        callRows = token => processor.HandleAsync(currentRows, outputs, context, token);
-        callEvent = token => processor.HandleEventAsync(currentEvent, outputs, context, token);
-        handlesBatches = features.HasFlag(ProcessorFeatures.Batches);
         this.logger = logger ?? NullLogger.Instance;
+        processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
+        calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag);
+        handlesBatches = calls.Has(ProcessorFeatures.Batches);
         inputs = new InputDeserializer<TIn>(options.MaxSplitMessageBytes);
         reassembler = new Reassembler(options.MaxSplitMessageBytes);
-        processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
         tracker = new OffsetTracker(options.InputTopic, processorTag);
         if (options.InputBuffer is { } inputBuffer)
         {
-            inputBuffers = new RowBuffers<TIn>(inputBuffer, features.HasFlag(ProcessorFeatures.FlushWhen) ? processor.ShouldFlush : null, OnFlushWhenFailed);
+            inputBuffers = new RowBuffers<TIn>(inputBuffer, calls.FlushWhen, OnFlushWhenFailed);
         }
         else if (handlesBatches)
         {
@@ -131,14 +108,17 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         stopping = stoppingToken;
         using var lag = PipelinesTelemetry.TrackLag(processorTag);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options)).SetLogHandler((_, message) => Log(message)).Build();
-        var output = new OutputProducer<TOut>(producer, options.MaxMessageBytes);
         using var consumer = new ConsumerBuilder<byte[]?, RowRange>(KafkaSettings.Consumer(options))
             .SetKeyDeserializer(StreamKeyDeserializer.Instance)
             .SetValueDeserializer(inputs)
             .SetLogHandler((_, message) => Log(message))
-            .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, output, revoked))
+            .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
             .Build();
+        run = new Run(
+            consumer,
+            new OutputProducer<TOut>(producer, options.MaxMessageBytes),
+            new OffsetCommitter(tracker, new ConsumerOffsets<RowRange>(consumer), options.Name, options.CommitEvery, logger, processorTag));
         consumer.Subscribe(options.InputTopic);
         var lagMeasured = 0L;
         logger.LogInformation("Processor {Processor} reads {Input} in group {Group}", options.Name, options.InputTopic, options.GroupId);
@@ -154,43 +134,43 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             {
                 ThrowIfFailed();
                 var now = Stopwatch.GetTimestamp();
-                if (Stopwatch.GetElapsedTime(storedAt, now) >= StoreInterval)
+                if (run.Committer.StoreDue(now))
                 {
-                    StoreFinished(consumer, commit: false);
+                    run.Committer.StoreFinished(final: false);
                 }
 
                 inputs.Clear();
                 fetched.Clear();
 
                 // While rows wait in buffers, the poll must come back in time for their time rules.
-                if (Fetch(consumer, output, HasBuffered ? TickInterval : PollTimeout) && inputBuffers is not null)
+                if (Fetch(HasBuffered ? TickInterval : PollTimeout) && inputBuffers is not null)
                 {
-                    while (inputs.Rows.Count < options.MaxBatchSize && inputs.Bytes < MaxRoundBytes && Fetch(consumer, output, TimeSpan.Zero))
+                    while (inputs.Rows.Count < options.MaxBatchSize && inputs.Bytes < MaxRoundBytes && Fetch(TimeSpan.Zero))
                     {
                     }
                 }
 
                 if (fetched.Count > 0)
                 {
-                    await ProcessFetchedAsync(output, stoppingToken);
+                    await ProcessFetchedAsync(stoppingToken);
                 }
 
                 if (HasBuffered && Stopwatch.GetElapsedTime(tickedAt, now) >= TickInterval)
                 {
                     tickedAt = now;
-                    await TickAsync(output, now, stoppingToken);
+                    await TickAsync(now, stoppingToken);
                 }
 
                 if (Stopwatch.GetElapsedTime(expiredAt, now) >= LagInterval)
                 {
                     expiredAt = now;
-                    ExpireSplitMessages(output, now);
-                    await CloseIdleStreamsAsync(output, now, stoppingToken);
+                    ExpireSplitMessages(now);
+                    await CloseIdleStreamsAsync(now, stoppingToken);
                 }
 
                 if (Stopwatch.GetElapsedTime(lagMeasured, now) >= LagInterval)
                 {
-                    UpdateLag(consumer, lag);
+                    UpdateLag(lag);
                     lagMeasured = now;
                 }
             }
@@ -201,20 +181,20 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         }
         finally
         {
-            await ShutdownAsync(consumer, output);
+            await ShutdownAsync();
         }
 
         ThrowIfFailed();
     }
 
     /// <summary>Reads one message into <see cref="fetched"/>, or dead-letters it if it cannot be read; false when there was none.</summary>
-    private bool Fetch(IConsumer<byte[]?, RowRange> consumer, OutputProducer<TOut> output, TimeSpan timeout)
+    private bool Fetch(TimeSpan timeout)
     {
         var index = inputs.Count;
         ConsumeResult<byte[]?, RowRange>? result;
         try
         {
-            result = consumer.Consume(timeout);
+            result = run.Consumer.Consume(timeout);
         }
         catch (ConsumeException exception) when (exception.Error.Code is ErrorCode.Local_ValueDeserialization or ErrorCode.Local_KeyDeserialization)
         {
@@ -224,7 +204,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             var work = tracker.Rent();
             tracker.Begin(record.Partition.Value, record.Offset.Value, work);
             var reason = exception.InnerException ?? exception;
-            Reject(new Rejected(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers, record.Message.Timestamp), reason, work, output);
+            Reject(new Rejected(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers, record.Message.Timestamp), reason, work);
             work.Finish();
             return true;
         }
@@ -243,7 +223,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         PipelinesTelemetry.Consumed.Add(1, processorTag);
         if (result.Message.Value.IsChunk)
         {
-            AddChunk(result, index, output);
+            AddChunk(result, index);
             return true;
         }
 
@@ -253,11 +233,11 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         return true;
     }
 
-    private async ValueTask ProcessFetchedAsync(OutputProducer<TOut> output, CancellationToken stoppingToken)
+    private async ValueTask ProcessFetchedAsync(CancellationToken stoppingToken)
     {
         if (inputBuffers is null)
         {
-            await ProcessDirectAsync(output, fetched[0], stoppingToken);
+            await ProcessDirectAsync(fetched[0], stoppingToken);
             return;
         }
 
@@ -265,13 +245,13 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         foreach (var (result, raw, work) in fetched)
         {
             var range = result.Message.Value;
-            var stream = await OpenAsync(result, now, work, output, stoppingToken);
+            var stream = await OpenAsync(result, now, work, stoppingToken);
             if (range.IsStreamMessage)
             {
                 // Rows of the stream that arrived before this message are handled before it.
                 inputBuffers.Flush(result.Partition.Value, result.Message.Key);
-                await DrainInputAsync(output, stoppingToken);
-                await HandleStreamMessageAsync(result, raw, stream, work, output, stoppingToken);
+                await DrainInputAsync(stoppingToken);
+                await HandleStreamMessageAsync(result, raw, stream, work, stoppingToken);
                 work.Finish();
                 continue;
             }
@@ -282,7 +262,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             for (var i = 0; i < range.Count; i++)
             {
                 var row = inputs.Rows[range.Start + i];
-                if (features.HasFlag(ProcessorFeatures.Filter) && !Admit(message, i, row, output))
+                if (calls.Has(ProcessorFeatures.Filter) && !Admit(message, i, row))
                 {
                     continue;
                 }
@@ -298,36 +278,36 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             inputBuffers.FlushAll();
         }
 
-        await DrainInputAsync(output, stoppingToken);
+        await DrainInputAsync(stoppingToken);
     }
 
     /// <summary>Handles each row of one message as it comes: no buffers, no allocation per message.</summary>
-    private async ValueTask ProcessDirectAsync(OutputProducer<TOut> output, Fetched message, CancellationToken stoppingToken)
+    private async ValueTask ProcessDirectAsync(Fetched message, CancellationToken stoppingToken)
     {
         var (result, raw, work) = message;
         var range = result.Message.Value;
         var key = result.Message.Key;
-        var stream = await OpenAsync(result, Stopwatch.GetTimestamp(), work, output, stoppingToken);
+        var stream = await OpenAsync(result, Stopwatch.GetTimestamp(), work, stoppingToken);
         if (range.IsStreamMessage)
         {
-            await HandleStreamMessageAsync(result, raw, stream, work, output, stoppingToken);
+            await HandleStreamMessageAsync(result, raw, stream, work, stoppingToken);
             work.Finish();
             return;
         }
 
-        context.Fill(key, result.Message.Timestamp, result.Message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value, stream);
+        calls.Context.Fill(key, result.Message.Timestamp, result.Message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value, stream);
         using var activity = PipelinesTelemetry.StartProcessing(options.Name, result.Message.Headers);
         for (var i = 0; i < range.Count; i++)
         {
-            var failure = await HandleAsync(inputs.Rows[range.Start + i], stoppingToken);
+            var failure = await calls.HandleAsync(inputs.Rows[range.Start + i], stoppingToken);
             if (failure is null)
             {
-                Emit(output, key, activity, work);
+                Emit(key, activity, work);
                 continue;
             }
 
             var rejected = new Rejected(result.Partition.Value, result.Offset.Value, key, null, result.Message.Headers, result.Message.Timestamp);
-            RejectRows(rejected, range.Count == 1 ? inputs.Raw(raw) : null, range.Count, CollectionsMarshal.AsSpan(inputs.Rows).Slice(range.Start + i, 1), i, failure, work, output);
+            RejectRows(rejected, range.Count == 1 ? inputs.Raw(raw) : null, range.Count, CollectionsMarshal.AsSpan(inputs.Rows).Slice(range.Start + i, 1), i, failure, work);
         }
 
         work.Finish();
@@ -340,90 +320,10 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         return work;
     }
 
-    private TimeSpan Backoff(int attempt) => TimeSpan.FromTicks(Math.Min(options.RetryBackoff.Ticks << Math.Min(attempt, 20), MaxBackoff.Ticks));
-
-    /// <summary>Hands one row to the processor, with retries; returns the failure that outlasted them.</summary>
-    private async ValueTask<Exception?> HandleAsync(TIn row, CancellationToken stoppingToken)
-    {
-        if (!features.HasFlag(ProcessorFeatures.Rows))
-        {
-            return null; // a processor of events alone: its topic's rows are not its concern
-        }
-
-        currentRow = row;
-        try
-        {
-            return await TimedRetryAsync(callRow, stoppingToken);
-        }
-        finally
-        {
-            currentRow = default!;
-        }
-    }
-
-    /// <summary>Hands rows of one stream to the processor in one call, with retries; returns the failure that outlasted them.</summary>
-    private async ValueTask<Exception?> HandleAsync(IReadOnlyList<TIn> rows, CancellationToken stoppingToken)
-    {
-        currentRows = rows;
-        try
-        {
-            return await TimedRetryAsync(callRows, stoppingToken);
-        }
-        finally
-        {
-            currentRows = null!;
-        }
-    }
-
-    private async ValueTask<Exception?> TimedRetryAsync(Func<CancellationToken, ValueTask> call, CancellationToken stoppingToken)
-    {
-        // Timing costs two clock reads a call; skip it when nothing listens to the histogram.
-        var started = PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
-        try
-        {
-            return await RetryAsync(call, stoppingToken);
-        }
-        finally
-        {
-            if (started != 0)
-            {
-                PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Calls a handler until it succeeds or <see cref="ProcessorOptions.MaxRetries"/> retries with backoff have failed;
-    /// returns the failure that outlasted them. Outputs of failed attempts are discarded.
-    /// </summary>
-    private async ValueTask<Exception?> RetryAsync(Func<CancellationToken, ValueTask> call, CancellationToken stoppingToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            outputs.Clear();
-            try
-            {
-                await call(stoppingToken);
-                return null;
-            }
-            catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
-            {
-                if (attempt >= options.MaxRetries)
-                {
-                    outputs.Clear();
-                    return exception;
-                }
-
-                var delay = Backoff(attempt);
-                logger.LogWarning(exception, "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}", options.Name, context.Source, attempt + 1, options.MaxRetries + 1, delay);
-                await Task.Delay(delay, stoppingToken);
-            }
-        }
-    }
-
     /// <summary>Writes what the handler returned: at once, or into the output buffers (and whatever they flush).</summary>
-    private void Emit(OutputProducer<TOut> output, byte[]? inputKey, Activity? activity, Work work)
+    private void Emit(byte[]? inputKey, Activity? activity, Work work)
     {
+        var outputs = calls.Outputs;
         if (options.OutputTopic is not { } topic)
         {
             outputs.Clear();
@@ -437,12 +337,12 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             {
                 try
                 {
-                    output.ProduceOutput(topic, produced[i], inputKey, activity, work);
+                    run.Output.ProduceOutput(topic, produced[i], inputKey, activity, work);
                 }
                 catch (KafkaException exception)
                 {
                     // The broker refused the output outright (too large, say): nothing past this input may be committed.
-                    work.Fail(new ProcessorStoppedException(options.Name, context.Source, exception));
+                    work.Fail(new ProcessorStoppedException(options.Name, calls.Context.Source, exception));
                     break;
                 }
             }
@@ -465,7 +365,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         }
 
         outputs.Clear();
-        DrainOutput(output);
+        DrainOutput();
     }
 
     private void Log(LogMessage message) =>
@@ -490,6 +390,9 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             throw failure;
         }
     }
+
+    /// <summary>What one run of the loop owns: its consumer, and the output producer and committer that work through its clients.</summary>
+    private sealed record Run(IConsumer<byte[]?, RowRange> Consumer, OutputProducer<TOut> Output, OffsetCommitter Committer);
 
     /// <summary>A fetched message, where its raw bytes are kept, and its work (for a message joined from chunks, the work that holds them).</summary>
     private readonly record struct Fetched(ConsumeResult<byte[]?, RowRange> Result, int Raw, Work Work);

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Pipelines.Processing;
+
+/// <summary>
+/// Every call the loop makes into the processor. Handlers (rows, batches, events) are retried by the
+/// <see cref="RetryPolicy"/> and return the failure that outlasted it; what a call produces is in
+/// <see cref="Outputs"/> only once it succeeded, since a failed attempt's outputs are discarded. Stream hooks are
+/// called once; a failure is logged and the stream goes on. For the loop's thread only.
+/// </summary>
+internal sealed class ProcessorCalls<TIn, TOut>
+    where TIn : IMessageContract<TIn>
+    where TOut : IMessageContract<TOut>
+{
+    private readonly IProcessor<TIn, TOut> processor;
+    private readonly RetryPolicy retries;
+    private readonly ILogger logger;
+    private readonly string name;
+    private readonly KeyValuePair<string, object?> processorTag;
+
+    // RetryAsync repeats these, made once, over the row, rows or event of the current call: no closure per call.
+    private readonly Func<CancellationToken, ValueTask> callRow;
+    private readonly Func<CancellationToken, ValueTask> callRows;
+    private readonly Func<CancellationToken, ValueTask> callEvent;
+    private TIn currentRow = default!;
+    private IReadOnlyList<TIn> currentRows = null!;
+    private StreamEvent currentEvent = null!;
+
+    public ProcessorCalls(IProcessor<TIn, TOut> processor, RetryPolicy retries, ILogger logger, string name, KeyValuePair<string, object?> processorTag)
+    {
+        this.processor = processor;
+        this.retries = retries;
+        this.logger = logger;
+        this.name = name;
+        this.processorTag = processorTag;
+        Features = processor.Features;
+        callRow = token => processor.HandleAsync(currentRow, Outputs, Context, token);
+        callRows = token => processor.HandleAsync(currentRows, Outputs, Context, token);
+        callEvent = token => processor.HandleEventAsync(currentEvent, Outputs, Context, token);
+    }
+
+    /// <summary>What the processor implements; nothing else is called.</summary>
+    public ProcessorFeatures Features { get; }
+
+    /// <summary>What the last successful call produced; the caller takes the rows and clears it.</summary>
+    public Outputs<TOut> Outputs { get; } = new();
+
+    /// <summary>What handlers see of the message at hand; the loop fills it before each call.</summary>
+    public StreamContext Context { get; } = new();
+
+    public bool Has(ProcessorFeatures feature) => (Features & feature) == feature;
+
+    /// <summary>Hands one row to the processor; a processor of events alone ignores rows.</summary>
+    public async ValueTask<Exception?> HandleAsync(TIn row, CancellationToken stoppingToken)
+    {
+        if (!Has(ProcessorFeatures.Rows))
+        {
+            return null;
+        }
+
+        currentRow = row;
+        try
+        {
+            return await TimedRetryAsync(callRow, stoppingToken);
+        }
+        finally
+        {
+            currentRow = default!;
+        }
+    }
+
+    /// <summary>Hands rows of one stream to the processor in one call.</summary>
+    public async ValueTask<Exception?> HandleAsync(IReadOnlyList<TIn> rows, CancellationToken stoppingToken)
+    {
+        currentRows = rows;
+        try
+        {
+            return await TimedRetryAsync(callRows, stoppingToken);
+        }
+        finally
+        {
+            currentRows = null!;
+        }
+    }
+
+    /// <summary>Hands one event to the processor.</summary>
+    public async ValueTask<Exception?> HandleEventAsync(StreamEvent streamEvent, CancellationToken stoppingToken)
+    {
+        currentEvent = streamEvent;
+        try
+        {
+            return await RetryAsync(callEvent, stoppingToken);
+        }
+        finally
+        {
+            currentEvent = null!;
+        }
+    }
+
+    /// <summary>Tells the processor a stream opened (<paramref name="end"/> null) or closed; false if the hook failed (logged, outputs discarded).</summary>
+    public async ValueTask<bool> OnStreamChangedAsync(StreamInfo stream, StreamEnd? end, CancellationToken cancellationToken)
+    {
+        Outputs.Clear();
+        try
+        {
+            await (end is { } ended ? processor.OnStreamClosedAsync(stream, ended, Outputs, cancellationToken) : processor.OnStreamOpenedAsync(stream, Outputs, cancellationToken));
+            return true;
+        }
+        catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            Outputs.Clear();
+            PipelinesTelemetry.Failed.Add(1, processorTag);
+            logger.LogError(exception, "Processor {Processor}: its stream {Change} handler failed for stream {Stream}", name, end is null ? "opened" : "closed", stream.Key);
+            return false;
+        }
+    }
+
+    /// <summary>The input buffer's filter.</summary>
+    public bool Admit(TIn row) => processor.Admit(row);
+
+    /// <summary>The input buffer's flush rule, or <see langword="null"/> when the processor has none.</summary>
+    public Func<IReadOnlyList<TIn>, bool>? FlushWhen => Has(ProcessorFeatures.FlushWhen) ? processor.ShouldFlush : null;
+
+    private async ValueTask<Exception?> TimedRetryAsync(Func<CancellationToken, ValueTask> call, CancellationToken stoppingToken)
+    {
+        // Timing costs two clock reads a call; skip it when nothing listens to the histogram.
+        var started = PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        try
+        {
+            return await RetryAsync(call, stoppingToken);
+        }
+        finally
+        {
+            if (started != 0)
+            {
+                PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Calls until the call succeeds or the policy's retries have failed; returns the failure that outlasted them.
+    /// Outputs of failed attempts are discarded; a stop requested meanwhile ends the wait and propagates.
+    /// </summary>
+    private async ValueTask<Exception?> RetryAsync(Func<CancellationToken, ValueTask> call, CancellationToken stoppingToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            Outputs.Clear();
+            try
+            {
+                await call(stoppingToken);
+                return null;
+            }
+            catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
+            {
+                Outputs.Clear();
+                if (attempt >= retries.MaxRetries)
+                {
+                    return exception;
+                }
+
+                var delay = retries.Delay(attempt);
+                logger.LogWarning(exception, "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}", name, Context.Source, attempt + 1, retries.MaxRetries + 1, delay);
+                await Task.Delay(delay, stoppingToken);
+            }
+        }
+    }
+}

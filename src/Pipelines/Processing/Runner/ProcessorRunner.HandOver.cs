@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Pipelines.Processing;
+
+// Partitions changing hands, and shutdown: what is in flight is finished and committed (see OffsetCommitter).
+public sealed partial class ProcessorRunner<TIn, TOut>
+{
+    private void UpdateLag(PipelinesTelemetry.LagSource lag)
+    {
+        long total = 0;
+        var consumer = run.Consumer;
+        foreach (var partition in consumer.Assignment)
+        {
+            var watermarks = consumer.GetWatermarkOffsets(partition);
+            var position = consumer.Position(partition);
+            if (watermarks.High != Offset.Unset && position != Offset.Unset)
+            {
+                total += Math.Max(0, watermarks.High.Value - position.Value);
+            }
+        }
+
+        Interlocked.Exchange(ref lag.Value, total);
+    }
+
+    private void OnRevoked(List<TopicPartitionOffset> revoked)
+    {
+        // Buffered rows of revoked partitions are handled now, and every output acknowledged and committed, before
+        // another instance takes over: it starts after them, so nothing is handled or written twice. Rows fetched
+        // but not yet buffered are left to that instance. This runs inside Consume, on the loop's own thread, so
+        // waiting for the handler here blocks nothing else.
+        if (tracker.Failure is null)
+        {
+            if (inputBuffers?.Buffered > 0)
+            {
+                inputBuffers.FlushAll(partition => revoked.Exists(p => p.Partition.Value == partition));
+                DrainInputAsync(stopping).AsTask().GetAwaiter().GetResult();
+            }
+
+            RevokeStreamsAsync(partition => revoked.Exists(p => p.Partition.Value == partition)).AsTask().GetAwaiter().GetResult();
+            if (outputBuffers is not null)
+            {
+                outputBuffers.FlushAll();
+                DrainOutput();
+            }
+        }
+
+        run.Output.Flush(ShutdownFlushTimeout);
+        run.Committer.StoreFinished(final: true);
+        OnLost(revoked);
+    }
+
+    private void OnLost(List<TopicPartitionOffset> lost)
+    {
+        // Lost, not revoked: the partitions already have a new owner, which reads these rows again.
+        inputBuffers?.Drop(partition => lost.Exists(p => p.Partition.Value == partition));
+        reassembler.Drop(partition => lost.Exists(p => p.Partition.Value == partition));
+        streams.TakePartitions(partition => lost.Exists(p => p.Partition.Value == partition));
+        tracker.Forget(lost.Select(p => p.TopicPartition));
+        fetched.RemoveAll(f => lost.Exists(p => p.Partition == f.Result.Partition));
+    }
+
+    private async ValueTask ShutdownAsync()
+    {
+        try
+        {
+            if (tracker.Failure is null)
+            {
+                try
+                {
+                    // Buffered rows are in-flight work: handled to the end (the stop was already signalled, so handlers
+                    // get a token that is not cancelled), then written, so the final commit covers them.
+                    if (inputBuffers?.Buffered > 0)
+                    {
+                        inputBuffers.FlushAll();
+                        await DrainInputAsync(CancellationToken.None);
+                    }
+
+                    await RevokeStreamsAsync(_ => true);
+                    if (outputBuffers is not null)
+                    {
+                        outputBuffers.FlushAll();
+                        DrainOutput();
+                    }
+                }
+                catch (Exception exception)
+                {
+                    logger.LogError(exception, "Processor {Processor} could not flush its buffers on shutdown; their rows stay uncommitted", options.Name);
+                }
+            }
+
+            var unflushed = run.Output.Flush(ShutdownFlushTimeout);
+            if (unflushed > 0)
+            {
+                logger.LogError("Processor {Processor} stopped with {Count} outputs unacknowledged; their inputs stay uncommitted", options.Name, unflushed);
+            }
+
+            run.Committer.StoreFinished(final: true);
+        }
+        finally
+        {
+            // Whatever happened above, the group is left and the client released; the producer is disposed by the loop.
+            try
+            {
+                run.Consumer.Close();
+            }
+            catch (KafkaException exception)
+            {
+                logger.LogWarning("Processor {Processor} closed its consumer with an error: {Reason}", options.Name, exception.Error.Reason);
+            }
+        }
+
+        logger.LogInformation("Processor {Processor} stopped", options.Name);
+    }
+}
