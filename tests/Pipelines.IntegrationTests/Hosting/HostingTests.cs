@@ -112,6 +112,34 @@ public class HostingTests
     }
 
     [Fact]
+    public async Task A_host_stops_normally_when_the_broker_will_not_take_its_final_commits()
+    {
+        using var kafka = Pipelines.Kafka.Embedded.EmbeddedKafka.Start();
+        kafka.CreateTopic("readings", 1);
+        kafka.CreateTopic("doubled", 1);
+        kafka.CreateTopic("readings.dlq", 1);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", kafka.BootstrapServers)]);
+        builder.Services.AddSingleton(new Scaler.Factor(2));
+        builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync();
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
+        {
+            foreach (var reading in KafkaHarness.Readings(0, 10))
+            {
+                await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = reading.Sensor, Value = MessageSerializer.Serialize(reading) });
+            }
+        }
+
+        Read(kafka.BootstrapServers, "doubled", 10);
+        const short OffsetCommitApi = 8;
+        kafka.PushRequestErrors(OffsetCommitApi, Enumerable.Repeat(ErrorCode.RequestTimedOut, 30).ToArray());
+
+        await host.StopAsync(); // neither throws nor hangs: the commit is retried, then left, and the consumer closed
+    }
+
+    [Fact]
     public async Task A_configured_cluster_that_cannot_create_topics_gets_them_on_first_use()
     {
         // The embedded broker reached as an external cluster, as the standalone one is: it answers metadata but has no controller.
