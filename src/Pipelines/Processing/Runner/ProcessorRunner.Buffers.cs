@@ -1,9 +1,10 @@
+using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
 namespace Pipelines.Processing;
 
-// Input and output buffers: filtering rows in, handling flushed input chunks, writing flushed output chunks.
+// Input and output buffers: filtering rows in, handling flushed input chunks (and failing their rows), writing flushed output chunks.
 public sealed partial class ProcessorRunner<TIn, TOut>
 {
     /// <summary>Asks the filter about a row; a filter that throws fails the row like a handler would.</summary>
@@ -16,7 +17,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         catch (Exception exception)
         {
             using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
-            RejectRows(ToRejected(message), message.RowCount == 1 ? RawOf(message) : null, message.RowCount, new ReadOnlySpan<TIn>(in row), index, exception, message.Work);
+            run.Rejections.RejectRows(ToRejected(message), message.RowCount == 1 ? RawOf(message) : null, message.RowCount, new ReadOnlySpan<TIn>(in row), index, exception, message.Work);
             return false;
         }
     }
@@ -92,4 +93,29 @@ public sealed partial class ProcessorRunner<TIn, TOut>
 
     private void OnFlushWhenFailed(Exception exception) =>
         logger.LogWarning(exception, "Processor {Processor}: its FlushWhen method threw; the buffer was flushed", options.Name);
+
+    /// <summary>Fails rows <paramref name="start"/>..+<paramref name="count"/> of a chunk: each run of one message's rows goes as one part.</summary>
+    private void RejectChunk(RowChunk<TIn> chunk, int start, int count, Exception exception, Work work)
+    {
+        var rows = CollectionsMarshal.AsSpan(chunk.Rows);
+        var end = start + count;
+        while (start < end)
+        {
+            var (message, first) = chunk.Origins[start];
+            var length = 1;
+            while (start + length < end && chunk.Origins[start + length] == new RowOrigin(message, first + length))
+            {
+                length++;
+            }
+
+            var whole = length == message!.RowCount;
+            run.Rejections.RejectRows(ToRejected(message), whole ? RawOf(message) : null, message.RowCount, rows.Slice(start, length), first, exception, work);
+            start += length;
+        }
+    }
+
+    private static RejectedMessage ToRejected(InputMessage message) =>
+        new(message.Partition, message.Offset, message.Key, null, message.Headers, message.Timestamp);
+
+    private byte[]? RawOf(InputMessage message) => message.Raw ?? (message.RawIndex >= 0 ? inputs.Raw(message.RawIndex) : null);
 }

@@ -39,7 +39,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         }
         catch (MessageFormatException exception)
         {
-            Reject(new Rejected(first.Partition, first.Offset, first.Key, joined.Value, headers, first.Timestamp), exception, chained);
+            run.Rejections.Reject(new RejectedMessage(first.Partition, first.Offset, first.Key, joined.Value, headers, first.Timestamp), exception, chained);
             chained.Finish();
             return;
         }
@@ -70,7 +70,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     {
         foreach (var chunk in chunks)
         {
-            Reject(new Rejected(chunk.Partition, chunk.Offset, chunk.Key, chunk.Value, chunk.Headers, chunk.Timestamp), reason, chunk.Work);
+            run.Rejections.Reject(new RejectedMessage(chunk.Partition, chunk.Offset, chunk.Key, chunk.Value, chunk.Headers, chunk.Timestamp), reason, chunk.Work);
             chunk.Work.Finish();
         }
     }

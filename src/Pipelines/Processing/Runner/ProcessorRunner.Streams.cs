@@ -43,7 +43,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
                     }
                     else
                     {
-                        Reject(new Rejected(result.Partition.Value, result.Offset.Value, message.Key, inputs.Raw(raw), message.Headers, message.Timestamp), failure, work);
+                        run.Rejections.Reject(new RejectedMessage(result.Partition.Value, result.Offset.Value, message.Key, inputs.Raw(raw), message.Headers, message.Timestamp), failure, work);
                     }
                 }
 

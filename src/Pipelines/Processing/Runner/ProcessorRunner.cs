@@ -115,10 +115,12 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
             .Build();
+        var output = new OutputProducer<TOut>(producer, options.MaxMessageBytes);
         run = new Run(
             consumer,
-            new OutputProducer<TOut>(producer, options.MaxMessageBytes),
-            new OffsetCommitter(tracker, new ConsumerOffsets<RowRange>(consumer), options.Name, options.CommitEvery, logger, processorTag));
+            output,
+            new OffsetCommitter(tracker, new ConsumerOffsets<RowRange>(consumer), options.Name, options.CommitEvery, logger, processorTag),
+            new Rejections<TIn, TOut>(options, output, logger, processorTag));
         consumer.Subscribe(options.InputTopic);
         var lagMeasured = 0L;
         logger.LogInformation("Processor {Processor} reads {Input} in group {Group}", options.Name, options.InputTopic, options.GroupId);
@@ -204,7 +206,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             var work = tracker.Rent();
             tracker.Begin(record.Partition.Value, record.Offset.Value, work);
             var reason = exception.InnerException ?? exception;
-            Reject(new Rejected(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers, record.Message.Timestamp), reason, work);
+            run.Rejections.Reject(new RejectedMessage(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers, record.Message.Timestamp), reason, work);
             work.Finish();
             return true;
         }
@@ -306,8 +308,8 @@ public sealed partial class ProcessorRunner<TIn, TOut>
                 continue;
             }
 
-            var rejected = new Rejected(result.Partition.Value, result.Offset.Value, key, null, result.Message.Headers, result.Message.Timestamp);
-            RejectRows(rejected, range.Count == 1 ? inputs.Raw(raw) : null, range.Count, CollectionsMarshal.AsSpan(inputs.Rows).Slice(range.Start + i, 1), i, failure, work);
+            var rejected = new RejectedMessage(result.Partition.Value, result.Offset.Value, key, null, result.Message.Headers, result.Message.Timestamp);
+            run.Rejections.RejectRows(rejected, range.Count == 1 ? inputs.Raw(raw) : null, range.Count, CollectionsMarshal.AsSpan(inputs.Rows).Slice(range.Start + i, 1), i, failure, work);
         }
 
         work.Finish();
@@ -392,11 +394,9 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     }
 
     /// <summary>What one run of the loop owns: its consumer, and the output producer and committer that work through its clients.</summary>
-    private sealed record Run(IConsumer<byte[]?, RowRange> Consumer, OutputProducer<TOut> Output, OffsetCommitter Committer);
+    private sealed record Run(IConsumer<byte[]?, RowRange> Consumer, OutputProducer<TOut> Output, OffsetCommitter Committer, Rejections<TIn, TOut> Rejections);
 
     /// <summary>A fetched message, where its raw bytes are kept, and its work (for a message joined from chunks, the work that holds them).</summary>
     private readonly record struct Fetched(ConsumeResult<byte[]?, RowRange> Result, int Raw, Work Work);
 
-    /// <summary>A message to dead-letter, skip or stop on.</summary>
-    private readonly record struct Rejected(int Partition, long Offset, byte[]? Key, byte[]? Value, Headers? Headers, Timestamp Timestamp);
 }

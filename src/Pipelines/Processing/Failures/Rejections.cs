@@ -1,38 +1,30 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
 namespace Pipelines.Processing;
 
-// Failed rows and messages: dead letters (whole messages as consumed, or the failed rows of a batch), skips and stops.
-public sealed partial class ProcessorRunner<TIn, TOut>
+/// <summary>
+/// A message, or some rows of one, that failed: where it was read (its partition and offset), and what goes to the
+/// dead-letter topic: its key, headers and timestamp, and as <c>Value</c> the message as consumed or the failed rows
+/// re-serialized.
+/// </summary>
+internal readonly record struct RejectedMessage(int Partition, long Offset, byte[]? Key, byte[]? Value, Headers? Headers, Timestamp Timestamp);
+
+/// <summary>
+/// Applies the <see cref="FailurePolicy"/> to a message that could not be read or whose handler outlasted its
+/// retries: a dead letter with the reason (the default), a logged skip, or a stop. A dead letter the broker refuses
+/// stops the processor rather than let the message be committed. One per run: it writes through that run's producer.
+/// </summary>
+internal sealed class Rejections<TIn, TOut>(ProcessorOptions options, OutputProducer<TOut> output, ILogger logger, KeyValuePair<string, object?> processorTag)
+    where TIn : IMessageContract<TIn>
+    where TOut : IMessageContract<TOut>
 {
-    /// <summary>Fails rows <paramref name="start"/>..+<paramref name="count"/> of a chunk: each run of one message's rows goes as one part.</summary>
-    private void RejectChunk(RowChunk<TIn> chunk, int start, int count, Exception exception, Work work)
-    {
-        var rows = CollectionsMarshal.AsSpan(chunk.Rows);
-        var end = start + count;
-        while (start < end)
-        {
-            var (message, first) = chunk.Origins[start];
-            var run = 1;
-            while (start + run < end && chunk.Origins[start + run] == new RowOrigin(message, first + run))
-            {
-                run++;
-            }
-
-            var whole = run == message!.RowCount;
-            RejectRows(ToRejected(message), whole ? RawOf(message) : null, message.RowCount, rows.Slice(start, run), first, exception, work);
-            start += run;
-        }
-    }
-
     /// <summary>
     /// Fails some rows of one message: the message as consumed if <paramref name="raw"/> is given (all its rows
     /// failed), else those rows re-serialized, with a header saying which they are.
     /// </summary>
-    private void RejectRows(Rejected message, byte[]? raw, int rowCount, ReadOnlySpan<TIn> rows, int first, Exception exception, Work work)
+    public void RejectRows(RejectedMessage message, byte[]? raw, int rowCount, ReadOnlySpan<TIn> rows, int first, Exception exception, Work work)
     {
         if (raw is not null || rows.Length == rowCount)
         {
@@ -44,12 +36,8 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         Reject(message with { Value = value }, exception, work, (first, rows.Length, rowCount));
     }
 
-    private Rejected ToRejected(InputMessage message) =>
-        new(message.Partition, message.Offset, message.Key, null, message.Headers, message.Timestamp);
-
-    private byte[]? RawOf(InputMessage message) => message.Raw ?? (message.RawIndex >= 0 ? inputs.Raw(message.RawIndex) : null);
-
-    private void Reject(in Rejected message, Exception exception, Work work, (int First, int Count, int Of)? rows = null)
+    /// <summary>Fails a whole message (or, with <paramref name="rows"/>, the rows of a batch it holds).</summary>
+    public void Reject(in RejectedMessage message, Exception exception, Work work, (int First, int Count, int Of)? rows = null)
     {
         var source = new TopicPartitionOffset(options.InputTopic, message.Partition, message.Offset);
         PipelinesTelemetry.Failed.Add(1, processorTag);
@@ -66,7 +54,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
                 logger.LogWarning(exception, "Processor {Processor} dead-lettered {Source} to {DeadLetterTopic}: {Reason}", options.Name, source, options.EffectiveDeadLetterTopic, exception.Message);
                 try
                 {
-                    run.Output.Produce(options.EffectiveDeadLetterTopic, message.Key, message.Value, DeadLetterHeaders.Create(message.Headers, options.Name, source, exception, rows), message.Timestamp, work, deadLetter: true);
+                    output.Produce(options.EffectiveDeadLetterTopic, message.Key, message.Value, DeadLetterHeaders.Create(message.Headers, options.Name, source, exception, rows), message.Timestamp, work, deadLetter: true);
                 }
                 catch (KafkaException refused)
                 {
