@@ -55,7 +55,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     {
         // Lost, not revoked: the partitions already have a new owner, which reads these rows again.
         inputBuffers?.Drop(partition => lost.Exists(p => p.Partition.Value == partition));
-        reassembler.Drop(partition => lost.Exists(p => p.Partition.Value == partition));
+        splits.Drop(partition => lost.Exists(p => p.Partition.Value == partition));
         streams.TakePartitions(partition => lost.Exists(p => p.Partition.Value == partition));
         tracker.Forget(lost.Select(p => p.TopicPartition));
         fetched.RemoveAll(f => lost.Exists(p => p.Partition == f.Result.Partition));

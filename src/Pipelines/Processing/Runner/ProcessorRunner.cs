@@ -45,7 +45,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     private readonly RowBuffers<TIn>? inputBuffers;
     private readonly bool flushEachRound;
     private readonly RowBuffers<TOut>? outputBuffers;
-    private readonly Reassembler reassembler;
+    private readonly SplitJoiner<TIn> splits;
     private readonly StreamTracker streams = new();
     private readonly Headers streamHeaders = new();
     private long expiredAt;
@@ -76,8 +76,8 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag);
         handlesBatches = calls.Has(ProcessorFeatures.Batches);
         inputs = new InputDeserializer<TIn>(options.MaxSplitMessageBytes);
-        reassembler = new Reassembler(options.MaxSplitMessageBytes);
         tracker = new OffsetTracker(options.InputTopic, processorTag);
+        splits = new SplitJoiner<TIn>(inputs, tracker, options);
         if (options.InputBuffer is { } inputBuffer)
         {
             inputBuffers = new RowBuffers<TIn>(inputBuffer, calls.FlushWhen, OnFlushWhenFailed);
@@ -166,7 +166,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
                 if (Stopwatch.GetElapsedTime(expiredAt, now) >= LagInterval)
                 {
                     expiredAt = now;
-                    ExpireSplitMessages(now);
+                    splits.Expire(now, run.Rejections);
                     await CloseIdleStreamsAsync(now, stoppingToken);
                 }
 
@@ -225,7 +225,11 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         PipelinesTelemetry.Consumed.Add(1, processorTag);
         if (result.Message.Value.IsChunk)
         {
-            AddChunk(result, index);
+            if (splits.Add(result, index, Begin(result), run.Rejections) is { } joined)
+            {
+                fetched.Add(joined);
+            }
+
             return true;
         }
 
@@ -396,7 +400,5 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     /// <summary>What one run of the loop owns: its consumer, and the output producer and committer that work through its clients.</summary>
     private sealed record Run(IConsumer<byte[]?, RowRange> Consumer, OutputProducer<TOut> Output, OffsetCommitter Committer, Rejections<TIn, TOut> Rejections);
 
-    /// <summary>A fetched message, where its raw bytes are kept, and its work (for a message joined from chunks, the work that holds them).</summary>
-    private readonly record struct Fetched(ConsumeResult<byte[]?, RowRange> Result, int Raw, Work Work);
 
 }
