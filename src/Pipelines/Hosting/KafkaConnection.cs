@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
+using Pipelines.Logging;
 using Pipelines.Kafka.Embedded;
 
 namespace Pipelines.Hosting;
@@ -96,10 +97,7 @@ public sealed class KafkaConnection : IDisposable
         {
             // No controller answered. The embedded broker run standalone has none; it, like clusters with
             // auto.create.topics.enable, creates a topic when a client first uses it.
-            logger.LogWarning(
-                "Could not create topics {Topics} ({Reason}); relying on the cluster to create them on first use",
-                string.Join(", ", missing),
-                exception.Error.Reason);
+            Log.TopicsNotCreated(logger, string.Join(", ", missing), exception.Error.Reason);
         }
     }
 
@@ -115,9 +113,7 @@ public sealed class KafkaConnection : IDisposable
                 if (embedded is null)
                 {
                     embedded = EmbeddedKafka.Start();
-                    logger.LogWarning(
-                        "No Pipelines:BootstrapServers configured: running on an embedded in-memory Kafka broker at {BootstrapServers}. Data is lost when the process exits; configure a cluster for anything that matters.",
-                        embedded.BootstrapServers);
+                    Log.EmbeddedBroker(logger, embedded.BootstrapServers);
                 }
 
                 return embedded;

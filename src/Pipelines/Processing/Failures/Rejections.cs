@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Pipelines.Logging;
 
 namespace Pipelines.Processing;
 
@@ -45,13 +46,13 @@ internal sealed class Rejections<TIn, TOut>(ProcessorOptions options, OutputProd
         switch (options.OnFailure)
         {
             case FailurePolicy.Skip:
-                logger.LogWarning(exception, "Processor {Processor} skipped {Source}: {Reason}", options.Name, source, exception.Message);
+                Log.Skipped(logger, exception, options.Name, source, exception.Message);
                 break;
             case FailurePolicy.Stop:
                 work.Fail(new ProcessorStoppedException(options.Name, source, exception));
                 break;
             default:
-                logger.LogWarning(exception, "Processor {Processor} dead-lettered {Source} to {DeadLetterTopic}: {Reason}", options.Name, source, options.EffectiveDeadLetterTopic, exception.Message);
+                Log.DeadLettered(logger, exception, options.Name, source, options.EffectiveDeadLetterTopic, exception.Message);
                 try
                 {
                     output.Produce(options.EffectiveDeadLetterTopic, message.Key, message.Value, DeadLetterHeaders.Create(message.Headers, options.Name, source, exception, rows), message.Timestamp, work, deadLetter: true);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Pipelines.Logging;
 
 namespace Pipelines.Processing;
 
@@ -60,7 +61,7 @@ internal sealed class OffsetCommitter(OffsetTracker tracker, IOffsetSink sink, s
             catch (KafkaException exception)
             {
                 // Most often the partition was revoked meanwhile; its new owner resumes from the last commit (at least once).
-                logger.LogDebug("Processor {Processor} could not store offset {Offset} of {Partition}: {Reason}", processor, offset.Offset, offset.TopicPartition, exception.Error.Reason);
+                Log.StoreFailed(logger, processor, offset.Offset, offset.TopicPartition, exception.Error.Reason);
             }
         }
 
@@ -90,19 +91,19 @@ internal sealed class OffsetCommitter(OffsetTracker tracker, IOffsetSink sink, s
                         return;
                     case CommitError.Retriable when attempt < attempts:
                         var delay = TimeSpan.FromTicks(FirstRetryDelay.Ticks << (attempt - 1));
-                        logger.LogWarning("Processor {Processor} could not commit ({Reason}); retrying in {Delay} (attempt {Attempt} of {Attempts})", processor, exception.Error.Reason, delay, attempt, attempts);
+                        Log.CommitRetrying(logger, processor, exception.Error.Reason, delay, attempt, attempts);
                         Wait(delay);
                         continue;
                     case CommitError.Retriable:
-                        logger.LogWarning("Processor {Processor} could not commit ({Reason}); the offsets stay stored for the next commit, and an instance that takes over a partition before then reprocesses from the last commit", processor, exception.Error.Reason);
+                        Log.CommitLeft(logger, processor, exception.Error.Reason);
                         return;
                     case CommitError.Rebalancing:
                         // The group is changing hands: whoever owns these partitions next starts from the last successful
                         // commit and may process a few messages again. At least once, never lost.
-                        logger.LogWarning("Processor {Processor} could not commit during a rebalance ({Reason}); the next owner may reprocess a few messages", processor, exception.Error.Reason);
+                        Log.CommitDuringRebalance(logger, processor, exception.Error.Reason);
                         return;
                     case CommitError.Refused:
-                        logger.LogError("Processor {Processor}: the broker refused its commit ({Code}: {Reason}); nothing is lost, but until a commit succeeds a restart reprocesses from the last one", processor, exception.Error.Code, exception.Error.Reason);
+                        Log.CommitRefused(logger, processor, exception.Error.Code, exception.Error.Reason);
                         return;
                     default:
                         tracker.Fail(exception);

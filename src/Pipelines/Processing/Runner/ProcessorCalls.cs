@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Pipelines.Logging;
 
 namespace Pipelines.Processing;
 
@@ -111,7 +112,7 @@ internal sealed class ProcessorCalls<TIn, TOut>
         {
             Outputs.Clear();
             PipelinesTelemetry.Failed.Add(1, processorTag);
-            logger.LogError(exception, "Processor {Processor}: its stream {Change} handler failed for stream {Stream}", name, end is null ? "opened" : "closed", stream.Key);
+            Log.StreamHandlerFailed(logger, exception, name, end is null ? "opened" : "closed", stream.Key);
             return false;
         }
     }
@@ -162,7 +163,7 @@ internal sealed class ProcessorCalls<TIn, TOut>
                 }
 
                 var delay = retries.Delay(attempt);
-                logger.LogWarning(exception, "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}", name, Context.Source, attempt + 1, retries.MaxRetries + 1, delay);
+                Log.Retrying(logger, exception, name, Context.Source, attempt + 1, retries.MaxRetries + 1, delay);
                 await Task.Delay(delay, stoppingToken);
             }
         }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Pipelines.Logging;
 
 namespace Pipelines.Processing;
 
@@ -92,7 +93,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     }
 
     private void OnFlushWhenFailed(Exception exception) =>
-        logger.LogWarning(exception, "Processor {Processor}: its FlushWhen method threw; the buffer was flushed", options.Name);
+        Log.FlushWhenFailed(logger, exception, options.Name);
 
     /// <summary>Fails rows <paramref name="start"/>..+<paramref name="count"/> of a chunk: each run of one message's rows goes as one part.</summary>
     private void RejectChunk(RowChunk<TIn> chunk, int start, int count, Exception exception, Work work)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Pipelines.Logging;
 
 namespace Pipelines.Processing;
 
@@ -86,14 +87,14 @@ public sealed partial class ProcessorRunner<TIn, TOut>
                 }
                 catch (Exception exception)
                 {
-                    logger.LogError(exception, "Processor {Processor} could not flush its buffers on shutdown; their rows stay uncommitted", options.Name);
+                    Log.ShutdownFlushFailed(logger, exception, options.Name);
                 }
             }
 
             var unflushed = run.Output.Flush(ShutdownFlushTimeout);
             if (unflushed > 0)
             {
-                logger.LogError("Processor {Processor} stopped with {Count} outputs unacknowledged; their inputs stay uncommitted", options.Name, unflushed);
+                Log.StoppedUnacknowledged(logger, options.Name, unflushed);
             }
 
             run.Committer.StoreFinished(final: true);
@@ -107,10 +108,10 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             }
             catch (KafkaException exception)
             {
-                logger.LogWarning("Processor {Processor} closed its consumer with an error: {Reason}", options.Name, exception.Error.Reason);
+                Log.CloseFailed(logger, options.Name, exception.Error.Reason);
             }
         }
 
-        logger.LogInformation("Processor {Processor} stopped", options.Name);
+        Log.Stopped(logger, options.Name);
     }
 }

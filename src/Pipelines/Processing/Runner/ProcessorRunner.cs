@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Pipelines.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipelines.Kafka;
 
@@ -107,11 +108,11 @@ public sealed partial class ProcessorRunner<TIn, TOut>
     {
         stopping = stoppingToken;
         using var lag = PipelinesTelemetry.TrackLag(processorTag);
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options)).SetLogHandler((_, message) => Log(message)).Build();
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options)).SetLogHandler((_, message) => Log.Librdkafka(logger, message)).Build();
         using var consumer = new ConsumerBuilder<byte[]?, RowRange>(KafkaSettings.Consumer(options))
             .SetKeyDeserializer(StreamKeyDeserializer.Instance)
             .SetValueDeserializer(inputs)
-            .SetLogHandler((_, message) => Log(message))
+            .SetLogHandler((_, message) => Log.Librdkafka(logger, message))
             .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
             .Build();
@@ -123,11 +124,11 @@ public sealed partial class ProcessorRunner<TIn, TOut>
             new Rejections<TIn, TOut>(options, output, logger, processorTag));
         consumer.Subscribe(options.InputTopic);
         var lagMeasured = 0L;
-        logger.LogInformation("Processor {Processor} reads {Input} in group {Group}", options.Name, options.InputTopic, options.GroupId);
+        Log.Started(logger, options.Name, options.InputTopic, options.GroupId);
         if (options.IsFeedbackLoop)
         {
             // Allowed because a loop that ends (a counter, a filter) can be intended; the analyzer warns at compile time.
-            logger.LogWarning("Processor {Processor} writes to {Input}, the topic it reads: every output comes back to it as input", options.Name, options.InputTopic);
+            Log.FeedbackLoop(logger, options.Name, options.InputTopic);
         }
 
         try
@@ -213,7 +214,7 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         catch (ConsumeException exception) when (!exception.Error.IsFatal)
         {
             // librdkafka recovers from these (a broker restarting, a rebalance); the next poll goes on.
-            logger.LogWarning(exception, "Processor {Processor} could not fetch: {Reason}", options.Name, exception.Error.Reason);
+            Log.FetchFailed(logger, exception, options.Name, exception.Error.Reason);
             return false;
         }
 
@@ -373,21 +374,6 @@ public sealed partial class ProcessorRunner<TIn, TOut>
         outputs.Clear();
         DrainOutput();
     }
-
-    private void Log(LogMessage message) =>
-        logger.Log(
-            message.Level switch
-            {
-                SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,
-                SyslogLevel.Error => LogLevel.Error,
-                SyslogLevel.Warning => LogLevel.Warning,
-                SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
-                _ => LogLevel.Debug,
-            },
-            "librdkafka {Facility} ({Client}): {Message}",
-            message.Facility,
-            message.Name,
-            message.Message);
 
     private void ThrowIfFailed()
     {

@@ -1,0 +1,88 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Pipelines.Logging;
+
+/// <summary>
+/// Every message the runtime logs, source-generated, each with a stable event id (docs/logging.md lists them; an id
+/// is never reused for another meaning). Ids by concern: 1xx a processor starting and stopping, 2xx reading input,
+/// 3xx handlers and failed messages, 4xx offsets and commits, 5xx the Kafka connection, 6xx librdkafka's own.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Processor {Processor} reads {Input} in group {Group}")]
+    public static partial void Started(ILogger logger, string processor, string input, string group);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Processor {Processor} writes to {Input}, the topic it reads: every output comes back to it as input")]
+    public static partial void FeedbackLoop(ILogger logger, string processor, string input);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Processor {Processor} stopped")]
+    public static partial void Stopped(ILogger logger, string processor);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Processor {Processor} could not flush its buffers on shutdown; their rows stay uncommitted")]
+    public static partial void ShutdownFlushFailed(ILogger logger, Exception exception, string processor);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Processor {Processor} stopped with {Count} outputs unacknowledged; their inputs stay uncommitted")]
+    public static partial void StoppedUnacknowledged(ILogger logger, string processor, int count);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Processor {Processor} closed its consumer with an error: {Reason}")]
+    public static partial void CloseFailed(ILogger logger, string processor, string reason);
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Processor {Processor} could not fetch: {Reason}")]
+    public static partial void FetchFailed(ILogger logger, Exception exception, string processor, string reason);
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}")]
+    public static partial void Retrying(ILogger logger, Exception exception, string processor, TopicPartitionOffset? source, int attempt, int attempts, TimeSpan delay);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Processor {Processor} dead-lettered {Source} to {DeadLetterTopic}: {Reason}")]
+    public static partial void DeadLettered(ILogger logger, Exception exception, string processor, TopicPartitionOffset source, string deadLetterTopic, string reason);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Processor {Processor} skipped {Source}: {Reason}")]
+    public static partial void Skipped(ILogger logger, Exception exception, string processor, TopicPartitionOffset source, string reason);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Processor {Processor}: its stream {Change} handler failed for stream {Stream}")]
+    public static partial void StreamHandlerFailed(ILogger logger, Exception exception, string processor, string change, string stream);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Processor {Processor}: its FlushWhen method threw; the buffer was flushed")]
+    public static partial void FlushWhenFailed(ILogger logger, Exception exception, string processor);
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Debug, Message = "Processor {Processor} could not store offset {Offset} of {Partition}: {Reason}")]
+    public static partial void StoreFailed(ILogger logger, string processor, Offset offset, TopicPartition partition, string reason);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Processor {Processor} could not commit ({Reason}); retrying in {Delay} (attempt {Attempt} of {Attempts})")]
+    public static partial void CommitRetrying(ILogger logger, string processor, string reason, TimeSpan delay, int attempt, int attempts);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Processor {Processor} could not commit ({Reason}); the offsets stay stored for the next commit, and an instance that takes over a partition before then reprocesses from the last commit")]
+    public static partial void CommitLeft(ILogger logger, string processor, string reason);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Processor {Processor} could not commit during a rebalance ({Reason}); the next owner may reprocess a few messages")]
+    public static partial void CommitDuringRebalance(ILogger logger, string processor, string reason);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Error, Message = "Processor {Processor}: the broker refused its commit ({Code}: {Reason}); nothing is lost, but until a commit succeeds a restart reprocesses from the last one")]
+    public static partial void CommitRefused(ILogger logger, string processor, ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Could not create topics {Topics} ({Reason}); relying on the cluster to create them on first use")]
+    public static partial void TopicsNotCreated(ILogger logger, string topics, string reason);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "No Pipelines:BootstrapServers configured: running on an embedded in-memory Kafka broker at {BootstrapServers}. Data is lost when the process exits; configure a cluster for anything that matters.")]
+    public static partial void EmbeddedBroker(ILogger logger, string bootstrapServers);
+
+    [LoggerMessage(EventId = 600, Message = "librdkafka {Facility} ({Client}): {Message}")]
+    private static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string client, string message);
+
+    /// <summary>Passes one of librdkafka's own messages on, at the level its syslog level maps to.</summary>
+    public static void Librdkafka(ILogger logger, LogMessage message) =>
+        Librdkafka(
+            logger,
+            message.Level switch
+            {
+                SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,
+                SyslogLevel.Error => LogLevel.Error,
+                SyslogLevel.Warning => LogLevel.Warning,
+                SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+                _ => LogLevel.Debug,
+            },
+            message.Facility,
+            message.Name,
+            message.Message);
+}
