@@ -24,7 +24,7 @@ public sealed class ContractGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 KnownNames.TopicAttribute,
                 static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => ContractParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, new List<Diagnostic>(), ct))
+                static (ctx, ct) => ContractParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, KnownTypes.For(ctx.SemanticModel.Compilation), new List<Diagnostic>(), ct))
             .WithTrackingName(TrackingNames.Topics)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!);
@@ -33,7 +33,7 @@ public sealed class ContractGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 KnownNames.MessageContractAttribute,
                 static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => HasTopic((INamedTypeSymbol)ctx.TargetSymbol) ? null : ContractParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, new List<Diagnostic>(), ct))
+                static (ctx, ct) => Parse((INamedTypeSymbol)ctx.TargetSymbol, KnownTypes.For(ctx.SemanticModel.Compilation), ct))
             .WithTrackingName(TrackingNames.MessageContracts)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!);
@@ -43,8 +43,8 @@ public sealed class ContractGenerator : IIncrementalGenerator
     }
 
     // A type with both attributes is generated once, by the topic pipeline.
-    private static bool HasTopic(INamedTypeSymbol type) =>
-        type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute);
+    private static ContractModel? Parse(INamedTypeSymbol type, KnownTypes known, System.Threading.CancellationToken cancellationToken) =>
+        KnownTypes.Has(type, known.TopicAttribute) ? null : ContractParser.Parse(type, known, new List<Diagnostic>(), cancellationToken);
 
     private static void Emit(SourceProductionContext context, ContractModel model) =>
         context.AddSource(model.HintName, ContractEmitter.Emit(model));

@@ -23,7 +23,7 @@ public sealed class ProcessorGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 KnownNames.ProcessorAttribute,
                 static (node, _) => node is ClassDeclarationSyntax,
-                static (ctx, ct) => ProcessorParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], new List<Diagnostic>(), ct))
+                static (ctx, ct) => ProcessorParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], KnownTypes.For(ctx.SemanticModel.Compilation), new List<Diagnostic>(), ct))
             .WithTrackingName(TrackingNames.Processors)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!);

@@ -46,6 +46,12 @@ public class ProcessorDiagnosticTests
         """);
 
     [Fact]
+    public Task PIPE006_a_parameter_of_a_users_own_type_named_like_the_runtimes_is_not_taken_for_it() => AnalyzerTest.VerifyAsync(Topics + """
+        namespace Pipelines.Processing { public sealed class StreamContext { } }
+        [Processor] public partial class P { public Out {|PIPE006:Handle|}(In row, Pipelines.Processing.StreamContext context) => new(); }
+        """);
+
+    [Fact]
     public Task PIPE006_handler_output_not_a_topic() => AnalyzerTest.VerifyAsync(Topics + """
         [Processor] public partial class P { public int {|PIPE006:Handle|}(In row) => 1; }
         """);

@@ -68,7 +68,7 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
         }
 
         var diagnostics = new List<Diagnostic>();
-        ContractParser.Parse(type, diagnostics, context.CancellationToken);
+        ContractParser.Parse(type, KnownTypes.For(context.Compilation), diagnostics, context.CancellationToken);
         foreach (var diagnostic in diagnostics)
         {
             context.ReportDiagnostic(diagnostic);

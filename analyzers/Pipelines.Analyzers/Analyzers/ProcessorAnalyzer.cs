@@ -44,12 +44,13 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
             }
 
             var processors = new ConcurrentBag<ProcessorFacts>();
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, processorAttribute, processors), SymbolKind.NamedType);
+            var known = KnownTypes.For(start.Compilation);
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, processorAttribute, known, processors), SymbolKind.NamedType);
             start.RegisterCompilationEndAction(end => Connect(end, processors.OrderBy(p => p.Name, System.StringComparer.Ordinal).ToList()));
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol processorAttribute, ConcurrentBag<ProcessorFacts> processors)
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol processorAttribute, KnownTypes known, ConcurrentBag<ProcessorFacts> processors)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (Attributes.Find(type, processorAttribute) is not { } attribute)
@@ -58,7 +59,7 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         }
 
         var diagnostics = new List<Diagnostic>();
-        var model = ProcessorParser.Parse(type, attribute, diagnostics, out var symbols, context.CancellationToken);
+        var model = ProcessorParser.Parse(type, attribute, known, diagnostics, out var symbols, context.CancellationToken);
         foreach (var diagnostic in diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
@@ -79,9 +80,9 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
             model.Name,
             model.GroupId,
             model.InputTopic,
-            symbols.Input is null || IsExternal(symbols.Input), // an events-only processor names its topic by hand
+            symbols.Input is null || IsExternal(symbols.Input, known), // an events-only processor names its topic by hand
             model.OutputTopic,
-            symbols.Output is not null && IsExternal(symbols.Output),
+            symbols.Output is not null && IsExternal(symbols.Output, known),
             location));
     }
 
@@ -112,8 +113,8 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static bool IsExternal(INamedTypeSymbol contract) =>
-        AttributeArguments.OfTopic(contract, "External")?.Value is true;
+    private static bool IsExternal(INamedTypeSymbol contract, KnownTypes known) =>
+        AttributeArguments.OfTopic(contract, "External", known)?.Value is true;
 
     /// <summary>What the whole-compilation checks need of one valid processor.</summary>
     private sealed record ProcessorFacts(string Name, string GroupId, string InputTopic, bool InputExternal, string? OutputTopic, bool OutputExternal, Location? Location);

@@ -47,18 +47,8 @@ internal static class AttributeArguments
     }
 
     /// <summary>The named argument <paramref name="name"/> of the <c>[Topic]</c> on <paramref name="contract"/>, if both exist.</summary>
-    public static TypedConstant? OfTopic(INamedTypeSymbol contract, string name)
-    {
-        foreach (var attribute in contract.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute)
-            {
-                return Named(attribute, name);
-            }
-        }
-
-        return null;
-    }
+    public static TypedConstant? OfTopic(INamedTypeSymbol contract, string name, KnownTypes known) =>
+        KnownTypes.Find(contract, known.TopicAttribute) is { } attribute ? Named(attribute, name) : null;
 
     /// <summary>The enum member <paramref name="value"/> names, fully qualified; a cast number that names none is a problem.</summary>
     public static string? EnumMember(TypedConstant value, ref string? problem)

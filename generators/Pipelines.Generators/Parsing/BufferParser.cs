@@ -18,10 +18,6 @@ internal static class BufferParser
     private const string Options = "global::Pipelines.Processing.BufferOptions";
     private static readonly string[] InputOnly = ["Reorder", "Filter", "FlushWhen"];
 
-    /// <summary>The <c>[Buffer]</c> on <paramref name="type"/>, if any.</summary>
-    public static AttributeData? Find(INamedTypeSymbol type) =>
-        type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.BufferAttribute);
-
     /// <summary>
     /// The buffer <paramref name="owner"/> declares, or <see langword="null"/> when it declares none or
     /// <paramref name="diagnostics"/> received an error.
@@ -29,9 +25,9 @@ internal static class BufferParser
     /// <param name="owner">The processor (input buffer) or the topic contract (output buffer).</param>
     /// <param name="contract">The buffered rows' contract: the processor's input, or the topic contract itself.</param>
     /// <param name="isInput">Whether <paramref name="owner"/> is a processor.</param>
-    public static BufferModel? Parse(INamedTypeSymbol owner, INamedTypeSymbol contract, bool isInput, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    public static BufferModel? Parse(INamedTypeSymbol owner, INamedTypeSymbol contract, bool isInput, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        if (Find(owner) is not { } attribute)
+        if (KnownTypes.Find(owner, known.BufferAttribute) is not { } attribute)
         {
             return null;
         }
@@ -68,7 +64,7 @@ internal static class BufferParser
                 case "Reorder":
                     if (ProcessorSettingsParser.Duration(value, allowZero: false, ref problem) is { } duration)
                     {
-                        if (name != "Timeout" && !HasTimestamp(contract))
+                        if (name != "Timeout" && !HasTimestamp(contract, known))
                         {
                             diagnostics.Report(DiagnosticDescriptors.BufferSettingMisplaced, Location(name), name, owner.Name, $"needs row timestamps, and '{contract.Name}' has no [Timestamp] member");
                             continue;
@@ -134,6 +130,6 @@ internal static class BufferParser
         && CodecResolver.MetadataName(list.OriginalDefinition) == "System.Collections.Generic.IReadOnlyList`1"
         && SymbolEqualityComparer.Default.Equals(list.TypeArguments[0], contract);
 
-    private static bool HasTimestamp(INamedTypeSymbol contract) =>
-        contract.GetMembers().Any(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.TimestampAttribute));
+    private static bool HasTimestamp(INamedTypeSymbol contract, KnownTypes known) =>
+        contract.GetMembers().Any(m => KnownTypes.Has(m, known.TimestampAttribute));
 }

@@ -14,10 +14,10 @@ namespace Pipelines.Generators.Parsing;
 internal static class ContractParser
 {
     /// <summary>The contract's model, or <see langword="null"/> when <paramref name="diagnostics"/> received an error.</summary>
-    public static ContractModel? Parse(INamedTypeSymbol type, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    public static ContractModel? Parse(INamedTypeSymbol type, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var errors = diagnostics.Count;
-        var model = Parse(type, new ContractValidator(type), diagnostics, out _, cancellationToken);
+        var model = Parse(type, new ContractValidator(type, known), diagnostics, out _, cancellationToken);
         return diagnostics.Count == errors ? model : null;
     }
 
@@ -35,8 +35,8 @@ internal static class ContractParser
         var typeName = type.ToDisplayString();
         var errors = diagnostics.Count;
         ValidateType(type, typeName, diagnostics);
-        var topic = ReadTopic(type, typeName, diagnostics, cancellationToken);
-        ReadBuffer(type, topic, diagnostics, cancellationToken);
+        var topic = ReadTopic(type, typeName, validator.Known, diagnostics, cancellationToken);
+        ReadBuffer(type, topic, validator.Known, diagnostics, cancellationToken);
 
         var candidates = new List<MemberCandidate>();
         var unresolved = false;
@@ -102,9 +102,9 @@ internal static class ContractParser
     }
 
     /// <summary>A topic's [Buffer] packs what processors write there; checked here, once, rather than by each writer.</summary>
-    private static void ReadBuffer(INamedTypeSymbol type, string? topic, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    private static void ReadBuffer(INamedTypeSymbol type, string? topic, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        if (BufferParser.Find(type) is not { } attribute)
+        if (KnownTypes.Find(type, known.BufferAttribute) is not { } attribute)
         {
             return;
         }
@@ -115,12 +115,12 @@ internal static class ContractParser
             return;
         }
 
-        BufferParser.Parse(type, type, isInput: false, diagnostics, cancellationToken);
+        BufferParser.Parse(type, type, isInput: false, known, diagnostics, cancellationToken);
     }
 
-    private static string? ReadTopic(INamedTypeSymbol type, string typeName, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    private static string? ReadTopic(INamedTypeSymbol type, string typeName, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute);
+        var attribute = KnownTypes.Find(type, known.TopicAttribute);
         if (attribute is null)
         {
             return null;
@@ -144,8 +144,9 @@ internal static class ContractParser
 
     private static MemberCandidate? ParseMember(ISymbol member, string typeName, ContractValidator validator, List<Diagnostic> diagnostics, ref bool recursive, ref bool unresolved)
     {
+        var known = validator.Known;
         var fieldAttributes = member.GetAttributes()
-            .Where(a => a.AttributeClass?.ToDisplayString() is KnownNames.TimestampAttribute or KnownNames.TagAttribute or KnownNames.ParameterAttribute)
+            .Where(a => KnownTypes.Is(a.AttributeClass, known.TimestampAttribute) || KnownTypes.Is(a.AttributeClass, known.TagAttribute) || KnownTypes.Is(a.AttributeClass, known.ParameterAttribute))
             .ToList();
         if (fieldAttributes.Count == 0 || member is not (IPropertySymbol or IFieldSymbol))
         {

@@ -14,16 +14,23 @@ internal sealed class ContractValidator
 {
     private readonly HashSet<INamedTypeSymbol> visiting = new(SymbolEqualityComparer.Default);
 
-    public ContractValidator(INamedTypeSymbol root) => visiting.Add(root);
+    public ContractValidator(INamedTypeSymbol root, KnownTypes known)
+    {
+        visiting.Add(root);
+        Known = known;
+    }
+
+    /// <summary>The compilation's known types, for the contracts parsed on the way.</summary>
+    public KnownTypes Known { get; }
 
     public CodecStatus Classify(INamedTypeSymbol type)
     {
-        if (ImplementsContract(type))
+        if (ImplementsContract(type, Known))
         {
             return CodecStatus.Supported;
         }
 
-        if (!IsAnnotatedContract(type))
+        if (!IsAnnotatedContract(type, Known))
         {
             return CodecStatus.Unsupported;
         }
@@ -42,15 +49,13 @@ internal sealed class ContractValidator
     /// Whether generated code can use <paramref name="type"/> as a contract: it already implements
     /// <c>IMessageContract&lt;T&gt;</c> (a referenced assembly), or it is annotated here and parses without errors.
     /// </summary>
-    public static bool IsUsable(INamedTypeSymbol type, CancellationToken cancellationToken) =>
-        ImplementsContract(type) ||
-        (IsAnnotatedContract(type) && ContractParser.Parse(type, new List<Diagnostic>(), cancellationToken) is not null);
+    public static bool IsUsable(INamedTypeSymbol type, KnownTypes known, CancellationToken cancellationToken) =>
+        ImplementsContract(type, known) ||
+        (IsAnnotatedContract(type, known) && ContractParser.Parse(type, known, new List<Diagnostic>(), cancellationToken) is not null);
 
-    public static bool IsAnnotatedContract(INamedTypeSymbol type) =>
-        type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is KnownNames.TopicAttribute or KnownNames.MessageContractAttribute);
+    public static bool IsAnnotatedContract(INamedTypeSymbol type, KnownTypes known) =>
+        KnownTypes.Has(type, known.TopicAttribute) || KnownTypes.Has(type, known.MessageContractAttribute);
 
-    private static bool ImplementsContract(INamedTypeSymbol type) =>
-        type.AllInterfaces.Any(i =>
-            CodecResolver.MetadataName(i.OriginalDefinition) == KnownNames.MessageContractInterface &&
-            SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], type));
+    private static bool ImplementsContract(INamedTypeSymbol type, KnownTypes known) =>
+        type.AllInterfaces.Any(i => KnownTypes.Is(i, known.MessageContract) && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], type));
 }

@@ -16,11 +16,11 @@ internal static class ProcessorParser
     private const string NoOutput = "global::Pipelines.Processing.NoOutput";
 
     /// <summary>The processor's model, or <see langword="null"/> when <paramref name="diagnostics"/> received an error.</summary>
-    public static ProcessorModel? Parse(INamedTypeSymbol type, AttributeData attribute, List<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
-        Parse(type, attribute, diagnostics, out _, cancellationToken);
+    public static ProcessorModel? Parse(INamedTypeSymbol type, AttributeData attribute, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
+        Parse(type, attribute, known, diagnostics, out _, cancellationToken);
 
     /// <summary>As the other overload, and also the symbols behind a valid processor, for the analyzers' checks across processors.</summary>
-    public static ProcessorModel? Parse(INamedTypeSymbol type, AttributeData attribute, List<Diagnostic> diagnostics, out ProcessorSymbols? symbols, CancellationToken cancellationToken)
+    public static ProcessorModel? Parse(INamedTypeSymbol type, AttributeData attribute, KnownTypes known, List<Diagnostic> diagnostics, out ProcessorSymbols? symbols, CancellationToken cancellationToken)
     {
         symbols = null;
         var errors = diagnostics.Count;
@@ -32,7 +32,7 @@ internal static class ProcessorParser
         var settings = ProcessorSettingsParser.Parse(type, attribute, diagnostics, cancellationToken);
         var name = type.Name;
         var methods = type.GetMembers(HandlerName).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic).ToList();
-        var eventHandlers = methods.Where(m => m.Parameters.Length > 0 && m.Parameters[0].Type.ToDisplayString() == KnownNames.StreamEvent).ToList();
+        var eventHandlers = methods.Where(m => m.Parameters.Length > 0 && KnownTypes.Is(m.Parameters[0].Type, known.StreamEvent)).ToList();
         var handlers = methods.Except(eventHandlers).ToList();
         if (handlers.Count > 1 || eventHandlers.Count > 1 || methods.Count == 0)
         {
@@ -49,9 +49,9 @@ internal static class ProcessorParser
         string? problemWithShape = null;
         if (handler is not null)
         {
-            shape = ReadShape(handler, out problemWithShape);
+            shape = ReadShape(handler, known, out problemWithShape);
         }
-        else if (Named(attribute, "InputTopic") is { } eventTopic && EventsOnly(eventHandlers[0], eventTopic, out problemWithShape) is { } eventShape)
+        else if (Named(attribute, "InputTopic") is { } eventTopic && EventsOnly(eventHandlers[0], eventTopic, known, out problemWithShape) is { } eventShape)
         {
             shape = eventShape;
         }
@@ -68,15 +68,15 @@ internal static class ProcessorParser
         }
 
         var (input, inputTopic, takesBatch, output, outputSymbol, outputTopic, handle) = shape;
-        var onEvent = ReadCall(type, eventHandlers.FirstOrDefault(), [KnownNames.StreamEvent], allowContext: true, ref outputSymbol, ref output, ref outputTopic, diagnostics);
-        var onOpened = ReadCall(type, Method(type, "OnStreamOpened"), [KnownNames.StreamInfo], allowContext: false, ref outputSymbol, ref output, ref outputTopic, diagnostics);
-        var onClosed = ReadCall(type, Method(type, "OnStreamClosed"), [KnownNames.StreamInfo, KnownNames.StreamEnd], allowContext: false, ref outputSymbol, ref output, ref outputTopic, diagnostics);
+        var onEvent = ReadCall(type, eventHandlers.FirstOrDefault(), [known.StreamEvent], allowContext: true, known, ref outputSymbol, ref output, ref outputTopic, diagnostics);
+        var onOpened = ReadCall(type, Method(type, "OnStreamOpened"), [known.StreamInfo], allowContext: false, known, ref outputSymbol, ref output, ref outputTopic, diagnostics);
+        var onClosed = ReadCall(type, Method(type, "OnStreamClosed"), [known.StreamInfo, known.StreamEnd], allowContext: false, known, ref outputSymbol, ref output, ref outputTopic, diagnostics);
         if (diagnostics.Count > errors)
         {
             return null;
         }
 
-        if ((handler is not null && !ContractValidator.IsUsable(input, cancellationToken)) || (outputSymbol is not null && !ContractValidator.IsUsable(outputSymbol, cancellationToken)))
+        if ((handler is not null && !ContractValidator.IsUsable(input, known, cancellationToken)) || (outputSymbol is not null && !ContractValidator.IsUsable(outputSymbol, known, cancellationToken)))
         {
             // The contract gets no serializer, so code for this processor could not compile; the contract's own
             // diagnostics are the one message about it.
@@ -95,7 +95,7 @@ internal static class ProcessorParser
             }
         }
 
-        var inputBuffer = handler is null ? null : BufferParser.Parse(type, input, isInput: true, diagnostics, cancellationToken);
+        var inputBuffer = handler is null ? null : BufferParser.Parse(type, input, isInput: true, known, diagnostics, cancellationToken);
         if (diagnostics.Count > errors)
         {
             return null;
@@ -107,14 +107,14 @@ internal static class ProcessorParser
         }
 
         // The output contract's buffer packs what every processor writes there (its errors are the contract's to report).
-        if (outputSymbol is not null && BufferParser.Parse(outputSymbol, outputSymbol, isInput: false, [], cancellationToken) is { } outputBuffer)
+        if (outputSymbol is not null && BufferParser.Parse(outputSymbol, outputSymbol, isInput: false, known, [], cancellationToken) is { } outputBuffer)
         {
             settings = settings.Concat([new SettingModel("OutputBuffer", outputBuffer.Expression)]).ToEquatableArray();
         }
 
         // The output contract's compression is the processor's default; its own attribute or configuration wins.
         if (outputSymbol is not null && AttributeArguments.Named(attribute, "Compression") is null &&
-            AttributeArguments.OfTopic(outputSymbol, "Compression") is { } compression)
+            AttributeArguments.OfTopic(outputSymbol, "Compression", known) is { } compression)
         {
             string? ignored = null; // an undefined value is reported on the contract
             if (AttributeArguments.EnumMember(compression, ref ignored) is { } member)
@@ -150,9 +150,9 @@ internal static class ProcessorParser
         type.GetMembers(name).OfType<IMethodSymbol>().FirstOrDefault(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic);
 
     /// <summary>The shape of a processor that has only an event handler: no rows, the topic from its attribute.</summary>
-    private static HandlerShape? EventsOnly(IMethodSymbol eventHandler, string topic, out string? problem)
+    private static HandlerShape? EventsOnly(IMethodSymbol eventHandler, string topic, KnownTypes known, out string? problem)
     {
-        var result = ReadReturn(eventHandler, out problem);
+        var result = ReadReturn(eventHandler, known, out problem);
         if (result is not { } returned)
         {
             return null;
@@ -165,7 +165,7 @@ internal static class ProcessorParser
     /// Reads an event handler or a stream hook: its leading parameters, then optionally a StreamContext (events) and a
     /// CancellationToken; it returns nothing or what the processor writes (which it may decide, if nothing else does).
     /// </summary>
-    private static CallModel? ReadCall(INamedTypeSymbol type, IMethodSymbol? method, string[] leading, bool allowContext, ref INamedTypeSymbol? output, ref string outputType, ref string? outputTopic, List<Diagnostic> diagnostics)
+    private static CallModel? ReadCall(INamedTypeSymbol type, IMethodSymbol? method, INamedTypeSymbol?[] leading, bool allowContext, KnownTypes known, ref INamedTypeSymbol? output, ref string outputType, ref string? outputTopic, List<Diagnostic> diagnostics)
     {
         if (method is null)
         {
@@ -174,15 +174,15 @@ internal static class ProcessorParser
 
         var parameters = method.Parameters;
         var next = 0;
-        var expected = string.Join(", ", leading.Select(l => l.Substring(l.LastIndexOf('.') + 1))) + (allowContext ? "[, StreamContext context]" : "") + "[, CancellationToken cancellationToken]";
-        while (next < leading.Length && next < parameters.Length && parameters[next].Type.ToDisplayString() == leading[next])
+        var expected = string.Join(", ", leading.Select(l => l?.Name)) + (allowContext ? "[, StreamContext context]" : "") + "[, CancellationToken cancellationToken]";
+        while (next < leading.Length && next < parameters.Length && KnownTypes.Is(parameters[next].Type, leading[next]))
         {
             next++;
         }
 
-        var takesContext = allowContext && next == leading.Length && next < parameters.Length && parameters[next].Type.ToDisplayString() == KnownNames.StreamContext;
+        var takesContext = allowContext && next == leading.Length && next < parameters.Length && KnownTypes.Is(parameters[next].Type, known.StreamContext);
         next += takesContext ? 1 : 0;
-        var takesCancellation = next == leading.Length + (takesContext ? 1 : 0) && next < parameters.Length && parameters[next].Type.ToDisplayString() == "System.Threading.CancellationToken";
+        var takesCancellation = next == leading.Length + (takesContext ? 1 : 0) && next < parameters.Length && KnownTypes.Is(parameters[next].Type, known.CancellationToken);
         next += takesCancellation ? 1 : 0;
         if (next != parameters.Length || parameters.Length < leading.Length)
         {
@@ -190,7 +190,7 @@ internal static class ProcessorParser
             return null;
         }
 
-        if (ReadReturn(method, out var problem) is not { } returned)
+        if (ReadReturn(method, known, out var problem) is not { } returned)
         {
             diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, method, type.Name, problem!);
             return null;
@@ -233,31 +233,31 @@ internal static class ProcessorParser
         return text.ToString();
     }
 
-    private static HandlerShape? ReadShape(IMethodSymbol handler, out string? problem)
+    private static HandlerShape? ReadShape(IMethodSymbol handler, KnownTypes known, out string? problem)
     {
         problem = null;
         var parameters = handler.Parameters;
         var first = parameters.Length == 0 ? null : parameters[0].Type as INamedTypeSymbol;
-        var takesBatch = first is { IsGenericType: true } list && CodecResolver.MetadataName(list.OriginalDefinition) == "System.Collections.Generic.IReadOnlyList`1";
+        var takesBatch = first is { IsGenericType: true } && KnownTypes.Is(first, known.ReadOnlyListOfT);
         if (takesBatch)
         {
             first = first!.TypeArguments[0] as INamedTypeSymbol;
         }
 
-        if (first is not { } input || Topic(input) is not { } inputTopic)
+        if (first is not { } input || Topic(input, known) is not { } inputTopic)
         {
             problem = $"has a {HandlerName} whose first parameter is {(parameters.Length == 0 ? "missing" : $"'{parameters[0].Type.ToDisplayString()}', not a [Topic] contract or a list of one")}; declare {Shapes}";
             return null;
         }
 
         var next = 1;
-        var takesContext = next < parameters.Length && parameters[next].Type.ToDisplayString() == KnownNames.StreamContext;
+        var takesContext = next < parameters.Length && KnownTypes.Is(parameters[next].Type, known.StreamContext);
         if (takesContext)
         {
             next++;
         }
 
-        var takesCancellation = next < parameters.Length && parameters[next].Type.ToDisplayString() == "System.Threading.CancellationToken";
+        var takesCancellation = next < parameters.Length && KnownTypes.Is(parameters[next].Type, known.CancellationToken);
         if (takesCancellation)
         {
             next++;
@@ -268,7 +268,7 @@ internal static class ProcessorParser
             return null;
         }
 
-        if (ReadReturn(handler, out problem) is not { } returned)
+        if (ReadReturn(handler, known, out problem) is not { } returned)
         {
             return null;
         }
@@ -278,16 +278,13 @@ internal static class ProcessorParser
     }
 
     /// <summary>How a handler returns: nothing (a sink), or one or many of a [Topic] contract, directly or awaited.</summary>
-    private static (HandlerReturn Returns, bool ReturnsMany, INamedTypeSymbol? Output, string? OutputTopic)? ReadReturn(IMethodSymbol handler, out string? problem)
+    private static (HandlerReturn Returns, bool ReturnsMany, INamedTypeSymbol? Output, string? OutputTopic)? ReadReturn(IMethodSymbol handler, KnownTypes known, out string? problem)
     {
         problem = null;
         var sink = handler.ReturnsVoid ? HandlerReturn.Nothing
-            : handler.ReturnType.ToDisplayString() switch
-            {
-                "System.Threading.Tasks.ValueTask" => HandlerReturn.NothingValueTask,
-                "System.Threading.Tasks.Task" => HandlerReturn.NothingTask,
-                _ => (HandlerReturn?)null,
-            };
+            : KnownTypes.Is(handler.ReturnType, known.ValueTask) ? HandlerReturn.NothingValueTask
+            : KnownTypes.Is(handler.ReturnType, known.Task) ? HandlerReturn.NothingTask
+            : (HandlerReturn?)null;
         if (sink is { } nothing)
         {
             return (nothing, false, null, null);
@@ -295,20 +292,20 @@ internal static class ProcessorParser
 
         var returns = HandlerReturn.Value;
         var result = handler.ReturnType;
-        if (result is INamedTypeSymbol { IsGenericType: true } awaited && CodecResolver.MetadataName(awaited.OriginalDefinition) is "System.Threading.Tasks.ValueTask`1" or "System.Threading.Tasks.Task`1")
+        if (result is INamedTypeSymbol { IsGenericType: true } awaited && (KnownTypes.Is(awaited, known.ValueTaskOfT) || KnownTypes.Is(awaited, known.TaskOfT)))
         {
-            returns = awaited.Name == "ValueTask" ? HandlerReturn.ValueTask : HandlerReturn.Task;
+            returns = KnownTypes.Is(awaited, known.ValueTaskOfT) ? HandlerReturn.ValueTask : HandlerReturn.Task;
             result = awaited.TypeArguments[0];
         }
 
         var returnsMany = false;
-        if (result is not INamedTypeSymbol single || Topic(single) is null)
+        if (result is not INamedTypeSymbol single || Topic(single, known) is null)
         {
             result = ElementOf(result);
             returnsMany = true;
         }
 
-        if (result is not INamedTypeSymbol output || Topic(output) is not { } outputTopic)
+        if (result is not INamedTypeSymbol output || Topic(output, known) is not { } outputTopic)
         {
             problem = $"has a {handler.Name} returning '{handler.ReturnType.ToDisplayString()}', which is not a [Topic] contract or a collection of one; declare {Shapes}";
             return null;
@@ -331,8 +328,8 @@ internal static class ProcessorParser
         return sequences.Count == 1 ? sequences[0].TypeArguments[0] : null;
     }
 
-    private static string? Topic(INamedTypeSymbol type) =>
-        type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.TopicAttribute)?.ConstructorArguments.FirstOrDefault().Value as string;
+    private static string? Topic(INamedTypeSymbol type, KnownTypes known) =>
+        KnownTypes.Find(type, known.TopicAttribute)?.ConstructorArguments.FirstOrDefault().Value as string;
 }
 
 /// <summary>

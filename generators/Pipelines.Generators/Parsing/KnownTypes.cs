@@ -1,0 +1,88 @@
+using System.Linq;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+
+namespace Pipelines.Generators.Parsing;
+
+/// <summary>
+/// The types the parsers recognise, resolved once per compilation and compared as symbols, so a user's type that
+/// happens to share a name (a <c>StreamContext</c> of their own, say) is never taken for the runtime's.
+/// </summary>
+internal sealed class KnownTypes
+{
+    private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new();
+
+    private KnownTypes(Compilation compilation)
+    {
+        TopicAttribute = Runtime(compilation, KnownNames.TopicAttribute);
+        MessageContractAttribute = Runtime(compilation, KnownNames.MessageContractAttribute);
+        TimestampAttribute = Runtime(compilation, KnownNames.TimestampAttribute);
+        TagAttribute = Runtime(compilation, KnownNames.TagAttribute);
+        ParameterAttribute = Runtime(compilation, KnownNames.ParameterAttribute);
+        BufferAttribute = Runtime(compilation, KnownNames.BufferAttribute);
+        StreamContext = Runtime(compilation, KnownNames.StreamContext);
+        StreamEvent = Runtime(compilation, KnownNames.StreamEvent);
+        StreamInfo = Runtime(compilation, KnownNames.StreamInfo);
+        StreamEnd = Runtime(compilation, KnownNames.StreamEnd);
+        MessageContract = Runtime(compilation, KnownNames.MessageContractInterface);
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ReadOnlyListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1");
+    }
+
+    public INamedTypeSymbol? TopicAttribute { get; }
+
+    public INamedTypeSymbol? MessageContractAttribute { get; }
+
+    public INamedTypeSymbol? TimestampAttribute { get; }
+
+    public INamedTypeSymbol? TagAttribute { get; }
+
+    public INamedTypeSymbol? ParameterAttribute { get; }
+
+    public INamedTypeSymbol? BufferAttribute { get; }
+
+    public INamedTypeSymbol? StreamContext { get; }
+
+    public INamedTypeSymbol? StreamEvent { get; }
+
+    public INamedTypeSymbol? StreamInfo { get; }
+
+    public INamedTypeSymbol? StreamEnd { get; }
+
+    /// <summary><c>IMessageContract&lt;TSelf&gt;</c>, unbound.</summary>
+    public INamedTypeSymbol? MessageContract { get; }
+
+    public INamedTypeSymbol? CancellationToken { get; }
+
+    public INamedTypeSymbol? ValueTask { get; }
+
+    public INamedTypeSymbol? Task { get; }
+
+    public INamedTypeSymbol? ValueTaskOfT { get; }
+
+    public INamedTypeSymbol? TaskOfT { get; }
+
+    public INamedTypeSymbol? ReadOnlyListOfT { get; }
+
+    /// <summary>The known types of <paramref name="compilation"/>, resolved on first use.</summary>
+    public static KnownTypes For(Compilation compilation) => Cache.GetValue(compilation, static c => new KnownTypes(c));
+
+    /// <summary>Whether <paramref name="type"/> is <paramref name="known"/> (for a generic type, its definition).</summary>
+    public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
+        known is not null && type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+
+    /// <summary>The first attribute of <paramref name="attribute"/>'s class on <paramref name="symbol"/>.</summary>
+    public static AttributeData? Find(ISymbol symbol, INamedTypeSymbol? attribute) =>
+        symbol.GetAttributes().FirstOrDefault(a => Is(a.AttributeClass, attribute));
+
+    public static bool Has(ISymbol symbol, INamedTypeSymbol? attribute) => Find(symbol, attribute) is not null;
+
+    // The runtime's own: a name defined in more than one assembly makes GetTypeByMetadataName answer null.
+    private static INamedTypeSymbol? Runtime(Compilation compilation, string name) =>
+        compilation.GetTypesByMetadataName(name).FirstOrDefault(t => t.ContainingAssembly.Name == "Pipelines")
+        ?? compilation.GetTypeByMetadataName(name);
+}
