@@ -35,23 +35,31 @@ internal static class KafkaSettings
         };
     }
 
-    public static ProducerConfig Producer(ProcessorOptions options)
+    public static ProducerConfig Producer(ProcessorOptions options) =>
+        Producer(options.BootstrapServers, options.Compression, options.LowLatency, options.Kafka);
+
+    public static ProducerConfig Producer(Publishing.TopicWriterOptions options) =>
+        Producer(options.BootstrapServers, options.Compression, options.LowLatency, options.Kafka);
+
+    /// <summary>The one producer configuration of processors and topic writers alike.</summary>
+    private static ProducerConfig Producer(string bootstrapServers, Compression compression, bool lowLatency, IReadOnlyDictionary<string, string> kafka)
     {
         var settings = new Dictionary<string, string>
         {
-            // The loop reads only a delivery's error; leaving out the echo of key, value and headers saves
-            // their allocation on every acknowledgement.
+            // Deliveries are read for their error, status and offset only; leaving out the echo of key, value and
+            // headers saves their allocation on every acknowledgement.
             ["dotnet.producer.delivery.report.fields"] = "status",
-            ["compression.type"] = CompressionType(options.Compression),
+            ["compression.type"] = CompressionType(compression),
         };
-        if (options.LowLatency)
+        if (lowLatency)
         {
             settings["linger.ms"] = LowLatencyLingerMs;
         }
-        Overlay(settings, options.Kafka);
+
+        Overlay(settings, kafka);
         return new ProducerConfig(settings)
         {
-            BootstrapServers = options.BootstrapServers,
+            BootstrapServers = bootstrapServers,
             EnableIdempotence = true,
         };
     }

@@ -152,10 +152,10 @@ public sealed record ProcessorOptions
     /// <param name="hasFlushHook">Whether the processor declares a FlushWhen method.</param>
     public void ValidateBuffers(MessageSchema input, MessageSchema? output, bool hasFlushHook)
     {
-        InputBuffer?.Validate(Name, nameof(InputBuffer), input, hasFlushHook, isInput: true);
+        InputBuffer?.Validate($"Processor '{Name}'", nameof(InputBuffer), input, hasFlushHook, isInput: true);
         if (OutputTopic is not null && output is not null)
         {
-            OutputBuffer?.Validate(Name, nameof(OutputBuffer), output, hasFlushHook: false, isInput: false);
+            OutputBuffer?.Validate($"Processor '{Name}'", nameof(OutputBuffer), output, hasFlushHook: false, isInput: false);
         }
     }
 

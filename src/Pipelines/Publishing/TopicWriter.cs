@@ -1,4 +1,6 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Pipelines.Logging;
 using Pipelines.Processing;
 using Pipelines.Serialization;
 
@@ -24,7 +26,7 @@ public sealed class TopicWriter<T> : IDisposable
     private readonly TopicWriterOptions options;
     private readonly IProducer<byte[]?, byte[]?> producer;
     private readonly OutputProducer<T> output;
-    private readonly OffsetTracker tracker;
+    private readonly FailureLatch failures;
     private readonly Work writes;
     private readonly RowBuffers<T>? buffers;
     private readonly Timer? timer;
@@ -33,33 +35,27 @@ public sealed class TopicWriter<T> : IDisposable
     private bool disposed;
 
     /// <summary>Creates the writer and its producer.</summary>
+    /// <param name="options">How it writes; validated here.</param>
+    /// <param name="logger">Where librdkafka's own messages go (docs/logging.md, id 600); without one, librdkafka writes them to standard error.</param>
     /// <exception cref="ArgumentException">The contract has no topic and none is given, or a setting is invalid.</exception>
-    public TopicWriter(TopicWriterOptions options)
+    public TopicWriter(TopicWriterOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
         Topic = options.Topic ?? T.Serializer.Schema.Topic ?? throw new ArgumentException($"{typeof(T).Name} has no [Topic]; set {nameof(TopicWriterOptions.Topic)}.", nameof(options));
-        var settings = new ProcessorOptions
+        options.Validate(Topic, T.Serializer.Schema);
+        failures = new FailureLatch(new(PipelinesTelemetry.ProcessorTag, "writer of " + Topic));
+        var builder = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options));
+        if (logger is not null)
         {
-            Name = "writer of " + Topic,
-            GroupId = "-",
-            InputTopic = Topic,
-            OutputTopic = Topic,
-            BootstrapServers = options.BootstrapServers,
-            Compression = options.Compression,
-            LowLatency = options.LowLatency,
-            MaxMessageBytes = options.MaxMessageBytes,
-            Kafka = options.Kafka,
-            OutputBuffer = options.Buffer,
-        };
-        settings.Validate();
-        settings.ValidateBuffers(T.Serializer.Schema, T.Serializer.Schema, hasFlushHook: false);
-        tracker = new OffsetTracker(Topic, new(PipelinesTelemetry.ProcessorTag, settings.Name));
-        producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(settings)).Build();
+            builder.SetLogHandler((_, message) => Log.Librdkafka(logger, message));
+        }
+
+        producer = builder.Build();
         output = new OutputProducer<T>(producer, options.MaxMessageBytes);
 
         // Every buffered row holds a share of this work, released when its chunk is delivered; it never finishes.
-        writes = tracker.Chain([]);
+        writes = Work.Chained(failures, []);
         if (options.Buffer is { } buffer)
         {
             buffers = new RowBuffers<T>(buffer);
@@ -193,7 +189,7 @@ public sealed class TopicWriter<T> : IDisposable
     {
         while (buffers is not null && buffers.Ready.TryDequeue(out var chunk))
         {
-            var work = tracker.Chain(chunk.Owners);
+            var work = Work.Chained(failures, chunk.Owners);
             var written = output.ProduceRows(Topic, chunk, options.Buffer!.MaxBytes, work);
             bytesPerRow = Math.Max(1, (written + chunk.Count - 1) / chunk.Count);
             work.Finish();
@@ -209,7 +205,7 @@ public sealed class TopicWriter<T> : IDisposable
 
     private void ThrowIfFailed()
     {
-        if (tracker.Failure is { } failure)
+        if (failures.First is { } failure)
         {
             throw failure;
         }

@@ -23,4 +23,22 @@ public sealed record TopicWriterOptions
 
     /// <summary>Further librdkafka producer settings (security, tuning).</summary>
     public IReadOnlyDictionary<string, string> Kafka { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Throws with the name of the first invalid setting of a writer of <paramref name="topic"/> and its rows' <paramref name="schema"/>.</summary>
+    internal void Validate(string topic, MessageSchema schema)
+    {
+        var owner = $"TopicWriter of '{topic}'";
+        Require(!string.IsNullOrWhiteSpace(BootstrapServers), nameof(BootstrapServers), "must not be empty");
+        Require(Enum.IsDefined(Compression), nameof(Compression), $"is {Compression}; it must be one of {string.Join(", ", Enum.GetNames<Compression>())}");
+        Require(MaxMessageBytes >= Processing.ProcessorOptions.MinMessageBytes, nameof(MaxMessageBytes), $"is {MaxMessageBytes}; it must be {Processing.ProcessorOptions.MinMessageBytes} or more");
+        Buffer?.Validate(owner, nameof(Buffer), schema, hasFlushHook: false, isInput: false);
+
+        void Require(bool condition, string setting, string problem)
+        {
+            if (!condition)
+            {
+                throw new ArgumentException($"{owner}: {setting} {problem}.", setting);
+            }
+        }
+    }
 }

@@ -21,7 +21,7 @@ public class BufferOptionsTests
     [MemberData(nameof(Invalid))]
     public void An_invalid_buffer_setting_is_named_in_the_error(BufferOptions options, string setting)
     {
-        var error = Assert.Throws<ArgumentException>(() => options.Validate("BrakeMonitor", "InputBuffer", WithTimestamp, hasFlushHook: false, isInput: true));
+        var error = Assert.Throws<ArgumentException>(() => options.Validate("Processor 'BrakeMonitor'", "InputBuffer", WithTimestamp, hasFlushHook: false, isInput: true));
 
         Assert.Equal(setting, error.ParamName);
         Assert.StartsWith("Processor 'BrakeMonitor': " + setting, error.Message);

@@ -26,8 +26,8 @@ public sealed record BufferOptions
     internal bool HasSizeRule => MaxRows is not null || MaxBytes is not null || DataSpan is not null;
 
     /// <summary>Throws with the name of the first invalid setting.</summary>
-    /// <param name="owner">The processor, for the message.</param>
-    /// <param name="name">InputBuffer or OutputBuffer.</param>
+    /// <param name="owner">Who declares the buffer, as the error names it: <c>Processor 'Name'</c>, say.</param>
+    /// <param name="name">InputBuffer, OutputBuffer, or a writer's Buffer.</param>
     /// <param name="schema">The buffered contract: time rules need its timestamp.</param>
     /// <param name="hasFlushHook">Whether a FlushWhen method bounds the buffer.</param>
     /// <param name="isInput">Whether it buffers input (only input buffers reorder).</param>
@@ -47,7 +47,7 @@ public sealed record BufferOptions
         {
             if (!condition)
             {
-                throw new ArgumentException($"Processor '{owner}': {name}:{setting} {problem}.", name + ":" + setting);
+                throw new ArgumentException($"{owner}: {name}:{setting} {problem}.", name + ":" + setting);
             }
         }
     }

@@ -12,18 +12,15 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
 {
     private readonly Dictionary<int, Pending> pending = [];
     private readonly Stack<Work> free = new();
-    private Exception? failure;
-
-    /// <summary>The tag every measurement carries.</summary>
-    public KeyValuePair<string, object?> ProcessorTag { get; } = processorTag;
+    private readonly FailureLatch failures = new(processorTag);
 
     /// <summary>The first failure any work reported; the loop stops on it.</summary>
-    public Exception? Failure => Volatile.Read(ref failure);
+    public Exception? Failure => failures.First;
 
     /// <summary>A work for the next handler call, reused once all its messages were taken out.</summary>
     public Work Rent()
     {
-        var work = free.TryPop(out var reused) ? reused : new Work(this);
+        var work = free.TryPop(out var reused) ? reused : new Work(failures);
         work.Start();
         return work;
     }
@@ -32,12 +29,7 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
     /// A work the tracker does not follow (a handler call over buffered rows, a written chunk): done, it releases
     /// its share of each of <paramref name="upstream"/>, which must already hold one for it.
     /// </summary>
-    public Work Chain(List<Work> upstream)
-    {
-        var work = new Work(this);
-        work.Start([.. upstream]);
-        return work;
-    }
+    public Work Chain(List<Work> upstream) => Work.Chained(failures, upstream);
 
     /// <summary>Registers an input message as covered by <paramref name="work"/>; per partition in offset order.</summary>
     public void Begin(int partition, long offset, Work work)
@@ -99,7 +91,7 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
     }
 
     /// <summary>Records the failure that stops the loop; the first one wins. Any thread.</summary>
-    public void Fail(Exception exception) => Interlocked.CompareExchange(ref failure, exception, null);
+    public void Fail(Exception exception) => failures.Record(exception);
 
     private readonly record struct Entry(long Offset, Work Work);
 

@@ -13,14 +13,14 @@ namespace Pipelines.Processing;
 /// </summary>
 internal sealed class Work
 {
-    private readonly OffsetTracker tracker;
+    private readonly FailureLatch failures;
     private int outstanding;
     private volatile bool failed;
     private Work[]? upstream;
 
-    public Work(OffsetTracker tracker)
+    public Work(FailureLatch failures)
     {
-        this.tracker = tracker;
+        this.failures = failures;
         OnDelivered = report => Deliver(report, PipelinesTelemetry.Produced);
         OnDeadLetterDelivered = report => Deliver(report, PipelinesTelemetry.DeadLettered);
     }
@@ -64,6 +64,17 @@ internal sealed class Work
         }
     }
 
+    /// <summary>
+    /// A work the tracker does not follow (a handler call over buffered rows, a written chunk): done, it releases its
+    /// share of each of <paramref name="upstream"/>, which must already hold one for it.
+    /// </summary>
+    public static Work Chained(FailureLatch failures, List<Work> upstream)
+    {
+        var work = new Work(failures);
+        work.Start([.. upstream]);
+        return work;
+    }
+
     /// <summary>Whether a report without an error also says where the message was written: only then is it delivered.</summary>
     internal static bool IsWritten(DeliveryReport<byte[]?, byte[]?> report) =>
         report.Status == PersistenceStatus.Persisted && report.Partition.Value >= 0 && report.Offset.Value >= 0;
@@ -72,7 +83,7 @@ internal sealed class Work
     public void Fail(Exception exception)
     {
         failed = true;
-        tracker.Fail(exception);
+        failures.Record(exception);
     }
 
     private void Deliver(DeliveryReport<byte[]?, byte[]?> report, Counter<long> delivered)
@@ -92,7 +103,7 @@ internal sealed class Work
             return;
         }
 
-        delivered.Add(1, tracker.ProcessorTag);
+        delivered.Add(1, failures.Tag);
         Finish();
     }
 }
