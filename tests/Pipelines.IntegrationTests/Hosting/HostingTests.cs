@@ -31,7 +31,7 @@ public class HostingTests
         builder.Services.AddSingleton(new Scaler.Factor(10));
         builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
         using var host = builder.Build();
-        await host.StartAsync();
+        await host.StartAsync().WithinPatience();
         var connection = host.Services.GetRequiredService<KafkaConnection>();
         await connection.EnsureTopicsAsync(["readings", "doubled"], CancellationToken.None);
 
@@ -44,7 +44,7 @@ public class HostingTests
         }
 
         var outputs = Read(connection.BootstrapServers, "doubled", 10);
-        await host.StopAsync();
+        await host.StopAsync().WithinPatience();
 
         Assert.True(connection.IsEmbedded);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => i * 10.0), outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o).Value).Order());
@@ -56,7 +56,7 @@ public class HostingTests
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddPipelines(builder.Configuration);
         using var host = builder.Build();
-        await host.StartAsync();
+        await host.StartAsync().WithinPatience();
         var connection = host.Services.GetRequiredService<KafkaConnection>();
         await connection.EnsureTopicsAsync(["readings", "doubled"], CancellationToken.None);
 
@@ -79,7 +79,7 @@ public class HostingTests
             Assert.True(await PortionCollector.Arrived.WaitAsync(KafkaHarness.Patience), "The batch sink did not receive every portion.");
         }
 
-        await host.StopAsync();
+        await host.StopAsync().WithinPatience();
 
         // Several outputs per row, through a batch handler: each row split in two, each call one stream's rows.
         var portions = PortionCollector.Batches.SelectMany(b => b.Rows).ToList();
@@ -123,7 +123,7 @@ public class HostingTests
         builder.Services.AddSingleton(new Scaler.Factor(2));
         builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
         using var host = builder.Build();
-        await host.StartAsync();
+        await host.StartAsync().WithinPatience();
         using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
         {
             foreach (var reading in KafkaHarness.Readings(0, 10))
@@ -136,7 +136,7 @@ public class HostingTests
         const short OffsetCommitApi = 8;
         kafka.PushRequestErrors(OffsetCommitApi, Enumerable.Repeat(ErrorCode.RequestTimedOut, 30).ToArray());
 
-        await host.StopAsync(); // neither throws nor hangs: the commit is retried, then left, and the consumer closed
+        await host.StopAsync().WithinPatience(); // neither throws nor hangs: the commit is retried, then left, and the consumer closed
     }
 
     [Fact]

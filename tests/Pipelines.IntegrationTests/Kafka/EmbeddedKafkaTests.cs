@@ -119,24 +119,14 @@ public class EmbeddedKafkaTests
 
     private static async Task<(int ExitCode, string Output)> RunKcat(EmbeddedKafka kafka, string arguments, string? stdin)
     {
-        var start = new ProcessStartInfo("kcat", $"-b {kafka.BootstrapServers} {arguments}")
-        {
-            RedirectStandardInput = stdin is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("kcat did not start; ./test.sh installs it.");
+        using var kcat = ChildProcess.Start("kcat", $"-b {kafka.BootstrapServers} {arguments}");
         if (stdin is not null)
         {
-            await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
+            await kcat.WriteInputAndClose(stdin);
         }
 
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TopicReader.Patience);
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"kcat {arguments} failed: {await errors}");
-        return (process.ExitCode, await output);
+        var exitCode = await kcat.WaitForExit();
+        Assert.True(exitCode == 0, $"kcat {arguments} failed: {kcat.Errors}");
+        return (exitCode, kcat.Output);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
 namespace Pipelines.IntegrationTests.Kafka;
@@ -8,6 +6,7 @@ namespace Pipelines.IntegrationTests.Kafka;
 public class StandaloneBrokerTests
 {
     private const string BootstrapPrefix = "Bootstrap servers: ";
+    private const int Sigterm = 15;
 
     [Fact]
     public async Task A_standalone_broker_serves_clients_in_other_processes_and_stops_cleanly_on_SIGTERM()
@@ -15,10 +14,9 @@ public class StandaloneBrokerTests
         using var broker = Start("--brokers 2 --topic telemetry:3");
         var bootstrap = await ReadBootstrap(broker);
 
-        var kcat = Process.Start(new ProcessStartInfo("kcat", $"-b {bootstrap} -P -t telemetry -K :") { RedirectStandardInput = true })!;
-        await kcat.StandardInput.WriteAsync("car-1:from kcat\n");
-        kcat.StandardInput.Close();
-        await kcat.WaitForExitAsync();
+        using var kcat = ChildProcess.Start("kcat", $"-b {bootstrap} -P -t telemetry -K :");
+        await kcat.WriteInputAndClose("car-1:from kcat\n");
+        var kcatExit = await kcat.WaitForExit();
 
         using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
         {
@@ -32,48 +30,39 @@ public class StandaloneBrokerTests
         var metadata = admin.GetMetadata("telemetry", TimeSpan.FromSeconds(10));
         consumer.Close();
 
-        Assert.Equal(0, kcat.ExitCode);
+        Assert.True(kcatExit == 0, kcat.Errors);
         Assert.Equal(("car-1", "from kcat"), (read?.Message.Key, read?.Message.Value));
         Assert.Equal(3, metadata.Topics.Single().Partitions.Count);
         Assert.Equal(2, metadata.Brokers.Count);
 
-        Assert.Equal(0, Kill(broker.Id, "TERM"));
-        await broker.WaitForExitAsync();
-        Assert.Equal(0, broker.ExitCode);
-        Assert.Contains("Embedded Kafka stopped.", await broker.StandardError.ReadToEndAsync());
+        broker.Signal(Sigterm);
+        Assert.Equal(0, await broker.WaitForExit());
+        Assert.Contains("Embedded Kafka stopped.", broker.Errors);
     }
 
     [Fact]
     public async Task A_bad_argument_is_refused_with_the_usage()
     {
         using var broker = Start("--topic telemetry:zero");
-        await broker.WaitForExitAsync();
+        var exitCode = await broker.WaitForExit();
 
-        Assert.Equal(2, broker.ExitCode);
-        Assert.Contains("--topic is 'telemetry:zero'", await broker.StandardError.ReadToEndAsync());
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--topic is 'telemetry:zero'", broker.Errors);
     }
 
-    private static Process Start(string arguments)
+    private static ChildProcess Start(string arguments)
     {
         // The project reference builds it beside this one: tests/X/bin/<configuration>/<tfm> ↔ src/Y/bin/<configuration>/<tfm>.
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var path = Path.Combine(output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName, "src", "Pipelines.EmbeddedBroker", "bin", output.Parent.Name, output.Name, "Pipelines.EmbeddedBroker.dll");
         Assert.True(File.Exists(path), $"the standalone broker is built at {path}");
-        return Process.Start(new ProcessStartInfo("dotnet", $"\"{path}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        return ChildProcess.Start("dotnet", $"\"{path}\" {arguments}");
     }
 
-    private static async Task<string> ReadBootstrap(Process broker)
+    private static async Task<string> ReadBootstrap(ChildProcess broker)
     {
-        var line = await broker.StandardOutput.ReadLineAsync();
-        Assert.NotNull(line);
+        var line = await broker.ReadLine();
         Assert.StartsWith(BootstrapPrefix, line);
         return line[BootstrapPrefix.Length..];
-    }
-
-    private static int Kill(int pid, string signal)
-    {
-        using var kill = Process.Start("kill", $"-{signal} {pid}");
-        kill.WaitForExit();
-        return kill.ExitCode;
     }
 }

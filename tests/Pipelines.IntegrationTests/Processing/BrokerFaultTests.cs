@@ -29,7 +29,7 @@ public class BrokerFaultTests
 
         var seen = harness.ReadUntilSeen(Enumerable.Range(0, 300).Select(i => (long)i));
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal(300, seen.Count);
         Assert.Equal(300, harness.CommittedTotal("doubler"));

@@ -43,7 +43,7 @@ public class BufferTests
         var outputs = harness.Read("doubled", 9);
         var letter = harness.Read("readings.dlq", 1).Single();
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal([0L, 1, 2, 4, 5, 6, 7, 8, 9], outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value).Time));
         Assert.Equal(3, MessageSerializer.Deserialize<Reading>(letter.Message.Value).Time);
@@ -64,7 +64,7 @@ public class BufferTests
         var run = new ProcessorRunner<Reading, Doubled>(options, Double).RunAsync(stop.Token);
         var messages = harness.ReadDoubledRows(1000);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), messages.SelectMany(m => m.Rows).Select(r => r.Time).Order());
         Assert.All(messages, m => Assert.All(m.Rows, row => Assert.Equal(m.Result.Message.Key, row.Sensor)));
@@ -85,7 +85,7 @@ public class BufferTests
         var run = new ProcessorRunner<Reading, Doubled>(options, Double).RunAsync(stop.Token);
         var messages = harness.ReadDoubledRows(200);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.All(messages, m => Assert.InRange(m.Result.Message.Value.Length, 1, 400));
         Assert.Contains(messages, m => m.Rows.Count > 5);
@@ -104,7 +104,7 @@ public class BufferTests
         var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls)).RunAsync(stop.Token);
         harness.Read("doubled", 100);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal(10, calls.Count);
         Assert.All(calls, call => Assert.Equal(10, call.Times.Length));
@@ -127,7 +127,7 @@ public class BufferTests
         var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls)).RunAsync(stop.Token);
         harness.Read("doubled", 30);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         // Ten single-row messages fit; the eleventh would not. (Every row here has the same size.)
         Assert.All(readings, r => Assert.Equal(size, MessageSerializer.Serialize(r).Length));
@@ -147,7 +147,7 @@ public class BufferTests
         var run = new ProcessorRunner<Reading, Doubled>(options, Recording(calls)).RunAsync(stop.Token);
         harness.Read("doubled", 25);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal(
             [Enumerable.Range(0, 10), Enumerable.Range(10, 10), Enumerable.Range(20, 5)],
@@ -167,7 +167,7 @@ public class BufferTests
         var run = new ProcessorRunner<Reading, Doubled>(options, processor).RunAsync(stop.Token);
         harness.Read("doubled", 6);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal([[0L, 2, 4], [6, 8, 10]], calls.Select(call => call.Times));
         Assert.Equal(12, harness.CommittedTotal("doubler", partitions: 1));
@@ -193,7 +193,7 @@ public class BufferTests
         var run = new ProcessorRunner<Reading, Doubled>(options, handler).RunAsync(stop.Token);
         harness.Read("doubled", 10);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), order);
     }
@@ -205,17 +205,12 @@ public class BufferTests
         await harness.Produce(Stream("s", Enumerable.Range(0, 7).Select(i => (long)i)));
         using var stop = new CancellationTokenSource();
         var calls = new ConcurrentQueue<(string Key, long[] Times)>();
-        var buffered = 0;
-        var allBuffered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var buffered = new Collected<long>();
         var processor = Recording(calls) with
         {
-            Filter = _ =>
+            Filter = row =>
             {
-                if (Interlocked.Increment(ref buffered) == 7)
-                {
-                    allBuffered.SetResult();
-                }
-
+                buffered.Add(row.Time);
                 return true;
             },
         };
@@ -223,10 +218,11 @@ public class BufferTests
         var options = harness.Options() with { InputBuffer = hold, OutputBuffer = hold };
 
         var run = new ProcessorRunner<Reading, Doubled>(options, processor).RunAsync(stop.Token);
-        await allBuffered.Task.WaitAsync(KafkaHarness.Patience);
+        await buffered.Until(times => times.Count == 7);
+        Assert.Equal(7, buffered.Count);
         Assert.Empty(calls);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         var message = Assert.Single(harness.ReadDoubledRows(7));
         Assert.Equal(Enumerable.Range(0, 7).Select(i => (long)i), message.Rows.Select(r => r.Time));
@@ -240,24 +236,20 @@ public class BufferTests
         await harness.Produce(KafkaHarness.Readings(0, 40));
         using var stop = new CancellationTokenSource();
         var calls = new ConcurrentQueue<(string Key, long[] Times)>();
-        var buffered = new ConcurrentDictionary<long, bool>();
-        var allBuffered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var buffered = new Collected<long>();
         var processor = Recording(calls) with
         {
             Filter = row =>
             {
-                if (buffered.TryAdd(row.Time, true) && buffered.Count == 40)
-                {
-                    allBuffered.TrySetResult();
-                }
-
+                buffered.Add(row.Time);
                 return true;
             },
         };
         var options = harness.Options() with { InputBuffer = new BufferOptions { MaxRows = 1000, Timeout = TimeSpan.FromMinutes(10) } };
 
         var first = new ProcessorRunner<Reading, Doubled>(options, processor).RunAsync(stop.Token);
-        await allBuffered.Task.WaitAsync(KafkaHarness.Patience);
+        await buffered.Until(times => times.Distinct().Count() == 40);
+        Assert.Equal(40, buffered.Distinct().Count());
         Assert.Empty(calls);
 
         // The second instance's arrival revokes the first one's partitions: it handles and writes what it holds first.
@@ -270,14 +262,10 @@ public class BufferTests
 
         // Rows buffered at shutdown are handled and written before the final commit.
         await harness.Produce(KafkaHarness.Readings(40, 40));
-        var deadline = DateTime.UtcNow + KafkaHarness.Patience;
-        while (buffered.Count < 80 && DateTime.UtcNow < deadline)
-        {
-            await Task.Yield();
-        }
+        await buffered.Until(times => times.Distinct().Count() == 80);
 
         await stop.CancelAsync();
-        await Task.WhenAll(first, second);
+        await Task.WhenAll(first, second).WithinPatience();
 
         var seen = TopicReader.ReadRows<Doubled>(harness.Kafka.BootstrapServers, "doubled", calls.Sum(c => c.Times.Length)).SelectMany(m => m.Rows).Select(r => r.Time).ToHashSet();
         Assert.Equal(Enumerable.Range(0, 80).Select(i => (long)i), seen.Order());

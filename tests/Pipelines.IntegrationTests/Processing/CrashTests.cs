@@ -38,7 +38,7 @@ public class CrashTests
         finally
         {
             host.Kill();
-            await host.WaitForExitAsync();
+            await host.WaitForExit();
         }
 
         var beforeRestart = harness.ReadDoubledRows(30);
@@ -52,13 +52,13 @@ public class CrashTests
         var run = new ProcessorRunner<Reading, Doubled>(options, twice).RunAsync(stop.Token);
         var all = harness.ReadDoubledRows(50);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal(Enumerable.Range(0, 50).Select(i => (long)i), all.SelectMany(m => m.Rows).Select(r => r.Time).Order());
         Assert.Equal(50, harness.CommittedTotal("crash-doubler", partitions: 1));
     }
 
-    private static Process StartCrashHost(string bootstrapServers, Action<string> onLine)
+    private static ChildProcess StartCrashHost(string bootstrapServers, Action<string> onLine)
     {
         // tests/Pipelines.IntegrationTests/bin/<configuration>/<framework>/ → the same folders of Pipelines.CrashHost.
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -72,17 +72,6 @@ public class CrashTests
             "--Pipelines:Processors:BufferedDoubler:Kafka:session.timeout.ms=3000",
             "--Pipelines:Processors:BufferedDoubler:Kafka:heartbeat.interval.ms=500",
         ]);
-        var process = new Process { StartInfo = new ProcessStartInfo("dotnet", arguments) { RedirectStandardOutput = true, RedirectStandardError = true } };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                onLine(line);
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return ChildProcess.Start("dotnet", arguments, onLine);
     }
 }

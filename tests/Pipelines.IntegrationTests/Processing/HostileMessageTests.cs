@@ -79,7 +79,7 @@ public class HostileMessageTests
             var letters = hostile.Reason is null ? [] : harness.Read("readings.dlq", 1);
             Assert.False(run.IsCompleted, $"{name}: the processor stopped.");
             await stop.CancelAsync();
-            await run;
+            await run.WithinPatience();
 
             if (hostile.Reason is { } reason)
             {
@@ -101,7 +101,7 @@ public class HostileMessageTests
         var restarted = Runner(harness).RunAsync(again.Token);
         harness.ReadUntilSeen([10]);
         await again.CancelAsync();
-        await restarted;
+        await restarted.WithinPatience();
         Assert.Equal(12, harness.CommittedTotal("doubler", partitions: 1));
     }
 

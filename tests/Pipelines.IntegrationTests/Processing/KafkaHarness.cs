@@ -38,7 +38,7 @@ internal sealed class KafkaHarness : IDisposable
 
     public async Task Produce(IEnumerable<Reading> readings)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers }).Build();
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, MessageTimeoutMs = (int)Patience.TotalMilliseconds }).Build();
         foreach (var reading in readings)
         {
             await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = reading.Sensor, Value = MessageSerializer.Serialize(reading) });
@@ -48,7 +48,7 @@ internal sealed class KafkaHarness : IDisposable
     /// <summary>Produces <paramref name="readings"/> as one packed message (the row-batch layout) under <paramref name="key"/>.</summary>
     public async Task ProducePacked(string key, IEnumerable<Reading> readings)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers }).Build();
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, MessageTimeoutMs = (int)Patience.TotalMilliseconds }).Build();
         var value = MessageSerializer.SerializeBatch<Reading>(readings.ToArray());
         await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = key, Value = value, Headers = new Headers { { MessageTypes.Header, "rows"u8.ToArray() } } });
     }
@@ -59,7 +59,7 @@ internal sealed class KafkaHarness : IDisposable
 
     public async Task ProduceRaw(string key, byte[] value)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers }).Build();
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, MessageTimeoutMs = (int)Patience.TotalMilliseconds }).Build();
         await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = key, Value = value, Headers = new Headers { { "origin", "test"u8.ToArray() } } });
     }
 

@@ -69,7 +69,7 @@ public class ObservabilityTests
         harness.Read("readings.dlq", 1);
         meters.RecordObservableInstruments();
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal(6, measurements["pipelines.messages.consumed"]);
         Assert.Equal(5, measurements["pipelines.messages.produced"]);

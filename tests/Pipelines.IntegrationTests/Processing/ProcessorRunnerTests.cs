@@ -20,7 +20,7 @@ public class ProcessorRunnerTests
         var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), Double).RunAsync(stop.Token);
         var outputs = harness.Read("doubled", 100);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         var doubled = outputs.Select(o => (o.Message.Key, Row: MessageSerializer.Deserialize<Doubled>(o.Message.Value))).ToList();
         Assert.Equal(Enumerable.Range(0, 100).Select(i => i * 2.0), doubled.Select(d => d.Row.Value).Order());
@@ -41,7 +41,7 @@ public class ProcessorRunnerTests
         var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), regroup).RunAsync(stop.Token);
         var outputs = harness.Read("doubled", 3);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.All(outputs, o => Assert.Equal("fleet", o.Message.Key));
     }
@@ -59,7 +59,7 @@ public class ProcessorRunnerTests
         var outputs = harness.Read("doubled", 4);
         var letter = harness.Read("readings.dlq", 1).Single();
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         string Header(string key) => Encoding.UTF8.GetString(letter.Message.Headers.GetLastBytes(key));
         Assert.Equal([0.0, 2.0, 4.0, 6.0], outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value).Value));
@@ -102,7 +102,7 @@ public class ProcessorRunnerTests
         var outputs = harness.Read("doubled", 4);
         var letters = policy == FailurePolicy.DeadLetter ? harness.Read("readings.dlq", 1) : [];
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal(3, attempts); // the first try and MaxRetries = 2
         Assert.Equal([0.0, 2.0, 6.0, 8.0], outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value).Value));
@@ -123,7 +123,7 @@ public class ProcessorRunnerTests
         var failOnTwo = new TestProcessor<Reading, Doubled> { Row = (row, context, token) => row.Time == 2 ? throw new InvalidOperationException("sensor 2 is cursed") : Double.Row!(row, context, token) };
 
         var run = new ProcessorRunner<Reading, Doubled>(harness.Options(FailurePolicy.Stop), failOnTwo).RunAsync(CancellationToken.None);
-        var error = await Assert.ThrowsAsync<ProcessorStoppedException>(() => run);
+        var error = await Assert.ThrowsAsync<ProcessorStoppedException>(() => run.WithinPatience());
 
         Assert.Equal(2, error.StoppedAt.Offset.Value);
         Assert.Equal("sensor 2 is cursed", error.InnerException?.Message);
@@ -140,7 +140,7 @@ public class ProcessorRunnerTests
         // A permanent error on the first produce request: the idempotent producer fails those outputs.
         harness.Kafka.PushRequestErrors(0, ErrorCode.TopicAuthorizationFailed);
         var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), Double).RunAsync(stop.Token);
-        var error = await Assert.ThrowsAnyAsync<KafkaException>(() => run);
+        var error = await Assert.ThrowsAnyAsync<KafkaException>(() => run.WithinPatience());
 
         Assert.Equal(ErrorCode.TopicAuthorizationFailed, error.Error.Code);
         Assert.Equal(0, harness.CommittedTotal("doubler", partitions: 1));
@@ -176,7 +176,7 @@ public class ProcessorRunnerTests
         var outputs = harness.Read("doubled", 16);
         var letters = harness.Read("readings.dlq", 4);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.All(calls, call => Assert.All(call.Times, time => Assert.Equal("sensor-" + (time % 3), call.Key)));
         Assert.All(calls, call => Assert.Equal(call.Times.Order(), call.Times));
@@ -205,7 +205,7 @@ public class ProcessorRunnerTests
 
         Assert.False(run.IsCompleted);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
         Assert.InRange(committed, 5, 10);
     }
 
@@ -219,7 +219,7 @@ public class ProcessorRunnerTests
             var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), Double).RunAsync(first.Token);
             harness.Read("doubled", 50);
             await first.CancelAsync();
-            await run;
+            await run.WithinPatience();
         }
 
         await harness.Produce(KafkaHarness.Readings(50, 50));
@@ -227,7 +227,7 @@ public class ProcessorRunnerTests
         var again = new ProcessorRunner<Reading, Doubled>(harness.Options(), Double).RunAsync(second.Token);
         var outputs = harness.Read("doubled", 100);
         await second.CancelAsync();
-        await again;
+        await again.WithinPatience();
 
         Assert.Equal(Enumerable.Range(0, 100).Select(i => i * 2.0), outputs.Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value).Value).Order());
         Assert.Equal(100, harness.CommittedTotal("doubler"));

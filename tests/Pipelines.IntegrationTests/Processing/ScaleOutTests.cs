@@ -31,11 +31,11 @@ public class ScaleOutTests
         var sharedWork = handledBy.Values.Distinct().Count();
 
         await stopFirst.CancelAsync();
-        await first;
+        await first.WithinPatience();
         await harness.Produce(KafkaHarness.Readings(200, 200));
         var seen = harness.ReadUntilSeen(Enumerable.Range(0, 400).Select(i => (long)i));
         await stopSecond.CancelAsync();
-        await second;
+        await second.WithinPatience();
 
         // At least once: a rebalance may repeat a few messages (the mock refuses commits mid-rebalance), never drop one.
         Assert.Equal(2, sharedWork);
@@ -64,7 +64,7 @@ public class ScaleOutTests
         // kcat -e stops at the end of the partition, so it reads only once the outputs are known to be there.
         var output = await Kcat(harness, "-C -t doubled -o beginning -c 3 -e -f %k\\n");
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
         files.ForEach(File.Delete);
 
         Assert.Equal([0.0, 2.0, 4.0], processed.Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value).Value));
@@ -74,13 +74,9 @@ public class ScaleOutTests
 
     private static async Task<string> Kcat(KafkaHarness harness, string arguments)
     {
-        var start = new ProcessStartInfo("kcat", $"-b {harness.Kafka.BootstrapServers} {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(KafkaHarness.Patience);
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"kcat {arguments} failed: {await errors}");
-        return await output;
+        using var kcat = ChildProcess.Start("kcat", $"-b {harness.Kafka.BootstrapServers} {arguments}");
+        var exitCode = await kcat.WaitForExit();
+        Assert.True(exitCode == 0, $"kcat {arguments} failed: {kcat.Errors}");
+        return kcat.Output;
     }
 }

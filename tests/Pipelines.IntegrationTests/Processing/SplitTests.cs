@@ -34,12 +34,12 @@ public class SplitTests
     }
 
     /// <summary>A sink that keeps every attachment it is handed.</summary>
-    private static ProcessorRunner<Attachment, NoOutput> Collector(ProcessorOptions options, ConcurrentQueue<Attachment> received) =>
+    private static ProcessorRunner<Attachment, NoOutput> Collector(ProcessorOptions options, Collected<Attachment> received) =>
         new(options, new TestProcessor<Attachment, NoOutput>
         {
             Row = (row, _, _) =>
             {
-                received.Enqueue(row);
+                received.Add(row);
                 return default;
             },
         });
@@ -71,19 +71,15 @@ public class SplitTests
                 Compression = Compression.Zstd,
             },
             new TestProcessor<Reading, Attachment> { Row = (row, _, _) => ValueTask.FromResult<Attachment?>(new Attachment { Time = row.Time, Sensor = row.Sensor, Data = data }) });
-        var received = new ConcurrentQueue<Attachment>();
+        var received = new Collected<Attachment>();
         var reader = Collector(Reader(harness, "attachment-reader"), received);
 
         var runs = new[] { writer.RunAsync(stop.Token), reader.RunAsync(stop.Token) };
         var chunks = harness.Read("attachments", 21);
-        var deadline = DateTime.UtcNow + KafkaHarness.Patience;
-        while (received.IsEmpty && DateTime.UtcNow < deadline)
-        {
-            await Task.Yield();
-        }
+        await received.Until(rows => rows.Count > 0);
 
         await stop.CancelAsync();
-        await Task.WhenAll(runs);
+        await Task.WhenAll(runs).WithinPatience();
 
         var attachment = Assert.Single(received);
         Assert.Equal(SHA256.HashData(data), SHA256.HashData(attachment.Data));
@@ -106,13 +102,13 @@ public class SplitTests
         using var consumed = new ConsumedCounter("restarted-reader");
 
         await ProduceChunks(harness, chunks.Take(3));
-        var received = new ConcurrentQueue<Attachment>();
+        var received = new Collected<Attachment>();
         using (var first = new CancellationTokenSource())
         {
             var run = Collector(Reader(harness, "restarted-reader"), received).RunAsync(first.Token);
             await consumed.WaitFor(3);
             await first.CancelAsync();
-            await run;
+            await run.WithinPatience();
         }
 
         Assert.Empty(received);
@@ -121,14 +117,10 @@ public class SplitTests
         await ProduceChunks(harness, chunks.Skip(3));
         using var second = new CancellationTokenSource();
         var again = Collector(Reader(harness, "restarted-reader"), received).RunAsync(second.Token);
-        var deadline = DateTime.UtcNow + KafkaHarness.Patience;
-        while (received.IsEmpty && DateTime.UtcNow < deadline)
-        {
-            await Task.Yield();
-        }
+        await received.Until(rows => rows.Count > 0);
 
         await second.CancelAsync();
-        await again;
+        await again.WithinPatience();
 
         var attachment = Assert.Single(received);
         Assert.Equal(data, attachment.Data);
@@ -144,7 +136,7 @@ public class SplitTests
         await ProduceChunks(harness, chunks.Take(2));
         await ProduceChunks(harness, [(MessageSerializer.Serialize(new Attachment { Time = 2, Sensor = "camera", Data = [1, 2, 3] }), null)]);
         using var stop = new CancellationTokenSource();
-        var received = new ConcurrentQueue<Attachment>();
+        var received = new Collected<Attachment>();
 
         var run = Collector(Reader(harness, "impatient-reader") with { SplitTimeout = TimeSpan.FromSeconds(1) }, received).RunAsync(stop.Token);
         var letters = TopicReader.Read<string>(harness.Kafka.BootstrapServers, "attachments.dlq", 2);
@@ -156,7 +148,7 @@ public class SplitTests
         }
 
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal([2L], received.Select(a => a.Time));
         Assert.Equal(chunks.Take(2).Select(c => c.Value), letters.Select(l => l.Message.Value));
@@ -176,14 +168,14 @@ public class SplitTests
         await ProduceChunks(harness, Chunks(MessageSerializer.Serialize(new Attachment { Time = 20, Sensor = "camera", Data = data })));
         await ProduceChunks(harness, Enumerable.Range(21, 20).Select(i => (MessageSerializer.Serialize(Small(i)), (Headers?)null)));
         using var stop = new CancellationTokenSource();
-        var received = new ConcurrentQueue<Attachment>();
+        var received = new Collected<Attachment>();
         var collect = new TestProcessor<Attachment, NoOutput>
         {
             Rows = (rows, _, _, _) =>
             {
                 foreach (var row in rows)
                 {
-                    received.Enqueue(row);
+                    received.Add(row);
                 }
 
                 return default;
@@ -191,14 +183,10 @@ public class SplitTests
         };
 
         var run = new ProcessorRunner<Attachment, NoOutput>(Reader(harness, "batch-reader"), collect).RunAsync(stop.Token);
-        var deadline = DateTime.UtcNow + KafkaHarness.Patience;
-        while (received.Count < 41 && DateTime.UtcNow < deadline && !run.IsCompleted)
-        {
-            await Task.Yield();
-        }
+        await received.Until(rows => rows.Count >= 41, stopped: run);
 
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal(Enumerable.Range(0, 41).Select(i => (long)i), received.Select(a => a.Time));
         Assert.Equal(data, received.ElementAt(20).Data);

@@ -54,7 +54,7 @@ public class StreamTests
         }
 
         await stop.CancelAsync();
-        await Task.WhenAll(withEvents, rowsOnly);
+        await Task.WhenAll(withEvents, rowsOnly).WithinPatience();
 
         Assert.Equal(["row 1", "event lap-completed 12 lap=12 at 2 in car-7", "row 3"], seen);
         Assert.Equal([1L, 2, 3], outputs.SelectMany(o => o.Rows).Select(r => r.Time));
@@ -95,7 +95,7 @@ public class StreamTests
         var run = new ProcessorRunner<Reading, Doubled>(harness.Options(), processor).RunAsync(stop.Token);
         var downstream = harness.Read("doubled", 5);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal(["opened car-7", "closed car-7 Closed"], changes);
         Assert.Equal(["Car 7, qualifying driven by Ada", "Car 7, qualifying driven by Ada"], names);
@@ -141,7 +141,7 @@ public class StreamTests
 
         var downstream = harness.Read("doubled", 3);
         await stop.CancelAsync();
-        await run;
+        await run.WithinPatience();
 
         Assert.Equal(["quiet Idle", "busy Revoked"], ends);
         Assert.Equal([MessageTypes.Row, MessageTypes.StreamEnd, MessageTypes.Row], downstream.Select(TypeOf));
