@@ -1,5 +1,4 @@
 using Pipelines;
-using Pipelines.Processing;
 
 namespace Telemetry;
 

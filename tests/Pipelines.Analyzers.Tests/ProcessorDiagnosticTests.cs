@@ -14,7 +14,7 @@ public class ProcessorDiagnosticTests
     [Fact]
     public Task Every_valid_handler_shape_has_no_diagnostics() => AnalyzerTest.VerifyAsync(Topics + """
         [Processor] public partial class P1 { public Out? Handle(In row) => null; }
-        [Processor] public partial class P2 { public IEnumerable<Out> Handle(IReadOnlyList<In> rows, Pipelines.Processing.StreamContext context) => []; }
+        [Processor] public partial class P2 { public IEnumerable<Out> Handle(IReadOnlyList<In> rows, Pipelines.StreamContext context) => []; }
         [Processor] public partial class P3 { public async ValueTask<Out[]> Handle(In row, CancellationToken ct) { await Task.Delay(1, ct); return []; } }
         [Processor] public partial class P4 { public Task Handle(IReadOnlyList<In> rows) => Task.CompletedTask; }
         [Processor] public partial class P5 { public void Handle(Out row) { } }
@@ -47,8 +47,8 @@ public class ProcessorDiagnosticTests
 
     [Fact]
     public Task PIPE006_a_parameter_of_a_users_own_type_named_like_the_runtimes_is_not_taken_for_it() => AnalyzerTest.VerifyAsync(Topics + """
-        namespace Pipelines.Processing { public sealed class StreamContext { } }
-        [Processor] public partial class P { public Out {|PIPE006:Handle|}(In row, Pipelines.Processing.StreamContext context) => new(); }
+        namespace Pipelines { public sealed class StreamContext { } }
+        [Processor] public partial class P { public Out {|PIPE006:Handle|}(In row, Pipelines.StreamContext context) => new(); }
         """);
 
     [Fact]
@@ -171,7 +171,7 @@ public class ProcessorDiagnosticTests
         [Processor] public partial class P
         {
             public Out? Handle(In row) => null;
-            public IEnumerable<Out> Handle(StreamEvent streamEvent, Pipelines.Processing.StreamContext context, CancellationToken ct) => [];
+            public IEnumerable<Out> Handle(StreamEvent streamEvent, Pipelines.StreamContext context, CancellationToken ct) => [];
             public void OnStreamOpened(StreamInfo stream) { }
             public Task<Out> OnStreamClosed(StreamInfo stream, StreamEnd end) => Task.FromResult(new Out());
         }

@@ -11,8 +11,9 @@ namespace Pipelines.Generators.Emitting;
 internal static class ContractEmitter
 {
     private const string Runtime = "global::Pipelines.";
-    private const string Reader = "global::Pipelines.Serialization.MessageReader";
-    private const string Writer = "global::Pipelines.Serialization.MessageWriter";
+    private const string Infrastructure = "global::Pipelines.Infrastructure.";
+    private const string Reader = Infrastructure + "MessageReader";
+    private const string Writer = Infrastructure + "MessageWriter";
     private const string SerializerClass = "PipelinesSerializer";
 
     public static string Emit(ContractModel model)
@@ -20,10 +21,10 @@ internal static class ContractEmitter
         var w = new SourceWriter();
         var type = model.FullyQualifiedName;
         var scopes = w.OpenPartialType(model.Namespace, model.ContainingTypes, $"{model.Declaration} : {Runtime}IMessageContract<{type}>");
-        w.Line($"static {Runtime}IMessageSerializer<{type}> {Runtime}IMessageContract<{type}>.Serializer => {SerializerClass}.Instance;");
+        w.Line($"static {Infrastructure}IMessageSerializer<{type}> {Runtime}IMessageContract<{type}>.Serializer => {SerializerClass}.Instance;");
         w.Line();
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"Pipelines.Generators\", \"{typeof(ContractEmitter).Assembly.GetName().Version}\")]");
-        w.Open($"private sealed class {SerializerClass} : {Runtime}IMessageSerializer<{type}>");
+        w.Open($"private sealed class {SerializerClass} : {Infrastructure}IMessageSerializer<{type}>");
         w.Line($"public static readonly {SerializerClass} Instance = new();");
         w.Line();
         EmitSchema(w, model);
@@ -47,24 +48,24 @@ internal static class ContractEmitter
     private static void EmitSchema(SourceWriter w, ContractModel model)
     {
         var topic = model.Topic is null ? "null" : Literal(model.Topic);
-        w.Line($"private static readonly {Runtime}MessageSchema schema = new(");
+        w.Line($"private static readonly {Infrastructure}MessageSchema schema = new(");
         w.Line($"    {Literal(model.SchemaName)},");
         w.Line($"    {topic},");
         w.Line("    [");
         foreach (var m in model.Members)
         {
-            w.Line($"        {Runtime}FieldSchema.Of<{m.TypeName}, {m.Codec}>({Literal(m.WireName)}, {Literal(m.Name.TrimStart('@'))}, {Runtime}FieldKind.{m.Kind}),");
+            w.Line($"        {Infrastructure}FieldSchema.Of<{m.TypeName}, {m.Codec}>({Literal(m.WireName)}, {Literal(m.Name.TrimStart('@'))}, {Infrastructure}FieldKind.{m.Kind}),");
         }
 
         w.Line("    ]);");
         w.Line();
-        w.Line($"public {Runtime}MessageSchema Schema => schema;");
+        w.Line($"public {Infrastructure}MessageSchema Schema => schema;");
     }
 
     private static void EmitStreamKey(SourceWriter w, ContractModel model)
     {
         var tags = model.Members.Where(m => m.Kind == "Tag").Select(m => "value." + m.Name).ToList();
-        var key = tags.Count == 0 ? "null" : $"{Runtime}Serialization.StreamKeys.Format({string.Join(", ", tags)})";
+        var key = tags.Count == 0 ? "null" : $"{Infrastructure}StreamKeys.Format({string.Join(", ", tags)})";
         w.Line($"public byte[] StreamKey(in {model.FullyQualifiedName} value) => {key};");
     }
 
@@ -130,10 +131,10 @@ internal static class ContractEmitter
     private static void EmitWriteBatch(SourceWriter w, ContractModel model)
     {
         w.Open($"public void WriteBatch(ref {Writer} writer, global::System.ReadOnlySpan<{model.FullyQualifiedName}> rows)");
-        w.Line($"{Runtime}Serialization.BatchWriter.WriteHeader(ref writer, rows.Length, {model.Members.Count});");
+        w.Line($"{Infrastructure}BatchWriter.WriteHeader(ref writer, rows.Length, {model.Members.Count});");
         foreach (var m in model.Members)
         {
-            w.Line($"{Runtime}Serialization.BatchWriter.WriteColumnHeader(ref writer, {Utf8(m.WireName)}, rows.Length);");
+            w.Line($"{Infrastructure}BatchWriter.WriteColumnHeader(ref writer, {Utf8(m.WireName)}, rows.Length);");
             w.Open("foreach (ref readonly var row in rows)");
             w.Line($"{m.Codec}.Write(ref writer, row.{m.Name});");
             w.Close();
@@ -154,7 +155,7 @@ internal static class ContractEmitter
 
         w.Open($"public int ReadBatch(ref {Reader} reader, global::System.Collections.Generic.List<{type}> rows)");
         w.Line("var field = -1;");
-        w.Line($"var batch = new {Runtime}Serialization.BatchRows<{type}>(rows, ref reader);");
+        w.Line($"var batch = new {Infrastructure}BatchRows<{type}>(rows, ref reader);");
         if (!mutable)
         {
             foreach (var m in model.Members)
@@ -167,10 +168,10 @@ internal static class ContractEmitter
         w.Open("try");
         w.Open("for (var sections = reader.ReadMapHeader(); sections > 0; sections--)");
         w.Line("field = -1;");
-        w.Open($"switch ({Runtime}Serialization.BatchRows<{type}>.ReadSection(ref reader))");
-        w.Line($"case {Runtime}Serialization.BatchSection.Rows:");
+        w.Open($"switch ({Infrastructure}BatchRows<{type}>.ReadSection(ref reader))");
+        w.Line($"case {Infrastructure}BatchSection.Rows:");
         w.Indent().Line("batch.ReadCount(ref reader);").Line("continue;").Outdent();
-        w.Line($"case {Runtime}Serialization.BatchSection.Columns:");
+        w.Line($"case {Infrastructure}BatchSection.Columns:");
         w.Indent().Open("for (var columns = reader.ReadMapHeader(); columns > 0; columns--)");
         w.Line("field = -1;");
         EmitKeySwitch(w, model, (m, index) =>

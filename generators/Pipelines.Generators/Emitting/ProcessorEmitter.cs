@@ -12,21 +12,20 @@ namespace Pipelines.Generators.Emitting;
 internal static class ProcessorEmitter
 {
     public const string RegistrationHintName = "Pipelines.AddPipelines.g.cs";
-    private const string Hosting = "global::Pipelines.Hosting.";
-    private const string Processing = "global::Pipelines.Processing.";
+    private const string Infrastructure = "global::Pipelines.Infrastructure.";
     private const string ValueTask = "global::System.Threading.Tasks.ValueTask";
     private static readonly string GeneratedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"Pipelines.Generators\", \"{typeof(ProcessorEmitter).Assembly.GetName().Version}\")]";
 
     public static string EmitDescriptor(ProcessorModel model)
     {
         var w = new SourceWriter();
-        var self = $"{Processing}IProcessor<{model.FullyQualifiedName}, {model.InputType}, {model.OutputType}>";
+        var self = $"{Infrastructure}IProcessor<{model.FullyQualifiedName}, {model.InputType}, {model.OutputType}>";
         var scopes = w.OpenPartialType(model.Namespace, model.ContainingTypes, $"{model.Declaration} : {self}");
         var route = model.OutputTopic is null ? $"reads {Literal(model.InputTopic)} (a sink)" : $"{Literal(model.InputTopic)} → {Literal(model.OutputTopic)}";
         w.Line($"/// <summary>How the Pipelines runtime runs this processor: {route}, group {Literal(model.GroupId)}.</summary>");
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
         w.Line(GeneratedCode);
-        w.Line($"public static {Hosting}ProcessorDescriptor PipelinesDescriptor {{ get; }} = new(");
+        w.Line($"public static {Infrastructure}ProcessorDescriptor PipelinesDescriptor {{ get; }} = new(");
         w.Line($"    Name: {Literal(model.Name)},");
         w.Line($"    GroupId: {Literal(model.GroupId)},");
         w.Line($"    InputTopic: {Literal(model.InputTopic)},");
@@ -49,9 +48,9 @@ internal static class ProcessorEmitter
         }
 
         // The interface's members, each adapting the processor's own method to the one shape the runner calls.
-        var processor = $"{Processing}IProcessor<{model.InputType}, {model.OutputType}>";
-        var outputs = $"{Processing}Outputs<{model.OutputType}> outputs";
-        const string Context = Processing + "StreamContext context";
+        var processor = $"{Infrastructure}IProcessor<{model.InputType}, {model.OutputType}>";
+        var outputs = $"{Infrastructure}Outputs<{model.OutputType}> outputs";
+        const string Context = "global::Pipelines.StreamContext context";
         const string Cancellation = "global::System.Threading.CancellationToken cancellationToken";
         var rows = $"global::System.Collections.Generic.IReadOnlyList<{model.InputType}> rows";
         if (model.Handle is { } handle)
@@ -110,7 +109,7 @@ internal static class ProcessorEmitter
         w.Open("public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPipelines(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::Microsoft.Extensions.Configuration.IConfiguration configuration)");
         foreach (var processor in processors.OrderBy(p => p.FullyQualifiedName, System.StringComparer.Ordinal))
         {
-            w.Line($"{Hosting}ProcessorRegistration.AddProcessor<{processor.FullyQualifiedName}, {processor.InputType}, {processor.OutputType}>(services, configuration);");
+            w.Line($"{Infrastructure}ProcessorRegistration.AddProcessor<{processor.FullyQualifiedName}, {processor.InputType}, {processor.OutputType}>(services, configuration);");
         }
 
         w.Line("return services;");
@@ -131,7 +130,7 @@ internal static class ProcessorEmitter
 
         features.AddRange(new[] { (model.OnEvent, "Events"), (model.OnStreamOpened, "StreamOpened"), (model.OnStreamClosed, "StreamClosed") }.Where(f => f.Item1 is not null).Select(f => f.Item2));
         features.AddRange(new[] { (model.Filter, "Filter"), (model.FlushWhen, "FlushWhen") }.Where(f => f.Item1 is not null).Select(f => f.Item2));
-        return features.Count == 0 ? Processing + "ProcessorFeatures.None" : string.Join(" | ", features.Select(f => Processing + "ProcessorFeatures." + f));
+        return features.Count == 0 ? Infrastructure + "ProcessorFeatures.None" : string.Join(" | ", features.Select(f => Infrastructure + "ProcessorFeatures." + f));
     }
 
     /// <summary>An interface member that calls a processor method and hands its result, whatever its shape, to <c>outputs</c>.</summary>

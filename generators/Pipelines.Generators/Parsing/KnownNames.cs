@@ -10,11 +10,11 @@ internal static class KnownNames
     public const string ParameterAttribute = "Pipelines.ParameterAttribute";
     public const string ProcessorAttribute = "Pipelines.ProcessorAttribute";
     public const string BufferAttribute = "Pipelines.BufferAttribute";
-    public const string StreamContext = "Pipelines.Processing.StreamContext";
+    public const string StreamContext = "Pipelines.StreamContext";
     public const string StreamEvent = "Pipelines.StreamEvent";
     public const string StreamInfo = "Pipelines.StreamInfo";
     public const string StreamEnd = "Pipelines.StreamEnd";
     public const string MessageContractInterface = "Pipelines.IMessageContract`1";
 
-    public const string Codecs = "global::Pipelines.Serialization.Codecs.";
+    public const string Codecs = "global::Pipelines.Infrastructure.";
 }

@@ -28,7 +28,7 @@ public sealed class KafkaConnection : IDisposable
     private EmbeddedKafka? embedded;
 
     /// <summary>Creates the connection; nothing starts until <see cref="BootstrapServers"/> is first read.</summary>
-    public KafkaConnection(PipelinesSettings settings, ILogger<KafkaConnection> logger)
+    internal KafkaConnection(PipelinesSettings settings, ILogger<KafkaConnection> logger)
     {
         this.settings = settings;
         this.logger = logger;

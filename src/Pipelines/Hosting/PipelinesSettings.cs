@@ -28,7 +28,7 @@ namespace Pipelines.Hosting;
 /// }
 /// </code>
 /// </remarks>
-public sealed record PipelinesSettings
+internal sealed record PipelinesSettings
 {
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Pipelines";

@@ -1,11 +1,14 @@
+using System.ComponentModel;
+using Pipelines.Hosting;
 using Pipelines.Processing;
 
-namespace Pipelines.Hosting;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// What the generator knows about a <see cref="ProcessorAttribute">processor</see> before it has an instance: its
 /// name, group, topics, which members it implements and the settings its attribute sets. Configuration overrides
 /// everything but the name, the topics and the features.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
 /// <param name="Name">The processor's name (its class name): configuration key, logs, dead-letter headers.</param>
 /// <param name="GroupId">The consumer group.</param>
@@ -13,6 +16,7 @@ namespace Pipelines.Hosting;
 /// <param name="OutputTopic">The topic written, or <see langword="null"/> for a sink.</param>
 /// <param name="Features">Which members of <see cref="IProcessor{TIn, TOut}"/> the processor implements.</param>
 /// <param name="Configure">Applies the attribute's settings to the runtime defaults; <see langword="null"/> when it sets none.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record ProcessorDescriptor(
     string Name,
     string GroupId,

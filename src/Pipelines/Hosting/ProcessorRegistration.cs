@@ -1,18 +1,22 @@
+using System.ComponentModel;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pipelines.Hosting;
 using Pipelines.Processing;
 
-namespace Pipelines.Hosting;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// Registers processors as hosted services. The generated <c>AddPipelines</c> registers every <c>[Processor]</c> of
 /// an assembly through here; call <see cref="AddProcessor{TProcessor, TIn, TOut}"/> for one processor, generated
 /// or written by hand. The settings are read and validated at registration, so a bad key stops the application
 /// before anything connects.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ProcessorRegistration
 {
     /// <summary>Registers one processor as a hosted service, plus the shared settings and Kafka connection.</summary>
@@ -32,7 +36,7 @@ public static class ProcessorRegistration
         options.ValidateBuffers(TIn.Serializer.Schema, options.OutputTopic is null ? null : TOut.Serializer.Schema, descriptor.Features.HasFlag(ProcessorFeatures.FlushWhen));
 
         services.TryAddSingleton(settings);
-        services.TryAddSingleton<KafkaConnection>();
+        services.TryAddSingleton(provider => new KafkaConnection(provider.GetRequiredService<PipelinesSettings>(), provider.GetRequiredService<ILogger<KafkaConnection>>()));
         services.AddSingleton<IHostedService>(provider => new ProcessorService<TProcessor, TIn, TOut>(
             provider.GetRequiredService<PipelinesSettings>(),
             provider.GetRequiredService<KafkaConnection>(),

@@ -1,12 +1,15 @@
+using System.ComponentModel;
 using Confluent.Kafka;
 
-namespace Pipelines.Kafka;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// Reads a contract straight from the span Confluent.Kafka hands over: no copy to a byte array. A failure
 /// surfaces from <c>Consume</c> as a <see cref="ConsumeException"/> that still carries the raw message, which
 /// is what the dead-letter topic receives.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ContractDeserializer<T> : IDeserializer<T>
     where T : IMessageContract<T>
 {

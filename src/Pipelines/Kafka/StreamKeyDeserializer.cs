@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using Pipelines.Serialization;
+using Pipelines.Infrastructure;
 
 namespace Pipelines.Kafka;
 

@@ -41,7 +41,7 @@ public static class DeadLetterHeaders
     /// <param name="source">Where the message was read.</param>
     /// <param name="exception">Why it failed.</param>
     /// <param name="rows">When the value holds only some rows of a batch (re-serialized): the first, how many, and of how many.</param>
-    public static Headers Create(Headers? original, string processor, TopicPartitionOffset source, Exception exception, (int First, int Count, int Of)? rows = null)
+    internal static Headers Create(Headers? original, string processor, TopicPartitionOffset source, Exception exception, (int First, int Count, int Of)? rows = null)
     {
         var headers = new Headers();
         foreach (var header in original ?? [])

@@ -1,15 +1,19 @@
+using System.ComponentModel;
+using Pipelines.Processing;
 using Pipelines.Hosting;
 
-namespace Pipelines.Processing;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// A processor as the runner calls it. The generator implements this on every <c>[Processor]</c> class, adapting
 /// the class's own <c>Handle</c>, <c>OnStreamOpened</c>, <c>OnStreamClosed</c> and buffer hooks, whatever their
 /// shapes; <see cref="Features"/> says which members exist, and the runner calls no other. Every call adds what the
 /// processor produces to <c>outputs</c>; rows, lists and the context are reused after a call returns.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
 /// <typeparam name="TIn">The input contract.</typeparam>
 /// <typeparam name="TOut">The output contract (<see cref="NoOutput"/> for a sink).</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IProcessor<TIn, TOut>
     where TIn : IMessageContract<TIn>
     where TOut : IMessageContract<TOut>
@@ -51,10 +55,12 @@ public interface IProcessor<TIn, TOut>
 /// A processor with what the host needs before it has an instance: its name, group, topics and compiled-in
 /// settings. The generator implements this on every <c>[Processor]</c> class; a processor written by hand
 /// implements it to be registered with <see cref="ProcessorRegistration.AddProcessor{TProcessor, TIn, TOut}"/>.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
 /// <typeparam name="TSelf">The processor type.</typeparam>
 /// <typeparam name="TIn">The input contract.</typeparam>
 /// <typeparam name="TOut">The output contract (<see cref="NoOutput"/> for a sink).</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IProcessor<TSelf, TIn, TOut> : IProcessor<TIn, TOut>
     where TSelf : class, IProcessor<TSelf, TIn, TOut>
     where TIn : IMessageContract<TIn>

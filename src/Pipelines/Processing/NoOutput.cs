@@ -1,4 +1,4 @@
-using Pipelines.Serialization;
+using Pipelines.Infrastructure;
 
 namespace Pipelines.Processing;
 

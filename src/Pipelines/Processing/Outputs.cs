@@ -1,13 +1,17 @@
+using System.ComponentModel;
+using Pipelines.Processing;
 using System.Runtime.CompilerServices;
 
-namespace Pipelines.Processing;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// Collects what a handler returns, whatever its shape: one row, none (<see langword="null"/>), several, now or
 /// later. Generated handler calls go through here so that the runner sees one list. The rows are produced only
 /// after the handler succeeded, so a failed attempt that is retried or dead-lettered leaves no partial output.
 /// One instance per processor is reused for every call; a handler never sees it.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class Outputs<TOut>
     where TOut : IMessageContract<TOut>
 {

@@ -1,7 +1,9 @@
-namespace Pipelines.Processing;
+using System.ComponentModel;
+namespace Pipelines.Infrastructure;
 
-/// <summary>Which members of <see cref="IProcessor{TIn, TOut}"/> a processor implements; the runner calls no other.</summary>
+/// <summary>Which members of <see cref="IProcessor{TIn, TOut}"/> a processor implements; the runner calls no other. For use by generated code; not intended to be called directly.</summary>
 [Flags]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum ProcessorFeatures
 {
     /// <summary>Nothing but events it skips: a processor with no row handler reads no rows.</summary>

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Pipelines.Serialization;
+using Pipelines.Infrastructure;
 
 namespace Pipelines.Processing;
 

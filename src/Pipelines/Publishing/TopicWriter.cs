@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Pipelines.Logging;
 using Pipelines.Processing;
-using Pipelines.Serialization;
+using Pipelines.Infrastructure;
 
 namespace Pipelines.Publishing;
 

@@ -1,13 +1,15 @@
-using Pipelines.Serialization.Codecs;
+using System.ComponentModel;
+using Pipelines.Infrastructure;
 
-namespace Pipelines;
+namespace Pipelines.Infrastructure;
 
-/// <summary>One field of a <see cref="MessageSchema"/>.</summary>
+/// <summary>One field of a <see cref="MessageSchema"/>. For use by generated code; not intended to be called directly.</summary>
 /// <param name="Name">The wire name.</param>
 /// <param name="Member">The C# member it is bound to.</param>
 /// <param name="Kind">Timestamp, tag or parameter.</param>
 /// <param name="ClrType">The member's type.</param>
 /// <param name="WireType">The MessagePack shape, for example <c>float64</c>, <c>string</c>, <c>array&lt;int32&gt;</c>; <c>?</c> marks nil as allowed.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record FieldSchema(string Name, string Member, FieldKind Kind, Type ClrType, string WireType)
 {
     /// <summary>Describes a field written by <typeparamref name="TCodec"/>.</summary>

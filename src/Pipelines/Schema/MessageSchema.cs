@@ -1,12 +1,15 @@
+using System.ComponentModel;
 using System.Text;
 
-namespace Pipelines;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// The run-time description of a message contract: its topic, its fields and a fingerprint that changes when
 /// (and only when) a field's wire name, kind or wire type does. The runtime sends the fingerprint in message
 /// headers so that a consumer can tell a compatible producer from an incompatible one.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class MessageSchema
 {
     /// <summary>Creates a schema; the generator calls this once per contract.</summary>

@@ -1,12 +1,15 @@
-using Pipelines.Serialization;
+using System.ComponentModel;
+using Pipelines.Infrastructure;
 
-namespace Pipelines;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// Writes and reads one contract type as MessagePack: a single row as a map of wire names to values, or
 /// many rows as one columnar batch (see docs/wire-format.md). Implementations are generated, stateless and
 /// thread-safe. <see cref="MessageSerializer"/> wraps them for byte arrays, buffers and spans.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IMessageSerializer<T>
 {
     /// <summary>The contract's topic, fields and fingerprint.</summary>

@@ -1,4 +1,5 @@
-using Pipelines.Serialization;
+using System.ComponentModel;
+using Pipelines.Infrastructure;
 
 namespace Pipelines;
 
@@ -31,7 +32,9 @@ public sealed class MessageFormatException : Exception
     /// Wraps a failure raised while reading <paramref name="fieldIndex"/> (-1 for the structure) of
     /// <paramref name="schema"/>. A failure inside a nested contract keeps its reason and gains the outer field
     /// as a path prefix (<c>Points.X</c>), so the error names the message that was being read.
+    /// For use by generated code; not intended to be called directly.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static MessageFormatException Create(MessageSchema schema, int fieldIndex, long position, Exception innerException)
     {
         var field = fieldIndex >= 0 && fieldIndex < schema.Fields.Count ? schema.Fields[fieldIndex] : null;
@@ -74,7 +77,8 @@ public sealed class MessageFormatException : Exception
         };
     }
 
-    /// <summary>Whether a failure while reading is the input's fault and should be reported as a <see cref="MessageFormatException"/>.</summary>
+    /// <summary>Whether a failure while reading is the input's fault and should be reported as a <see cref="MessageFormatException"/>. For use by generated code; not intended to be called directly.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static bool IsInputFault(Exception exception) =>
         exception is not (OperationCanceledException or OutOfMemoryException);
 }

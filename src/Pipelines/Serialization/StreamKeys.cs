@@ -1,13 +1,16 @@
+using System.ComponentModel;
 using System.Globalization;
 
-namespace Pipelines.Serialization;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// The Kafka key of a row: its tag values in declaration order, in invariant text, joined by <c>/</c>
 /// (<c>car-07</c>, or <c>car-07/lap-12</c> for two tags; a null tag is empty). Rows with the same tags share a key,
 /// so they form one stream, land on one partition and keep their order. The arrays returned are shared
 /// between rows with the same key and must not be written to.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class StreamKeys
 {
     /// <summary>The separator between tag values.</summary>

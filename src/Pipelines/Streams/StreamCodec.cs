@@ -1,5 +1,5 @@
 using System.Buffers;
-using Pipelines.Serialization;
+using Pipelines.Infrastructure;
 
 namespace Pipelines.Processing;
 

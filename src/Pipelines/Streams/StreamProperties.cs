@@ -3,7 +3,7 @@ namespace Pipelines;
 /// <summary>
 /// What a producer says about a stream (all data sharing a key): a readable name, metadata and the streams it was
 /// derived from. Travels as a <c>pipelines.type: stream-properties</c> message under the stream's key; the latest
-/// one wins. Processors read it from <see cref="Processing.StreamContext.Stream"/>.
+/// one wins. Processors read it from <see cref="StreamContext.Stream"/>.
 /// </summary>
 public sealed record StreamProperties
 {

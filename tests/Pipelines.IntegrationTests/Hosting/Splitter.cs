@@ -25,7 +25,7 @@ public partial class PortionCollector
 
     public static SemaphoreSlim Arrived { get; } = new(0);
 
-    public Task Handle(IReadOnlyList<Portion> rows, Pipelines.Processing.StreamContext context)
+    public Task Handle(IReadOnlyList<Portion> rows, Pipelines.StreamContext context)
     {
         Batches.Enqueue((System.Text.Encoding.UTF8.GetString(context.Key.Span), rows.ToArray()));
         Arrived.Release(rows.Count);

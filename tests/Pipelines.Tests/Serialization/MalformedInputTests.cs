@@ -81,7 +81,7 @@ public class MalformedInputTests
 
         Assert.Equal("Quality", error.Field);
         Assert.Contains("'Quality' (int32)", error.Message);
-        Assert.IsType<Pipelines.Serialization.WireTypeMismatchException>(error.InnerException);
+        Assert.IsType<Pipelines.Infrastructure.WireTypeMismatchException>(error.InnerException);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Text;
-using Pipelines.Serialization;
+using Pipelines.Infrastructure;
 using Pipelines.Tests.Contracts;
 
 namespace Pipelines.Tests.Serialization;

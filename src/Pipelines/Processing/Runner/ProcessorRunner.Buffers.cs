@@ -6,7 +6,7 @@ using Pipelines.Logging;
 namespace Pipelines.Processing;
 
 // Input and output buffers: filtering rows in, handling flushed input chunks (and failing their rows), writing flushed output chunks.
-public sealed partial class ProcessorRunner<TIn, TOut>
+internal sealed partial class ProcessorRunner<TIn, TOut>
 {
     /// <summary>Asks the filter about a row; a filter that throws fails the row like a handler would.</summary>
     private bool Admit(InputMessage message, int index, TIn row)

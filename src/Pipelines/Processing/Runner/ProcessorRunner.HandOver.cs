@@ -6,7 +6,7 @@ using Pipelines.Logging;
 namespace Pipelines.Processing;
 
 // Partitions changing hands, and shutdown: what is in flight is finished and committed (see OffsetCommitter).
-public sealed partial class ProcessorRunner<TIn, TOut>
+internal sealed partial class ProcessorRunner<TIn, TOut>
 {
     private void UpdateLag(PipelinesTelemetry.LagSource lag)
     {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Pipelines.Processing;
 
 // Streams: opening, events, properties and ends, idle and revoked streams.
-public sealed partial class ProcessorRunner<TIn, TOut>
+internal sealed partial class ProcessorRunner<TIn, TOut>
 {
     /// <summary>
     /// The stream of a message, seen at <paramref name="now"/> (when its fetch round was read); its first message

@@ -16,7 +16,7 @@ namespace Pipelines.Processing;
 /// every <see cref="ProcessorOptions.CommitInterval"/> or <see cref="ProcessorOptions.CommitEvery"/> messages,
 /// when partitions are revoked (after flushing their buffers) and on shutdown (after flushing every buffer).
 /// </summary>
-public sealed partial class ProcessorRunner<TIn, TOut>
+internal sealed partial class ProcessorRunner<TIn, TOut>
     where TIn : IMessageContract<TIn>
     where TOut : IMessageContract<TOut>
 {

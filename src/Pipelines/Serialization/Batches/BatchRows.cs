@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using System.Runtime.InteropServices;
 
-namespace Pipelines.Serialization;
+namespace Pipelines.Infrastructure;
 
-/// <summary>The parts of a row batch (see docs/wire-format.md).</summary>
+/// <summary>The parts of a row batch (see docs/wire-format.md). For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum BatchSection
 {
     /// <summary>A key this reader does not know; its value is skipped.</summary>
@@ -18,7 +20,9 @@ public enum BatchSection
 /// <summary>
 /// Tracks the rows one batch read appends to a list: their count, declared by <c>"rows"</c> or by the first
 /// column, must agree with every column; rows are created once, before the first column fills them.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public struct BatchRows<T>
 {
     private readonly List<T> rows;

@@ -1,7 +1,9 @@
+using System.ComponentModel;
 
-namespace Pipelines.Serialization;
+namespace Pipelines.Infrastructure;
 
-/// <summary>Writes the frame of a row batch (see docs/wire-format.md); generated code writes the values.</summary>
+/// <summary>Writes the frame of a row batch (see docs/wire-format.md); generated code writes the values. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class BatchWriter
 {
     /// <summary>Writes <c>{"rows": rowCount, "columns": {</c> with room for <paramref name="columnCount"/> columns.</summary>

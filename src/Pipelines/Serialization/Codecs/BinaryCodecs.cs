@@ -1,7 +1,9 @@
+using System.ComponentModel;
 
-namespace Pipelines.Serialization.Codecs;
+namespace Pipelines.Infrastructure;
 
-/// <summary>Codec for <see cref="T:byte[]"/>: bin or nil.</summary>
+/// <summary>Codec for <see cref="T:byte[]"/>: bin or nil. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct ByteArrayCodec : IValueCodec<byte[]?>
 {
     /// <inheritdoc/>
@@ -26,7 +28,9 @@ public readonly struct ByteArrayCodec : IValueCodec<byte[]?>
 /// <summary>
 /// Codec for <see cref="ReadOnlyMemory{T}"/> of bytes: bin; nil reads as empty. Reading copies, because the
 /// message buffer belongs to the consumer and is reused after the handler returns.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct ReadOnlyMemoryCodec : IValueCodec<ReadOnlyMemory<byte>>
 {
     /// <inheritdoc/>

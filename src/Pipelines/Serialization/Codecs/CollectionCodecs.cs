@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using System.Runtime.InteropServices;
 
-namespace Pipelines.Serialization.Codecs;
+namespace Pipelines.Infrastructure;
 
-/// <summary>Codec for <c>T[]</c>: an array of elements, or nil.</summary>
+/// <summary>Codec for <c>T[]</c>: an array of elements, or nil. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct ArrayCodec<T, TCodec> : IValueCodec<T[]?>
     where TCodec : IValueCodec<T>
 {
@@ -39,7 +41,8 @@ public readonly struct ArrayCodec<T, TCodec> : IValueCodec<T[]?>
     }
 }
 
-/// <summary>Codec for <see cref="List{T}"/>: an array of elements, or nil.</summary>
+/// <summary>Codec for <see cref="List{T}"/>: an array of elements, or nil. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct ListCodec<T, TCodec> : IValueCodec<List<T>?>
     where TCodec : IValueCodec<T>
 {
@@ -77,7 +80,8 @@ public readonly struct ListCodec<T, TCodec> : IValueCodec<List<T>?>
     }
 }
 
-/// <summary>Codec for <see cref="IReadOnlyList{T}"/>: an array of elements, or nil; reads return a <c>T[]</c>.</summary>
+/// <summary>Codec for <see cref="IReadOnlyList{T}"/>: an array of elements, or nil; reads return a <c>T[]</c>. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct ReadOnlyListCodec<T, TCodec> : IValueCodec<IReadOnlyList<T>?>
     where TCodec : IValueCodec<T>
 {

@@ -1,7 +1,9 @@
+using System.ComponentModel;
 
-namespace Pipelines.Serialization.Codecs;
+namespace Pipelines.Infrastructure;
 
-/// <summary>Codec for a nested message contract: its map, or nil.</summary>
+/// <summary>Codec for a nested message contract: its map, or nil. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct ContractCodec<T> : IValueCodec<T>
     where T : IMessageContract<T>
 {

@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
-namespace Pipelines.Serialization.Codecs;
+namespace Pipelines.Infrastructure;
 
-/// <summary>Codec for an enum: its underlying integer, as MessagePack-CSharp writes it by default.</summary>
+/// <summary>Codec for an enum: its underlying integer, as MessagePack-CSharp writes it by default. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct EnumCodec<TEnum> : IValueCodec<TEnum>
     where TEnum : struct, Enum
 {

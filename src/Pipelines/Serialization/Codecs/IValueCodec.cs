@@ -1,12 +1,15 @@
+using System.ComponentModel;
 
-namespace Pipelines.Serialization.Codecs;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// Writes and reads one value of <typeparamref name="T"/> as MessagePack. Codecs are empty structs with static
 /// members so that generic composites (<see cref="ArrayCodec{T, TCodec}"/>, <see cref="NullableCodec{T, TCodec}"/>)
 /// are specialized by the JIT and inlined: no virtual call, no delegate, no allocation per value.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
 /// <remarks>Generated serializers call codecs; user code rarely needs to.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IValueCodec<T>
 {
     /// <summary>The wire type recorded in <see cref="FieldSchema.WireType"/>, for example <c>float64</c> or <c>array&lt;int32&gt;</c>.</summary>

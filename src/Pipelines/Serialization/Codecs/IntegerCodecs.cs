@@ -1,10 +1,12 @@
+using System.ComponentModel;
 
-namespace Pipelines.Serialization.Codecs;
+namespace Pipelines.Infrastructure;
 
 // MessagePack writes every integer in its most compact form; the readers accept any integer form that fits
 // and throw OverflowException for one that does not, which the generated reader reports as a format error.
 
-/// <summary>Codec for <see cref="sbyte"/>.</summary>
+/// <summary>Codec for <see cref="sbyte"/>. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct SByteCodec : IValueCodec<sbyte>
 {
     /// <inheritdoc/>
@@ -15,7 +17,8 @@ public readonly struct SByteCodec : IValueCodec<sbyte>
     public static sbyte Read(ref MessageReader reader) => reader.ReadSByte();
 }
 
-/// <summary>Codec for <see cref="byte"/>.</summary>
+/// <summary>Codec for <see cref="byte"/>. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct ByteCodec : IValueCodec<byte>
 {
     /// <inheritdoc/>
@@ -26,7 +29,8 @@ public readonly struct ByteCodec : IValueCodec<byte>
     public static byte Read(ref MessageReader reader) => reader.ReadByte();
 }
 
-/// <summary>Codec for <see cref="short"/>.</summary>
+/// <summary>Codec for <see cref="short"/>. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Int16Codec : IValueCodec<short>
 {
     /// <inheritdoc/>
@@ -37,7 +41,8 @@ public readonly struct Int16Codec : IValueCodec<short>
     public static short Read(ref MessageReader reader) => reader.ReadInt16();
 }
 
-/// <summary>Codec for <see cref="ushort"/>.</summary>
+/// <summary>Codec for <see cref="ushort"/>. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct UInt16Codec : IValueCodec<ushort>
 {
     /// <inheritdoc/>
@@ -48,7 +53,8 @@ public readonly struct UInt16Codec : IValueCodec<ushort>
     public static ushort Read(ref MessageReader reader) => reader.ReadUInt16();
 }
 
-/// <summary>Codec for <see cref="int"/>.</summary>
+/// <summary>Codec for <see cref="int"/>. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Int32Codec : IValueCodec<int>
 {
     /// <inheritdoc/>
@@ -59,7 +65,8 @@ public readonly struct Int32Codec : IValueCodec<int>
     public static int Read(ref MessageReader reader) => reader.ReadInt32();
 }
 
-/// <summary>Codec for <see cref="uint"/>.</summary>
+/// <summary>Codec for <see cref="uint"/>. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct UInt32Codec : IValueCodec<uint>
 {
     /// <inheritdoc/>
@@ -70,7 +77,8 @@ public readonly struct UInt32Codec : IValueCodec<uint>
     public static uint Read(ref MessageReader reader) => reader.ReadUInt32();
 }
 
-/// <summary>Codec for <see cref="long"/>, also used for <c>long</c> timestamps (nanoseconds since the Unix epoch).</summary>
+/// <summary>Codec for <see cref="long"/>, also used for <c>long</c> timestamps (nanoseconds since the Unix epoch). For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Int64Codec : IValueCodec<long>
 {
     /// <inheritdoc/>
@@ -81,7 +89,8 @@ public readonly struct Int64Codec : IValueCodec<long>
     public static long Read(ref MessageReader reader) => reader.ReadInt64();
 }
 
-/// <summary>Codec for <see cref="ulong"/>.</summary>
+/// <summary>Codec for <see cref="ulong"/>. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct UInt64Codec : IValueCodec<ulong>
 {
     /// <inheritdoc/>

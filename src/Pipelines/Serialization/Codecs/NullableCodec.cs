@@ -1,7 +1,9 @@
+using System.ComponentModel;
 
-namespace Pipelines.Serialization.Codecs;
+namespace Pipelines.Infrastructure;
 
-/// <summary>Codec for <see cref="Nullable{T}"/>: nil, or the value as <typeparamref name="TCodec"/> writes it.</summary>
+/// <summary>Codec for <see cref="Nullable{T}"/>: nil, or the value as <typeparamref name="TCodec"/> writes it. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct NullableCodec<T, TCodec> : IValueCodec<T?>
     where T : struct
     where TCodec : IValueCodec<T>

@@ -1,7 +1,9 @@
+using System.ComponentModel;
 
-namespace Pipelines.Serialization.Codecs;
+namespace Pipelines.Infrastructure;
 
-/// <summary>Codec for <see cref="bool"/>.</summary>
+/// <summary>Codec for <see cref="bool"/>. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct BooleanCodec : IValueCodec<bool>
 {
     /// <inheritdoc/>
@@ -12,7 +14,8 @@ public readonly struct BooleanCodec : IValueCodec<bool>
     public static bool Read(ref MessageReader reader) => reader.ReadBoolean();
 }
 
-/// <summary>Codec for <see cref="float"/>: float32 on the wire; reads any float or integer.</summary>
+/// <summary>Codec for <see cref="float"/>: float32 on the wire; reads any float or integer. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct SingleCodec : IValueCodec<float>
 {
     /// <inheritdoc/>
@@ -23,7 +26,8 @@ public readonly struct SingleCodec : IValueCodec<float>
     public static float Read(ref MessageReader reader) => reader.ReadSingle();
 }
 
-/// <summary>Codec for <see cref="double"/>: float64 on the wire; reads any float or integer.</summary>
+/// <summary>Codec for <see cref="double"/>: float64 on the wire; reads any float or integer. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct DoubleCodec : IValueCodec<double>
 {
     /// <inheritdoc/>
@@ -34,7 +38,8 @@ public readonly struct DoubleCodec : IValueCodec<double>
     public static double Read(ref MessageReader reader) => reader.ReadDouble();
 }
 
-/// <summary>Codec for <see cref="string"/>: str or nil.</summary>
+/// <summary>Codec for <see cref="string"/>: str or nil. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct StringCodec : IValueCodec<string?>
 {
     /// <inheritdoc/>
@@ -48,7 +53,9 @@ public readonly struct StringCodec : IValueCodec<string?>
 /// <summary>
 /// Codec for string tags. The wire is the same as <see cref="StringCodec"/>; reading returns a pooled instance
 /// for a value seen before, because tag values repeat on every row of a stream and must not allocate each time.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct TagCodec : IValueCodec<string?>
 {
     /// <inheritdoc/>

@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using System.Buffers.Text;
 
-namespace Pipelines.Serialization.Codecs;
+namespace Pipelines.Infrastructure;
 
-/// <summary>Codec for <see cref="Guid"/>: a 36-character string (<c>"D"</c> format), as MessagePack-CSharp writes it.</summary>
+/// <summary>Codec for <see cref="Guid"/>: a 36-character string (<c>"D"</c> format), as MessagePack-CSharp writes it. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct GuidCodec : IValueCodec<Guid>
 {
     private const int Length = 36;
@@ -34,7 +36,9 @@ public readonly struct GuidCodec : IValueCodec<Guid>
 /// <summary>
 /// Codec for <see cref="decimal"/>: its invariant-culture text as a string, so no precision is lost and any
 /// reader can parse it; integers and floats are accepted on read.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct DecimalCodec : IValueCodec<decimal>
 {
     private const int MaxTextLength = 31;

@@ -1,10 +1,13 @@
+using System.ComponentModel;
 
-namespace Pipelines.Serialization.Codecs;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// Codec for <see cref="DateTime"/> parameters: the MessagePack timestamp extension (type -1), which every
 /// MessagePack library maps to its native time type. Local times are converted to UTC; reads return UTC.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct DateTimeCodec : IValueCodec<DateTime>
 {
     /// <inheritdoc/>
@@ -18,7 +21,9 @@ public readonly struct DateTimeCodec : IValueCodec<DateTime>
 /// <summary>
 /// Codec for <see cref="DateTimeOffset"/> parameters: a two-element array of the local clock time as a
 /// timestamp extension and the offset in minutes (int16), the layout MessagePack-CSharp uses.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct DateTimeOffsetCodec : IValueCodec<DateTimeOffset>
 {
     /// <inheritdoc/>
@@ -47,7 +52,8 @@ public readonly struct DateTimeOffsetCodec : IValueCodec<DateTimeOffset>
     }
 }
 
-/// <summary>Codec for <see cref="TimeSpan"/>: int64 ticks (100 ns units).</summary>
+/// <summary>Codec for <see cref="TimeSpan"/>: int64 ticks (100 ns units). For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct TimeSpanCodec : IValueCodec<TimeSpan>
 {
     /// <inheritdoc/>
@@ -58,7 +64,8 @@ public readonly struct TimeSpanCodec : IValueCodec<TimeSpan>
     public static TimeSpan Read(ref MessageReader reader) => TimeSpan.FromTicks(reader.ReadInt64());
 }
 
-/// <summary>Codec for a <see cref="DateTime"/> <see cref="TimestampAttribute">timestamp</see>: int64 nanoseconds since the Unix epoch.</summary>
+/// <summary>Codec for a <see cref="DateTime"/> <see cref="TimestampAttribute">timestamp</see>: int64 nanoseconds since the Unix epoch. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct TimestampDateTimeCodec : IValueCodec<DateTime>
 {
     /// <inheritdoc/>
@@ -69,7 +76,8 @@ public readonly struct TimestampDateTimeCodec : IValueCodec<DateTime>
     public static DateTime Read(ref MessageReader reader) => UnixNanoseconds.ToDateTime(reader.ReadInt64());
 }
 
-/// <summary>Codec for a <see cref="DateTimeOffset"/> <see cref="TimestampAttribute">timestamp</see>: int64 nanoseconds since the Unix epoch.</summary>
+/// <summary>Codec for a <see cref="DateTimeOffset"/> <see cref="TimestampAttribute">timestamp</see>: int64 nanoseconds since the Unix epoch. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct TimestampDateTimeOffsetCodec : IValueCodec<DateTimeOffset>
 {
     /// <inheritdoc/>

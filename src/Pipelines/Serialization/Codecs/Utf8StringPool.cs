@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Pipelines.Serialization;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// Shares the values that repeat on every row: a tag's string, and the UTF-8 bytes of a stream key. Each entry

@@ -1,4 +1,4 @@
-namespace Pipelines.Serialization;
+namespace Pipelines.Infrastructure;
 
 /// <summary>The MessagePack format bytes this library writes and reads (msgpack spec, 2017).</summary>
 internal static class MessagePackCodes

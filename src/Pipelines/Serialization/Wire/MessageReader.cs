@@ -1,16 +1,19 @@
+using System.ComponentModel;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace Pipelines.Serialization;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// Reads MessagePack from a contiguous span, which is what a Kafka consumer hands over. Every read checks the
 /// format byte and the remaining length: a value of the wrong type, a truncated value or an impossible length
 /// throws (and the generated reader turns that into <see cref="MessageFormatException"/>); nothing reads past
 /// the end or allocates for a length it has not seen bytes for.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public ref struct MessageReader
 {
     /// <summary>How deeply contracts may nest in one message; deeper input is rejected rather than recursed into.</summary>

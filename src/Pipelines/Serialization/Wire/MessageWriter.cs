@@ -1,16 +1,19 @@
+using System.ComponentModel;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Pipelines.Serialization;
+namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// Writes MessagePack into an <see cref="IBufferWriter{T}"/>. Each value reserves its maximum size once and is
 /// stored directly, and integers take their most compact form, byte for byte as MessagePack-CSharp writes them.
 /// Call <see cref="Flush"/> to hand the written bytes to the buffer writer.
+/// For use by generated code; not intended to be called directly.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public ref struct MessageWriter
 {
     // Asking the output for at least this much at a time keeps GetSpan calls rare for small values.

@@ -1,4 +1,4 @@
-namespace Pipelines.Serialization;
+namespace Pipelines.Infrastructure;
 
 /// <summary>The next value has another MessagePack type than the one being read; wrapped into <see cref="MessageFormatException"/>.</summary>
 internal sealed class WireTypeMismatchException(string expected, byte code)

@@ -5,40 +5,40 @@ namespace Telemetry
 {
     partial class LapSpeed : global::Pipelines.IMessageContract<global::Telemetry.LapSpeed>
     {
-        static global::Pipelines.IMessageSerializer<global::Telemetry.LapSpeed> global::Pipelines.IMessageContract<global::Telemetry.LapSpeed>.Serializer => PipelinesSerializer.Instance;
+        static global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.LapSpeed> global::Pipelines.IMessageContract<global::Telemetry.LapSpeed>.Serializer => PipelinesSerializer.Instance;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        private sealed class PipelinesSerializer : global::Pipelines.IMessageSerializer<global::Telemetry.LapSpeed>
+        private sealed class PipelinesSerializer : global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.LapSpeed>
         {
             public static readonly PipelinesSerializer Instance = new();
 
-            private static readonly global::Pipelines.MessageSchema schema = new(
+            private static readonly global::Pipelines.Infrastructure.MessageSchema schema = new(
                 "Telemetry.LapSpeed",
                 "lap-speeds",
                 [
-                    global::Pipelines.FieldSchema.Of<long, global::Pipelines.Serialization.Codecs.Int64Codec>("Time", "Time", global::Pipelines.FieldKind.Timestamp),
-                    global::Pipelines.FieldSchema.Of<string, global::Pipelines.Serialization.Codecs.TagCodec>("CarId", "CarId", global::Pipelines.FieldKind.Tag),
-                    global::Pipelines.FieldSchema.Of<double, global::Pipelines.Serialization.Codecs.DoubleCodec>("Average", "Average", global::Pipelines.FieldKind.Parameter),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.Int64Codec>("Time", "Time", global::Pipelines.Infrastructure.FieldKind.Timestamp),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Average", "Average", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ]);
 
-            public global::Pipelines.MessageSchema Schema => schema;
+            public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 
-            public byte[] StreamKey(in global::Telemetry.LapSpeed value) => global::Pipelines.Serialization.StreamKeys.Format(value.CarId);
+            public byte[] StreamKey(in global::Telemetry.LapSpeed value) => global::Pipelines.Infrastructure.StreamKeys.Format(value.CarId);
 
             public long? TimestampOf(in global::Telemetry.LapSpeed value) => value.Time;
 
-            public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Telemetry.LapSpeed value)
+            public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.LapSpeed value)
             {
                 writer.WriteMapHeader(3);
                 writer.WriteKey("Time"u8);
-                global::Pipelines.Serialization.Codecs.Int64Codec.Write(ref writer, value.Time);
+                global::Pipelines.Infrastructure.Int64Codec.Write(ref writer, value.Time);
                 writer.WriteKey("CarId"u8);
-                global::Pipelines.Serialization.Codecs.TagCodec.Write(ref writer, value.CarId);
+                global::Pipelines.Infrastructure.TagCodec.Write(ref writer, value.CarId);
                 writer.WriteKey("Average"u8);
-                global::Pipelines.Serialization.Codecs.DoubleCodec.Write(ref writer, value.Average);
+                global::Pipelines.Infrastructure.DoubleCodec.Write(ref writer, value.Average);
             }
 
-            public global::Telemetry.LapSpeed Read(ref global::Pipelines.Serialization.MessageReader reader)
+            public global::Telemetry.LapSpeed Read(ref global::Pipelines.Infrastructure.MessageReader reader)
             {
                 var field = -1;
                 try
@@ -52,15 +52,15 @@ namespace Telemetry
                         {
                             case 4 when global::System.MemoryExtensions.SequenceEqual(key, "Time"u8):
                                 field = 0;
-                                value.Time = global::Pipelines.Serialization.Codecs.Int64Codec.Read(ref reader);
+                                value.Time = global::Pipelines.Infrastructure.Int64Codec.Read(ref reader);
                                 continue;
                             case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
                                 field = 1;
-                                value.CarId = global::Pipelines.Serialization.Codecs.TagCodec.Read(ref reader);
+                                value.CarId = global::Pipelines.Infrastructure.TagCodec.Read(ref reader);
                                 continue;
                             case 7 when global::System.MemoryExtensions.SequenceEqual(key, "Average"u8):
                                 field = 2;
-                                value.Average = global::Pipelines.Serialization.Codecs.DoubleCodec.Read(ref reader);
+                                value.Average = global::Pipelines.Infrastructure.DoubleCodec.Read(ref reader);
                                 continue;
                         }
 
@@ -75,43 +75,43 @@ namespace Telemetry
                 }
             }
 
-            public void WriteBatch(ref global::Pipelines.Serialization.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.LapSpeed> rows)
+            public void WriteBatch(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.LapSpeed> rows)
             {
-                global::Pipelines.Serialization.BatchWriter.WriteHeader(ref writer, rows.Length, 3);
-                global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Time"u8, rows.Length);
+                global::Pipelines.Infrastructure.BatchWriter.WriteHeader(ref writer, rows.Length, 3);
+                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Time"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Serialization.Codecs.Int64Codec.Write(ref writer, row.Time);
+                    global::Pipelines.Infrastructure.Int64Codec.Write(ref writer, row.Time);
                 }
-                global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
+                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Serialization.Codecs.TagCodec.Write(ref writer, row.CarId);
+                    global::Pipelines.Infrastructure.TagCodec.Write(ref writer, row.CarId);
                 }
-                global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Average"u8, rows.Length);
+                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Average"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Serialization.Codecs.DoubleCodec.Write(ref writer, row.Average);
+                    global::Pipelines.Infrastructure.DoubleCodec.Write(ref writer, row.Average);
                 }
             }
 
             private static readonly global::System.Func<global::Telemetry.LapSpeed> create = static () => new global::Telemetry.LapSpeed();
 
-            public int ReadBatch(ref global::Pipelines.Serialization.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.LapSpeed> rows)
+            public int ReadBatch(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.LapSpeed> rows)
             {
                 var field = -1;
-                var batch = new global::Pipelines.Serialization.BatchRows<global::Telemetry.LapSpeed>(rows, ref reader);
+                var batch = new global::Pipelines.Infrastructure.BatchRows<global::Telemetry.LapSpeed>(rows, ref reader);
                 try
                 {
                     for (var sections = reader.ReadMapHeader(); sections > 0; sections--)
                     {
                         field = -1;
-                        switch (global::Pipelines.Serialization.BatchRows<global::Telemetry.LapSpeed>.ReadSection(ref reader))
+                        switch (global::Pipelines.Infrastructure.BatchRows<global::Telemetry.LapSpeed>.ReadSection(ref reader))
                         {
-                            case global::Pipelines.Serialization.BatchSection.Rows:
+                            case global::Pipelines.Infrastructure.BatchSection.Rows:
                                 batch.ReadCount(ref reader);
                                 continue;
-                            case global::Pipelines.Serialization.BatchSection.Columns:
+                            case global::Pipelines.Infrastructure.BatchSection.Columns:
                                 for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                                 {
                                     field = -1;
@@ -122,21 +122,21 @@ namespace Telemetry
                                             field = 0;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.Time = global::Pipelines.Serialization.Codecs.Int64Codec.Read(ref reader);
+                                                row.Time = global::Pipelines.Infrastructure.Int64Codec.Read(ref reader);
                                             }
                                             continue;
                                         case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
                                             field = 1;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.CarId = global::Pipelines.Serialization.Codecs.TagCodec.Read(ref reader);
+                                                row.CarId = global::Pipelines.Infrastructure.TagCodec.Read(ref reader);
                                             }
                                             continue;
                                         case 7 when global::System.MemoryExtensions.SequenceEqual(key, "Average"u8):
                                             field = 2;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.Average = global::Pipelines.Serialization.Codecs.DoubleCodec.Read(ref reader);
+                                                row.Average = global::Pipelines.Infrastructure.DoubleCodec.Read(ref reader);
                                             }
                                             continue;
                                     }

@@ -3,17 +3,17 @@
 
 namespace Telemetry
 {
-    partial class LapSpeeds : global::Pipelines.Processing.IProcessor<global::Telemetry.LapSpeeds, global::Telemetry.CarTelemetry, global::Telemetry.LapSpeed>
+    partial class LapSpeeds : global::Pipelines.Infrastructure.IProcessor<global::Telemetry.LapSpeeds, global::Telemetry.CarTelemetry, global::Telemetry.LapSpeed>
     {
         /// <summary>How the Pipelines runtime runs this processor: "car-telemetry" → "lap-speeds", group "lap-speeds".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        public static global::Pipelines.Hosting.ProcessorDescriptor PipelinesDescriptor { get; } = new(
+        public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "LapSpeeds",
             GroupId: "lap-speeds",
             InputTopic: "car-telemetry",
             OutputTopic: "lap-speeds",
-            Features: global::Pipelines.Processing.ProcessorFeatures.Batches | global::Pipelines.Processing.ProcessorFeatures.Filter | global::Pipelines.Processing.ProcessorFeatures.FlushWhen,
+            Features: global::Pipelines.Infrastructure.ProcessorFeatures.Batches | global::Pipelines.Infrastructure.ProcessorFeatures.Filter | global::Pipelines.Infrastructure.ProcessorFeatures.FlushWhen,
             Configure: static options => options with
             {
                 InputBuffer = new global::Pipelines.Processing.BufferOptions { MaxRows = 1000, DataSpan = global::System.TimeSpan.FromTicks(10000000) /* 00:00:01 */, Timeout = global::System.TimeSpan.FromTicks(20000000) /* 00:00:02 */, Reorder = global::System.TimeSpan.FromTicks(500000) /* 00:00:00.050 */ },
@@ -21,12 +21,12 @@ namespace Telemetry
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask global::Pipelines.Processing.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.LapSpeed>.HandleAsync(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.CarTelemetry> rows, global::Pipelines.Processing.Outputs<global::Telemetry.LapSpeed> outputs, global::Pipelines.Processing.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(rows));
+        global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.LapSpeed>.HandleAsync(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.CarTelemetry> rows, global::Pipelines.Infrastructure.Outputs<global::Telemetry.LapSpeed> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(rows));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        bool global::Pipelines.Processing.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.LapSpeed>.Admit(global::Telemetry.CarTelemetry row) => IsMoving(row);
+        bool global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.LapSpeed>.Admit(global::Telemetry.CarTelemetry row) => IsMoving(row);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        bool global::Pipelines.Processing.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.LapSpeed>.ShouldFlush(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.CarTelemetry> rows) => LapChanged(rows);
+        bool global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.LapSpeed>.ShouldFlush(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.CarTelemetry> rows) => LapChanged(rows);
     }
 }

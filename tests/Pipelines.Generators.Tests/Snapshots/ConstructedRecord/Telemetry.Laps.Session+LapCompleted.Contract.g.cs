@@ -7,43 +7,43 @@ namespace Telemetry.Laps
     {
         partial record LapCompleted : global::Pipelines.IMessageContract<global::Telemetry.Laps.Session.LapCompleted>
         {
-            static global::Pipelines.IMessageSerializer<global::Telemetry.Laps.Session.LapCompleted> global::Pipelines.IMessageContract<global::Telemetry.Laps.Session.LapCompleted>.Serializer => PipelinesSerializer.Instance;
+            static global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.Laps.Session.LapCompleted> global::Pipelines.IMessageContract<global::Telemetry.Laps.Session.LapCompleted>.Serializer => PipelinesSerializer.Instance;
 
             [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-            private sealed class PipelinesSerializer : global::Pipelines.IMessageSerializer<global::Telemetry.Laps.Session.LapCompleted>
+            private sealed class PipelinesSerializer : global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.Laps.Session.LapCompleted>
             {
                 public static readonly PipelinesSerializer Instance = new();
 
-                private static readonly global::Pipelines.MessageSchema schema = new(
+                private static readonly global::Pipelines.Infrastructure.MessageSchema schema = new(
                     "Telemetry.Laps.Session.LapCompleted",
                     null,
                     [
-                        global::Pipelines.FieldSchema.Of<global::System.DateTimeOffset, global::Pipelines.Serialization.Codecs.TimestampDateTimeOffsetCodec>("At", "At", global::Pipelines.FieldKind.Timestamp),
-                        global::Pipelines.FieldSchema.Of<string, global::Pipelines.Serialization.Codecs.TagCodec>("Driver", "Driver", global::Pipelines.FieldKind.Tag),
-                        global::Pipelines.FieldSchema.Of<global::System.TimeSpan, global::Pipelines.Serialization.Codecs.TimeSpanCodec>("LapTime", "LapTime", global::Pipelines.FieldKind.Parameter),
-                        global::Pipelines.FieldSchema.Of<int, global::Pipelines.Serialization.Codecs.Int32Codec>("Lap", "Lap", global::Pipelines.FieldKind.Parameter),
+                        global::Pipelines.Infrastructure.FieldSchema.Of<global::System.DateTimeOffset, global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec>("At", "At", global::Pipelines.Infrastructure.FieldKind.Timestamp),
+                        global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("Driver", "Driver", global::Pipelines.Infrastructure.FieldKind.Tag),
+                        global::Pipelines.Infrastructure.FieldSchema.Of<global::System.TimeSpan, global::Pipelines.Infrastructure.TimeSpanCodec>("LapTime", "LapTime", global::Pipelines.Infrastructure.FieldKind.Parameter),
+                        global::Pipelines.Infrastructure.FieldSchema.Of<int, global::Pipelines.Infrastructure.Int32Codec>("Lap", "Lap", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     ]);
 
-                public global::Pipelines.MessageSchema Schema => schema;
+                public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 
-                public byte[] StreamKey(in global::Telemetry.Laps.Session.LapCompleted value) => global::Pipelines.Serialization.StreamKeys.Format(value.Driver);
+                public byte[] StreamKey(in global::Telemetry.Laps.Session.LapCompleted value) => global::Pipelines.Infrastructure.StreamKeys.Format(value.Driver);
 
                 public long? TimestampOf(in global::Telemetry.Laps.Session.LapCompleted value) => global::Pipelines.UnixNanoseconds.FromDateTimeOffset(value.At);
 
-                public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Telemetry.Laps.Session.LapCompleted value)
+                public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.Laps.Session.LapCompleted value)
                 {
                     writer.WriteMapHeader(4);
                     writer.WriteKey("At"u8);
-                    global::Pipelines.Serialization.Codecs.TimestampDateTimeOffsetCodec.Write(ref writer, value.At);
+                    global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.Write(ref writer, value.At);
                     writer.WriteKey("Driver"u8);
-                    global::Pipelines.Serialization.Codecs.TagCodec.Write(ref writer, value.Driver);
+                    global::Pipelines.Infrastructure.TagCodec.Write(ref writer, value.Driver);
                     writer.WriteKey("LapTime"u8);
-                    global::Pipelines.Serialization.Codecs.TimeSpanCodec.Write(ref writer, value.LapTime);
+                    global::Pipelines.Infrastructure.TimeSpanCodec.Write(ref writer, value.LapTime);
                     writer.WriteKey("Lap"u8);
-                    global::Pipelines.Serialization.Codecs.Int32Codec.Write(ref writer, value.Lap);
+                    global::Pipelines.Infrastructure.Int32Codec.Write(ref writer, value.Lap);
                 }
 
-                public global::Telemetry.Laps.Session.LapCompleted Read(ref global::Pipelines.Serialization.MessageReader reader)
+                public global::Telemetry.Laps.Session.LapCompleted Read(ref global::Pipelines.Infrastructure.MessageReader reader)
                 {
                     var field = -1;
                     try
@@ -60,19 +60,19 @@ namespace Telemetry.Laps
                             {
                                 case 2 when global::System.MemoryExtensions.SequenceEqual(key, "At"u8):
                                     field = 0;
-                                    _At = global::Pipelines.Serialization.Codecs.TimestampDateTimeOffsetCodec.Read(ref reader);
+                                    _At = global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.Read(ref reader);
                                     continue;
                                 case 3 when global::System.MemoryExtensions.SequenceEqual(key, "Lap"u8):
                                     field = 3;
-                                    _Lap = global::Pipelines.Serialization.Codecs.Int32Codec.Read(ref reader);
+                                    _Lap = global::Pipelines.Infrastructure.Int32Codec.Read(ref reader);
                                     continue;
                                 case 6 when global::System.MemoryExtensions.SequenceEqual(key, "Driver"u8):
                                     field = 1;
-                                    _Driver = global::Pipelines.Serialization.Codecs.TagCodec.Read(ref reader);
+                                    _Driver = global::Pipelines.Infrastructure.TagCodec.Read(ref reader);
                                     continue;
                                 case 7 when global::System.MemoryExtensions.SequenceEqual(key, "LapTime"u8):
                                     field = 2;
-                                    _LapTime = global::Pipelines.Serialization.Codecs.TimeSpanCodec.Read(ref reader);
+                                    _LapTime = global::Pipelines.Infrastructure.TimeSpanCodec.Read(ref reader);
                                     continue;
                             }
 
@@ -87,54 +87,54 @@ namespace Telemetry.Laps
                     }
                 }
 
-                public void WriteBatch(ref global::Pipelines.Serialization.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.Laps.Session.LapCompleted> rows)
+                public void WriteBatch(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.Laps.Session.LapCompleted> rows)
                 {
-                    global::Pipelines.Serialization.BatchWriter.WriteHeader(ref writer, rows.Length, 4);
-                    global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "At"u8, rows.Length);
+                    global::Pipelines.Infrastructure.BatchWriter.WriteHeader(ref writer, rows.Length, 4);
+                    global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "At"u8, rows.Length);
                     foreach (ref readonly var row in rows)
                     {
-                        global::Pipelines.Serialization.Codecs.TimestampDateTimeOffsetCodec.Write(ref writer, row.At);
+                        global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.Write(ref writer, row.At);
                     }
-                    global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Driver"u8, rows.Length);
+                    global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Driver"u8, rows.Length);
                     foreach (ref readonly var row in rows)
                     {
-                        global::Pipelines.Serialization.Codecs.TagCodec.Write(ref writer, row.Driver);
+                        global::Pipelines.Infrastructure.TagCodec.Write(ref writer, row.Driver);
                     }
-                    global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "LapTime"u8, rows.Length);
+                    global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "LapTime"u8, rows.Length);
                     foreach (ref readonly var row in rows)
                     {
-                        global::Pipelines.Serialization.Codecs.TimeSpanCodec.Write(ref writer, row.LapTime);
+                        global::Pipelines.Infrastructure.TimeSpanCodec.Write(ref writer, row.LapTime);
                     }
-                    global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Lap"u8, rows.Length);
+                    global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Lap"u8, rows.Length);
                     foreach (ref readonly var row in rows)
                     {
-                        global::Pipelines.Serialization.Codecs.Int32Codec.Write(ref writer, row.Lap);
+                        global::Pipelines.Infrastructure.Int32Codec.Write(ref writer, row.Lap);
                     }
                 }
 
-                public int ReadBatch(ref global::Pipelines.Serialization.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.Laps.Session.LapCompleted> rows)
+                public int ReadBatch(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.Laps.Session.LapCompleted> rows)
                 {
                     var field = -1;
-                    var batch = new global::Pipelines.Serialization.BatchRows<global::Telemetry.Laps.Session.LapCompleted>(rows, ref reader);
-                    var column_At = default(global::Pipelines.Serialization.MessageReader);
+                    var batch = new global::Pipelines.Infrastructure.BatchRows<global::Telemetry.Laps.Session.LapCompleted>(rows, ref reader);
+                    var column_At = default(global::Pipelines.Infrastructure.MessageReader);
                     var has_At = false;
-                    var column_Driver = default(global::Pipelines.Serialization.MessageReader);
+                    var column_Driver = default(global::Pipelines.Infrastructure.MessageReader);
                     var has_Driver = false;
-                    var column_LapTime = default(global::Pipelines.Serialization.MessageReader);
+                    var column_LapTime = default(global::Pipelines.Infrastructure.MessageReader);
                     var has_LapTime = false;
-                    var column_Lap = default(global::Pipelines.Serialization.MessageReader);
+                    var column_Lap = default(global::Pipelines.Infrastructure.MessageReader);
                     var has_Lap = false;
                     try
                     {
                         for (var sections = reader.ReadMapHeader(); sections > 0; sections--)
                         {
                             field = -1;
-                            switch (global::Pipelines.Serialization.BatchRows<global::Telemetry.Laps.Session.LapCompleted>.ReadSection(ref reader))
+                            switch (global::Pipelines.Infrastructure.BatchRows<global::Telemetry.Laps.Session.LapCompleted>.ReadSection(ref reader))
                             {
-                                case global::Pipelines.Serialization.BatchSection.Rows:
+                                case global::Pipelines.Infrastructure.BatchSection.Rows:
                                     batch.ReadCount(ref reader);
                                     continue;
-                                case global::Pipelines.Serialization.BatchSection.Columns:
+                                case global::Pipelines.Infrastructure.BatchSection.Columns:
                                     for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                                     {
                                         field = -1;
@@ -176,13 +176,13 @@ namespace Telemetry.Laps
                         for (var i = 0; i < count; i++)
                         {
                             field = 0;
-                            var _At = has_At ? global::Pipelines.Serialization.Codecs.TimestampDateTimeOffsetCodec.Read(ref column_At) : default(global::System.DateTimeOffset);
+                            var _At = has_At ? global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.Read(ref column_At) : default(global::System.DateTimeOffset);
                             field = 1;
-                            var _Driver = has_Driver ? global::Pipelines.Serialization.Codecs.TagCodec.Read(ref column_Driver) : default(string);
+                            var _Driver = has_Driver ? global::Pipelines.Infrastructure.TagCodec.Read(ref column_Driver) : default(string);
                             field = 2;
-                            var _LapTime = has_LapTime ? global::Pipelines.Serialization.Codecs.TimeSpanCodec.Read(ref column_LapTime) : default(global::System.TimeSpan);
+                            var _LapTime = has_LapTime ? global::Pipelines.Infrastructure.TimeSpanCodec.Read(ref column_LapTime) : default(global::System.TimeSpan);
                             field = 3;
-                            var _Lap = has_Lap ? global::Pipelines.Serialization.Codecs.Int32Codec.Read(ref column_Lap) : default(int);
+                            var _Lap = has_Lap ? global::Pipelines.Infrastructure.Int32Codec.Read(ref column_Lap) : default(int);
                             rows.Add(new global::Telemetry.Laps.Session.LapCompleted(_At, _Driver, _LapTime) { Lap = _Lap });
                         }
 

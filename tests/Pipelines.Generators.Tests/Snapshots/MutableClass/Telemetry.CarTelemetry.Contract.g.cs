@@ -5,49 +5,49 @@ namespace Telemetry
 {
     partial class CarTelemetry : global::Pipelines.IMessageContract<global::Telemetry.CarTelemetry>
     {
-        static global::Pipelines.IMessageSerializer<global::Telemetry.CarTelemetry> global::Pipelines.IMessageContract<global::Telemetry.CarTelemetry>.Serializer => PipelinesSerializer.Instance;
+        static global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.CarTelemetry> global::Pipelines.IMessageContract<global::Telemetry.CarTelemetry>.Serializer => PipelinesSerializer.Instance;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        private sealed class PipelinesSerializer : global::Pipelines.IMessageSerializer<global::Telemetry.CarTelemetry>
+        private sealed class PipelinesSerializer : global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.CarTelemetry>
         {
             public static readonly PipelinesSerializer Instance = new();
 
-            private static readonly global::Pipelines.MessageSchema schema = new(
+            private static readonly global::Pipelines.Infrastructure.MessageSchema schema = new(
                 "Telemetry.CarTelemetry",
                 "car-telemetry",
                 [
-                    global::Pipelines.FieldSchema.Of<long, global::Pipelines.Serialization.Codecs.Int64Codec>("TimestampNs", "TimestampNs", global::Pipelines.FieldKind.Timestamp),
-                    global::Pipelines.FieldSchema.Of<string, global::Pipelines.Serialization.Codecs.TagCodec>("CarId", "CarId", global::Pipelines.FieldKind.Tag),
-                    global::Pipelines.FieldSchema.Of<double, global::Pipelines.Serialization.Codecs.DoubleCodec>("Speed", "Speed", global::Pipelines.FieldKind.Parameter),
-                    global::Pipelines.FieldSchema.Of<int, global::Pipelines.Serialization.Codecs.Int32Codec>("rpm", "EngineRpm", global::Pipelines.FieldKind.Parameter),
-                    global::Pipelines.FieldSchema.Of<double?, global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>>("BrakeTemp", "BrakeTemp", global::Pipelines.FieldKind.Parameter),
-                    global::Pipelines.FieldSchema.Of<global::System.ReadOnlyMemory<byte>, global::Pipelines.Serialization.Codecs.ReadOnlyMemoryCodec>("Frame", "Frame", global::Pipelines.FieldKind.Parameter),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.Int64Codec>("TimestampNs", "TimestampNs", global::Pipelines.Infrastructure.FieldKind.Timestamp),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Speed", "Speed", global::Pipelines.Infrastructure.FieldKind.Parameter),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<int, global::Pipelines.Infrastructure.Int32Codec>("rpm", "EngineRpm", global::Pipelines.Infrastructure.FieldKind.Parameter),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>("BrakeTemp", "BrakeTemp", global::Pipelines.Infrastructure.FieldKind.Parameter),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<global::System.ReadOnlyMemory<byte>, global::Pipelines.Infrastructure.ReadOnlyMemoryCodec>("Frame", "Frame", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ]);
 
-            public global::Pipelines.MessageSchema Schema => schema;
+            public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 
-            public byte[] StreamKey(in global::Telemetry.CarTelemetry value) => global::Pipelines.Serialization.StreamKeys.Format(value.CarId);
+            public byte[] StreamKey(in global::Telemetry.CarTelemetry value) => global::Pipelines.Infrastructure.StreamKeys.Format(value.CarId);
 
             public long? TimestampOf(in global::Telemetry.CarTelemetry value) => value.TimestampNs;
 
-            public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Telemetry.CarTelemetry value)
+            public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.CarTelemetry value)
             {
                 writer.WriteMapHeader(6);
                 writer.WriteKey("TimestampNs"u8);
-                global::Pipelines.Serialization.Codecs.Int64Codec.Write(ref writer, value.TimestampNs);
+                global::Pipelines.Infrastructure.Int64Codec.Write(ref writer, value.TimestampNs);
                 writer.WriteKey("CarId"u8);
-                global::Pipelines.Serialization.Codecs.TagCodec.Write(ref writer, value.CarId);
+                global::Pipelines.Infrastructure.TagCodec.Write(ref writer, value.CarId);
                 writer.WriteKey("Speed"u8);
-                global::Pipelines.Serialization.Codecs.DoubleCodec.Write(ref writer, value.Speed);
+                global::Pipelines.Infrastructure.DoubleCodec.Write(ref writer, value.Speed);
                 writer.WriteKey("rpm"u8);
-                global::Pipelines.Serialization.Codecs.Int32Codec.Write(ref writer, value.EngineRpm);
+                global::Pipelines.Infrastructure.Int32Codec.Write(ref writer, value.EngineRpm);
                 writer.WriteKey("BrakeTemp"u8);
-                global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>.Write(ref writer, value.BrakeTemp);
+                global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>.Write(ref writer, value.BrakeTemp);
                 writer.WriteKey("Frame"u8);
-                global::Pipelines.Serialization.Codecs.ReadOnlyMemoryCodec.Write(ref writer, value.Frame);
+                global::Pipelines.Infrastructure.ReadOnlyMemoryCodec.Write(ref writer, value.Frame);
             }
 
-            public global::Telemetry.CarTelemetry Read(ref global::Pipelines.Serialization.MessageReader reader)
+            public global::Telemetry.CarTelemetry Read(ref global::Pipelines.Infrastructure.MessageReader reader)
             {
                 var field = -1;
                 try
@@ -61,27 +61,27 @@ namespace Telemetry
                         {
                             case 3 when global::System.MemoryExtensions.SequenceEqual(key, "rpm"u8):
                                 field = 3;
-                                value.EngineRpm = global::Pipelines.Serialization.Codecs.Int32Codec.Read(ref reader);
+                                value.EngineRpm = global::Pipelines.Infrastructure.Int32Codec.Read(ref reader);
                                 continue;
                             case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
                                 field = 1;
-                                value.CarId = global::Pipelines.Serialization.Codecs.TagCodec.Read(ref reader);
+                                value.CarId = global::Pipelines.Infrastructure.TagCodec.Read(ref reader);
                                 continue;
                             case 5 when global::System.MemoryExtensions.SequenceEqual(key, "Speed"u8):
                                 field = 2;
-                                value.Speed = global::Pipelines.Serialization.Codecs.DoubleCodec.Read(ref reader);
+                                value.Speed = global::Pipelines.Infrastructure.DoubleCodec.Read(ref reader);
                                 continue;
                             case 5 when global::System.MemoryExtensions.SequenceEqual(key, "Frame"u8):
                                 field = 5;
-                                value.Frame = global::Pipelines.Serialization.Codecs.ReadOnlyMemoryCodec.Read(ref reader);
+                                value.Frame = global::Pipelines.Infrastructure.ReadOnlyMemoryCodec.Read(ref reader);
                                 continue;
                             case 9 when global::System.MemoryExtensions.SequenceEqual(key, "BrakeTemp"u8):
                                 field = 4;
-                                value.BrakeTemp = global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>.Read(ref reader);
+                                value.BrakeTemp = global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>.Read(ref reader);
                                 continue;
                             case 11 when global::System.MemoryExtensions.SequenceEqual(key, "TimestampNs"u8):
                                 field = 0;
-                                value.TimestampNs = global::Pipelines.Serialization.Codecs.Int64Codec.Read(ref reader);
+                                value.TimestampNs = global::Pipelines.Infrastructure.Int64Codec.Read(ref reader);
                                 continue;
                         }
 
@@ -96,58 +96,58 @@ namespace Telemetry
                 }
             }
 
-            public void WriteBatch(ref global::Pipelines.Serialization.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.CarTelemetry> rows)
+            public void WriteBatch(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.CarTelemetry> rows)
             {
-                global::Pipelines.Serialization.BatchWriter.WriteHeader(ref writer, rows.Length, 6);
-                global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "TimestampNs"u8, rows.Length);
+                global::Pipelines.Infrastructure.BatchWriter.WriteHeader(ref writer, rows.Length, 6);
+                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "TimestampNs"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Serialization.Codecs.Int64Codec.Write(ref writer, row.TimestampNs);
+                    global::Pipelines.Infrastructure.Int64Codec.Write(ref writer, row.TimestampNs);
                 }
-                global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
+                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Serialization.Codecs.TagCodec.Write(ref writer, row.CarId);
+                    global::Pipelines.Infrastructure.TagCodec.Write(ref writer, row.CarId);
                 }
-                global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Speed"u8, rows.Length);
+                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Speed"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Serialization.Codecs.DoubleCodec.Write(ref writer, row.Speed);
+                    global::Pipelines.Infrastructure.DoubleCodec.Write(ref writer, row.Speed);
                 }
-                global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "rpm"u8, rows.Length);
+                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "rpm"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Serialization.Codecs.Int32Codec.Write(ref writer, row.EngineRpm);
+                    global::Pipelines.Infrastructure.Int32Codec.Write(ref writer, row.EngineRpm);
                 }
-                global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "BrakeTemp"u8, rows.Length);
+                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "BrakeTemp"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>.Write(ref writer, row.BrakeTemp);
+                    global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>.Write(ref writer, row.BrakeTemp);
                 }
-                global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Frame"u8, rows.Length);
+                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Frame"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Serialization.Codecs.ReadOnlyMemoryCodec.Write(ref writer, row.Frame);
+                    global::Pipelines.Infrastructure.ReadOnlyMemoryCodec.Write(ref writer, row.Frame);
                 }
             }
 
             private static readonly global::System.Func<global::Telemetry.CarTelemetry> create = static () => new global::Telemetry.CarTelemetry();
 
-            public int ReadBatch(ref global::Pipelines.Serialization.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> rows)
+            public int ReadBatch(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> rows)
             {
                 var field = -1;
-                var batch = new global::Pipelines.Serialization.BatchRows<global::Telemetry.CarTelemetry>(rows, ref reader);
+                var batch = new global::Pipelines.Infrastructure.BatchRows<global::Telemetry.CarTelemetry>(rows, ref reader);
                 try
                 {
                     for (var sections = reader.ReadMapHeader(); sections > 0; sections--)
                     {
                         field = -1;
-                        switch (global::Pipelines.Serialization.BatchRows<global::Telemetry.CarTelemetry>.ReadSection(ref reader))
+                        switch (global::Pipelines.Infrastructure.BatchRows<global::Telemetry.CarTelemetry>.ReadSection(ref reader))
                         {
-                            case global::Pipelines.Serialization.BatchSection.Rows:
+                            case global::Pipelines.Infrastructure.BatchSection.Rows:
                                 batch.ReadCount(ref reader);
                                 continue;
-                            case global::Pipelines.Serialization.BatchSection.Columns:
+                            case global::Pipelines.Infrastructure.BatchSection.Columns:
                                 for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                                 {
                                     field = -1;
@@ -158,42 +158,42 @@ namespace Telemetry
                                             field = 3;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.EngineRpm = global::Pipelines.Serialization.Codecs.Int32Codec.Read(ref reader);
+                                                row.EngineRpm = global::Pipelines.Infrastructure.Int32Codec.Read(ref reader);
                                             }
                                             continue;
                                         case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
                                             field = 1;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.CarId = global::Pipelines.Serialization.Codecs.TagCodec.Read(ref reader);
+                                                row.CarId = global::Pipelines.Infrastructure.TagCodec.Read(ref reader);
                                             }
                                             continue;
                                         case 5 when global::System.MemoryExtensions.SequenceEqual(key, "Speed"u8):
                                             field = 2;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.Speed = global::Pipelines.Serialization.Codecs.DoubleCodec.Read(ref reader);
+                                                row.Speed = global::Pipelines.Infrastructure.DoubleCodec.Read(ref reader);
                                             }
                                             continue;
                                         case 5 when global::System.MemoryExtensions.SequenceEqual(key, "Frame"u8):
                                             field = 5;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.Frame = global::Pipelines.Serialization.Codecs.ReadOnlyMemoryCodec.Read(ref reader);
+                                                row.Frame = global::Pipelines.Infrastructure.ReadOnlyMemoryCodec.Read(ref reader);
                                             }
                                             continue;
                                         case 9 when global::System.MemoryExtensions.SequenceEqual(key, "BrakeTemp"u8):
                                             field = 4;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.BrakeTemp = global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>.Read(ref reader);
+                                                row.BrakeTemp = global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>.Read(ref reader);
                                             }
                                             continue;
                                         case 11 when global::System.MemoryExtensions.SequenceEqual(key, "TimestampNs"u8):
                                             field = 0;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.TimestampNs = global::Pipelines.Serialization.Codecs.Int64Codec.Read(ref reader);
+                                                row.TimestampNs = global::Pipelines.Infrastructure.Int64Codec.Read(ref reader);
                                             }
                                             continue;
                                     }

@@ -3,19 +3,19 @@
 
 namespace Telemetry
 {
-    partial class AlertPrinter : global::Pipelines.Processing.IProcessor<global::Telemetry.AlertPrinter, global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>
+    partial class AlertPrinter : global::Pipelines.Infrastructure.IProcessor<global::Telemetry.AlertPrinter, global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>
     {
         /// <summary>How the Pipelines runtime runs this processor: reads "brake-alerts" (a sink), group "alert-printer".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        public static global::Pipelines.Hosting.ProcessorDescriptor PipelinesDescriptor { get; } = new(
+        public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "AlertPrinter",
             GroupId: "alert-printer",
             InputTopic: "brake-alerts",
             OutputTopic: null,
-            Features: global::Pipelines.Processing.ProcessorFeatures.Rows);
+            Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask global::Pipelines.Processing.IProcessor<global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>.HandleAsync(global::Telemetry.BrakeAlert row, global::Pipelines.Processing.Outputs<global::Pipelines.Processing.NoOutput> outputs, global::Pipelines.Processing.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => new global::System.Threading.Tasks.ValueTask(Handle(row));
+        global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>.HandleAsync(global::Telemetry.BrakeAlert row, global::Pipelines.Infrastructure.Outputs<global::Pipelines.Processing.NoOutput> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => new global::System.Threading.Tasks.ValueTask(Handle(row));
     }
 }

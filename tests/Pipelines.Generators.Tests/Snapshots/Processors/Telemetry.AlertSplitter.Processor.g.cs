@@ -3,23 +3,23 @@
 
 namespace Telemetry
 {
-    partial class AlertSplitter : global::Pipelines.Processing.IProcessor<global::Telemetry.AlertSplitter, global::Telemetry.BrakeAlert, global::Telemetry.BrakeAlert>
+    partial class AlertSplitter : global::Pipelines.Infrastructure.IProcessor<global::Telemetry.AlertSplitter, global::Telemetry.BrakeAlert, global::Telemetry.BrakeAlert>
     {
         /// <summary>How the Pipelines runtime runs this processor: "brake-alerts" → "brake-alerts-split", group "alert-splitter".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        public static global::Pipelines.Hosting.ProcessorDescriptor PipelinesDescriptor { get; } = new(
+        public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "AlertSplitter",
             GroupId: "alert-splitter",
             InputTopic: "brake-alerts",
             OutputTopic: "brake-alerts-split",
-            Features: global::Pipelines.Processing.ProcessorFeatures.Rows,
+            Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows,
             Configure: static options => options with
             {
                 Compression = global::Pipelines.Compression.Zstd,
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask global::Pipelines.Processing.IProcessor<global::Telemetry.BrakeAlert, global::Telemetry.BrakeAlert>.HandleAsync(global::Telemetry.BrakeAlert row, global::Pipelines.Processing.Outputs<global::Telemetry.BrakeAlert> outputs, global::Pipelines.Processing.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.AddRange(Handle(row));
+        global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.BrakeAlert, global::Telemetry.BrakeAlert>.HandleAsync(global::Telemetry.BrakeAlert row, global::Pipelines.Infrastructure.Outputs<global::Telemetry.BrakeAlert> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.AddRange(Handle(row));
     }
 }

@@ -3,17 +3,17 @@
 
 namespace Telemetry
 {
-    partial class BatchPrinter : global::Pipelines.Processing.IProcessor<global::Telemetry.BatchPrinter, global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>
+    partial class BatchPrinter : global::Pipelines.Infrastructure.IProcessor<global::Telemetry.BatchPrinter, global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>
     {
         /// <summary>How the Pipelines runtime runs this processor: reads "brake-alerts" (a sink), group "batch-printer".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        public static global::Pipelines.Hosting.ProcessorDescriptor PipelinesDescriptor { get; } = new(
+        public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "BatchPrinter",
             GroupId: "batch-printer",
             InputTopic: "brake-alerts",
             OutputTopic: null,
-            Features: global::Pipelines.Processing.ProcessorFeatures.Batches,
+            Features: global::Pipelines.Infrastructure.ProcessorFeatures.Batches,
             Configure: static options => options with
             {
                 MaxBatchSize = 250,
@@ -23,6 +23,6 @@ namespace Telemetry
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask global::Pipelines.Processing.IProcessor<global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>.HandleAsync(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.BrakeAlert> rows, global::Pipelines.Processing.Outputs<global::Pipelines.Processing.NoOutput> outputs, global::Pipelines.Processing.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => Handle(rows, cancellationToken);
+        global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>.HandleAsync(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.BrakeAlert> rows, global::Pipelines.Infrastructure.Outputs<global::Pipelines.Processing.NoOutput> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => Handle(rows, cancellationToken);
     }
 }

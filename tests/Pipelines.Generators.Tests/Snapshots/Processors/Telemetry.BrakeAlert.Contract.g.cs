@@ -5,37 +5,37 @@ namespace Telemetry
 {
     partial class BrakeAlert : global::Pipelines.IMessageContract<global::Telemetry.BrakeAlert>
     {
-        static global::Pipelines.IMessageSerializer<global::Telemetry.BrakeAlert> global::Pipelines.IMessageContract<global::Telemetry.BrakeAlert>.Serializer => PipelinesSerializer.Instance;
+        static global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.BrakeAlert> global::Pipelines.IMessageContract<global::Telemetry.BrakeAlert>.Serializer => PipelinesSerializer.Instance;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        private sealed class PipelinesSerializer : global::Pipelines.IMessageSerializer<global::Telemetry.BrakeAlert>
+        private sealed class PipelinesSerializer : global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.BrakeAlert>
         {
             public static readonly PipelinesSerializer Instance = new();
 
-            private static readonly global::Pipelines.MessageSchema schema = new(
+            private static readonly global::Pipelines.Infrastructure.MessageSchema schema = new(
                 "Telemetry.BrakeAlert",
                 "brake-alerts",
                 [
-                    global::Pipelines.FieldSchema.Of<string, global::Pipelines.Serialization.Codecs.TagCodec>("CarId", "CarId", global::Pipelines.FieldKind.Tag),
-                    global::Pipelines.FieldSchema.Of<double, global::Pipelines.Serialization.Codecs.DoubleCodec>("Temp", "Temp", global::Pipelines.FieldKind.Parameter),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Temp", "Temp", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ]);
 
-            public global::Pipelines.MessageSchema Schema => schema;
+            public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 
-            public byte[] StreamKey(in global::Telemetry.BrakeAlert value) => global::Pipelines.Serialization.StreamKeys.Format(value.CarId);
+            public byte[] StreamKey(in global::Telemetry.BrakeAlert value) => global::Pipelines.Infrastructure.StreamKeys.Format(value.CarId);
 
             public long? TimestampOf(in global::Telemetry.BrakeAlert value) => null;
 
-            public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Telemetry.BrakeAlert value)
+            public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.BrakeAlert value)
             {
                 writer.WriteMapHeader(2);
                 writer.WriteKey("CarId"u8);
-                global::Pipelines.Serialization.Codecs.TagCodec.Write(ref writer, value.CarId);
+                global::Pipelines.Infrastructure.TagCodec.Write(ref writer, value.CarId);
                 writer.WriteKey("Temp"u8);
-                global::Pipelines.Serialization.Codecs.DoubleCodec.Write(ref writer, value.Temp);
+                global::Pipelines.Infrastructure.DoubleCodec.Write(ref writer, value.Temp);
             }
 
-            public global::Telemetry.BrakeAlert Read(ref global::Pipelines.Serialization.MessageReader reader)
+            public global::Telemetry.BrakeAlert Read(ref global::Pipelines.Infrastructure.MessageReader reader)
             {
                 var field = -1;
                 try
@@ -49,11 +49,11 @@ namespace Telemetry
                         {
                             case 4 when global::System.MemoryExtensions.SequenceEqual(key, "Temp"u8):
                                 field = 1;
-                                value.Temp = global::Pipelines.Serialization.Codecs.DoubleCodec.Read(ref reader);
+                                value.Temp = global::Pipelines.Infrastructure.DoubleCodec.Read(ref reader);
                                 continue;
                             case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
                                 field = 0;
-                                value.CarId = global::Pipelines.Serialization.Codecs.TagCodec.Read(ref reader);
+                                value.CarId = global::Pipelines.Infrastructure.TagCodec.Read(ref reader);
                                 continue;
                         }
 
@@ -68,38 +68,38 @@ namespace Telemetry
                 }
             }
 
-            public void WriteBatch(ref global::Pipelines.Serialization.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.BrakeAlert> rows)
+            public void WriteBatch(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.BrakeAlert> rows)
             {
-                global::Pipelines.Serialization.BatchWriter.WriteHeader(ref writer, rows.Length, 2);
-                global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
+                global::Pipelines.Infrastructure.BatchWriter.WriteHeader(ref writer, rows.Length, 2);
+                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Serialization.Codecs.TagCodec.Write(ref writer, row.CarId);
+                    global::Pipelines.Infrastructure.TagCodec.Write(ref writer, row.CarId);
                 }
-                global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Temp"u8, rows.Length);
+                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Temp"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Serialization.Codecs.DoubleCodec.Write(ref writer, row.Temp);
+                    global::Pipelines.Infrastructure.DoubleCodec.Write(ref writer, row.Temp);
                 }
             }
 
             private static readonly global::System.Func<global::Telemetry.BrakeAlert> create = static () => new global::Telemetry.BrakeAlert();
 
-            public int ReadBatch(ref global::Pipelines.Serialization.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.BrakeAlert> rows)
+            public int ReadBatch(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.BrakeAlert> rows)
             {
                 var field = -1;
-                var batch = new global::Pipelines.Serialization.BatchRows<global::Telemetry.BrakeAlert>(rows, ref reader);
+                var batch = new global::Pipelines.Infrastructure.BatchRows<global::Telemetry.BrakeAlert>(rows, ref reader);
                 try
                 {
                     for (var sections = reader.ReadMapHeader(); sections > 0; sections--)
                     {
                         field = -1;
-                        switch (global::Pipelines.Serialization.BatchRows<global::Telemetry.BrakeAlert>.ReadSection(ref reader))
+                        switch (global::Pipelines.Infrastructure.BatchRows<global::Telemetry.BrakeAlert>.ReadSection(ref reader))
                         {
-                            case global::Pipelines.Serialization.BatchSection.Rows:
+                            case global::Pipelines.Infrastructure.BatchSection.Rows:
                                 batch.ReadCount(ref reader);
                                 continue;
-                            case global::Pipelines.Serialization.BatchSection.Columns:
+                            case global::Pipelines.Infrastructure.BatchSection.Columns:
                                 for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                                 {
                                     field = -1;
@@ -110,14 +110,14 @@ namespace Telemetry
                                             field = 1;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.Temp = global::Pipelines.Serialization.Codecs.DoubleCodec.Read(ref reader);
+                                                row.Temp = global::Pipelines.Infrastructure.DoubleCodec.Read(ref reader);
                                             }
                                             continue;
                                         case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
                                             field = 0;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.CarId = global::Pipelines.Serialization.Codecs.TagCodec.Read(ref reader);
+                                                row.CarId = global::Pipelines.Infrastructure.TagCodec.Read(ref reader);
                                             }
                                             continue;
                                     }

@@ -3,23 +3,23 @@
 
 namespace Telemetry
 {
-    partial class BrakeAverager : global::Pipelines.Processing.IProcessor<global::Telemetry.BrakeAverager, global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>
+    partial class BrakeAverager : global::Pipelines.Infrastructure.IProcessor<global::Telemetry.BrakeAverager, global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>
     {
         /// <summary>How the Pipelines runtime runs this processor: "car-telemetry" → "brake-alerts", group "brake-averager".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        public static global::Pipelines.Hosting.ProcessorDescriptor PipelinesDescriptor { get; } = new(
+        public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "BrakeAverager",
             GroupId: "brake-averager",
             InputTopic: "car-telemetry",
             OutputTopic: "brake-alerts",
-            Features: global::Pipelines.Processing.ProcessorFeatures.Batches,
+            Features: global::Pipelines.Infrastructure.ProcessorFeatures.Batches,
             Configure: static options => options with
             {
                 Compression = global::Pipelines.Compression.Zstd,
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask global::Pipelines.Processing.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>.HandleAsync(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.CarTelemetry> rows, global::Pipelines.Processing.Outputs<global::Telemetry.BrakeAlert> outputs, global::Pipelines.Processing.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.AddRange(Handle(rows, context));
+        global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>.HandleAsync(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.CarTelemetry> rows, global::Pipelines.Infrastructure.Outputs<global::Telemetry.BrakeAlert> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.AddRange(Handle(rows, context));
     }
 }

@@ -3,23 +3,23 @@
 
 namespace Telemetry
 {
-    partial class BrakeMonitor : global::Pipelines.Processing.IProcessor<global::Telemetry.BrakeMonitor, global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>
+    partial class BrakeMonitor : global::Pipelines.Infrastructure.IProcessor<global::Telemetry.BrakeMonitor, global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>
     {
         /// <summary>How the Pipelines runtime runs this processor: "car-telemetry" → "brake-alerts", group "brake-monitor".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        public static global::Pipelines.Hosting.ProcessorDescriptor PipelinesDescriptor { get; } = new(
+        public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "BrakeMonitor",
             GroupId: "brake-monitor",
             InputTopic: "car-telemetry",
             OutputTopic: "brake-alerts",
-            Features: global::Pipelines.Processing.ProcessorFeatures.Rows,
+            Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows,
             Configure: static options => options with
             {
                 Compression = global::Pipelines.Compression.Zstd,
             });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask global::Pipelines.Processing.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>.HandleAsync(global::Telemetry.CarTelemetry row, global::Pipelines.Processing.Outputs<global::Telemetry.BrakeAlert> outputs, global::Pipelines.Processing.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(row, context));
+        global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>.HandleAsync(global::Telemetry.CarTelemetry row, global::Pipelines.Infrastructure.Outputs<global::Telemetry.BrakeAlert> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(row, context));
     }
 }

@@ -3,19 +3,19 @@
 
 namespace Telemetry
 {
-    partial class PitStops : global::Pipelines.Processing.IProcessor<global::Telemetry.PitStops, global::Pipelines.Processing.NoOutput, global::Pipelines.Processing.NoOutput>
+    partial class PitStops : global::Pipelines.Infrastructure.IProcessor<global::Telemetry.PitStops, global::Pipelines.Processing.NoOutput, global::Pipelines.Processing.NoOutput>
     {
         /// <summary>How the Pipelines runtime runs this processor: reads "car-telemetry" (a sink), group "pit-stops".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        public static global::Pipelines.Hosting.ProcessorDescriptor PipelinesDescriptor { get; } = new(
+        public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "PitStops",
             GroupId: "pit-stops",
             InputTopic: "car-telemetry",
             OutputTopic: null,
-            Features: global::Pipelines.Processing.ProcessorFeatures.Events);
+            Features: global::Pipelines.Infrastructure.ProcessorFeatures.Events);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        global::System.Threading.Tasks.ValueTask global::Pipelines.Processing.IProcessor<global::Pipelines.Processing.NoOutput, global::Pipelines.Processing.NoOutput>.HandleEventAsync(global::Pipelines.StreamEvent streamEvent, global::Pipelines.Processing.Outputs<global::Pipelines.Processing.NoOutput> outputs, global::Pipelines.Processing.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => new global::System.Threading.Tasks.ValueTask(Handle(streamEvent, cancellationToken));
+        global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Pipelines.Processing.NoOutput, global::Pipelines.Processing.NoOutput>.HandleEventAsync(global::Pipelines.StreamEvent streamEvent, global::Pipelines.Infrastructure.Outputs<global::Pipelines.Processing.NoOutput> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => new global::System.Threading.Tasks.ValueTask(Handle(streamEvent, cancellationToken));
     }
 }

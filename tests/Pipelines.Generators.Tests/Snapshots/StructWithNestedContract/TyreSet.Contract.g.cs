@@ -3,43 +3,43 @@
 
 partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
 {
-    static global::Pipelines.IMessageSerializer<global::TyreSet> global::Pipelines.IMessageContract<global::TyreSet>.Serializer => PipelinesSerializer.Instance;
+    static global::Pipelines.Infrastructure.IMessageSerializer<global::TyreSet> global::Pipelines.IMessageContract<global::TyreSet>.Serializer => PipelinesSerializer.Instance;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-    private sealed class PipelinesSerializer : global::Pipelines.IMessageSerializer<global::TyreSet>
+    private sealed class PipelinesSerializer : global::Pipelines.Infrastructure.IMessageSerializer<global::TyreSet>
     {
         public static readonly PipelinesSerializer Instance = new();
 
-        private static readonly global::Pipelines.MessageSchema schema = new(
+        private static readonly global::Pipelines.Infrastructure.MessageSchema schema = new(
             "TyreSet",
             "tyres",
             [
-                global::Pipelines.FieldSchema.Of<global::System.Guid, global::Pipelines.Serialization.Codecs.GuidCodec>("CarId", "CarId", global::Pipelines.FieldKind.Tag),
-                global::Pipelines.FieldSchema.Of<global::Wheel[], global::Pipelines.Serialization.Codecs.ArrayCodec<global::Wheel, global::Pipelines.Serialization.Codecs.ContractCodec<global::Wheel>>>("Wheels", "Wheels", global::Pipelines.FieldKind.Parameter),
-                global::Pipelines.FieldSchema.Of<global::System.Collections.Generic.List<double?>, global::Pipelines.Serialization.Codecs.ListCodec<double?, global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>>>("Temperatures", "Temperatures", global::Pipelines.FieldKind.Parameter),
-                global::Pipelines.FieldSchema.Of<global::System.Collections.Generic.IReadOnlyList<string>, global::Pipelines.Serialization.Codecs.ReadOnlyListCodec<string, global::Pipelines.Serialization.Codecs.StringCodec>>("Notes", "Notes", global::Pipelines.FieldKind.Parameter),
+                global::Pipelines.Infrastructure.FieldSchema.Of<global::System.Guid, global::Pipelines.Infrastructure.GuidCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
+                global::Pipelines.Infrastructure.FieldSchema.Of<global::Wheel[], global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>>("Wheels", "Wheels", global::Pipelines.Infrastructure.FieldKind.Parameter),
+                global::Pipelines.Infrastructure.FieldSchema.Of<global::System.Collections.Generic.List<double?>, global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>>("Temperatures", "Temperatures", global::Pipelines.Infrastructure.FieldKind.Parameter),
+                global::Pipelines.Infrastructure.FieldSchema.Of<global::System.Collections.Generic.IReadOnlyList<string>, global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>>("Notes", "Notes", global::Pipelines.Infrastructure.FieldKind.Parameter),
             ]);
 
-        public global::Pipelines.MessageSchema Schema => schema;
+        public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 
-        public byte[] StreamKey(in global::TyreSet value) => global::Pipelines.Serialization.StreamKeys.Format(value.CarId);
+        public byte[] StreamKey(in global::TyreSet value) => global::Pipelines.Infrastructure.StreamKeys.Format(value.CarId);
 
         public long? TimestampOf(in global::TyreSet value) => null;
 
-        public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::TyreSet value)
+        public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::TyreSet value)
         {
             writer.WriteMapHeader(4);
             writer.WriteKey("CarId"u8);
-            global::Pipelines.Serialization.Codecs.GuidCodec.Write(ref writer, value.CarId);
+            global::Pipelines.Infrastructure.GuidCodec.Write(ref writer, value.CarId);
             writer.WriteKey("Wheels"u8);
-            global::Pipelines.Serialization.Codecs.ArrayCodec<global::Wheel, global::Pipelines.Serialization.Codecs.ContractCodec<global::Wheel>>.Write(ref writer, value.Wheels);
+            global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>.Write(ref writer, value.Wheels);
             writer.WriteKey("Temperatures"u8);
-            global::Pipelines.Serialization.Codecs.ListCodec<double?, global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>>.Write(ref writer, value.Temperatures);
+            global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>.Write(ref writer, value.Temperatures);
             writer.WriteKey("Notes"u8);
-            global::Pipelines.Serialization.Codecs.ReadOnlyListCodec<string, global::Pipelines.Serialization.Codecs.StringCodec>.Write(ref writer, value.Notes);
+            global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>.Write(ref writer, value.Notes);
         }
 
-        public global::TyreSet Read(ref global::Pipelines.Serialization.MessageReader reader)
+        public global::TyreSet Read(ref global::Pipelines.Infrastructure.MessageReader reader)
         {
             var field = -1;
             try
@@ -53,19 +53,19 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
                     {
                         case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
                             field = 0;
-                            value.CarId = global::Pipelines.Serialization.Codecs.GuidCodec.Read(ref reader);
+                            value.CarId = global::Pipelines.Infrastructure.GuidCodec.Read(ref reader);
                             continue;
                         case 5 when global::System.MemoryExtensions.SequenceEqual(key, "Notes"u8):
                             field = 3;
-                            value.Notes = global::Pipelines.Serialization.Codecs.ReadOnlyListCodec<string, global::Pipelines.Serialization.Codecs.StringCodec>.Read(ref reader);
+                            value.Notes = global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>.Read(ref reader);
                             continue;
                         case 6 when global::System.MemoryExtensions.SequenceEqual(key, "Wheels"u8):
                             field = 1;
-                            value.Wheels = global::Pipelines.Serialization.Codecs.ArrayCodec<global::Wheel, global::Pipelines.Serialization.Codecs.ContractCodec<global::Wheel>>.Read(ref reader);
+                            value.Wheels = global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>.Read(ref reader);
                             continue;
                         case 12 when global::System.MemoryExtensions.SequenceEqual(key, "Temperatures"u8):
                             field = 2;
-                            value.Temperatures = global::Pipelines.Serialization.Codecs.ListCodec<double?, global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>>.Read(ref reader);
+                            value.Temperatures = global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>.Read(ref reader);
                             continue;
                     }
 
@@ -80,48 +80,48 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
             }
         }
 
-        public void WriteBatch(ref global::Pipelines.Serialization.MessageWriter writer, global::System.ReadOnlySpan<global::TyreSet> rows)
+        public void WriteBatch(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::TyreSet> rows)
         {
-            global::Pipelines.Serialization.BatchWriter.WriteHeader(ref writer, rows.Length, 4);
-            global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
+            global::Pipelines.Infrastructure.BatchWriter.WriteHeader(ref writer, rows.Length, 4);
+            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
-                global::Pipelines.Serialization.Codecs.GuidCodec.Write(ref writer, row.CarId);
+                global::Pipelines.Infrastructure.GuidCodec.Write(ref writer, row.CarId);
             }
-            global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Wheels"u8, rows.Length);
+            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Wheels"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
-                global::Pipelines.Serialization.Codecs.ArrayCodec<global::Wheel, global::Pipelines.Serialization.Codecs.ContractCodec<global::Wheel>>.Write(ref writer, row.Wheels);
+                global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>.Write(ref writer, row.Wheels);
             }
-            global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Temperatures"u8, rows.Length);
+            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Temperatures"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
-                global::Pipelines.Serialization.Codecs.ListCodec<double?, global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>>.Write(ref writer, row.Temperatures);
+                global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>.Write(ref writer, row.Temperatures);
             }
-            global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Notes"u8, rows.Length);
+            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Notes"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
-                global::Pipelines.Serialization.Codecs.ReadOnlyListCodec<string, global::Pipelines.Serialization.Codecs.StringCodec>.Write(ref writer, row.Notes);
+                global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>.Write(ref writer, row.Notes);
             }
         }
 
         private static readonly global::System.Func<global::TyreSet> create = static () => new global::TyreSet();
 
-        public int ReadBatch(ref global::Pipelines.Serialization.MessageReader reader, global::System.Collections.Generic.List<global::TyreSet> rows)
+        public int ReadBatch(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::TyreSet> rows)
         {
             var field = -1;
-            var batch = new global::Pipelines.Serialization.BatchRows<global::TyreSet>(rows, ref reader);
+            var batch = new global::Pipelines.Infrastructure.BatchRows<global::TyreSet>(rows, ref reader);
             try
             {
                 for (var sections = reader.ReadMapHeader(); sections > 0; sections--)
                 {
                     field = -1;
-                    switch (global::Pipelines.Serialization.BatchRows<global::TyreSet>.ReadSection(ref reader))
+                    switch (global::Pipelines.Infrastructure.BatchRows<global::TyreSet>.ReadSection(ref reader))
                     {
-                        case global::Pipelines.Serialization.BatchSection.Rows:
+                        case global::Pipelines.Infrastructure.BatchSection.Rows:
                             batch.ReadCount(ref reader);
                             continue;
-                        case global::Pipelines.Serialization.BatchSection.Columns:
+                        case global::Pipelines.Infrastructure.BatchSection.Columns:
                             for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                             {
                                 field = -1;
@@ -132,28 +132,28 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
                                         field = 0;
                                         foreach (ref var row in batch.BeginColumn(ref reader, create))
                                         {
-                                            row.CarId = global::Pipelines.Serialization.Codecs.GuidCodec.Read(ref reader);
+                                            row.CarId = global::Pipelines.Infrastructure.GuidCodec.Read(ref reader);
                                         }
                                         continue;
                                     case 5 when global::System.MemoryExtensions.SequenceEqual(key, "Notes"u8):
                                         field = 3;
                                         foreach (ref var row in batch.BeginColumn(ref reader, create))
                                         {
-                                            row.Notes = global::Pipelines.Serialization.Codecs.ReadOnlyListCodec<string, global::Pipelines.Serialization.Codecs.StringCodec>.Read(ref reader);
+                                            row.Notes = global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>.Read(ref reader);
                                         }
                                         continue;
                                     case 6 when global::System.MemoryExtensions.SequenceEqual(key, "Wheels"u8):
                                         field = 1;
                                         foreach (ref var row in batch.BeginColumn(ref reader, create))
                                         {
-                                            row.Wheels = global::Pipelines.Serialization.Codecs.ArrayCodec<global::Wheel, global::Pipelines.Serialization.Codecs.ContractCodec<global::Wheel>>.Read(ref reader);
+                                            row.Wheels = global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>.Read(ref reader);
                                         }
                                         continue;
                                     case 12 when global::System.MemoryExtensions.SequenceEqual(key, "Temperatures"u8):
                                         field = 2;
                                         foreach (ref var row in batch.BeginColumn(ref reader, create))
                                         {
-                                            row.Temperatures = global::Pipelines.Serialization.Codecs.ListCodec<double?, global::Pipelines.Serialization.Codecs.NullableCodec<double, global::Pipelines.Serialization.Codecs.DoubleCodec>>.Read(ref reader);
+                                            row.Temperatures = global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>.Read(ref reader);
                                         }
                                         continue;
                                 }

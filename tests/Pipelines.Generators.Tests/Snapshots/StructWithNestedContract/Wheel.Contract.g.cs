@@ -3,37 +3,37 @@
 
 partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
 {
-    static global::Pipelines.IMessageSerializer<global::Wheel> global::Pipelines.IMessageContract<global::Wheel>.Serializer => PipelinesSerializer.Instance;
+    static global::Pipelines.Infrastructure.IMessageSerializer<global::Wheel> global::Pipelines.IMessageContract<global::Wheel>.Serializer => PipelinesSerializer.Instance;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-    private sealed class PipelinesSerializer : global::Pipelines.IMessageSerializer<global::Wheel>
+    private sealed class PipelinesSerializer : global::Pipelines.Infrastructure.IMessageSerializer<global::Wheel>
     {
         public static readonly PipelinesSerializer Instance = new();
 
-        private static readonly global::Pipelines.MessageSchema schema = new(
+        private static readonly global::Pipelines.Infrastructure.MessageSchema schema = new(
             "Wheel",
             null,
             [
-                global::Pipelines.FieldSchema.Of<float, global::Pipelines.Serialization.Codecs.SingleCodec>("Pressure", "Pressure", global::Pipelines.FieldKind.Parameter),
-                global::Pipelines.FieldSchema.Of<global::Compound, global::Pipelines.Serialization.Codecs.EnumCodec<global::Compound>>("Compound", "Compound", global::Pipelines.FieldKind.Parameter),
+                global::Pipelines.Infrastructure.FieldSchema.Of<float, global::Pipelines.Infrastructure.SingleCodec>("Pressure", "Pressure", global::Pipelines.Infrastructure.FieldKind.Parameter),
+                global::Pipelines.Infrastructure.FieldSchema.Of<global::Compound, global::Pipelines.Infrastructure.EnumCodec<global::Compound>>("Compound", "Compound", global::Pipelines.Infrastructure.FieldKind.Parameter),
             ]);
 
-        public global::Pipelines.MessageSchema Schema => schema;
+        public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 
         public byte[] StreamKey(in global::Wheel value) => null;
 
         public long? TimestampOf(in global::Wheel value) => null;
 
-        public void Write(ref global::Pipelines.Serialization.MessageWriter writer, in global::Wheel value)
+        public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Wheel value)
         {
             writer.WriteMapHeader(2);
             writer.WriteKey("Pressure"u8);
-            global::Pipelines.Serialization.Codecs.SingleCodec.Write(ref writer, value.Pressure);
+            global::Pipelines.Infrastructure.SingleCodec.Write(ref writer, value.Pressure);
             writer.WriteKey("Compound"u8);
-            global::Pipelines.Serialization.Codecs.EnumCodec<global::Compound>.Write(ref writer, value.Compound);
+            global::Pipelines.Infrastructure.EnumCodec<global::Compound>.Write(ref writer, value.Compound);
         }
 
-        public global::Wheel Read(ref global::Pipelines.Serialization.MessageReader reader)
+        public global::Wheel Read(ref global::Pipelines.Infrastructure.MessageReader reader)
         {
             var field = -1;
             try
@@ -47,11 +47,11 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
                     {
                         case 8 when global::System.MemoryExtensions.SequenceEqual(key, "Pressure"u8):
                             field = 0;
-                            value.Pressure = global::Pipelines.Serialization.Codecs.SingleCodec.Read(ref reader);
+                            value.Pressure = global::Pipelines.Infrastructure.SingleCodec.Read(ref reader);
                             continue;
                         case 8 when global::System.MemoryExtensions.SequenceEqual(key, "Compound"u8):
                             field = 1;
-                            value.Compound = global::Pipelines.Serialization.Codecs.EnumCodec<global::Compound>.Read(ref reader);
+                            value.Compound = global::Pipelines.Infrastructure.EnumCodec<global::Compound>.Read(ref reader);
                             continue;
                     }
 
@@ -66,38 +66,38 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
             }
         }
 
-        public void WriteBatch(ref global::Pipelines.Serialization.MessageWriter writer, global::System.ReadOnlySpan<global::Wheel> rows)
+        public void WriteBatch(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Wheel> rows)
         {
-            global::Pipelines.Serialization.BatchWriter.WriteHeader(ref writer, rows.Length, 2);
-            global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Pressure"u8, rows.Length);
+            global::Pipelines.Infrastructure.BatchWriter.WriteHeader(ref writer, rows.Length, 2);
+            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Pressure"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
-                global::Pipelines.Serialization.Codecs.SingleCodec.Write(ref writer, row.Pressure);
+                global::Pipelines.Infrastructure.SingleCodec.Write(ref writer, row.Pressure);
             }
-            global::Pipelines.Serialization.BatchWriter.WriteColumnHeader(ref writer, "Compound"u8, rows.Length);
+            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Compound"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
-                global::Pipelines.Serialization.Codecs.EnumCodec<global::Compound>.Write(ref writer, row.Compound);
+                global::Pipelines.Infrastructure.EnumCodec<global::Compound>.Write(ref writer, row.Compound);
             }
         }
 
         private static readonly global::System.Func<global::Wheel> create = static () => new global::Wheel();
 
-        public int ReadBatch(ref global::Pipelines.Serialization.MessageReader reader, global::System.Collections.Generic.List<global::Wheel> rows)
+        public int ReadBatch(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Wheel> rows)
         {
             var field = -1;
-            var batch = new global::Pipelines.Serialization.BatchRows<global::Wheel>(rows, ref reader);
+            var batch = new global::Pipelines.Infrastructure.BatchRows<global::Wheel>(rows, ref reader);
             try
             {
                 for (var sections = reader.ReadMapHeader(); sections > 0; sections--)
                 {
                     field = -1;
-                    switch (global::Pipelines.Serialization.BatchRows<global::Wheel>.ReadSection(ref reader))
+                    switch (global::Pipelines.Infrastructure.BatchRows<global::Wheel>.ReadSection(ref reader))
                     {
-                        case global::Pipelines.Serialization.BatchSection.Rows:
+                        case global::Pipelines.Infrastructure.BatchSection.Rows:
                             batch.ReadCount(ref reader);
                             continue;
-                        case global::Pipelines.Serialization.BatchSection.Columns:
+                        case global::Pipelines.Infrastructure.BatchSection.Columns:
                             for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                             {
                                 field = -1;
@@ -108,14 +108,14 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
                                         field = 0;
                                         foreach (ref var row in batch.BeginColumn(ref reader, create))
                                         {
-                                            row.Pressure = global::Pipelines.Serialization.Codecs.SingleCodec.Read(ref reader);
+                                            row.Pressure = global::Pipelines.Infrastructure.SingleCodec.Read(ref reader);
                                         }
                                         continue;
                                     case 8 when global::System.MemoryExtensions.SequenceEqual(key, "Compound"u8):
                                         field = 1;
                                         foreach (ref var row in batch.BeginColumn(ref reader, create))
                                         {
-                                            row.Compound = global::Pipelines.Serialization.Codecs.EnumCodec<global::Compound>.Read(ref reader);
+                                            row.Compound = global::Pipelines.Infrastructure.EnumCodec<global::Compound>.Read(ref reader);
                                         }
                                         continue;
                                 }

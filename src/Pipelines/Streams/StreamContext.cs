@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Pipelines.Processing;
+namespace Pipelines;
 
 /// <summary>
 /// Where the rows being handled came from. For a batch handler it describes the batch's first message; every
