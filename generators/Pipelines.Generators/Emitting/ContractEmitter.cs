@@ -64,18 +64,21 @@ internal static class ContractEmitter
 
     private static void EmitStreamKey(SourceWriter w, ContractModel model)
     {
-        var tags = model.Members.Where(m => m.Kind == "Tag").Select(m => "value." + m.Name).ToList();
+        var tags = model.Members.Where(m => m.Kind == FieldKind.Tag).Select(m => "value." + m.Name).ToList();
         var key = tags.Count == 0 ? "null" : $"{Infrastructure}StreamKeys.Format({string.Join(", ", tags)})";
         w.Line($"public byte[] StreamKey(in {model.FullyQualifiedName} value) => {key};");
     }
 
     private static void EmitTimestamp(SourceWriter w, ContractModel model)
     {
-        var member = model.Members.FirstOrDefault(m => m.Kind == "Timestamp");
-        var nanoseconds = member is null ? "null"
-            : member.Codec.EndsWith("TimestampDateTimeCodec") ? $"{Runtime}UnixNanoseconds.FromDateTime(value.{member.Name})"
-            : member.Codec.EndsWith("TimestampDateTimeOffsetCodec") ? $"{Runtime}UnixNanoseconds.FromDateTimeOffset(value.{member.Name})"
-            : $"value.{member.Name}";
+        var member = model.Members.FirstOrDefault(m => m.Kind == FieldKind.Timestamp);
+        var nanoseconds = member?.Clock switch
+        {
+            null => "null",
+            TimestampClock.DateTime => $"{Runtime}UnixNanoseconds.FromDateTime(value.{member.Name})",
+            TimestampClock.DateTimeOffset => $"{Runtime}UnixNanoseconds.FromDateTimeOffset(value.{member.Name})",
+            _ => $"value.{member.Name}",
+        };
         w.Line($"public long? TimestampOf(in {model.FullyQualifiedName} value) => {nanoseconds};");
     }
 

@@ -27,14 +27,44 @@ internal sealed record ContainingTypeModel(string Declaration);
 /// <summary>One serialized member.</summary>
 /// <param name="Name">The member's C# name, escaped if it is a keyword.</param>
 /// <param name="WireName">The key written on the wire.</param>
-/// <param name="Kind">The <c>Pipelines.FieldKind</c> member name: Timestamp, Tag or Parameter.</param>
+/// <param name="Kind">What the member is in a row: a parameter, a tag or the timestamp.</param>
 /// <param name="TypeName">The member's type, fully qualified.</param>
 /// <param name="Codec">The codec type that writes and reads it, fully qualified.</param>
 /// <param name="Assignment">How a read value is stored.</param>
-internal sealed record MemberModel(string Name, string WireName, string Kind, string TypeName, string Codec, MemberAssignment Assignment)
+/// <param name="Clock">For the timestamp, the type it is held in, which decides its conversion to Unix nanoseconds.</param>
+internal sealed record MemberModel(string Name, string WireName, FieldKind Kind, string TypeName, string Codec, MemberAssignment Assignment, TimestampClock Clock)
 {
     /// <summary>The local that holds the member's value while a row is constructed.</summary>
     public string Local => "_" + Name.TrimStart('@');
+}
+
+/// <summary>What a member is in a row; the names are those of the runtime's <c>Pipelines.Infrastructure.FieldKind</c>.</summary>
+internal enum FieldKind
+{
+    /// <summary>A measured value.</summary>
+    Parameter,
+
+    /// <summary>A value that names the stream; part of the stream key.</summary>
+    Tag,
+
+    /// <summary>The row's time.</summary>
+    Timestamp,
+}
+
+/// <summary>The type a timestamp member is held in.</summary>
+internal enum TimestampClock
+{
+    /// <summary>The member is not the timestamp.</summary>
+    None,
+
+    /// <summary>A <c>long</c> of nanoseconds since the Unix epoch: used as it is.</summary>
+    UnixNanoseconds,
+
+    /// <summary>A <c>DateTime</c>.</summary>
+    DateTime,
+
+    /// <summary>A <c>DateTimeOffset</c>.</summary>
+    DateTimeOffset,
 }
 
 /// <summary>How a read value reaches its member.</summary>

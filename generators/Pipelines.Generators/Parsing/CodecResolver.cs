@@ -84,12 +84,21 @@ internal static class CodecResolver
     }
 
     /// <summary>Timestamps are always int64 nanoseconds on the wire, whatever the member's type.</summary>
-    public static string? ResolveTimestamp(ITypeSymbol type) => type.SpecialType switch
+    public static string? ResolveTimestamp(ITypeSymbol type) => Clock(type) switch
     {
-        SpecialType.System_Int64 => Codec("Int64Codec"),
-        SpecialType.System_DateTime => Codec("TimestampDateTimeCodec"),
-        _ when type is INamedTypeSymbol named && MetadataName(named) == "System.DateTimeOffset" => Codec("TimestampDateTimeOffsetCodec"),
+        TimestampClock.UnixNanoseconds => Codec("Int64Codec"),
+        TimestampClock.DateTime => Codec("TimestampDateTimeCodec"),
+        TimestampClock.DateTimeOffset => Codec("TimestampDateTimeOffsetCodec"),
         _ => null,
+    };
+
+    /// <summary>The type a timestamp of <paramref name="type"/> is held in; <see cref="TimestampClock.None"/> if it cannot be one.</summary>
+    public static TimestampClock Clock(ITypeSymbol type) => type.SpecialType switch
+    {
+        SpecialType.System_Int64 => TimestampClock.UnixNanoseconds,
+        SpecialType.System_DateTime => TimestampClock.DateTime,
+        _ when type is INamedTypeSymbol named && MetadataName(named) == "System.DateTimeOffset" => TimestampClock.DateTimeOffset,
+        _ => TimestampClock.None,
     };
 
     private static string? ResolveScalar(ITypeSymbol type, bool isTag)

@@ -64,7 +64,8 @@ internal static class ContractParser
                 c.Kind,
                 c.Type.ToDisplayString(CodecResolver.TypeFormat),
                 c.Codec,
-                construction.Value.Assignments[c.Symbol.Name]))
+                construction.Value.Assignments[c.Symbol.Name],
+                c.Kind == FieldKind.Timestamp ? CodecResolver.Clock(c.Type) : TimestampClock.None))
             .ToEquatableArray();
 
         return new ContractModel(
@@ -161,7 +162,12 @@ internal static class ContractParser
         }
 
         var attribute = fieldAttributes[0];
-        var kind = attribute.AttributeClass!.Name.Substring(0, attribute.AttributeClass.Name.Length - "Attribute".Length);
+        var kind = attribute.AttributeClass!.Name switch
+        {
+            "TimestampAttribute" => FieldKind.Timestamp,
+            "TagAttribute" => FieldKind.Tag,
+            _ => FieldKind.Parameter,
+        };
         var wireName = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name ? name : member.Name;
         if (wireName.Trim().Length == 0)
         {
@@ -187,7 +193,7 @@ internal static class ContractParser
         string? codec;
         switch (kind)
         {
-            case "Timestamp":
+            case FieldKind.Timestamp:
                 codec = CodecResolver.ResolveTimestamp(type);
                 if (codec is null)
                 {
@@ -196,7 +202,7 @@ internal static class ContractParser
                 }
 
                 break;
-            case "Tag":
+            case FieldKind.Tag:
                 codec = CodecResolver.ResolveTag(type);
                 if (codec is null)
                 {
@@ -231,7 +237,7 @@ internal static class ContractParser
 
     private static void ValidateFieldSet(List<MemberCandidate> candidates, string typeName, List<Diagnostic> diagnostics)
     {
-        foreach (var extra in candidates.Where(c => c.Kind == "Timestamp").Skip(1))
+        foreach (var extra in candidates.Where(c => c.Kind == FieldKind.Timestamp).Skip(1))
         {
             diagnostics.Report(DiagnosticDescriptors.InvalidTimestamp, extra.Symbol, typeName + "." + extra.Symbol.Name, "is the second [Timestamp] of its type; a row has one time");
         }
@@ -336,7 +342,7 @@ internal static class ContractParser
     private static string Escape(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
-    private sealed record MemberCandidate(ISymbol Symbol, ITypeSymbol Type, string WireName, string Kind, string Codec, Access Access);
+    private sealed record MemberCandidate(ISymbol Symbol, ITypeSymbol Type, string WireName, FieldKind Kind, string Codec, Access Access);
 
     /// <summary>How a member can be read and written.</summary>
     private sealed record Access(ITypeSymbol Type, bool Settable, bool InitOnly, string? Problem)
