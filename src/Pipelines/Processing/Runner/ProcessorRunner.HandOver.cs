@@ -27,6 +27,15 @@ internal sealed partial class ProcessorRunner<TIn, TOut>
 
     private void OnRevoked(List<TopicPartitionOffset> revoked)
     {
+        if (closing)
+        {
+            // Called from Close: the stop already flushed and made its final commit. A synchronous commit from here
+            // can wait forever in librdkafka (seen when earlier commits failed: the group is already terminating),
+            // and librdkafka's own commit at unassign covers anything stored since.
+            OnLost(revoked);
+            return;
+        }
+
         // Buffered rows of revoked partitions are handled now, and every output acknowledged and committed, before
         // another instance takes over: it starts after them, so nothing is handled or written twice. Rows fetched
         // but not yet buffered are left to that instance. This runs inside Consume, on the loop's own thread, so
@@ -104,6 +113,7 @@ internal sealed partial class ProcessorRunner<TIn, TOut>
             // Whatever happened above, the group is left and the client released; the producer is disposed by the loop.
             try
             {
+                closing = true;
                 run.Consumer.Close();
             }
             catch (KafkaException exception)

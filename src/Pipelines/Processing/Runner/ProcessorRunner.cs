@@ -55,6 +55,9 @@ internal sealed partial class ProcessorRunner<TIn, TOut>
     private Run run = null!;
     private CancellationToken stopping;
 
+    // Set just before the consumer is closed: the revoke that Close raises must not commit again.
+    private bool closing;
+
     /// <summary>
     /// Creates the loop; <see cref="RunAsync"/> starts it. Without an <see cref="ProcessorOptions.InputBuffer"/>, a
     /// processor that handles batches receives, per call, the rows of one partition and stream key that were already
