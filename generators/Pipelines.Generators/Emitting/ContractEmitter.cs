@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Text;
 using Pipelines.Generators.Model;
+using Pipelines.Generators.Parsing;
 
 namespace Pipelines.Generators.Emitting;
 
@@ -11,7 +12,7 @@ namespace Pipelines.Generators.Emitting;
 internal static class ContractEmitter
 {
     private const string Runtime = "global::Pipelines.";
-    private const string Infrastructure = "global::Pipelines.Infrastructure.";
+    private const string Infrastructure = KnownNames.Infrastructure;
     private const string Reader = Infrastructure + "MessageReader";
     private const string Writer = Infrastructure + "MessageWriter";
     private const string SerializerClass = "PipelinesSerializer";

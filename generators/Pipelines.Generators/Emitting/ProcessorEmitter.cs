@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Pipelines.Generators.Model;
+using Pipelines.Generators.Parsing;
 
 namespace Pipelines.Generators.Emitting;
 
@@ -12,7 +13,7 @@ namespace Pipelines.Generators.Emitting;
 internal static class ProcessorEmitter
 {
     public const string RegistrationHintName = "Pipelines.AddPipelines.g.cs";
-    private const string Infrastructure = "global::Pipelines.Infrastructure.";
+    private const string Infrastructure = KnownNames.Infrastructure;
     private const string ValueTask = "global::System.Threading.Tasks.ValueTask";
     private static readonly string GeneratedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"Pipelines.Generators\", \"{typeof(ProcessorEmitter).Assembly.GetName().Version}\")]";
 

@@ -159,7 +159,7 @@ internal static class CodecResolver
         return status;
     }
 
-    private static string Codec(string name) => KnownNames.Codecs + name;
+    private static string Codec(string name) => KnownNames.Infrastructure + name;
 
     public static string MetadataName(INamedTypeSymbol type) =>
         type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + type.MetadataName : type.MetadataName;

@@ -16,5 +16,6 @@ internal static class KnownNames
     public const string StreamEnd = "Pipelines.StreamEnd";
     public const string MessageContractInterface = "Pipelines.IMessageContract`1";
 
-    public const string Codecs = "global::Pipelines.Infrastructure.";
+    /// <summary>The namespace of everything generated code calls (codecs, reader, writer, schemas, processor plumbing), qualified for emitting.</summary>
+    public const string Infrastructure = "global::Pipelines.Infrastructure.";
 }

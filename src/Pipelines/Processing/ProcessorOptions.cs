@@ -132,15 +132,13 @@ public sealed record ProcessorOptions
         Require(!string.IsNullOrWhiteSpace(Name), nameof(Name), "must not be empty");
         Require(!string.IsNullOrWhiteSpace(GroupId), nameof(GroupId), "must not be empty");
         Require(!string.IsNullOrWhiteSpace(InputTopic), nameof(InputTopic), "must not be empty");
-        Require(!string.IsNullOrWhiteSpace(BootstrapServers), nameof(BootstrapServers), "must not be empty");
+        SettingChecks.RequireProducer(Owner, BootstrapServers, Compression, MaxMessageBytes);
         Require(Enum.IsDefined(OnFailure), nameof(OnFailure), $"is {OnFailure}; it must be one of {string.Join(", ", Enum.GetNames<FailurePolicy>())}");
-        Require(Enum.IsDefined(Compression), nameof(Compression), $"is {Compression}; it must be one of {string.Join(", ", Enum.GetNames<Compression>())}");
         Require(MaxRetries >= 0, nameof(MaxRetries), $"is {MaxRetries}; it must be 0 or more");
         Require(RetryBackoff >= TimeSpan.Zero, nameof(RetryBackoff), $"is {RetryBackoff}; it must not be negative");
         Require(CommitInterval > TimeSpan.Zero, nameof(CommitInterval), $"is {CommitInterval}; it must be positive");
         Require(CommitEvery is null or > 0, nameof(CommitEvery), $"is {CommitEvery}; it must be 1 or more");
         Require(MaxBatchSize > 0, nameof(MaxBatchSize), $"is {MaxBatchSize}; it must be 1 or more");
-        Require(MaxMessageBytes >= MinMessageBytes, nameof(MaxMessageBytes), $"is {MaxMessageBytes}; it must be {MinMessageBytes} or more");
         Require(MaxSplitMessageBytes >= MaxMessageBytes, nameof(MaxSplitMessageBytes), $"is {MaxSplitMessageBytes}; it must be at least MaxMessageBytes ({MaxMessageBytes})");
         Require(StreamIdleTimeout is null || StreamIdleTimeout > TimeSpan.Zero, nameof(StreamIdleTimeout), $"is {StreamIdleTimeout}; it must be positive");
         Require(SplitTimeout > TimeSpan.Zero, nameof(SplitTimeout), $"is {SplitTimeout}; it must be positive");
@@ -152,18 +150,14 @@ public sealed record ProcessorOptions
     /// <param name="hasFlushHook">Whether the processor declares a FlushWhen method.</param>
     public void ValidateBuffers(MessageSchema input, MessageSchema? output, bool hasFlushHook)
     {
-        InputBuffer?.Validate($"Processor '{Name}'", nameof(InputBuffer), input, hasFlushHook, isInput: true);
+        InputBuffer?.Validate(Owner, nameof(InputBuffer), input, hasFlushHook, isInput: true);
         if (OutputTopic is not null && output is not null)
         {
-            OutputBuffer?.Validate($"Processor '{Name}'", nameof(OutputBuffer), output, hasFlushHook: false, isInput: false);
+            OutputBuffer?.Validate(Owner, nameof(OutputBuffer), output, hasFlushHook: false, isInput: false);
         }
     }
 
-    private void Require(bool condition, string setting, string problem)
-    {
-        if (!condition)
-        {
-            throw new ArgumentException($"Processor '{Name}': {setting} {problem}.", setting);
-        }
-    }
+    private string Owner => $"Processor '{Name}'";
+
+    private void Require(bool condition, string setting, string problem) => SettingChecks.Require(condition, Owner, setting, problem);
 }

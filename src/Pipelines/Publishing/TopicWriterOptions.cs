@@ -28,17 +28,7 @@ public sealed record TopicWriterOptions
     internal void Validate(string topic, MessageSchema schema)
     {
         var owner = $"TopicWriter of '{topic}'";
-        Require(!string.IsNullOrWhiteSpace(BootstrapServers), nameof(BootstrapServers), "must not be empty");
-        Require(Enum.IsDefined(Compression), nameof(Compression), $"is {Compression}; it must be one of {string.Join(", ", Enum.GetNames<Compression>())}");
-        Require(MaxMessageBytes >= Processing.ProcessorOptions.MinMessageBytes, nameof(MaxMessageBytes), $"is {MaxMessageBytes}; it must be {Processing.ProcessorOptions.MinMessageBytes} or more");
+        Processing.SettingChecks.RequireProducer(owner, BootstrapServers, Compression, MaxMessageBytes);
         Buffer?.Validate(owner, nameof(Buffer), schema, hasFlushHook: false, isInput: false);
-
-        void Require(bool condition, string setting, string problem)
-        {
-            if (!condition)
-            {
-                throw new ArgumentException($"{owner}: {setting} {problem}.", setting);
-            }
-        }
     }
 }

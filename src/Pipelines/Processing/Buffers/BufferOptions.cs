@@ -43,12 +43,6 @@ public sealed record BufferOptions
         Require(DataSpan is null || schema.Timestamp is not null, "DataSpan", $"needs a timestamp, and {schema.Name} has no [Timestamp] member");
         Require(Reorder is null || schema.Timestamp is not null, "Reorder", $"needs a timestamp, and {schema.Name} has no [Timestamp] member");
 
-        void Require(bool condition, string setting, string problem)
-        {
-            if (!condition)
-            {
-                throw new ArgumentException($"{owner}: {name}:{setting} {problem}.", name + ":" + setting);
-            }
-        }
+        void Require(bool condition, string setting, string problem) => SettingChecks.Require(condition, owner, name + ":" + setting, problem);
     }
 }
