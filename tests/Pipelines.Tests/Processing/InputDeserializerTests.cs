@@ -46,7 +46,7 @@ public class InputDeserializerTests
         Assert.Equal(StreamEnd.Aborted, Assert.IsType<StreamEnd>(reader.Decoded(5)));
         Assert.Equal(new SplitPart("abc", 1, 3), reader.Decoded(6));
         Assert.True(streamEvent.IsStreamMessage && properties.IsStreamMessage && end.IsStreamMessage && chunk.IsChunk);
-        Assert.Equal([1, 2, 3], reader.Raw(6));
+        Assert.Equal([1, 2, 3], reader.Value(6));
     }
 
     public static TheoryData<string, byte[]?, Headers, string> Malformed => new()

@@ -27,14 +27,14 @@ public class RowBuffersTests
 
     private static List<List<int>> TakeReady(RowBuffers<int> buffers)
     {
-        var chunks = new List<List<int>>();
-        while (buffers.Ready.TryDequeue(out var chunk))
+        var flushes = new List<List<int>>();
+        while (buffers.Ready.TryDequeue(out var flush))
         {
-            chunks.Add([.. chunk.Rows]);
-            buffers.Return(chunk);
+            flushes.Add([.. flush.Rows]);
+            buffers.Return(flush);
         }
 
-        return chunks;
+        return flushes;
     }
 
     [Fact]
@@ -179,9 +179,9 @@ public class RowBuffersTests
         // At 100 ms the row stamped 30 waited out the delay: it and every earlier-stamped row are released.
         buffers.Tick(At(100));
         buffers.FlushAll();
-        var chunks = TakeReady(buffers);
+        var flushes = TakeReady(buffers);
 
-        Assert.Equal([[10, 20, 30, 40]], chunks);
+        Assert.Equal([[10, 20, 30, 40]], flushes);
     }
 
     [Fact]
@@ -220,14 +220,14 @@ public class RowBuffersTests
         first.Finish();
         second.Finish();
 
-        var chunks = new List<RowChunk<int>>();
-        while (buffers.Ready.TryDequeue(out var chunk))
+        var flushes = new List<BufferedRows<int>>();
+        while (buffers.Ready.TryDequeue(out var flush))
         {
-            chunks.Add(chunk);
+            flushes.Add(flush);
         }
 
-        Assert.Equal(2, chunks.Count);
-        var calls = chunks.Select(c => tracker.Chain(c.Owners)).ToList();
+        Assert.Equal(2, flushes.Count);
+        var calls = flushes.Select(c => tracker.Chain(c.Owners)).ToList();
         Assert.False(first.IsDone);
 
         calls[0].Finish();
@@ -248,9 +248,9 @@ public class RowBuffersTests
         var message = Message(0);
         Add(buffers, 1, message);
         message.Finish();
-        buffers.Ready.TryDequeue(out var chunk);
+        buffers.Ready.TryDequeue(out var flush);
 
-        var call = tracker.Chain(chunk!.Owners);
+        var call = tracker.Chain(flush!.Owners);
         call.Expect(); // one output produced, not yet acknowledged
         call.Finish();
         Assert.False(message.IsDone);

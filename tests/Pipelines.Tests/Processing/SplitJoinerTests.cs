@@ -20,9 +20,9 @@ public class SplitJoinerTests
 
     private readonly InputDeserializer<CarTelemetry> inputs = new(Options.MaxSplitMessageBytes);
     private readonly OffsetTracker tracker = new("in", new("pipelines.processor", "test"));
-    private readonly Rejections<CarTelemetry, CarTelemetry> rejections = new(Options, null!, NullLogger.Instance, new("pipelines.processor", "test"));
+    private readonly Rejections<CarTelemetry, CarTelemetry> rejections = new(Options, null!, null!, NullLogger.Instance, new("pipelines.processor", "test"));
 
-    private (ConsumeResult<byte[]?, RowRange> Result, int Index, Work Work) Consume(long offset, byte[] value, int index, int count, string id = "m")
+    private (InboundMessage Message, Work Work) Consume(long offset, byte[] value, int index, int count, string id = "m")
     {
         var headers = new Headers
         {
@@ -35,8 +35,7 @@ public class SplitJoinerTests
         var range = inputs.Deserialize(value, false, new SerializationContext(MessageComponentType.Value, "in", headers));
         var work = tracker.Rent();
         tracker.Begin(0, offset, work);
-        var result = new ConsumeResult<byte[]?, RowRange> { TopicPartitionOffset = new TopicPartitionOffset("in", 0, offset), Message = new Message<byte[]?, RowRange> { Value = range, Headers = headers } };
-        return (result, at, work);
+        return (new InboundMessage().Fill(0, offset, null, headers, Timestamp.Default, range, at, work), work);
     }
 
     // A chunk's work keeps its own share until the joined message is done (or the chunk is rejected), so its
@@ -46,29 +45,49 @@ public class SplitJoinerTests
     {
         var joiner = new SplitJoiner<CarTelemetry>(inputs, tracker, Options);
         var batch = MessageSerializer.SerializeBatch<CarTelemetry>([new() { CarId = "a" }, new() { CarId = "b" }, new() { CarId = "c" }]);
-        var (first, firstIndex, firstWork) = Consume(10, batch[..20], 0, 2);
-        var (second, secondIndex, secondWork) = Consume(11, batch[20..], 1, 2);
+        var (first, firstWork) = Consume(10, batch[..20], 0, 2);
+        var (second, secondWork) = Consume(11, batch[20..], 1, 2);
 
-        Assert.Null(joiner.Add(first, firstIndex, firstWork, rejections));
-        var joined = joiner.Add(second, secondIndex, secondWork, rejections);
+        Assert.Null(joiner.Add(first, rejections));
+        var joined = joiner.Add(second, rejections);
 
         Assert.NotNull(joined);
-        var range = joined.Value.Result.Message.Value;
+        var range = joined.Rows;
         Assert.Equal(["a", "b", "c"], inputs.Rows.Skip(range.Start).Take(range.Count).Select(r => r.CarId));
-        Assert.Equal(10, joined.Value.Result.Offset.Value);
-        Assert.False(joined.Value.Result.Message.Headers.TryGetLastBytes(SplitHeaders.Id, out _));
+        Assert.Equal(10, joined.Offset);
+        Assert.Equal(batch, joined.ValueFrom(inputs));
+        Assert.False(joined.Headers!.TryGetLastBytes(SplitHeaders.Id, out _));
         Assert.False(firstWork.IsDone || secondWork.IsDone);
 
-        joined.Value.Work.Finish();
+        joined.Work.Finish();
         Assert.True(firstWork.IsDone && secondWork.IsDone);
+    }
+
+    // The fetch round's buffer is reused each round: a chunk that waits for the rest of its message keeps its own copy.
+    [Fact]
+    public void A_chunk_waiting_across_fetch_rounds_keeps_its_value()
+    {
+        var joiner = new SplitJoiner<CarTelemetry>(inputs, tracker, Options);
+        var batch = MessageSerializer.SerializeBatch<CarTelemetry>([new() { CarId = "a" }, new() { CarId = "b" }]);
+        var (first, _) = Consume(20, batch[..10], 0, 2);
+        Assert.Null(joiner.Add(first, rejections));
+
+        inputs.Clear();
+        var (filler, _) = Consume(21, new byte[10], 0, 1, id: "other");
+        var (second, _) = Consume(22, batch[10..], 1, 2);
+        var joined = joiner.Add(second, rejections);
+
+        Assert.True(first.IsKept);
+        Assert.Equal(batch, joined!.ValueFrom(inputs));
+        Assert.Equal(["a", "b"], inputs.Rows.Skip(joined.Rows.Start).Take(joined.Rows.Count).Select(r => r.CarId));
     }
 
     [Fact]
     public void An_incomplete_message_is_rejected_chunk_by_chunk_once_it_expires()
     {
         var joiner = new SplitJoiner<CarTelemetry>(inputs, tracker, Options);
-        var (chunk, index, work) = Consume(3, [1, 2, 3], 0, 2);
-        Assert.Null(joiner.Add(chunk, index, work, rejections));
+        var (chunk, work) = Consume(3, [1, 2, 3], 0, 2);
+        Assert.Null(joiner.Add(chunk, rejections));
 
         joiner.Expire(System.Diagnostics.Stopwatch.GetTimestamp(), rejections);
         Assert.False(work.IsDone);

@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace Pipelines.Processing;
 
 /// <summary>
-/// One buffer per stream (partition and stream key): rows enter, and chunks come out in <see cref="Ready"/> when a
+/// One buffer per stream (partition and stream key): rows enter, and flushes come out in <see cref="Ready"/> when a
 /// rule of <see cref="BufferOptions"/> fires. Synchronous, for the processing loop's thread only: the loop takes
-/// ready chunks and handles or writes them, then <see cref="Return">returns</see> them.
+/// ready flushes and handles or writes them, then <see cref="Return">returns</see> them.
 /// </summary>
 internal sealed class RowBuffers<T>
 {
@@ -15,7 +15,7 @@ internal sealed class RowBuffers<T>
     private readonly bool flushesAtOnce;
     private readonly Dictionary<(int Partition, byte[]? Key), Stream> streams = new(StreamKeyComparer.Instance);
     private readonly Stack<Stream> freeStreams = new();
-    private readonly Stack<RowChunk<T>> freeChunks = new();
+    private readonly Stack<BufferedRows<T>> free = new();
     private readonly List<(int Partition, byte[]? Key)> emptied = [];
     private Stream? last;
     private int lastPartition;
@@ -23,7 +23,7 @@ internal sealed class RowBuffers<T>
 
     /// <param name="options">The rules.</param>
     /// <param name="flushWhen">A user's flush rule, asked after each row enters.</param>
-    /// <param name="onHookFailed">Told when <paramref name="flushWhen"/> throws; the chunk then flushes.</param>
+    /// <param name="onHookFailed">Told when <paramref name="flushWhen"/> throws; the buffer then flushes.</param>
     public RowBuffers(BufferOptions options, Func<IReadOnlyList<T>, bool>? flushWhen = null, Action<Exception>? onHookFailed = null)
     {
         this.options = options;
@@ -33,12 +33,12 @@ internal sealed class RowBuffers<T>
     }
 
     /// <summary>Chunks that flushed, oldest first.</summary>
-    public Queue<RowChunk<T>> Ready { get; } = new();
+    public Queue<BufferedRows<T>> Ready { get; } = new();
 
     /// <summary>How many rows wait in buffers (not counting <see cref="Ready"/>).</summary>
     public int Buffered { get; private set; }
 
-    /// <summary>Adds a row to its stream's buffer; <paramref name="owner"/> holds a share until the row's chunk is finished.</summary>
+    /// <summary>Adds a row to its stream's buffer; <paramref name="owner"/> holds a share until the row's flush is finished.</summary>
     public void Add(int partition, byte[]? key, T row, RowOrigin origin, int bytes, long? timestamp, Work owner, long now)
     {
         var stream = StreamOf(partition, key);
@@ -64,7 +64,7 @@ internal sealed class RowBuffers<T>
                 Release(stream, now, all: false);
             }
 
-            if (BufferRules.IsIdle(options, stream.Chunk, now))
+            if (BufferRules.IsIdle(options, stream.Current, now))
             {
                 Cut(stream);
             }
@@ -114,9 +114,9 @@ internal sealed class RowBuffers<T>
         {
             if (partitions(id.Partition))
             {
-                Buffered -= stream.Chunk.Count + stream.Held.Count;
+                Buffered -= stream.Current.Count + stream.Held.Count;
                 stream.Held.Clear();
-                stream.Chunk.Reset();
+                stream.Current.Reset();
                 emptied.Add(id);
             }
         }
@@ -124,17 +124,17 @@ internal sealed class RowBuffers<T>
         RemoveEmptied();
     }
 
-    /// <summary>Hands back a chunk taken from <see cref="Ready"/> once it was handled or written.</summary>
-    public void Return(RowChunk<T> chunk)
+    /// <summary>Hands back a flush taken from <see cref="Ready"/> once it was handled or written.</summary>
+    public void Return(BufferedRows<T> flush)
     {
-        chunk.Reset();
-        freeChunks.Push(chunk);
+        flush.Reset();
+        free.Push(flush);
     }
 
     private Stream StreamOf(int partition, byte[]? key)
     {
         // Rows of one stream arrive together and keys are shared arrays: most lookups end here, without hashing.
-        if (last is { } cached && lastPartition == partition && ReferenceEquals(lastKey, key) && cached.Chunk is not null)
+        if (last is { } cached && lastPartition == partition && ReferenceEquals(lastKey, key) && cached.Current is not null)
         {
             return cached;
         }
@@ -142,7 +142,7 @@ internal sealed class RowBuffers<T>
         if (!streams.TryGetValue((partition, key), out var stream))
         {
             stream = freeStreams.TryPop(out var reused) ? reused : new Stream();
-            stream.Chunk = RentChunk(partition, key);
+            stream.Current = Rent(partition, key);
             streams[(partition, key)] = stream;
         }
 
@@ -152,20 +152,20 @@ internal sealed class RowBuffers<T>
 
     private void Put(Stream stream, T row, RowOrigin origin, int bytes, long? timestamp, Work owner, long now)
     {
-        if (BufferRules.Overflows(options, stream.Chunk, bytes, timestamp))
+        if (BufferRules.Overflows(options, stream.Current, bytes, timestamp))
         {
             Cut(stream);
         }
 
-        stream.Chunk.Add(row, origin, bytes, timestamp, owner, now);
+        stream.Current.Add(row, origin, bytes, timestamp, owner, now);
         Buffered++;
-        if (flushesAtOnce || BufferRules.IsFull(options, stream.Chunk) || AskFlushWhen(stream.Chunk))
+        if (flushesAtOnce || BufferRules.IsFull(options, stream.Current) || AskFlushWhen(stream.Current))
         {
             Cut(stream);
         }
     }
 
-    private bool AskFlushWhen(RowChunk<T> chunk)
+    private bool AskFlushWhen(BufferedRows<T> flush)
     {
         if (flushWhen is null)
         {
@@ -174,7 +174,7 @@ internal sealed class RowBuffers<T>
 
         try
         {
-            return flushWhen(chunk.Rows);
+            return flushWhen(flush.Rows);
         }
         catch (Exception exception)
         {
@@ -194,7 +194,7 @@ internal sealed class RowBuffers<T>
             Buffered--;
             Put(stream, row.Row, row.Origin, row.Bytes, row.Timestamp, row.Owner, now);
 
-            // The chunk took its own share of the owner; the held row's share ends here.
+            // The flush took its own share of the owner; the held row's share ends here.
             row.Owner.Finish();
         }
 
@@ -206,22 +206,22 @@ internal sealed class RowBuffers<T>
 
     private void Cut(Stream stream)
     {
-        var chunk = stream.Chunk;
-        if (chunk.Count == 0)
+        var flush = stream.Current;
+        if (flush.Count == 0)
         {
             return;
         }
 
-        Buffered -= chunk.Count;
-        Ready.Enqueue(chunk);
-        stream.Chunk = RentChunk(chunk.Partition, chunk.Key);
+        Buffered -= flush.Count;
+        Ready.Enqueue(flush);
+        stream.Current = Rent(flush.Partition, flush.Key);
     }
 
-    private RowChunk<T> RentChunk(int partition, byte[]? key)
+    private BufferedRows<T> Rent(int partition, byte[]? key)
     {
-        var chunk = freeChunks.TryPop(out var reused) ? reused : new RowChunk<T>();
-        chunk.Open(partition, key);
-        return chunk;
+        var flush = free.TryPop(out var reused) ? reused : new BufferedRows<T>();
+        flush.Open(partition, key);
+        return flush;
     }
 
     private void RemoveEmptied()
@@ -235,8 +235,8 @@ internal sealed class RowBuffers<T>
                     last = null;
                 }
 
-                freeChunks.Push(stream.Chunk);
-                stream.Chunk = null!;
+                free.Push(stream.Current);
+                stream.Current = null!;
                 stream.Released = null;
                 freeStreams.Push(stream);
             }
@@ -249,7 +249,7 @@ internal sealed class RowBuffers<T>
 
     private sealed class Stream
     {
-        public RowChunk<T> Chunk = null!;
+        public BufferedRows<T> Current = null!;
 
         /// <summary>Rows held for reordering, by timestamp.</summary>
         public readonly ReorderQueue<Held> Held = new(static held => held.Timestamp, static held => held.Arrived);
@@ -257,6 +257,6 @@ internal sealed class RowBuffers<T>
         /// <summary>The newest timestamp among rows that waited out the delay; held rows up to it are released.</summary>
         public long? Released;
 
-        public bool IsEmpty => Chunk.Count == 0 && Held.Count == 0;
+        public bool IsEmpty => Current.Count == 0 && Held.Count == 0;
     }
 }

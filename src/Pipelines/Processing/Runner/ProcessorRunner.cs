@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Pipelines.Logging;
@@ -16,7 +15,7 @@ namespace Pipelines.Processing;
 /// every <see cref="ProcessorOptions.CommitInterval"/> or <see cref="ProcessorOptions.CommitEvery"/> messages,
 /// when partitions are revoked (after flushing their buffers) and on shutdown (after flushing every buffer).
 /// </summary>
-internal sealed partial class ProcessorRunner<TIn, TOut>
+internal sealed class ProcessorRunner<TIn, TOut>
     where TIn : IMessageContract<TIn>
     where TOut : IMessageContract<TOut>
 {
@@ -29,29 +28,14 @@ internal sealed partial class ProcessorRunner<TIn, TOut>
     // How often buffers' time rules are applied while rows wait: the resolution of Timeout and Reorder.
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(5);
 
-    // A fetch round stops at this many raw bytes, so a round of large packed messages stays bounded.
+    // A fetch round stops at this many value bytes, so a round of large packed messages stays bounded.
     private const int MaxRoundBytes = 4 * 1024 * 1024;
 
     private readonly ProcessorOptions options;
     private readonly ProcessorCalls<TIn, TOut> calls;
-    private readonly bool handlesBatches;
     private readonly ILogger logger;
     private readonly OffsetTracker tracker;
-    private readonly InputDeserializer<TIn> inputs;
-    private readonly List<Fetched> fetched = [];
     private readonly KeyValuePair<string, object?> processorTag;
-
-    // Set when rows go through per-stream buffers (a batch handler, or an input buffer); otherwise each row of a
-    // message is handled as it comes, the fastest path.
-    private readonly RowBuffers<TIn>? inputBuffers;
-    private readonly bool flushEachRound;
-    private readonly RowBuffers<TOut>? outputBuffers;
-    private readonly SplitJoiner<TIn> splits;
-    private readonly StreamTracker streams = new();
-    private readonly Headers streamHeaders = new();
-    private long expiredAt;
-    private long outputBytesPerRow;
-    private long tickedAt;
     private Run run = null!;
     private CancellationToken stopping;
 
@@ -78,24 +62,7 @@ internal sealed partial class ProcessorRunner<TIn, TOut>
         this.logger = logger ?? NullLogger.Instance;
         processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
         calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag);
-        handlesBatches = calls.Has(ProcessorFeatures.Batches);
-        inputs = new InputDeserializer<TIn>(options.MaxSplitMessageBytes);
         tracker = new OffsetTracker(options.InputTopic, processorTag);
-        splits = new SplitJoiner<TIn>(inputs, tracker, options);
-        if (options.InputBuffer is { } inputBuffer)
-        {
-            inputBuffers = new RowBuffers<TIn>(inputBuffer, calls.FlushWhen, OnFlushWhenFailed);
-        }
-        else if (handlesBatches)
-        {
-            inputBuffers = new RowBuffers<TIn>(new BufferOptions { MaxRows = options.MaxBatchSize });
-            flushEachRound = true;
-        }
-
-        if (options.OutputBuffer is { } outputBuffer && options.OutputTopic is not null)
-        {
-            outputBuffers = new RowBuffers<TOut>(outputBuffer);
-        }
     }
 
     /// <summary>
@@ -105,28 +72,26 @@ internal sealed partial class ProcessorRunner<TIn, TOut>
     /// </summary>
     public Task RunAsync(CancellationToken stoppingToken) => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None);
 
-    private bool HasBuffered => inputBuffers?.Buffered > 0 || outputBuffers?.Buffered > 0;
+    private bool HasBuffered => run.Input.Buffered > 0 || run.Output.Buffered > 0;
 
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
         stopping = stoppingToken;
         using var lag = PipelinesTelemetry.TrackLag(processorTag);
+        var reader = new InputDeserializer<TIn>(options.MaxSplitMessageBytes);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options)).SetLogHandler((_, message) => Log.Librdkafka(logger, message)).Build();
         using var consumer = new ConsumerBuilder<byte[]?, RowRange>(KafkaSettings.Consumer(options))
             .SetKeyDeserializer(StreamKeyDeserializer.Instance)
-            .SetValueDeserializer(inputs)
+            .SetValueDeserializer(reader)
             .SetLogHandler((_, message) => Log.Librdkafka(logger, message))
             .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
             .Build();
-        var output = new OutputProducer<TOut>(producer, options.MaxMessageBytes);
-        run = new Run(
-            consumer,
-            output,
-            new OffsetCommitter(tracker, new ConsumerOffsets<RowRange>(consumer), options.Name, options.CommitEvery, logger, processorTag),
-            new Rejections<TIn, TOut>(options, output, logger, processorTag));
+        run = Run.Start(options, calls, tracker, reader, consumer, producer, logger, processorTag);
         consumer.Subscribe(options.InputTopic);
         var lagMeasured = 0L;
+        var expiredAt = 0L;
+        var tickedAt = 0L;
         Log.Started(logger, options.Name, options.InputTopic, options.GroupId);
         if (options.IsFeedbackLoop)
         {
@@ -145,38 +110,39 @@ internal sealed partial class ProcessorRunner<TIn, TOut>
                     run.Committer.StoreFinished(final: false);
                 }
 
-                inputs.Clear();
-                fetched.Clear();
+                var fetcher = run.Fetcher;
+                fetcher.BeginRound();
 
                 // While rows wait in buffers, the poll must come back in time for their time rules.
-                if (Fetch(HasBuffered ? TickInterval : PollTimeout) && inputBuffers is not null)
+                if (fetcher.Fetch(HasBuffered ? TickInterval : PollTimeout) && run.Input.IsBuffered)
                 {
-                    while (inputs.Rows.Count < options.MaxBatchSize && inputs.Bytes < MaxRoundBytes && Fetch(TimeSpan.Zero))
+                    while (reader.Rows.Count < options.MaxBatchSize && reader.Bytes < MaxRoundBytes && fetcher.Fetch(TimeSpan.Zero))
                     {
                     }
                 }
 
-                if (fetched.Count > 0)
+                if (fetcher.Round.Count > 0)
                 {
-                    await ProcessFetchedAsync(stoppingToken);
+                    await HandleRoundAsync(stoppingToken);
                 }
 
                 if (HasBuffered && Stopwatch.GetElapsedTime(tickedAt, now) >= TickInterval)
                 {
                     tickedAt = now;
-                    await TickAsync(now, stoppingToken);
+                    await run.Input.TickAsync(now, stoppingToken);
+                    run.Output.Tick(now);
                 }
 
                 if (Stopwatch.GetElapsedTime(expiredAt, now) >= LagInterval)
                 {
                     expiredAt = now;
-                    splits.Expire(now, run.Rejections);
+                    fetcher.ExpireSplits(now);
                     await CloseIdleStreamsAsync(now, stoppingToken);
                 }
 
                 if (Stopwatch.GetElapsedTime(lagMeasured, now) >= LagInterval)
                 {
-                    UpdateLag(lag);
+                    Interlocked.Exchange(ref lag.Value, fetcher.MeasureLag());
                     lagMeasured = now;
                 }
             }
@@ -193,189 +159,126 @@ internal sealed partial class ProcessorRunner<TIn, TOut>
         ThrowIfFailed();
     }
 
-    /// <summary>Reads one message into <see cref="fetched"/>, or dead-letters it if it cannot be read; false when there was none.</summary>
-    private bool Fetch(TimeSpan timeout)
+    /// <summary>Every message of the round, in fetch order: its stream opened, then its rows taken, or what it says of its stream done.</summary>
+    private async ValueTask HandleRoundAsync(CancellationToken stoppingToken)
     {
-        var index = inputs.Count;
-        ConsumeResult<byte[]?, RowRange>? result;
+        var now = Stopwatch.GetTimestamp();
+        var round = run.Fetcher.Round;
+        for (var i = 0; i < round.Count; i++)
+        {
+            var message = round[i];
+            await run.Streams.OpenAsync(message, now, stoppingToken);
+            if (!message.Rows.IsStreamMessage)
+            {
+                await run.Input.TakeAsync(message, now, stoppingToken);
+                continue;
+            }
+
+            // Rows of the stream that arrived before this message are handled before it.
+            await run.Input.FlushStreamAsync(message.Partition, message.Key, stoppingToken);
+            await run.Streams.HandleAsync(message, stoppingToken);
+            message.Work.Finish();
+        }
+
+        await run.Input.DrainAsync(roundEnded: true, stoppingToken);
+    }
+
+    private async ValueTask CloseIdleStreamsAsync(long now, CancellationToken stoppingToken)
+    {
+        if (options.StreamIdleTimeout is not { } timeout || run.Streams.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (key, stream) in run.Streams.TakeIdle(now, timeout))
+        {
+            // Rows still buffered were sent before the stream went quiet: they go first.
+            await run.Input.FlushStreamAsync(stream.Partition, key, stoppingToken);
+            await run.Streams.CloseIdleAsync(key, stream, stoppingToken);
+        }
+    }
+
+    private void OnRevoked(List<TopicPartitionOffset> revoked)
+    {
+        if (closing)
+        {
+            // Called from Close: the stop already flushed and made its final commit. A synchronous commit from here
+            // can wait forever in librdkafka (seen when earlier commits failed: the group is already terminating),
+            // and librdkafka's own commit at unassign covers anything stored since.
+            OnLost(revoked);
+            return;
+        }
+
+        // Buffered rows of revoked partitions are handled now, and every output acknowledged and committed, before
+        // another instance takes over: it starts after them, so nothing is handled or written twice. Rows fetched
+        // but not yet buffered are left to that instance. This runs inside Consume, on the loop's own thread, so
+        // waiting for the handler here blocks nothing else.
+        if (tracker.Failure is null)
+        {
+            Predicate<int> partitions = partition => revoked.Exists(p => p.Partition.Value == partition);
+            run.Input.FlushAsync(partitions, stopping).AsTask().GetAwaiter().GetResult();
+            run.Streams.RevokeAsync(partitions).AsTask().GetAwaiter().GetResult();
+            run.Output.FlushBuffers();
+        }
+
+        run.Output.Producer.Flush(ShutdownFlushTimeout);
+        run.Committer.StoreFinished(final: true);
+        OnLost(revoked);
+    }
+
+    private void OnLost(List<TopicPartitionOffset> lost)
+    {
+        // Lost, not revoked: the partitions already have a new owner, which reads these rows again.
+        Predicate<int> partitions = partition => lost.Exists(p => p.Partition.Value == partition);
+        run.Input.Drop(partitions);
+        run.Fetcher.Drop(partitions);
+        run.Streams.Drop(partitions);
+        tracker.Forget(lost.Select(p => p.TopicPartition));
+    }
+
+    private async ValueTask ShutdownAsync()
+    {
         try
         {
-            result = run.Consumer.Consume(timeout);
-        }
-        catch (ConsumeException exception) when (exception.Error.Code is ErrorCode.Local_ValueDeserialization or ErrorCode.Local_KeyDeserialization)
-        {
-            var record = exception.ConsumerRecord;
-            PipelinesTelemetry.Consumed.Add(1, processorTag);
-            using var activity = PipelinesTelemetry.StartProcessing(options.Name, record.Message.Headers);
-            var work = tracker.Rent();
-            tracker.Begin(record.Partition.Value, record.Offset.Value, work);
-            var reason = exception.InnerException ?? exception;
-            run.Rejections.Reject(new RejectedMessage(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers, record.Message.Timestamp), reason, work);
-            work.Finish();
-            return true;
-        }
-        catch (ConsumeException exception) when (!exception.Error.IsFatal)
-        {
-            // librdkafka recovers from these (a broker restarting, a rebalance); the next poll goes on.
-            Log.FetchFailed(logger, exception, options.Name, exception.Error.Reason);
-            return false;
-        }
-
-        if (result is null || result.IsPartitionEOF)
-        {
-            return false;
-        }
-
-        PipelinesTelemetry.Consumed.Add(1, processorTag);
-        if (result.Message.Value.IsChunk)
-        {
-            if (splits.Add(result, index, Begin(result), run.Rejections) is { } joined)
-            {
-                fetched.Add(joined);
-            }
-
-            return true;
-        }
-
-        // Registered as it is fetched: chunks of split messages are registered here too, and the tracker's commit
-        // rule needs every partition's offsets in fetch order.
-        fetched.Add(new Fetched(result, index, Begin(result)));
-        return true;
-    }
-
-    private async ValueTask ProcessFetchedAsync(CancellationToken stoppingToken)
-    {
-        if (inputBuffers is null)
-        {
-            await ProcessDirectAsync(fetched[0], stoppingToken);
-            return;
-        }
-
-        var now = Stopwatch.GetTimestamp();
-        foreach (var (result, raw, work) in fetched)
-        {
-            var range = result.Message.Value;
-            var stream = await OpenAsync(result, now, work, stoppingToken);
-            if (range.IsStreamMessage)
-            {
-                // Rows of the stream that arrived before this message are handled before it.
-                inputBuffers.Flush(result.Partition.Value, result.Message.Key);
-                await DrainInputAsync(stoppingToken);
-                await HandleStreamMessageAsync(result, raw, stream, work, stoppingToken);
-                work.Finish();
-                continue;
-            }
-
-            // Without an input buffer every row is handled within this round, while the raw buffer still holds the value.
-            var message = new InputMessage(result.Partition.Value, result.Offset.Value, result.Message.Key, flushEachRound ? null : inputs.Raw(raw), flushEachRound ? raw : -1, result.Message.Headers, result.Message.Timestamp, range.Count, work, stream);
-            var bytesPerRow = range.Count == 0 ? 0 : range.Bytes / range.Count;
-            for (var i = 0; i < range.Count; i++)
-            {
-                var row = inputs.Rows[range.Start + i];
-                if (calls.Has(ProcessorFeatures.Filter) && !Admit(message, i, row))
-                {
-                    continue;
-                }
-
-                inputBuffers.Add(message.Partition, message.Key, row, new RowOrigin(message, i), bytesPerRow, TIn.Serializer.TimestampOf(row), work, now);
-            }
-
-            work.Finish();
-        }
-
-        if (flushEachRound)
-        {
-            inputBuffers.FlushAll();
-        }
-
-        await DrainInputAsync(stoppingToken);
-    }
-
-    /// <summary>Handles each row of one message as it comes: no buffers, no allocation per message.</summary>
-    private async ValueTask ProcessDirectAsync(Fetched message, CancellationToken stoppingToken)
-    {
-        var (result, raw, work) = message;
-        var range = result.Message.Value;
-        var key = result.Message.Key;
-        var stream = await OpenAsync(result, Stopwatch.GetTimestamp(), work, stoppingToken);
-        if (range.IsStreamMessage)
-        {
-            await HandleStreamMessageAsync(result, raw, stream, work, stoppingToken);
-            work.Finish();
-            return;
-        }
-
-        calls.Context.Fill(key, result.Message.Timestamp, result.Message.Headers, options.InputTopic, result.Partition.Value, result.Offset.Value, stream);
-        using var activity = PipelinesTelemetry.StartProcessing(options.Name, result.Message.Headers);
-        for (var i = 0; i < range.Count; i++)
-        {
-            var failure = await calls.HandleAsync(inputs.Rows[range.Start + i], stoppingToken);
-            if (failure is null)
-            {
-                Emit(key, activity, work);
-                continue;
-            }
-
-            var rejected = new RejectedMessage(result.Partition.Value, result.Offset.Value, key, null, result.Message.Headers, result.Message.Timestamp);
-            run.Rejections.RejectRows(rejected, range.Count == 1 ? inputs.Raw(raw) : null, range.Count, CollectionsMarshal.AsSpan(inputs.Rows).Slice(range.Start + i, 1), i, failure, work);
-        }
-
-        work.Finish();
-    }
-
-    private Work Begin(ConsumeResult<byte[]?, RowRange> result)
-    {
-        var work = tracker.Rent();
-        tracker.Begin(result.Partition.Value, result.Offset.Value, work);
-        return work;
-    }
-
-    /// <summary>Writes what the handler returned: at once, or into the output buffers (and whatever they flush).</summary>
-    private void Emit(byte[]? inputKey, Activity? activity, Work work)
-    {
-        var outputs = calls.Outputs;
-        if (options.OutputTopic is not { } topic)
-        {
-            outputs.Clear();
-            return;
-        }
-
-        var produced = outputs.Rows;
-        if (outputBuffers is null)
-        {
-            for (var i = 0; i < produced.Count; i++)
+            if (tracker.Failure is null)
             {
                 try
                 {
-                    run.Output.ProduceOutput(topic, produced[i], inputKey, activity, work);
+                    // Buffered rows are in-flight work: handled to the end (the stop was already signalled, so handlers
+                    // get a token that is not cancelled), then written, so the final commit covers them.
+                    await run.Input.FlushAsync(null, CancellationToken.None);
+                    await run.Streams.RevokeAsync(_ => true);
+                    run.Output.FlushBuffers();
                 }
-                catch (KafkaException exception)
+                catch (Exception exception)
                 {
-                    // The broker refused the output outright (too large, say): nothing past this input may be committed.
-                    work.Fail(new ProcessorStoppedException(options.Name, calls.Context.Source, exception));
-                    break;
+                    Log.ShutdownFlushFailed(logger, exception, options.Name);
                 }
             }
 
-            outputs.Clear();
-            return;
-        }
-
-        var now = Stopwatch.GetTimestamp();
-        for (var i = 0; i < produced.Count; i++)
-        {
-            var row = produced[i];
-            if (outputBytesPerRow == 0)
+            var unflushed = run.Output.Producer.Flush(ShutdownFlushTimeout);
+            if (unflushed > 0)
             {
-                // A first estimate: a row on its own is larger than its share of a batch.
-                outputBytesPerRow = MessageSerializer.Serialize(row).Length;
+                Log.StoppedUnacknowledged(logger, options.Name, unflushed);
             }
 
-            outputBuffers.Add(0, TOut.Serializer.StreamKey(row) ?? inputKey, row, default, (int)outputBytesPerRow, TOut.Serializer.TimestampOf(row), work, now);
+            run.Committer.StoreFinished(final: true);
+        }
+        finally
+        {
+            // Whatever happened above, the group is left and the client released; the producer is disposed by the loop.
+            try
+            {
+                closing = true;
+                run.Consumer.Close();
+            }
+            catch (KafkaException exception)
+            {
+                Log.CloseFailed(logger, options.Name, exception.Error.Reason);
+            }
         }
 
-        outputs.Clear();
-        DrainOutput();
+        Log.Stopped(logger, options.Name);
     }
 
     private void ThrowIfFailed()
@@ -386,8 +289,38 @@ internal sealed partial class ProcessorRunner<TIn, TOut>
         }
     }
 
-    /// <summary>What one run of the loop owns: its consumer, and the output producer and committer that work through its clients.</summary>
-    private sealed record Run(IConsumer<byte[]?, RowRange> Consumer, OutputProducer<TOut> Output, OffsetCommitter Committer, Rejections<TIn, TOut> Rejections);
-
-
+    /// <summary>
+    /// The parts of one run, each owning its state, wired to that run's consumer and producer: fetching, the input
+    /// stage, stream lifecycle, the output stage, failures and commits.
+    /// </summary>
+    private sealed record Run(
+        IConsumer<byte[]?, RowRange> Consumer,
+        InputFetcher<TIn, TOut> Fetcher,
+        InputStage<TIn, TOut> Input,
+        StreamStage<TIn, TOut> Streams,
+        OutputStage<TOut> Output,
+        OffsetCommitter Committer)
+    {
+        public static Run Start(
+            ProcessorOptions options,
+            ProcessorCalls<TIn, TOut> calls,
+            OffsetTracker tracker,
+            InputDeserializer<TIn> reader,
+            IConsumer<byte[]?, RowRange> consumer,
+            IProducer<byte[]?, byte[]?> producer,
+            ILogger logger,
+            KeyValuePair<string, object?> processorTag)
+        {
+            var produced = new OutputProducer<TOut>(producer, options.MaxMessageBytes);
+            var rejections = new Rejections<TIn, TOut>(options, reader, produced, logger, processorTag);
+            var output = new OutputStage<TOut>(options, produced, calls.Outputs, calls.Context, tracker);
+            return new Run(
+                consumer,
+                new InputFetcher<TIn, TOut>(options, consumer, reader, tracker, rejections, logger, processorTag),
+                new InputStage<TIn, TOut>(options, calls, reader, output, rejections, tracker, logger),
+                new StreamStage<TIn, TOut>(options, calls, reader, output, rejections, tracker),
+                output,
+                new OffsetCommitter(tracker, new ConsumerOffsets<RowRange>(consumer), options.Name, options.CommitEvery, logger, processorTag));
+        }
+    }
 }

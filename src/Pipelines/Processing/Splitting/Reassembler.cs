@@ -22,7 +22,7 @@ internal sealed class Reassembler(long maxMessageBytes)
     /// the caller's, each holding one share.
     /// </summary>
     /// <exception cref="SplitMessageException">The chunk contradicts the earlier chunks of its message, or the message would be too large; the message's chunks so far are in the exception, their works unfinished.</exception>
-    public Joined? Add(Chunk chunk, SplitPart part, long now)
+    public Joined? Add(InboundMessage chunk, SplitPart part, long now)
     {
         var (id, index, count) = (part.Id, part.Index, part.Count);
         var key = (chunk.Partition, id);
@@ -44,7 +44,8 @@ internal sealed class Reassembler(long maxMessageBytes)
             return null;
         }
 
-        message.Bytes += chunk.Value.Length;
+        // A chunk waits across fetch rounds, so its value must be its own array (InboundMessage.Keep).
+        message.Bytes += chunk.KeptValue!.Length;
         if (message.Bytes > maxMessageBytes)
         {
             pending.Remove(key);
@@ -61,7 +62,7 @@ internal sealed class Reassembler(long maxMessageBytes)
         var at = 0;
         for (var i = 0; i < count; i++)
         {
-            var bytes = message.Parts[i].Value;
+            var bytes = message.Parts[i].KeptValue!;
             bytes.CopyTo(value, at);
             at += bytes.Length;
         }
@@ -70,9 +71,9 @@ internal sealed class Reassembler(long maxMessageBytes)
     }
 
     /// <summary>Takes out the messages whose first chunk arrived <paramref name="timeout"/> or longer ago, each with the chunks read of it.</summary>
-    public List<(SplitPart First, IReadOnlyList<Chunk> Chunks)> Expire(long now, TimeSpan timeout)
+    public List<(SplitPart First, IReadOnlyList<InboundMessage> Chunks)> Expire(long now, TimeSpan timeout)
     {
-        var expired = new List<(SplitPart, IReadOnlyList<Chunk>)>();
+        var expired = new List<(SplitPart, IReadOnlyList<InboundMessage>)>();
         foreach (var (key, message) in pending)
         {
             if (Stopwatch.GetElapsedTime(message.Started, now) >= timeout)
@@ -94,11 +95,8 @@ internal sealed class Reassembler(long maxMessageBytes)
         }
     }
 
-    /// <summary>One chunk as consumed.</summary>
-    public sealed record Chunk(int Partition, long Offset, byte[]? Key, byte[] Value, Headers Headers, Timestamp Timestamp, Work Work);
-
     /// <summary>A joined message: its first chunk (key, headers, timestamp), its value and every chunk read for it.</summary>
-    public sealed record Joined(Chunk First, byte[] Value, IReadOnlyList<Chunk> Chunks);
+    public sealed record Joined(InboundMessage First, byte[] Value, IReadOnlyList<InboundMessage> Chunks);
 
     private sealed class Pending(SplitPart first, long started)
     {
@@ -107,9 +105,9 @@ internal sealed class Reassembler(long maxMessageBytes)
         public int Count => First.Count;
 
         // By index, as they arrive: a count from a header is never used to size anything.
-        public Dictionary<int, Chunk> Parts { get; } = [];
+        public Dictionary<int, InboundMessage> Parts { get; } = [];
 
-        public List<Chunk> Received { get; } = [];
+        public List<InboundMessage> Received { get; } = [];
 
         public long Started { get; } = started;
 
@@ -118,7 +116,7 @@ internal sealed class Reassembler(long maxMessageBytes)
 }
 
 /// <summary>A split message that cannot be joined; <see cref="Chunks"/> are what was read of it.</summary>
-internal sealed class SplitMessageException(string message, IReadOnlyList<Reassembler.Chunk> chunks) : Exception(message)
+internal sealed class SplitMessageException(string message, IReadOnlyList<InboundMessage> chunks) : Exception(message)
 {
-    public IReadOnlyList<Reassembler.Chunk> Chunks { get; } = chunks;
+    public IReadOnlyList<InboundMessage> Chunks { get; } = chunks;
 }

@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using Confluent.Kafka;
 
 namespace Pipelines.Processing;
 
 /// <summary>
 /// Joins the chunks of split messages as they are fetched: each chunk's offset is registered when it arrives, and
-/// the joined message, read by the same reader as any message, goes on as a fetched message whose work holds every
+/// the joined message, read by the same reader as any message, goes on as an inbound message whose work holds every
 /// chunk's share, so no chunk's offset is committed before the whole message is handled. A message that cannot be
 /// joined (contradicting chunks, too large, incomplete after <see cref="ProcessorOptions.SplitTimeout"/>) or whose
 /// joined value cannot be read is rejected chunk by chunk, as consumed. For the loop's thread only.
@@ -16,18 +15,18 @@ internal sealed class SplitJoiner<TIn>(InputDeserializer<TIn> inputs, OffsetTrac
     private readonly Reassembler reassembler = new(options.MaxSplitMessageBytes);
 
     /// <summary>
-    /// Holds the chunk consumed as <paramref name="result"/> (its raw value at <paramref name="index"/> in the
-    /// reader), under <paramref name="work"/>; returns the joined message once this chunk completes it.
+    /// Holds <paramref name="chunk"/>, a message of the current fetch round (kept from here on, as it waits across
+    /// rounds); returns the joined message once this chunk completes it.
     /// </summary>
-    public Fetched? Add<TOut>(ConsumeResult<byte[]?, RowRange> result, int index, Work work, Rejections<TIn, TOut> rejections)
+    public InboundMessage? Add<TOut>(InboundMessage chunk, Rejections<TIn, TOut> rejections)
         where TOut : IMessageContract<TOut>
     {
-        var (partition, offset, message) = (result.Partition.Value, result.Offset.Value, result.Message);
-        var chunk = new Reassembler.Chunk(partition, offset, message.Key, inputs.Raw(index)!, message.Headers, message.Timestamp, work);
+        var part = (SplitPart)inputs.Decoded(chunk.Slot)!;
+        chunk.Keep(inputs);
         Reassembler.Joined? joined;
         try
         {
-            joined = reassembler.Add(chunk, (SplitPart)inputs.Decoded(index)!, Stopwatch.GetTimestamp());
+            joined = reassembler.Add(chunk, part, Stopwatch.GetTimestamp());
         }
         catch (SplitMessageException exception)
         {
@@ -43,25 +42,20 @@ internal sealed class SplitJoiner<TIn>(InputDeserializer<TIn> inputs, OffsetTrac
         // The joined message's work holds every chunk's share: their offsets are committed once it is finished.
         var first = joined.First;
         var chained = tracker.Chain(joined.Chunks.Select(c => c.Work).ToList());
-        var headers = SplitHeaders.Without(first.Headers);
-        RowRange range;
+        var headers = SplitHeaders.Without(first.Headers!);
+        var message = InboundMessage.Held(first.Partition, first.Offset, first.Key, headers, first.Timestamp, default, joined.Value, chained);
         try
         {
-            range = inputs.ReadJoined(joined.Value, headers);
+            message.Rows = inputs.ReadJoined(joined.Value, headers);
         }
         catch (MessageFormatException exception)
         {
-            rejections.Reject(new RejectedMessage(first.Partition, first.Offset, first.Key, joined.Value, headers, first.Timestamp), exception, chained);
+            rejections.Reject(message, exception, chained);
             chained.Finish();
             return null;
         }
 
-        var joinedResult = new ConsumeResult<byte[]?, RowRange>
-        {
-            TopicPartitionOffset = new TopicPartitionOffset(options.InputTopic, first.Partition, first.Offset),
-            Message = new Message<byte[]?, RowRange> { Key = first.Key, Value = range, Headers = headers, Timestamp = first.Timestamp },
-        };
-        return new Fetched(joinedResult, inputs.Count - 1, chained);
+        return message;
     }
 
     /// <summary>Rejects the messages whose first chunk arrived <see cref="ProcessorOptions.SplitTimeout"/> or longer before <paramref name="now"/>.</summary>
@@ -83,12 +77,12 @@ internal sealed class SplitJoiner<TIn>(InputDeserializer<TIn> inputs, OffsetTrac
     public void Drop(Predicate<int> partitions) => reassembler.Drop(partitions);
 
     /// <summary>Fails the chunks read of a message that cannot be joined, each as it was consumed, then lets their offsets be committed.</summary>
-    private static void Reject<TOut>(IReadOnlyList<Reassembler.Chunk> chunks, Exception reason, Rejections<TIn, TOut> rejections)
+    private static void Reject<TOut>(IReadOnlyList<InboundMessage> chunks, Exception reason, Rejections<TIn, TOut> rejections)
         where TOut : IMessageContract<TOut>
     {
         foreach (var chunk in chunks)
         {
-            rejections.Reject(new RejectedMessage(chunk.Partition, chunk.Offset, chunk.Key, chunk.Value, chunk.Headers, chunk.Timestamp), reason, chunk.Work);
+            rejections.Reject(chunk, reason, chunk.Work);
             chunk.Work.Finish();
         }
     }

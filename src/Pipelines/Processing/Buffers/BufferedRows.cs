@@ -2,9 +2,9 @@ namespace Pipelines.Processing;
 
 /// <summary>
 /// The rows of one stream that flush together, with the works they came from: each owner holds one share of the
-/// chunk, released once what the chunk turned into (a handler call, a written message) is finished. Pooled.
+/// flush, released once what the flush turned into (a handler call, a written message) is finished. Pooled.
 /// </summary>
-internal sealed class RowChunk<T>
+internal sealed class BufferedRows<T>
 {
     /// <summary>The rows, in the order they entered.</summary>
     public List<T> Rows { get; } = [];
@@ -12,7 +12,7 @@ internal sealed class RowChunk<T>
     /// <summary>Input only: the message each row came in, index-aligned with <see cref="Rows"/>.</summary>
     public List<RowOrigin> Origins { get; } = [];
 
-    /// <summary>The works holding a share of this chunk, each once.</summary>
+    /// <summary>The works holding a share of this flush, each once.</summary>
     public List<Work> Owners { get; } = [];
 
     /// <summary>The stream's partition (input) or 0 (output).</summary>
@@ -74,4 +74,4 @@ internal sealed class RowChunk<T>
 }
 
 /// <summary>Where an input row came from: its message and its index there.</summary>
-internal readonly record struct RowOrigin(InputMessage? Message, int Index);
+internal readonly record struct RowOrigin(InboundMessage? Message, int Index);

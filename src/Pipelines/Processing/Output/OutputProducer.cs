@@ -42,8 +42,8 @@ internal sealed class OutputProducer<TOut>
     /// Produces buffered rows of one stream in the row-batch layout (one row alone as a plain row), split so that no
     /// message exceeds <paramref name="maxBytes"/> unless a single row does. Returns the bytes written.
     /// </summary>
-    public long ProduceRows(string topic, RowChunk<TOut> chunk, int? maxBytes, Work work) =>
-        ProduceRows(topic, chunk.Key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(chunk.Rows), maxBytes, work);
+    public long ProduceRows(string topic, BufferedRows<TOut> flush, int? maxBytes, Work work) =>
+        ProduceRows(topic, flush.Key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(flush.Rows), maxBytes, work);
 
     private long ProduceRows(string topic, byte[]? key, ReadOnlySpan<TOut> rows, int? maxBytes, Work work)
     {

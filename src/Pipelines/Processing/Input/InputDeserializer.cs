@@ -9,21 +9,22 @@ namespace Pipelines.Processing;
 /// <see cref="SplitPart"/>. This is the one place a message is read: anything wrong with one, in its headers or
 /// its value, throws <see cref="MessageFormatException"/> with the reason, and a message consumed through it then
 /// surfaces from <c>Consume</c> as a <see cref="ConsumeException"/> carrying its raw bytes, to be dead-lettered.
-/// It also keeps a copy of the raw bytes of the messages in one reused buffer: a message whose handler fails is
-/// dead-lettered byte for byte, yet a message that succeeds costs no array of its own.
+/// It also keeps a copy of each message's value as consumed in one reused buffer, at the message's <em>slot</em>: a
+/// message whose handler fails is dead-lettered byte for byte, yet a message that succeeds costs no array of its own.
+/// One reader serves one fetch round at a time (see <see cref="InputFetcher{TIn, TOut}"/>).
 /// </summary>
 /// <param name="maxSplitMessageBytes">The largest split message joined (<see cref="ProcessorOptions.MaxSplitMessageBytes"/>), which bounds a chunk's count.</param>
 internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeserializer<RowRange>
     where T : IMessageContract<T>
 {
     private readonly List<Kept> values = [];
-    private byte[] raw = new byte[64 * 1024];
+    private byte[] kept = new byte[64 * 1024];
     private int used;
 
-    /// <summary>How many messages were read since <see cref="Clear"/>; the next one gets this index.</summary>
+    /// <summary>How many messages were read since <see cref="Clear"/>; the next one gets this slot.</summary>
     public int Count => values.Count;
 
-    /// <summary>How many raw bytes were kept since <see cref="Clear"/>.</summary>
+    /// <summary>How many value bytes were kept since <see cref="Clear"/>.</summary>
     public int Bytes => used;
 
     /// <summary>The rows of the messages read since <see cref="Clear"/>, in order.</summary>
@@ -41,7 +42,7 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
         return Read(data, context.Headers);
     }
 
-    /// <summary>Reads a message joined from chunks, keeping it as the raw value at index <see cref="Count"/> - 1.</summary>
+    /// <summary>Reads a message joined from chunks, keeping its value at slot <see cref="Count"/> - 1.</summary>
     /// <exception cref="MessageFormatException">The joined message is not valid.</exception>
     public RowRange ReadJoined(byte[] value, Headers headers)
     {
@@ -49,21 +50,21 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
         return Read(value, headers);
     }
 
-    /// <summary>The raw value of the message read at <paramref name="index"/>, without a copy; valid until <see cref="Clear"/>.</summary>
-    public ReadOnlySpan<byte> RawSpan(int index)
+    /// <summary>The value, as consumed, of the message read at <paramref name="slot"/>, without a copy; valid until <see cref="Clear"/>.</summary>
+    public ReadOnlySpan<byte> ValueSpan(int slot)
     {
-        var kept = values[index];
-        return kept.Start < 0 ? default : raw.AsSpan(kept.Start, kept.Length);
+        var value = values[slot];
+        return value.Start < 0 ? default : kept.AsSpan(value.Start, value.Length);
     }
 
-    /// <summary>The raw value of the message read at <paramref name="index"/>, as a new array.</summary>
-    public byte[]? Raw(int index) => values[index].Start < 0 ? null : RawSpan(index).ToArray();
+    /// <summary>The value, as consumed, of the message read at <paramref name="slot"/>, as a new array.</summary>
+    public byte[]? Value(int slot) => values[slot].Start < 0 ? null : ValueSpan(slot).ToArray();
 
     /// <summary>
-    /// What the message read at <paramref name="index"/> holds besides rows: a <see cref="StreamEvent"/>, a
+    /// What the message read at <paramref name="slot"/> holds besides rows: a <see cref="StreamEvent"/>, a
     /// <see cref="StreamProperties"/>, a <see cref="StreamEnd"/> or a chunk's <see cref="SplitPart"/>.
     /// </summary>
-    public object? Decoded(int index) => values[index].Decoded;
+    public object? Decoded(int slot) => values[slot].Decoded;
 
     /// <summary>Forgets the kept values and rows; done before each fetch round.</summary>
     public void Clear()
@@ -150,28 +151,16 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
 
     private void Keep(ReadOnlySpan<byte> data)
     {
-        if (raw.Length - used < data.Length)
+        if (kept.Length - used < data.Length)
         {
-            Array.Resize(ref raw, Math.Max(raw.Length * 2, used + data.Length));
+            Array.Resize(ref kept, Math.Max(kept.Length * 2, used + data.Length));
         }
 
-        data.CopyTo(raw.AsSpan(used));
+        data.CopyTo(kept.AsSpan(used));
         values.Add(new Kept(used, data.Length, null));
         used += data.Length;
     }
 
-    /// <summary>Where a message's raw value is kept (start -1: a null value), and what it decoded to besides rows.</summary>
+    /// <summary>Where a message's value is kept (start -1: a null value), and what it decoded to besides rows.</summary>
     private readonly record struct Kept(int Start, int Length, object? Decoded);
-}
-
-/// <summary>
-/// The rows one message carried: <paramref name="Count"/> rows from <paramref name="Start"/> in
-/// <see cref="InputDeserializer{T}.Rows"/>, and its value's size. A message of another <paramref name="Kind"/> (a
-/// chunk, an event, a stream message) carries no rows; what it holds is <see cref="InputDeserializer{T}.Decoded"/>.
-/// </summary>
-internal readonly record struct RowRange(int Start, int Count, int Bytes, MessageKind Kind = MessageKind.Row)
-{
-    public bool IsChunk => Kind == MessageKind.Chunk;
-
-    public bool IsStreamMessage => Kind is MessageKind.Event or MessageKind.StreamProperties or MessageKind.StreamEnd;
 }

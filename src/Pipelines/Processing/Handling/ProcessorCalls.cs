@@ -20,10 +20,11 @@ internal sealed class ProcessorCalls<TIn, TOut>
     private readonly string name;
     private readonly KeyValuePair<string, object?> processorTag;
 
-    // RetryAsync repeats these, made once, over the row, rows or event of the current call: no closure per call.
+    // The retry policy repeats these, made once, over the row, rows or event of the current call: no closure per call.
     private readonly Func<CancellationToken, ValueTask> callRow;
     private readonly Func<CancellationToken, ValueTask> callRows;
     private readonly Func<CancellationToken, ValueTask> callEvent;
+    private readonly Action<Exception, int, TimeSpan> retrying;
     private TIn currentRow = default!;
     private IReadOnlyList<TIn> currentRows = null!;
     private StreamEvent currentEvent = null!;
@@ -36,9 +37,23 @@ internal sealed class ProcessorCalls<TIn, TOut>
         this.name = name;
         this.processorTag = processorTag;
         Features = processor.Features;
-        callRow = token => processor.HandleAsync(currentRow, Outputs, Context, token);
-        callRows = token => processor.HandleAsync(currentRows, Outputs, Context, token);
-        callEvent = token => processor.HandleEventAsync(currentEvent, Outputs, Context, token);
+        // Each attempt starts with no outputs: a failed attempt's are discarded.
+        callRow = token =>
+        {
+            Outputs.Clear();
+            return processor.HandleAsync(currentRow, Outputs, Context, token);
+        };
+        callRows = token =>
+        {
+            Outputs.Clear();
+            return processor.HandleAsync(currentRows, Outputs, Context, token);
+        };
+        callEvent = token =>
+        {
+            Outputs.Clear();
+            return processor.HandleEventAsync(currentEvent, Outputs, Context, token);
+        };
+        retrying = (exception, attempt, delay) => Log.Retrying(logger, exception, name, Context.Source, attempt, retries.MaxRetries + 1, delay);
     }
 
     /// <summary>What the processor implements; nothing else is called.</summary>
@@ -63,7 +78,7 @@ internal sealed class ProcessorCalls<TIn, TOut>
         currentRow = row;
         try
         {
-            return await TimedRetryAsync(callRow, stoppingToken);
+            return await RetryAsync(callRow, timed: true, stoppingToken);
         }
         finally
         {
@@ -77,7 +92,7 @@ internal sealed class ProcessorCalls<TIn, TOut>
         currentRows = rows;
         try
         {
-            return await TimedRetryAsync(callRows, stoppingToken);
+            return await RetryAsync(callRows, timed: true, stoppingToken);
         }
         finally
         {
@@ -91,7 +106,7 @@ internal sealed class ProcessorCalls<TIn, TOut>
         currentEvent = streamEvent;
         try
         {
-            return await RetryAsync(callEvent, stoppingToken);
+            return await RetryAsync(callEvent, timed: false, stoppingToken);
         }
         finally
         {
@@ -123,48 +138,26 @@ internal sealed class ProcessorCalls<TIn, TOut>
     /// <summary>The input buffer's flush rule, or <see langword="null"/> when the processor has none.</summary>
     public Func<IReadOnlyList<TIn>, bool>? FlushWhen => Has(ProcessorFeatures.FlushWhen) ? processor.ShouldFlush : null;
 
-    private async ValueTask<Exception?> TimedRetryAsync(Func<CancellationToken, ValueTask> call, CancellationToken stoppingToken)
+    /// <summary>Runs <paramref name="call"/> under the retry policy; a failure that outlasted it leaves no outputs. Rows' calls are timed.</summary>
+    private async ValueTask<Exception?> RetryAsync(Func<CancellationToken, ValueTask> call, bool timed, CancellationToken stoppingToken)
     {
         // Timing costs two clock reads a call; skip it when nothing listens to the histogram.
-        var started = PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        var started = timed && PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         try
         {
-            return await RetryAsync(call, stoppingToken);
+            var failure = await retries.CallAsync(call, retrying, stoppingToken);
+            if (failure is not null)
+            {
+                Outputs.Clear();
+            }
+
+            return failure;
         }
         finally
         {
             if (started != 0)
             {
                 PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Calls until the call succeeds or the policy's retries have failed; returns the failure that outlasted them.
-    /// Outputs of failed attempts are discarded; a stop requested meanwhile ends the wait and propagates.
-    /// </summary>
-    private async ValueTask<Exception?> RetryAsync(Func<CancellationToken, ValueTask> call, CancellationToken stoppingToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            Outputs.Clear();
-            try
-            {
-                await call(stoppingToken);
-                return null;
-            }
-            catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
-            {
-                Outputs.Clear();
-                if (attempt >= retries.MaxRetries)
-                {
-                    return exception;
-                }
-
-                var delay = retries.Delay(attempt);
-                Log.Retrying(logger, exception, name, Context.Source, attempt + 1, retries.MaxRetries + 1, delay);
-                await Task.Delay(delay, stoppingToken);
             }
         }
     }

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Pipelines.Logging;
+
+namespace Pipelines.Processing;
+
+/// <summary>
+/// Fetches input in rounds: each <see cref="Fetch"/> consumes one message, which the <see cref="Reader"/> has already
+/// read, registers its offset with the tracker (in fetch order, as the commit rule needs) and adds it to
+/// <see cref="Round"/> as an <see cref="InboundMessage"/>. A message that cannot be read is rejected here; a chunk of
+/// a split message waits in the <see cref="SplitJoiner{TIn}"/> and its whole message joins the round once complete.
+/// A new round (<see cref="BeginRound"/>) recycles the last round's messages that were not kept. One per run; for the
+/// loop's thread only.
+/// </summary>
+internal sealed class InputFetcher<TIn, TOut>
+    where TIn : IMessageContract<TIn>
+    where TOut : IMessageContract<TOut>
+{
+    private readonly ProcessorOptions options;
+    private readonly IConsumer<byte[]?, RowRange> consumer;
+    private readonly OffsetTracker tracker;
+    private readonly Rejections<TIn, TOut> rejections;
+    private readonly SplitJoiner<TIn> splits;
+    private readonly ILogger logger;
+    private readonly KeyValuePair<string, object?> processorTag;
+    private readonly List<InboundMessage> spare = [];
+
+    public InputFetcher(ProcessorOptions options, IConsumer<byte[]?, RowRange> consumer, InputDeserializer<TIn> reader, OffsetTracker tracker, Rejections<TIn, TOut> rejections, ILogger logger, KeyValuePair<string, object?> processorTag)
+    {
+        this.options = options;
+        this.consumer = consumer;
+        this.tracker = tracker;
+        this.rejections = rejections;
+        this.logger = logger;
+        this.processorTag = processorTag;
+        Reader = reader;
+        splits = new SplitJoiner<TIn>(reader, tracker, options);
+    }
+
+    /// <summary>The reader the consumer deserializes with: the round's rows and values as consumed.</summary>
+    public InputDeserializer<TIn> Reader { get; }
+
+    /// <summary>The messages of the current round, in fetch order.</summary>
+    public List<InboundMessage> Round { get; } = [];
+
+    /// <summary>Starts a round: the reader forgets the last round's rows and values, and its messages not kept are reused.</summary>
+    public void BeginRound()
+    {
+        foreach (var message in Round)
+        {
+            if (!message.IsKept)
+            {
+                spare.Add(message);
+            }
+        }
+
+        Round.Clear();
+        Reader.Clear();
+    }
+
+    /// <summary>
+    /// Consumes one message, waiting up to <paramref name="timeout"/>: added to <see cref="Round"/> (or held, as a
+    /// chunk, or rejected, if it cannot be read). False when there was none.
+    /// </summary>
+    public bool Fetch(TimeSpan timeout)
+    {
+        var slot = Reader.Count;
+        ConsumeResult<byte[]?, RowRange>? result;
+        try
+        {
+            result = consumer.Consume(timeout);
+        }
+        catch (ConsumeException exception) when (exception.Error.Code is ErrorCode.Local_ValueDeserialization or ErrorCode.Local_KeyDeserialization)
+        {
+            Reject(exception);
+            return true;
+        }
+        catch (ConsumeException exception) when (!exception.Error.IsFatal)
+        {
+            // librdkafka recovers from these (a broker restarting, a rebalance); the next poll goes on.
+            Log.FetchFailed(logger, exception, options.Name, exception.Error.Reason);
+            return false;
+        }
+
+        if (result is null || result.IsPartitionEOF)
+        {
+            return false;
+        }
+
+        PipelinesTelemetry.Consumed.Add(1, processorTag);
+        var (partition, offset, message) = (result.Partition.Value, result.Offset.Value, result.Message);
+
+        // Registered as it is fetched, chunks too: the tracker's commit rule needs every partition's offsets in fetch order.
+        var work = tracker.Rent();
+        tracker.Begin(partition, offset, work);
+        var inbound = Next().Fill(partition, offset, message.Key, message.Headers, message.Timestamp, message.Value, slot, work);
+        if (!inbound.Rows.IsChunk)
+        {
+            Round.Add(inbound);
+        }
+        else if (splits.Add(inbound, rejections) is { } joined)
+        {
+            Round.Add(joined);
+        }
+
+        return true;
+    }
+
+    /// <summary>Rejects the split messages still incomplete <see cref="ProcessorOptions.SplitTimeout"/> after their first chunk.</summary>
+    public void ExpireSplits(long now) => splits.Expire(now, rejections);
+
+    /// <summary>Forgets what was fetched of partitions another instance already owns; it reads them again.</summary>
+    public void Drop(Predicate<int> partitions)
+    {
+        splits.Drop(partitions);
+        Round.RemoveAll(message => partitions(message.Partition));
+    }
+
+    /// <summary>The lag of the assigned partitions: messages between each one's position and its high watermark.</summary>
+    public long MeasureLag()
+    {
+        long total = 0;
+        foreach (var partition in consumer.Assignment)
+        {
+            var watermarks = consumer.GetWatermarkOffsets(partition);
+            var position = consumer.Position(partition);
+            if (watermarks.High != Offset.Unset && position != Offset.Unset)
+            {
+                total += Math.Max(0, watermarks.High.Value - position.Value);
+            }
+        }
+
+        return total;
+    }
+
+    private InboundMessage Next()
+    {
+        if (spare.Count == 0)
+        {
+            return new InboundMessage();
+        }
+
+        var message = spare[^1];
+        spare.RemoveAt(spare.Count - 1);
+        return message;
+    }
+
+    /// <summary>A message the reader refused (or whose key could not be read): rejected as consumed, then committed.</summary>
+    private void Reject(ConsumeException exception)
+    {
+        var record = exception.ConsumerRecord;
+        PipelinesTelemetry.Consumed.Add(1, processorTag);
+        using var activity = PipelinesTelemetry.StartProcessing(options.Name, record.Message.Headers);
+        var work = tracker.Rent();
+        tracker.Begin(record.Partition.Value, record.Offset.Value, work);
+        var message = InboundMessage.Held(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers, record.Message.Timestamp, default, record.Message.Value, work);
+        rejections.Reject(message, exception.InnerException ?? exception, work);
+        work.Finish();
+    }
+}
