@@ -65,7 +65,7 @@ internal static class TopicReader
                     var messageRows = new List<T>();
                     if (packed)
                     {
-                        MessageSerializer.DeserializeBatch(result.Message.Value, messageRows);
+                        MessageSerializer.DeserializePacked(result.Message.Value, messageRows);
                     }
                     else
                     {

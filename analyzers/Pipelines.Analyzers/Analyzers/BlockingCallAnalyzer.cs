@@ -49,20 +49,20 @@ public sealed class BlockingCallAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
-        var owner = method.ContainingType?.OriginalDefinition;
+        var containingType = method.ContainingType?.OriginalDefinition;
         string? blocking = null;
         string? fix = null;
-        if (method.Name is "Wait" or "WaitAll" or "WaitAny" && known.IsTask(owner))
+        if (method.Name is "Wait" or "WaitAll" or "WaitAny" && known.IsTask(containingType))
         {
             blocking = $"{method.ContainingType!.Name}.{method.Name}()";
             fix = method.Name == "Wait" && invocation.Instance is not null ? AwaitReceiver : null;
         }
-        else if (method.Name == "GetResult" && known.IsAwaiter(owner))
+        else if (method.Name == "GetResult" && known.IsAwaiter(containingType))
         {
             blocking = "GetAwaiter().GetResult()";
             fix = invocation.Instance is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: not null } ? AwaitReceiver : null;
         }
-        else if (method.Name == "Sleep" && SymbolEqualityComparer.Default.Equals(owner, known.Thread))
+        else if (method.Name == "Sleep" && SymbolEqualityComparer.Default.Equals(containingType, known.Thread))
         {
             blocking = "Thread.Sleep";
             fix = AwaitDelay;

@@ -38,9 +38,9 @@ internal static class ContractEmitter
         w.Line();
         EmitRead(w, model);
         w.Line();
-        EmitWriteBatch(w, model);
+        EmitWritePacked(w, model);
         w.Line();
-        EmitReadBatch(w, model);
+        EmitReadPacked(w, model);
         w.Close();
         w.CloseScopes(scopes);
         return w.ToString();
@@ -132,13 +132,13 @@ internal static class ContractEmitter
         w.Close();
     }
 
-    private static void EmitWriteBatch(SourceWriter w, ContractModel model)
+    private static void EmitWritePacked(SourceWriter w, ContractModel model)
     {
-        w.Open($"public void WriteBatch(ref {Writer} writer, global::System.ReadOnlySpan<{model.FullyQualifiedName}> rows)");
-        w.Line($"{Infrastructure}BatchWriter.WriteHeader(ref writer, rows.Length, {model.Members.Count});");
+        w.Open($"public void WritePacked(ref {Writer} writer, global::System.ReadOnlySpan<{model.FullyQualifiedName}> rows)");
+        w.Line($"{Infrastructure}PackedWriter.WriteHeader(ref writer, rows.Length, {model.Members.Count});");
         foreach (var m in model.Members)
         {
-            w.Line($"{Infrastructure}BatchWriter.WriteColumnHeader(ref writer, {Utf8(m.WireName)}, rows.Length);");
+            w.Line($"{Infrastructure}PackedWriter.WriteColumnHeader(ref writer, {Utf8(m.WireName)}, rows.Length);");
             w.Open("foreach (ref readonly var row in rows)");
             w.Line($"{m.Codec}.Write(ref writer, row.{m.Name});");
             w.Close();
@@ -147,7 +147,7 @@ internal static class ContractEmitter
         w.Close();
     }
 
-    private static void EmitReadBatch(SourceWriter w, ContractModel model)
+    private static void EmitReadPacked(SourceWriter w, ContractModel model)
     {
         var type = model.FullyQualifiedName;
         var mutable = model.Construction.Mutable;
@@ -157,9 +157,9 @@ internal static class ContractEmitter
             w.Line();
         }
 
-        w.Open($"public int ReadBatch(ref {Reader} reader, global::System.Collections.Generic.List<{type}> rows)");
+        w.Open($"public int ReadPacked(ref {Reader} reader, global::System.Collections.Generic.List<{type}> rows)");
         w.Line("var field = -1;");
-        w.Line($"var batch = new {Infrastructure}BatchRows<{type}>(rows, ref reader);");
+        w.Line($"var batch = new {Infrastructure}PackedRows<{type}>(rows, ref reader);");
         if (!mutable)
         {
             foreach (var m in model.Members)
@@ -172,10 +172,10 @@ internal static class ContractEmitter
         w.Open("try");
         w.Open("for (var sections = reader.ReadMapHeader(); sections > 0; sections--)");
         w.Line("field = -1;");
-        w.Open($"switch ({Infrastructure}BatchRows<{type}>.ReadSection(ref reader))");
-        w.Line($"case {Infrastructure}BatchSection.Rows:");
+        w.Open($"switch ({Infrastructure}PackedRows<{type}>.ReadSection(ref reader))");
+        w.Line($"case {Infrastructure}PackedSection.Rows:");
         w.Indent().Line("batch.ReadCount(ref reader);").Line("continue;").Outdent();
-        w.Line($"case {Infrastructure}BatchSection.Columns:");
+        w.Line($"case {Infrastructure}PackedSection.Columns:");
         w.Indent().Open("for (var columns = reader.ReadMapHeader(); columns > 0; columns--)");
         w.Line("field = -1;");
         EmitKeySwitch(w, model, (m, index) =>

@@ -56,7 +56,7 @@ internal static class ProcessorEmitter
         var rows = $"global::System.Collections.Generic.IReadOnlyList<{model.InputType}> rows";
         if (model.Handle is { } handle)
         {
-            var (parameter, argument) = model.TakesBatch ? (rows, "rows") : ($"{model.InputType} row", "row");
+            var (parameter, argument) = model.HandlesBatches ? (rows, "rows") : ($"{model.InputType} row", "row");
             Method(w, $"{ValueTask} {processor}.HandleAsync({parameter}, {outputs}, {Context}, {Cancellation})", handle, argument);
         }
 
@@ -126,7 +126,7 @@ internal static class ProcessorEmitter
         var features = new List<string>();
         if (model.Handle is not null)
         {
-            features.Add(model.TakesBatch ? "Batches" : "Rows");
+            features.Add(model.HandlesBatches ? "Batches" : "Rows");
         }
 
         features.AddRange(new[] { (model.OnEvent, "Events"), (model.OnStreamOpened, "StreamOpened"), (model.OnStreamClosed, "StreamClosed") }.Where(f => f.Item1 is not null).Select(f => f.Item2));

@@ -12,7 +12,7 @@ namespace Pipelines.Generators.Model;
 /// <param name="OutputType">The produced contract, fully qualified; <c>NoOutput</c> for a sink.</param>
 /// <param name="OutputTopic">Its topic, or <see langword="null"/> for a sink.</param>
 /// <param name="Handle">The row handler, or <see langword="null"/> for a processor that handles only events (its rows are skipped unread).</param>
-/// <param name="TakesBatch">Whether the row handler takes <c>IReadOnlyList&lt;TIn&gt;</c> rather than one row.</param>
+/// <param name="HandlesBatches">Whether the row handler takes <c>IReadOnlyList&lt;TIn&gt;</c> rather than one row.</param>
 /// <param name="Settings">The runtime settings the attribute sets, applied before configuration.</param>
 /// <param name="OnEvent">The <c>Handle(StreamEvent)</c> method, or <see langword="null"/>: events are skipped.</param>
 /// <param name="OnStreamOpened">The <c>OnStreamOpened(StreamInfo)</c> method, or <see langword="null"/>.</param>
@@ -32,7 +32,7 @@ internal sealed record ProcessorModel(
     string OutputType,
     string? OutputTopic,
     CallModel? Handle,
-    bool TakesBatch,
+    bool HandlesBatches,
     EquatableArray<SettingModel> Settings,
     CallModel? OnEvent,
     CallModel? OnStreamOpened,

@@ -19,15 +19,15 @@ internal static class BufferParser
     private static readonly string[] InputOnly = ["Reorder", "Filter", "FlushWhen"];
 
     /// <summary>
-    /// The buffer <paramref name="owner"/> declares, or <see langword="null"/> when it declares none or
+    /// The buffer <paramref name="annotated"/> declares, or <see langword="null"/> when it declares none or
     /// <paramref name="diagnostics"/> received an error.
     /// </summary>
-    /// <param name="owner">The processor (input buffer) or the topic contract (output buffer).</param>
+    /// <param name="annotated">The processor (input buffer) or the topic contract (output buffer).</param>
     /// <param name="contract">The buffered rows' contract: the processor's input, or the topic contract itself.</param>
-    /// <param name="isInput">Whether <paramref name="owner"/> is a processor.</param>
-    public static BufferModel? Parse(INamedTypeSymbol owner, INamedTypeSymbol contract, bool isInput, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <param name="isInput">Whether <paramref name="annotated"/> is a processor.</param>
+    public static BufferModel? Parse(INamedTypeSymbol annotated, INamedTypeSymbol contract, bool isInput, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        if (KnownTypes.Find(owner, known.BufferAttribute) is not { } attribute)
+        if (KnownTypes.Find(annotated, known.BufferAttribute) is not { } attribute)
         {
             return null;
         }
@@ -41,7 +41,7 @@ internal static class BufferParser
             string? problem = null;
             if (!isInput && InputOnly.Contains(name))
             {
-                diagnostics.Report(DiagnosticDescriptors.BufferSettingMisplaced, Location(name), name, owner.Name, "applies to input buffers only: put it on the [Buffer] of a processor that reads this topic");
+                diagnostics.Report(DiagnosticDescriptors.BufferSettingMisplaced, Location(name), name, annotated.Name, "applies to input buffers only: put it on the [Buffer] of a processor that reads this topic");
                 continue;
             }
 
@@ -66,7 +66,7 @@ internal static class BufferParser
                     {
                         if (name != "Timeout" && !HasTimestamp(contract, known))
                         {
-                            diagnostics.Report(DiagnosticDescriptors.BufferSettingMisplaced, Location(name), name, owner.Name, $"needs row timestamps, and '{contract.Name}' has no [Timestamp] member");
+                            diagnostics.Report(DiagnosticDescriptors.BufferSettingMisplaced, Location(name), name, annotated.Name, $"needs row timestamps, and '{contract.Name}' has no [Timestamp] member");
                             continue;
                         }
 
@@ -75,16 +75,16 @@ internal static class BufferParser
 
                     break;
                 case "Filter":
-                    filter = Hook(owner, contract, value, name, "bool {0}({1} row)", IsRow, diagnostics, Location(name));
+                    filter = Hook(annotated, contract, value, name, "bool {0}({1} row)", IsRow, diagnostics, Location(name));
                     break;
                 case "FlushWhen":
-                    flushWhen = Hook(owner, contract, value, name, "bool {0}(IReadOnlyList<{1}> rows)", IsRowList, diagnostics, Location(name));
+                    flushWhen = Hook(annotated, contract, value, name, "bool {0}(IReadOnlyList<{1}> rows)", IsRowList, diagnostics, Location(name));
                     break;
             }
 
             if (problem is not null)
             {
-                diagnostics.Report(DiagnosticDescriptors.SettingOutOfRange, Location(name), name, owner.Name, problem);
+                diagnostics.Report(DiagnosticDescriptors.SettingOutOfRange, Location(name), name, annotated.Name, problem);
             }
         }
 
@@ -92,7 +92,7 @@ internal static class BufferParser
         var hasSizeRule = attribute.NamedArguments.Any(a => a.Key is "MaxRows" or "MaxBytes" or "DataSpan" or "FlushWhen");
         if (AttributeArguments.Named(attribute, "Timeout") is not null && !hasSizeRule)
         {
-            diagnostics.Report(DiagnosticDescriptors.SettingOutOfRange, Location("Timeout"), "Timeout", owner.Name, "is the only rule; a steady stream never goes quiet, so set MaxRows, MaxBytes, DataSpan or FlushWhen as well");
+            diagnostics.Report(DiagnosticDescriptors.SettingOutOfRange, Location("Timeout"), "Timeout", annotated.Name, "is the only rule; a steady stream never goes quiet, so set MaxRows, MaxBytes, DataSpan or FlushWhen as well");
         }
 
         if (diagnostics.Count > errors)
@@ -102,7 +102,7 @@ internal static class BufferParser
 
         return new BufferModel($"new {Options} {{ {string.Join(", ", settings)} }}", filter, flushWhen);
 
-        Location? Location(string name) => AttributeArguments.Location(attribute, name, owner, cancellationToken);
+        Location? Location(string name) => AttributeArguments.Location(attribute, name, annotated, cancellationToken);
     }
 
     private static string? Hook(INamedTypeSymbol processor, INamedTypeSymbol contract, TypedConstant value, string setting, string signature, System.Func<ITypeSymbol, INamedTypeSymbol, bool> parameterMatches, List<Diagnostic> diagnostics, Location? location)

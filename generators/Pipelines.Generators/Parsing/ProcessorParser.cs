@@ -67,7 +67,7 @@ internal static class ProcessorParser
             return null;
         }
 
-        var (input, inputTopic, takesBatch, output, outputSymbol, outputTopic, handle) = shape;
+        var (input, inputTopic, handlesBatches, output, outputSymbol, outputTopic, handle) = shape;
         var onEvent = ReadCall(type, eventHandlers.FirstOrDefault(), [known.StreamEvent], allowContext: true, known, ref outputSymbol, ref output, ref outputTopic, diagnostics);
         var onOpened = ReadCall(type, Method(type, "OnStreamOpened"), [known.StreamInfo], allowContext: false, known, ref outputSymbol, ref output, ref outputTopic, diagnostics);
         var onClosed = ReadCall(type, Method(type, "OnStreamClosed"), [known.StreamInfo, known.StreamEnd], allowContext: false, known, ref outputSymbol, ref output, ref outputTopic, diagnostics);
@@ -136,7 +136,7 @@ internal static class ProcessorParser
             output,
             outputTopic,
             handle,
-            takesBatch,
+            handlesBatches,
             settings,
             onEvent,
             onOpened,
@@ -238,8 +238,8 @@ internal static class ProcessorParser
         problem = null;
         var parameters = handler.Parameters;
         var first = parameters.Length == 0 ? null : parameters[0].Type as INamedTypeSymbol;
-        var takesBatch = first is { IsGenericType: true } && KnownTypes.Is(first, known.ReadOnlyListOfT);
-        if (takesBatch)
+        var handlesBatches = first is { IsGenericType: true } && KnownTypes.Is(first, known.ReadOnlyListOfT);
+        if (handlesBatches)
         {
             first = first!.TypeArguments[0] as INamedTypeSymbol;
         }
@@ -274,7 +274,7 @@ internal static class ProcessorParser
         }
 
         var call = new CallModel(HandlerName, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation);
-        return new HandlerShape(input, inputTopic, takesBatch, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, call);
+        return new HandlerShape(input, inputTopic, handlesBatches, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, call);
     }
 
     /// <summary>How a handler returns: nothing (a sink), or one or many of a [Topic] contract, directly or awaited.</summary>
@@ -337,7 +337,7 @@ internal static class ProcessorParser
 /// writes, and how it is called (<see langword="null"/> without a row handler). Parsing only; never kept in the
 /// generator's pipeline.
 /// </summary>
-internal sealed record HandlerShape(INamedTypeSymbol Input, string InputTopic, bool TakesBatch, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, CallModel? Call);
+internal sealed record HandlerShape(INamedTypeSymbol Input, string InputTopic, bool HandlesBatches, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, CallModel? Call);
 
 /// <summary>The handler and contracts behind a valid processor; never kept in the generator's pipeline.</summary>
 internal sealed record ProcessorSymbols(IMethodSymbol Handler, INamedTypeSymbol? Input, INamedTypeSymbol? Output);

@@ -94,7 +94,7 @@ internal static class ProcessorSettingsParser
             return $"global::System.TimeSpan.FromTicks({span.Ticks.ToString(CultureInfo.InvariantCulture)}) /* {text} */";
         }
 
-        problem = $"is \"{value.Value}\"; it must be a {(allowZero ? "non-negative" : "positive")} time span such as \"00:00:05\" (hh:mm:ss) or \"00:00:00.250\"";
+        problem = $"is \"{value.Value}\"; it must be {(allowZero ? "a time span that is not negative" : "a positive time span")}, such as \"00:00:05\" (hh:mm:ss) or \"00:00:00.250\"";
         return null;
     }
 }

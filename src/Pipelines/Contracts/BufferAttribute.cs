@@ -4,7 +4,7 @@ namespace Pipelines;
 /// Buffers rows so that they are handled or written many at a time. On a <see cref="ProcessorAttribute">processor</see>
 /// it buffers the input: the handler is called with a flushed buffer (a batch handler gets the whole buffer, in
 /// order, of one stream; a row handler gets its rows one by one). On a <see cref="TopicAttribute">topic</see>
-/// contract it packs the rows processors write to that topic many per Kafka message (the row-batch layout of
+/// contract it packs the rows processors write to that topic many per Kafka message (the packed-rows layout of
 /// docs/wire-format.md). A buffer flushes when any rule it sets fires; every rule is off unless set.
 /// </summary>
 /// <remarks>

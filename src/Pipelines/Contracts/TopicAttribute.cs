@@ -2,7 +2,7 @@ namespace Pipelines;
 
 /// <summary>
 /// Marks a partial class, record or struct as the message contract of a Kafka topic. The generator emits its
-/// MessagePack serializer, its row-batch form and its <see cref="MessageSchema"/>.
+/// MessagePack serializer, its packed-rows form and its <see cref="MessageSchema"/>.
 /// </summary>
 /// <param name="name">The Kafka topic name: 1 to 249 characters from <c>[a-zA-Z0-9._-]</c>, not <c>.</c> or <c>..</c>.</param>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]

@@ -163,7 +163,7 @@ internal sealed record PipelinesSettings
 
         return T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum
             ? value
-            : throw new PipelinesConfigurationException(section.GetSection(key).Path, $"is '{text}'; it must be a whole number of at least {minimum}");
+            : throw new PipelinesConfigurationException(section.GetSection(key).Path, $"is '{text}'; it must be a whole number, {minimum} or more");
     }
 
     private static T ParseEnum<T>(IConfigurationSection section, string key, T fallback)
@@ -204,6 +204,6 @@ internal sealed record PipelinesSettings
 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && (value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero))
             ? value
-            : throw new PipelinesConfigurationException(section.GetSection(key).Path, $"is '{text}'; it must be a {(allowZero ? "non-negative" : "positive")} time span such as 00:00:05");
+            : throw new PipelinesConfigurationException(section.GetSection(key).Path, $"is '{text}'; it must be {(allowZero ? "a time span that is not negative" : "a positive time span")}, such as 00:00:05");
     }
 }

@@ -29,7 +29,7 @@ public static class DeadLetterHeaders
     public const string ExceptionMessage = "pipelines.exception.message";
 
     /// <summary>
-    /// Which rows of a row batch the dead letter holds when not all of them failed: <c>first-last/count</c>,
+    /// Which rows of packed rows the dead letter holds when not all of them failed: <c>first-last/count</c>,
     /// zero-based and inclusive, e.g. <c>3-3/100</c> for the fourth row of a hundred. Absent when the dead letter
     /// is the message as it was consumed.
     /// </summary>
@@ -57,7 +57,7 @@ public static class DeadLetterHeaders
         {
             if (part.Count > 1)
             {
-                headers.Add(MessageTypes.Header, MessageTypes.ValueOf(MessageKind.Rows));
+                headers.Add(MessageTypes.Header, MessageTypes.ValueOf(MessageType.Rows));
             }
 
             headers.Add(SourceRows, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{part.First}-{part.First + part.Count - 1}/{part.Of}")));

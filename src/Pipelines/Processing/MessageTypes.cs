@@ -14,7 +14,7 @@ public static class MessageTypes
     /// <summary>One row (also a message without the header).</summary>
     public const string Row = "row";
 
-    /// <summary>Many rows of one stream in the row-batch layout (docs/wire-format.md).</summary>
+    /// <summary>Many rows of one stream in the packed-rows layout (docs/wire-format.md).</summary>
     public const string Rows = "rows";
 
     /// <summary>One <see cref="StreamEvent"/>.</summary>
@@ -29,48 +29,48 @@ public static class MessageTypes
     private static readonly byte[] RowsBytes = "rows"u8.ToArray();
 
     /// <summary>
-    /// What the value of a message with <paramref name="headers"/> holds; <see cref="MessageKind.Unknown"/> for a
+    /// What the value of a message with <paramref name="headers"/> holds; <see cref="MessageType.Unknown"/> for a
     /// type this reader does not know (a newer writer, or garbage), which is never guessed to be a row.
     /// </summary>
-    internal static MessageKind KindOf(Headers? headers)
+    internal static MessageType TypeOf(Headers? headers)
     {
         if (headers is null)
         {
-            return MessageKind.Row;
+            return MessageType.Row;
         }
 
         // Indexed: a foreach would box the list's enumerator for every message.
-        var kind = MessageKind.Row;
+        var type = MessageType.Row;
         for (var i = 0; i < headers.Count; i++)
         {
             var header = headers[i];
             // Any split header makes the message a chunk, so one with only some of them is rejected as a chunk.
             if (header.Key is SplitHeaders.Id or SplitHeaders.Index or SplitHeaders.Count)
             {
-                return MessageKind.Chunk;
+                return MessageType.Chunk;
             }
 
             if (header.Key == Header)
             {
                 var value = header.GetValueBytes().AsSpan();
-                kind = value.SequenceEqual(RowsBytes) ? MessageKind.Rows
-                    : value.SequenceEqual("event"u8) ? MessageKind.Event
-                    : value.SequenceEqual("stream-properties"u8) ? MessageKind.StreamProperties
-                    : value.SequenceEqual("stream-end"u8) ? MessageKind.StreamEnd
-                    : value.SequenceEqual("row"u8) ? MessageKind.Row
-                    : MessageKind.Unknown;
+                type = value.SequenceEqual(RowsBytes) ? MessageType.Rows
+                    : value.SequenceEqual("event"u8) ? MessageType.Event
+                    : value.SequenceEqual("stream-properties"u8) ? MessageType.StreamProperties
+                    : value.SequenceEqual("stream-end"u8) ? MessageType.StreamEnd
+                    : value.SequenceEqual("row"u8) ? MessageType.Row
+                    : MessageType.Unknown;
             }
         }
 
-        return kind;
+        return type;
     }
 
     /// <summary>The header value of a message type other than a single row; shared, never written to.</summary>
-    internal static byte[] ValueOf(MessageKind kind) => kind switch
+    internal static byte[] ValueOf(MessageType type) => type switch
     {
-        MessageKind.Event => EventBytes,
-        MessageKind.StreamProperties => PropertiesBytes,
-        MessageKind.StreamEnd => EndBytes,
+        MessageType.Event => EventBytes,
+        MessageType.StreamProperties => PropertiesBytes,
+        MessageType.StreamEnd => EndBytes,
         _ => RowsBytes,
     };
 
@@ -80,13 +80,13 @@ public static class MessageTypes
 
 }
 
-/// <summary>What a consumed message holds.</summary>
-internal enum MessageKind
+/// <summary>What a consumed message holds, as its <see cref="MessageTypes.Header"/> says.</summary>
+internal enum MessageType
 {
     /// <summary>One row.</summary>
     Row,
 
-    /// <summary>A row batch.</summary>
+    /// <summary>Packed rows.</summary>
     Rows,
 
     /// <summary>A chunk of a split message.</summary>

@@ -24,9 +24,9 @@ public sealed class NoOutput : IMessageContract<NoOutput>
 
         public NoOutput Read(ref MessageReader reader) => throw Refuse();
 
-        public void WriteBatch(ref MessageWriter writer, ReadOnlySpan<NoOutput> rows) => throw Refuse();
+        public void WritePacked(ref MessageWriter writer, ReadOnlySpan<NoOutput> rows) => throw Refuse();
 
-        public int ReadBatch(ref MessageReader reader, List<NoOutput> rows) => throw Refuse();
+        public int ReadPacked(ref MessageReader reader, List<NoOutput> rows) => throw Refuse();
 
         private static InvalidOperationException Refuse() => new("A sink produces no messages, so NoOutput is never serialized.");
     }

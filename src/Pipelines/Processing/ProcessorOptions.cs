@@ -1,6 +1,6 @@
 namespace Pipelines.Processing;
 
-/// <summary>How one processor consumes, handles failures, commits and produces.</summary>
+/// <summary>How one processor consumes, handles stops, commits and produces.</summary>
 public sealed record ProcessorOptions
 {
     /// <summary>The processor's name, recorded in dead-letter headers and logs.</summary>
@@ -132,10 +132,10 @@ public sealed record ProcessorOptions
         Require(!string.IsNullOrWhiteSpace(Name), nameof(Name), "must not be empty");
         Require(!string.IsNullOrWhiteSpace(GroupId), nameof(GroupId), "must not be empty");
         Require(!string.IsNullOrWhiteSpace(InputTopic), nameof(InputTopic), "must not be empty");
-        SettingChecks.RequireProducer(Owner, BootstrapServers, Compression, MaxMessageBytes);
+        SettingChecks.RequireProducer(Subject, BootstrapServers, Compression, MaxMessageBytes);
         Require(Enum.IsDefined(OnFailure), nameof(OnFailure), $"is {OnFailure}; it must be one of {string.Join(", ", Enum.GetNames<FailurePolicy>())}");
         Require(MaxRetries >= 0, nameof(MaxRetries), $"is {MaxRetries}; it must be 0 or more");
-        Require(RetryBackoff >= TimeSpan.Zero, nameof(RetryBackoff), $"is {RetryBackoff}; it must not be negative");
+        Require(RetryBackoff >= TimeSpan.Zero, nameof(RetryBackoff), $"is {RetryBackoff}; it must be a time span that is not negative");
         Require(CommitInterval > TimeSpan.Zero, nameof(CommitInterval), $"is {CommitInterval}; it must be positive");
         Require(CommitEvery is null or > 0, nameof(CommitEvery), $"is {CommitEvery}; it must be 1 or more");
         Require(MaxBatchSize > 0, nameof(MaxBatchSize), $"is {MaxBatchSize}; it must be 1 or more");
@@ -150,14 +150,14 @@ public sealed record ProcessorOptions
     /// <param name="hasFlushHook">Whether the processor declares a FlushWhen method.</param>
     public void ValidateBuffers(MessageSchema input, MessageSchema? output, bool hasFlushHook)
     {
-        InputBuffer?.Validate(Owner, nameof(InputBuffer), input, hasFlushHook, isInput: true);
+        InputBuffer?.Validate(Subject, nameof(InputBuffer), input, hasFlushHook, isInput: true);
         if (OutputTopic is not null && output is not null)
         {
-            OutputBuffer?.Validate(Owner, nameof(OutputBuffer), output, hasFlushHook: false, isInput: false);
+            OutputBuffer?.Validate(Subject, nameof(OutputBuffer), output, hasFlushHook: false, isInput: false);
         }
     }
 
-    private string Owner => $"Processor '{Name}'";
+    private string Subject => $"Processor '{Name}'";
 
-    private void Require(bool condition, string setting, string problem) => SettingChecks.Require(condition, Owner, setting, problem);
+    private void Require(bool condition, string setting, string problem) => SettingChecks.Require(condition, Subject, setting, problem);
 }

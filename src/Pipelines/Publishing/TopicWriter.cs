@@ -26,7 +26,7 @@ public sealed class TopicWriter<T> : IDisposable
     private readonly TopicWriterOptions options;
     private readonly IProducer<byte[]?, byte[]?> producer;
     private readonly OutputProducer<T> output;
-    private readonly FailureLatch failures;
+    private readonly StopLatch stops;
     private readonly Work writes;
     private readonly RowBuffers<T>? buffers;
     private readonly Timer? timer;
@@ -44,7 +44,7 @@ public sealed class TopicWriter<T> : IDisposable
         this.options = options;
         Topic = options.Topic ?? T.Serializer.Schema.Topic ?? throw new ArgumentException($"{typeof(T).Name} has no [Topic]; set {nameof(TopicWriterOptions.Topic)}.", nameof(options));
         options.Validate(Topic, T.Serializer.Schema);
-        failures = new FailureLatch(new(PipelinesTelemetry.ProcessorTag, "writer of " + Topic));
+        stops = new StopLatch(new(PipelinesTelemetry.ProcessorTag, "writer of " + Topic));
         var builder = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options));
         if (logger is not null)
         {
@@ -54,8 +54,8 @@ public sealed class TopicWriter<T> : IDisposable
         producer = builder.Build();
         output = new OutputProducer<T>(producer, options.MaxMessageBytes);
 
-        // Every buffered row holds a share of this work, released when its chunk is delivered; it never finishes.
-        writes = Work.Chained(failures, []);
+        // Every buffered row holds a share of this work, released when its flush is delivered; it never finishes.
+        writes = Work.Chained(stops, []);
         if (options.Buffer is { } buffer)
         {
             buffers = new RowBuffers<T>(buffer);
@@ -92,14 +92,14 @@ public sealed class TopicWriter<T> : IDisposable
     public void WriteEvent(string streamKey, StreamEvent streamEvent)
     {
         ArgumentNullException.ThrowIfNull(streamEvent);
-        WriteStreamMessage(streamKey, MessageKind.Event, StreamCodec.Write(streamEvent));
+        WriteStreamMessage(streamKey, MessageType.Event, StreamCodec.Write(streamEvent));
     }
 
     /// <summary>Sets the properties of the stream <paramref name="streamKey"/>: its name, metadata and parents.</summary>
     public void SetProperties(string streamKey, StreamProperties properties)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        WriteStreamMessage(streamKey, MessageKind.StreamProperties, StreamCodec.Write(properties));
+        WriteStreamMessage(streamKey, MessageType.StreamProperties, StreamCodec.Write(properties));
     }
 
     /// <summary>Ends the stream <paramref name="streamKey"/>: readers see it close.</summary>
@@ -110,7 +110,7 @@ public sealed class TopicWriter<T> : IDisposable
             throw new ArgumentOutOfRangeException(nameof(end), end, "A producer ends a stream as Closed or Aborted.");
         }
 
-        WriteStreamMessage(streamKey, MessageKind.StreamEnd, StreamCodec.Write(end));
+        WriteStreamMessage(streamKey, MessageType.StreamEnd, StreamCodec.Write(end));
     }
 
     /// <summary>Writes every buffered row and waits until everything written is acknowledged.</summary>
@@ -152,7 +152,7 @@ public sealed class TopicWriter<T> : IDisposable
         }
     }
 
-    private void WriteStreamMessage(string streamKey, MessageKind kind, byte[] value)
+    private void WriteStreamMessage(string streamKey, MessageType kind, byte[] value)
     {
         ArgumentNullException.ThrowIfNull(streamKey);
         var key = Utf8StringPool.Shared.GetBytes(streamKey);
@@ -187,13 +187,13 @@ public sealed class TopicWriter<T> : IDisposable
 
     private void Drain()
     {
-        while (buffers is not null && buffers.Ready.TryDequeue(out var chunk))
+        while (buffers is not null && buffers.Ready.TryDequeue(out var flush))
         {
-            var work = Work.Chained(failures, chunk.Owners);
-            var written = output.ProduceRows(Topic, chunk, options.Buffer!.MaxBytes, work);
-            bytesPerRow = Math.Max(1, (written + chunk.Count - 1) / chunk.Count);
+            var work = Work.Chained(stops, flush.Works);
+            var written = output.ProduceRows(Topic, flush, options.Buffer!.MaxBytes, work);
+            bytesPerRow = Math.Max(1, (written + flush.Count - 1) / flush.Count);
             work.Finish();
-            buffers.Return(chunk);
+            buffers.Return(flush);
         }
     }
 
@@ -205,7 +205,7 @@ public sealed class TopicWriter<T> : IDisposable
 
     private void ThrowIfFailed()
     {
-        if (failures.First is { } failure)
+        if (stops.Reason is { } failure)
         {
             throw failure;
         }

@@ -27,8 +27,8 @@ public sealed record TopicWriterOptions
     /// <summary>Throws with the name of the first invalid setting of a writer of <paramref name="topic"/> and its rows' <paramref name="schema"/>.</summary>
     internal void Validate(string topic, MessageSchema schema)
     {
-        var owner = $"TopicWriter of '{topic}'";
-        Processing.SettingChecks.RequireProducer(owner, BootstrapServers, Compression, MaxMessageBytes);
-        Buffer?.Validate(owner, nameof(Buffer), schema, hasFlushHook: false, isInput: false);
+        var subject = $"TopicWriter of '{topic}'";
+        Processing.SettingChecks.RequireProducer(subject, BootstrapServers, Compression, MaxMessageBytes);
+        Buffer?.Validate(subject, nameof(Buffer), schema, hasFlushHook: false, isInput: false);
     }
 }

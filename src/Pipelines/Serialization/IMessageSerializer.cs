@@ -29,9 +29,9 @@ public interface IMessageSerializer<T>
     T Read(ref MessageReader reader);
 
     /// <summary>Writes <paramref name="rows"/> as one columnar batch.</summary>
-    void WriteBatch(ref MessageWriter writer, ReadOnlySpan<T> rows);
+    void WritePacked(ref MessageWriter writer, ReadOnlySpan<T> rows);
 
     /// <summary>Reads one batch and appends its rows, in order, to <paramref name="rows"/>; returns how many were added.</summary>
     /// <exception cref="MessageFormatException">The input is not a valid batch of this contract; <paramref name="rows"/> may then hold part of it.</exception>
-    int ReadBatch(ref MessageReader reader, List<T> rows);
+    int ReadPacked(ref MessageReader reader, List<T> rows);
 }

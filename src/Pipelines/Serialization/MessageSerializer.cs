@@ -44,21 +44,21 @@ public static class MessageSerializer
     }
 
     /// <summary>Writes <paramref name="rows"/> as one columnar batch to <paramref name="output"/>.</summary>
-    public static void SerializeBatch<T>(IBufferWriter<byte> output, ReadOnlySpan<T> rows)
+    public static void SerializePacked<T>(IBufferWriter<byte> output, ReadOnlySpan<T> rows)
         where T : IMessageContract<T>
     {
         ArgumentNullException.ThrowIfNull(output);
         var writer = new MessageWriter(output);
-        T.Serializer.WriteBatch(ref writer, rows);
+        T.Serializer.WritePacked(ref writer, rows);
         writer.Flush();
     }
 
     /// <summary>Writes <paramref name="rows"/> as one columnar batch to a new array.</summary>
-    public static byte[] SerializeBatch<T>(ReadOnlySpan<T> rows)
+    public static byte[] SerializePacked<T>(ReadOnlySpan<T> rows)
         where T : IMessageContract<T>
     {
         var output = new ArrayBufferWriter<byte>(256);
-        SerializeBatch(output, rows);
+        SerializePacked(output, rows);
         return output.WrittenSpan.ToArray();
     }
 
@@ -94,31 +94,31 @@ public static class MessageSerializer
     /// <summary>Reads one batch that fills <paramref name="bytes"/> exactly and appends its rows to <paramref name="rows"/>.</summary>
     /// <returns>The number of rows appended.</returns>
     /// <exception cref="MessageFormatException">The bytes are not one valid batch of <typeparamref name="T"/>.</exception>
-    public static int DeserializeBatch<T>(ReadOnlySpan<byte> bytes, List<T> rows)
+    public static int DeserializePacked<T>(ReadOnlySpan<byte> bytes, List<T> rows)
         where T : IMessageContract<T>
     {
         ArgumentNullException.ThrowIfNull(rows);
         var reader = new MessageReader(bytes);
-        var count = T.Serializer.ReadBatch(ref reader, rows);
+        var count = T.Serializer.ReadPacked(ref reader, rows);
         EnsureEnd<T>(ref reader);
         return count;
     }
 
-    /// <inheritdoc cref="DeserializeBatch{T}(ReadOnlySpan{byte}, List{T})"/>
-    public static int DeserializeBatch<T>(ReadOnlyMemory<byte> bytes, List<T> rows)
-        where T : IMessageContract<T> => DeserializeBatch(bytes.Span, rows);
+    /// <inheritdoc cref="DeserializePacked{T}(ReadOnlySpan{byte}, List{T})"/>
+    public static int DeserializePacked<T>(ReadOnlyMemory<byte> bytes, List<T> rows)
+        where T : IMessageContract<T> => DeserializePacked(bytes.Span, rows);
 
-    /// <inheritdoc cref="DeserializeBatch{T}(ReadOnlySpan{byte}, List{T})"/>
-    public static int DeserializeBatch<T>(in ReadOnlySequence<byte> bytes, List<T> rows)
+    /// <inheritdoc cref="DeserializePacked{T}(ReadOnlySpan{byte}, List{T})"/>
+    public static int DeserializePacked<T>(in ReadOnlySequence<byte> bytes, List<T> rows)
         where T : IMessageContract<T>
     {
         if (bytes.IsSingleSegment)
         {
-            return DeserializeBatch(bytes.FirstSpan, rows);
+            return DeserializePacked(bytes.FirstSpan, rows);
         }
 
         using var contiguous = new Contiguous(bytes);
-        return DeserializeBatch(contiguous.Span, rows);
+        return DeserializePacked(contiguous.Span, rows);
     }
 
     private static void EnsureEnd<T>(ref MessageReader reader)

@@ -9,8 +9,8 @@ namespace Pipelines;
 /// </summary>
 public sealed class StreamContext
 {
-    /// <summary>The stream key (the Kafka key: the rows' tags), or empty.</summary>
-    public ReadOnlyMemory<byte> Key { get; private set; }
+    /// <summary>The stream key as the Kafka key's bytes (the rows' tags), or empty; its text is <see cref="StreamInfo.Key"/> of <see cref="Stream"/>.</summary>
+    public ReadOnlyMemory<byte> KeyBytes { get; private set; }
 
     /// <summary>The Kafka message timestamp.</summary>
     public Timestamp Timestamp { get; private set; }
@@ -36,7 +36,7 @@ public sealed class StreamContext
     internal void Fill(byte[]? key, Timestamp timestamp, Headers? headers, string topic, int partition, long offset, StreamInfo stream)
     {
         Stream = stream;
-        Key = key;
+        KeyBytes = key;
         Timestamp = timestamp;
         Headers = headers;
         Topic = topic;

@@ -13,7 +13,7 @@ namespace Pipelines.Benchmarks.Processing;
 /// names as the baseline (one row per message through a processor is PassthroughBenchmarks). Each operation is one row. Both loops are started once and kept running: an
 /// iteration's input is written while they are held at a gate (not measured), then the gate opens and the
 /// iteration ends when the last output is acknowledged. That measures throughput, not joining a group. Input
-/// messages carry the row-batch layout; the processor's output buffer packs its outputs the same way. No
+/// messages carry the packed-rows layout; the processor's output buffer packs its outputs the same way. No
 /// compression on either side.
 /// </summary>
 [MemoryDiagnoser]
@@ -113,7 +113,7 @@ public class PackedRowsBenchmarks
             var key = System.Text.Encoding.UTF8.GetBytes(car[0].CarId);
             foreach (var chunk in car.Chunk(RowsPerMessage))
             {
-                var value = MessageSerializer.SerializeBatch<PassthroughRow>(chunk);
+                var value = MessageSerializer.SerializePacked<PassthroughRow>(chunk);
                 source.Produce("packed-in", new Message<byte[], byte[]> { Key = key, Value = value, Headers = headers });
             }
         }

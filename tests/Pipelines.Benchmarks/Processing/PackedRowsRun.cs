@@ -21,7 +21,7 @@ public static class PackedRowsRun
                 var key = System.Text.Encoding.UTF8.GetBytes($"car-{car}");
                 foreach (var chunk in Enumerable.Range(0, rows / 48).Select(i => new PassthroughRow { Timestamp = i, CarId = $"car-{car}", Speed = i, Rpm = i }).Chunk(rowsPerMessage))
                 {
-                    producer.Produce("in", new Message<byte[], byte[]> { Key = key, Value = MessageSerializer.SerializeBatch<PassthroughRow>(chunk), Headers = packed });
+                    producer.Produce("in", new Message<byte[], byte[]> { Key = key, Value = MessageSerializer.SerializePacked<PassthroughRow>(chunk), Headers = packed });
                 }
             }
 

@@ -49,7 +49,7 @@ public class PassthroughBenchmarks
         keys = Enumerable.Range(0, Cars).Select(i => System.Text.Encoding.UTF8.GetBytes($"car-{i}")).ToArray();
         values = Enumerable.Range(0, Messages).Select(i => MessageSerializer.Serialize(PassthroughRow.Sample(i % Cars, i))).ToArray();
 
-        // The input is what an upstream processor writes, header included, so every loop moves the same bytes.
+        // The input is what an held processor writes, header included, so every loop moves the same bytes.
         headers = new Headers { { "content-type", System.Text.Encoding.UTF8.GetBytes(MessageSerializer.SchemaOf<PassthroughRow>().ContentType) } };
 
         // Outputs acknowledged, counted where the runner counts them (the raw loop counts its own).
@@ -112,7 +112,7 @@ public class PassthroughBenchmarks
     public void WriteProcessorInput() => WriteInput("processor");
 
     [IterationSetup(Target = nameof(BatchProcessor))]
-    public void WriteBatchInput() => WriteInput("batch");
+    public void WritePackedInput() => WriteInput("batch");
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Messages, Description = "Raw Confluent.Kafka passthrough")]
     public void RawPassthrough() => OpenGate();

@@ -59,7 +59,7 @@ public class SerializerBenchmarks
         stringKeyRowBytes = MessagePackSerializer.Serialize(stringKeyRow);
         intKeyRowBytes = MessagePackSerializer.Serialize(intKeyRow);
         memoryPackRowBytes = MemoryPackSerializer.Serialize(memoryPackRow);
-        ourBatchBytes = MessageSerializer.SerializeBatch<TelemetryRow>(batch);
+        ourBatchBytes = MessageSerializer.SerializePacked<TelemetryRow>(batch);
         stringKeyBatchBytes = MessagePackSerializer.Serialize(stringKeyBatch);
         intKeyBatchBytes = MessagePackSerializer.Serialize(intKeyBatch);
         memoryPackBatchBytes = MemoryPackSerializer.Serialize(memoryPackBatch);
@@ -128,7 +128,7 @@ public class SerializerBenchmarks
     [BenchmarkCategory("Deserialize row"), Benchmark]
     public TelemetryStruct PipelinesStruct_Deserialize() => MessageSerializer.Deserialize<TelemetryStruct>(ourRowBytes.AsSpan());
 
-    [BenchmarkCategory("Serialize 1,000-row batch (per row)"), Benchmark(Baseline = true, OperationsPerInvoke = Rows)]
+    [BenchmarkCategory("Serialize 1,000 packed rows (per row)"), Benchmark(Baseline = true, OperationsPerInvoke = Rows)]
     public int MessagePackStringKeys_SerializeBatch()
     {
         output.ResetWrittenCount();
@@ -136,7 +136,7 @@ public class SerializerBenchmarks
         return output.WrittenCount;
     }
 
-    [BenchmarkCategory("Serialize 1,000-row batch (per row)"), Benchmark(OperationsPerInvoke = Rows)]
+    [BenchmarkCategory("Serialize 1,000 packed rows (per row)"), Benchmark(OperationsPerInvoke = Rows)]
     public int MessagePackIntKeys_SerializeBatch()
     {
         output.ResetWrittenCount();
@@ -144,7 +144,7 @@ public class SerializerBenchmarks
         return output.WrittenCount;
     }
 
-    [BenchmarkCategory("Serialize 1,000-row batch (per row)"), Benchmark(OperationsPerInvoke = Rows)]
+    [BenchmarkCategory("Serialize 1,000 packed rows (per row)"), Benchmark(OperationsPerInvoke = Rows)]
     public int MemoryPack_SerializeBatch()
     {
         output.ResetWrittenCount();
@@ -152,42 +152,42 @@ public class SerializerBenchmarks
         return output.WrittenCount;
     }
 
-    [BenchmarkCategory("Serialize 1,000-row batch (per row)"), Benchmark(OperationsPerInvoke = Rows)]
+    [BenchmarkCategory("Serialize 1,000 packed rows (per row)"), Benchmark(OperationsPerInvoke = Rows)]
     public int Pipelines_SerializeBatch()
     {
         output.ResetWrittenCount();
-        MessageSerializer.SerializeBatch<TelemetryRow>(output, batch);
+        MessageSerializer.SerializePacked<TelemetryRow>(output, batch);
         return output.WrittenCount;
     }
 
-    [BenchmarkCategory("Serialize 1,000-row batch (per row)"), Benchmark(OperationsPerInvoke = Rows)]
+    [BenchmarkCategory("Serialize 1,000 packed rows (per row)"), Benchmark(OperationsPerInvoke = Rows)]
     public int PipelinesStruct_SerializeBatch()
     {
         output.ResetWrittenCount();
-        MessageSerializer.SerializeBatch<TelemetryStruct>(output, structBatch);
+        MessageSerializer.SerializePacked<TelemetryStruct>(output, structBatch);
         return output.WrittenCount;
     }
 
-    [BenchmarkCategory("Deserialize 1,000-row batch (per row)"), Benchmark(Baseline = true, OperationsPerInvoke = Rows)]
+    [BenchmarkCategory("Deserialize 1,000 packed rows (per row)"), Benchmark(Baseline = true, OperationsPerInvoke = Rows)]
     public StringKeyRow[] MessagePackStringKeys_DeserializeBatch() => MessagePackSerializer.Deserialize<StringKeyRow[]>(stringKeyBatchBytes);
 
-    [BenchmarkCategory("Deserialize 1,000-row batch (per row)"), Benchmark(OperationsPerInvoke = Rows)]
+    [BenchmarkCategory("Deserialize 1,000 packed rows (per row)"), Benchmark(OperationsPerInvoke = Rows)]
     public IntKeyRow[] MessagePackIntKeys_DeserializeBatch() => MessagePackSerializer.Deserialize<IntKeyRow[]>(intKeyBatchBytes);
 
-    [BenchmarkCategory("Deserialize 1,000-row batch (per row)"), Benchmark(OperationsPerInvoke = Rows)]
+    [BenchmarkCategory("Deserialize 1,000 packed rows (per row)"), Benchmark(OperationsPerInvoke = Rows)]
     public MemoryPackRow[]? MemoryPack_DeserializeBatch() => MemoryPackSerializer.Deserialize<MemoryPackRow[]>(memoryPackBatchBytes);
 
-    [BenchmarkCategory("Deserialize 1,000-row batch (per row)"), Benchmark(OperationsPerInvoke = Rows)]
+    [BenchmarkCategory("Deserialize 1,000 packed rows (per row)"), Benchmark(OperationsPerInvoke = Rows)]
     public int Pipelines_DeserializeBatch()
     {
         readRows.Clear();
-        return MessageSerializer.DeserializeBatch(ourBatchBytes.AsSpan(), readRows);
+        return MessageSerializer.DeserializePacked(ourBatchBytes.AsSpan(), readRows);
     }
 
-    [BenchmarkCategory("Deserialize 1,000-row batch (per row)"), Benchmark(OperationsPerInvoke = Rows)]
+    [BenchmarkCategory("Deserialize 1,000 packed rows (per row)"), Benchmark(OperationsPerInvoke = Rows)]
     public int PipelinesStruct_DeserializeBatch()
     {
         readStructs.Clear();
-        return MessageSerializer.DeserializeBatch(ourBatchBytes.AsSpan(), readStructs);
+        return MessageSerializer.DeserializePacked(ourBatchBytes.AsSpan(), readStructs);
     }
 }

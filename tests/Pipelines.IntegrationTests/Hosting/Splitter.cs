@@ -27,7 +27,7 @@ public partial class PortionCollector
 
     public Task Handle(IReadOnlyList<Portion> rows, Pipelines.StreamContext context)
     {
-        Batches.Enqueue((System.Text.Encoding.UTF8.GetString(context.Key.Span), rows.ToArray()));
+        Batches.Enqueue((System.Text.Encoding.UTF8.GetString(context.KeyBytes.Span), rows.ToArray()));
         Arrived.Release(rows.Count);
         return Task.CompletedTask;
     }

@@ -21,7 +21,7 @@ public class BufferTests
     {
         Rows = (rows, outputs, context, _) =>
         {
-            calls.Enqueue((Encoding.UTF8.GetString(context.Key.Span), rows.Select(r => r.Time).ToArray()));
+            calls.Enqueue((Encoding.UTF8.GetString(context.KeyBytes.Span), rows.Select(r => r.Time).ToArray()));
             foreach (var row in rows)
             {
                 outputs.Add(Twice(row));

@@ -45,11 +45,11 @@ internal sealed class KafkaHarness : IDisposable
         }
     }
 
-    /// <summary>Produces <paramref name="readings"/> as one packed message (the row-batch layout) under <paramref name="key"/>.</summary>
+    /// <summary>Produces <paramref name="readings"/> as one packed message (the packed-rows layout) under <paramref name="key"/>.</summary>
     public async Task ProducePacked(string key, IEnumerable<Reading> readings)
     {
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, MessageTimeoutMs = (int)Patience.TotalMilliseconds }).Build();
-        var value = MessageSerializer.SerializeBatch<Reading>(readings.ToArray());
+        var value = MessageSerializer.SerializePacked<Reading>(readings.ToArray());
         await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = key, Value = value, Headers = new Headers { { MessageTypes.Header, "rows"u8.ToArray() } } });
     }
 

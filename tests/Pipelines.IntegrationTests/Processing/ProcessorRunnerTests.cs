@@ -156,7 +156,7 @@ public class ProcessorRunnerTests
         var calls = new List<(string Key, long[] Times)>();
         Func<IReadOnlyList<Reading>, Outputs<Doubled>, StreamContext, CancellationToken, ValueTask> handler = (rows, outputs, context, _) =>
         {
-            var key = Encoding.UTF8.GetString(context.Key.Span);
+            var key = Encoding.UTF8.GetString(context.KeyBytes.Span);
             calls.Add((key, rows.Select(r => r.Time).ToArray()));
             if (key == "sensor-1")
             {

@@ -168,7 +168,7 @@ public class StreamTests
 
         Assert.Equal([MessageTypes.Rows, MessageTypes.Event, MessageTypes.Row], messages.Select(TypeOf));
         var rows = new List<Reading>();
-        MessageSerializer.DeserializeBatch(messages[0].Message.Value, rows);
+        MessageSerializer.DeserializePacked(messages[0].Message.Value, rows);
         Assert.Equal([0L, 1, 2, 3, 4], rows.Select(r => r.Time));
         Assert.Equal(6, MessageSerializer.Deserialize<Reading>(messages[2].Message.Value).Time);
     }

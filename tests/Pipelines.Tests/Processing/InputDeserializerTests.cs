@@ -30,16 +30,16 @@ public class InputDeserializerTests
         var reader = new InputDeserializer<CarTelemetry>(MaxSplit);
 
         var row = Read(reader, MessageSerializer.Serialize(Car));
-        var rows = Read(reader, MessageSerializer.SerializeBatch<CarTelemetry>([Car, Car]), Typed(MessageTypes.Rows));
+        var rows = Read(reader, MessageSerializer.SerializePacked<CarTelemetry>([Car, Car]), Typed(MessageTypes.Rows));
         var explicitRow = Read(reader, MessageSerializer.Serialize(Car), Typed(MessageTypes.Row));
         var streamEvent = Read(reader, StreamCodec.Write(new StreamEvent { Id = "pit", Timestamp = 5 }), Typed(MessageTypes.Event));
         var properties = Read(reader, StreamCodec.Write(new StreamProperties { Name = "run" }), Typed(MessageTypes.StreamProperties));
         var end = Read(reader, StreamCodec.Write(StreamEnd.Aborted), Typed(MessageTypes.StreamEnd));
         var chunk = Read(reader, [1, 2, 3], Chunk("abc", "1", "3"));
 
-        Assert.Equal((0, 1, MessageKind.Row), (row.Start, row.Count, row.Kind));
-        Assert.Equal((1, 2, MessageKind.Rows), (rows.Start, rows.Count, rows.Kind));
-        Assert.Equal((3, 1, MessageKind.Row), (explicitRow.Start, explicitRow.Count, explicitRow.Kind));
+        Assert.Equal((0, 1, MessageType.Row), (row.Start, row.Count, row.Type));
+        Assert.Equal((1, 2, MessageType.Rows), (rows.Start, rows.Count, rows.Type));
+        Assert.Equal((3, 1, MessageType.Row), (explicitRow.Start, explicitRow.Count, explicitRow.Type));
         Assert.Equal(4, reader.Rows.Count);
         Assert.Equal("pit", Assert.IsType<StreamEvent>(reader.Decoded(3)).Id);
         Assert.Equal("run", Assert.IsType<StreamProperties>(reader.Decoded(4)).Name);
@@ -55,7 +55,7 @@ public class InputDeserializerTests
         { "type without a value", MessageSerializer.Serialize(Car), new Headers { { MessageTypes.Header, null } }, "pipelines.type has no value" },
         { "type not UTF-8", MessageSerializer.Serialize(Car), new Headers { { MessageTypes.Header, [0xff, 0xfe] } }, "hex FFFE" },
         { "one row under the batch header", MessageSerializer.Serialize(Car), Typed(MessageTypes.Rows), "not a batch" },
-        { "an empty batch", MessageSerializer.SerializeBatch<CarTelemetry>([]), Typed(MessageTypes.Rows), "holds no rows" },
+        { "empty packed rows", MessageSerializer.SerializePacked<CarTelemetry>([]), Typed(MessageTypes.Rows), "holds no rows" },
         { "a tombstone", null, [], "tombstone" },
         { "properties as one byte", "L"u8.ToArray(), Typed(MessageTypes.StreamProperties), "stream-properties message cannot be read" },
         { "properties as an array", [0x91, 0x01], Typed(MessageTypes.StreamProperties), "stream-properties message cannot be read" },
@@ -98,7 +98,7 @@ public class InputDeserializerTests
     {
         var reader = new InputDeserializer<CarTelemetry>(MaxSplit);
 
-        var joined = reader.ReadJoined(MessageSerializer.SerializeBatch<CarTelemetry>([Car, Car, Car]), Typed(MessageTypes.Rows));
+        var joined = reader.ReadJoined(MessageSerializer.SerializePacked<CarTelemetry>([Car, Car, Car]), Typed(MessageTypes.Rows));
 
         Assert.Equal(3, joined.Count);
         Assert.Throws<MessageFormatException>(() => reader.ReadJoined([0xc1], Typed(MessageTypes.Event)));
@@ -117,7 +117,7 @@ public class InputDeserializerTests
         (byte[] Value, Headers Headers)[] seeds =
         [
             (MessageSerializer.Serialize(Car), []),
-            (MessageSerializer.SerializeBatch<CarTelemetry>([Car, Car, Car]), Typed(MessageTypes.Rows)),
+            (MessageSerializer.SerializePacked<CarTelemetry>([Car, Car, Car]), Typed(MessageTypes.Rows)),
             (StreamCodec.Write(new StreamEvent { Id = "pit", Value = "in", Timestamp = 9, Tags = new Dictionary<string, string> { ["lap"] = "3" } }), Typed(MessageTypes.Event)),
             (StreamCodec.Write(new StreamProperties { Name = "run", Metadata = new Dictionary<string, string> { ["driver"] = "A" }, Parents = ["p"] }), Typed(MessageTypes.StreamProperties)),
             (StreamCodec.Write(StreamEnd.Closed), Typed(MessageTypes.StreamEnd)),

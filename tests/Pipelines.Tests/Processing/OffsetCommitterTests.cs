@@ -76,7 +76,7 @@ public class OffsetCommitterTests
 
         Assert.Equal(OffsetCommitter.FinalAttempts, sink.Commits);
         Assert.Equal([100, 200, 400, 800], waits.Select(w => w.TotalMilliseconds));
-        Assert.Null(tracker.Failure);
+        Assert.Null(tracker.StopReason);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public class OffsetCommitterTests
 
         Assert.Equal(2, sink.Commits);
         Assert.Single(waits);
-        Assert.Null(tracker.Failure);
+        Assert.Null(tracker.StopReason);
     }
 
     [Theory]
@@ -109,7 +109,7 @@ public class OffsetCommitterTests
 
         Assert.Equal(1, sink.Commits);
         Assert.Empty(waits);
-        Assert.Null(tracker.Failure);
+        Assert.Null(tracker.StopReason);
     }
 
     [Fact]
@@ -123,6 +123,6 @@ public class OffsetCommitterTests
 
         Assert.Equal(1, sink.Commits);
         Assert.Empty(waits);
-        Assert.IsType<KafkaException>(tracker.Failure);
+        Assert.IsType<KafkaException>(tracker.StopReason);
     }
 }

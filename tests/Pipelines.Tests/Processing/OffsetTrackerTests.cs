@@ -111,12 +111,12 @@ public class OffsetTrackerTests
     {
         var tracker = NewTracker();
         var first = new InvalidOperationException("first");
-        Begin(tracker, 0, 0).Fail(first);
-        Begin(tracker, 0, 1).Fail(new InvalidOperationException("second"));
+        Begin(tracker, 0, 0).Stop(first);
+        Begin(tracker, 0, 1).Stop(new InvalidOperationException("second"));
 
         tracker.Forget([new TopicPartition("in", 0)]);
 
-        Assert.Same(first, tracker.Failure);
+        Assert.Same(first, tracker.StopReason);
         Assert.Empty(Take(tracker));
     }
 

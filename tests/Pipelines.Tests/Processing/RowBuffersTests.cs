@@ -22,8 +22,8 @@ public class RowBuffersTests
         return work;
     }
 
-    private static void Add(RowBuffers<int> buffers, int row, Work owner, double arrivedMs = 0, double? timeMs = null, int bytes = 10, byte[]? key = null, int partition = 0) =>
-        buffers.Add(partition, key ?? CarA, row, default, bytes, timeMs is { } time ? Nanoseconds(time) : null, owner, At(arrivedMs));
+    private static void Add(RowBuffers<int> buffers, int row, Work work, double arrivedMs = 0, double? timeMs = null, int bytes = 10, byte[]? key = null, int partition = 0) =>
+        buffers.Add(partition, key ?? CarA, row, default, bytes, timeMs is { } time ? Nanoseconds(time) : null, work, At(arrivedMs));
 
     private static List<List<int>> TakeReady(RowBuffers<int> buffers)
     {
@@ -227,7 +227,7 @@ public class RowBuffersTests
         }
 
         Assert.Equal(2, flushes.Count);
-        var calls = flushes.Select(c => tracker.Chain(c.Owners)).ToList();
+        var calls = flushes.Select(c => tracker.Chain(c.Works)).ToList();
         Assert.False(first.IsDone);
 
         calls[0].Finish();
@@ -250,7 +250,7 @@ public class RowBuffersTests
         message.Finish();
         buffers.Ready.TryDequeue(out var flush);
 
-        var call = tracker.Chain(flush!.Owners);
+        var call = tracker.Chain(flush!.Works);
         call.Expect(); // one output produced, not yet acknowledged
         call.Finish();
         Assert.False(message.IsDone);

@@ -44,7 +44,7 @@ public class SplitJoinerTests
     public void The_last_chunk_yields_the_joined_message_read_like_any_other_and_no_chunk_is_committed_before_it_is_handled()
     {
         var joiner = new SplitJoiner<CarTelemetry>(inputs, tracker, Options);
-        var batch = MessageSerializer.SerializeBatch<CarTelemetry>([new() { CarId = "a" }, new() { CarId = "b" }, new() { CarId = "c" }]);
+        var batch = MessageSerializer.SerializePacked<CarTelemetry>([new() { CarId = "a" }, new() { CarId = "b" }, new() { CarId = "c" }]);
         var (first, firstWork) = Consume(10, batch[..20], 0, 2);
         var (second, secondWork) = Consume(11, batch[20..], 1, 2);
 
@@ -68,7 +68,7 @@ public class SplitJoinerTests
     public void A_chunk_waiting_across_fetch_rounds_keeps_its_value()
     {
         var joiner = new SplitJoiner<CarTelemetry>(inputs, tracker, Options);
-        var batch = MessageSerializer.SerializeBatch<CarTelemetry>([new() { CarId = "a" }, new() { CarId = "b" }]);
+        var batch = MessageSerializer.SerializePacked<CarTelemetry>([new() { CarId = "a" }, new() { CarId = "b" }]);
         var (first, _) = Consume(20, batch[..10], 0, 2);
         Assert.Null(joiner.Add(first, rejections));
 

@@ -23,7 +23,7 @@ public class WorkTests
         work.OnDelivered(Report(2, 40));
 
         Assert.True(work.IsDone);
-        Assert.Null(tracker.Failure);
+        Assert.Null(tracker.StopReason);
     }
 
     [Theory]
@@ -42,6 +42,6 @@ public class WorkTests
         work.OnDelivered(Report(partition, offset, status, error));
 
         Assert.False(work.IsDone);
-        Assert.IsType<KafkaException>(tracker.Failure);
+        Assert.IsType<KafkaException>(tracker.StopReason);
     }
 }

@@ -12,8 +12,8 @@ public class AllocationTests
     [Fact]
     public void Writing_rows_and_batches_into_a_reused_buffer_allocates_nothing()
     {
-        var row = BatchTests.Reading(7);
-        var rows = Enumerable.Range(0, 1000).Select(i => BatchTests.Reading(i % 20)).ToArray();
+        var row = PackedRowsTests.Reading(7);
+        var rows = Enumerable.Range(0, 1000).Select(i => PackedRowsTests.Reading(i % 20)).ToArray();
         var output = new ArrayBufferWriter<byte>(1 << 16);
 
         var allocated = Measure(() =>
@@ -21,7 +21,7 @@ public class AllocationTests
             output.ResetWrittenCount();
             MessageSerializer.Serialize(output, row);
             output.ResetWrittenCount();
-            MessageSerializer.SerializeBatch<SensorReading>(output, rows);
+            MessageSerializer.SerializePacked<SensorReading>(output, rows);
         });
 
         Assert.Equal(0, allocated);
@@ -30,7 +30,7 @@ public class AllocationTests
     [Fact]
     public void Reading_struct_rows_with_a_repeated_tag_allocates_nothing()
     {
-        var bytes = MessageSerializer.Serialize(BatchTests.Reading(7));
+        var bytes = MessageSerializer.Serialize(PackedRowsTests.Reading(7));
 
         var allocated = Measure(() => MessageSerializer.Deserialize<SensorReading>(bytes.AsSpan()));
 
@@ -40,13 +40,13 @@ public class AllocationTests
     [Fact]
     public void Reading_a_batch_into_a_reused_list_allocates_nothing_per_row()
     {
-        var bytes = MessageSerializer.SerializeBatch<SensorReading>(Enumerable.Range(0, 1000).Select(i => BatchTests.Reading(i % 20)).ToArray());
+        var bytes = MessageSerializer.SerializePacked<SensorReading>(Enumerable.Range(0, 1000).Select(i => PackedRowsTests.Reading(i % 20)).ToArray());
         var rows = new List<SensorReading>(1000);
 
         var allocated = Measure(() =>
         {
             rows.Clear();
-            MessageSerializer.DeserializeBatch(bytes.AsSpan(), rows);
+            MessageSerializer.DeserializePacked(bytes.AsSpan(), rows);
         });
 
         Assert.Equal(0, allocated);

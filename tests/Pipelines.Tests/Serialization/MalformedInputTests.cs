@@ -1,6 +1,6 @@
 using MessagePack;
 using Pipelines.Tests.Contracts;
-using static Pipelines.Tests.Serialization.BatchTests;
+using static Pipelines.Tests.Serialization.PackedRowsTests;
 
 namespace Pipelines.Tests.Serialization;
 
@@ -24,7 +24,7 @@ public class MalformedInputTests
     [Fact]
     public void Truncation_at_every_byte_offset_of_a_batch_is_reported()
     {
-        var bytes = MessageSerializer.SerializeBatch<PositionalRow>(new[]
+        var bytes = MessageSerializer.SerializePacked<PositionalRow>(new[]
         {
             new PositionalRow(DateTime.UnixEpoch, "a", 1) { Note = "n" },
             new PositionalRow(DateTime.UnixEpoch.AddDays(1), "b", 2),
@@ -33,7 +33,7 @@ public class MalformedInputTests
         for (var length = 0; length < bytes.Length; length++)
         {
             var truncated = bytes.AsMemory(0, length);
-            Assert.Throws<MessageFormatException>(() => MessageSerializer.DeserializeBatch(truncated, new List<PositionalRow>()));
+            Assert.Throws<MessageFormatException>(() => MessageSerializer.DeserializePacked(truncated, new List<PositionalRow>()));
         }
     }
 
@@ -61,7 +61,7 @@ public class MalformedInputTests
             }
 
             ReadOrFormatError(() => MessageSerializer.Deserialize<AllTypes>(input));
-            ReadOrFormatError(() => MessageSerializer.DeserializeBatch(input, new List<SensorReading>()));
+            ReadOrFormatError(() => MessageSerializer.DeserializePacked(input, new List<SensorReading>()));
         }
     }
 
@@ -131,7 +131,7 @@ public class MalformedInputTests
     [Fact]
     public void Trailing_bytes_after_a_complete_message_are_reported()
     {
-        var bytes = MessageSerializer.Serialize(BatchTests.Reading(1)).Append((byte)0xc0).ToArray();
+        var bytes = MessageSerializer.Serialize(PackedRowsTests.Reading(1)).Append((byte)0xc0).ToArray();
 
         var error = Assert.Throws<MessageFormatException>(() => MessageSerializer.Deserialize<SensorReading>(bytes));
 
@@ -191,7 +191,7 @@ public class MalformedInputTests
             w.Write(3.0);
         });
 
-        var error = Assert.Throws<MessageFormatException>(() => MessageSerializer.DeserializeBatch(bytes, new List<SensorReading>()));
+        var error = Assert.Throws<MessageFormatException>(() => MessageSerializer.DeserializePacked(bytes, new List<SensorReading>()));
 
         Assert.Equal("Value", error.Field);
         Assert.Contains("one value per row", error.Message);
@@ -208,7 +208,7 @@ public class MalformedInputTests
         });
 
         var rows = new List<SensorReading>();
-        var error = Assert.Throws<MessageFormatException>(() => MessageSerializer.DeserializeBatch(bytes, rows));
+        var error = Assert.Throws<MessageFormatException>(() => MessageSerializer.DeserializePacked(bytes, rows));
 
         Assert.Contains("cannot hold", error.Message);
         Assert.Empty(rows);

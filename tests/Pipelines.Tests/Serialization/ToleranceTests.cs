@@ -1,6 +1,6 @@
 using MessagePack;
 using Pipelines.Tests.Contracts;
-using static Pipelines.Tests.Serialization.BatchTests;
+using static Pipelines.Tests.Serialization.PackedRowsTests;
 
 namespace Pipelines.Tests.Serialization;
 
@@ -35,10 +35,10 @@ public class ToleranceTests
     {
         var v2Rows = new[] { new ReadingV2 { Sensor = "a", Value = 1, Minimum = 0 }, new ReadingV2 { Sensor = "b", Value = 2 } };
         var v1Rows = new List<ReadingV1>();
-        MessageSerializer.DeserializeBatch(MessageSerializer.SerializeBatch<ReadingV2>(v2Rows), v1Rows);
+        MessageSerializer.DeserializePacked(MessageSerializer.SerializePacked<ReadingV2>(v2Rows), v1Rows);
 
         var back = new List<ReadingV2>();
-        MessageSerializer.DeserializeBatch(MessageSerializer.SerializeBatch<ReadingV1>(v1Rows.ToArray()), back);
+        MessageSerializer.DeserializePacked(MessageSerializer.SerializePacked<ReadingV1>(v1Rows.ToArray()), back);
 
         Assert.Equal([("a", 1.0), ("b", 2.0)], v1Rows.Select(r => (r.Sensor, r.Value)));
         Assert.Equal([("a", 1.0, "celsius"), ("b", 2.0, "celsius")], back.Select(r => (r.Sensor, r.Value, r.Unit)));

@@ -51,7 +51,7 @@ public class WireFormatTests
             a5 56 61 6c 69 64  92 c3 c2
             """;
 
-        Assert.Equal(Hex(documented), Convert.ToHexStringLower(MessageSerializer.SerializeBatch<SensorReading>(new[] { First, Second })));
+        Assert.Equal(Hex(documented), Convert.ToHexStringLower(MessageSerializer.SerializePacked<SensorReading>(new[] { First, Second })));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ namespace Pipelines.Kafka.Embedded;
 /// <summary>Settings of an <see cref="EmbeddedKafka"/> cluster.</summary>
 public sealed record EmbeddedKafkaOptions
 {
-    /// <summary>How many brokers the cluster has (1 by default; 3 to exercise leader changes and broker failures).</summary>
+    /// <summary>How many brokers the cluster has (1 by default; 3 to exercise leader changes and broker stops).</summary>
     public int Brokers { get; init; } = 1;
 
     /// <summary>

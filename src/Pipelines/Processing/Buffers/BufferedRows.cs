@@ -1,7 +1,7 @@
 namespace Pipelines.Processing;
 
 /// <summary>
-/// The rows of one stream that flush together, with the works they came from: each owner holds one share of the
+/// The rows of one stream that flush together, with the works they came from: each work holds one share of the
 /// flush, released once what the flush turned into (a handler call, a written message) is finished. Pooled.
 /// </summary>
 internal sealed class BufferedRows<T>
@@ -13,7 +13,7 @@ internal sealed class BufferedRows<T>
     public List<RowOrigin> Origins { get; } = [];
 
     /// <summary>The works holding a share of this flush, each once.</summary>
-    public List<Work> Owners { get; } = [];
+    public List<Work> Works { get; } = [];
 
     /// <summary>The stream's partition (input) or 0 (output).</summary>
     public int Partition { get; private set; }
@@ -38,18 +38,18 @@ internal sealed class BufferedRows<T>
         Key = key;
     }
 
-    public void Add(T row, RowOrigin origin, int bytes, long? timestamp, Work owner, long now)
+    public void Add(T row, RowOrigin origin, int bytes, long? timestamp, Work work, long now)
     {
         if (Rows.Count == 0)
         {
             FirstTimestamp = timestamp;
         }
 
-        // Rows of one work usually arrive together, so comparing with the last owner keeps each owner once.
-        if (Owners.Count == 0 || !ReferenceEquals(Owners[^1], owner))
+        // Rows of one work usually arrive together, so comparing with the last work keeps each work once.
+        if (Works.Count == 0 || !ReferenceEquals(Works[^1], work))
         {
-            owner.Expect();
-            Owners.Add(owner);
+            work.Expect();
+            Works.Add(work);
         }
 
         Rows.Add(row);
@@ -66,7 +66,7 @@ internal sealed class BufferedRows<T>
     {
         Rows.Clear();
         Origins.Clear();
-        Owners.Clear();
+        Works.Clear();
         Bytes = 0;
         FirstTimestamp = null;
         Key = null;

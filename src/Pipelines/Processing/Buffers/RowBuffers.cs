@@ -38,18 +38,18 @@ internal sealed class RowBuffers<T>
     /// <summary>How many rows wait in buffers (not counting <see cref="Ready"/>).</summary>
     public int Buffered { get; private set; }
 
-    /// <summary>Adds a row to its stream's buffer; <paramref name="owner"/> holds a share until the row's flush is finished.</summary>
-    public void Add(int partition, byte[]? key, T row, RowOrigin origin, int bytes, long? timestamp, Work owner, long now)
+    /// <summary>Adds a row to its stream's buffer; <paramref name="work"/> holds a share until the row's flush is finished.</summary>
+    public void Add(int partition, byte[]? key, T row, RowOrigin origin, int bytes, long? timestamp, Work work, long now)
     {
         var stream = StreamOf(partition, key);
         if (options.Reorder is null)
         {
-            Put(stream, row, origin, bytes, timestamp, owner, now);
+            Put(stream, row, origin, bytes, timestamp, work, now);
             return;
         }
 
-        owner.Expect();
-        stream.Held.Add(new Held(row, origin, bytes, timestamp ?? 0, owner, now));
+        work.Expect();
+        stream.Held.Add(new Held(row, origin, bytes, timestamp ?? 0, work, now));
         Buffered++;
         Release(stream, now, all: false);
     }
@@ -107,7 +107,7 @@ internal sealed class RowBuffers<T>
         }
     }
 
-    /// <summary>Forgets the buffers of partitions this instance lost; their rows are read again by the next owner.</summary>
+    /// <summary>Forgets the buffers of partitions this instance lost; their rows are read again by the next owner of the partition.</summary>
     public void Drop(Predicate<int> partitions)
     {
         foreach (var (id, stream) in streams)
@@ -150,14 +150,14 @@ internal sealed class RowBuffers<T>
         return stream;
     }
 
-    private void Put(Stream stream, T row, RowOrigin origin, int bytes, long? timestamp, Work owner, long now)
+    private void Put(Stream stream, T row, RowOrigin origin, int bytes, long? timestamp, Work work, long now)
     {
         if (BufferRules.Overflows(options, stream.Current, bytes, timestamp))
         {
             Cut(stream);
         }
 
-        stream.Current.Add(row, origin, bytes, timestamp, owner, now);
+        stream.Current.Add(row, origin, bytes, timestamp, work, now);
         Buffered++;
         if (flushesAtOnce || BufferRules.IsFull(options, stream.Current) || AskFlushWhen(stream.Current))
         {
@@ -192,10 +192,10 @@ internal sealed class RowBuffers<T>
         {
             var row = held.TakeFirst();
             Buffered--;
-            Put(stream, row.Row, row.Origin, row.Bytes, row.Timestamp, row.Owner, now);
+            Put(stream, row.Row, row.Origin, row.Bytes, row.Timestamp, row.Work, now);
 
-            // The flush took its own share of the owner; the held row's share ends here.
-            row.Owner.Finish();
+            // The flush took its own share of the work; the held row's share ends here.
+            row.Work.Finish();
         }
 
         if (all && held.Count == 0)
@@ -245,7 +245,7 @@ internal sealed class RowBuffers<T>
         emptied.Clear();
     }
 
-    private readonly record struct Held(T Row, RowOrigin Origin, int Bytes, long Timestamp, Work Owner, long Arrived);
+    private readonly record struct Held(T Row, RowOrigin Origin, int Bytes, long Timestamp, Work Work, long Arrived);
 
     private sealed class Stream
     {

@@ -25,11 +25,11 @@ internal sealed class Rejections<TIn, TOut>(ProcessorOptions options, InputDeser
         var rowCount = message.Rows.Count;
         if (rows.Length == rowCount)
         {
-            Reject(message, message.ValueFrom(round) ?? MessageSerializer.SerializeBatch(rows), exception, work);
+            Reject(message, message.ValueFrom(round) ?? MessageSerializer.SerializePacked(rows), exception, work);
             return;
         }
 
-        var part = rows.Length == 1 ? MessageSerializer.Serialize(rows[0]) : MessageSerializer.SerializeBatch(rows);
+        var part = rows.Length == 1 ? MessageSerializer.Serialize(rows[0]) : MessageSerializer.SerializePacked(rows);
         Reject(message, part, exception, work, (first, rows.Length, rowCount));
     }
 
@@ -51,7 +51,7 @@ internal sealed class Rejections<TIn, TOut>(ProcessorOptions options, InputDeser
                 Log.Skipped(logger, exception, options.Name, source, exception.Message);
                 break;
             case FailurePolicy.Stop:
-                work.Fail(new ProcessorStoppedException(options.Name, source, exception));
+                work.Stop(new ProcessorStoppedException(options.Name, source, exception));
                 break;
             default:
                 Log.DeadLettered(logger, exception, options.Name, source, options.EffectiveDeadLetterTopic, exception.Message);
@@ -61,7 +61,7 @@ internal sealed class Rejections<TIn, TOut>(ProcessorOptions options, InputDeser
                 }
                 catch (KafkaException refused)
                 {
-                    work.Fail(new ProcessorStoppedException(options.Name, source, refused));
+                    work.Stop(new ProcessorStoppedException(options.Name, source, refused));
                 }
 
                 break;

@@ -4,7 +4,7 @@ namespace Pipelines.Processing;
 
 /// <summary>
 /// Reads every input message, whatever its <see cref="MessageTypes.Header"/> says it holds, straight from the
-/// span Confluent.Kafka hands over: rows (one row or a row batch) into one list shared by the messages consumed
+/// span Confluent.Kafka hands over: rows (one row or packed rows) into one list shared by the messages consumed
 /// since <see cref="Clear"/>, events and stream messages into objects, a chunk's split headers into a
 /// <see cref="SplitPart"/>. This is the one place a message is read: anything wrong with one, in its headers or
 /// its value, throws <see cref="MessageFormatException"/> with the reason, and a message consumed through it then
@@ -76,31 +76,31 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
 
     private RowRange Read(ReadOnlySpan<byte> data, Headers? headers)
     {
-        var kind = MessageTypes.KindOf(headers);
+        var type = MessageTypes.TypeOf(headers);
         try
         {
-            switch (kind)
+            switch (type)
             {
-                case MessageKind.Row or MessageKind.Rows:
-                    return ReadRows(data, kind);
-                case MessageKind.Chunk:
+                case MessageType.Row or MessageType.Rows:
+                    return ReadRows(data, type);
+                case MessageType.Chunk:
                     // Only the headers now: the value waits for the rest of its message (see Reassembler).
                     Decode(SplitHeaders.Read(headers!, maxSplitMessageBytes));
                     break;
-                case MessageKind.Event:
+                case MessageType.Event:
                     Decode(StreamCodec.ReadEvent(data));
                     break;
-                case MessageKind.StreamProperties:
+                case MessageType.StreamProperties:
                     Decode(StreamCodec.ReadProperties(data));
                     break;
-                case MessageKind.StreamEnd:
+                case MessageType.StreamEnd:
                     Decode(StreamCodec.ReadEnd(data));
                     break;
                 default:
                     throw UnknownType(headers);
             }
 
-            return new RowRange(Rows.Count, 0, data.Length, kind);
+            return new RowRange(Rows.Count, 0, data.Length, type);
         }
         catch (Exception exception) when (exception is not MessageFormatException)
         {
@@ -109,16 +109,16 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
         }
     }
 
-    private RowRange ReadRows(ReadOnlySpan<byte> data, MessageKind kind)
+    private RowRange ReadRows(ReadOnlySpan<byte> data, MessageType type)
     {
         var start = Rows.Count;
         if (typeof(T) == typeof(NoOutput))
         {
             // A processor that handles only events: its topic's rows are not its concern, and are not read.
-            return new RowRange(start, 0, data.Length, kind);
+            return new RowRange(start, 0, data.Length, type);
         }
 
-        if (kind == MessageKind.Row)
+        if (type == MessageType.Row)
         {
             Rows.Add(MessageSerializer.Deserialize<T>(data));
             return new RowRange(start, 1, data.Length);
@@ -126,10 +126,10 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
 
         try
         {
-            var count = MessageSerializer.DeserializeBatch(data, Rows);
+            var count = MessageSerializer.DeserializePacked(data, Rows);
             return count > 0
-                ? new RowRange(start, count, data.Length, kind)
-                : throw new MessageFormatException($"Cannot read a '{T.Serializer.Schema.Name}' row batch: it holds no rows; a writer never sends an empty batch.");
+                ? new RowRange(start, count, data.Length, type)
+                : throw new MessageFormatException($"Cannot read '{T.Serializer.Schema.Name}' packed rows: the message holds no rows; a writer never sends an empty one.");
         }
         catch
         {

@@ -192,7 +192,7 @@ internal sealed class InputStage<TIn, TOut>
     /// <summary>Handles a flush: one call with all its rows for a batch handler, one call per row otherwise.</summary>
     private async ValueTask HandleFlushAsync(BufferedRows<TIn> flush, CancellationToken cancellationToken)
     {
-        var work = tracker.Chain(flush.Owners);
+        var work = tracker.Chain(flush.Works);
         var rows = flush.Rows;
         var count = handlesBatches ? 1 : rows.Count;
         for (var call = 0; call < count; call++)

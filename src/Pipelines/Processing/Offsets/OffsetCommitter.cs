@@ -106,7 +106,7 @@ internal sealed class OffsetCommitter(OffsetTracker tracker, IOffsetSink sink, s
                         Log.CommitRefused(logger, processor, exception.Error.Code, exception.Error.Reason);
                         return;
                     default:
-                        tracker.Fail(exception);
+                        tracker.Stop(exception);
                         return;
                 }
             }

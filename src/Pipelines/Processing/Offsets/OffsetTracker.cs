@@ -5,31 +5,31 @@ namespace Pipelines.Processing;
 /// <summary>
 /// At-least-once bookkeeping for the one topic a processor reads: an input offset may be committed only when it
 /// and every earlier offset of its partition are finished (see <see cref="Work"/>). Acknowledgements arrive on
-/// the producer's thread and out of order across output partitions; everything here but <see cref="Fail"/> is
+/// the producer's thread and out of order across output partitions; everything here but <see cref="Stop"/> is
 /// called from the processing loop only.
 /// </summary>
 internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> processorTag)
 {
     private readonly Dictionary<int, Pending> pending = [];
     private readonly Stack<Work> free = new();
-    private readonly FailureLatch failures = new(processorTag);
+    private readonly StopLatch stops = new(processorTag);
 
-    /// <summary>The first failure any work reported; the loop stops on it.</summary>
-    public Exception? Failure => failures.First;
+    /// <summary>Why the loop must stop: the first reason any work reported, or <see langword="null"/>.</summary>
+    public Exception? StopReason => stops.Reason;
 
     /// <summary>A work for the next handler call, reused once all its messages were taken out.</summary>
     public Work Rent()
     {
-        var work = free.TryPop(out var reused) ? reused : new Work(failures);
+        var work = free.TryPop(out var reused) ? reused : new Work(stops);
         work.Start();
         return work;
     }
 
     /// <summary>
-    /// A work the tracker does not follow (a handler call over buffered rows, a written chunk): done, it releases
-    /// its share of each of <paramref name="upstream"/>, which must already hold one for it.
+    /// A work the tracker does not follow (a handler call over buffered rows, a written flush): done, it releases
+    /// its share of each of <paramref name="held"/>, which must already hold one for it.
     /// </summary>
-    public Work Chain(List<Work> upstream) => Work.Chained(failures, upstream);
+    public Work Chain(List<Work> held) => Work.Chained(stops, held);
 
     /// <summary>Registers an input message as covered by <paramref name="work"/>; per partition in offset order.</summary>
     public void Begin(int partition, long offset, Work work)
@@ -91,7 +91,7 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
     }
 
     /// <summary>Records the failure that stops the loop; the first one wins. Any thread.</summary>
-    public void Fail(Exception exception) => failures.Record(exception);
+    public void Stop(Exception exception) => stops.Record(exception);
 
     private readonly record struct Entry(long Offset, Work Work);
 

@@ -6,21 +6,21 @@ namespace Pipelines.Processing;
 /// <summary>
 /// Progress of one piece of processing: a handler call (its input messages are finished when the handler returned
 /// and every message it produced, outputs or dead letters, was acknowledged), an input message whose rows wait in
-/// buffers, or a written chunk of buffered outputs. A work with <em>upstream</em> works holds a share of each and
+/// buffers, or a written flush of buffered outputs. A work may hold a share of other works (<em>held</em> works) and
 /// releases them when it is done, so buffering chains works without the tracker knowing. Works the tracker follows
 /// are pooled by <see cref="OffsetTracker"/>, so the delivery callback is one cached delegate rather than a closure
 /// per message.
 /// </summary>
 internal sealed class Work
 {
-    private readonly FailureLatch failures;
+    private readonly StopLatch stops;
     private int outstanding;
-    private volatile bool failed;
-    private Work[]? upstream;
+    private volatile bool stopped;
+    private Work[]? held;
 
-    public Work(FailureLatch failures)
+    public Work(StopLatch stops)
     {
-        this.failures = failures;
+        this.stops = stops;
         OnDelivered = report => Deliver(report, PipelinesTelemetry.Produced);
         OnDeadLetterDelivered = report => Deliver(report, PipelinesTelemetry.DeadLettered);
     }
@@ -31,21 +31,21 @@ internal sealed class Work
     /// <summary>The callback to hand the producer for a dead letter this work produces.</summary>
     public Action<DeliveryReport<byte[]?, byte[]?>> OnDeadLetterDelivered { get; }
 
-    /// <summary>Whether the handler returned and every produced message was acknowledged; never after a failure.</summary>
-    public bool IsDone => !failed && Volatile.Read(ref outstanding) == 0;
+    /// <summary>Whether the handler returned and every produced message was acknowledged; never once stopped.</summary>
+    public bool IsDone => !stopped && Volatile.Read(ref outstanding) == 0;
 
     /// <summary>Input messages of this work not yet taken out of the tracker; the loop's thread only.</summary>
     internal int Entries { get; set; }
 
     /// <summary>
-    /// Arms the work; its own share is released by <see cref="Finish"/>. Each of <paramref name="upstream"/> must
+    /// Arms the work; its own share is released by <see cref="Finish"/>. Each of <paramref name="held"/> must
     /// already hold a share for this work, released when this work is done.
     /// </summary>
-    internal void Start(Work[]? upstream = null)
+    internal void Start(Work[]? held = null)
     {
-        this.upstream = upstream;
+        this.held = held;
         outstanding = 1;
-        failed = false;
+        stopped = false;
         Entries = 0;
     }
 
@@ -55,23 +55,23 @@ internal sealed class Work
     /// <summary>Releases one share: the handler's, or a message's that was acknowledged or never sent.</summary>
     public void Finish()
     {
-        if (Interlocked.Decrement(ref outstanding) == 0 && upstream is { } owners && !failed)
+        if (Interlocked.Decrement(ref outstanding) == 0 && held is { } works && !stopped)
         {
-            foreach (var owner in owners)
+            foreach (var work in works)
             {
-                owner.Finish();
+                work.Finish();
             }
         }
     }
 
     /// <summary>
     /// A work the tracker does not follow (a handler call over buffered rows, a written chunk): done, it releases its
-    /// share of each of <paramref name="upstream"/>, which must already hold one for it.
+    /// share of each of <paramref name="held"/>, which must already hold one for it.
     /// </summary>
-    public static Work Chained(FailureLatch failures, List<Work> upstream)
+    public static Work Chained(StopLatch stops, List<Work> held)
     {
-        var work = new Work(failures);
-        work.Start([.. upstream]);
+        var work = new Work(stops);
+        work.Start([.. held]);
         return work;
     }
 
@@ -80,10 +80,10 @@ internal sealed class Work
         report.Status == PersistenceStatus.Persisted && report.Partition.Value >= 0 && report.Offset.Value >= 0;
 
     /// <summary>Stops the processor: nothing from this work on may be committed.</summary>
-    public void Fail(Exception exception)
+    public void Stop(Exception exception)
     {
-        failed = true;
-        failures.Record(exception);
+        stopped = true;
+        stops.Record(exception);
     }
 
     private void Deliver(DeliveryReport<byte[]?, byte[]?> report, Counter<long> delivered)
@@ -91,7 +91,7 @@ internal sealed class Work
         if (report.Error.IsError)
         {
             // The input is read again after restart; a failed output must never be committed past.
-            Fail(new KafkaException(report.Error));
+            Stop(new KafkaException(report.Error));
             return;
         }
 
@@ -99,11 +99,11 @@ internal sealed class Work
         {
             // Seen under broker outages with injected produce errors, also with a plain Confluent.Kafka producer: a
             // report without an error, but without a place in the topic either, and the message was not there.
-            Fail(new KafkaException(new Error(ErrorCode.Local_Fail, $"The broker acknowledged a message without saying where it was written (partition {report.Partition.Value}, offset {report.Offset.Value}, status {report.Status}); it is treated as not delivered.")));
+            Stop(new KafkaException(new Error(ErrorCode.Local_Fail, $"The broker acknowledged a message without saying where it was written (partition {report.Partition.Value}, offset {report.Offset.Value}, status {report.Status}); it is treated as not delivered.")));
             return;
         }
 
-        delivered.Add(1, failures.Tag);
+        delivered.Add(1, stops.Tag);
         Finish();
     }
 }

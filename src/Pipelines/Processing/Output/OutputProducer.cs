@@ -35,11 +35,11 @@ internal sealed class OutputProducer<TOut>
         this.maxMessageBytes = maxMessageBytes;
         var contentType = Encoding.UTF8.GetBytes(TOut.Serializer.Schema.ContentType);
         headers = new Headers { { ContentTypeHeader, contentType } };
-        rowsHeaders = new Headers { { ContentTypeHeader, contentType }, { MessageTypes.Header, MessageTypes.ValueOf(MessageKind.Rows) } };
+        rowsHeaders = new Headers { { ContentTypeHeader, contentType }, { MessageTypes.Header, MessageTypes.ValueOf(MessageType.Rows) } };
     }
 
     /// <summary>
-    /// Produces buffered rows of one stream in the row-batch layout (one row alone as a plain row), split so that no
+    /// Produces buffered rows of one stream in the packed-rows layout (one row alone as a plain row), split so that no
     /// message exceeds <paramref name="maxBytes"/> unless a single row does. Returns the bytes written.
     /// </summary>
     public long ProduceRows(string topic, BufferedRows<TOut> flush, int? maxBytes, Work work) =>
@@ -54,7 +54,7 @@ internal sealed class OutputProducer<TOut>
         }
         else
         {
-            MessageSerializer.SerializeBatch(scratch, rows);
+            MessageSerializer.SerializePacked(scratch, rows);
         }
 
         if (rows.Length > 1 && scratch.WrittenCount > maxBytes)

@@ -5,7 +5,7 @@ namespace Pipelines.Processing;
 
 /// <summary>
 /// Writes what handlers return to the output topic: each row at once, or through the output buffers, which pack a
-/// stream's rows into row batches (see <see cref="OutputProducer{TOut}"/>). Stream messages (properties,
+/// stream's rows into packed rows (see <see cref="OutputProducer{TOut}"/>). Stream messages (properties,
 /// ends) go after every row written before them. An output the broker refuses outright fails the work that produced
 /// it, so nothing past its input is committed. One per run; for the loop's thread only.
 /// </summary>
@@ -69,7 +69,7 @@ internal sealed class OutputStage<TOut>
                 catch (KafkaException exception)
                 {
                     // The broker refused the output outright (too large, say): nothing past this input may be committed.
-                    work.Fail(new ProcessorStoppedException(options.Name, context.Source, exception));
+                    work.Stop(new ProcessorStoppedException(options.Name, context.Source, exception));
                     break;
                 }
             }
@@ -96,7 +96,7 @@ internal sealed class OutputStage<TOut>
     }
 
     /// <summary>Writes a stream message to the output topic under the stream's key, after the rows written before it.</summary>
-    public void Forward(MessageKind kind, byte[]? key, byte[]? value, Work work)
+    public void Forward(MessageType type, byte[]? key, byte[]? value, Work work)
     {
         if (options.OutputTopic is not { } topic)
         {
@@ -105,14 +105,14 @@ internal sealed class OutputStage<TOut>
 
         FlushBuffers();
         streamHeaders.Remove(MessageTypes.Header);
-        streamHeaders.Add(MessageTypes.Header, MessageTypes.ValueOf(kind));
+        streamHeaders.Add(MessageTypes.Header, MessageTypes.ValueOf(type));
         try
         {
             producer.Produce(topic, key, value, streamHeaders, Timestamp.Default, work);
         }
         catch (KafkaException exception)
         {
-            work.Fail(new ProcessorStoppedException(options.Name, context.Source, exception));
+            work.Stop(new ProcessorStoppedException(options.Name, context.Source, exception));
         }
     }
 
@@ -140,7 +140,7 @@ internal sealed class OutputStage<TOut>
     {
         while (buffers!.Ready.TryDequeue(out var flush))
         {
-            var work = tracker.Chain(flush.Owners);
+            var work = tracker.Chain(flush.Works);
             try
             {
                 var written = producer.ProduceRows(options.OutputTopic!, flush, options.OutputBuffer!.MaxBytes, work);
@@ -148,7 +148,7 @@ internal sealed class OutputStage<TOut>
             }
             catch (KafkaException exception)
             {
-                work.Fail(new ProcessorStoppedException(options.Name, new TopicPartitionOffset(options.InputTopic, flush.Partition, Offset.Unset), exception));
+                work.Stop(new ProcessorStoppedException(options.Name, new TopicPartitionOffset(options.InputTopic, flush.Partition, Offset.Unset), exception));
             }
 
             work.Finish();

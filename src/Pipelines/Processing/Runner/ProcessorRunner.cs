@@ -213,7 +213,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         // another instance takes over: it starts after them, so nothing is handled or written twice. Rows fetched
         // but not yet buffered are left to that instance. This runs inside Consume, on the loop's own thread, so
         // waiting for the handler here blocks nothing else.
-        if (tracker.Failure is null)
+        if (tracker.StopReason is null)
         {
             Predicate<int> partitions = partition => revoked.Exists(p => p.Partition.Value == partition);
             run.Input.FlushAsync(partitions, stopping).AsTask().GetAwaiter().GetResult();
@@ -240,7 +240,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
     {
         try
         {
-            if (tracker.Failure is null)
+            if (tracker.StopReason is null)
             {
                 try
                 {
@@ -283,7 +283,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
 
     private void ThrowIfFailed()
     {
-        if (tracker.Failure is { } failure)
+        if (tracker.StopReason is { } failure)
         {
             throw failure;
         }
@@ -291,7 +291,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
 
     /// <summary>
     /// The parts of one run, each owning its state, wired to that run's consumer and producer: fetching, the input
-    /// stage, stream lifecycle, the output stage, failures and commits.
+    /// stage, stream lifecycle, the output stage, stops and commits.
     /// </summary>
     private sealed record Run(
         IConsumer<byte[]?, RowRange> Consumer,

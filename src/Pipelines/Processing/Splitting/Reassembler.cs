@@ -9,8 +9,8 @@ namespace Pipelines.Processing;
 /// reads the whole message again from its first chunk. Memory follows the bytes that arrived, never a count a
 /// header claims. For the processing loop's thread only.
 /// </summary>
-/// <param name="maxMessageBytes">Above this a message is refused rather than held in memory.</param>
-internal sealed class Reassembler(long maxMessageBytes)
+/// <param name="maxSplitMessageBytes">Above this a message is refused rather than held in memory.</param>
+internal sealed class Reassembler(long maxSplitMessageBytes)
 {
     private readonly Dictionary<(int Partition, string Id), Pending> pending = [];
 
@@ -46,10 +46,10 @@ internal sealed class Reassembler(long maxMessageBytes)
 
         // A chunk waits across fetch rounds, so its value must be its own array (InboundMessage.Keep).
         message.Bytes += chunk.KeptValue!.Length;
-        if (message.Bytes > maxMessageBytes)
+        if (message.Bytes > maxSplitMessageBytes)
         {
             pending.Remove(key);
-            throw new SplitMessageException($"split message {id} is over {maxMessageBytes} bytes (MaxSplitMessageBytes) after {message.Received.Count} of its {count} chunks", message.Received);
+            throw new SplitMessageException($"split message {id} is over {maxSplitMessageBytes} bytes (MaxSplitMessageBytes) after {message.Received.Count} of its {count} chunks", message.Received);
         }
 
         if (message.Parts.Count < count)

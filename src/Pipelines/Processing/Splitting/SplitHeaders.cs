@@ -23,11 +23,11 @@ public static class SplitHeaders
 
     /// <summary>
     /// Reads a chunk's id, index and count. A count is bounded before anything is allocated for it: every chunk holds
-    /// at least one byte, so a message of at most <paramref name="maxMessageBytes"/> has at most that many chunks.
+    /// at least one byte, so a message of at most <paramref name="maxSplitMessageBytes"/> has at most that many chunks.
     /// Where a header is repeated, the last one counts, as everywhere in Kafka.
     /// </summary>
     /// <exception cref="MessageFormatException">A split header is missing or malformed; the message says which.</exception>
-    internal static SplitPart Read(Headers headers, long maxMessageBytes)
+    internal static SplitPart Read(Headers headers, long maxSplitMessageBytes)
     {
         if (!headers.TryGetLastBytes(Id, out var idBytes) || idBytes is not { Length: > 0 and <= 64 })
         {
@@ -46,9 +46,9 @@ public static class SplitHeaders
 
         var count = ReadInt(headers, Count);
         var index = ReadInt(headers, Index);
-        if (count < 1 || count > maxMessageBytes)
+        if (count < 1 || count > maxSplitMessageBytes)
         {
-            throw Invalid($"{Count} is {count}; a split message of at most {maxMessageBytes} bytes (MaxSplitMessageBytes) has 1 to {maxMessageBytes} chunks");
+            throw Invalid($"{Count} is {count}; a split message of at most {maxSplitMessageBytes} bytes (MaxSplitMessageBytes) has 1 to {maxSplitMessageBytes} chunks");
         }
 
         if (index < 0 || index >= count)

@@ -65,7 +65,7 @@ internal sealed class StreamStage<TIn, TOut>(
                 return;
             case StreamProperties properties:
                 stream.Properties = properties;
-                output.Forward(MessageKind.StreamProperties, message.Key, message.ValueFrom(round), message.Work);
+                output.Forward(MessageType.StreamProperties, message.Key, message.ValueFrom(round), message.Work);
                 return;
             case StreamEnd end:
                 streams.Remove(message.Partition, message.Key);
@@ -115,7 +115,7 @@ internal sealed class StreamStage<TIn, TOut>(
 
         if (end != StreamEnd.Revoked)
         {
-            output.Forward(MessageKind.StreamEnd, key, StreamCodec.Write(end), work);
+            output.Forward(MessageType.StreamEnd, key, StreamCodec.Write(end), work);
         }
     }
 

@@ -164,7 +164,7 @@ public ref struct MessageWriter
     public void WriteString(ReadOnlySpan<byte> utf8)
     {
         WriteStringHeader(utf8.Length);
-        WriteRaw(utf8);
+        WriteEncoded(utf8);
     }
 
     /// <summary>
@@ -222,7 +222,7 @@ public ref struct MessageWriter
             WriteLengthHeader(ref b, bytes.Length, MessagePackCodes.Bin16, MessagePackCodes.Bin32);
         }
 
-        WriteRaw(bytes);
+        WriteEncoded(bytes);
     }
 
     /// <summary>Writes a time as the standard timestamp extension (type -1) in its smallest form; local times are converted to UTC.</summary>
@@ -266,7 +266,7 @@ public ref struct MessageWriter
     }
 
     /// <summary>Copies already-encoded MessagePack bytes.</summary>
-    public void WriteRaw(ReadOnlySpan<byte> bytes)
+    public void WriteEncoded(ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(ReserveSpan(bytes.Length));
         written += bytes.Length;

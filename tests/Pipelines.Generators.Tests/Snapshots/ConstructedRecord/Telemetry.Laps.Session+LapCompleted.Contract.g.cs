@@ -87,35 +87,35 @@ namespace Telemetry.Laps
                     }
                 }
 
-                public void WriteBatch(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.Laps.Session.LapCompleted> rows)
+                public void WritePacked(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.Laps.Session.LapCompleted> rows)
                 {
-                    global::Pipelines.Infrastructure.BatchWriter.WriteHeader(ref writer, rows.Length, 4);
-                    global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "At"u8, rows.Length);
+                    global::Pipelines.Infrastructure.PackedWriter.WriteHeader(ref writer, rows.Length, 4);
+                    global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "At"u8, rows.Length);
                     foreach (ref readonly var row in rows)
                     {
                         global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.Write(ref writer, row.At);
                     }
-                    global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Driver"u8, rows.Length);
+                    global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Driver"u8, rows.Length);
                     foreach (ref readonly var row in rows)
                     {
                         global::Pipelines.Infrastructure.TagCodec.Write(ref writer, row.Driver);
                     }
-                    global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "LapTime"u8, rows.Length);
+                    global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "LapTime"u8, rows.Length);
                     foreach (ref readonly var row in rows)
                     {
                         global::Pipelines.Infrastructure.TimeSpanCodec.Write(ref writer, row.LapTime);
                     }
-                    global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Lap"u8, rows.Length);
+                    global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Lap"u8, rows.Length);
                     foreach (ref readonly var row in rows)
                     {
                         global::Pipelines.Infrastructure.Int32Codec.Write(ref writer, row.Lap);
                     }
                 }
 
-                public int ReadBatch(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.Laps.Session.LapCompleted> rows)
+                public int ReadPacked(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.Laps.Session.LapCompleted> rows)
                 {
                     var field = -1;
-                    var batch = new global::Pipelines.Infrastructure.BatchRows<global::Telemetry.Laps.Session.LapCompleted>(rows, ref reader);
+                    var batch = new global::Pipelines.Infrastructure.PackedRows<global::Telemetry.Laps.Session.LapCompleted>(rows, ref reader);
                     var column_At = default(global::Pipelines.Infrastructure.MessageReader);
                     var has_At = false;
                     var column_Driver = default(global::Pipelines.Infrastructure.MessageReader);
@@ -129,12 +129,12 @@ namespace Telemetry.Laps
                         for (var sections = reader.ReadMapHeader(); sections > 0; sections--)
                         {
                             field = -1;
-                            switch (global::Pipelines.Infrastructure.BatchRows<global::Telemetry.Laps.Session.LapCompleted>.ReadSection(ref reader))
+                            switch (global::Pipelines.Infrastructure.PackedRows<global::Telemetry.Laps.Session.LapCompleted>.ReadSection(ref reader))
                             {
-                                case global::Pipelines.Infrastructure.BatchSection.Rows:
+                                case global::Pipelines.Infrastructure.PackedSection.Rows:
                                     batch.ReadCount(ref reader);
                                     continue;
-                                case global::Pipelines.Infrastructure.BatchSection.Columns:
+                                case global::Pipelines.Infrastructure.PackedSection.Columns:
                                     for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                                     {
                                         field = -1;

@@ -96,35 +96,35 @@ namespace Telemetry
                 }
             }
 
-            public void WriteBatch(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.CarTelemetry> rows)
+            public void WritePacked(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.CarTelemetry> rows)
             {
-                global::Pipelines.Infrastructure.BatchWriter.WriteHeader(ref writer, rows.Length, 6);
-                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "TimestampNs"u8, rows.Length);
+                global::Pipelines.Infrastructure.PackedWriter.WriteHeader(ref writer, rows.Length, 6);
+                global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "TimestampNs"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
                     global::Pipelines.Infrastructure.Int64Codec.Write(ref writer, row.TimestampNs);
                 }
-                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
+                global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
                     global::Pipelines.Infrastructure.TagCodec.Write(ref writer, row.CarId);
                 }
-                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Speed"u8, rows.Length);
+                global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Speed"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
                     global::Pipelines.Infrastructure.DoubleCodec.Write(ref writer, row.Speed);
                 }
-                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "rpm"u8, rows.Length);
+                global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "rpm"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
                     global::Pipelines.Infrastructure.Int32Codec.Write(ref writer, row.EngineRpm);
                 }
-                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "BrakeTemp"u8, rows.Length);
+                global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "BrakeTemp"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
                     global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>.Write(ref writer, row.BrakeTemp);
                 }
-                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Frame"u8, rows.Length);
+                global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Frame"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
                     global::Pipelines.Infrastructure.ReadOnlyMemoryCodec.Write(ref writer, row.Frame);
@@ -133,21 +133,21 @@ namespace Telemetry
 
             private static readonly global::System.Func<global::Telemetry.CarTelemetry> create = static () => new global::Telemetry.CarTelemetry();
 
-            public int ReadBatch(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> rows)
+            public int ReadPacked(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> rows)
             {
                 var field = -1;
-                var batch = new global::Pipelines.Infrastructure.BatchRows<global::Telemetry.CarTelemetry>(rows, ref reader);
+                var batch = new global::Pipelines.Infrastructure.PackedRows<global::Telemetry.CarTelemetry>(rows, ref reader);
                 try
                 {
                     for (var sections = reader.ReadMapHeader(); sections > 0; sections--)
                     {
                         field = -1;
-                        switch (global::Pipelines.Infrastructure.BatchRows<global::Telemetry.CarTelemetry>.ReadSection(ref reader))
+                        switch (global::Pipelines.Infrastructure.PackedRows<global::Telemetry.CarTelemetry>.ReadSection(ref reader))
                         {
-                            case global::Pipelines.Infrastructure.BatchSection.Rows:
+                            case global::Pipelines.Infrastructure.PackedSection.Rows:
                                 batch.ReadCount(ref reader);
                                 continue;
-                            case global::Pipelines.Infrastructure.BatchSection.Columns:
+                            case global::Pipelines.Infrastructure.PackedSection.Columns:
                                 for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                                 {
                                     field = -1;

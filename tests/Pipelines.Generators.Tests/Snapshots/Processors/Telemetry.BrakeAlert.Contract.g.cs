@@ -68,15 +68,15 @@ namespace Telemetry
                 }
             }
 
-            public void WriteBatch(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.BrakeAlert> rows)
+            public void WritePacked(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Telemetry.BrakeAlert> rows)
             {
-                global::Pipelines.Infrastructure.BatchWriter.WriteHeader(ref writer, rows.Length, 2);
-                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
+                global::Pipelines.Infrastructure.PackedWriter.WriteHeader(ref writer, rows.Length, 2);
+                global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
                     global::Pipelines.Infrastructure.TagCodec.Write(ref writer, row.CarId);
                 }
-                global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Temp"u8, rows.Length);
+                global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Temp"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
                     global::Pipelines.Infrastructure.DoubleCodec.Write(ref writer, row.Temp);
@@ -85,21 +85,21 @@ namespace Telemetry
 
             private static readonly global::System.Func<global::Telemetry.BrakeAlert> create = static () => new global::Telemetry.BrakeAlert();
 
-            public int ReadBatch(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.BrakeAlert> rows)
+            public int ReadPacked(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Telemetry.BrakeAlert> rows)
             {
                 var field = -1;
-                var batch = new global::Pipelines.Infrastructure.BatchRows<global::Telemetry.BrakeAlert>(rows, ref reader);
+                var batch = new global::Pipelines.Infrastructure.PackedRows<global::Telemetry.BrakeAlert>(rows, ref reader);
                 try
                 {
                     for (var sections = reader.ReadMapHeader(); sections > 0; sections--)
                     {
                         field = -1;
-                        switch (global::Pipelines.Infrastructure.BatchRows<global::Telemetry.BrakeAlert>.ReadSection(ref reader))
+                        switch (global::Pipelines.Infrastructure.PackedRows<global::Telemetry.BrakeAlert>.ReadSection(ref reader))
                         {
-                            case global::Pipelines.Infrastructure.BatchSection.Rows:
+                            case global::Pipelines.Infrastructure.PackedSection.Rows:
                                 batch.ReadCount(ref reader);
                                 continue;
-                            case global::Pipelines.Infrastructure.BatchSection.Columns:
+                            case global::Pipelines.Infrastructure.PackedSection.Columns:
                                 for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                                 {
                                     field = -1;

@@ -80,25 +80,25 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
             }
         }
 
-        public void WriteBatch(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::TyreSet> rows)
+        public void WritePacked(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::TyreSet> rows)
         {
-            global::Pipelines.Infrastructure.BatchWriter.WriteHeader(ref writer, rows.Length, 4);
-            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
+            global::Pipelines.Infrastructure.PackedWriter.WriteHeader(ref writer, rows.Length, 4);
+            global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
                 global::Pipelines.Infrastructure.GuidCodec.Write(ref writer, row.CarId);
             }
-            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Wheels"u8, rows.Length);
+            global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Wheels"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
                 global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>.Write(ref writer, row.Wheels);
             }
-            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Temperatures"u8, rows.Length);
+            global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Temperatures"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
                 global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>.Write(ref writer, row.Temperatures);
             }
-            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Notes"u8, rows.Length);
+            global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Notes"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
                 global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>.Write(ref writer, row.Notes);
@@ -107,21 +107,21 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
 
         private static readonly global::System.Func<global::TyreSet> create = static () => new global::TyreSet();
 
-        public int ReadBatch(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::TyreSet> rows)
+        public int ReadPacked(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::TyreSet> rows)
         {
             var field = -1;
-            var batch = new global::Pipelines.Infrastructure.BatchRows<global::TyreSet>(rows, ref reader);
+            var batch = new global::Pipelines.Infrastructure.PackedRows<global::TyreSet>(rows, ref reader);
             try
             {
                 for (var sections = reader.ReadMapHeader(); sections > 0; sections--)
                 {
                     field = -1;
-                    switch (global::Pipelines.Infrastructure.BatchRows<global::TyreSet>.ReadSection(ref reader))
+                    switch (global::Pipelines.Infrastructure.PackedRows<global::TyreSet>.ReadSection(ref reader))
                     {
-                        case global::Pipelines.Infrastructure.BatchSection.Rows:
+                        case global::Pipelines.Infrastructure.PackedSection.Rows:
                             batch.ReadCount(ref reader);
                             continue;
-                        case global::Pipelines.Infrastructure.BatchSection.Columns:
+                        case global::Pipelines.Infrastructure.PackedSection.Columns:
                             for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                             {
                                 field = -1;

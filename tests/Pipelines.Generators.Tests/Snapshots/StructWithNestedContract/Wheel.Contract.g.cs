@@ -66,15 +66,15 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
             }
         }
 
-        public void WriteBatch(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Wheel> rows)
+        public void WritePacked(ref global::Pipelines.Infrastructure.MessageWriter writer, global::System.ReadOnlySpan<global::Wheel> rows)
         {
-            global::Pipelines.Infrastructure.BatchWriter.WriteHeader(ref writer, rows.Length, 2);
-            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Pressure"u8, rows.Length);
+            global::Pipelines.Infrastructure.PackedWriter.WriteHeader(ref writer, rows.Length, 2);
+            global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Pressure"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
                 global::Pipelines.Infrastructure.SingleCodec.Write(ref writer, row.Pressure);
             }
-            global::Pipelines.Infrastructure.BatchWriter.WriteColumnHeader(ref writer, "Compound"u8, rows.Length);
+            global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Compound"u8, rows.Length);
             foreach (ref readonly var row in rows)
             {
                 global::Pipelines.Infrastructure.EnumCodec<global::Compound>.Write(ref writer, row.Compound);
@@ -83,21 +83,21 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
 
         private static readonly global::System.Func<global::Wheel> create = static () => new global::Wheel();
 
-        public int ReadBatch(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Wheel> rows)
+        public int ReadPacked(ref global::Pipelines.Infrastructure.MessageReader reader, global::System.Collections.Generic.List<global::Wheel> rows)
         {
             var field = -1;
-            var batch = new global::Pipelines.Infrastructure.BatchRows<global::Wheel>(rows, ref reader);
+            var batch = new global::Pipelines.Infrastructure.PackedRows<global::Wheel>(rows, ref reader);
             try
             {
                 for (var sections = reader.ReadMapHeader(); sections > 0; sections--)
                 {
                     field = -1;
-                    switch (global::Pipelines.Infrastructure.BatchRows<global::Wheel>.ReadSection(ref reader))
+                    switch (global::Pipelines.Infrastructure.PackedRows<global::Wheel>.ReadSection(ref reader))
                     {
-                        case global::Pipelines.Infrastructure.BatchSection.Rows:
+                        case global::Pipelines.Infrastructure.PackedSection.Rows:
                             batch.ReadCount(ref reader);
                             continue;
-                        case global::Pipelines.Infrastructure.BatchSection.Columns:
+                        case global::Pipelines.Infrastructure.PackedSection.Columns:
                             for (var columns = reader.ReadMapHeader(); columns > 0; columns--)
                             {
                                 field = -1;

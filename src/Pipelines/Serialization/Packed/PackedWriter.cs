@@ -2,9 +2,9 @@ using System.ComponentModel;
 
 namespace Pipelines.Infrastructure;
 
-/// <summary>Writes the frame of a row batch (see docs/wire-format.md); generated code writes the values. For use by generated code; not intended to be called directly.</summary>
+/// <summary>Writes the frame of packed rows (see docs/wire-format.md); generated code writes the values. For use by generated code; not intended to be called directly.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class BatchWriter
+public static class PackedWriter
 {
     /// <summary>Writes <c>{"rows": rowCount, "columns": {</c> with room for <paramref name="columnCount"/> columns.</summary>
     public static void WriteHeader(ref MessageWriter writer, int rowCount, int columnCount)

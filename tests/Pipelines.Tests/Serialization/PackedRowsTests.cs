@@ -3,16 +3,16 @@ using Pipelines.Tests.Contracts;
 
 namespace Pipelines.Tests.Serialization;
 
-public class BatchTests
+public class PackedRowsTests
 {
     [Fact]
     public void A_batch_of_every_sample_round_trips_in_order()
     {
         var rows = AllTypesSamples.All.Select(AllTypesSamples.ByName).ToArray();
 
-        var bytes = MessageSerializer.SerializeBatch<AllTypes>(rows);
+        var bytes = MessageSerializer.SerializePacked<AllTypes>(rows);
         var read = new List<AllTypes>();
-        var count = MessageSerializer.DeserializeBatch(bytes, read);
+        var count = MessageSerializer.DeserializePacked(bytes, read);
 
         Assert.Equal(rows.Length, count);
         for (var i = 0; i < rows.Length; i++)
@@ -24,12 +24,12 @@ public class BatchTests
     [Fact]
     public void Batches_append_to_existing_rows()
     {
-        var first = MessageSerializer.SerializeBatch<SensorReading>(new[] { Reading(1), Reading(2) });
-        var second = MessageSerializer.SerializeBatch<SensorReading>(new[] { Reading(3) });
+        var first = MessageSerializer.SerializePacked<SensorReading>(new[] { Reading(1), Reading(2) });
+        var second = MessageSerializer.SerializePacked<SensorReading>(new[] { Reading(3) });
         var rows = new List<SensorReading>();
 
-        MessageSerializer.DeserializeBatch(first, rows);
-        MessageSerializer.DeserializeBatch(second.AsSpan(), rows);
+        MessageSerializer.DeserializePacked(first, rows);
+        MessageSerializer.DeserializePacked(second.AsSpan(), rows);
 
         Assert.Equal([1L, 2L, 3L], rows.Select(r => r.Time));
         Assert.All(rows, r => Assert.Equal("sensor-" + r.Time, r.Sensor));
@@ -43,7 +43,7 @@ public class BatchTests
             .ToArray();
 
         var read = new List<PositionalRow>();
-        MessageSerializer.DeserializeBatch(MessageSerializer.SerializeBatch<PositionalRow>(rows), read);
+        MessageSerializer.DeserializePacked(MessageSerializer.SerializePacked<PositionalRow>(rows), read);
 
         Assert.Equal(rows, read);
     }
@@ -53,7 +53,7 @@ public class BatchTests
     {
         var read = new List<SensorReading>();
 
-        var count = MessageSerializer.DeserializeBatch(MessageSerializer.SerializeBatch<SensorReading>([]), read);
+        var count = MessageSerializer.DeserializePacked(MessageSerializer.SerializePacked<SensorReading>([]), read);
 
         Assert.Equal(0, count);
         Assert.Empty(read);
@@ -62,7 +62,7 @@ public class BatchTests
     [Fact]
     public void The_batch_layout_is_rows_then_one_named_column_per_field()
     {
-        var bytes = MessageSerializer.SerializeBatch<SensorReading>(new[] { Reading(1), Reading(2) });
+        var bytes = MessageSerializer.SerializePacked<SensorReading>(new[] { Reading(1), Reading(2) });
 
         var batch = MessagePackSerializer.Deserialize<Dictionary<object, object>>(bytes);
 
@@ -95,7 +95,7 @@ public class BatchTests
         });
 
         var rows = new List<SensorReading>();
-        MessageSerializer.DeserializeBatch(bytes, rows);
+        MessageSerializer.DeserializePacked(bytes, rows);
 
         Assert.Equal([("a", 1.0), ("b", 2.0)], rows.Select(r => (r.Sensor, r.Value)));
     }
@@ -118,7 +118,7 @@ public class BatchTests
         });
 
         var rows = new List<ReadingV2>();
-        MessageSerializer.DeserializeBatch(bytes, rows);
+        MessageSerializer.DeserializePacked(bytes, rows);
 
         Assert.Equal(3, rows.Count);
         Assert.All(rows, r => Assert.Equal("celsius", r.Unit));

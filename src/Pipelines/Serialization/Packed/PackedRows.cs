@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 
 namespace Pipelines.Infrastructure;
 
-/// <summary>The parts of a row batch (see docs/wire-format.md). For use by generated code; not intended to be called directly.</summary>
+/// <summary>The parts of packed rows (see docs/wire-format.md). For use by generated code; not intended to be called directly.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public enum BatchSection
+public enum PackedSection
 {
     /// <summary>A key this reader does not know; its value is skipped.</summary>
     Unknown,
@@ -23,7 +23,7 @@ public enum BatchSection
 /// For use by generated code; not intended to be called directly.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public struct BatchRows<T>
+public struct PackedRows<T>
 {
     private readonly List<T> rows;
     private readonly int start;
@@ -32,7 +32,7 @@ public struct BatchRows<T>
     private bool created;
 
     /// <summary>Starts a batch that appends to <paramref name="rows"/>.</summary>
-    public BatchRows(List<T> rows, scoped ref MessageReader reader)
+    public PackedRows(List<T> rows, scoped ref MessageReader reader)
     {
         this.rows = rows;
         start = rows.Count;
@@ -46,12 +46,12 @@ public struct BatchRows<T>
     public readonly int Count => Math.Max(count, 0);
 
     /// <summary>Reads the key of the next top-level entry of a batch.</summary>
-    public static BatchSection ReadSection(ref MessageReader reader)
+    public static PackedSection ReadSection(ref MessageReader reader)
     {
         var key = reader.ReadKey();
-        return key.SequenceEqual("rows"u8) ? BatchSection.Rows
-            : key.SequenceEqual("columns"u8) ? BatchSection.Columns
-            : BatchSection.Unknown;
+        return key.SequenceEqual("rows"u8) ? PackedSection.Rows
+            : key.SequenceEqual("columns"u8) ? PackedSection.Columns
+            : PackedSection.Unknown;
     }
 
     /// <summary>Reads the value of <c>"rows"</c>.</summary>
