@@ -25,21 +25,21 @@ public sealed class BufferAttribute : Attribute
     public int MaxBytes { get; init; }
 
     /// <summary>
-    /// The span of <em>data</em> time one buffer covers, as a time span such as <c>"00:00:01"</c>: a row whose
+    /// The span of <em>data</em> time one buffer covers, as a positive time span such as <c>"00:00:01"</c>: a row whose
     /// <see cref="TimestampAttribute">timestamp</see> is this far or further from the buffer's first row flushes
     /// the buffer and starts the next one. The contract needs a timestamp.
     /// </summary>
     public string? DataSpan { get; init; }
 
     /// <summary>
-    /// Flush a stream's buffer when no row has arrived for this long (wall-clock), such as <c>"00:00:00.500"</c>.
+    /// Flush a stream's buffer when no row has arrived for this long (wall-clock); positive, such as <c>"00:00:00.500"</c>.
     /// A steady stream never goes quiet, so it needs a size rule as well (<see cref="MaxRows"/>,
     /// <see cref="MaxBytes"/>, <see cref="DataSpan"/> or <see cref="FlushWhen"/>).
     /// </summary>
     public string? Timeout { get; init; }
 
     /// <summary>
-    /// Input only: hold each row this long (wall-clock) and release rows in timestamp order, for sources that
+    /// Input only: hold each row this long (wall-clock; positive) and release rows in timestamp order, for sources that
     /// deliver slightly out of order. A row that arrives after later rows were released is handled at once.
     /// The contract needs a timestamp.
     /// </summary>

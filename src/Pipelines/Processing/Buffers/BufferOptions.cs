@@ -26,12 +26,12 @@ public sealed record BufferOptions
     internal bool HasSizeRule => MaxRows is not null || MaxBytes is not null || DataSpan is not null;
 
     /// <summary>Throws with the name of the first invalid setting.</summary>
-    /// <param name="work">Who declares the buffer, as the error names it: <c>Processor 'Name'</c>, say.</param>
+    /// <param name="subject">Who declares the buffer, as the error names it: <c>Processor 'Name'</c>, say.</param>
     /// <param name="name">InputBuffer, OutputBuffer, or a writer's Buffer.</param>
     /// <param name="schema">The buffered contract: time rules need its timestamp.</param>
     /// <param name="hasFlushHook">Whether a FlushWhen method bounds the buffer.</param>
     /// <param name="isInput">Whether it buffers input (only input buffers reorder).</param>
-    internal void Validate(string work, string name, MessageSchema schema, bool hasFlushHook, bool isInput)
+    internal void Validate(string subject, string name, MessageSchema schema, bool hasFlushHook, bool isInput)
     {
         Require(Reorder is null || isInput, "Reorder", "applies to input buffers only");
         Require(MaxRows is null or > 0, "MaxRows", $"is {MaxRows}; it must be 1 or more");
@@ -43,6 +43,6 @@ public sealed record BufferOptions
         Require(DataSpan is null || schema.Timestamp is not null, "DataSpan", $"needs a timestamp, and {schema.Name} has no [Timestamp] member");
         Require(Reorder is null || schema.Timestamp is not null, "Reorder", $"needs a timestamp, and {schema.Name} has no [Timestamp] member");
 
-        void Require(bool condition, string setting, string problem) => SettingChecks.Require(condition, work, name + ":" + setting, problem);
+        void Require(bool condition, string setting, string problem) => SettingChecks.Require(condition, subject, name + ":" + setting, problem);
     }
 }
