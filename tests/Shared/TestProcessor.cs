@@ -26,6 +26,9 @@ internal sealed record TestProcessor<TIn, TOut> : IProcessor<TIn, TOut>
 
     public Func<IReadOnlyList<TIn>, bool>? FlushWhen { get; init; }
 
+    /// <summary>The keyed state its row handler reads with <c>context.State    public Func<IReadOnlyList<TIn>, bool>? FlushWhen { get; init; }lt;T    public Func<IReadOnlyList<TIn>, bool>? FlushWhen { get; init; }gt;()</c>.</summary>
+    public StateDefinition? State { get; init; }
+
     public ProcessorFeatures Features =>
         (Row is null ? 0 : ProcessorFeatures.Rows) | (Rows is null ? 0 : ProcessorFeatures.Batches) | (Event is null ? 0 : ProcessorFeatures.Events)
         | (Opened is null ? 0 : ProcessorFeatures.StreamOpened) | (Closed is null ? 0 : ProcessorFeatures.StreamClosed)

@@ -33,8 +33,8 @@ internal sealed record PipelinesSettings
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Pipelines";
 
-    private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "Kafka", "Processors"];
-    internal static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "MaxSplitMessageBytes", "SplitTimeout", "StreamIdleTimeout", "InputBuffer", "OutputBuffer", "Kafka"];
+    private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "StateDirectory", "Kafka", "Processors"];
+    internal static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "MaxSplitMessageBytes", "SplitTimeout", "StreamIdleTimeout", "StateDirectory", "StateStore", "InputBuffer", "OutputBuffer", "Kafka"];
     private static readonly string[] KnownPerBuffer = ["MaxRows", "MaxBytes", "DataSpan", "Timeout", "Reorder"];
 
     /// <summary>The brokers, or <see langword="null"/> to run on the embedded broker.</summary>
@@ -42,6 +42,9 @@ internal sealed record PipelinesSettings
 
     /// <summary>Partitions of the topics Pipelines creates (3 by default).</summary>
     public int TopicPartitions { get; init; } = 3;
+
+    /// <summary>Where every processor keeps keyed state on local disk, unless a processor says otherwise.</summary>
+    public string? StateDirectory { get; init; }
 
     /// <summary>librdkafka settings for every client.</summary>
     public IReadOnlyDictionary<string, string> Kafka { get; init; } = new Dictionary<string, string>();
@@ -60,6 +63,7 @@ internal sealed record PipelinesSettings
         {
             BootstrapServers = string.IsNullOrWhiteSpace(bootstrap) ? null : bootstrap,
             TopicPartitions = ParseInt(section, "TopicPartitions", 3, minimum: 1),
+            StateDirectory = string.IsNullOrWhiteSpace(section["StateDirectory"]) ? null : section["StateDirectory"],
             Kafka = ReadKafka(section.GetSection("Kafka")),
             Processors = section.GetSection("Processors").GetChildren().ToDictionary(c => c.Key, c => c, StringComparer.OrdinalIgnoreCase),
         };
@@ -68,7 +72,7 @@ internal sealed record PipelinesSettings
     /// <summary>The effective options of one processor: its generated defaults, then this section's overrides.</summary>
     public ProcessorOptions OptionsFor(ProcessorOptions defaults)
     {
-        var options = defaults with { Kafka = Merge(Kafka, defaults.Kafka) };
+        var options = defaults with { Kafka = Merge(Kafka, defaults.Kafka), StateDirectory = StateDirectory ?? defaults.StateDirectory };
         if (!Processors.TryGetValue(defaults.Name, out var section))
         {
             return options;
@@ -91,6 +95,8 @@ internal sealed record PipelinesSettings
             MaxSplitMessageBytes = ParseInt(section, "MaxSplitMessageBytes", options.MaxSplitMessageBytes, minimum: (long)ProcessorOptions.MinMessageBytes),
             SplitTimeout = ParseTime(section, "SplitTimeout", options.SplitTimeout, allowZero: false),
             StreamIdleTimeout = section["StreamIdleTimeout"] is null ? options.StreamIdleTimeout : ParseTime(section, "StreamIdleTimeout", default, allowZero: false),
+            StateDirectory = section["StateDirectory"] ?? options.StateDirectory,
+            StateStore = ParseEnum(section, "StateStore", options.StateStore),
             InputBuffer = ReadBuffer(section.GetSection("InputBuffer"), options.InputBuffer),
             OutputBuffer = ReadBuffer(section.GetSection("OutputBuffer"), options.OutputBuffer),
             Kafka = Merge(options.Kafka, ReadKafka(section.GetSection("Kafka"))),

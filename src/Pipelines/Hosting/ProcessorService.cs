@@ -19,10 +19,11 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
     {
         var descriptor = TProcessor.PipelinesDescriptor;
         var options = settings.OptionsFor(descriptor.Defaults(connection.BootstrapServers, connection.ConsumerDefaults));
-        var topics = new[] { options.InputTopic, options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null };
+        var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
+        var changelog = ((IProcessor<TIn, TOut>)processor).State is { } state ? Pipelines.State.StateStage.ChangelogTopicOf(options.GroupId, state.Name) : null;
+        var topics = new[] { options.InputTopic, options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null, changelog };
         await connection.EnsureTopicsAsync(topics.OfType<string>(), stoppingToken);
 
-        var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
         var runner = new ProcessorRunner<TIn, TOut>(options, processor, loggers.CreateLogger("Pipelines.Processor." + descriptor.Name));
         await runner.RunAsync(stoppingToken);
     }

@@ -61,6 +61,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 404, Level = LogLevel.Error, Message = "Processor {Processor}: the broker refused its commit ({Code}: {Reason}); nothing is lost, but until a commit succeeds a restart reprocesses from the last one")]
     public static partial void CommitRefused(ILogger logger, string processor, ErrorCode code, string reason);
 
+    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Processor {Processor} restores the state of partition {Partition} from {Changelog}, offsets {From} to {To}")]
+    public static partial void StateRestoring(ILogger logger, string processor, int partition, string changelog, long from, long to);
+
+    [LoggerMessage(EventId = 701, Level = LogLevel.Information, Message = "Processor {Processor} restored the state of partition {Partition}: {Records} changelog records in {Milliseconds} ms")]
+    public static partial void StateRestored(ILogger logger, string processor, int partition, long records, double milliseconds);
+
+    [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Processor {Processor}: {Changelog} partition {Partition} no longer holds offsets {From} to {Low} (retention or compaction); the state is restored from what remains")]
+    public static partial void StateChangelogTruncated(ILogger logger, string processor, int partition, string changelog, long from, long low);
+
     [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Could not create topics {Topics} ({Reason}); relying on the cluster to create them on first use")]
     public static partial void TopicsNotCreated(ILogger logger, string topics, string reason);
 

@@ -21,6 +21,9 @@ public interface IProcessor<TIn, TOut>
     /// <summary>Which of the members below the processor implements.</summary>
     ProcessorFeatures Features { get; }
 
+    /// <summary>The keyed state its row handler uses (see <see cref="StreamContext.State{T}"/>), or <see langword="null"/>.</summary>
+    StateDefinition? State => null;
+
     /// <summary>Handles one row (<see cref="ProcessorFeatures.Rows"/>).</summary>
     ValueTask HandleAsync(TIn row, Outputs<TOut> outputs, StreamContext context, CancellationToken cancellationToken) =>
         throw Unsupported(ProcessorFeatures.Rows);

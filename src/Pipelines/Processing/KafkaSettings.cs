@@ -35,6 +35,21 @@ internal static class KafkaSettings
         };
     }
 
+    /// <summary>A consumer that reads a state changelog partition to its end, outside any group.</summary>
+    public static ConsumerConfig Restore(ProcessorOptions options)
+    {
+        var settings = new Dictionary<string, string>(options.ConsumerKafka);
+        Overlay(settings, options.Kafka);
+        return new ConsumerConfig(settings)
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = options.GroupId + ".restore",
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        };
+    }
+
     public static ProducerConfig Producer(ProcessorOptions options) =>
         Producer(options.BootstrapServers, options.Compression, options.LowLatency, options.Kafka);
 

@@ -32,6 +32,10 @@ public static class PipelinesTelemetry
     internal static readonly Counter<long> CommitsFailed = Meter.CreateCounter<long>("pipelines.commits.failed", "{commit}", "Offset commits the broker did not take, by kind of error (pipelines.commit.error); the offsets stay stored for the next commit.");
     internal static readonly Histogram<double> HandlerDuration = Meter.CreateHistogram<double>("pipelines.handler.duration", "ms", "Time in the handler per message, retries included.");
 
+    internal static readonly Counter<long> StateChangelogRecords = Meter.CreateCounter<long>("pipelines.state.changelog_records", "{record}", "Keyed-state records written to changelogs at checkpoints: one per key changed since the last.");
+    internal static readonly Counter<long> StateRestoredRecords = Meter.CreateCounter<long>("pipelines.state.restored_records", "{record}", "Changelog records read back into state stores.");
+    internal static readonly Histogram<double> StateRestoreDuration = Meter.CreateHistogram<double>("pipelines.state.restore.duration", "ms", "Time to bring one partition's state store up to its changelog's end.");
+
     private static readonly ConcurrentDictionary<LagSource, byte> LagSources = new();
 
     // One gauge over every running loop; a loop leaves the set when it stops, so nothing outlives it.

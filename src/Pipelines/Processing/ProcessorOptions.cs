@@ -108,6 +108,20 @@ public sealed record ProcessorOptions
     /// </summary>
     public TimeSpan? StreamIdleTimeout { get; init; }
 
+    /// <summary>
+    /// Where keyed state is kept on local disk: one RocksDB database per processor and partition under
+    /// <c>&lt;StateDirectory&gt;/&lt;GroupId&gt;/&lt;Name&gt;/&lt;partition&gt;</c> (a <c>pipelines-state</c> folder in the temporary
+    /// directory by default). Each instance needs its own. Deleting it costs only a full restore from the changelog.
+    /// </summary>
+    public string StateDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "pipelines-state");
+
+    /// <summary>
+    /// Where keyed state is kept between checkpoints: <see cref="StateStoreKind.RocksDb"/> (the default) on local disk,
+    /// restoring only what the changelog gained since; <see cref="StateStoreKind.Memory"/> in memory, restoring the
+    /// whole changelog on every start and every partition assigned.
+    /// </summary>
+    public StateStoreKind StateStore { get; init; } = StateStoreKind.RocksDb;
+
     /// <summary>The Kafka brokers.</summary>
     public required string BootstrapServers { get; init; }
 
@@ -142,6 +156,8 @@ public sealed record ProcessorOptions
         Require(MaxSplitMessageBytes >= MaxMessageBytes, nameof(MaxSplitMessageBytes), $"is {MaxSplitMessageBytes}; it must be at least MaxMessageBytes ({MaxMessageBytes})");
         Require(StreamIdleTimeout is null || StreamIdleTimeout > TimeSpan.Zero, nameof(StreamIdleTimeout), $"is {StreamIdleTimeout}; it must be positive");
         Require(SplitTimeout > TimeSpan.Zero, nameof(SplitTimeout), $"is {SplitTimeout}; it must be positive");
+        Require(!string.IsNullOrWhiteSpace(StateDirectory), nameof(StateDirectory), "must not be empty");
+        Require(Enum.IsDefined(StateStore), nameof(StateStore), $"is {StateStore}; it must be one of {string.Join(", ", Enum.GetNames<StateStoreKind>())}");
     }
 
     /// <summary>Throws with the name of the first invalid buffer setting, given the contracts the buffers hold.</summary>

@@ -33,6 +33,20 @@ public sealed class StreamContext
     /// <summary>The message's topic, partition and offset together.</summary>
     public TopicPartitionOffset Source => new(Topic, Partition, Offset);
 
+    /// <summary>
+    /// The processor's keyed state for the stream being handled. For use by generated code, which passes it to a
+    /// handler's <see cref="State{T}"/> parameter; not intended to be called directly.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The processor declares no state of contract <typeparamref name="T"/>.</exception>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public State<T> State<T>()
+        where T : IMessageContract<T> =>
+        (StateTable as Pipelines.State.KeyedState<T>)?.Facade
+        ?? throw new InvalidOperationException($"This processor declares no {typeof(T).Name} state.");
+
+    /// <summary>The processor's keyed state, set once by the loop.</summary>
+    internal Pipelines.State.StateTable? StateTable { get; set; }
+
     internal void Fill(byte[]? key, Timestamp timestamp, Headers? headers, string topic, int partition, long offset, StreamInfo stream)
     {
         Stream = stream;

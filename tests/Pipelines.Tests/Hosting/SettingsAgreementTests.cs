@@ -17,7 +17,8 @@ public class SettingsAgreementTests
 
     // Configurable, but not on [Processor]: buffers have [Buffer], librdkafka settings are not constants, and where
     // dead letters go and how much memory a split message may take are an operator's decisions, not the code's.
-    private static readonly string[] ConfigurationOnly = ["InputBuffer", "OutputBuffer", "Kafka", "MaxSplitMessageBytes", "DeadLetterTopic"];
+    // Where state lives on disk is the machine's business too.
+    private static readonly string[] ConfigurationOnly = ["InputBuffer", "OutputBuffer", "Kafka", "MaxSplitMessageBytes", "DeadLetterTopic", "StateDirectory", "StateStore"];
 
     private static readonly string[] Options = typeof(ProcessorOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Where(p => p.SetMethod is not null)

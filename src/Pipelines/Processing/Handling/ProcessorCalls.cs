@@ -41,6 +41,7 @@ internal sealed class ProcessorCalls<TIn, TOut>
         callRow = token =>
         {
             Outputs.Clear();
+            State?.Rewind();
             return processor.HandleAsync(currentRow, Outputs, Context, token);
         };
         callRows = token =>
@@ -62,6 +63,12 @@ internal sealed class ProcessorCalls<TIn, TOut>
     /// <summary>What the last successful call produced; the caller takes the rows and clears it.</summary>
     public Outputs<TOut> Outputs { get; } = new();
 
+    /// <summary>
+    /// The processor's keyed state, if it has one: bound to a row's stream before its call (by the input stage), its
+    /// changes undone before each retry and when the call fails, kept when it succeeds.
+    /// </summary>
+    public Pipelines.State.StateTable? State { get; init; }
+
     /// <summary>What handlers see of the message at hand; the loop fills it before each call.</summary>
     public StreamContext Context { get; } = new();
 
@@ -78,7 +85,23 @@ internal sealed class ProcessorCalls<TIn, TOut>
         currentRow = row;
         try
         {
-            return await RetryAsync(callRow, timed: true, stoppingToken);
+            var failure = await RetryAsync(callRow, timed: true, stoppingToken);
+            if (failure is null)
+            {
+                State?.Commit();
+            }
+            else
+            {
+                State?.Rewind();
+            }
+
+            return failure;
+        }
+        catch
+        {
+            // A stop mid-call: the row is handled again after restart, so nothing of this attempt may stay.
+            State?.Rewind();
+            throw;
         }
         finally
         {

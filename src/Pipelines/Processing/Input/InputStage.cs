@@ -140,6 +140,11 @@ internal sealed class InputStage<TIn, TOut>
         using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
         for (var i = 0; i < range.Count; i++)
         {
+            if (!BeginState(message.Partition, key, message.Offset, i))
+            {
+                continue;
+            }
+
             var failure = await calls.HandleAsync(round.Rows[range.Start + i], stoppingToken);
             if (failure is null)
             {
@@ -198,6 +203,11 @@ internal sealed class InputStage<TIn, TOut>
         for (var call = 0; call < count; call++)
         {
             var origin = flush.Origins[call].Message!;
+            if (!handlesBatches && !BeginState(origin.Partition, flush.Key, origin.Offset, flush.Origins[call].Index))
+            {
+                continue;
+            }
+
             calls.Context.Fill(flush.Key, origin.Timestamp, origin.Headers, options.InputTopic, origin.Partition, origin.Offset, origin.Stream);
             using var activity = PipelinesTelemetry.StartProcessing(options.Name, origin.Headers);
             var failure = handlesBatches ? await calls.HandleAsync(rows, cancellationToken) : await calls.HandleAsync(rows[call], cancellationToken);
@@ -232,6 +242,13 @@ internal sealed class InputStage<TIn, TOut>
             start += length;
         }
     }
+
+    /// <summary>
+    /// Binds the processor's keyed state, if any, to the row's stream; false when the row was applied to that state
+    /// before a restart (and its outputs acknowledged), so it is not handled again.
+    /// </summary>
+    private bool BeginState(int partition, byte[]? key, long offset, int index) =>
+        calls.State is not { } state || state.Begin(partition, key, new Pipelines.State.RowPosition(offset, index));
 
     private void OnFlushWhenFailed(Exception exception) =>
         Log.FlushWhenFailed(logger, exception, options.Name);

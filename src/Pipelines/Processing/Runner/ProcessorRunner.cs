@@ -36,6 +36,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private readonly ILogger logger;
     private readonly OffsetTracker tracker;
     private readonly KeyValuePair<string, object?> processorTag;
+    private readonly StateDefinition? state;
     private Run run = null!;
     private CancellationToken stopping;
 
@@ -61,7 +62,15 @@ internal sealed class ProcessorRunner<TIn, TOut>
         this.options = options;
         this.logger = logger ?? NullLogger.Instance;
         processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
-        calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag);
+        state = processor.State;
+        if (state is not null && processor.Features.HasFlag(ProcessorFeatures.Batches))
+        {
+            throw new ArgumentException($"Processor '{options.Name}': keyed state ({state.Name}) works with a handler of one row; this processor handles batches.", nameof(processor));
+        }
+
+        var table = state?.CreateTable();
+        calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag) { State = table };
+        calls.Context.StateTable = table;
         tracker = new OffsetTracker(options.InputTopic, processorTag);
     }
 
@@ -84,10 +93,12 @@ internal sealed class ProcessorRunner<TIn, TOut>
             .SetKeyDeserializer(StreamKeyDeserializer.Instance)
             .SetValueDeserializer(reader)
             .SetLogHandler((_, message) => Log.Librdkafka(logger, message))
+            .SetPartitionsAssignedHandler((_, assigned) => run.State?.Assign(assigned.Select(p => p.Partition.Value)))
             .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
             .Build();
         run = Run.Start(options, calls, tracker, reader, consumer, producer, logger, processorTag);
+        using var stateStage = run.State;
         consumer.Subscribe(options.InputTopic);
         var lagMeasured = 0L;
         var expiredAt = 0L;
@@ -107,7 +118,10 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 var now = Stopwatch.GetTimestamp();
                 if (run.Committer.StoreDue(now))
                 {
-                    run.Committer.StoreFinished(final: false);
+                    if (Checkpoint(null))
+                    {
+                        run.Committer.StoreFinished(final: false);
+                    }
                 }
 
                 var fetcher = run.Fetcher;
@@ -222,8 +236,50 @@ internal sealed class ProcessorRunner<TIn, TOut>
         }
 
         run.Output.Producer.Flush(ShutdownFlushTimeout);
-        run.Committer.StoreFinished(final: true);
+        if (Checkpoint(revoked.Select(p => p.Partition.Value)))
+        {
+            run.Committer.StoreFinished(final: true);
+        }
+
         OnLost(revoked);
+    }
+
+    /// <summary>
+    /// Writes what keyed state gained since the last checkpoint to its changelog and store, after every output so far
+    /// was acknowledged; done before offsets are stored, so a committed offset never runs ahead of the state. False
+    /// when it could not be done: offsets must then not be stored (their rows are handled again, their state intact).
+    /// </summary>
+    private bool Checkpoint(IEnumerable<int>? partitions)
+    {
+        if (run.State is not { } stateStage)
+        {
+            return true;
+        }
+
+        if (tracker.StopReason is not null)
+        {
+            return false;
+        }
+
+        run.Output.FlushBuffers();
+        if (run.Output.Producer.Flush(ShutdownFlushTimeout) > 0)
+        {
+            // Outputs still in flight: the state of their rows waits for the next checkpoint.
+            return false;
+        }
+
+        try
+        {
+            stateStage.Checkpoint(partitions);
+            return true;
+        }
+        catch (KafkaException exception)
+        {
+            // Taken changes that did not reach the changelog are lost from the cache's account: only a restart, which
+            // restores the changelog and handles their rows again, puts state and input back in agreement.
+            tracker.Stop(new ProcessorStoppedException(options.Name, new TopicPartitionOffset(stateStage.ChangelogTopic, Partition.Any, Offset.Unset), exception));
+            return false;
+        }
     }
 
     private void OnLost(List<TopicPartitionOffset> lost)
@@ -234,6 +290,9 @@ internal sealed class ProcessorRunner<TIn, TOut>
         run.Fetcher.Drop(partitions);
         run.Streams.Drop(partitions);
         tracker.Forget(lost.Select(p => p.TopicPartition));
+
+        // Whatever changed since the last checkpoint is dropped: the next owner restores the changelog and handles those rows.
+        run.State?.Close(lost.Select(p => p.Partition.Value));
     }
 
     private async ValueTask ShutdownAsync()
@@ -262,7 +321,10 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 Log.StoppedUnacknowledged(logger, options.Name, unflushed);
             }
 
-            run.Committer.StoreFinished(final: true);
+            if (Checkpoint(null))
+            {
+                run.Committer.StoreFinished(final: true);
+            }
         }
         finally
         {
@@ -299,7 +361,8 @@ internal sealed class ProcessorRunner<TIn, TOut>
         InputStage<TIn, TOut> Input,
         StreamStage<TIn, TOut> Streams,
         OutputStage<TOut> Output,
-        OffsetCommitter Committer)
+        OffsetCommitter Committer,
+        Pipelines.State.StateStage? State)
     {
         public static Run Start(
             ProcessorOptions options,
@@ -320,7 +383,8 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 new InputStage<TIn, TOut>(options, calls, reader, output, rejections, tracker, logger),
                 new StreamStage<TIn, TOut>(options, calls, reader, output, rejections, tracker),
                 output,
-                new OffsetCommitter(tracker, new ConsumerOffsets<RowRange>(consumer), options.Name, options.CommitEvery, logger, processorTag));
+                new OffsetCommitter(tracker, new ConsumerOffsets<RowRange>(consumer), options.Name, options.CommitEvery, logger, processorTag),
+                calls.State is { } table ? new Pipelines.State.StateStage(options, table, producer, logger, processorTag) : null);
         }
     }
 }

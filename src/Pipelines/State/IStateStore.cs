@@ -1,0 +1,21 @@
+namespace Pipelines.State;
+
+/// <summary>
+/// The state of one processor's partition, by stream key: what its changelog holds up to
+/// <see cref="ChangelogOffset"/>. Writes are atomic with the changelog offset they reach, so a store is never
+/// ahead of or behind the offset it says it reflects. For the processing loop's thread only.
+/// </summary>
+internal interface IStateStore : IDisposable
+{
+    /// <summary>The changelog offset of the last record this store reflects; -1 when it reflects none.</summary>
+    long ChangelogOffset { get; }
+
+    /// <summary>The encoded <see cref="StateRecord"/> of <paramref name="key"/>, or <see langword="null"/>.</summary>
+    byte[]? Get(byte[] key);
+
+    /// <summary>Writes records (encoded <see cref="StateRecord"/>s) and the changelog offset they reach, all or nothing.</summary>
+    void Write(IReadOnlyList<KeyValuePair<byte[], byte[]>> records, long changelogOffset);
+
+    /// <summary>How many keys the store holds (an estimate for stores that cannot count cheaply).</summary>
+    long Count { get; }
+}

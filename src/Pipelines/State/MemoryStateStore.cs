@@ -1,0 +1,25 @@
+namespace Pipelines.State;
+
+/// <summary>A store in memory: nothing survives the process, so every assignment restores the whole changelog.</summary>
+internal sealed class MemoryStateStore : IStateStore
+{
+    private readonly Dictionary<byte[], byte[]> records = new(ByteArrayComparer.Instance);
+
+    public long ChangelogOffset { get; private set; } = -1;
+
+    public long Count => records.Count;
+
+    public byte[]? Get(byte[] key) => records.GetValueOrDefault(key);
+
+    public void Write(IReadOnlyList<KeyValuePair<byte[], byte[]>> changes, long changelogOffset)
+    {
+        foreach (var (key, value) in changes)
+        {
+            records[key] = value;
+        }
+
+        ChangelogOffset = Math.Max(ChangelogOffset, changelogOffset);
+    }
+
+    public void Dispose() => records.Clear();
+}

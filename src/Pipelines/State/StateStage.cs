@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Pipelines.Logging;
+using Pipelines.Processing;
+
+namespace Pipelines.State;
+
+/// <summary>
+/// A processor's keyed state across its partitions' lives: an assigned partition's store is opened and brought up to
+/// its changelog's end before any of its rows are handled; at every checkpoint the keys changed since the last one go
+/// to the changelog, are acknowledged, then written to the store with the changelog offset they reach; a revoked
+/// partition's store is closed after its last checkpoint, a lost one's without. One per run; the loop's thread only.
+/// </summary>
+/// <remarks>
+/// Why state never disagrees with the committed input: the loop checkpoints only after every output written so far
+/// was acknowledged, and each record carries the position of the last row applied to its key. After a crash, rows up
+/// to that position are not handled again (their outputs were acknowledged, their updates are in the record); rows
+/// after it are, once. A record written but whose checkpoint did not finish is therefore still right to restore.
+/// </remarks>
+internal sealed class StateStage : IDisposable
+{
+    // A restore writes to the store in batches of this many records, each with the changelog offset it reaches.
+    private const int RestoreBatch = 10_000;
+
+    private static readonly TimeSpan RestoreWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ProcessorOptions options;
+    private readonly IProducer<byte[]?, byte[]?> producer;
+    private readonly ILogger logger;
+    private readonly KeyValuePair<string, object?> processorTag;
+    private readonly Action<DeliveryReport<byte[]?, byte[]?>> onDelivered;
+    private readonly Dictionary<int, long> written = [];
+    private Error? refused;
+
+    public StateStage(ProcessorOptions options, StateTable table, IProducer<byte[]?, byte[]?> producer, ILogger logger, KeyValuePair<string, object?> processorTag)
+    {
+        this.options = options;
+        this.producer = producer;
+        this.logger = logger;
+        this.processorTag = processorTag;
+        Table = table;
+        ChangelogTopic = ChangelogTopicOf(options.GroupId, table.Name);
+        onDelivered = OnDelivered;
+    }
+
+    /// <summary>What handlers read and write.</summary>
+    public StateTable Table { get; }
+
+    /// <summary>The changelog topic: as many partitions as the input topic, compacted on a real cluster.</summary>
+    public string ChangelogTopic { get; }
+
+    /// <summary>The changelog topic of state <paramref name="name"/> of group <paramref name="groupId"/>.</summary>
+    public static string ChangelogTopicOf(string groupId, string name) => $"{groupId}.{name}.changelog";
+
+    /// <summary>Opens and restores the stores of newly assigned partitions.</summary>
+    /// <exception cref="StateStoreException">A store cannot be opened, or its changelog contradicts it.</exception>
+    public void Assign(IEnumerable<int> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (Table.StoreOf(partition) is null)
+            {
+                var store = Open(partition);
+                try
+                {
+                    Restore(partition, store);
+                }
+                catch
+                {
+                    store.Dispose();
+                    throw;
+                }
+
+                Table.Open(partition, store);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes every key changed since the last checkpoint to the changelog, waits for it to be acknowledged, then to
+    /// the store. The caller has made sure every output written so far was acknowledged.
+    /// </summary>
+    /// <exception cref="KafkaException">The broker refused a changelog record: the processor must stop.</exception>
+    public void Checkpoint(IEnumerable<int>? partitions = null)
+    {
+        var changes = new List<(int Partition, List<KeyValuePair<byte[], byte[]>> Records)>();
+        foreach (var partition in (partitions ?? Table.Partitions).ToList())
+        {
+            var records = Table.TakeChanges(partition);
+            if (records.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var (key, value) in records)
+            {
+                producer.Produce(new TopicPartition(ChangelogTopic, partition), new Message<byte[]?, byte[]?> { Key = key, Value = value }, onDelivered);
+            }
+
+            changes.Add((partition, records));
+        }
+
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var unacknowledged = producer.Flush(FlushTimeout);
+        if (refused is { } error || unacknowledged > 0)
+        {
+            throw new KafkaException(refused ?? new Error(ErrorCode.Local_TimedOut, $"{unacknowledged} state changelog records were not acknowledged within {FlushTimeout}."));
+        }
+
+        foreach (var (partition, records) in changes)
+        {
+            long reached;
+            lock (written)
+            {
+                reached = written.GetValueOrDefault(partition, -1);
+            }
+
+            Table.StoreOf(partition)?.Write(records, reached);
+            PipelinesTelemetry.StateChangelogRecords.Add(records.Count, processorTag);
+        }
+    }
+
+    /// <summary>Closes the stores of partitions that leave this instance (checkpointed first by the caller, unless lost).</summary>
+    public void Close(IEnumerable<int> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            Table.Close(partition)?.Dispose();
+            written.Remove(partition);
+        }
+    }
+
+    public void Dispose() => Close(Table.Partitions.ToList());
+
+    private IStateStore Open(int partition) => options.StateStore switch
+    {
+        StateStoreKind.Memory => new MemoryStateStore(),
+        _ => RocksDbStateStore.Open(Path.Combine(options.StateDirectory, options.GroupId, options.Name, partition.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+    };
+
+    /// <summary>Reads the changelog from the record after the store's last to the end, into the store.</summary>
+    private void Restore(int partition, IStateStore store)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var topicPartition = new TopicPartition(ChangelogTopic, partition);
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaSettings.Restore(options))
+            .SetLogHandler((_, message) => Log.Librdkafka(logger, message))
+            .Build();
+        var watermarks = consumer.QueryWatermarkOffsets(topicPartition, RestoreWait);
+        var from = store.ChangelogOffset + 1;
+        if (store.ChangelogOffset >= 0 && from > watermarks.High.Value)
+        {
+            throw new StateStoreException(
+                $"The state store of {options.Name}, partition {partition}, reflects changelog offset {store.ChangelogOffset}, but '{ChangelogTopic}' ends at {watermarks.High.Value}: " +
+                "the changelog was deleted or recreated. Delete the store's directory to rebuild it from the changelog, or restore the topic.");
+        }
+
+        if (from < watermarks.Low.Value)
+        {
+            Log.StateChangelogTruncated(logger, options.Name, partition, ChangelogTopic, from, watermarks.Low.Value);
+            from = watermarks.Low.Value;
+        }
+
+        var restored = 0L;
+        if (from < watermarks.High.Value)
+        {
+            Log.StateRestoring(logger, options.Name, partition, ChangelogTopic, from, watermarks.High.Value);
+            consumer.Assign(new TopicPartitionOffset(topicPartition, from));
+            var batch = new List<KeyValuePair<byte[], byte[]>>();
+            var last = -1L;
+            while (last < watermarks.High.Value - 1)
+            {
+                var result = consumer.Consume(RestoreWait)
+                    ?? throw new StateStoreException($"Restoring the state of {options.Name}, partition {partition}: '{ChangelogTopic}' gave nothing for {RestoreWait} at offset {last + 1}, before its end ({watermarks.High.Value}).");
+                if (result.IsPartitionEOF)
+                {
+                    break;
+                }
+
+                try
+                {
+                    StateRecord.Decode(result.Message.Value);
+                }
+                catch (FormatException exception)
+                {
+                    throw new StateStoreException($"Restoring the state of {options.Name}, partition {partition}: the record at offset {result.Offset.Value} of '{ChangelogTopic}' is not a state record ({exception.Message}).", exception);
+                }
+
+                batch.Add(new(result.Message.Key ?? [], result.Message.Value));
+                last = result.Offset.Value;
+                if (batch.Count >= RestoreBatch)
+                {
+                    store.Write(batch, last);
+                    restored += batch.Count;
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                store.Write(batch, last);
+                restored += batch.Count;
+            }
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        PipelinesTelemetry.StateRestoreDuration.Record(elapsed.TotalMilliseconds, processorTag);
+        PipelinesTelemetry.StateRestoredRecords.Add(restored, processorTag);
+        Log.StateRestored(logger, options.Name, partition, restored, elapsed.TotalMilliseconds);
+    }
+
+    private void OnDelivered(DeliveryReport<byte[]?, byte[]?> report)
+    {
+        // On the producer's thread; read by Checkpoint after Flush, which waits for every report.
+        if (report.Error.IsError || !Work.IsWritten(report))
+        {
+            refused ??= report.Error.IsError ? report.Error : new Error(ErrorCode.Local_Fail, "a state changelog record was acknowledged without an offset");
+            return;
+        }
+
+        lock (written)
+        {
+            written[report.Partition.Value] = Math.Max(written.GetValueOrDefault(report.Partition.Value, -1), report.Offset.Value);
+        }
+    }
+}

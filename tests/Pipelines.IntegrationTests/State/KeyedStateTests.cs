@@ -1,0 +1,130 @@
+using Confluent.Kafka;
+using Pipelines.Infrastructure;
+using Pipelines.IntegrationTests.Kafka;
+using Pipelines.IntegrationTests.Processing;
+using Pipelines.Processing;
+using Pipelines.State;
+
+namespace Pipelines.IntegrationTests.State;
+
+public sealed class KeyedStateTests : IDisposable
+{
+    private readonly string stateDirectory = Path.Combine(Path.GetTempPath(), "pipelines-state-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Counts each sensor's readings in its state and writes the running count as the output's value.</summary>
+    private static readonly TestProcessor<Reading, Doubled> Counter = new()
+    {
+        State = StateDefinition.Of<Tally>("tally"),
+        Row = (row, context, _) =>
+        {
+            var state = context.State<Tally>();
+            var tally = state.GetValueOrDefault(default);
+            state.Value = tally with { Count = tally.Count + 1, Sum = tally.Sum + row.Value };
+            return ValueTask.FromResult<Doubled?>(new Doubled { Time = row.Time, Sensor = row.Sensor, Value = tally.Count + 1 });
+        },
+    };
+
+    public void Dispose()
+    {
+        if (Directory.Exists(stateDirectory))
+        {
+            Directory.Delete(stateDirectory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(StateStoreKind.RocksDb, false)]
+    [InlineData(StateStoreKind.RocksDb, true)]
+    [InlineData(StateStoreKind.Memory, false)]
+    public async Task State_survives_a_restart_restored_from_its_store_or_from_the_changelog_alone(StateStoreKind store, bool deleteStateDirectory)
+    {
+        using var harness = Harness();
+        var options = Options(harness, store);
+
+        await harness.Produce(KafkaHarness.Readings(0, 50));
+        await RunUntil(harness, options, outputs: 50);
+        Assert.Equal(store == StateStoreKind.RocksDb, Directory.Exists(stateDirectory));
+        if (deleteStateDirectory)
+        {
+            Directory.Delete(stateDirectory, recursive: true);
+        }
+
+        await harness.Produce(KafkaHarness.Readings(50, 50));
+        var logs = new ListLogger();
+        var outputs = await RunUntil(harness, options, outputs: 100, logs);
+
+        // Ten readings per sensor in each run: the second run counts on from ten.
+        Assert.All(outputs.GroupBy(o => o.Sensor), sensor => Assert.Equal(Enumerable.Range(1, 20).Select(i => (double)i), sensor.Select(o => o.Value).Order()));
+
+        // At least one changelog record per sensor from the first run's checkpoints (five sensors on three
+        // partitions; a periodic checkpoint may have come before the last): a kept store needs none back, a new one all.
+        var restored = logs.At(Microsoft.Extensions.Logging.LogLevel.Information).Where(m => m.Contains("restored the state", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, restored.Count);
+        var total = restored.Sum(m => int.Parse(System.Text.RegularExpressions.Regex.Match(m, @": (\d+) changelog records").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        if (store == StateStoreKind.RocksDb && !deleteStateDirectory)
+        {
+            Assert.Equal(0, total);
+        }
+        else
+        {
+            Assert.InRange(total, 5, 10);
+        }
+    }
+
+    [Fact]
+    public async Task Rows_applied_to_state_before_a_restart_that_reads_them_again_are_not_applied_twice()
+    {
+        using var harness = Harness(partitions: 1);
+        var options = Options(harness, StateStoreKind.Memory) with { CommitInterval = TimeSpan.FromMilliseconds(100) };
+        await harness.Produce(KafkaHarness.Readings(0, 50));
+
+        // The broker refuses every commit of the first run, as if the host died after its state checkpoint and
+        // before any commit: the second run reads all fifty rows again.
+        harness.Kafka.PushRequestErrors(8, Enumerable.Repeat(ErrorCode.NotCoordinatorForGroup, 1000).ToArray());
+        await RunUntil(harness, options, outputs: 50);
+        Assert.Equal(0, harness.CommittedTotal("doubler", partitions: 1));
+        harness.Kafka.PushRequestErrors(8);
+
+        await harness.Produce(KafkaHarness.Readings(50, 50));
+        using (var stop = new CancellationTokenSource())
+        {
+            var run = new ProcessorRunner<Reading, Doubled>(options, Counter).RunAsync(stop.Token);
+            harness.ReadUntilSeen([99]); // one partition, in order: every row before the last was handled too
+            await stop.CancelAsync();
+            await run.WithinPatience();
+        }
+
+        // The replayed rows were neither applied nor written again: 50 outputs per run, and the counts run to 20
+        // (applied twice, they would run to 30, and the second run would have written 100).
+        var outputs = harness.Read("doubled", 100).Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value)).ToList();
+        Assert.Equal(100, OutputCount(harness));
+        Assert.All(outputs.GroupBy(o => o.Sensor), sensor => Assert.Equal(Enumerable.Range(1, 20).Select(i => (double)i), sensor.Select(o => o.Value).Order()));
+    }
+
+    private static long OutputCount(KafkaHarness harness)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = harness.Kafka.BootstrapServers, GroupId = "count" }).Build();
+        return consumer.QueryWatermarkOffsets(new TopicPartition("doubled", 0), KafkaHarness.Patience).High.Value;
+    }
+
+    private KafkaHarness Harness(int partitions = 3)
+    {
+        var harness = new KafkaHarness(partitions);
+        harness.Kafka.CreateTopic(StateStage.ChangelogTopicOf("doubler", "tally"), partitions);
+        return harness;
+    }
+
+    private ProcessorOptions Options(KafkaHarness harness, StateStoreKind store) =>
+        harness.Options() with { StateStore = store, StateDirectory = stateDirectory };
+
+    /// <summary>Runs the counter until the output topic holds <paramref name="outputs"/> rows, stops it, returns them all.</summary>
+    private static async Task<List<Doubled>> RunUntil(KafkaHarness harness, ProcessorOptions options, int outputs, ListLogger? logs = null)
+    {
+        using var stop = new CancellationTokenSource();
+        var run = new ProcessorRunner<Reading, Doubled>(options, Counter, logs).RunAsync(stop.Token);
+        var read = harness.Read("doubled", outputs);
+        await stop.CancelAsync();
+        await run.WithinPatience();
+        return read.Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value)).ToList();
+    }
+}

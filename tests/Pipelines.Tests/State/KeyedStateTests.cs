@@ -1,0 +1,100 @@
+using Pipelines.State;
+using Pipelines.Tests.Contracts;
+
+namespace Pipelines.Tests.State;
+
+public class KeyedStateTests
+{
+    private static readonly byte[] Car = "car-1"u8.ToArray();
+
+    private readonly KeyedState<Point> state = new("points");
+    private readonly MemoryStateStore store = new();
+
+    public KeyedStateTests() => state.Open(0, store);
+
+    private void Apply(long offset, int index, double x, byte[]? key = null)
+    {
+        Assert.True(state.Begin(0, key ?? Car, new RowPosition(offset, index)));
+        state.Facade.Value = new Point { X = x };
+        state.Commit();
+    }
+
+    [Fact]
+    public void A_key_updated_many_times_between_checkpoints_is_one_record_holding_the_last_value_and_row()
+    {
+        Apply(0, 0, 1);
+        Apply(0, 1, 2);
+        Apply(5, 0, 3);
+
+        var (key, value) = Assert.Single(state.TakeChanges(0));
+        var record = StateRecord.Decode(value);
+        Assert.Equal(Car, key);
+        Assert.Equal(new RowPosition(5, 0), record.Applied);
+        Assert.Equal(3, MessageSerializer.Deserialize<Point>(record.Value).X);
+        Assert.Empty(state.TakeChanges(0));
+    }
+
+    [Fact]
+    public void A_row_at_or_before_the_last_applied_to_its_key_is_refused_and_other_keys_are_not_affected()
+    {
+        Apply(10, 2, 1);
+        store.Write(state.TakeChanges(0), 0);
+        var restarted = new KeyedState<Point>("points");
+        restarted.Open(0, store);
+
+        Assert.False(restarted.Begin(0, Car, new RowPosition(10, 2)));
+        Assert.False(restarted.Begin(0, Car, new RowPosition(9, 7)));
+        Assert.True(restarted.Begin(0, Car, new RowPosition(10, 3)));
+        Assert.Equal(1, restarted.Facade.Value.X);
+        Assert.True(restarted.Begin(0, "car-2"u8.ToArray(), new RowPosition(0, 0)));
+        Assert.False(restarted.Facade.HasValue);
+    }
+
+    [Fact]
+    public void A_failed_call_leaves_nothing_behind_and_is_not_counted_as_applied()
+    {
+        Apply(0, 0, 1);
+        state.TakeChanges(0);
+
+        Assert.True(state.Begin(0, Car, new RowPosition(1, 0)));
+        state.Facade.Value = new Point { X = 99 };
+        state.Facade.Clear();
+        state.Rewind();
+
+        Assert.Empty(state.TakeChanges(0));
+        Assert.True(state.Begin(0, Car, new RowPosition(1, 0)));
+        Assert.Equal(1, state.Facade.Value.X);
+    }
+
+    [Fact]
+    public void Clearing_keeps_the_row_position_so_the_row_is_still_not_applied_twice()
+    {
+        Apply(3, 0, 1);
+        Assert.True(state.Begin(0, Car, new RowPosition(4, 0)));
+        state.Facade.Clear();
+        state.Commit();
+
+        var record = StateRecord.Decode(Assert.Single(state.TakeChanges(0)).Value);
+        Assert.Null(record.Value);
+        Assert.Equal(new RowPosition(4, 0), record.Applied);
+    }
+
+    [Fact]
+    public void State_is_only_there_during_a_call_and_reading_a_missing_value_says_how_to_avoid_it()
+    {
+        var outside = Assert.Throws<InvalidOperationException>(() => state.Facade.HasValue);
+        Assert.Contains("only available while a row handler runs", outside.Message);
+
+        Assert.True(state.Begin(0, Car, new RowPosition(0, 0)));
+        var missing = Assert.Throws<InvalidOperationException>(() => state.Facade.Value);
+        Assert.Contains("'car-1' has no Point state yet; check HasValue or use GetValueOrDefault", missing.Message);
+        Assert.Equal(7, state.Facade.GetValueOrDefault(new Point { X = 7 }).X);
+    }
+
+    [Fact]
+    public void Rows_of_a_partition_whose_state_is_not_open_are_refused()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => state.Begin(4, Car, new RowPosition(0, 0)));
+        Assert.Contains("partition 4 is not open", refused.Message);
+    }
+}

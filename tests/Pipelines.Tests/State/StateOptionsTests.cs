@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Pipelines.Hosting;
+using Pipelines.Infrastructure;
+using Pipelines.Processing;
+using Pipelines.Testing;
+using Pipelines.Tests.Contracts;
+
+namespace Pipelines.Tests.State;
+
+public class StateOptionsTests
+{
+    private static readonly ProcessorOptions Defaults = new() { Name = "p", GroupId = "p", InputTopic = "in", BootstrapServers = "localhost:9092" };
+
+    private static ProcessorOptions Configured(params (string Key, string Value)[] settings) =>
+        PipelinesSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value)).Build()).OptionsFor(Defaults);
+
+    [Fact]
+    public void The_state_directory_is_configured_for_all_processors_and_per_processor_and_the_store_kind_per_processor()
+    {
+        Assert.Equal("/var/state", Configured(("Pipelines:StateDirectory", "/var/state")).StateDirectory);
+        Assert.Equal("/own", Configured(("Pipelines:StateDirectory", "/var/state"), ("Pipelines:Processors:p:StateDirectory", "/own")).StateDirectory);
+        Assert.Equal(StateStoreKind.Memory, Configured(("Pipelines:Processors:p:StateStore", "memory")).StateStore);
+        Assert.Equal(StateStoreKind.RocksDb, Configured().StateStore);
+
+        var refused = Assert.Throws<PipelinesConfigurationException>(() => Configured(("Pipelines:Processors:p:StateStore", "Disk")));
+        Assert.Contains("RocksDb, Memory", refused.Message);
+    }
+
+    [Fact]
+    public void Keyed_state_with_a_batch_handler_is_refused_at_construction_naming_the_processor()
+    {
+        var processor = new TestProcessor<CarTelemetry, CarTelemetry>
+        {
+            Rows = (_, _, _, _) => ValueTask.CompletedTask,
+            State = StateDefinition.Of<Point>("points"),
+        };
+
+        var refused = Assert.Throws<ArgumentException>(() => new ProcessorRunner<CarTelemetry, CarTelemetry>(Defaults, processor));
+
+        Assert.Contains("Processor 'p'", refused.Message);
+        Assert.Contains("one row", refused.Message);
+    }
+}

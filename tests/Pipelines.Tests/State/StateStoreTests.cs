@@ -1,0 +1,74 @@
+using Pipelines.State;
+
+namespace Pipelines.Tests.State;
+
+public sealed class StateStoreTests : IDisposable
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "pipelines-store-tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_record_round_trips_with_its_row_position_and_value_or_none()
+    {
+        var withValue = new StateRecord(new RowPosition(long.MaxValue, 3), new byte[] { 1, 2, 3 });
+        var decoded = StateRecord.Decode(withValue.Encode());
+        Assert.Equal(withValue.Applied, decoded.Applied);
+        Assert.Equal([1, 2, 3], decoded.Value);
+
+        var none = StateRecord.Decode(new StateRecord(new RowPosition(0, 0), null).Encode());
+        Assert.Null(none.Value);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 1, 2 })]
+    [InlineData(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 })]
+    [InlineData(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9 })]
+    public void Bytes_that_are_not_a_record_are_refused(byte[] bytes) =>
+        Assert.Throws<FormatException>(() => StateRecord.Decode(bytes));
+
+    [Fact]
+    public void RocksDb_keeps_records_and_the_changelog_offset_across_reopening()
+    {
+        using (var store = RocksDbStateStore.Open(directory))
+        {
+            Assert.Equal(-1, store.ChangelogOffset);
+            store.Write([new("a"u8.ToArray(), [1]), new("b"u8.ToArray(), [2])], 41);
+            store.Write([new("a"u8.ToArray(), [3])], 42);
+        }
+
+        using var reopened = RocksDbStateStore.Open(directory);
+        Assert.Equal(42, reopened.ChangelogOffset);
+        Assert.Equal([3], reopened.Get("a"u8.ToArray()));
+        Assert.Equal([2], reopened.Get("b"u8.ToArray()));
+        Assert.Null(reopened.Get("c"u8.ToArray()));
+    }
+
+    [Fact]
+    public void A_second_opening_of_one_store_is_refused_naming_the_directory_and_the_fix()
+    {
+        using var first = RocksDbStateStore.Open(directory);
+
+        var refused = Assert.Throws<StateStoreException>(() => RocksDbStateStore.Open(directory));
+
+        Assert.Contains(directory, refused.Message);
+        Assert.Contains("Pipelines:StateDirectory", refused.Message);
+    }
+
+    [Fact]
+    public void The_memory_store_keeps_the_highest_changelog_offset_written()
+    {
+        using var store = new MemoryStateStore();
+        store.Write([new("a"u8.ToArray(), [1])], 7);
+        store.Write([], 3);
+
+        Assert.Equal(7, store.ChangelogOffset);
+        Assert.Equal([1], store.Get("a"u8.ToArray()));
+    }
+}
