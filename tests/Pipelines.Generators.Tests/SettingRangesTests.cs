@@ -49,13 +49,7 @@ public partial class SettingRangesTests
     [Fact]
     public void Every_numeric_or_time_span_setting_of_the_attribute_has_a_range_here()
     {
-        var listed = Ranges.Select(row => (string)row[0]).Order();
-        var settings = typeof(ProcessorAttribute).GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(p => p.PropertyType == typeof(int) || (p.PropertyType == typeof(string) && p.Name is not ("GroupId" or "InputTopic" or "OutputTopic")))
-            .Select(p => p.Name)
-            .Order();
-
-        Assert.Equal(settings, listed);
+        Assert.Equal(BoundedSettings(typeof(ProcessorAttribute), "GroupId", "InputTopic", "OutputTopic"), Ranges.Select(row => (string)row[0]).Order());
     }
 
     [Theory]
@@ -93,25 +87,13 @@ public partial class SettingRangesTests
     public void The_attribute_documentation_and_the_readme_state_the_range(string setting, string lowest, string below, string words)
     {
         _ = (lowest, below);
-        var attribute = File.ReadAllText(Path.Combine(Root, "src", "Pipelines", "Contracts", "ProcessorAttribute.cs"));
-        var summary = Regex.Match(attribute, $@"/// <summary>(?<text>[^\n]*)</summary>\s*public \S+ {setting} \{{").Groups["text"].Value;
-        Assert.Contains(words, summary, StringComparison.Ordinal);
-
-        var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
-        var row = Regex.Match(readme, $@"^\| `Pipelines:Processors:<Name>:{setting}` \|[^\n]*", RegexOptions.Multiline).Value;
-        Assert.Contains(words, row, StringComparison.Ordinal);
+        AssertStated("ProcessorAttribute.cs", setting, $"`Pipelines:Processors:<Name>:{setting}`", words);
     }
 
     [Fact]
     public void Every_numeric_or_time_span_setting_of_the_buffer_attribute_has_a_range_here()
     {
-        var listed = BufferRanges.Select(row => (string)row[0]).Order();
-        var settings = typeof(BufferAttribute).GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(p => p.PropertyType == typeof(int) || (p.PropertyType == typeof(string) && p.Name is not ("Filter" or "FlushWhen")))
-            .Select(p => p.Name)
-            .Order();
-
-        Assert.Equal(settings, listed);
+        Assert.Equal(BoundedSettings(typeof(BufferAttribute), "Filter", "FlushWhen"), BufferRanges.Select(row => (string)row[0]).Order());
     }
 
     [Theory]
@@ -136,12 +118,25 @@ public partial class SettingRangesTests
         var misconfigured = Assert.Throws<PipelinesConfigurationException>(() => ConfiguredBuffer(setting, below, other));
         Assert.Contains(words, misconfigured.Message, StringComparison.Ordinal);
 
-        var attribute = File.ReadAllText(Path.Combine(Root, "src", "Pipelines", "Contracts", "BufferAttribute.cs"));
+        AssertStated("BufferAttribute.cs", setting, $"`{setting}`", words);
+    }
+
+    /// <summary>The int and time-span settings of an attribute, but for <paramref name="unbounded"/>.</summary>
+    private static IOrderedEnumerable<string> BoundedSettings(Type attribute, params string[] unbounded) =>
+        attribute.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(p => (p.PropertyType == typeof(int) || p.PropertyType == typeof(string)) && !unbounded.Contains(p.Name))
+            .Select(p => p.Name)
+            .Order();
+
+    /// <summary>Asserts that the setting's documentation on its attribute and its README table row (the row starting with <paramref name="readmeName"/>) state the range in <paramref name="words"/>.</summary>
+    private static void AssertStated(string attributeFile, string setting, string readmeName, string words)
+    {
+        var attribute = File.ReadAllText(Path.Combine(Root, "src", "Pipelines", "Contracts", attributeFile));
         var summary = Regex.Match(attribute, $@"/// <summary>(?<text>(?:(?!</summary>).)*)</summary>\s*public \S+ {setting} \{{", RegexOptions.Singleline).Groups["text"].Value;
         Assert.Contains(words, summary, StringComparison.Ordinal);
 
         var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
-        var row = Regex.Match(readme, $@"^\| `{setting}`[^\n]*", RegexOptions.Multiline).Value;
+        var row = Regex.Match(readme, $@"^\| {Regex.Escape(readmeName)}[^\n]*", RegexOptions.Multiline).Value;
         Assert.Contains(words, row, StringComparison.Ordinal);
     }
 

@@ -12,25 +12,21 @@ public sealed class StateDefinition
 {
     private readonly Func<StateTable> create;
 
-    private StateDefinition(string name, Type contract, Func<StateTable> create)
+    private StateDefinition(string name, Func<StateTable> create)
     {
         Name = name;
-        Contract = contract;
         this.create = create;
     }
 
     /// <summary>The state's name.</summary>
     public string Name { get; }
 
-    /// <summary>The state's contract.</summary>
-    public Type Contract { get; }
-
     /// <summary>State of contract <typeparamref name="T"/> named <paramref name="name"/>.</summary>
     public static StateDefinition Of<T>(string name)
         where T : IMessageContract<T>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return new StateDefinition(name, typeof(T), () => new KeyedState<T>(name));
+        return new StateDefinition(name, () => new KeyedState<T>(name));
     }
 
     internal StateTable CreateTable() => create();

@@ -15,7 +15,4 @@ internal interface IStateStore : IDisposable
 
     /// <summary>Writes records (encoded <see cref="StateRecord"/>s) and the changelog offset they reach, all or nothing.</summary>
     void Write(IReadOnlyList<KeyValuePair<byte[], byte[]>> records, long changelogOffset);
-
-    /// <summary>How many keys the store holds (an estimate for stores that cannot count cheaply).</summary>
-    long Count { get; }
 }

@@ -7,8 +7,6 @@ internal sealed class MemoryStateStore : IStateStore
 
     public long ChangelogOffset { get; private set; } = -1;
 
-    public long Count => records.Count;
-
     public byte[]? Get(byte[] key) => records.GetValueOrDefault(key);
 
     public void Write(IReadOnlyList<KeyValuePair<byte[], byte[]>> changes, long changelogOffset)

@@ -14,22 +14,17 @@ internal sealed class RocksDbStateStore : IStateStore
     private static readonly byte[] ChangelogOffsetKey = "m:changelog-offset"u8.ToArray();
 
     private readonly RocksDb db;
-    private readonly WriteOptions sync = new WriteOptions().SetSync(false);
+    // Not synced: a write lost in a machine crash is restored from the changelog, which holds it.
+    private readonly WriteOptions writeOptions = new WriteOptions().SetSync(false);
 
-    private RocksDbStateStore(RocksDb db, string path)
+    private RocksDbStateStore(RocksDb db)
     {
         this.db = db;
-        Path = path;
         var offset = db.Get(ChangelogOffsetKey);
         ChangelogOffset = offset is null ? -1 : BinaryPrimitives.ReadInt64BigEndian(offset);
     }
 
-    /// <summary>The database's directory.</summary>
-    public string Path { get; }
-
     public long ChangelogOffset { get; private set; }
-
-    public long Count => long.TryParse(db.GetProperty("rocksdb.estimate-num-keys"), out var count) ? Math.Max(0, count - 1) : 0;
 
     /// <summary>Opens (or creates) the database at <paramref name="path"/>.</summary>
     /// <exception cref="StateStoreException">Another process holds it, or it cannot be opened.</exception>
@@ -38,7 +33,7 @@ internal sealed class RocksDbStateStore : IStateStore
         Directory.CreateDirectory(path);
         try
         {
-            return new RocksDbStateStore(RocksDb.Open(new DbOptions().SetCreateIfMissing(true), path), path);
+            return new RocksDbStateStore(RocksDb.Open(new DbOptions().SetCreateIfMissing(true), path));
         }
         catch (RocksDbException exception) when (exception.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
         {
@@ -63,7 +58,7 @@ internal sealed class RocksDbStateStore : IStateStore
         var offset = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(offset, Math.Max(ChangelogOffset, changelogOffset));
         batch.Put(ChangelogOffsetKey, offset);
-        db.Write(batch, sync);
+        db.Write(batch, writeOptions);
         ChangelogOffset = Math.Max(ChangelogOffset, changelogOffset);
     }
 

@@ -44,17 +44,18 @@ public sealed class StreamContext
         (StateTable as Pipelines.State.KeyedState<T>)?.Facade
         ?? throw new InvalidOperationException($"This processor declares no {typeof(T).Name} state.");
 
-    /// <summary>The processor's keyed state, set once by the loop.</summary>
+    /// <summary>The processor's keyed state, set once with the calls that bracket it (see <see cref="Pipelines.Processing.ProcessorCalls{TIn, TOut}"/>).</summary>
     internal Pipelines.State.StateTable? StateTable { get; set; }
 
-    internal void Fill(byte[]? key, Timestamp timestamp, Headers? headers, string topic, int partition, long offset, StreamInfo stream)
+    /// <summary>Describes <paramref name="message"/>, read from <paramref name="topic"/>, for the next call.</summary>
+    internal void Fill(Pipelines.Processing.InboundMessage message, string topic)
     {
-        Stream = stream;
-        KeyBytes = key;
-        Timestamp = timestamp;
-        Headers = headers;
+        Stream = message.Stream;
+        KeyBytes = message.Key;
+        Timestamp = message.Timestamp;
+        Headers = message.Headers;
         Topic = topic;
-        Partition = partition;
-        Offset = offset;
+        Partition = message.Partition;
+        Offset = message.Offset;
     }
 }

@@ -67,7 +67,11 @@ internal sealed class ProcessorCalls<TIn, TOut>
     /// The processor's keyed state, if it has one: bound to a row's stream before its call (by the input stage), its
     /// changes undone before each retry and when the call fails, kept when it succeeds.
     /// </summary>
-    public Pipelines.State.StateTable? State { get; init; }
+    public Pipelines.State.StateTable? State
+    {
+        get => Context.StateTable;
+        init => Context.StateTable = value;
+    }
 
     /// <summary>What handlers see of the message at hand; the loop fills it before each call.</summary>
     public StreamContext Context { get; } = new();

@@ -136,7 +136,7 @@ internal sealed class InputStage<TIn, TOut>
     private async ValueTask HandleAsync(InboundMessage message, CancellationToken stoppingToken)
     {
         var (range, key, work) = (message.Rows, message.Key, message.Work);
-        calls.Context.Fill(key, message.Timestamp, message.Headers, options.InputTopic, message.Partition, message.Offset, message.Stream);
+        calls.Context.Fill(message, options.InputTopic);
         using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
         for (var i = 0; i < range.Count; i++)
         {
@@ -208,7 +208,7 @@ internal sealed class InputStage<TIn, TOut>
                 continue;
             }
 
-            calls.Context.Fill(flush.Key, origin.Timestamp, origin.Headers, options.InputTopic, origin.Partition, origin.Offset, origin.Stream);
+            calls.Context.Fill(origin, options.InputTopic);
             using var activity = PipelinesTelemetry.StartProcessing(options.Name, origin.Headers);
             var failure = handlesBatches ? await calls.HandleAsync(rows, cancellationToken) : await calls.HandleAsync(rows[call], cancellationToken);
             if (failure is null)

@@ -70,7 +70,6 @@ internal sealed class ProcessorRunner<TIn, TOut>
 
         var table = state?.CreateTable();
         calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag) { State = table };
-        calls.Context.StateTable = table;
         tracker = new OffsetTracker(options.InputTopic, processorTag);
     }
 
@@ -118,7 +117,8 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 var now = Stopwatch.GetTimestamp();
                 if (run.Committer.StoreDue(now))
                 {
-                    if (Checkpoint(null))
+                    // With state, outputs are flushed first: a checkpoint must not cover rows whose outputs are in flight.
+                    if (run.State is null || Checkpoint(null, FlushOutputs()))
                     {
                         run.Committer.StoreFinished(final: false);
                     }
@@ -235,8 +235,8 @@ internal sealed class ProcessorRunner<TIn, TOut>
             run.Output.FlushBuffers();
         }
 
-        run.Output.Producer.Flush(ShutdownFlushTimeout);
-        if (Checkpoint(revoked.Select(p => p.Partition.Value)))
+        var unflushed = run.Output.Producer.Flush(ShutdownFlushTimeout);
+        if (Checkpoint(revoked.Select(p => p.Partition.Value), unflushed))
         {
             run.Committer.StoreFinished(final: true);
         }
@@ -245,26 +245,21 @@ internal sealed class ProcessorRunner<TIn, TOut>
     }
 
     /// <summary>
-    /// Writes what keyed state gained since the last checkpoint to its changelog and store, after every output so far
-    /// was acknowledged; done before offsets are stored, so a committed offset never runs ahead of the state. False
-    /// when it could not be done: offsets must then not be stored (their rows are handled again, their state intact).
+    /// Writes what keyed state gained since the last checkpoint to its changelog and store, once every output so far
+    /// was acknowledged (<paramref name="unflushed"/>: how many were not, after the caller's flush); done before
+    /// offsets are stored, so a committed offset never runs ahead of the state. False when it could not be done:
+    /// offsets must then not be stored (their rows are handled again, their state intact).
     /// </summary>
-    private bool Checkpoint(IEnumerable<int>? partitions)
+    private bool Checkpoint(IEnumerable<int>? partitions, int unflushed)
     {
         if (run.State is not { } stateStage)
         {
             return true;
         }
 
-        if (tracker.StopReason is not null)
+        // Outputs still in flight or buffered (a flush that failed): the state of their rows waits for a later checkpoint.
+        if (tracker.StopReason is not null || unflushed > 0 || run.Output.Buffered > 0)
         {
-            return false;
-        }
-
-        run.Output.FlushBuffers();
-        if (run.Output.Producer.Flush(ShutdownFlushTimeout) > 0)
-        {
-            // Outputs still in flight: the state of their rows waits for the next checkpoint.
             return false;
         }
 
@@ -280,6 +275,13 @@ internal sealed class ProcessorRunner<TIn, TOut>
             tracker.Stop(new ProcessorStoppedException(options.Name, new TopicPartitionOffset(stateStage.ChangelogTopic, Partition.Any, Offset.Unset), exception));
             return false;
         }
+    }
+
+    /// <summary>Writes the output buffers and waits for every output in flight; returns how many were not acknowledged.</summary>
+    private int FlushOutputs()
+    {
+        run.Output.FlushBuffers();
+        return run.Output.Producer.Flush(ShutdownFlushTimeout);
     }
 
     private void OnLost(List<TopicPartitionOffset> lost)
@@ -321,7 +323,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 Log.StoppedUnacknowledged(logger, options.Name, unflushed);
             }
 
-            if (Checkpoint(null))
+            if (Checkpoint(null, unflushed))
             {
                 run.Committer.StoreFinished(final: true);
             }

@@ -48,7 +48,7 @@ internal sealed class StreamStage<TIn, TOut>(
                     return; // a processor without an event handler skips events
                 }
 
-                calls.Context.Fill(message.Key, message.Timestamp, message.Headers, options.InputTopic, message.Partition, message.Offset, stream);
+                calls.Context.Fill(message, options.InputTopic);
                 using (var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers))
                 {
                     var failure = await calls.HandleEventAsync(streamEvent, stoppingToken);
