@@ -41,6 +41,26 @@ public class ProcessorDiagnosticTests
         """);
 
     [Fact]
+    public Task PIPE006_state_in_a_handler_of_batches() => AnalyzerTest.VerifyAsync(Topics + """
+        [MessageContract] public partial struct S { [Parameter] public int N { get; set; } }
+        [Processor] public partial class P { public Out Handle(IReadOnlyList<In> rows, State<S> {|PIPE006:{|CS0315:state|}|}) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE020_state_that_is_not_a_contract() => AnalyzerTest.VerifyAsync(Topics + """
+        public class Plain { }
+        [Processor] public partial class P { public Out Handle(In row, State<Plain> {|PIPE020:{|CS0311:state|}|}) => new(); }
+        """);
+
+    // Analyzer tests run no generator, so the contract lacks IMessageContract<S> here and the compiler says so (CS0315);
+    // what matters is that PIPE020 is not reported. The generator tests compile the same shape without errors.
+    [Fact]
+    public Task PIPE020_not_reported_for_a_contract() => AnalyzerTest.VerifyAsync(Topics + """
+        [MessageContract] public partial record struct S { [Parameter] public int N { get; init; } }
+        [Processor] public partial class P { public Out Handle(In row, State<S> {|CS0315:state|}) => new(); }
+        """);
+
+    [Fact]
     public Task PIPE006_handler_with_an_extra_parameter() => AnalyzerTest.VerifyAsync(Topics + """
         [Processor] public partial class P { public Out {|PIPE006:Handle|}(In row, int extra) => new(); }
         """);

@@ -48,6 +48,8 @@ public class InvalidInputTests
             """[Processor] public partial class P { public IEnumerable<Out> Handle(In row) => []; }""",
             ["In.Contract.g.cs"]
         },
+        { "PIPE020", Topics + """public class Plain { } [Processor] public partial class P { public Out Handle(In row, State<Plain> state) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
+        { "PIPE006 state with batches", Topics + """[MessageContract] public partial struct S { [Parameter] public int N { get; set; } } [Processor] public partial class P { public Out Handle(IReadOnlyList<In> rows, State<S> state) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs", "S.Contract.g.cs"] },
         { "PIPE008", Topics + """[Processor(MaxBatchSize = 0)] public partial class P { public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
         { "PIPE008 buffer", Topics + """[Processor, Buffer(Timeout = "00:00:01")] public partial class P { public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
         { "PIPE018", Topics + """[Processor, Buffer(Filter = "Keep")] public partial class P { bool Keep(Out row) => true; public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },

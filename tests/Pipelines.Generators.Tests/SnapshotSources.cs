@@ -197,5 +197,34 @@ internal static class SnapshotSources
                 public Task Handle(StreamEvent streamEvent, CancellationToken cancellationToken) => Task.CompletedTask;
             }
             """,
+
+        // Keyed state: a State<T> parameter beside the row, context and cancellation.
+        ["State"] = """
+            using System.Threading;
+            using Pipelines;
+
+            namespace Telemetry;
+
+            [Topic("car-telemetry")] public partial class CarTelemetry { [Tag] public string CarId { get; set; } = ""; [Parameter] public double Distance { get; set; } }
+            [Topic("laps")] public partial class LapDone { [Tag] public string CarId { get; set; } = ""; [Parameter] public int Lap { get; set; } }
+            [MessageContract] public partial record struct LapProgress { [Parameter] public int Lap { get; init; } [Parameter] public double Distance { get; init; } }
+
+            [Processor]
+            public partial class LapTracker
+            {
+                public LapDone? Handle(CarTelemetry row, State<LapProgress> progress, StreamContext context, CancellationToken cancellationToken)
+                {
+                    var now = progress.GetValueOrDefault(new LapProgress { Lap = 1 });
+                    if (row.Distance < now.Distance)
+                    {
+                        progress.Value = now with { Lap = now.Lap + 1, Distance = row.Distance };
+                        return new LapDone { CarId = row.CarId, Lap = now.Lap };
+                    }
+
+                    progress.Value = now with { Distance = row.Distance };
+                    return null;
+                }
+            }
+            """,
     };
 }

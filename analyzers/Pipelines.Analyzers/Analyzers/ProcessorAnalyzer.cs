@@ -28,6 +28,7 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.LooseTopic,
         DiagnosticDescriptors.InvalidBufferHook,
         DiagnosticDescriptors.BufferSettingMisplaced,
+        DiagnosticDescriptors.StateNotContract,
     ];
 
     /// <inheritdoc/>

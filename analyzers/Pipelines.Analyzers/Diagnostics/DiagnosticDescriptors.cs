@@ -113,6 +113,11 @@ internal static class DiagnosticDescriptors
         "Buffer setting does not apply here",
         "{0} of '{1}' {2}");
 
+    public static readonly DiagnosticDescriptor StateNotContract = Error(
+        "PIPE020",
+        "State type is not a message contract",
+        "Processor '{0}' keeps state of type '{1}', which is not a message contract; mark it [MessageContract] so that its values can be written to the state store and changelog");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

@@ -13,6 +13,9 @@ namespace Pipelines.Generators.Emitting;
 internal static class ProcessorEmitter
 {
     public const string RegistrationHintName = "Pipelines.AddPipelines.g.cs";
+
+    /// <summary>The name of a processor's keyed state: part of its changelog topic's name, so it never changes.</summary>
+    public const string StateName = "state";
     private const string Infrastructure = KnownNames.Infrastructure;
     private const string ValueTask = "global::System.Threading.Tasks.ValueTask";
     private static readonly string GeneratedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"Pipelines.Generators\", \"{typeof(ProcessorEmitter).Assembly.GetName().Version}\")]";
@@ -54,10 +57,21 @@ internal static class ProcessorEmitter
         const string Context = "global::Pipelines.StreamContext context";
         const string Cancellation = "global::System.Threading.CancellationToken cancellationToken";
         var rows = $"global::System.Collections.Generic.IReadOnlyList<{model.InputType}> rows";
+        if (model.StateType is { } stateType)
+        {
+            w.Line();
+            w.Line(GeneratedCode);
+            w.Line($"private static readonly {Infrastructure}StateDefinition PipelinesState = {Infrastructure}StateDefinition.Of<{stateType}>({Literal(StateName)});");
+            w.Line();
+            w.Line(GeneratedCode);
+            w.Line($"{Infrastructure}StateDefinition {processor}.State => PipelinesState;");
+        }
+
         if (model.Handle is { } handle)
         {
             var (parameter, argument) = model.HandlesBatches ? (rows, "rows") : ($"{model.InputType} row", "row");
-            Method(w, $"{ValueTask} {processor}.HandleAsync({parameter}, {outputs}, {Context}, {Cancellation})", handle, argument);
+            var leading = handle.TakesState ? new[] { argument, $"context.State<{model.StateType}>()" } : [argument];
+            Method(w, $"{ValueTask} {processor}.HandleAsync({parameter}, {outputs}, {Context}, {Cancellation})", handle, leading);
         }
 
         if (model.OnEvent is { } onEvent)

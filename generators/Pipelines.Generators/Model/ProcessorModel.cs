@@ -13,6 +13,7 @@ namespace Pipelines.Generators.Model;
 /// <param name="OutputTopic">Its topic, or <see langword="null"/> for a sink.</param>
 /// <param name="Handle">The row handler, or <see langword="null"/> for a processor that handles only events (its rows are skipped unread).</param>
 /// <param name="HandlesBatches">Whether the row handler takes <c>IReadOnlyList&lt;TIn&gt;</c> rather than one row.</param>
+/// <param name="StateType">The contract of the row handler's <c>State&lt;T&gt;</c>, fully qualified, or <see langword="null"/> without keyed state.</param>
 /// <param name="Settings">The runtime settings the attribute sets, applied before configuration.</param>
 /// <param name="OnEvent">The <c>Handle(StreamEvent)</c> method, or <see langword="null"/>: events are skipped.</param>
 /// <param name="OnStreamOpened">The <c>OnStreamOpened(StreamInfo)</c> method, or <see langword="null"/>.</param>
@@ -33,6 +34,7 @@ internal sealed record ProcessorModel(
     string? OutputTopic,
     CallModel? Handle,
     bool HandlesBatches,
+    string? StateType,
     EquatableArray<SettingModel> Settings,
     CallModel? OnEvent,
     CallModel? OnStreamOpened,
@@ -75,4 +77,5 @@ internal sealed record BufferModel(string Expression, string? Filter, string? Fl
 /// <param name="ReturnsMany">Whether the result is a collection of outputs rather than one.</param>
 /// <param name="TakesContext">Whether it takes a <c>StreamContext</c> (rows and events only).</param>
 /// <param name="TakesCancellation">Whether it takes a <c>CancellationToken</c>.</param>
-internal sealed record CallModel(string Method, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation);
+/// <param name="TakesState">Whether it takes the processor's <c>State&lt;T&gt;</c> (the row handler only).</param>
+internal sealed record CallModel(string Method, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation, bool TakesState = false);

@@ -15,6 +15,7 @@ internal static class KnownNames
     public const string StreamInfo = "Pipelines.StreamInfo";
     public const string StreamEnd = "Pipelines.StreamEnd";
     public const string MessageContractInterface = "Pipelines.IMessageContract`1";
+    public const string StateOfT = "Pipelines.State`1";
 
     /// <summary>The namespace of everything generated code calls (codecs, reader, writer, schemas, processor plumbing), qualified for emitting.</summary>
     public const string Infrastructure = "global::Pipelines.Infrastructure.";

@@ -25,6 +25,7 @@ internal sealed class KnownTypes
         StreamInfo = Runtime(compilation, KnownNames.StreamInfo);
         StreamEnd = Runtime(compilation, KnownNames.StreamEnd);
         MessageContract = Runtime(compilation, KnownNames.MessageContractInterface);
+        StateOfT = Runtime(compilation, KnownNames.StateOfT);
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -55,6 +56,9 @@ internal sealed class KnownTypes
 
     /// <summary><c>IMessageContract&lt;TSelf&gt;</c>, unbound.</summary>
     public INamedTypeSymbol? MessageContract { get; }
+
+    /// <summary><c>State&lt;T&gt;</c>, unbound.</summary>
+    public INamedTypeSymbol? StateOfT { get; }
 
     public INamedTypeSymbol? CancellationToken { get; }
 

@@ -12,7 +12,7 @@ namespace Pipelines.Generators.Parsing;
 internal static class ProcessorParser
 {
     private const string HandlerName = "Handle";
-    private const string Shapes = "Handle(TIn row or IReadOnlyList<TIn> rows[, StreamContext context][, CancellationToken cancellationToken]) returning TOut or a collection of TOut (IEnumerable<TOut>, TOut[], List<TOut>, ...), directly or as ValueTask<...> or Task<...> (or void, ValueTask or Task for a sink), where TIn and TOut are [Topic] contracts";
+    private const string Shapes = "Handle(TIn row or IReadOnlyList<TIn> rows[, State<TState> state][, StreamContext context][, CancellationToken cancellationToken]) returning TOut or a collection of TOut (IEnumerable<TOut>, TOut[], List<TOut>, ...), directly or as ValueTask<...> or Task<...> (or void, ValueTask or Task for a sink), where TIn and TOut are [Topic] contracts";
     private const string NoOutput = "global::Pipelines.Processing.NoOutput";
 
     /// <summary>The processor's model, or <see langword="null"/> when <paramref name="diagnostics"/> received an error.</summary>
@@ -67,7 +67,13 @@ internal static class ProcessorParser
             return null;
         }
 
-        var (input, inputTopic, handlesBatches, output, outputSymbol, outputTopic, handle) = shape;
+        var (input, inputTopic, handlesBatches, output, outputSymbol, outputTopic, handle, stateParameter) = shape;
+        var stateType = stateParameter is null ? null : StateType(type, stateParameter, handlesBatches, known, diagnostics, cancellationToken);
+        if (stateParameter is not null && stateType is null)
+        {
+            return null;
+        }
+
         var onEvent = ReadCall(type, eventHandlers.FirstOrDefault(), [known.StreamEvent], allowContext: true, known, ref outputSymbol, ref output, ref outputTopic, diagnostics);
         var onOpened = ReadCall(type, Method(type, "OnStreamOpened"), [known.StreamInfo], allowContext: false, known, ref outputSymbol, ref output, ref outputTopic, diagnostics);
         var onClosed = ReadCall(type, Method(type, "OnStreamClosed"), [known.StreamInfo, known.StreamEnd], allowContext: false, known, ref outputSymbol, ref output, ref outputTopic, diagnostics);
@@ -137,6 +143,7 @@ internal static class ProcessorParser
             outputTopic,
             handle,
             handlesBatches,
+            stateType,
             settings,
             onEvent,
             onOpened,
@@ -158,7 +165,7 @@ internal static class ProcessorParser
             return null;
         }
 
-        return new HandlerShape(eventHandler.ContainingType, topic, false, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, null);
+        return new HandlerShape(eventHandler.ContainingType, topic, false, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, null, null);
     }
 
     /// <summary>
@@ -212,6 +219,26 @@ internal static class ProcessorParser
         return new CallModel(method.Name, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation);
     }
 
+    /// <summary>The contract a handler's <c>State&lt;T&gt;</c> parameter keeps, fully qualified, or null after reporting why it cannot be kept.</summary>
+    private static string? StateType(INamedTypeSymbol type, IParameterSymbol parameter, bool handlesBatches, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var kept = ((INamedTypeSymbol)parameter.Type).TypeArguments[0];
+        if (handlesBatches)
+        {
+            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, parameter, type.Name, $"takes '{parameter.Type.ToDisplayString()}' in a handler of batches; keyed state is bound to one row's stream, so handle one row at a time (Handle(TIn row, State<TState> state, ...)) and keep the [Buffer] if rows should still wait");
+            return null;
+        }
+
+        if (kept is not INamedTypeSymbol contract || !ContractValidator.IsAnnotatedContract(contract, known) && !ContractValidator.IsUsable(contract, known, cancellationToken))
+        {
+            diagnostics.Report(DiagnosticDescriptors.StateNotContract, parameter, type.Name, kept.ToDisplayString());
+            return null;
+        }
+
+        // A contract with errors of its own gets no serializer; its diagnostics are the one message about it.
+        return ContractValidator.IsUsable(contract, known, cancellationToken) ? contract.ToDisplayString(CodecResolver.TypeFormat) : null;
+    }
+
     private static string? Named(AttributeData attribute, string name) =>
         AttributeArguments.Named(attribute, name)?.Value as string;
 
@@ -251,6 +278,12 @@ internal static class ProcessorParser
         }
 
         var next = 1;
+        var state = next < parameters.Length && KnownTypes.Is(parameters[next].Type, known.StateOfT) ? parameters[next] : null;
+        if (state is not null)
+        {
+            next++;
+        }
+
         var takesContext = next < parameters.Length && KnownTypes.Is(parameters[next].Type, known.StreamContext);
         if (takesContext)
         {
@@ -273,8 +306,8 @@ internal static class ProcessorParser
             return null;
         }
 
-        var call = new CallModel(HandlerName, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation);
-        return new HandlerShape(input, inputTopic, handlesBatches, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, call);
+        var call = new CallModel(HandlerName, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation, TakesState: state is not null);
+        return new HandlerShape(input, inputTopic, handlesBatches, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, call, state);
     }
 
     /// <summary>How a handler returns: nothing (a sink), or one or many of a [Topic] contract, directly or awaited.</summary>
@@ -337,7 +370,7 @@ internal static class ProcessorParser
 /// writes, and how it is called (<see langword="null"/> without a row handler). Parsing only; never kept in the
 /// generator's pipeline.
 /// </summary>
-internal sealed record HandlerShape(INamedTypeSymbol Input, string InputTopic, bool HandlesBatches, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, CallModel? Call);
+internal sealed record HandlerShape(INamedTypeSymbol Input, string InputTopic, bool HandlesBatches, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, CallModel? Call, IParameterSymbol? StateParameter);
 
 /// <summary>The handler and contracts behind a valid processor; never kept in the generator's pipeline.</summary>
 internal sealed record ProcessorSymbols(IMethodSymbol Handler, INamedTypeSymbol? Input, INamedTypeSymbol? Output);

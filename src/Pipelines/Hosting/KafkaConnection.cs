@@ -26,6 +26,7 @@ public sealed class KafkaConnection : IDisposable
     private readonly Lock gate = new();
     private readonly HashSet<string> createdTopics = new(StringComparer.Ordinal);
     private EmbeddedKafka? embedded;
+    private string? embeddedStateDirectory;
 
     /// <summary>Creates the connection; nothing starts until <see cref="BootstrapServers"/> is first read.</summary>
     internal KafkaConnection(PipelinesSettings settings, ILogger<KafkaConnection> logger)
@@ -42,6 +43,27 @@ public sealed class KafkaConnection : IDisposable
 
     /// <summary>librdkafka settings every consumer of this connection gets before its own.</summary>
     public IReadOnlyDictionary<string, string> ConsumerDefaults => IsEmbedded ? EmbeddedConsumerDefaults : new Dictionary<string, string>();
+
+    /// <summary>
+    /// Where processors keep state unless configured otherwise: on the embedded broker, a directory of this connection
+    /// alone, deleted with it, since state kept on disk must not outlive the changelog it was restored from (a new
+    /// embedded broker starts empty); otherwise <see langword="null"/>, the processors' own default.
+    /// </summary>
+    internal string? DefaultStateDirectory
+    {
+        get
+        {
+            if (!IsEmbedded)
+            {
+                return null;
+            }
+
+            lock (gate)
+            {
+                return embeddedStateDirectory ??= Path.Combine(Path.GetTempPath(), "pipelines-state", "embedded-" + Guid.NewGuid().ToString("N"));
+            }
+        }
+    }
 
     /// <summary>Creates any of <paramref name="topics"/> that do not exist yet, with the configured partitions.</summary>
     public async Task EnsureTopicsAsync(IEnumerable<string> topics, CancellationToken cancellationToken)
@@ -101,8 +123,22 @@ public sealed class KafkaConnection : IDisposable
         }
     }
 
-    /// <summary>Stops the embedded broker, if one was started.</summary>
-    public void Dispose() => embedded?.Dispose();
+    /// <summary>Stops the embedded broker, if one was started, and deletes the state kept beside it.</summary>
+    public void Dispose()
+    {
+        embedded?.Dispose();
+        if (embeddedStateDirectory is { } directory && Directory.Exists(directory))
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A store still open elsewhere in the process; the temporary directory is the system's to clean.
+            }
+        }
+    }
 
     private EmbeddedKafka Embedded
     {

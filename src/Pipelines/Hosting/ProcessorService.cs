@@ -18,7 +18,13 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var descriptor = TProcessor.PipelinesDescriptor;
-        var options = settings.OptionsFor(descriptor.Defaults(connection.BootstrapServers, connection.ConsumerDefaults));
+        var defaults = descriptor.Defaults(connection.BootstrapServers, connection.ConsumerDefaults);
+        if (connection.DefaultStateDirectory is { } stateDirectory)
+        {
+            defaults = defaults with { StateDirectory = stateDirectory };
+        }
+
+        var options = settings.OptionsFor(defaults);
         var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
         var changelog = ((IProcessor<TIn, TOut>)processor).State is { } state ? Pipelines.State.StateStage.ChangelogTopicOf(options.GroupId, state.Name) : null;
         var topics = new[] { options.InputTopic, options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null, changelog };

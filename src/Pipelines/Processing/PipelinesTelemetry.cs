@@ -34,6 +34,8 @@ public static class PipelinesTelemetry
 
     internal static readonly Counter<long> StateChangelogRecords = Meter.CreateCounter<long>("pipelines.state.changelog_records", "{record}", "Keyed-state records written to changelogs at checkpoints: one per key changed since the last.");
     internal static readonly Counter<long> StateRestoredRecords = Meter.CreateCounter<long>("pipelines.state.restored_records", "{record}", "Changelog records read back into state stores.");
+    internal static readonly Counter<long> LateRows = Meter.CreateCounter<long>("pipelines.windows.late_rows", "{row}", "Rows that came after every window they belong to had closed; each goes where the failure policy says.");
+    internal static readonly Counter<long> WindowsClosed = Meter.CreateCounter<long>("pipelines.windows.closed", "{window}", "Windows closed, by why (pipelines.window.closed_by: data_time or idle).");
     internal static readonly Histogram<double> StateRestoreDuration = Meter.CreateHistogram<double>("pipelines.state.restore.duration", "ms", "Time to bring one partition's state store up to its changelog's end.");
 
     private static readonly ConcurrentDictionary<LagSource, byte> LagSources = new();

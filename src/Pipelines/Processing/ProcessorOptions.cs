@@ -122,6 +122,12 @@ public sealed record ProcessorOptions
     /// </summary>
     public StateStoreKind StateStore { get; init; } = StateStoreKind.RocksDb;
 
+    /// <summary>
+    /// The wall clock of windows that close after going quiet (<see cref="WindowAttribute.CloseAfterIdle"/>):
+    /// <see cref="TimeProvider.System"/> by default; tests pass a fake one to move time without waiting. Code only.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>The Kafka brokers.</summary>
     public required string BootstrapServers { get; init; }
 

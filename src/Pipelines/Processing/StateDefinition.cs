@@ -1,33 +1,111 @@
+using System.Buffers.Binary;
 using System.ComponentModel;
+using Pipelines.Processing;
 using Pipelines.State;
+using Pipelines.Windows;
 
 namespace Pipelines.Infrastructure;
 
 /// <summary>
-/// The keyed state a processor declares: its name (which names its changelog topic and store directory) and its
-/// contract. For use by generated code; not intended to be called directly.
+/// The state a processor declares: keyed state of a contract, or windows. Its name names its changelog topic. For use
+/// by generated code; not intended to be called directly.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class StateDefinition
 {
-    private readonly Func<StateTable> create;
+    private readonly Func<object, ProcessorOptions, StateTable> create;
 
-    private StateDefinition(string name, Func<StateTable> create)
+    private StateDefinition(string name, WindowDefinition? window, Func<object, ProcessorOptions, StateTable> create)
     {
         Name = name;
+        Window = window;
         this.create = create;
     }
 
     /// <summary>The state's name.</summary>
     public string Name { get; }
 
+    /// <summary>The windows, for a windowed processor; otherwise <see langword="null"/>.</summary>
+    public WindowDefinition? Window { get; }
+
     /// <summary>State of contract <typeparamref name="T"/> named <paramref name="name"/>.</summary>
     public static StateDefinition Of<T>(string name)
         where T : IMessageContract<T>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return new StateDefinition(name, () => new KeyedState<T>(name));
+        return new StateDefinition(name, null, (_, _) =>
+        {
+            var table = new KeyedState<T>(name, static value => MessageSerializer.Serialize(value), static bytes => MessageSerializer.Deserialize<T>(bytes));
+            table.Facade = new State<T>(table);
+            return table;
+        });
     }
 
-    internal StateTable CreateTable() => create();
+    /// <summary>
+    /// Windows named <paramref name="name"/> whose accumulator is the contract <typeparamref name="TAcc"/>; the processor
+    /// implements <see cref="IWindowFunctions{TIn, TAcc, TOut}"/>.
+    /// </summary>
+    public static StateDefinition Windows<TIn, TAcc, TOut>(string name, WindowDefinition window)
+        where TIn : IMessageContract<TIn>
+        where TAcc : IMessageContract<TAcc>
+        where TOut : IMessageContract<TOut>
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(window);
+        return new StateDefinition(name, window, (processor, options) => new WindowTable<TIn, TAcc, TOut>(
+            name, Functions<TIn, TAcc, TOut>(processor), window, static value => MessageSerializer.Serialize(value), static bytes => MessageSerializer.Deserialize<TAcc>(bytes), options));
+    }
+
+    /// <summary>Windows named <paramref name="name"/> that keep <see cref="WindowStats"/>; the processor implements <see cref="IWindowFunctions{TIn, TAcc, TOut}"/> with them.</summary>
+    public static StateDefinition WindowStats<TIn, TOut>(string name, WindowDefinition window)
+        where TIn : IMessageContract<TIn>
+        where TOut : IMessageContract<TOut>
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(window);
+        return new StateDefinition(name, window, (processor, options) => new WindowTable<TIn, WindowStats, TOut>(
+            name, Functions<TIn, WindowStats, TOut>(processor), window, EncodeStats, DecodeStats, options));
+    }
+
+    /// <summary>The state's table for <paramref name="processor"/>, run with <paramref name="options"/>.</summary>
+    internal StateTable CreateTable(object processor, ProcessorOptions options) => create(processor, options);
+
+    private static IWindowFunctions<TIn, TAcc, TOut> Functions<TIn, TAcc, TOut>(object processor) =>
+        processor as IWindowFunctions<TIn, TAcc, TOut>
+        ?? throw new ArgumentException($"{processor.GetType().FullName} declares windows but does not implement {nameof(IWindowFunctions<TIn, TAcc, TOut>)}<{typeof(TIn).Name}, {typeof(TAcc).Name}, {typeof(TOut).Name}>.", nameof(processor));
+
+    // Eight big-endian numbers: count, sum, min, max, first, last, first and last timestamps.
+    private static byte[] EncodeStats(WindowStats stats)
+    {
+        var bytes = new byte[64];
+        var span = bytes.AsSpan();
+        BinaryPrimitives.WriteInt64BigEndian(span, stats.Count);
+        BinaryPrimitives.WriteDoubleBigEndian(span[8..], stats.Sum);
+        BinaryPrimitives.WriteDoubleBigEndian(span[16..], stats.Min);
+        BinaryPrimitives.WriteDoubleBigEndian(span[24..], stats.Max);
+        BinaryPrimitives.WriteDoubleBigEndian(span[32..], stats.First);
+        BinaryPrimitives.WriteDoubleBigEndian(span[40..], stats.Last);
+        BinaryPrimitives.WriteInt64BigEndian(span[48..], stats.FirstTimestamp);
+        BinaryPrimitives.WriteInt64BigEndian(span[56..], stats.LastTimestamp);
+        return bytes;
+    }
+
+    private static WindowStats DecodeStats(byte[] bytes)
+    {
+        if (bytes.Length != 64)
+        {
+            throw new FormatException($"Window statistics take 64 bytes, not {bytes.Length}.");
+        }
+
+        var span = bytes.AsSpan();
+        return new WindowStats(
+            BinaryPrimitives.ReadInt64BigEndian(span),
+            BinaryPrimitives.ReadDoubleBigEndian(span[8..]),
+            BinaryPrimitives.ReadDoubleBigEndian(span[16..]),
+            BinaryPrimitives.ReadDoubleBigEndian(span[24..]),
+            BinaryPrimitives.ReadDoubleBigEndian(span[32..]),
+            BinaryPrimitives.ReadDoubleBigEndian(span[40..]),
+            BinaryPrimitives.ReadInt64BigEndian(span[48..]),
+            BinaryPrimitives.ReadInt64BigEndian(span[56..]));
+    }
 }

@@ -13,6 +13,9 @@ internal interface IStateStore : IDisposable
     /// <summary>The encoded <see cref="StateRecord"/> of <paramref name="key"/>, or <see langword="null"/>.</summary>
     byte[]? Get(byte[] key);
 
+    /// <summary>Every record, by key: for state that must know all its keys after a restore.</summary>
+    IEnumerable<KeyValuePair<byte[], byte[]>> Records();
+
     /// <summary>Writes records (encoded <see cref="StateRecord"/>s) and the changelog offset they reach, all or nothing.</summary>
     void Write(IReadOnlyList<KeyValuePair<byte[], byte[]>> records, long changelogOffset);
 }

@@ -2,27 +2,41 @@ using System.Text;
 
 namespace Pipelines.State;
 
-/// <summary>The keyed state of one contract: values are kept deserialized in the cache, serialized at checkpoints.</summary>
+/// <summary>
+/// Values of <typeparamref name="T"/> by stream key: kept deserialized in the cache, encoded at checkpoints. A
+/// handler's <see cref="State{T}"/> keeps contracts here; windows keep each key's open windows.
+/// </summary>
 internal sealed class KeyedState<T> : StateTable
-    where T : IMessageContract<T>
 {
     private readonly Dictionary<int, PartitionCache> partitions = [];
+    private readonly Func<T, byte[]> encode;
+    private readonly Func<byte[], T> decode;
     private Entry? current;
-    private RowPosition position;
+    private RowPosition? position;
     private (T Value, bool HasValue) before;
 
-    public KeyedState(string name)
+    /// <param name="name">The state's name.</param>
+    /// <param name="encode">Writes a value for the store and changelog.</param>
+    /// <param name="decode">Reads what <paramref name="encode"/> wrote.</param>
+    public KeyedState(string name, Func<T, byte[]> encode, Func<byte[], T> decode)
     {
         Name = name;
-        Facade = new State<T>(this);
+        this.encode = encode;
+        this.decode = decode;
     }
 
     public override string Name { get; }
 
     public override IReadOnlyCollection<int> Partitions => partitions.Keys;
 
-    /// <summary>What handlers see; bound to the current call's stream.</summary>
-    public State<T> Facade { get; }
+    /// <summary>What handlers see of a contract's state, set by <see cref="StateDefinition"/>; bound to the current call's stream.</summary>
+    public object? Facade { get; set; }
+
+    /// <summary>The stream key the state is bound to.</summary>
+    public byte[] Key => Current.Key;
+
+    /// <summary>The partition the state is bound to.</summary>
+    public int Partition => Current.Partition;
 
     public bool HasValue => Current.HasValue;
 
@@ -47,12 +61,39 @@ internal sealed class KeyedState<T> : StateTable
 
     public override void Open(int partition, IStateStore store) => partitions[partition] = new PartitionCache(store);
 
+    /// <summary>Every key of <paramref name="partition"/>'s store that has a value, loaded into the cache: for state that must act on keys without rows (windows closing on wall-clock time).</summary>
+    public List<byte[]> LoadAll(int partition)
+    {
+        var cache = partitions[partition];
+        var keys = new List<byte[]>();
+        foreach (var (key, bytes) in cache.Store.Records())
+        {
+            if (!cache.Entries.TryGetValue(key, out var entry))
+            {
+                entry = Load(key, partition, bytes);
+                cache.Entries.Add(key, entry);
+            }
+
+            if (entry.HasValue)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
+    }
+
     public override IStateStore? Close(int partition) =>
         partitions.Remove(partition, out var cache) ? cache.Store : null;
 
     public override IStateStore? StoreOf(int partition) => partitions.GetValueOrDefault(partition)?.Store;
 
-    public override bool Begin(int partition, byte[]? key, RowPosition position)
+    public override bool Begin(int partition, byte[]? key, RowPosition position) => Bind(partition, key, position);
+
+    /// <summary>Binds the state to a key for work that handles no row (a window closing on wall-clock time): what row was applied last stays as it is.</summary>
+    public void BeginKey(int partition, byte[] key) => Bind(partition, key, null);
+
+    private bool Bind(int partition, byte[]? key, RowPosition? position)
     {
         if (!partitions.TryGetValue(partition, out var cache))
         {
@@ -62,11 +103,11 @@ internal sealed class KeyedState<T> : StateTable
         key ??= [];
         if (!cache.Entries.TryGetValue(key, out var entry))
         {
-            entry = Load(cache.Store, partition, key);
+            entry = Load(key, partition, cache.Store.Get(key));
             cache.Entries.Add(key, entry);
         }
 
-        if (position <= entry.Applied)
+        if (position is { } row && row <= entry.Applied)
         {
             current = null;
             return false;
@@ -93,7 +134,11 @@ internal sealed class KeyedState<T> : StateTable
             return;
         }
 
-        entry.Applied = position;
+        if (position is { } row)
+        {
+            entry.Applied = row;
+        }
+
         if (!entry.Changed && partitions.TryGetValue(entry.Partition, out var cache))
         {
             entry.Changed = true;
@@ -113,7 +158,7 @@ internal sealed class KeyedState<T> : StateTable
 
         foreach (var entry in cache.Changed)
         {
-            var value = entry.HasValue ? MessageSerializer.Serialize(entry.Value) : null;
+            var value = entry.HasValue ? encode(entry.Value) : null;
             records.Add(new(entry.Key, new StateRecord(entry.Applied, value).Encode()));
             entry.Changed = false;
         }
@@ -122,9 +167,9 @@ internal sealed class KeyedState<T> : StateTable
         return records;
     }
 
-    private static Entry Load(IStateStore store, int partition, byte[] key)
+    private Entry Load(byte[] key, int partition, byte[]? bytes)
     {
-        if (store.Get(key) is not { } bytes)
+        if (bytes is null)
         {
             return new Entry(key, partition) { Applied = RowPosition.None };
         }
@@ -134,7 +179,7 @@ internal sealed class KeyedState<T> : StateTable
         {
             Applied = record.Applied,
             HasValue = record.Value is not null,
-            Value = record.Value is { } value ? MessageSerializer.Deserialize<T>(value) : default!,
+            Value = record.Value is { } value ? decode(value) : default!,
         };
     }
 

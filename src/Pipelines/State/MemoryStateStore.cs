@@ -9,6 +9,8 @@ internal sealed class MemoryStateStore : IStateStore
 
     public byte[]? Get(byte[] key) => records.GetValueOrDefault(key);
 
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Records() => records;
+
     public void Write(IReadOnlyList<KeyValuePair<byte[], byte[]>> changes, long changelogOffset)
     {
         foreach (var (key, value) in changes)

@@ -47,6 +47,21 @@ internal sealed class RocksDbStateStore : IStateStore
 
     public byte[]? Get(byte[] key) => db.Get(Prefixed(key));
 
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Records()
+    {
+        using var iterator = db.NewIterator();
+        for (iterator.Seek([RecordPrefix]); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.Key();
+            if (key.Length == 0 || key[0] != RecordPrefix)
+            {
+                yield break;
+            }
+
+            yield return new(key[1..], iterator.Value());
+        }
+    }
+
     public void Write(IReadOnlyList<KeyValuePair<byte[], byte[]>> records, long changelogOffset)
     {
         using var batch = new WriteBatch();

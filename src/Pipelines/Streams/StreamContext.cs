@@ -41,7 +41,7 @@ public sealed class StreamContext
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public State<T> State<T>()
         where T : IMessageContract<T> =>
-        (StateTable as Pipelines.State.KeyedState<T>)?.Facade
+        (StateTable as Pipelines.State.KeyedState<T>)?.Facade as State<T>
         ?? throw new InvalidOperationException($"This processor declares no {typeof(T).Name} state.");
 
     /// <summary>The processor's keyed state, set once with the calls that bracket it (see <see cref="Pipelines.Processing.ProcessorCalls{TIn, TOut}"/>).</summary>

@@ -69,6 +69,7 @@ public class HostingTests
         }
 
         var outputs = Read(connection.BootstrapServers, "doubled", 5);
+        var tallies = Read(connection.BootstrapServers, "tallies", 5).Select(value => MessageSerializer.Deserialize<SensorTally>(value)).ToList();
         for (var i = 0; i < 5; i++)
         {
             Assert.True(await DoubledCollector.Arrived.WaitAsync(KafkaHarness.Patience), "The sink did not receive every row.");
@@ -80,6 +81,15 @@ public class HostingTests
         }
 
         await host.StopAsync().WithinPatience();
+
+        // Keyed state through generated code: a first reading per sensor counts one, and the stop's checkpoint wrote
+        // each sensor's state to the changelog named from the group.
+        Assert.All(tallies, t => Assert.Equal((1, t.Time), (t.Count, (long)t.Sum)));
+        var changelog = TopicReader.Read<Ignore>(connection.BootstrapServers, "running-tally.state.changelog", 5)
+            .Select(r => MessageSerializer.Deserialize<Pipelines.IntegrationTests.State.Tally>(Pipelines.State.StateRecord.Decode(r.Message.Value).Value!))
+            .ToList();
+        Assert.Equal([0.0, 1.0, 2.0, 3.0, 4.0], changelog.Select(t => t.Sum).Order());
+        Assert.All(changelog, t => Assert.Equal(1, t.Count));
 
         // Several outputs per row, through a batch handler: each row split in two, each call one stream's rows.
         var portions = PortionCollector.Batches.SelectMany(b => b.Rows).ToList();

@@ -7,15 +7,19 @@ public class KeyedStateTests
 {
     private static readonly byte[] Car = "car-1"u8.ToArray();
 
-    private readonly KeyedState<Point> state = new("points");
+    private readonly KeyedState<Point> state = Create();
     private readonly MemoryStateStore store = new();
 
     public KeyedStateTests() => state.Open(0, store);
 
+    private static KeyedState<Point> Create() => (KeyedState<Point>)Pipelines.Infrastructure.StateDefinition.Of<Point>("points").CreateTable(new object(), new Pipelines.Processing.ProcessorOptions { Name = "p", GroupId = "g", InputTopic = "in", BootstrapServers = "unused:9092" });
+
+    private static State<Point> Facade(KeyedState<Point> table) => (State<Point>)table.Facade!;
+
     private void Apply(long offset, int index, double x, byte[]? key = null)
     {
         Assert.True(state.Begin(0, key ?? Car, new RowPosition(offset, index)));
-        state.Facade.Value = new Point { X = x };
+        Facade(state).Value = new Point { X = x };
         state.Commit();
     }
 
@@ -39,15 +43,15 @@ public class KeyedStateTests
     {
         Apply(10, 2, 1);
         store.Write(state.TakeChanges(0), 0);
-        var restarted = new KeyedState<Point>("points");
+        var restarted = Create();
         restarted.Open(0, store);
 
         Assert.False(restarted.Begin(0, Car, new RowPosition(10, 2)));
         Assert.False(restarted.Begin(0, Car, new RowPosition(9, 7)));
         Assert.True(restarted.Begin(0, Car, new RowPosition(10, 3)));
-        Assert.Equal(1, restarted.Facade.Value.X);
+        Assert.Equal(1, Facade(restarted).Value.X);
         Assert.True(restarted.Begin(0, "car-2"u8.ToArray(), new RowPosition(0, 0)));
-        Assert.False(restarted.Facade.HasValue);
+        Assert.False(Facade(restarted).HasValue);
     }
 
     [Fact]
@@ -57,13 +61,13 @@ public class KeyedStateTests
         state.TakeChanges(0);
 
         Assert.True(state.Begin(0, Car, new RowPosition(1, 0)));
-        state.Facade.Value = new Point { X = 99 };
-        state.Facade.Clear();
+        Facade(state).Value = new Point { X = 99 };
+        Facade(state).Clear();
         state.Rewind();
 
         Assert.Empty(state.TakeChanges(0));
         Assert.True(state.Begin(0, Car, new RowPosition(1, 0)));
-        Assert.Equal(1, state.Facade.Value.X);
+        Assert.Equal(1, Facade(state).Value.X);
     }
 
     [Fact]
@@ -71,7 +75,7 @@ public class KeyedStateTests
     {
         Apply(3, 0, 1);
         Assert.True(state.Begin(0, Car, new RowPosition(4, 0)));
-        state.Facade.Clear();
+        Facade(state).Clear();
         state.Commit();
 
         var record = StateRecord.Decode(Assert.Single(state.TakeChanges(0)).Value);
@@ -82,13 +86,13 @@ public class KeyedStateTests
     [Fact]
     public void State_is_only_there_during_a_call_and_reading_a_missing_value_says_how_to_avoid_it()
     {
-        var outside = Assert.Throws<InvalidOperationException>(() => state.Facade.HasValue);
+        var outside = Assert.Throws<InvalidOperationException>(() => Facade(state).HasValue);
         Assert.Contains("only available while a row handler runs", outside.Message);
 
         Assert.True(state.Begin(0, Car, new RowPosition(0, 0)));
-        var missing = Assert.Throws<InvalidOperationException>(() => state.Facade.Value);
+        var missing = Assert.Throws<InvalidOperationException>(() => Facade(state).Value);
         Assert.Contains("'car-1' has no Point state yet; check HasValue or use GetValueOrDefault", missing.Message);
-        Assert.Equal(7, state.Facade.GetValueOrDefault(new Point { X = 7 }).X);
+        Assert.Equal(7, Facade(state).GetValueOrDefault(new Point { X = 7 }).X);
     }
 
     [Fact]

@@ -37,12 +37,28 @@ internal sealed class Rejections<TIn, TOut>(ProcessorOptions options, InputDeser
     public void Reject(InboundMessage message, Exception exception, Work work) => Reject(message, message.ValueFrom(round), exception, work);
 
     /// <summary>
+    /// Fails the closing windows whose <c>Emit</c> threw (and empties <paramref name="failures"/>): each window's
+    /// accumulator, under its stream key, with the reason; the window stays closed.
+    /// </summary>
+    public void RejectWindows(List<Pipelines.Windows.WindowEmitFailure> failures, Work work)
+    {
+        foreach (var failure in failures)
+        {
+            Reject(failure.Key, failure.Accumulator, null, Timestamp.Default, new TopicPartitionOffset(options.InputTopic, failure.Partition, Offset.Unset), failure.Exception, work, null);
+        }
+
+        failures.Clear();
+    }
+
+    /// <summary>
     /// Fails <paramref name="message"/>: what goes to the dead-letter topic is its key, headers and timestamp, and as
     /// value <paramref name="value"/> (the message as consumed, or with <paramref name="rows"/> the failed rows of it).
     /// </summary>
-    public void Reject(InboundMessage message, byte[]? value, Exception exception, Work work, (int First, int Count, int Of)? rows = null)
+    public void Reject(InboundMessage message, byte[]? value, Exception exception, Work work, (int First, int Count, int Of)? rows = null) =>
+        Reject(message.Key, value, message.Headers, message.Timestamp, new TopicPartitionOffset(options.InputTopic, message.Partition, message.Offset), exception, work, rows);
+
+    private void Reject(byte[]? key, byte[]? value, Headers? headers, Timestamp timestamp, TopicPartitionOffset source, Exception exception, Work work, (int First, int Count, int Of)? rows)
     {
-        var source = new TopicPartitionOffset(options.InputTopic, message.Partition, message.Offset);
         PipelinesTelemetry.Failed.Add(1, processorTag);
         Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.Message);
         switch (options.OnFailure)
@@ -57,7 +73,7 @@ internal sealed class Rejections<TIn, TOut>(ProcessorOptions options, InputDeser
                 Log.DeadLettered(logger, exception, options.Name, source, options.EffectiveDeadLetterTopic, exception.Message);
                 try
                 {
-                    output.Produce(options.EffectiveDeadLetterTopic, message.Key, value, DeadLetterHeaders.Create(message.Headers, options.Name, source, exception, rows), message.Timestamp, work, deadLetter: true);
+                    output.Produce(options.EffectiveDeadLetterTopic, key, value, DeadLetterHeaders.Create(headers, options.Name, source, exception, rows), timestamp, work, deadLetter: true);
                 }
                 catch (KafkaException refused)
                 {

@@ -3,7 +3,8 @@ namespace Pipelines.Processing;
 /// <summary>
 /// How a failing processor call is retried before the <see cref="FailurePolicy"/> applies: up to
 /// <see cref="ProcessorOptions.MaxRetries"/> more attempts, the first after <see cref="ProcessorOptions.RetryBackoff"/>,
-/// each next one twice as late, never more than <see cref="MaxDelay"/>.
+/// each next one twice as late, never more than <see cref="MaxDelay"/>. Failures that are the row's own
+/// (<see cref="LateRowException"/>, <see cref="MessageFormatException"/>) are not retried.
 /// </summary>
 internal sealed class RetryPolicy(int maxRetries, TimeSpan backoff)
 {
@@ -33,7 +34,8 @@ internal sealed class RetryPolicy(int maxRetries, TimeSpan backoff)
             }
             catch (Exception exception) when (!(exception is OperationCanceledException && stoppingToken.IsCancellationRequested))
             {
-                if (attempt >= MaxRetries)
+                // A late row stays late, and a row that cannot be read stays unreadable: trying again cannot help.
+                if (attempt >= MaxRetries || exception is LateRowException or MessageFormatException)
                 {
                     return exception;
                 }

@@ -149,6 +149,7 @@ internal sealed class InputStage<TIn, TOut>
             if (failure is null)
             {
                 output.Emit(key, activity, work);
+                RejectFailedEmits(work);
                 continue;
             }
 
@@ -214,6 +215,7 @@ internal sealed class InputStage<TIn, TOut>
             if (failure is null)
             {
                 output.Emit(flush.Key, activity, work);
+                RejectFailedEmits(work);
             }
             else
             {
@@ -249,6 +251,15 @@ internal sealed class InputStage<TIn, TOut>
     /// </summary>
     private bool BeginState(int partition, byte[]? key, long offset, int index) =>
         calls.State is not { } state || state.Begin(partition, key, new Pipelines.State.RowPosition(offset, index));
+
+    /// <summary>Windows that closed in the last call but whose <c>Emit</c> threw: their accumulators go where the failure policy says.</summary>
+    private void RejectFailedEmits(Work work)
+    {
+        if (calls.State is Pipelines.Windows.WindowTable<TIn, TOut> { Failures.Count: > 0 } windows)
+        {
+            rejections.RejectWindows(windows.Failures, work);
+        }
+    }
 
     private void OnFlushWhenFailed(Exception exception) =>
         Log.FlushWhenFailed(logger, exception, options.Name);

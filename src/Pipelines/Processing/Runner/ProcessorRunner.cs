@@ -28,6 +28,9 @@ internal sealed class ProcessorRunner<TIn, TOut>
     // How often buffers' time rules are applied while rows wait: the resolution of Timeout and Reorder.
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(5);
 
+    // How often windows are checked for keys gone quiet (CloseAfterIdle): the resolution of that setting.
+    private static readonly TimeSpan IdleWindowsInterval = TimeSpan.FromMilliseconds(100);
+
     // A fetch round stops at this many value bytes, so a round of large packed messages stays bounded.
     private const int MaxRoundBytes = 4 * 1024 * 1024;
 
@@ -65,10 +68,10 @@ internal sealed class ProcessorRunner<TIn, TOut>
         state = processor.State;
         if (state is not null && processor.Features.HasFlag(ProcessorFeatures.Batches))
         {
-            throw new ArgumentException($"Processor '{options.Name}': keyed state ({state.Name}) works with a handler of one row; this processor handles batches.", nameof(processor));
+            throw new ArgumentException($"Processor '{options.Name}': {(state.Window is null ? "keyed state" : "windows")} ({state.Name}) work with a handler of one row; this processor handles batches.", nameof(processor));
         }
 
-        var table = state?.CreateTable();
+        var table = state?.CreateTable(processor, options);
         calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag) { State = table };
         tracker = new OffsetTracker(options.InputTopic, processorTag);
     }
@@ -102,6 +105,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         var lagMeasured = 0L;
         var expiredAt = 0L;
         var tickedAt = 0L;
+        var idleWindowsAt = 0L;
         Log.Started(logger, options.Name, options.InputTopic, options.GroupId);
         if (options.IsFeedbackLoop)
         {
@@ -145,6 +149,12 @@ internal sealed class ProcessorRunner<TIn, TOut>
                     tickedAt = now;
                     await run.Input.TickAsync(now, stoppingToken);
                     run.Output.Tick(now);
+                }
+
+                if (run.State?.Table is Pipelines.Windows.WindowTable<TIn, TOut> windows && Stopwatch.GetElapsedTime(idleWindowsAt, now) >= IdleWindowsInterval)
+                {
+                    idleWindowsAt = now;
+                    CloseIdleWindows(windows);
                 }
 
                 if (Stopwatch.GetElapsedTime(expiredAt, now) >= LagInterval)
@@ -211,6 +221,20 @@ internal sealed class ProcessorRunner<TIn, TOut>
             await run.Streams.CloseIdleAsync(key, stream, stoppingToken);
         }
     }
+
+    /// <summary>Closes the windows of keys quiet for their CloseAfterIdle, writing each key's results (or dead-lettering what failed to emit).</summary>
+    private void CloseIdleWindows(Pipelines.Windows.WindowTable<TIn, TOut> windows) =>
+        windows.CloseIdle(calls.Outputs, (_, key) =>
+        {
+            var work = tracker.Chain([]);
+            run.Output.Emit(key, null, work);
+            if (windows.Failures.Count > 0)
+            {
+                run.Rejections.RejectWindows(windows.Failures, work);
+            }
+
+            work.Finish();
+        });
 
     private void OnRevoked(List<TopicPartitionOffset> revoked)
     {
@@ -363,6 +387,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         InputStage<TIn, TOut> Input,
         StreamStage<TIn, TOut> Streams,
         OutputStage<TOut> Output,
+        Rejections<TIn, TOut> Rejections,
         OffsetCommitter Committer,
         Pipelines.State.StateStage? State)
     {
@@ -385,6 +410,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 new InputStage<TIn, TOut>(options, calls, reader, output, rejections, tracker, logger),
                 new StreamStage<TIn, TOut>(options, calls, reader, output, rejections, tracker),
                 output,
+                rejections,
                 new OffsetCommitter(tracker, new ConsumerOffsets<RowRange>(consumer), options.Name, options.CommitEvery, logger, processorTag),
                 calls.State is { } table ? new Pipelines.State.StateStage(options, table, producer, logger, processorTag) : null);
         }

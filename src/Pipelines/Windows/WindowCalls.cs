@@ -1,0 +1,18 @@
+using System.ComponentModel;
+using Pipelines.Windows;
+
+namespace Pipelines.Infrastructure;
+
+/// <summary>What a windowed processor's generated row handler calls. For use by generated code; not intended to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class WindowCalls
+{
+    /// <summary>Takes <paramref name="row"/> into the windows of its stream key; what closes or updates goes to <paramref name="outputs"/>.</summary>
+    /// <exception cref="LateRowException">Every window of the row has closed.</exception>
+    public static ValueTask AddAsync<TIn, TOut>(StreamContext context, TIn row, Outputs<TOut> outputs)
+        where TIn : IMessageContract<TIn>
+        where TOut : IMessageContract<TOut> =>
+        context.StateTable is WindowTable<TIn, TOut> windows
+            ? windows.Add(row, outputs)
+            : throw new InvalidOperationException($"This processor declares no windows over {typeof(TIn).Name}.");
+}
