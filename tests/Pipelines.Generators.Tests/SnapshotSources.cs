@@ -226,5 +226,36 @@ internal static class SnapshotSources
                 }
             }
             """,
+
+        // Windows: a hand-written accumulator in tumbling windows, and built-in statistics in session windows.
+        ["Windows"] = """
+            using Pipelines;
+
+            namespace Telemetry;
+
+            [Topic("car-telemetry")] public partial class CarTelemetry { [Timestamp] public long Time { get; set; } [Tag] public string CarId { get; set; } = ""; [Parameter] public double Speed { get; set; } }
+            [Topic("speed-summaries")] public partial class SpeedSummary { [Timestamp] public long Start { get; set; } [Tag] public string CarId { get; set; } = ""; [Parameter] public double Mean { get; set; } [Parameter] public long Count { get; set; } }
+            [MessageContract] public partial record struct SpeedSum { [Parameter] public long Count { get; init; } [Parameter] public double Sum { get; init; } }
+
+            [Processor]
+            [Window(Tumbling = "00:00:10", Grace = "00:00:02", CloseAfterIdle = "00:00:30")]
+            public partial class SpeedStats
+            {
+                public SpeedSum Aggregate(SpeedSum sum, CarTelemetry row) => sum with { Count = sum.Count + 1, Sum = sum.Sum + row.Speed };
+
+                public SpeedSummary Emit(WindowInfo window, SpeedSum sum) =>
+                    new() { CarId = window.Key, Start = window.StartTimestamp, Mean = sum.Sum / sum.Count, Count = sum.Count };
+            }
+
+            [Processor(GroupId = "stints")]
+            [Window(Session = "00:01:00", Emit = WindowEmit.OnUpdate, Of = nameof(Speed))]
+            public partial class Stints
+            {
+                private static double Speed(CarTelemetry row) => row.Speed;
+
+                public SpeedSummary? Emit(WindowInfo window, WindowStats stats) =>
+                    stats.Count < 2 ? null : new() { CarId = window.Key, Start = window.StartTimestamp, Mean = stats.Mean, Count = stats.Count };
+            }
+            """,
     };
 }

@@ -29,6 +29,9 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidBufferHook,
         DiagnosticDescriptors.BufferSettingMisplaced,
         DiagnosticDescriptors.StateNotContract,
+        DiagnosticDescriptors.InvalidWindowSetting,
+        DiagnosticDescriptors.InvalidWindowMethod,
+        DiagnosticDescriptors.WindowWithoutTimestamp,
     ];
 
     /// <inheritdoc/>

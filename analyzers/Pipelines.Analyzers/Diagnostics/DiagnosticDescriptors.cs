@@ -118,6 +118,21 @@ internal static class DiagnosticDescriptors
         "State type is not a message contract",
         "Processor '{0}' keeps state of type '{1}', which is not a message contract; mark it [MessageContract] so that its values can be written to the state store and changelog");
 
+    public static readonly DiagnosticDescriptor InvalidWindowSetting = Error(
+        "PIPE021",
+        "Window setting is invalid",
+        "{0} of '{1}' {2}");
+
+    public static readonly DiagnosticDescriptor InvalidWindowMethod = Error(
+        "PIPE022",
+        "Window method is missing or has the wrong shape",
+        "Processor '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor WindowWithoutTimestamp = Error(
+        "PIPE023",
+        "Windowed input has no timestamp",
+        "Processor '{0}' places rows in windows by their time, but '{1}' has no [Timestamp] member; add one");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

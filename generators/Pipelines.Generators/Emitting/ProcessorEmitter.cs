@@ -16,6 +16,9 @@ internal static class ProcessorEmitter
 
     /// <summary>The name of a processor's keyed state: part of its changelog topic's name, so it never changes.</summary>
     public const string StateName = "state";
+
+    /// <summary>The name of a windowed processor's state: part of its changelog topic's name, so it never changes.</summary>
+    public const string WindowsName = "windows";
     private const string Infrastructure = KnownNames.Infrastructure;
     private const string ValueTask = "global::System.Threading.Tasks.ValueTask";
     private static readonly string GeneratedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"Pipelines.Generators\", \"{typeof(ProcessorEmitter).Assembly.GetName().Version}\")]";
@@ -24,7 +27,8 @@ internal static class ProcessorEmitter
     {
         var w = new SourceWriter();
         var self = $"{Infrastructure}IProcessor<{model.FullyQualifiedName}, {model.InputType}, {model.OutputType}>";
-        var scopes = w.OpenPartialType(model.Namespace, model.ContainingTypes, $"{model.Declaration} : {self}");
+        var functions = model.Window is { } windowed ? $"{Infrastructure}IWindowFunctions<{model.InputType}, {windowed.Accumulator}, {model.OutputType}>" : null;
+        var scopes = w.OpenPartialType(model.Namespace, model.ContainingTypes, $"{model.Declaration} : {self}{(functions is null ? "" : ", " + functions)}");
         var route = model.OutputTopic is null ? $"reads {Literal(model.InputTopic)} (a sink)" : $"{Literal(model.InputTopic)} → {Literal(model.OutputTopic)}";
         w.Line($"/// <summary>How the Pipelines runtime runs this processor: {route}, group {Literal(model.GroupId)}.</summary>");
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
@@ -67,6 +71,11 @@ internal static class ProcessorEmitter
             w.Line($"{Infrastructure}StateDefinition {processor}.State => PipelinesState;");
         }
 
+        if (model.Window is { } window)
+        {
+            EmitWindows(w, model, window, processor, functions!, outputs, Context, Cancellation);
+        }
+
         if (model.Handle is { } handle)
         {
             var (parameter, argument) = model.HandlesBatches ? (rows, "rows") : ($"{model.InputType} row", "row");
@@ -107,6 +116,43 @@ internal static class ProcessorEmitter
         return w.ToString();
     }
 
+    /// <summary>A windowed processor's state, its row handler (the runtime's windows), and the functions the windows call.</summary>
+    private static void EmitWindows(SourceWriter w, ProcessorModel model, WindowModel window, string processor, string functions, string outputs, string context, string cancellation)
+    {
+        var definition = $"new {Infrastructure}WindowDefinition {{ Kind = {Infrastructure}WindowKind.{window.Kind}, Size = {Ticks(window.SizeTicks)}, Hop = {Ticks(window.HopTicks)}, Grace = {Ticks(window.GraceTicks)}, Emit = {window.Emit}{(window.IdleTicks is { } idle ? $", CloseAfterIdle = {Ticks(idle)}" : "")} }}";
+        var state = window.StatsOf is null
+            ? $"{Infrastructure}StateDefinition.Windows<{model.InputType}, {window.Accumulator}, {model.OutputType}>({Literal(WindowsName)}, {definition})"
+            : $"{Infrastructure}StateDefinition.WindowStats<{model.InputType}, {model.OutputType}>({Literal(WindowsName)}, {definition})";
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Line($"private static readonly {Infrastructure}StateDefinition PipelinesState = {state};");
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Line($"{Infrastructure}StateDefinition {processor}.State => PipelinesState;");
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Line($"{ValueTask} {processor}.HandleAsync({model.InputType} row, {outputs}, {context}, {cancellation}) => {Infrastructure}WindowCalls.AddAsync(context, row, outputs);");
+        var accumulator = window.Accumulator;
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Line($"{accumulator} {functions}.Empty() => {window.Empty};");
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Line(window.StatsOf is { } of
+            ? $"{accumulator} {functions}.Aggregate({accumulator} accumulator, {model.InputType} row) => {Infrastructure}WindowCalls.Add(accumulator, (double){of}(row), row);"
+            : $"{accumulator} {functions}.Aggregate({accumulator} accumulator, {model.InputType} row) => Aggregate(accumulator, row);");
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Line(window.StatsOf is not null ? $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => left.Merge(right);"
+            : window.HasMerge ? $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => Merge(left, right);"
+            : $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => throw new global::System.NotSupportedException(\"Only session windows merge.\");");
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Line($"{model.OutputType} {functions}.Emit(global::Pipelines.WindowInfo window, {accumulator} accumulator) => Emit(window, accumulator);");
+    }
+
+    private static string Ticks(long ticks) => $"global::System.TimeSpan.FromTicks({ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+
     public static string EmitRegistration(IEnumerable<ProcessorModel> processors)
     {
         var w = new SourceWriter();
@@ -138,7 +184,7 @@ internal static class ProcessorEmitter
     private static string Features(ProcessorModel model)
     {
         var features = new List<string>();
-        if (model.Handle is not null)
+        if (model.Handle is not null || model.Window is not null)
         {
             features.Add(model.HandlesBatches ? "Batches" : "Rows");
         }

@@ -14,6 +14,7 @@ namespace Pipelines.Generators.Model;
 /// <param name="Handle">The row handler, or <see langword="null"/> for a processor that handles only events (its rows are skipped unread).</param>
 /// <param name="HandlesBatches">Whether the row handler takes <c>IReadOnlyList&lt;TIn&gt;</c> rather than one row.</param>
 /// <param name="StateType">The contract of the row handler's <c>State&lt;T&gt;</c>, fully qualified, or <see langword="null"/> without keyed state.</param>
+/// <param name="Window">The windows of a windowed processor (which has no <paramref name="Handle"/>), or <see langword="null"/>.</param>
 /// <param name="Settings">The runtime settings the attribute sets, applied before configuration.</param>
 /// <param name="OnEvent">The <c>Handle(StreamEvent)</c> method, or <see langword="null"/>: events are skipped.</param>
 /// <param name="OnStreamOpened">The <c>OnStreamOpened(StreamInfo)</c> method, or <see langword="null"/>.</param>
@@ -35,6 +36,7 @@ internal sealed record ProcessorModel(
     CallModel? Handle,
     bool HandlesBatches,
     string? StateType,
+    WindowModel? Window,
     EquatableArray<SettingModel> Settings,
     CallModel? OnEvent,
     CallModel? OnStreamOpened,
@@ -79,3 +81,16 @@ internal sealed record BufferModel(string Expression, string? Filter, string? Fl
 /// <param name="TakesCancellation">Whether it takes a <c>CancellationToken</c>.</param>
 /// <param name="TakesState">Whether it takes the processor's <c>State&lt;T&gt;</c> (the row handler only).</param>
 internal sealed record CallModel(string Method, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation, bool TakesState = false);
+
+/// <summary>A processor's <c>[Window]</c> and the methods that fill and emit its windows.</summary>
+/// <param name="Kind">The <c>WindowKind</c> member: Tumbling, Hopping or Session.</param>
+/// <param name="SizeTicks">The size (a session's gap), in ticks.</param>
+/// <param name="HopTicks">How far apart hopping windows start, in ticks; the size for other kinds.</param>
+/// <param name="GraceTicks">The grace period, in ticks.</param>
+/// <param name="IdleTicks">CloseAfterIdle in ticks, or <see langword="null"/>.</param>
+/// <param name="Emit">The <c>WindowEmit</c> member, fully qualified.</param>
+/// <param name="Accumulator">What a window keeps, fully qualified: the processor's contract, or <c>WindowStats</c>.</param>
+/// <param name="StatsOf">With <c>WindowStats</c>: the method that picks a row's value; otherwise <see langword="null"/>.</param>
+/// <param name="Empty">The C# expression of a window's accumulator before its first row.</param>
+/// <param name="HasMerge">Whether the processor declares <c>Merge</c>.</param>
+internal sealed record WindowModel(string Kind, long SizeTicks, long HopTicks, long GraceTicks, long? IdleTicks, string Emit, string Accumulator, string? StatsOf, string Empty, bool HasMerge);

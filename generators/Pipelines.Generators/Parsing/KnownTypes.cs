@@ -26,6 +26,9 @@ internal sealed class KnownTypes
         StreamEnd = Runtime(compilation, KnownNames.StreamEnd);
         MessageContract = Runtime(compilation, KnownNames.MessageContractInterface);
         StateOfT = Runtime(compilation, KnownNames.StateOfT);
+        WindowAttribute = Runtime(compilation, KnownNames.WindowAttribute);
+        WindowInfo = Runtime(compilation, KnownNames.WindowInfo);
+        WindowStats = Runtime(compilation, KnownNames.WindowStats);
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -59,6 +62,12 @@ internal sealed class KnownTypes
 
     /// <summary><c>State&lt;T&gt;</c>, unbound.</summary>
     public INamedTypeSymbol? StateOfT { get; }
+
+    public INamedTypeSymbol? WindowAttribute { get; }
+
+    public INamedTypeSymbol? WindowInfo { get; }
+
+    public INamedTypeSymbol? WindowStats { get; }
 
     public INamedTypeSymbol? CancellationToken { get; }
 

@@ -34,7 +34,20 @@ internal static class ProcessorParser
         var methods = type.GetMembers(HandlerName).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic).ToList();
         var eventHandlers = methods.Where(m => m.Parameters.Length > 0 && KnownTypes.Is(m.Parameters[0].Type, known.StreamEvent)).ToList();
         var handlers = methods.Except(eventHandlers).ToList();
-        if (handlers.Count > 1 || eventHandlers.Count > 1 || methods.Count == 0)
+        var windowAttribute = KnownTypes.Find(type, known.WindowAttribute);
+        if (windowAttribute is not null && handlers.Count > 0)
+        {
+            diagnostics.Report(DiagnosticDescriptors.InvalidWindowMethod, handlers[0], name, $"declares [Window], so its rows go to Aggregate and Emit, not to {HandlerName}; remove {HandlerName}(row), or the [Window] to handle rows one by one");
+            return null;
+        }
+
+        if (windowAttribute is not null && eventHandlers.Count > 1)
+        {
+            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, eventHandlers[1], name, $"has {eventHandlers.Count} methods named {HandlerName} for events; keep exactly one");
+            return null;
+        }
+
+        if (windowAttribute is null && (handlers.Count > 1 || eventHandlers.Count > 1 || methods.Count == 0))
         {
             var problem = methods.Count == 0 ? $"has no instance method named {HandlerName}; declare {Shapes}"
                 : handlers.Count > 1 ? $"has {handlers.Count} methods named {HandlerName} for rows; keep exactly one"
@@ -47,7 +60,17 @@ internal static class ProcessorParser
         var handler = handlers.FirstOrDefault();
         HandlerShape? shape;
         string? problemWithShape = null;
-        if (handler is not null)
+        WindowModel? window = null;
+        if (windowAttribute is not null)
+        {
+            if (WindowParser.Parse(type, windowAttribute, known, diagnostics, cancellationToken) is not { } windowed)
+            {
+                return null;
+            }
+
+            (shape, window) = windowed;
+        }
+        else if (handler is not null)
         {
             shape = ReadShape(handler, known, out problemWithShape);
         }
@@ -67,6 +90,8 @@ internal static class ProcessorParser
             return null;
         }
 
+        var readsRows = handler is not null || window is not null;
+
         var (input, inputTopic, handlesBatches, output, outputSymbol, outputTopic, handle, stateParameter) = shape;
         var stateType = stateParameter is null ? null : StateType(type, stateParameter, handlesBatches, known, diagnostics, cancellationToken);
         if (stateParameter is not null && stateType is null)
@@ -82,7 +107,7 @@ internal static class ProcessorParser
             return null;
         }
 
-        if ((handler is not null && !ContractValidator.IsUsable(input, known, cancellationToken)) || (outputSymbol is not null && !ContractValidator.IsUsable(outputSymbol, known, cancellationToken)))
+        if ((readsRows && !ContractValidator.IsUsable(input, known, cancellationToken)) || (outputSymbol is not null && !ContractValidator.IsUsable(outputSymbol, known, cancellationToken)))
         {
             // The contract gets no serializer, so code for this processor could not compile; the contract's own
             // diagnostics are the one message about it.
@@ -101,7 +126,7 @@ internal static class ProcessorParser
             }
         }
 
-        var inputBuffer = handler is null ? null : BufferParser.Parse(type, input, isInput: true, known, diagnostics, cancellationToken);
+        var inputBuffer = !readsRows ? null : BufferParser.Parse(type, input, isInput: true, known, diagnostics, cancellationToken);
         if (diagnostics.Count > errors)
         {
             return null;
@@ -129,7 +154,7 @@ internal static class ProcessorParser
             }
         }
 
-        symbols = new ProcessorSymbols(handler ?? eventHandlers[0], handler is null ? null : input, outputSymbol);
+        symbols = new ProcessorSymbols(handler ?? (window is not null ? WindowEmit(type) : null) ?? eventHandlers[0], readsRows ? input : null, outputSymbol);
         return new ProcessorModel(
             TypeDeclarations.Namespace(type),
             TypeDeclarations.ContainingTypeModels(type),
@@ -137,13 +162,14 @@ internal static class ProcessorParser
             type.ToDisplayString(CodecResolver.TypeFormat),
             name,
             groupId,
-            handler is null ? NoOutput : input.ToDisplayString(CodecResolver.TypeFormat),
+            readsRows ? input.ToDisplayString(CodecResolver.TypeFormat) : NoOutput,
             inputTopic,
             output,
             outputTopic,
             handle,
             handlesBatches,
             stateType,
+            window,
             settings,
             onEvent,
             onOpened,
@@ -152,6 +178,8 @@ internal static class ProcessorParser
             inputBuffer?.FlushWhen,
             TypeDeclarations.HintName(type, ".Processor.g.cs"));
     }
+
+    private static IMethodSymbol? WindowEmit(INamedTypeSymbol type) => Method(type, "Emit");
 
     private static IMethodSymbol? Method(INamedTypeSymbol type, string name) =>
         type.GetMembers(name).OfType<IMethodSymbol>().FirstOrDefault(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic);

@@ -15,4 +15,9 @@ public static class WindowCalls
         context.StateTable is WindowTable<TIn, TOut> windows
             ? windows.Add(row, outputs)
             : throw new InvalidOperationException($"This processor declares no windows over {typeof(TIn).Name}.");
+
+    /// <summary><paramref name="stats"/> with <paramref name="row"/>'s <paramref name="value"/>, at the row's timestamp.</summary>
+    public static WindowStats Add<TIn>(WindowStats stats, double value, TIn row)
+        where TIn : IMessageContract<TIn> =>
+        stats.Add(value, TIn.Serializer.TimestampOf(row) ?? throw new MessageFormatException($"A {typeof(TIn).Name} row has no timestamp, so it cannot be placed in a window."));
 }
