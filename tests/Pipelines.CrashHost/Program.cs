@@ -1,7 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Pipelines.CrashHost;
+using Pipelines.Infrastructure;
 
-// Configuration from the command line: --Pipelines:BootstrapServers=host:port and any other Pipelines key.
+// Configuration from the command line: --Pipelines:BootstrapServers=host:port and any other Pipelines key, and
+// --Crash:Processor=SensorWindows to run that processor alone (BufferedDoubler alone otherwise).
 var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddPipelines(builder.Configuration);
+if (builder.Configuration["Crash:Processor"] == nameof(SensorWindows))
+{
+    ProcessorRegistration.AddProcessor<SensorWindows, Reading, WindowTotal>(builder.Services, builder.Configuration);
+}
+else
+{
+    ProcessorRegistration.AddProcessor<BufferedDoubler, Reading, Doubled>(builder.Services, builder.Configuration);
+}
+
 await builder.Build().RunAsync();

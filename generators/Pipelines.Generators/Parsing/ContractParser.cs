@@ -50,6 +50,12 @@ internal static class ContractParser
             }
         }
 
+        // Two partial declarations declaring one name is the compiler's error (CS0102) to report; nothing here can be right.
+        if (candidates.GroupBy(c => c.Symbol.Name).Any(g => g.Count() > 1))
+        {
+            return null;
+        }
+
         ValidateFieldSet(candidates, typeName, diagnostics);
         var construction = ChooseConstruction(type, typeName, candidates, diagnostics);
         if (diagnostics.Count > errors || construction is null || unresolved)

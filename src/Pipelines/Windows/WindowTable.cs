@@ -128,9 +128,12 @@ internal sealed class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TOut>
 
         if (windows is null)
         {
-            windows = new KeyWindows<TAcc> { Partition = keyed.Partition, Key = keyed.Key };
+            windows = new KeyWindows<TAcc>();
             keyed.Set(windows);
         }
+
+        // Restored windows come without them: where they live is known from the binding, not the store.
+        (windows.Partition, windows.Key) = (keyed.Partition, keyed.Key);
 
         windows.StreamTime = streamTime;
         var open = windows.Open;

@@ -160,6 +160,17 @@ public class WindowTableTests
     }
 
     [Fact]
+    public void Windows_restored_from_the_store_are_written_under_their_key()
+    {
+        var windows = new WindowHarness(Tumbling);
+        windows.Add("car-7", 1 * Second);
+
+        windows.Restart();
+
+        Assert.Equal("car-7", Assert.Single(windows.Add("car-7", 10 * Second)).Key);
+    }
+
+    [Fact]
     public void Window_state_reads_back_as_written_and_refuses_other_bytes()
     {
         var windows = new Pipelines.Windows.KeyWindows<long> { StreamTime = 42, ClosedUpTo = -7 };
