@@ -41,9 +41,9 @@ public class ProcessorDiagnosticTests
         """);
 
     [Fact]
-    public Task PIPE006_state_in_a_handler_of_batches() => AnalyzerTest.VerifyAsync(Topics + """
+    public Task PIPE020_not_reported_for_state_in_a_handler_of_batches() => AnalyzerTest.VerifyAsync(Topics + """
         [MessageContract] public partial struct S { [Parameter] public int N { get; set; } }
-        [Processor] public partial class P { public Out Handle(IReadOnlyList<In> rows, State<S> {|PIPE006:{|CS0315:state|}|}) => new(); }
+        [Processor] public partial class P { public Out Handle(IReadOnlyList<In> rows, State<S> {|CS0315:state|}) => new(); }
         """);
 
     [Fact]

@@ -93,7 +93,7 @@ internal static class ProcessorParser
         var readsRows = handler is not null || window is not null;
 
         var (input, inputTopic, handlesBatches, output, outputSymbol, outputTopic, handle, stateParameter) = shape;
-        var stateType = stateParameter is null ? null : StateType(type, stateParameter, handlesBatches, known, diagnostics, cancellationToken);
+        var stateType = stateParameter is null ? null : StateType(type, stateParameter, known, diagnostics, cancellationToken);
         if (stateParameter is not null && stateType is null)
         {
             return null;
@@ -248,14 +248,9 @@ internal static class ProcessorParser
     }
 
     /// <summary>The contract a handler's <c>State&lt;T&gt;</c> parameter keeps, fully qualified, or null after reporting why it cannot be kept.</summary>
-    private static string? StateType(INamedTypeSymbol type, IParameterSymbol parameter, bool handlesBatches, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    private static string? StateType(INamedTypeSymbol type, IParameterSymbol parameter, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var kept = ((INamedTypeSymbol)parameter.Type).TypeArguments[0];
-        if (handlesBatches)
-        {
-            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, parameter, type.Name, $"takes '{parameter.Type.ToDisplayString()}' in a handler of batches; keyed state is bound to one row's stream, so handle one row at a time (Handle(TIn row, State<TState> state, ...)) and keep the [Buffer] if rows should still wait");
-            return null;
-        }
 
         if (kept is not INamedTypeSymbol contract || !ContractValidator.IsAnnotatedContract(contract, known) && !ContractValidator.IsUsable(contract, known, cancellationToken))
         {

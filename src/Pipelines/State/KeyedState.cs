@@ -119,6 +119,14 @@ internal sealed class KeyedState<T> : StateTable
         return true;
     }
 
+    public override void Reach(RowPosition last)
+    {
+        if (current is not null)
+        {
+            position = last;
+        }
+    }
+
     public override void Rewind()
     {
         if (current is { } entry)

@@ -31,6 +31,12 @@ internal abstract class StateTable
     /// </summary>
     public abstract bool Begin(int partition, byte[]? key, RowPosition position);
 
+    /// <summary>
+    /// Widens the current call to the rows up to <paramref name="last"/> (a batch handler's rows of one stream, bound at
+    /// the first not yet applied): its <see cref="Commit"/> marks them all applied.
+    /// </summary>
+    public abstract void Reach(RowPosition last);
+
     /// <summary>Undoes what the current call changed: before a retry, or when the call failed for good.</summary>
     public abstract void Rewind();
 

@@ -107,6 +107,8 @@ internal sealed class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TOut>
 
     public override bool Begin(int partition, byte[]? key, RowPosition position) => keyed.Begin(partition, key, position);
 
+    public override void Reach(RowPosition last) => keyed.Reach(last);
+
     public override void Rewind() => keyed.Rewind();
 
     public override void Commit() => keyed.Commit();

@@ -111,4 +111,37 @@ public class InputStageTests
         Assert.All(messages, m => Assert.False(m.IsKept)); // handled within the round: nothing copied
         Assert.Equal([3L], stages.Committable());
     }
+
+    [Fact]
+    public async Task A_batch_with_state_starts_after_the_rows_its_stream_already_applied_and_commits_up_to_its_last_row()
+    {
+        // The store says car-1's state applied the rows up to offset 5, row 1 (before a restart, say).
+        var store = new Pipelines.State.MemoryStateStore();
+        var key = StreamKeys.Format("car-1")!;
+        store.Write([new(key, new Pipelines.State.StateRecord(new Pipelines.State.RowPosition(5, 1), MessageSerializer.Serialize(new Point { X = 10 })).Encode())], 0);
+        var table = StateDefinition.Of<Point>("state").CreateTable(new object(), new ProcessorOptions { Name = "p", GroupId = "g", InputTopic = "in", BootstrapServers = "unused" });
+        table.Open(0, store);
+        var calls = new List<double[]>();
+        var stages = new StageHarness(
+            TestProcessor.Batches<CarTelemetry, CarTelemetry>((rows, _, context, _) =>
+            {
+                calls.Add(rows.Select(r => r.Speed).ToArray());
+                var state = context.State<Point>();
+                state.Value = new Point { X = state.Value.X + rows.Count };
+                return ValueTask.CompletedTask;
+            }),
+            state: table);
+
+        foreach (var message in new[] { await stages.RowsAsync(5, "car-1", 1, 2, 3), await stages.RowsAsync(6, "car-1", 4, 5) })
+        {
+            await stages.Input.TakeAsync(message, 0, CancellationToken.None);
+        }
+
+        await stages.Input.DrainAsync(roundEnded: true, CancellationToken.None);
+
+        var call = Assert.Single(calls);
+        Assert.Equal([3.0, 4.0, 5.0], call);
+        var record = Pipelines.State.StateRecord.Decode(Assert.Single(table.TakeChanges(0)).Value);
+        Assert.Equal((new Pipelines.State.RowPosition(6, 1), 13), (record.Applied, MessageSerializer.Deserialize<Point>(record.Value!).X));
+    }
 }

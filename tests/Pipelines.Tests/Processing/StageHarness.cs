@@ -13,7 +13,7 @@ namespace Pipelines.Tests.Processing;
 /// </summary>
 internal sealed class StageHarness
 {
-    public StageHarness(TestProcessor<CarTelemetry, CarTelemetry> processor, BufferOptions? inputBuffer = null)
+    public StageHarness(TestProcessor<CarTelemetry, CarTelemetry> processor, BufferOptions? inputBuffer = null, Pipelines.State.StateTable? state = null)
     {
         Options = new ProcessorOptions
         {
@@ -25,7 +25,7 @@ internal sealed class StageHarness
             MaxRetries = 0,
             InputBuffer = inputBuffer,
         };
-        Calls = new ProcessorCalls<CarTelemetry, CarTelemetry>(processor, new RetryPolicy(0, TimeSpan.Zero), NullLogger.Instance, "test", Tag);
+        Calls = new ProcessorCalls<CarTelemetry, CarTelemetry>(processor, new RetryPolicy(0, TimeSpan.Zero), NullLogger.Instance, "test", Tag) { State = state };
         var rejections = new Rejections<CarTelemetry, CarTelemetry>(Options, Round, null!, NullLogger.Instance, Tag);
         var output = new OutputStage<CarTelemetry>(Options, null!, Calls.Outputs, Calls.Context, Tracker);
         Input = new InputStage<CarTelemetry, CarTelemetry>(Options, Calls, Round, output, rejections, Tracker, NullLogger.Instance);

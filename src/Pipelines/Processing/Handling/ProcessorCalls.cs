@@ -47,6 +47,7 @@ internal sealed class ProcessorCalls<TIn, TOut>
         callRows = token =>
         {
             Outputs.Clear();
+            State?.Rewind();
             return processor.HandleAsync(currentRows, Outputs, Context, token);
         };
         callEvent = token =>
@@ -119,7 +120,22 @@ internal sealed class ProcessorCalls<TIn, TOut>
         currentRows = rows;
         try
         {
-            return await RetryAsync(callRows, timed: true, stoppingToken);
+            var failure = await RetryAsync(callRows, timed: true, stoppingToken);
+            if (failure is null)
+            {
+                State?.Commit();
+            }
+            else
+            {
+                State?.Rewind();
+            }
+
+            return failure;
+        }
+        catch
+        {
+            State?.Rewind();
+            throw;
         }
         finally
         {

@@ -203,15 +203,19 @@ internal sealed class InputStage<TIn, TOut>
         var count = handlesBatches ? 1 : rows.Count;
         for (var call = 0; call < count; call++)
         {
-            var origin = flush.Origins[call].Message!;
-            if (!handlesBatches && !BeginState(origin.Partition, flush.Key, origin.Offset, flush.Origins[call].Index))
+            // A batch starts at its first row not yet applied to the stream's state (all of them, but after a restart).
+            var first = handlesBatches ? BeginBatchState(flush) : call;
+            if (first == rows.Count || (!handlesBatches && !BeginState(flush, call)))
             {
                 continue;
             }
 
+            var origin = flush.Origins[first].Message!;
             calls.Context.Fill(origin, options.InputTopic);
             using var activity = PipelinesTelemetry.StartProcessing(options.Name, origin.Headers);
-            var failure = handlesBatches ? await calls.HandleAsync(rows, cancellationToken) : await calls.HandleAsync(rows[call], cancellationToken);
+            var failure = !handlesBatches ? await calls.HandleAsync(rows[call], cancellationToken)
+                : first == 0 ? await calls.HandleAsync(rows, cancellationToken)
+                : await calls.HandleAsync(rows.GetRange(first, rows.Count - first), cancellationToken);
             if (failure is null)
             {
                 output.Emit(flush.Key, activity, work);
@@ -219,7 +223,7 @@ internal sealed class InputStage<TIn, TOut>
             }
             else
             {
-                RejectFlushed(flush, handlesBatches ? 0 : call, handlesBatches ? rows.Count : 1, failure, work);
+                RejectFlushed(flush, first, handlesBatches ? rows.Count - first : 1, failure, work);
             }
         }
 
@@ -251,6 +255,35 @@ internal sealed class InputStage<TIn, TOut>
     /// </summary>
     private bool BeginState(int partition, byte[]? key, long offset, int index) =>
         calls.State is not { } state || state.Begin(partition, key, new Pipelines.State.RowPosition(offset, index));
+
+    private bool BeginState(BufferedRows<TIn> flush, int row) =>
+        BeginState(flush.Origins[row].Message!.Partition, flush.Key, flush.Origins[row].Message!.Offset, flush.Origins[row].Index);
+
+    /// <summary>
+    /// Binds the state, if any, for a batch of one stream's rows: at its first row not yet applied, reaching to its last.
+    /// Returns that first row's index; the batch's length when every row was applied before a restart.
+    /// </summary>
+    private int BeginBatchState(BufferedRows<TIn> flush)
+    {
+        if (calls.State is not { } state)
+        {
+            return 0;
+        }
+
+        var first = 0;
+        while (first < flush.Count && !BeginState(flush, first))
+        {
+            first++;
+        }
+
+        if (first < flush.Count)
+        {
+            var last = flush.Origins[flush.Count - 1];
+            state.Reach(new Pipelines.State.RowPosition(last.Message!.Offset, last.Index));
+        }
+
+        return first;
+    }
 
     /// <summary>Windows that closed in the last call but whose <c>Emit</c> threw: their accumulators go where the failure policy says.</summary>
     private void RejectFailedEmits(Work work)

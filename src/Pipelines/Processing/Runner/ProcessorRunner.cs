@@ -66,9 +66,9 @@ internal sealed class ProcessorRunner<TIn, TOut>
         this.logger = logger ?? NullLogger.Instance;
         processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
         state = processor.State;
-        if (state is not null && processor.Features.HasFlag(ProcessorFeatures.Batches))
+        if (state?.Window is not null && processor.Features.HasFlag(ProcessorFeatures.Batches))
         {
-            throw new ArgumentException($"Processor '{options.Name}': {(state.Window is null ? "keyed state" : "windows")} ({state.Name}) work with a handler of one row; this processor handles batches.", nameof(processor));
+            throw new ArgumentException($"Processor '{options.Name}': windows take their rows one at a time; this processor handles batches.", nameof(processor));
         }
 
         var table = state?.CreateTable(processor, options);
