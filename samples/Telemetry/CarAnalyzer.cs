@@ -5,7 +5,9 @@ namespace Telemetry;
 /// <summary>
 /// Gets each car's rows a second of data at a time (its input buffer), and emits that second's rolling values, a
 /// brake alert when the brakes cross the limit, and a note for each completed lap (an event in the car's stream).
-/// The driver's name comes from the stream's properties.
+/// The driver's name comes from the stream's properties. Whether a car's brakes were already hot is its
+/// <see cref="State{T}"/>: kept per car in a local store and a changelog topic, so a restart or a rebalance neither
+/// repeats an alert nor misses one.
 /// </summary>
 [Processor]
 [Buffer(DataSpan = "00:00:01", Timeout = "00:00:02")]
@@ -13,18 +15,15 @@ public partial class CarAnalyzer
 {
     private const double BrakeLimit = 950;
 
-    // One processor instance handles its partitions one call at a time, so plain per-car state is safe.
-    private readonly Dictionary<string, bool> overheated = new();
-
-    public IEnumerable<CarInsight> Handle(IReadOnlyList<CarTelemetry> rows, StreamContext context)
+    public IEnumerable<CarInsight> Handle(IReadOnlyList<CarTelemetry> rows, State<CarHealth> health, StreamContext context)
     {
         Interlocked.Add(ref SampleCounters.Analyzed, rows.Count);
         var car = rows[0].CarId;
         var driver = Driver(context);
-        var wasOverheated = overheated.GetValueOrDefault(car);
+        var before = health.GetValueOrDefault(default);
         var peak = rows.Max(r => r.BrakeTemp);
-        overheated[car] = rows[^1].BrakeTemp > BrakeLimit;
-        if (!wasOverheated && peak > BrakeLimit)
+        health.Value = new CarHealth { BrakesOverheated = rows[^1].BrakeTemp > BrakeLimit, HottestBrakes = Math.Max(before.HottestBrakes, peak) };
+        if (!before.BrakesOverheated && peak > BrakeLimit)
         {
             var first = rows.First(r => r.BrakeTemp > BrakeLimit);
             yield return new CarInsight { Time = first.Time, CarId = car, Driver = driver, Alert = $"brakes at {first.BrakeTemp:F0} °C", PeakBrakeTemp = peak };

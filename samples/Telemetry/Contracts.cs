@@ -38,6 +38,30 @@ public partial class CarInsight
     [Parameter] public int? LapCompleted { get; set; }
 }
 
+/// <summary>
+/// What the windows make of a car's speed: an average over ten seconds of data (<see cref="SpeedStats"/>) or over a
+/// stint between two pit stops (<see cref="Stints"/>).
+/// </summary>
+[Topic("car-summaries")]
+public partial class CarSummary
+{
+    [Timestamp] public DateTimeOffset Start { get; set; }
+    [Tag] public string CarId { get; set; } = "";
+    [Parameter] public string Kind { get; set; } = "";
+    [Parameter] public DateTimeOffset End { get; set; }
+    [Parameter] public long Samples { get; set; }
+    [Parameter] public double AverageSpeed { get; set; }
+    [Parameter] public double TopSpeed { get; set; }
+}
+
+/// <summary>What <see cref="CarAnalyzer"/> remembers of each car between calls, across restarts and rebalances.</summary>
+[MessageContract]
+public partial record struct CarHealth
+{
+    [Parameter] public bool BrakesOverheated { get; init; }
+    [Parameter] public double HottestBrakes { get; init; }
+}
+
 /// <summary>A car's setup sheet, sent once when its session starts: a binary attachment larger than Kafka takes in one message.</summary>
 [Topic("car-setups", External = true)]
 public partial class CarSetup

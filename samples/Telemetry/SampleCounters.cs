@@ -8,4 +8,5 @@ internal static class SampleCounters
     public static long Insights;
     public static long Laps;
     public static long Setups;
+    public static long Summaries;
 }

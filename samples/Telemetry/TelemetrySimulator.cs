@@ -16,6 +16,7 @@ namespace Telemetry;
 internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration configuration, ILogger<TelemetrySimulator> log) : BackgroundService
 {
     private static readonly TimeSpan Lap = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PitStop = TimeSpan.FromSeconds(3);
     private static readonly string[] Drivers = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken"];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,16 +56,24 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
             for (; tick < due; tick++)
             {
                 var time = started + (interval * tick);
+                var written = 0;
                 foreach (var car in field)
                 {
-                    telemetry.Write(car.Sample(time, time - started, random, out var lapCompleted));
+                    var row = car.Sample(time, time - started, random, out var lapCompleted);
                     if (lapCompleted is { } lap)
                     {
                         telemetry.WriteEvent(car.Id, new StreamEvent { Timestamp = UnixNanoseconds.FromDateTimeOffset(time), Id = "lap-completed", Value = lap.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                     }
+
+                    // In the pit box, the car sends nothing.
+                    if (row is not null)
+                    {
+                        telemetry.Write(row);
+                        written++;
+                    }
                 }
 
-                Interlocked.Add(ref SampleCounters.Produced, field.Length);
+                Interlocked.Add(ref SampleCounters.Produced, written);
             }
         }
     }
@@ -93,23 +102,35 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
         }
     }
 
-    /// <summary>A car going round the circuit: straights, braking zones, a little noise.</summary>
+    /// <summary>A car going round the circuit: straights, braking zones, a little noise, and a pit stop after every odd lap.</summary>
     private sealed class Car(string id, string driver, double offset)
     {
         private double brakeTemp = 450;
         private double fuel = 110;
         private double lastPhase = -1;
         private int laps;
+        private DateTimeOffset pitExit;
 
         public string Id => id;
 
         public string Driver => driver;
 
-        public CarTelemetry Sample(DateTimeOffset time, TimeSpan elapsed, Random random, out int? lapCompleted)
+        /// <summary>The car's row at <paramref name="time"/>, or <see langword="null"/> while it is in the pit box.</summary>
+        public CarTelemetry? Sample(DateTimeOffset time, TimeSpan elapsed, Random random, out int? lapCompleted)
         {
             var phase = ((elapsed / Lap) + offset) % 1.0;
             lapCompleted = lastPhase >= 0 && phase < lastPhase ? ++laps : null;
             lastPhase = phase;
+            if (lapCompleted % 2 == 1)
+            {
+                pitExit = time + PitStop;
+            }
+
+            if (time < pitExit)
+            {
+                return null;
+            }
+
             var braking = Math.Sin(phase * Math.PI * 14) > 0.82;
             var speed = braking ? 120 + (random.NextDouble() * 40) : 280 + (random.NextDouble() * 40);
             brakeTemp += braking ? 9 + (random.NextDouble() * 4) : -2.5;

@@ -17,6 +17,9 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The host starts its services one after another, each until its first await: creating topics (which can
+        // take a while, and does not await on the embedded broker) must not hold up the processors after this one.
+        await Task.Yield();
         var descriptor = TProcessor.PipelinesDescriptor;
         var defaults = descriptor.Defaults(connection.BootstrapServers, connection.ConsumerDefaults);
         if (connection.DefaultStateDirectory is { } stateDirectory)

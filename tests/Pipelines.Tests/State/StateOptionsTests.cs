@@ -27,17 +27,17 @@ public class StateOptionsTests
     }
 
     [Fact]
-    public void Keyed_state_with_a_batch_handler_is_refused_at_construction_naming_the_processor()
+    public void Windows_with_a_batch_handler_are_refused_at_construction_naming_the_processor()
     {
         var processor = new TestProcessor<CarTelemetry, CarTelemetry>
         {
             Rows = (_, _, _, _) => ValueTask.CompletedTask,
-            State = StateDefinition.Of<Point>("points"),
+            State = StateDefinition.WindowStats<CarTelemetry, CarTelemetry>("windows", new WindowDefinition { Kind = WindowKind.Tumbling, Size = TimeSpan.FromSeconds(1) }),
         };
 
         var refused = Assert.Throws<ArgumentException>(() => new ProcessorRunner<CarTelemetry, CarTelemetry>(Defaults, processor));
 
         Assert.Contains("Processor 'p'", refused.Message);
-        Assert.Contains("one row", refused.Message);
+        Assert.Contains("one at a time", refused.Message);
     }
 }
