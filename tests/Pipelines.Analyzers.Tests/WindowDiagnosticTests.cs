@@ -21,6 +21,7 @@ public class WindowDiagnosticTests
         [Processor(GroupId = "p2"), Window(Hopping = "00:00:10", Hop = "00:00:05", Grace = "00:00:01", Emit = WindowEmit.OnUpdate)] public partial class P2 {{Body}}
         [Processor(GroupId = "p3"), Window(Session = "00:01:00", CloseAfterIdle = "00:00:30")] public partial class P3 { public Acc Aggregate(Acc a, In row) => a; public Acc Merge(Acc l, Acc r) => l; public Out? Emit(WindowInfo w, Acc a) => null; }
         [Processor(GroupId = "p4"), Window(Session = "00:01:00", Of = nameof(Value))] public partial class P4 { static double Value(In row) => row.A; public Out Emit(WindowInfo w, WindowStats s) => new() { B = s.Mean }; }
+        [Processor(GroupId = "p5"), Window(Sliding = "00:00:10", Grace = "00:00:01")] public partial class P5 { public Acc Aggregate(Acc a, In row) => a; public Acc Merge(Acc l, Acc r) => l; public Out Emit(WindowInfo w, Acc a) => new(); }
         """);
 
     [Theory]
@@ -35,6 +36,7 @@ public class WindowDiagnosticTests
     [InlineData("""[Window(Session = {|PIPE021:"soon"|})]""")]
     [InlineData("""[Window(Tumbling = "00:00:10", CloseAfterIdle = {|PIPE021:"00:00:00"|})]""")]
     [InlineData("""[Window(Tumbling = "00:00:10", Of = {|PIPE021:"A"|})]""")]
+    [InlineData("""[Window(Sliding = "00:00:10", Emit = {|PIPE021:WindowEmit.OnClose|})]""")]
     public Task PIPE021_window_settings(string window) => AnalyzerTest.VerifyAsync(Contracts + $$"""
         [Processor]
         {{window}}
@@ -59,6 +61,11 @@ public class WindowDiagnosticTests
     [Fact]
     public Task PIPE022_session_windows_without_merge() => AnalyzerTest.VerifyAsync(Contracts + """
         [Processor, Window(Session = "00:00:10")] public partial class P { public Acc {|PIPE022:Aggregate|}(Acc a, In row) => a; public Out Emit(WindowInfo w, Acc a) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE022_sliding_windows_without_merge() => AnalyzerTest.VerifyAsync(Contracts + """
+        [Processor, Window(Sliding = "00:00:10")] public partial class P { public Acc {|PIPE022:Aggregate|}(Acc a, In row) => a; public Out Emit(WindowInfo w, Acc a) => new(); }
         """);
 
     [Fact]

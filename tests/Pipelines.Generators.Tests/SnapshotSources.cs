@@ -256,6 +256,18 @@ internal static class SnapshotSources
                 public SpeedSummary? Emit(WindowInfo window, WindowStats stats) =>
                     stats.Count < 2 ? null : new() { CarId = window.Key, Start = window.StartTimestamp, Mean = stats.Mean, Count = stats.Count };
             }
+
+            [Processor(GroupId = "trailing")]
+            [Window(Sliding = "00:00:05")]
+            public partial class TrailingSpeed
+            {
+                public SpeedSum Aggregate(SpeedSum sum, CarTelemetry row) => sum with { Count = sum.Count + 1, Sum = sum.Sum + row.Speed };
+
+                public SpeedSum Merge(SpeedSum left, SpeedSum right) => new() { Count = left.Count + right.Count, Sum = left.Sum + right.Sum };
+
+                public SpeedSummary Emit(WindowInfo window, SpeedSum sum) =>
+                    new() { CarId = window.Key, Start = window.StartTimestamp, Mean = sum.Sum / sum.Count, Count = sum.Count };
+            }
             """,
     };
 }

@@ -17,7 +17,7 @@ internal static class WindowParser
 {
     public const string Shapes = "TAcc Aggregate(TAcc accumulator, TIn row) and TOut Emit(WindowInfo window, TAcc accumulator) (with TAcc Merge(TAcc left, TAcc right) for session windows), or TOut Emit(WindowInfo window, WindowStats stats) with [Window(Of = nameof(Method))] naming double Method(TIn row)";
     private const string Stats = "global::Pipelines.WindowStats";
-    private static readonly string[] Kinds = ["Tumbling", "Hopping", "Session"];
+    private static readonly string[] Kinds = ["Tumbling", "Hopping", "Session", "Sliding"];
 
     /// <summary>The windowed processor's shape and windows, or <see langword="null"/> when <paramref name="diagnostics"/> received an error.</summary>
     public static (HandlerShape Shape, WindowModel Window)? Parse(INamedTypeSymbol type, AttributeData attribute, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
@@ -99,9 +99,11 @@ internal static class WindowParser
                 return null;
             }
 
-            if (settings?.Kind == "Session" && merge is null)
+            if (settings?.Kind is "Session" or "Sliding" && merge is null)
             {
-                Report(aggregate, $"has session windows, which merge when a row bridges two; declare {accumulator.Name} Merge({accumulator.Name} left, {accumulator.Name} right)");
+                Report(aggregate, settings.Kind == "Session"
+                    ? $"has session windows, which merge when a row bridges two; declare {accumulator.Name} Merge({accumulator.Name} left, {accumulator.Name} right)"
+                    : $"has sliding windows, which merge the accumulators of the rows they span; declare {accumulator.Name} Merge({accumulator.Name} left, {accumulator.Name} right)");
                 return null;
             }
         }
@@ -138,7 +140,7 @@ internal static class WindowParser
         var kinds = Kinds.Where(k => AttributeArguments.Named(attribute, k) is not null).ToList();
         if (kinds.Count != 1)
         {
-            Report(kinds.Count == 0 ? null : kinds[1], "Window", kinds.Count == 0 ? "sets no kind; set one of Tumbling, Hopping (with Hop) or Session" : $"sets {string.Join(" and ", kinds)}; a processor has one kind of window");
+            Report(kinds.Count == 0 ? null : kinds[1], "Window", kinds.Count == 0 ? "sets no kind; set one of Tumbling, Hopping (with Hop), Session or Sliding" : $"sets {string.Join(" and ", kinds)}; a processor has one kind of window");
             return null;
         }
 
@@ -148,9 +150,16 @@ internal static class WindowParser
         var grace = AttributeArguments.Named(attribute, "Grace") is null ? 0 : Time("Grace", allowZero: true);
         var idle = AttributeArguments.Named(attribute, "CloseAfterIdle") is null ? null : Time("CloseAfterIdle", allowZero: false);
         string? problem = null;
-        var emit = AttributeArguments.Named(attribute, "Emit") is { } emitValue ? AttributeArguments.EnumMember(emitValue, ref problem) : "global::Pipelines.WindowEmit.OnClose";
+        const string OnUpdate = "global::Pipelines.WindowEmit.OnUpdate";
+        var emit = AttributeArguments.Named(attribute, "Emit") is { } emitValue ? AttributeArguments.EnumMember(emitValue, ref problem)
+            : kind == "Sliding" ? OnUpdate : "global::Pipelines.WindowEmit.OnClose";
         if (problem is not null)
         {
+            Report("Emit", "Emit", problem);
+        }
+        else if (kind == "Sliding" && emit != OnUpdate)
+        {
+            problem = "is OnClose, but a sliding window is written as its row arrives; leave Emit out";
             Report("Emit", "Emit", problem);
         }
 

@@ -4,8 +4,8 @@ namespace Pipelines;
 /// Makes a <see cref="ProcessorAttribute">processor</see> aggregate its rows in windows of data time, per stream key:
 /// instead of <c>Handle</c> it declares <c>TAcc Aggregate(TAcc accumulator, TIn row)</c> and
 /// <c>TOut? Emit(WindowInfo window, TAcc accumulator)</c>, or only <c>Emit(WindowInfo window, WindowStats stats)</c>
-/// with <see cref="Of"/> naming the parameter to summarise. Set exactly one of <see cref="Tumbling"/>,
-/// <see cref="Hopping"/> (with <see cref="Hop"/>) and <see cref="Session"/>. Times are time spans such as
+/// with <see cref="Of"/> naming the method that picks the value to summarise. Set exactly one of <see cref="Tumbling"/>,
+/// <see cref="Hopping"/> (with <see cref="Hop"/>), <see cref="Session"/> and <see cref="Sliding"/>. Times are time spans such as
 /// <c>"00:00:10"</c>. The input contract needs a <see cref="TimestampAttribute">timestamp</see>: it places each row.
 /// </summary>
 /// <remarks>
@@ -35,10 +35,20 @@ public sealed class WindowAttribute : Attribute
     /// </summary>
     public string? Session { get; init; }
 
+    /// <summary>
+    /// Sliding windows of this size: each row writes the window that ends at it, over the key's rows in the size before
+    /// it, as it arrives (so <see cref="Emit"/> is <see cref="WindowEmit.OnUpdate"/>, the only choice). The processor
+    /// declares <c>TAcc Merge(TAcc left, TAcc right)</c> unless it uses <see cref="WindowStats"/>. Each row merges the
+    /// accumulators of the window's timestamps, so the cost per row grows with the rows a window holds. A row that
+    /// arrives out of order (within <see cref="Grace"/>) counts in its own window and later ones, not in windows already
+    /// written. Positive.
+    /// </summary>
+    public string? Sliding { get; init; }
+
     /// <summary>How long after its end (data time) a window still takes late rows; zero (the default) or positive.</summary>
     public string? Grace { get; init; }
 
-    /// <summary>When a window's result is written: once when it closes (the default), or after every row it takes.</summary>
+    /// <summary>When a window's result is written: once when it closes (the default), or after every row it takes (the only choice for sliding windows).</summary>
     public WindowEmit Emit { get; init; }
 
     /// <summary>
@@ -49,8 +59,9 @@ public sealed class WindowAttribute : Attribute
     public string? CloseAfterIdle { get; init; }
 
     /// <summary>
-    /// With an <c>Emit(WindowInfo, WindowStats)</c> method: the numeric <see cref="ParameterAttribute">parameter</see>
-    /// of the input whose count, sum, mean, minimum, maximum, first and last values the window keeps.
+    /// With an <c>Emit(WindowInfo, WindowStats)</c> method: the name of a method of the processor,
+    /// <c>double Method(TIn row)</c> (<c>nameof(Method)</c>), that picks the value whose count, sum, mean, minimum,
+    /// maximum, first and last the windows keep.
     /// </summary>
     public string? Of { get; init; }
 }

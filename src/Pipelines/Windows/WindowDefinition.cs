@@ -14,6 +14,9 @@ public enum WindowKind
 
     /// <summary>Windows of rows at most <see cref="WindowDefinition.Size"/> (the gap) apart.</summary>
     Session,
+
+    /// <summary>A window of <see cref="WindowDefinition.Size"/> ending at each row, written as the row arrives.</summary>
+    Sliding,
 }
 
 /// <summary>
@@ -54,6 +57,7 @@ public sealed record WindowDefinition
         Require(Size > TimeSpan.Zero, Kind == WindowKind.Session ? "Session (the gap)" : Kind.ToString(), "must be positive");
         Require(Grace >= TimeSpan.Zero, nameof(Grace), "must not be negative");
         Require(CloseAfterIdle is not { } idle || idle > TimeSpan.Zero, nameof(CloseAfterIdle), "must be positive");
+        Require(Kind != WindowKind.Sliding || Emit == WindowEmit.OnUpdate, nameof(Emit), "must be OnUpdate for sliding windows: each is written as its row arrives");
         if (Kind == WindowKind.Hopping)
         {
             Require(Hop > TimeSpan.Zero && Hop <= Size, nameof(Hop), "must be positive and at most the size");

@@ -3,7 +3,8 @@ namespace Pipelines;
 /// <summary>
 /// Which window a result is for: its stream key and its span of data time, in nanoseconds since the Unix epoch like
 /// the wire's timestamps. A tumbling or hopping window spans <see cref="StartTimestamp"/> (included) to
-/// <see cref="EndTimestamp"/> (excluded); a session window spans its first row to its last, both included.
+/// <see cref="EndTimestamp"/> (excluded); a session window spans its first row to its last, both included; a sliding
+/// window ends at its row (included) and starts its size before (excluded).
 /// </summary>
 /// <param name="Key">The stream key (the rows' tags).</param>
 /// <param name="StartTimestamp">Where the window starts.</param>

@@ -119,6 +119,12 @@ internal sealed class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TOut>
     {
         var timestamp = TIn.Serializer.TimestampOf(row) ?? throw new MessageFormatException($"A {typeof(TIn).Name} row has no timestamp, so it cannot be placed in a window.");
         var windows = keyed.HasValue ? keyed.Value : null;
+        if (definition.Kind == WindowKind.Sliding)
+        {
+            Slide(row, windows, timestamp, outputs);
+            return ValueTask.CompletedTask;
+        }
+
         var streamTime = Math.Max(windows?.StreamTime ?? long.MinValue, timestamp);
         var closedUpTo = windows?.ClosedUpTo ?? long.MinValue;
         updates.Clear();
@@ -191,6 +197,66 @@ internal sealed class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TOut>
             watched.Remove(windows);
             closed(windows.Partition, windows.Key);
         }
+    }
+
+    /// <summary>
+    /// A sliding row: writes the window of <see cref="WindowDefinition.Size"/> that ends at it, (t − size, t], over the
+    /// key's rows so far. The key keeps one accumulator per timestamp for as long as a row within the grace period
+    /// could still need it; a row more than the grace period behind the key's time is late.
+    /// </summary>
+    private void Slide(TIn row, KeyWindows<TAcc>? windows, long timestamp, Outputs<TOut> outputs)
+    {
+        var previous = windows?.StreamTime ?? long.MinValue;
+        if (windows is not null && timestamp < previous - grace)
+        {
+            throw Late(timestamp, previous, long.MinValue);
+        }
+
+        // The user's code first (it may throw): this timestamp's accumulator, then the window's, oldest first.
+        var open = windows?.Open ?? [];
+        var at = IndexOf(open, timestamp);
+        var own = functions.Aggregate(functions.Empty(), row);
+        var entry = at >= 0 ? functions.Merge(open[at].Accumulator, own) : own;
+        var result = default(TAcc)!;
+        var any = false;
+        for (var i = 0; i < open.Count && open[i].Start < timestamp; i++)
+        {
+            if (open[i].Start > timestamp - size)
+            {
+                result = any ? functions.Merge(result, open[i].Accumulator) : open[i].Accumulator;
+                any = true;
+            }
+        }
+
+        result = any ? functions.Merge(result, entry) : entry;
+
+        if (windows is null)
+        {
+            windows = new KeyWindows<TAcc>();
+            keyed.Set(windows);
+        }
+
+        (windows.Partition, windows.Key) = (keyed.Partition, keyed.Key);
+        windows.StreamTime = Math.Max(previous, timestamp);
+        if (at >= 0)
+        {
+            CollectionsMarshal.AsSpan(windows.Open)[at].Accumulator = entry;
+        }
+        else
+        {
+            windows.Open.Insert(~at, new OpenWindow<TAcc>(timestamp, timestamp, entry));
+        }
+
+        // What no row within the grace period can reach any more.
+        var kept = 0;
+        while (kept < windows.Open.Count && windows.Open[kept].Start <= windows.StreamTime - grace - size)
+        {
+            kept++;
+        }
+
+        windows.Open.RemoveRange(0, kept);
+        Emit(windows, new OpenWindow<TAcc>(timestamp - size, timestamp, result), outputs);
+        Watch(windows);
     }
 
     /// <summary>A tumbling or hopping row: the new accumulators of its windows that are still open, into <see cref="updates"/>.</summary>

@@ -118,6 +118,41 @@ public class WindowPropertyTests
         }, iter: 300);
     }
 
+    [Fact]
+    public void A_sliding_row_writes_the_rows_in_the_size_before_it_that_arrived_before_it_and_is_late_only_beyond_the_grace()
+    {
+        Gen.Select(Gen.Long[1, 50], Gen.Long[0, 50], Times).Sample((size, grace, times) =>
+        {
+            var windows = new WindowHarness(new WindowDefinition
+            {
+                Kind = WindowKind.Sliding,
+                Size = TimeSpan.FromMilliseconds(size),
+                Grace = TimeSpan.FromMilliseconds(grace),
+                Emit = WindowEmit.OnUpdate,
+            });
+
+            var taken = new List<long>();
+            var latest = long.MinValue;
+            foreach (var t in times)
+            {
+                var late = taken.Count > 0 && t < latest - grace;
+                try
+                {
+                    var written = Assert.Single(windows.Add("k", t * Millisecond, t));
+                    Assert.False(late, $"the row at {t} ms was taken with the latest at {latest} ms");
+                    taken.Add(t);
+                    latest = Math.Max(latest, t);
+                    var inWindow = taken.Where(x => x > t - size && x <= t).ToList();
+                    Assert.Equal(((t - size) * Millisecond, t * Millisecond, (long)inWindow.Count, (double)inWindow.Sum()), (written.Start, written.End, written.Count, written.Sum));
+                }
+                catch (LateRowException)
+                {
+                    Assert.True(late, $"the row at {t} ms was refused with the latest at {latest} ms");
+                }
+            }
+        }, iter: 300);
+    }
+
     private static long FloorDiv(long value, long divisor) => (value / divisor) - (value % divisor < 0 ? 1 : 0);
 
     private static IEnumerable<WindowResult> CloseAll(WindowHarness windows)

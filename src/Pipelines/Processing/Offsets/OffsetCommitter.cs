@@ -31,11 +31,18 @@ internal sealed class OffsetCommitter(OffsetTracker tracker, IOffsetSink sink, s
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
 
     // Storing an offset costs a native call: done on a clock, not per message.
-    private static readonly TimeSpan StoreInterval = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan DefaultStoreInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly List<TopicPartitionOffset> committable = [];
     private long storedAt;
     private int storedSinceCommit;
+
+    /// <summary>
+    /// How often finished offsets are stored: every 100 ms by default. A processor with state stores them only after a
+    /// checkpoint, which waits for every output in flight and for the changelog, so it does so once per
+    /// <see cref="ProcessorOptions.CommitInterval"/> instead, as Kafka Streams does.
+    /// </summary>
+    public TimeSpan StoreInterval { get; init; } = DefaultStoreInterval;
 
     /// <summary>How the committer waits between attempts; called from the loop or the rebalance callback, which must not return before the commit is settled.</summary>
     public Action<TimeSpan> Wait { get; init; } = Thread.Sleep;

@@ -411,7 +411,10 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 new StreamStage<TIn, TOut>(options, calls, reader, output, rejections, tracker),
                 output,
                 rejections,
-                new OffsetCommitter(tracker, new ConsumerOffsets<RowRange>(consumer), options.Name, options.CommitEvery, logger, processorTag),
+                new OffsetCommitter(tracker, new ConsumerOffsets<RowRange>(consumer), options.Name, options.CommitEvery, logger, processorTag)
+                {
+                    StoreInterval = calls.State is null ? OffsetCommitter.DefaultStoreInterval : options.CommitInterval,
+                },
                 calls.State is { } table ? new Pipelines.State.StateStage(options, table, producer, logger, processorTag) : null);
         }
     }

@@ -15,6 +15,7 @@ namespace Microsoft.Extensions.DependencyInjection
         {
             global::Pipelines.Infrastructure.ProcessorRegistration.AddProcessor<global::Telemetry.SpeedStats, global::Telemetry.CarTelemetry, global::Telemetry.SpeedSummary>(services, configuration);
             global::Pipelines.Infrastructure.ProcessorRegistration.AddProcessor<global::Telemetry.Stints, global::Telemetry.CarTelemetry, global::Telemetry.SpeedSummary>(services, configuration);
+            global::Pipelines.Infrastructure.ProcessorRegistration.AddProcessor<global::Telemetry.TrailingSpeed, global::Telemetry.CarTelemetry, global::Telemetry.SpeedSummary>(services, configuration);
             return services;
         }
     }
