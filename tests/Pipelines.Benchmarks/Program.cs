@@ -29,25 +29,4 @@ if (args is ["rows", ..])
     return;
 }
 
-if (args is ["windows-check"])
-{
-    var bench = new Pipelines.Benchmarks.State.WindowedAggregationBenchmarks();
-    bench.Setup();
-    var round = new Action[] { bench.WriteStreamizInput, bench.Streamiz, bench.WritePipelinesInput, bench.Pipelines, bench.WritePackedInput, bench.PipelinesPacked };
-    foreach (var step in round.Concat(round).Concat(round).Concat(round))
-    {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var task = Task.Run(step);
-        while (!task.Wait(5000))
-        {
-            Console.WriteLine($"{step.Method.Name}: waiting, {Pipelines.Benchmarks.State.AggregationClock.Aggregated} aggregated");
-        }
-
-        Console.WriteLine($"{step.Method.Name}: {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
-    }
-
-    bench.Cleanup();
-    return;
-}
-
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

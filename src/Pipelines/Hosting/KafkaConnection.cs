@@ -123,6 +123,64 @@ public sealed class KafkaConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates the changelog of a processor's state unless it exists: with as many partitions as its input (a changelog
+    /// partition holds the state of the input partition of the same number) and, on a real cluster, compacted, so the
+    /// latest record of each key is kept however long the state lives (the embedded broker does not compact). An
+    /// existing changelog must have the input's partition count.
+    /// </summary>
+    /// <exception cref="StateStoreException">The changelog exists with another partition count than the input.</exception>
+    internal async Task EnsureChangelogAsync(string changelog, string input, CancellationToken cancellationToken)
+    {
+        var config = new AdminClientConfig(new Dictionary<string, string>(settings.Kafka)) { BootstrapServers = BootstrapServers };
+        using var admin = new AdminClientBuilder(config).Build();
+        var topics = admin.GetMetadata(AdminTimeout).Topics.Where(t => t.Error.Code == ErrorCode.NoError).ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
+        var partitions = topics.GetValueOrDefault(input, settings.TopicPartitions);
+        if (topics.TryGetValue(changelog, out var existing))
+        {
+            if (existing != partitions)
+            {
+                throw new StateStoreException(
+                    $"The state changelog '{changelog}' has {existing} partitions, but its input '{input}' has {partitions}: each input partition keeps its state in the changelog partition of the same number. " +
+                    "Recreate the changelog with the input's partition count (its state is then rebuilt from the input's retained rows only), or restore the input's partition count.");
+            }
+
+            return;
+        }
+
+        lock (gate)
+        {
+            createdTopics.Add(changelog);
+        }
+
+        if (IsEmbedded)
+        {
+            try
+            {
+                Embedded.CreateTopic(changelog, partitions);
+            }
+            catch (KafkaException exception) when (exception.Error.Code == ErrorCode.TopicAlreadyExists)
+            {
+            }
+
+            return;
+        }
+
+        try
+        {
+            await admin.CreateTopicsAsync(
+                [new TopicSpecification { Name = changelog, NumPartitions = partitions, ReplicationFactor = -1, Configs = new Dictionary<string, string> { ["cleanup.policy"] = "compact" } }],
+                new CreateTopicsOptions { RequestTimeout = AdminTimeout });
+        }
+        catch (CreateTopicsException exception) when (exception.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+        }
+        catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_TimedOut)
+        {
+            Log.TopicsNotCreated(logger, changelog, exception.Error.Reason);
+        }
+    }
+
     /// <summary>Stops the embedded broker, if one was started, and deletes the state kept beside it.</summary>
     public void Dispose()
     {

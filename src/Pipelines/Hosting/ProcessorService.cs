@@ -29,9 +29,12 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
 
         var options = settings.OptionsFor(defaults);
         var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
-        var changelog = ((IProcessor<TIn, TOut>)processor).State is { } state ? Pipelines.State.StateStage.ChangelogTopicOf(options.GroupId, state.Name) : null;
-        var topics = new[] { options.InputTopic, options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null, changelog };
+        var topics = new[] { options.InputTopic, options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null };
         await connection.EnsureTopicsAsync(topics.OfType<string>(), stoppingToken);
+        if (((IProcessor<TIn, TOut>)processor).State is { } state)
+        {
+            await connection.EnsureChangelogAsync(Pipelines.State.StateStage.ChangelogTopicOf(options.GroupId, state.Name), options.InputTopic, stoppingToken);
+        }
 
         var runner = new ProcessorRunner<TIn, TOut>(options, processor, loggers.CreateLogger("Pipelines.Processor." + descriptor.Name));
         await runner.RunAsync(stoppingToken);

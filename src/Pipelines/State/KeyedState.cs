@@ -14,6 +14,8 @@ internal sealed class KeyedState<T> : StateTable
     private Entry? current;
     private RowPosition? position;
     private (T Value, bool HasValue) before;
+    private long hits;
+    private long misses;
 
     /// <param name="name">The state's name.</param>
     /// <param name="encode">Writes a value for the store and changelog.</param>
@@ -101,8 +103,13 @@ internal sealed class KeyedState<T> : StateTable
         }
 
         key ??= [];
-        if (!cache.Entries.TryGetValue(key, out var entry))
+        if (cache.Entries.TryGetValue(key, out var entry))
         {
+            hits++;
+        }
+        else
+        {
+            misses++;
             entry = Load(key, partition, cache.Store.Get(key));
             cache.Entries.Add(key, entry);
         }
@@ -154,6 +161,13 @@ internal sealed class KeyedState<T> : StateTable
         }
 
         current = null;
+    }
+
+    public override (long Hits, long Misses) TakeLookups()
+    {
+        var taken = (hits, misses);
+        (hits, misses) = (0, 0);
+        return taken;
     }
 
     public override List<KeyValuePair<byte[], byte[]>> TakeChanges(int partition)

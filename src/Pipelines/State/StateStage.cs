@@ -23,6 +23,8 @@ internal sealed class StateStage : IDisposable
     // A restore writes to the store in batches of this many records, each with the changelog offset it reaches.
     private const int RestoreBatch = 10_000;
 
+    private const string CacheResult = "pipelines.state.cache.result";
+
     private static readonly TimeSpan RestoreWait = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(30);
 
@@ -85,6 +87,9 @@ internal sealed class StateStage : IDisposable
     /// <exception cref="KafkaException">The broker refused a changelog record: the processor must stop.</exception>
     public void Checkpoint(IEnumerable<int>? partitions = null)
     {
+        var (hits, misses) = Table.TakeLookups();
+        PipelinesTelemetry.StateLookups.Add(hits, processorTag, new(CacheResult, "hit"));
+        PipelinesTelemetry.StateLookups.Add(misses, processorTag, new(CacheResult, "miss"));
         var changes = new List<(int Partition, List<KeyValuePair<byte[], byte[]>> Records)>();
         foreach (var partition in (partitions ?? Table.Partitions).ToList())
         {
@@ -123,6 +128,7 @@ internal sealed class StateStage : IDisposable
 
             Table.StoreOf(partition)?.Write(records, reached);
             PipelinesTelemetry.StateChangelogRecords.Add(records.Count, processorTag);
+            PipelinesTelemetry.StateChangelogBytes.Add(records.Sum(r => (long)r.Key.Length + r.Value.Length), processorTag);
         }
     }
 

@@ -45,4 +45,7 @@ internal abstract class StateTable
 
     /// <summary>The records of the keys changed since the last time, encoded; they count as unchanged from here on.</summary>
     public abstract List<KeyValuePair<byte[], byte[]>> TakeChanges(int partition);
+
+    /// <summary>How many rows found their key in the cache, and how many had to read it from the store, since the last time.</summary>
+    public abstract (long Hits, long Misses) TakeLookups();
 }

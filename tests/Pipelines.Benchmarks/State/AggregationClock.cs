@@ -12,8 +12,6 @@ internal static class AggregationClock
 
     public static ManualResetEventSlim Gate { get; } = new();
 
-    /// <summary>Rows aggregated since the clock was last armed.</summary>
-    public static long Aggregated => Interlocked.Read(ref aggregated);
 
     /// <summary>Called by an aggregator for each row.</summary>
     public static void Row()

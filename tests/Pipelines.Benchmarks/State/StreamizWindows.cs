@@ -34,6 +34,7 @@ internal static class StreamizWindows
             AutoOffsetReset = AutoOffsetReset.Earliest,
             SessionTimeoutMs = 6000,
             HeartbeatIntervalMs = 500,
+            FetchWaitMaxMs = 10, // as the Pipelines consumers: see WindowedAggregationBenchmarks
         };
         var builder = new StreamBuilder();
         builder.Stream<string, PassthroughRow>(input)

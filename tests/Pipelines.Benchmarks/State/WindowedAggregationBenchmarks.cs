@@ -13,7 +13,9 @@ namespace Pipelines.Benchmarks.State;
 /// second each), count and mean of the speed, state in RocksDB with a changelog. Pipelines (generated code, rows one
 /// per message and packed 100 per message) against Streamiz with its RocksDB window store on the same broker, rows
 /// and bytes. Every engine is started once and kept running; an iteration's rows are written while they wait at a
-/// gate, and it ends when the last row was aggregated. Each iteration's rows are later in data time than the last's,
+/// gate, and it ends when the last row was aggregated. Every consumer waits at most 10 ms for a fetch: the embedded
+/// broker answers an empty fetch only after the whole fetch.wait.max.ms (500 ms by default), even when data arrives
+/// meanwhile, which a real broker does not. Each iteration's rows are later in data time than the last's,
 /// so they close the previous iteration's windows.
 /// </summary>
 [MemoryDiagnoser]
@@ -42,7 +44,7 @@ public class WindowedAggregationBenchmarks
     {
         kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Brokers = 3 });
         source = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, LingerMs = 5 }).Build();
-        foreach (var topic in new[] { "rows-in", "rows-out", "packed-in", "packed-out", "streamiz-in", "streamiz-out", "rows.windows.changelog", "packed.windows.changelog" }.Concat(StreamizWindows.InternalTopics))
+        foreach (var topic in new[] { "rows-in", "rows-out", "packed-in", "packed-out", "streamiz-in", "streamiz-out", "rows.windows.changelog", "packed.windows.changelog", "plain-in", "plain-out" }.Concat(StreamizWindows.InternalTopics))
         {
             kafka.CreateTopic(topic, Partitions);
         }
@@ -50,6 +52,11 @@ public class WindowedAggregationBenchmarks
         AggregationClock.Expect(long.MaxValue);
         loops.Add(new ProcessorRunner<PassthroughRow, SpeedMean>(Options("rows"), new SpeedWindows()).RunAsync(stop.Token));
         loops.Add(new ProcessorRunner<PassthroughRow, SpeedMean>(Options("packed"), new SpeedWindows()).RunAsync(stop.Token));
+        loops.Add(new ProcessorRunner<PassthroughRow, SpeedMean>(Options("plain"), TestProcessor.Rows<PassthroughRow, SpeedMean>((_, _, _) =>
+        {
+            AggregationClock.Row();
+            return ValueTask.FromResult<SpeedMean?>(null);
+        })).RunAsync(stop.Token));
         streamiz = StreamizWindows.Start(kafka.BootstrapServers, "streamiz-in", "streamiz-out", Path.Combine(stateDirectory, "streamiz"));
     }
 
@@ -73,6 +80,12 @@ public class WindowedAggregationBenchmarks
 
     [IterationSetup(Target = nameof(PipelinesPacked))]
     public void WritePackedInput() => WriteRows("packed-in", PackedRowsPerCar, RowsPerMessage);
+
+    [IterationSetup(Target = nameof(PlainPacked))]
+    public void WritePlainInput() => WriteRows("plain-in", PackedRowsPerCar, RowsPerMessage);
+
+    [Benchmark(OperationsPerInvoke = PackedRows, Description = "Pipelines row handler without state, 100 rows per message")]
+    public void PlainPacked() => AggregationClock.Run();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Rows, Description = "Streamiz 1.8.2, RocksDB window store, a row per message")]
     public void Streamiz() => AggregationClock.Run();
@@ -123,7 +136,7 @@ public class WindowedAggregationBenchmarks
         OutputTopic = loop + "-out",
         BootstrapServers = kafka.BootstrapServers,
         StateDirectory = stateDirectory,
-        ConsumerKafka = new Dictionary<string, string> { ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "500" },
+        ConsumerKafka = new Dictionary<string, string> { ["session.timeout.ms"] = "6000", ["heartbeat.interval.ms"] = "500", ["fetch.wait.max.ms"] = "10" },
         Compression = Compression.None,
     };
 }
