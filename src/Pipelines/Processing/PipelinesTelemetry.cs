@@ -40,7 +40,8 @@ public static class PipelinesTelemetry
     internal static readonly Counter<long> WindowsClosed = Meter.CreateCounter<long>("pipelines.windows.closed", "{window}", "Windows closed, by why (pipelines.window.closed_by: data_time or idle).");
     internal static readonly Histogram<double> StateRestoreDuration = Meter.CreateHistogram<double>("pipelines.state.restore.duration", "ms", "Time to bring one partition's state store up to its changelog's end.");
 
-    private static readonly ConcurrentDictionary<LagSource, byte> LagSources = new();
+    private static readonly ConcurrentDictionary<GaugeSource, byte> LagSources = new();
+    private static readonly ConcurrentDictionary<GaugeSource, byte> StateEntrySources = new();
 
     // One gauge over every running loop; a loop leaves the set when it stops, so nothing outlives it.
     private static readonly ObservableGauge<long> Lag = Meter.CreateObservableGauge(
@@ -48,6 +49,12 @@ public static class PipelinesTelemetry
         () => LagSources.Keys.Select(source => new Measurement<long>(Interlocked.Read(ref source.Value), source.Tag)),
         "{message}",
         "Messages in the assigned partitions not yet read, as of the last fetch.");
+
+    private static readonly ObservableGauge<long> StateEntries = Meter.CreateObservableGauge(
+        "pipelines.state.entries",
+        () => StateEntrySources.Keys.Select(source => new Measurement<long>(Interlocked.Read(ref source.Value), source.Tag)),
+        "{entry}",
+        "Stream keys whose state is in the write cache of the partitions assigned, as of the last checkpoint.");
 
     /// <summary>The tag that says what kind of commit error was counted: retriable, rebalancing, refused or fatal.</summary>
     public const string CommitErrorTag = "pipelines.commit.error";
@@ -68,12 +75,17 @@ public static class PipelinesTelemetry
     }
 
     /// <summary>Registers a running loop's lag until the returned source is disposed.</summary>
-    internal static LagSource TrackLag(KeyValuePair<string, object?> processorTag)
+    internal static GaugeSource TrackLag(KeyValuePair<string, object?> processorTag)
     {
         _ = Lag;
-        var source = new LagSource(processorTag);
-        LagSources.TryAdd(source, 0);
-        return source;
+        return new GaugeSource(processorTag, LagSources);
+    }
+
+    /// <summary>Registers a running loop's count of cached state entries until the returned source is disposed.</summary>
+    internal static GaugeSource TrackStateEntries(KeyValuePair<string, object?> processorTag)
+    {
+        _ = StateEntries;
+        return new GaugeSource(processorTag, StateEntrySources);
     }
 
     /// <summary>Starts the activity of one message, continuing the trace its headers carry.</summary>
@@ -106,13 +118,23 @@ public static class PipelinesTelemetry
     }
 
     /// <summary>One loop's consumer lag.</summary>
-    internal sealed class LagSource(KeyValuePair<string, object?> tag) : IDisposable
+    /// <summary>One running loop's value of a gauge, read by the meter on its own thread; in the gauge's set until disposed.</summary>
+    internal sealed class GaugeSource : IDisposable
     {
+        private readonly ConcurrentDictionary<GaugeSource, byte> registry;
+
         public long Value;
 
-        public KeyValuePair<string, object?> Tag { get; } = tag;
+        public GaugeSource(KeyValuePair<string, object?> tag, ConcurrentDictionary<GaugeSource, byte> registry)
+        {
+            Tag = tag;
+            this.registry = registry;
+            registry.TryAdd(this, 0);
+        }
 
-        public void Dispose() => LagSources.TryRemove(this, out _);
+        public KeyValuePair<string, object?> Tag { get; }
+
+        public void Dispose() => registry.TryRemove(this, out _);
     }
 
     private static string? Text(Headers? headers, string key) =>

@@ -163,6 +163,8 @@ internal sealed class KeyedState<T> : StateTable
         current = null;
     }
 
+    public override long CachedKeys => partitions.Values.Sum(cache => (long)cache.Entries.Count);
+
     public override (long Hits, long Misses) TakeLookups()
     {
         var taken = (hits, misses);

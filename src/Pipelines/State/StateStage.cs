@@ -34,6 +34,7 @@ internal sealed class StateStage : IDisposable
     private readonly KeyValuePair<string, object?> processorTag;
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> onDelivered;
     private readonly Dictionary<int, long> written = [];
+    private readonly PipelinesTelemetry.GaugeSource entries;
     private Error? refused;
 
     public StateStage(ProcessorOptions options, StateTable table, IProducer<byte[]?, byte[]?> producer, ILogger logger, KeyValuePair<string, object?> processorTag)
@@ -45,6 +46,7 @@ internal sealed class StateStage : IDisposable
         Table = table;
         ChangelogTopic = ChangelogTopicOf(options.GroupId, table.Name);
         onDelivered = OnDelivered;
+        entries = PipelinesTelemetry.TrackStateEntries(processorTag);
     }
 
     /// <summary>What handlers read and write.</summary>
@@ -87,6 +89,7 @@ internal sealed class StateStage : IDisposable
     /// <exception cref="KafkaException">The broker refused a changelog record: the processor must stop.</exception>
     public void Checkpoint(IEnumerable<int>? partitions = null)
     {
+        Interlocked.Exchange(ref entries.Value, Table.CachedKeys);
         var (hits, misses) = Table.TakeLookups();
         PipelinesTelemetry.StateLookups.Add(hits, processorTag, new(CacheResult, "hit"));
         PipelinesTelemetry.StateLookups.Add(misses, processorTag, new(CacheResult, "miss"));
@@ -142,7 +145,11 @@ internal sealed class StateStage : IDisposable
         }
     }
 
-    public void Dispose() => Close(Table.Partitions.ToList());
+    public void Dispose()
+    {
+        Close(Table.Partitions.ToList());
+        entries.Dispose();
+    }
 
     private IStateStore Open(int partition) => options.StateStore switch
     {

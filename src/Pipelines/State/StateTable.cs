@@ -46,6 +46,9 @@ internal abstract class StateTable
     /// <summary>The records of the keys changed since the last time, encoded; they count as unchanged from here on.</summary>
     public abstract List<KeyValuePair<byte[], byte[]>> TakeChanges(int partition);
 
+    /// <summary>How many stream keys the cache holds, over the open partitions.</summary>
+    public abstract long CachedKeys { get; }
+
     /// <summary>How many rows found their key in the cache, and how many had to read it from the store, since the last time.</summary>
     public abstract (long Hits, long Misses) TakeLookups();
 }

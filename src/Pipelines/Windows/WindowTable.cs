@@ -115,6 +115,8 @@ internal sealed class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TOut>
 
     public override List<KeyValuePair<byte[], byte[]>> TakeChanges(int partition) => keyed.TakeChanges(partition);
 
+    public override long CachedKeys => keyed.CachedKeys;
+
     public override (long Hits, long Misses) TakeLookups() => keyed.TakeLookups();
 
     public override ValueTask Add(TIn row, Outputs<TOut> outputs)

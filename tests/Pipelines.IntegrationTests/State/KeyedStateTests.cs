@@ -128,6 +128,51 @@ public sealed class KeyedStateTests : IDisposable
         Assert.Contains(logs.At(Microsoft.Extensions.Logging.LogLevel.Information), m => System.Text.RegularExpressions.Regex.IsMatch(m, @"restored the state of partition \d: [1-9]\d* changelog records"));
     }
 
+    [Fact]
+    public async Task State_reports_its_cache_lookups_changelog_bytes_and_entries()
+    {
+        using var harness = Harness();
+        var options = Options(harness, StateStoreKind.Memory) with { Name = "tally-metrics" };
+        var measured = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "Pipelines" && instrument.Name.StartsWith("pipelines.state.", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var ours = false;
+            var result = "";
+            foreach (var tag in tags)
+            {
+                ours |= tag.Key == "pipelines.processor" && (string?)tag.Value == "tally-metrics";
+                result = tag.Key == "pipelines.state.cache.result" ? (string)tag.Value! : result;
+            }
+
+            if (ours)
+            {
+                measured.AddOrUpdate(instrument.Name + result, value, (_, sum) => instrument.Name == "pipelines.state.entries" ? value : sum + value);
+            }
+        });
+        listener.Start();
+
+        await harness.Produce(KafkaHarness.Readings(0, 50));
+        await RunUntil(harness, options, outputs: 50);
+        listener.RecordObservableInstruments();
+
+        // Five sensors: each first looked up in the store, then found in the cache 9 times; each written to the
+        // changelog at least once.
+        Assert.Equal(5, measured["pipelines.state.cache.lookupsmiss"]);
+        Assert.Equal(45, measured["pipelines.state.cache.lookupshit"]);
+        Assert.InRange(measured["pipelines.state.changelog_records"], 5, 10);
+        Assert.True(measured["pipelines.state.changelog_bytes"] > measured["pipelines.state.changelog_records"] * 13);
+    }
+
     private static long EndOf(KafkaHarness harness, string topic)
     {
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = harness.Kafka.BootstrapServers, GroupId = "count" }).Build();
