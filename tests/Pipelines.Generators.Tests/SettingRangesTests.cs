@@ -32,6 +32,7 @@ public partial class SettingRangesTests
         { "CommitInterval", "00:00:00.001", "00:00:00", "positive" },
         { "SplitTimeout", "00:00:00.001", "00:00:00", "positive" },
         { "StreamIdleTimeout", "00:00:00.001", "00:00:00", "positive" },
+        { "StateTimeToLive", "00:00:05.001", "00:00:00", "positive" },
     };
 
     /// <summary>Every bounded <c>[Buffer]</c> setting, the same way.</summary>

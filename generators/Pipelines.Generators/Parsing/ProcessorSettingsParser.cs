@@ -40,6 +40,7 @@ internal static class ProcessorSettingsParser
                     expression = Duration(value, allowZero: true, ref problem);
                     break;
                 case "StreamIdleTimeout":
+                case "StateTimeToLive":
                 case "SplitTimeout":
                 case "CommitInterval":
                     expression = Duration(value, allowZero: false, ref problem);

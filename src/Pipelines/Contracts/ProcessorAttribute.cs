@@ -54,6 +54,13 @@ public sealed class ProcessorAttribute : Attribute
     /// <summary>Close a stream when nothing of it arrived for this long, as a time span; positive (<see cref="ProcessorOptions.StreamIdleTimeout"/>).</summary>
     public string? StreamIdleTimeout { get; init; }
 
+    /// <summary>
+    /// Forget a stream key's state (a <see cref="State{T}"/> value, or closed windows' bookkeeping) when no row of it has
+    /// been handled for this long on the wall clock, as a time span; positive and longer than the commit interval
+    /// (<see cref="ProcessorOptions.StateTimeToLive"/>).
+    /// </summary>
+    public string? StateTimeToLive { get; init; }
+
     /// <summary>Favour latency over throughput (<see cref="ProcessorOptions.LowLatency"/>).</summary>
     public bool LowLatency { get; init; }
 }

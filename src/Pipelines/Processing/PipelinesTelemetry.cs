@@ -35,6 +35,7 @@ public static class PipelinesTelemetry
     internal static readonly Counter<long> StateChangelogRecords = Meter.CreateCounter<long>("pipelines.state.changelog_records", "{record}", "Keyed-state records written to changelogs at checkpoints: one per key changed since the last.");
     internal static readonly Counter<long> StateChangelogBytes = Meter.CreateCounter<long>("pipelines.state.changelog_bytes", "By", "Bytes of state records written to changelogs at checkpoints (keys and values).");
     internal static readonly Counter<long> StateLookups = Meter.CreateCounter<long>("pipelines.state.cache.lookups", "{lookup}", "Rows that looked up their key's state, by pipelines.state.cache.result: hit (in the cache) or miss (read from the store).");
+    internal static readonly Counter<long> StateExpired = Meter.CreateCounter<long>("pipelines.state.expired", "{key}", "Stream keys whose state was forgotten after StateTimeToLive without rows.");
     internal static readonly Counter<long> StateRestoredRecords = Meter.CreateCounter<long>("pipelines.state.restored_records", "{record}", "Changelog records read back into state stores.");
     internal static readonly Counter<long> LateRows = Meter.CreateCounter<long>("pipelines.windows.late_rows", "{row}", "Rows that came after every window they belong to had closed; each goes where the failure policy says.");
     internal static readonly Counter<long> WindowsClosed = Meter.CreateCounter<long>("pipelines.windows.closed", "{window}", "Windows closed, by why (pipelines.window.closed_by: data_time or idle).");

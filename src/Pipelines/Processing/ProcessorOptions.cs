@@ -109,6 +109,16 @@ public sealed record ProcessorOptions
     public TimeSpan? StreamIdleTimeout { get; init; }
 
     /// <summary>
+    /// Forget a stream key's state when no row of that key was handled for this long on the wall clock
+    /// (<see cref="TimeProvider"/>), so state does not grow without bound as keys come and go (off by default). The key's
+    /// record is deleted from the store and tombstoned in the changelog at the next checkpoint; a later row of the key
+    /// starts from no state. Keys whose windows are still open are kept. The clock of a key restored from the changelog
+    /// starts when this instance restored it. Must be longer than <see cref="CommitInterval"/>: a forgotten key no longer
+    /// remembers which rows it applied, and only rows since the last commit can be read again.
+    /// </summary>
+    public TimeSpan? StateTimeToLive { get; init; }
+
+    /// <summary>
     /// Where keyed state is kept on local disk: one RocksDB database per processor and partition under
     /// <c>&lt;StateDirectory&gt;/&lt;GroupId&gt;/&lt;Name&gt;/&lt;partition&gt;</c> (a <c>pipelines-state</c> folder in the temporary
     /// directory by default). Each instance needs its own. Deleting it costs only a full restore from the changelog.
@@ -161,6 +171,8 @@ public sealed record ProcessorOptions
         Require(MaxBatchSize > 0, nameof(MaxBatchSize), $"is {MaxBatchSize}; it must be 1 or more");
         Require(MaxSplitMessageBytes >= MaxMessageBytes, nameof(MaxSplitMessageBytes), $"is {MaxSplitMessageBytes}; it must be at least MaxMessageBytes ({MaxMessageBytes})");
         Require(StreamIdleTimeout is null || StreamIdleTimeout > TimeSpan.Zero, nameof(StreamIdleTimeout), $"is {StreamIdleTimeout}; it must be positive");
+        Require(StateTimeToLive is null || StateTimeToLive > TimeSpan.Zero, nameof(StateTimeToLive), $"is {StateTimeToLive}; it must be positive");
+        Require(StateTimeToLive is null || StateTimeToLive <= TimeSpan.Zero || StateTimeToLive > CommitInterval, nameof(StateTimeToLive), $"is {StateTimeToLive}; it must be longer than CommitInterval ({CommitInterval})");
         Require(SplitTimeout > TimeSpan.Zero, nameof(SplitTimeout), $"is {SplitTimeout}; it must be positive");
         Require(!string.IsNullOrWhiteSpace(StateDirectory), nameof(StateDirectory), "must not be empty");
         Require(Enum.IsDefined(StateStore), nameof(StateStore), $"is {StateStore}; it must be one of {string.Join(", ", Enum.GetNames<StateStoreKind>())}");

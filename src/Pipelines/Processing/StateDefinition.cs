@@ -33,9 +33,9 @@ public sealed class StateDefinition
         where T : IMessageContract<T>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return new StateDefinition(name, null, (_, _) =>
+        return new StateDefinition(name, null, (_, options) =>
         {
-            var table = new KeyedState<T>(name, static value => MessageSerializer.Serialize(value), static bytes => MessageSerializer.Deserialize<T>(bytes));
+            var table = new KeyedState<T>(name, static value => MessageSerializer.Serialize(value), static bytes => MessageSerializer.Deserialize<T>(bytes), options.StateTimeToLive, options.TimeProvider);
             table.Facade = new State<T>(table);
             return table;
         });

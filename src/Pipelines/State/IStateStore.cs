@@ -16,6 +16,9 @@ internal interface IStateStore : IDisposable
     /// <summary>Every record, by key: for state that must know all its keys after a restore.</summary>
     IEnumerable<KeyValuePair<byte[], byte[]>> Records();
 
-    /// <summary>Writes records (encoded <see cref="StateRecord"/>s) and the changelog offset they reach, all or nothing.</summary>
-    void Write(IReadOnlyList<KeyValuePair<byte[], byte[]>> records, long changelogOffset);
+    /// <summary>
+    /// Writes records (encoded <see cref="StateRecord"/>s; <see langword="null"/> deletes the key, as a changelog
+    /// tombstone does) and the changelog offset they reach, all or nothing.
+    /// </summary>
+    void Write(IReadOnlyList<KeyValuePair<byte[], byte[]?>> records, long changelogOffset);
 }

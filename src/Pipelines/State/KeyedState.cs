@@ -14,17 +14,23 @@ internal sealed class KeyedState<T> : StateTable
     private Entry? current;
     private RowPosition? position;
     private (T Value, bool HasValue) before;
+    private readonly TimeSpan? timeToLive;
+    private readonly TimeProvider time;
     private long hits;
     private long misses;
 
     /// <param name="name">The state's name.</param>
     /// <param name="encode">Writes a value for the store and changelog.</param>
     /// <param name="decode">Reads what <paramref name="encode"/> wrote.</param>
-    public KeyedState(string name, Func<T, byte[]> encode, Func<byte[], T> decode)
+    /// <param name="timeToLive">How long a key no row touches is kept (<see cref="Processing.ProcessorOptions.StateTimeToLive"/>), or <see langword="null"/>.</param>
+    /// <param name="time">The wall clock of <paramref name="timeToLive"/>.</param>
+    public KeyedState(string name, Func<T, byte[]> encode, Func<byte[], T> decode, TimeSpan? timeToLive = null, TimeProvider? time = null)
     {
         Name = name;
         this.encode = encode;
         this.decode = decode;
+        this.timeToLive = timeToLive;
+        this.time = time ?? TimeProvider.System;
     }
 
     public override string Name { get; }
@@ -61,7 +67,21 @@ internal sealed class KeyedState<T> : StateTable
         Current.HasValue = false;
     }
 
-    public override void Open(int partition, IStateStore store) => partitions[partition] = new PartitionCache(store);
+    public override void Open(int partition, IStateStore store)
+    {
+        var cache = new PartitionCache(store);
+        partitions[partition] = cache;
+        if (timeToLive is not null)
+        {
+            // The keys the store holds are forgotten a time to live from now unless rows come: their last row's time
+            // is not kept, and this instance has only just taken them.
+            var now = time.GetTimestamp();
+            foreach (var (key, _) in store.Records())
+            {
+                cache.Touched[key] = now;
+            }
+        }
+    }
 
     /// <summary>Every key of <paramref name="partition"/>'s store that has a value, loaded into the cache: for state that must act on keys without rows (windows closing on wall-clock time).</summary>
     public List<byte[]> LoadAll(int partition)
@@ -152,6 +172,10 @@ internal sealed class KeyedState<T> : StateTable
         if (position is { } row)
         {
             entry.Applied = row;
+            if (timeToLive is not null && partitions.TryGetValue(entry.Partition, out var touched))
+            {
+                touched.Touched[entry.Key] = time.GetTimestamp();
+            }
         }
 
         if (!entry.Changed && partitions.TryGetValue(entry.Partition, out var cache))
@@ -163,6 +187,37 @@ internal sealed class KeyedState<T> : StateTable
         current = null;
     }
 
+    public override int Expire(int partition) => Expire(partition, null);
+
+    /// <summary>As <see cref="Expire(int)"/>, keeping the keys whose value <paramref name="keep"/> says must stay (their time starts again).</summary>
+    public int Expire(int partition, Func<T, bool>? keep)
+    {
+        if (timeToLive is not { } ttl || !partitions.TryGetValue(partition, out var cache))
+        {
+            return 0;
+        }
+
+        var now = time.GetTimestamp();
+        var due = cache.Touched.Where(touched => time.GetElapsedTime(touched.Value, now) >= ttl).Select(touched => touched.Key).ToList();
+        var expired = 0;
+        foreach (var key in due)
+        {
+            var entry = cache.Entries.GetValueOrDefault(key) ?? Load(key, partition, cache.Store.Get(key));
+            if (entry.Changed || (keep is not null && entry.HasValue && keep(entry.Value)))
+            {
+                cache.Touched[key] = now;
+                continue;
+            }
+
+            cache.Entries.Remove(key);
+            cache.Touched.Remove(key);
+            cache.Expired.Add(key);
+            expired++;
+        }
+
+        return expired;
+    }
+
     public override long CachedKeys => partitions.Values.Sum(cache => (long)cache.Entries.Count);
 
     public override (long Hits, long Misses) TakeLookups()
@@ -172,14 +227,21 @@ internal sealed class KeyedState<T> : StateTable
         return taken;
     }
 
-    public override List<KeyValuePair<byte[], byte[]>> TakeChanges(int partition)
+    public override List<KeyValuePair<byte[], byte[]?>> TakeChanges(int partition)
     {
-        var records = new List<KeyValuePair<byte[], byte[]>>();
+        var records = new List<KeyValuePair<byte[], byte[]?>>();
         if (!partitions.TryGetValue(partition, out var cache))
         {
             return records;
         }
 
+        // Forgotten keys first: a tombstone, which compaction and the store both take as a deletion.
+        foreach (var key in cache.Expired)
+        {
+            records.Add(new(key, null));
+        }
+
+        cache.Expired.Clear();
         foreach (var entry in cache.Changed)
         {
             var value = entry.HasValue ? encode(entry.Value) : null;
@@ -229,5 +291,11 @@ internal sealed class KeyedState<T> : StateTable
         public Dictionary<byte[], Entry> Entries { get; } = new(ByteArrayComparer.Instance);
 
         public List<Entry> Changed { get; } = [];
+
+        /// <summary>With a time to live: when a row last touched each key the partition holds (<see cref="TimeProvider"/> ticks).</summary>
+        public Dictionary<byte[], long> Touched { get; } = new(ByteArrayComparer.Instance);
+
+        /// <summary>Keys forgotten since the last checkpoint, for <see cref="TakeChanges"/> to delete.</summary>
+        public List<byte[]> Expired { get; } = [];
     }
 }

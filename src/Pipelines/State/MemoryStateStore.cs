@@ -11,11 +11,18 @@ internal sealed class MemoryStateStore : IStateStore
 
     public IEnumerable<KeyValuePair<byte[], byte[]>> Records() => records;
 
-    public void Write(IReadOnlyList<KeyValuePair<byte[], byte[]>> changes, long changelogOffset)
+    public void Write(IReadOnlyList<KeyValuePair<byte[], byte[]?>> changes, long changelogOffset)
     {
         foreach (var (key, value) in changes)
         {
-            records[key] = value;
+            if (value is null)
+            {
+                records.Remove(key);
+            }
+            else
+            {
+                records[key] = value;
+            }
         }
 
         ChangelogOffset = Math.Max(ChangelogOffset, changelogOffset);

@@ -62,12 +62,19 @@ internal sealed class RocksDbStateStore : IStateStore
         }
     }
 
-    public void Write(IReadOnlyList<KeyValuePair<byte[], byte[]>> records, long changelogOffset)
+    public void Write(IReadOnlyList<KeyValuePair<byte[], byte[]?>> records, long changelogOffset)
     {
         using var batch = new WriteBatch();
         foreach (var (key, value) in records)
         {
-            batch.Put(Prefixed(key), value);
+            if (value is null)
+            {
+                batch.Delete(Prefixed(key));
+            }
+            else
+            {
+                batch.Put(Prefixed(key), value);
+            }
         }
 
         var offset = new byte[8];

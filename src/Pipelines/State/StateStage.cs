@@ -93,9 +93,14 @@ internal sealed class StateStage : IDisposable
         var (hits, misses) = Table.TakeLookups();
         PipelinesTelemetry.StateLookups.Add(hits, processorTag, new(CacheResult, "hit"));
         PipelinesTelemetry.StateLookups.Add(misses, processorTag, new(CacheResult, "miss"));
-        var changes = new List<(int Partition, List<KeyValuePair<byte[], byte[]>> Records)>();
+        var changes = new List<(int Partition, List<KeyValuePair<byte[], byte[]?>> Records)>();
         foreach (var partition in (partitions ?? Table.Partitions).ToList())
         {
+            if (Table.Expire(partition) is > 0 and var expired)
+            {
+                PipelinesTelemetry.StateExpired.Add(expired, processorTag);
+            }
+
             var records = Table.TakeChanges(partition);
             if (records.Count == 0)
             {
@@ -131,7 +136,7 @@ internal sealed class StateStage : IDisposable
 
             Table.StoreOf(partition)?.Write(records, reached);
             PipelinesTelemetry.StateChangelogRecords.Add(records.Count, processorTag);
-            PipelinesTelemetry.StateChangelogBytes.Add(records.Sum(r => (long)r.Key.Length + r.Value.Length), processorTag);
+            PipelinesTelemetry.StateChangelogBytes.Add(records.Sum(r => (long)r.Key.Length + (r.Value?.Length ?? 0)), processorTag);
         }
     }
 
@@ -185,7 +190,7 @@ internal sealed class StateStage : IDisposable
         {
             Log.StateRestoring(logger, options.Name, partition, ChangelogTopic, from, watermarks.High.Value);
             consumer.Assign(new TopicPartitionOffset(topicPartition, from));
-            var batch = new List<KeyValuePair<byte[], byte[]>>();
+            var batch = new List<KeyValuePair<byte[], byte[]?>>();
             var last = -1L;
             while (last < watermarks.High.Value - 1)
             {
@@ -198,7 +203,11 @@ internal sealed class StateStage : IDisposable
 
                 try
                 {
-                    StateRecord.Decode(result.Message.Value);
+                    // A tombstone (an expired key) deletes; anything else must be a state record.
+                    if (result.Message.Value is { } value)
+                    {
+                        StateRecord.Decode(value);
+                    }
                 }
                 catch (FormatException exception)
                 {

@@ -44,7 +44,14 @@ internal abstract class StateTable
     public abstract void Commit();
 
     /// <summary>The records of the keys changed since the last time, encoded; they count as unchanged from here on.</summary>
-    public abstract List<KeyValuePair<byte[], byte[]>> TakeChanges(int partition);
+    public abstract List<KeyValuePair<byte[], byte[]?>> TakeChanges(int partition);
+
+    /// <summary>
+    /// Forgets the keys of <paramref name="partition"/> no row has touched for the state's time to live, if it has one
+    /// (and whose value may go): each is dropped from the cache and reported by <see cref="TakeChanges"/>, called next,
+    /// as a deletion. Returns how many.
+    /// </summary>
+    public abstract int Expire(int partition);
 
     /// <summary>How many stream keys the cache holds, over the open partitions.</summary>
     public abstract long CachedKeys { get; }

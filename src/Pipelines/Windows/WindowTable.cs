@@ -62,7 +62,7 @@ internal sealed class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TOut>
         processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
         time = options.TimeProvider;
         this.functions = functions;
-        keyed = new KeyedState<KeyWindows<TAcc>>(name, windows => KeyWindows<TAcc>.Encode(windows, encodeAccumulator), bytes => KeyWindows<TAcc>.Decode(bytes, decodeAccumulator));
+        keyed = new KeyedState<KeyWindows<TAcc>>(name, windows => KeyWindows<TAcc>.Encode(windows, encodeAccumulator), bytes => KeyWindows<TAcc>.Decode(bytes, decodeAccumulator), options.StateTimeToLive, options.TimeProvider);
         this.definition = definition;
         this.encodeAccumulator = encodeAccumulator;
         size = definition.SizeNanoseconds;
@@ -113,9 +113,12 @@ internal sealed class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TOut>
 
     public override void Commit() => keyed.Commit();
 
-    public override List<KeyValuePair<byte[], byte[]>> TakeChanges(int partition) => keyed.TakeChanges(partition);
+    public override List<KeyValuePair<byte[], byte[]?>> TakeChanges(int partition) => keyed.TakeChanges(partition);
 
     public override long CachedKeys => keyed.CachedKeys;
+
+    // A key whose windows are open is not forgotten: its rows would be lost, not just its bookkeeping.
+    public override int Expire(int partition) => keyed.Expire(partition, windows => windows.Open.Count > 0);
 
     public override (long Hits, long Misses) TakeLookups() => keyed.TakeLookups();
 

@@ -141,7 +141,7 @@ public class InputStageTests
 
         var call = Assert.Single(calls);
         Assert.Equal([3.0, 4.0, 5.0], call);
-        var record = Pipelines.State.StateRecord.Decode(Assert.Single(table.TakeChanges(0)).Value);
+        var record = Pipelines.State.StateRecord.Decode(Assert.Single(table.TakeChanges(0)).Value!);
         Assert.Equal((new Pipelines.State.RowPosition(6, 1), 13), (record.Applied, MessageSerializer.Deserialize<Point>(record.Value!).X));
     }
 }

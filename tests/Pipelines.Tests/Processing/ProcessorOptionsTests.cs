@@ -45,5 +45,6 @@ public class ProcessorOptionsTests
         { Valid with { RetryBackoff = TimeSpan.FromSeconds(-1) }, nameof(ProcessorOptions.RetryBackoff) },
         { Valid with { CommitInterval = TimeSpan.Zero }, nameof(ProcessorOptions.CommitInterval) },
         { Valid with { OnFailure = (FailurePolicy)7 }, nameof(ProcessorOptions.OnFailure) },
+        { Valid with { StateTimeToLive = TimeSpan.FromSeconds(5), CommitInterval = TimeSpan.FromSeconds(5) }, nameof(ProcessorOptions.StateTimeToLive) },
     };
 }

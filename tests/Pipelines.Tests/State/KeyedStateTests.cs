@@ -31,7 +31,7 @@ public class KeyedStateTests
         Apply(5, 0, 3);
 
         var (key, value) = Assert.Single(state.TakeChanges(0));
-        var record = StateRecord.Decode(value);
+        var record = StateRecord.Decode(value!);
         Assert.Equal(Car, key);
         Assert.Equal(new RowPosition(5, 0), record.Applied);
         Assert.Equal(3, MessageSerializer.Deserialize<Point>(record.Value).X);
@@ -78,7 +78,7 @@ public class KeyedStateTests
         Facade(state).Clear();
         state.Commit();
 
-        var record = StateRecord.Decode(Assert.Single(state.TakeChanges(0)).Value);
+        var record = StateRecord.Decode(Assert.Single(state.TakeChanges(0)).Value!);
         Assert.Null(record.Value);
         Assert.Equal(new RowPosition(4, 0), record.Applied);
     }
@@ -101,4 +101,64 @@ public class KeyedStateTests
         var refused = Assert.Throws<InvalidOperationException>(() => state.Begin(4, Car, new RowPosition(0, 0)));
         Assert.Contains("partition 4 is not open", refused.Message);
     }
+
+    [Fact]
+    public void A_key_no_row_touched_for_the_time_to_live_is_forgotten_and_deleted_at_the_next_checkpoint()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var store = new MemoryStateStore();
+        var table = (KeyedState<Point>)Pipelines.Infrastructure.StateDefinition.Of<Point>("points").CreateTable(new object(), Options(clock));
+        table.Open(0, store);
+        Assert.True(table.Begin(0, Car, new RowPosition(1, 0)));
+        Facade(table).Value = new Point { X = 1 };
+        table.Commit();
+        Assert.True(table.Begin(0, "car-2"u8.ToArray(), new RowPosition(2, 0)));
+        Facade(table).Value = new Point { X = 2 };
+        table.Commit();
+        Assert.Equal(0, table.Expire(0));
+        store.Write(table.TakeChanges(0), 0);
+
+        clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.True(table.Begin(0, "car-2"u8.ToArray(), new RowPosition(3, 0)));
+        table.Commit();
+        clock.Advance(TimeSpan.FromMinutes(30));
+
+        // car-1 has had no row for an hour; car-2 for half an hour.
+        Assert.Equal(1, table.Expire(0));
+        var changes = table.TakeChanges(0);
+        Assert.Contains(changes, c => c.Key.SequenceEqual(Car) && c.Value is null);
+        store.Write(changes, 1);
+        Assert.Null(store.Get(Car));
+        Assert.NotNull(store.Get("car-2"u8.ToArray()));
+
+        // A later row of the forgotten key starts from no state.
+        Assert.True(table.Begin(0, Car, new RowPosition(4, 0)));
+        Assert.False(Facade(table).HasValue);
+    }
+
+    [Fact]
+    public void Keys_restored_from_the_store_are_forgotten_a_time_to_live_after_the_restore()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var store = new MemoryStateStore();
+        store.Write([new(Car, new StateRecord(new RowPosition(1, 0), MessageSerializer.Serialize(new Point { X = 1 })).Encode())], 0);
+        var table = (KeyedState<Point>)Pipelines.Infrastructure.StateDefinition.Of<Point>("points").CreateTable(new object(), Options(clock));
+        table.Open(0, store);
+
+        clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.Equal(0, table.Expire(0));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, table.Expire(0));
+        Assert.Null(Assert.Single(table.TakeChanges(0)).Value);
+    }
+
+    private static Pipelines.Processing.ProcessorOptions Options(TimeProvider clock) => new()
+    {
+        Name = "p",
+        GroupId = "g",
+        InputTopic = "in",
+        BootstrapServers = "unused:9092",
+        StateTimeToLive = TimeSpan.FromHours(1),
+        TimeProvider = clock,
+    };
 }

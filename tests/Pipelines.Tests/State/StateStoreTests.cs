@@ -71,4 +71,19 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal(7, store.ChangelogOffset);
         Assert.Equal([1], store.Get("a"u8.ToArray()));
     }
+
+    [Fact]
+    public void A_record_written_as_null_is_deleted_from_either_store_as_a_tombstone_deletes_it()
+    {
+        using var rocks = RocksDbStateStore.Open(Path.Combine(directory, "tombstones"));
+        foreach (IStateStore store in new IStateStore[] { rocks, new MemoryStateStore() })
+        {
+            store.Write([new("car-1"u8.ToArray(), new byte[] { 1 }), new("car-2"u8.ToArray(), new byte[] { 2 })], 0);
+            store.Write([new("car-1"u8.ToArray(), null)], 1);
+
+            Assert.Null(store.Get("car-1"u8.ToArray()));
+            Assert.Equal([2], store.Get("car-2"u8.ToArray()));
+            Assert.Equal(["car-2"], store.Records().Select(r => System.Text.Encoding.UTF8.GetString(r.Key)));
+        }
+    }
 }

@@ -27,9 +27,12 @@ internal sealed class WindowHarness : IWindowFunctions<CarTelemetry, WindowStats
     private readonly WindowDefinition definition;
     private long offset;
 
-    public WindowHarness(WindowDefinition definition, IStateStore? store = null)
+    private readonly TimeSpan? timeToLive;
+
+    public WindowHarness(WindowDefinition definition, IStateStore? store = null, TimeSpan? timeToLive = null)
     {
         this.definition = definition;
+        this.timeToLive = timeToLive;
         Store = store ?? new MemoryStateStore();
         Table = Create();
         Table.Open(0, Store);
@@ -102,5 +105,5 @@ internal sealed class WindowHarness : IWindowFunctions<CarTelemetry, WindowStats
 
     private WindowTable<CarTelemetry, WindowResult> Create() =>
         (WindowTable<CarTelemetry, WindowResult>)Pipelines.Infrastructure.StateDefinition.WindowStats<CarTelemetry, WindowResult>("windows", definition)
-            .CreateTable(this, new ProcessorOptions { Name = "windowed", GroupId = "g", InputTopic = "in", BootstrapServers = "unused:9092", TimeProvider = Time });
+            .CreateTable(this, new ProcessorOptions { Name = "windowed", GroupId = "g", InputTopic = "in", BootstrapServers = "unused:9092", TimeProvider = Time, StateTimeToLive = timeToLive });
 }

@@ -171,6 +171,26 @@ public class WindowTableTests
     }
 
     [Fact]
+    public void With_a_time_to_live_a_quiet_key_whose_windows_all_closed_is_forgotten_and_one_with_open_windows_is_kept()
+    {
+        var windows = new WindowHarness(Tumbling with { CloseAfterIdle = TimeSpan.FromMinutes(1) }, timeToLive: TimeSpan.FromMinutes(10));
+        windows.Add("quiet", 1 * Second);
+        windows.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Single(windows.CloseIdle());
+        windows.Add("open", 1 * Second);
+        windows.Table.TakeChanges(0); // a checkpoint
+
+        windows.Time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(1, windows.Table.Expire(0));
+        var forgotten = Assert.Single(windows.Table.TakeChanges(0), c => c.Value is null);
+        Assert.Equal("quiet", System.Text.Encoding.UTF8.GetString(forgotten.Key));
+
+        // Forgotten, the key starts again: a row of its closed window is no longer known to be late.
+        Assert.Empty(windows.Add("quiet", 2 * Second));
+    }
+
+    [Fact]
     public void Window_state_reads_back_as_written_and_refuses_other_bytes()
     {
         var windows = new Pipelines.Windows.KeyWindows<long> { StreamTime = 42, ClosedUpTo = -7 };
