@@ -203,10 +203,17 @@ internal sealed class KeyedState<T> : StateTable
         foreach (var key in due)
         {
             var entry = cache.Entries.GetValueOrDefault(key) ?? Load(key, partition, cache.Store.Get(key));
-            if (entry.Changed || (keep is not null && entry.HasValue && keep(entry.Value)))
+            if (keep is not null && entry.HasValue && keep(entry.Value))
             {
                 cache.Touched[key] = now;
                 continue;
+            }
+
+            // Its last change, if not yet taken, is forgotten with it: the tombstone is the key's last record.
+            if (entry.Changed)
+            {
+                entry.Changed = false;
+                cache.Changed.Remove(entry);
             }
 
             cache.Entries.Remove(key);

@@ -129,6 +129,33 @@ public sealed class KeyedStateTests : IDisposable
     }
 
     [Fact]
+    public async Task Keys_forgotten_after_their_time_to_live_are_tombstoned_so_a_restore_forgets_them_too()
+    {
+        using var harness = Harness();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var options = Options(harness, StateStoreKind.Memory) with { StateTimeToLive = TimeSpan.FromHours(1), TimeProvider = clock };
+        await harness.Produce(KafkaHarness.Readings(0, 50));
+        using (var stop = new CancellationTokenSource())
+        {
+            var run = new ProcessorRunner<Reading, Doubled>(options, Counter).RunAsync(stop.Token);
+            harness.Read("doubled", 50);
+
+            // No row for two hours: the stop's checkpoint forgets every sensor.
+            clock.Advance(TimeSpan.FromHours(2));
+            await stop.CancelAsync();
+            await run.WithinPatience();
+        }
+
+        // The memory store restores the whole changelog: the tombstones delete what the records before them set.
+        await harness.Produce(KafkaHarness.Readings(50, 50));
+        var outputs = await RunUntil(harness, options, outputs: 100);
+
+        var second = outputs.Where(o => o.Time >= 50).ToList();
+        Assert.Equal(50, second.Count);
+        Assert.All(second.GroupBy(o => o.Sensor), sensor => Assert.Equal(Enumerable.Range(1, 10).Select(i => (double)i), sensor.Select(o => o.Value).Order()));
+    }
+
+    [Fact]
     public async Task State_reports_its_cache_lookups_changelog_bytes_and_entries()
     {
         using var harness = Harness();
