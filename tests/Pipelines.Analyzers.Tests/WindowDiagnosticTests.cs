@@ -22,6 +22,7 @@ public class WindowDiagnosticTests
         [Processor(GroupId = "p3"), Window(Session = "00:01:00", CloseAfterIdle = "00:00:30")] public partial class P3 { public Acc Aggregate(Acc a, In row) => a; public Acc Merge(Acc l, Acc r) => l; public Out? Emit(WindowInfo w, Acc a) => null; }
         [Processor(GroupId = "p4"), Window(Session = "00:01:00", Of = nameof(Value))] public partial class P4 { static double Value(In row) => row.A; public Out Emit(WindowInfo w, WindowStats s) => new() { B = s.Mean }; }
         [Processor(GroupId = "p5"), Window(Sliding = "00:00:10", Grace = "00:00:01")] public partial class P5 { public Acc Aggregate(Acc a, In row) => a; public Acc Merge(Acc l, Acc r) => l; public Out Emit(WindowInfo w, Acc a) => new(); }
+        [Processor(GroupId = "p6"), Window(Session = "00:00:10")] public partial class P6 { public Out Emit(WindowInfo w, IReadOnlyList<In> rows) => new() { B = rows.Count }; }
         """);
 
     [Theory]
@@ -61,6 +62,16 @@ public class WindowDiagnosticTests
     [Fact]
     public Task PIPE022_session_windows_without_merge() => AnalyzerTest.VerifyAsync(Contracts + """
         [Processor, Window(Session = "00:00:10")] public partial class P { public Acc {|PIPE022:Aggregate|}(Acc a, In row) => a; public Out Emit(WindowInfo w, Acc a) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE021_of_with_collected_rows() => AnalyzerTest.VerifyAsync(Contracts + """
+        [Processor, Window(Tumbling = "00:00:10", Of = {|PIPE021:"A"|})] public partial class P { public Out Emit(WindowInfo w, IReadOnlyList<In> rows) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE023_collected_rows_without_a_timestamp() => AnalyzerTest.VerifyAsync(Contracts + """
+        [Processor, {|PIPE023:Window(Tumbling = "00:00:10")|}] public partial class P { public Out Emit(WindowInfo w, IReadOnlyList<Untimed> rows) => new(); }
         """);
 
     [Fact]

@@ -257,6 +257,14 @@ internal static class SnapshotSources
                     stats.Count < 2 ? null : new() { CarId = window.Key, Start = window.StartTimestamp, Mean = stats.Mean, Count = stats.Count };
             }
 
+            [Processor(GroupId = "laps-rows")]
+            [Window(Session = "00:00:30")]
+            public partial class LapRows
+            {
+                public SpeedSummary Emit(WindowInfo window, System.Collections.Generic.IReadOnlyList<CarTelemetry> rows) =>
+                    new() { CarId = window.Key, Start = window.StartTimestamp, Count = rows.Count, Mean = System.Linq.Enumerable.Average(rows, r => r.Speed) };
+            }
+
             [Processor(GroupId = "trailing")]
             [Window(Sliding = "00:00:05")]
             public partial class TrailingSpeed

@@ -120,8 +120,8 @@ internal static class ProcessorEmitter
     private static void EmitWindows(SourceWriter w, ProcessorModel model, WindowModel window, string processor, string functions, string outputs, string context, string cancellation)
     {
         var definition = $"new {Infrastructure}WindowDefinition {{ Kind = {Infrastructure}WindowKind.{window.Kind}, Size = {Ticks(window.SizeTicks)}, Hop = {Ticks(window.HopTicks)}, Grace = {Ticks(window.GraceTicks)}, Emit = {window.Emit}{(window.IdleTicks is { } idle ? $", CloseAfterIdle = {Ticks(idle)}" : "")} }}";
-        var state = window.StatsOf is null
-            ? $"{Infrastructure}StateDefinition.Windows<{model.InputType}, {window.Accumulator}, {model.OutputType}>({Literal(WindowsName)}, {definition})"
+        var state = window.Collects ? $"{Infrastructure}StateDefinition.WindowRows<{model.InputType}, {model.OutputType}>({Literal(WindowsName)}, {definition})"
+            : window.StatsOf is null ? $"{Infrastructure}StateDefinition.Windows<{model.InputType}, {window.Accumulator}, {model.OutputType}>({Literal(WindowsName)}, {definition})"
             : $"{Infrastructure}StateDefinition.WindowStats<{model.InputType}, {model.OutputType}>({Literal(WindowsName)}, {definition})";
         w.Line();
         w.Line(GeneratedCode);
@@ -138,12 +138,13 @@ internal static class ProcessorEmitter
         w.Line($"{accumulator} {functions}.Empty() => {window.Empty};");
         w.Line();
         w.Line(GeneratedCode);
-        w.Line(window.StatsOf is { } of
-            ? $"{accumulator} {functions}.Aggregate({accumulator} accumulator, {model.InputType} row) => {Infrastructure}WindowCalls.Add(accumulator, (double){of}(row), row);"
+        w.Line(window.Collects ? $"{accumulator} {functions}.Aggregate({accumulator} accumulator, {model.InputType} row) => {Infrastructure}WindowCalls.Add(accumulator, row);"
+            : window.StatsOf is { } of ? $"{accumulator} {functions}.Aggregate({accumulator} accumulator, {model.InputType} row) => {Infrastructure}WindowCalls.Add(accumulator, (double){of}(row), row);"
             : $"{accumulator} {functions}.Aggregate({accumulator} accumulator, {model.InputType} row) => Aggregate(accumulator, row);");
         w.Line();
         w.Line(GeneratedCode);
-        w.Line(window.StatsOf is not null ? $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => left.Merge(right);"
+        w.Line(window.Collects ? $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => {Infrastructure}WindowCalls.Merge(left, right);"
+            : window.StatsOf is not null ? $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => left.Merge(right);"
             : window.HasMerge ? $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => Merge(left, right);"
             : $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => throw new global::System.NotSupportedException(\"Only session windows merge.\");");
         w.Line();

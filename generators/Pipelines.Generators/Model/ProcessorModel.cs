@@ -93,4 +93,5 @@ internal sealed record CallModel(string Method, HandlerReturn Returns, bool Retu
 /// <param name="StatsOf">With <c>WindowStats</c>: the method that picks a row's value; otherwise <see langword="null"/>.</param>
 /// <param name="Empty">The C# expression of a window's accumulator before its first row.</param>
 /// <param name="HasMerge">Whether the processor declares <c>Merge</c>.</param>
-internal sealed record WindowModel(string Kind, long SizeTicks, long HopTicks, long GraceTicks, long? IdleTicks, string Emit, string Accumulator, string? StatsOf, string Empty, bool HasMerge);
+/// <param name="Collects">Whether the windows keep their rows (built-in collect: <c>Emit(WindowInfo, IReadOnlyList&lt;TIn&gt;)</c>).</param>
+internal sealed record WindowModel(string Kind, long SizeTicks, long HopTicks, long GraceTicks, long? IdleTicks, string Emit, string Accumulator, string? StatsOf, string Empty, bool HasMerge, bool Collects);

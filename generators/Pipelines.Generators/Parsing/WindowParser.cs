@@ -15,7 +15,7 @@ namespace Pipelines.Generators.Parsing;
 /// </summary>
 internal static class WindowParser
 {
-    public const string Shapes = "TAcc Aggregate(TAcc accumulator, TIn row) and TOut Emit(WindowInfo window, TAcc accumulator) (with TAcc Merge(TAcc left, TAcc right) for session windows), or TOut Emit(WindowInfo window, WindowStats stats) with [Window(Of = nameof(Method))] naming double Method(TIn row)";
+    public const string Shapes = "TAcc Aggregate(TAcc accumulator, TIn row) and TOut Emit(WindowInfo window, TAcc accumulator) (with TAcc Merge(TAcc left, TAcc right) for session and sliding windows), or TOut Emit(WindowInfo window, WindowStats stats) with [Window(Of = nameof(Method))] naming double Method(TIn row), or TOut Emit(WindowInfo window, IReadOnlyList<TIn> rows)";
     private const string Stats = "global::Pipelines.WindowStats";
     private static readonly string[] Kinds = ["Tumbling", "Hopping", "Session", "Sliding"];
 
@@ -39,6 +39,32 @@ internal static class WindowParser
 
         var output = (INamedTypeSymbol)emit.ReturnType.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
         var usesStats = KnownTypes.Is(accumulator, known.WindowStats);
+
+        // Built-in collect: Emit(WindowInfo, IReadOnlyList<TIn>) keeps the window's rows themselves.
+        if (KnownTypes.Is(accumulator, known.ReadOnlyListOfT) && accumulator.TypeArguments[0] is INamedTypeSymbol collected && Topic(collected, known) is { } collectedTopic)
+        {
+            if (AttributeArguments.Named(attribute, "Of") is not null)
+            {
+                diagnostics.Report(DiagnosticDescriptors.InvalidWindowSetting, AttributeArguments.Location(attribute, "Of", type, cancellationToken), "Of", type.Name, "applies only to an Emit that takes WindowStats; this one takes the window's rows");
+                return null;
+            }
+
+            if (!collected.GetMembers().Any(m => KnownTypes.Has(m, known.TimestampAttribute)))
+            {
+                diagnostics.Report(DiagnosticDescriptors.WindowWithoutTimestamp, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? type.Locations.FirstOrDefaultInSource(), type.Name, collected.Name);
+                return null;
+            }
+
+            if (settings is null || diagnostics.Count > errors)
+            {
+                return null;
+            }
+
+            var rows = collected.ToDisplayString(CodecResolver.TypeFormat);
+            var collect = settings with { Accumulator = $"global::System.Collections.Generic.List<{rows}>", Collects = true, Empty = "new()", HasMerge = true };
+            return (new HandlerShape(collected, collectedTopic, false, output.ToDisplayString(CodecResolver.TypeFormat), output, outputTopic, null, null), collect);
+        }
+
         var statsOf = AttributeArguments.Named(attribute, "Of")?.Value as string;
         INamedTypeSymbol? input;
         string? selector = null;
@@ -181,7 +207,7 @@ internal static class WindowParser
             return null;
         }
 
-        return new WindowModel(kind, size.Value, hop ?? size.Value, grace.Value, idle, emit!, "", null, "", false);
+        return new WindowModel(kind, size.Value, hop ?? size.Value, grace.Value, idle, emit!, "", null, "", false, false);
 
         long? Time(string name, bool allowZero)
         {

@@ -4,7 +4,8 @@ namespace Pipelines;
 /// Makes a <see cref="ProcessorAttribute">processor</see> aggregate its rows in windows of data time, per stream key:
 /// instead of <c>Handle</c> it declares <c>TAcc Aggregate(TAcc accumulator, TIn row)</c> and
 /// <c>TOut? Emit(WindowInfo window, TAcc accumulator)</c>, or only <c>Emit(WindowInfo window, WindowStats stats)</c>
-/// with <see cref="Of"/> naming the method that picks the value to summarise. Set exactly one of <see cref="Tumbling"/>,
+/// with <see cref="Of"/> naming the method that picks the value to summarise, or only
+/// <c>Emit(WindowInfo window, IReadOnlyList&lt;TIn&gt; rows)</c>, which gets the window's rows themselves. Set exactly one of <see cref="Tumbling"/>,
 /// <see cref="Hopping"/> (with <see cref="Hop"/>), <see cref="Session"/> and <see cref="Sliding"/>. Times are time spans such as
 /// <c>"00:00:10"</c>. The input contract needs a <see cref="TimestampAttribute">timestamp</see>: it places each row.
 /// </summary>

@@ -67,6 +67,30 @@ public sealed class StateDefinition
             name, Functions<TIn, WindowStats, TOut>(processor), window, EncodeStats, DecodeStats, options));
     }
 
+    /// <summary>
+    /// Windows named <paramref name="name"/> that keep their rows (built-in collect): the processor implements
+    /// <see cref="IWindowFunctions{TIn, TAcc, TOut}"/> with a list of them, kept as packed rows.
+    /// </summary>
+    public static StateDefinition WindowRows<TIn, TOut>(string name, WindowDefinition window)
+        where TIn : IMessageContract<TIn>
+        where TOut : IMessageContract<TOut>
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(window);
+        return new StateDefinition(name, window, (processor, options) => new WindowTable<TIn, List<TIn>, TOut>(
+            name,
+            Functions<TIn, List<TIn>, TOut>(processor),
+            window,
+            static rows => MessageSerializer.SerializePacked<TIn>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows)),
+            static bytes =>
+            {
+                var rows = new List<TIn>();
+                MessageSerializer.DeserializePacked<TIn>(bytes.AsSpan(), rows);
+                return rows;
+            },
+            options));
+    }
+
     /// <summary>The state's table for <paramref name="processor"/>, run with <paramref name="options"/>.</summary>
     internal StateTable CreateTable(object processor, ProcessorOptions options) => create(processor, options);
 

@@ -16,6 +16,22 @@ public static class WindowCalls
             ? windows.Add(row, outputs)
             : throw new InvalidOperationException($"This processor declares no windows over {typeof(TIn).Name}.");
 
+    /// <summary>Built-in collect: <paramref name="rows"/> with <paramref name="row"/> added (the list is the window's own).</summary>
+    public static List<TIn> Add<TIn>(List<TIn> rows, TIn row)
+    {
+        rows.Add(row);
+        return rows;
+    }
+
+    /// <summary>Built-in collect: the rows of two windows that merge, the earlier first.</summary>
+    public static List<TIn> Merge<TIn>(List<TIn> left, List<TIn> right)
+    {
+        var rows = new List<TIn>(left.Count + right.Count);
+        rows.AddRange(left);
+        rows.AddRange(right);
+        return rows;
+    }
+
     /// <summary><paramref name="stats"/> with <paramref name="row"/>'s <paramref name="value"/>, at the row's timestamp.</summary>
     public static WindowStats Add<TIn>(WindowStats stats, double value, TIn row)
         where TIn : IMessageContract<TIn> =>

@@ -1,3 +1,4 @@
+using Pipelines.Tests.Contracts;
 using Pipelines.Infrastructure;
 
 namespace Pipelines.Tests.Windows;
@@ -5,6 +6,7 @@ namespace Pipelines.Tests.Windows;
 public class WindowTableTests
 {
     private const long Second = 1_000_000_000;
+    private const long Millisecond = 1_000_000;
 
     private static readonly WindowDefinition Tumbling = new() { Kind = WindowKind.Tumbling, Size = TimeSpan.FromSeconds(10) };
 
@@ -188,6 +190,41 @@ public class WindowTableTests
 
         // Forgotten, the key starts again: a row of its closed window is no longer known to be late.
         Assert.Empty(windows.Add("quiet", 2 * Second));
+    }
+
+    [Fact]
+    public void Built_in_collect_hands_emit_the_windows_rows_in_order_and_keeps_them_across_a_restart()
+    {
+        var options = new Pipelines.Processing.ProcessorOptions { Name = "collector", GroupId = "g", InputTopic = "in", BootstrapServers = "unused:9092" };
+        var processor = new RowCollector();
+        var store = new Pipelines.State.MemoryStateStore();
+        var table = Open(processor, options, store);
+        var key = "car"u8.ToArray();
+        Add(table, key, 0, 100 * Millisecond, 1);
+        Add(table, key, 1, 900 * Millisecond, 2);
+
+        store.Write(table.TakeChanges(0), 0);
+        table.Close(0);
+        table = Open(processor, options, store);
+        var closed = Assert.Single(Add(table, key, 2, 1000 * Millisecond, 4));
+
+        Assert.Equal(("car", 0L, 1000 * Millisecond, 2L, 3.0), (closed.Key, closed.Start, closed.End, closed.Count, closed.Sum));
+
+        static Pipelines.Windows.WindowTable<CarTelemetry, WindowResult> Open(RowCollector processor, Pipelines.Processing.ProcessorOptions options, Pipelines.State.MemoryStateStore store)
+        {
+            var table = (Pipelines.Windows.WindowTable<CarTelemetry, WindowResult>)((IProcessor<CarTelemetry, WindowResult>)processor).State!.CreateTable(processor, options);
+            table.Open(0, store);
+            return table;
+        }
+
+        static List<WindowResult> Add(Pipelines.Windows.WindowTable<CarTelemetry, WindowResult> table, byte[] key, long offset, long time, double speed)
+        {
+            var outputs = new Outputs<WindowResult>();
+            Assert.True(table.Begin(0, key, new Pipelines.State.RowPosition(offset, 0)));
+            table.Add(new CarTelemetry { CarId = "car", TimestampNs = time, Speed = speed }, outputs).GetAwaiter().GetResult();
+            table.Commit();
+            return [.. outputs.Rows];
+        }
     }
 
     [Fact]
