@@ -47,6 +47,7 @@ internal static class ProcessorSettingsParser
                     break;
                 case "OnFailure":
                 case "Compression":
+                case "StateTimeToLiveClock":
                     expression = AttributeArguments.EnumMember(value, ref problem);
                     break;
                 case "LowLatency":

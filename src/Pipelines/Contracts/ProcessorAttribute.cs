@@ -61,6 +61,9 @@ public sealed class ProcessorAttribute : Attribute
     /// </summary>
     public string? StateTimeToLive { get; init; }
 
+    /// <summary>What <see cref="StateTimeToLive"/> is measured on: the wall clock (the default) or the rows' data time (<see cref="ProcessorOptions.StateTimeToLiveClock"/>).</summary>
+    public StateClock StateTimeToLiveClock { get; init; }
+
     /// <summary>Favour latency over throughput (<see cref="ProcessorOptions.LowLatency"/>).</summary>
     public bool LowLatency { get; init; }
 }

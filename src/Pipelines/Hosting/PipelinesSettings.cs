@@ -34,7 +34,7 @@ internal sealed record PipelinesSettings
     public const string SectionName = "Pipelines";
 
     private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "StateDirectory", "Kafka", "Processors"];
-    internal static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "MaxSplitMessageBytes", "SplitTimeout", "StreamIdleTimeout", "StateTimeToLive", "StateDirectory", "StateStore", "InputBuffer", "OutputBuffer", "Kafka"];
+    internal static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "MaxSplitMessageBytes", "SplitTimeout", "StreamIdleTimeout", "StateTimeToLive", "StateTimeToLiveClock", "StateDirectory", "StateStore", "InputBuffer", "OutputBuffer", "Kafka"];
     private static readonly string[] KnownPerBuffer = ["MaxRows", "MaxBytes", "DataSpan", "Timeout", "Reorder"];
 
     /// <summary>The brokers, or <see langword="null"/> to run on the embedded broker.</summary>
@@ -96,6 +96,7 @@ internal sealed record PipelinesSettings
             SplitTimeout = ParseTime(section, "SplitTimeout", options.SplitTimeout, allowZero: false),
             StreamIdleTimeout = section["StreamIdleTimeout"] is null ? options.StreamIdleTimeout : ParseTime(section, "StreamIdleTimeout", default, allowZero: false),
             StateTimeToLive = section["StateTimeToLive"] is null ? options.StateTimeToLive : ParseTime(section, "StateTimeToLive", default, allowZero: false),
+            StateTimeToLiveClock = ParseEnum(section, "StateTimeToLiveClock", options.StateTimeToLiveClock),
             StateDirectory = section["StateDirectory"] ?? options.StateDirectory,
             StateStore = ParseEnum(section, "StateStore", options.StateStore),
             InputBuffer = ReadBuffer(section.GetSection("InputBuffer"), options.InputBuffer),

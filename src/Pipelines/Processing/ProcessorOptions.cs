@@ -119,6 +119,14 @@ public sealed record ProcessorOptions
     public TimeSpan? StateTimeToLive { get; init; }
 
     /// <summary>
+    /// What <see cref="StateTimeToLive"/> is measured on: <see cref="StateClock.WallClock"/> (the default), or
+    /// <see cref="StateClock.DataTime"/>, where a key is forgotten once rows of its partition are that much later than
+    /// its own last row (the input contract needs a timestamp). Keys restored from the changelog count from the first row
+    /// of their partition after the restore.
+    /// </summary>
+    public StateClock StateTimeToLiveClock { get; init; }
+
+    /// <summary>
     /// Where keyed state is kept on local disk: one RocksDB database per processor and partition under
     /// <c>&lt;StateDirectory&gt;/&lt;GroupId&gt;/&lt;Name&gt;/&lt;partition&gt;</c> (a <c>pipelines-state</c> folder in the temporary
     /// directory by default). Each instance needs its own. Deleting it costs only a full restore from the changelog.
@@ -172,6 +180,7 @@ public sealed record ProcessorOptions
         Require(MaxSplitMessageBytes >= MaxMessageBytes, nameof(MaxSplitMessageBytes), $"is {MaxSplitMessageBytes}; it must be at least MaxMessageBytes ({MaxMessageBytes})");
         Require(StreamIdleTimeout is null || StreamIdleTimeout > TimeSpan.Zero, nameof(StreamIdleTimeout), $"is {StreamIdleTimeout}; it must be positive");
         Require(StateTimeToLive is null || StateTimeToLive > TimeSpan.Zero, nameof(StateTimeToLive), $"is {StateTimeToLive}; it must be positive");
+        Require(Enum.IsDefined(StateTimeToLiveClock), nameof(StateTimeToLiveClock), $"is {StateTimeToLiveClock}; it must be WallClock or DataTime");
         Require(StateTimeToLive is null || StateTimeToLive <= TimeSpan.Zero || StateTimeToLive > CommitInterval, nameof(StateTimeToLive), $"is {StateTimeToLive}; it must be longer than CommitInterval ({CommitInterval})");
         Require(SplitTimeout > TimeSpan.Zero, nameof(SplitTimeout), $"is {SplitTimeout}; it must be positive");
         Require(!string.IsNullOrWhiteSpace(StateDirectory), nameof(StateDirectory), "must not be empty");

@@ -35,7 +35,7 @@ public sealed class StateDefinition
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         return new StateDefinition(name, null, (_, options) =>
         {
-            var table = new KeyedState<T>(name, static value => MessageSerializer.Serialize(value), static bytes => MessageSerializer.Deserialize<T>(bytes), options.StateTimeToLive, options.TimeProvider);
+            var table = new KeyedState<T>(name, static value => MessageSerializer.Serialize(value), static bytes => MessageSerializer.Deserialize<T>(bytes), options.StateTimeToLive, options.TimeProvider, options.StateTimeToLiveClock);
             table.Facade = new State<T>(table);
             return table;
         });

@@ -15,7 +15,9 @@ internal sealed class KeyedState<T> : StateTable
     private RowPosition? position;
     private (T Value, bool HasValue) before;
     private readonly TimeSpan? timeToLive;
+    private readonly bool onDataTime;
     private readonly TimeProvider time;
+    private long rowTime = long.MinValue;
     private long hits;
     private long misses;
 
@@ -24,8 +26,10 @@ internal sealed class KeyedState<T> : StateTable
     /// <param name="decode">Reads what <paramref name="encode"/> wrote.</param>
     /// <param name="timeToLive">How long a key no row touches is kept (<see cref="Processing.ProcessorOptions.StateTimeToLive"/>), or <see langword="null"/>.</param>
     /// <param name="time">The wall clock of <paramref name="timeToLive"/>.</param>
-    public KeyedState(string name, Func<T, byte[]> encode, Func<byte[], T> decode, TimeSpan? timeToLive = null, TimeProvider? time = null)
+    /// <param name="clock">What <paramref name="timeToLive"/> is measured on.</param>
+    public KeyedState(string name, Func<T, byte[]> encode, Func<byte[], T> decode, TimeSpan? timeToLive = null, TimeProvider? time = null, StateClock clock = StateClock.WallClock)
     {
+        onDataTime = timeToLive is not null && clock == StateClock.DataTime;
         Name = name;
         this.encode = encode;
         this.decode = decode;
@@ -74,8 +78,9 @@ internal sealed class KeyedState<T> : StateTable
         if (timeToLive is not null)
         {
             // The keys the store holds are forgotten a time to live from now unless rows come: their last row's time
-            // is not kept, and this instance has only just taken them.
-            var now = time.GetTimestamp();
+            // is not kept, and this instance has only just taken them. On data time, "now" is the partition's first
+            // row after the restore (long.MinValue until then).
+            var now = onDataTime ? long.MinValue : time.GetTimestamp();
             foreach (var (key, _) in store.Records())
             {
                 cache.Touched[key] = now;
@@ -174,7 +179,8 @@ internal sealed class KeyedState<T> : StateTable
             entry.Applied = row;
             if (timeToLive is not null && partitions.TryGetValue(entry.Partition, out var touched))
             {
-                touched.Touched[entry.Key] = time.GetTimestamp();
+                touched.Touched[entry.Key] = !onDataTime ? time.GetTimestamp() : rowTime != long.MinValue ? rowTime : touched.DataTime;
+                rowTime = long.MinValue;
             }
         }
 
@@ -187,6 +193,15 @@ internal sealed class KeyedState<T> : StateTable
         current = null;
     }
 
+    public override void Observe(int partition, long timestamp)
+    {
+        if (onDataTime && partitions.TryGetValue(partition, out var cache))
+        {
+            rowTime = timestamp;
+            cache.DataTime = Math.Max(cache.DataTime, timestamp);
+        }
+    }
+
     public override int Expire(int partition) => Expire(partition, null);
 
     /// <summary>As <see cref="Expire(int)"/>, keeping the keys whose value <paramref name="keep"/> says must stay (their time starts again).</summary>
@@ -197,13 +212,18 @@ internal sealed class KeyedState<T> : StateTable
             return 0;
         }
 
-        var now = time.GetTimestamp();
-        var due = cache.Touched.Where(touched => time.GetElapsedTime(touched.Value, now) >= ttl).Select(touched => touched.Key).ToList();
+        var now = onDataTime ? cache.DataTime : time.GetTimestamp();
+        if (now == long.MinValue)
+        {
+            return 0; // no row of the partition yet: no data time to measure by
+        }
+
+        var due = cache.Touched.Where(touched => Elapsed(touched.Value, now) >= ttl).Select(touched => touched.Key).ToList();
         var expired = 0;
         foreach (var key in due)
         {
             var entry = cache.Entries.GetValueOrDefault(key) ?? Load(key, partition, cache.Store.Get(key));
-            if (keep is not null && entry.HasValue && keep(entry.Value))
+            if ((keep is not null && entry.HasValue && keep(entry.Value)) || cache.Touched[key] == long.MinValue)
             {
                 cache.Touched[key] = now;
                 continue;
@@ -224,6 +244,12 @@ internal sealed class KeyedState<T> : StateTable
 
         return expired;
     }
+
+    /// <summary>How long ago <paramref name="touched"/> was at <paramref name="now"/>: nanoseconds of data time, or <see cref="TimeProvider"/> ticks; a key restored before any row of its partition, none.</summary>
+    private TimeSpan Elapsed(long touched, long now) =>
+        touched == long.MinValue ? TimeSpan.MaxValue
+        : onDataTime ? TimeSpan.FromTicks((now - touched) / 100)
+        : time.GetElapsedTime(touched, now);
 
     public override long CachedKeys => partitions.Values.Sum(cache => (long)cache.Entries.Count);
 
@@ -301,6 +327,9 @@ internal sealed class KeyedState<T> : StateTable
 
         /// <summary>With a time to live: when a row last touched each key the partition holds (<see cref="TimeProvider"/> ticks).</summary>
         public Dictionary<byte[], long> Touched { get; } = new(ByteArrayComparer.Instance);
+
+        /// <summary>With a time to live on data time: the latest row timestamp of the partition (nanoseconds).</summary>
+        public long DataTime { get; set; } = long.MinValue;
 
         /// <summary>Keys forgotten since the last checkpoint, for <see cref="TakeChanges"/> to delete.</summary>
         public List<byte[]> Expired { get; } = [];

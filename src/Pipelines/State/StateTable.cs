@@ -37,6 +37,14 @@ internal abstract class StateTable
     /// </summary>
     public abstract void Reach(RowPosition last);
 
+    /// <summary>
+    /// Tells the state the data time of the row about to be bound in <paramref name="partition"/>, for a time to live on
+    /// <see cref="StateClock.DataTime"/>; otherwise ignored.
+    /// </summary>
+    public virtual void Observe(int partition, long timestamp)
+    {
+    }
+
     /// <summary>Undoes what the current call changed: before a retry, or when the call failed for good.</summary>
     public abstract void Rewind();
 

@@ -62,7 +62,7 @@ internal sealed class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TOut>
         processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
         time = options.TimeProvider;
         this.functions = functions;
-        keyed = new KeyedState<KeyWindows<TAcc>>(name, windows => KeyWindows<TAcc>.Encode(windows, encodeAccumulator), bytes => KeyWindows<TAcc>.Decode(bytes, decodeAccumulator), options.StateTimeToLive, options.TimeProvider);
+        keyed = new KeyedState<KeyWindows<TAcc>>(name, windows => KeyWindows<TAcc>.Encode(windows, encodeAccumulator), bytes => KeyWindows<TAcc>.Decode(bytes, decodeAccumulator), options.StateTimeToLive, options.TimeProvider, options.StateTimeToLiveClock);
         this.definition = definition;
         this.encodeAccumulator = encodeAccumulator;
         size = definition.SizeNanoseconds;
@@ -108,6 +108,8 @@ internal sealed class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TOut>
     public override bool Begin(int partition, byte[]? key, RowPosition position) => keyed.Begin(partition, key, position);
 
     public override void Reach(RowPosition last) => keyed.Reach(last);
+
+    public override void Observe(int partition, long timestamp) => keyed.Observe(partition, timestamp);
 
     public override void Rewind() => keyed.Rewind();
 

@@ -152,6 +152,34 @@ public class KeyedStateTests
         Assert.Null(Assert.Single(table.TakeChanges(0)).Value);
     }
 
+    [Fact]
+    public void On_data_time_a_key_is_forgotten_once_its_partitions_rows_are_a_time_to_live_later_whatever_the_wall_clock_says()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var table = (KeyedState<Point>)Pipelines.Infrastructure.StateDefinition.Of<Point>("points").CreateTable(new object(), Options(clock) with { StateTimeToLiveClock = StateClock.DataTime });
+        table.Open(0, new MemoryStateStore());
+        var minute = TimeSpan.FromMinutes(1).Ticks * 100;
+        foreach (var (car, time) in new[] { ("car-1", 0L), ("car-2", 30 * minute) })
+        {
+            table.Observe(0, time);
+            Assert.True(table.Begin(0, System.Text.Encoding.UTF8.GetBytes(car), new RowPosition(time, 0)));
+            Facade(table).Value = new Point { X = 1 };
+            table.Commit();
+        }
+
+        table.TakeChanges(0);
+        clock.Advance(TimeSpan.FromHours(10));
+        Assert.Equal(0, table.Expire(0)); // the wall clock does not count
+
+        table.Observe(0, 61 * minute);
+        Assert.True(table.Begin(0, "car-3"u8.ToArray(), new RowPosition(61 * minute, 0)));
+        table.Commit();
+
+        // car-1's last row is 61 minutes behind the partition's latest; car-2's 31.
+        Assert.Equal(1, table.Expire(0));
+        Assert.Equal("car-1", System.Text.Encoding.UTF8.GetString(Assert.Single(table.TakeChanges(0), c => c.Value is null).Key));
+    }
+
     private static Pipelines.Processing.ProcessorOptions Options(TimeProvider clock) => new()
     {
         Name = "p",

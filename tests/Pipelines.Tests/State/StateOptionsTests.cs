@@ -40,4 +40,15 @@ public class StateOptionsTests
         Assert.Contains("Processor 'p'", refused.Message);
         Assert.Contains("one at a time", refused.Message);
     }
+
+    [Fact]
+    public void A_time_to_live_on_data_time_over_an_input_without_a_timestamp_is_refused_naming_the_fix()
+    {
+        var processor = new TestProcessor<Point, CarTelemetry> { Row = (_, _, _) => ValueTask.FromResult<CarTelemetry?>(null), State = StateDefinition.Of<Point>("points") };
+        var options = Defaults with { StateTimeToLive = TimeSpan.FromHours(1), StateTimeToLiveClock = StateClock.DataTime };
+
+        var refused = Assert.Throws<ArgumentException>(() => new ProcessorRunner<Point, CarTelemetry>(options, processor));
+
+        Assert.Contains("has no [Timestamp]", refused.Message);
+    }
 }

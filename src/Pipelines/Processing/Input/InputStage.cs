@@ -28,6 +28,9 @@ internal sealed class InputStage<TIn, TOut>
     // A batch handler without an input buffer gets the rows of one round per call: they are flushed at the round's end.
     private readonly bool flushEachRound;
 
+    // State forgotten after a time to live on data time learns each row's timestamp.
+    private readonly bool observesDataTime;
+
     public InputStage(ProcessorOptions options, ProcessorCalls<TIn, TOut> calls, InputDeserializer<TIn> round, OutputStage<TOut> output, Rejections<TIn, TOut> rejections, OffsetTracker tracker, ILogger logger)
     {
         this.options = options;
@@ -38,6 +41,7 @@ internal sealed class InputStage<TIn, TOut>
         this.tracker = tracker;
         this.logger = logger;
         handlesBatches = calls.Has(ProcessorFeatures.Batches);
+        observesDataTime = calls.State is not null && options.StateTimeToLive is not null && options.StateTimeToLiveClock == StateClock.DataTime;
         if (options.InputBuffer is { } inputBuffer)
         {
             buffers = new RowBuffers<TIn>(inputBuffer, calls.FlushWhen, OnFlushWhenFailed);
@@ -140,7 +144,7 @@ internal sealed class InputStage<TIn, TOut>
         using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
         for (var i = 0; i < range.Count; i++)
         {
-            if (!BeginState(message.Partition, key, message.Offset, i))
+            if (!BeginState(message.Partition, key, message.Offset, i, round.Rows[range.Start + i]))
             {
                 continue;
             }
@@ -253,11 +257,23 @@ internal sealed class InputStage<TIn, TOut>
     /// Binds the processor's keyed state, if any, to the row's stream; false when the row was applied to that state
     /// before a restart (and its outputs acknowledged), so it is not handled again.
     /// </summary>
-    private bool BeginState(int partition, byte[]? key, long offset, int index) =>
-        calls.State is not { } state || state.Begin(partition, key, new Pipelines.State.RowPosition(offset, index));
+    private bool BeginState(int partition, byte[]? key, long offset, int index, in TIn row)
+    {
+        if (calls.State is not { } state)
+        {
+            return true;
+        }
+
+        if (observesDataTime && TIn.Serializer.TimestampOf(row) is { } timestamp)
+        {
+            state.Observe(partition, timestamp);
+        }
+
+        return state.Begin(partition, key, new Pipelines.State.RowPosition(offset, index));
+    }
 
     private bool BeginState(BufferedRows<TIn> flush, int row) =>
-        BeginState(flush.Origins[row].Message!.Partition, flush.Key, flush.Origins[row].Message!.Offset, flush.Origins[row].Index);
+        BeginState(flush.Origins[row].Message!.Partition, flush.Key, flush.Origins[row].Message!.Offset, flush.Origins[row].Index, flush.Rows[row]);
 
     /// <summary>
     /// Binds the state, if any, for a batch of one stream's rows: at its first row not yet applied, reaching to its last.
@@ -278,6 +294,15 @@ internal sealed class InputStage<TIn, TOut>
 
         if (first < flush.Count)
         {
+            // The batch's own rows say how recent its key is, on a time to live on data time.
+            for (var i = first + 1; observesDataTime && i < flush.Count; i++)
+            {
+                if (TIn.Serializer.TimestampOf(flush.Rows[i]) is { } timestamp)
+                {
+                    state.Observe(flush.Origins[i].Message!.Partition, timestamp);
+                }
+            }
+
             var last = flush.Origins[flush.Count - 1];
             state.Reach(new Pipelines.State.RowPosition(last.Message!.Offset, last.Index));
         }

@@ -71,6 +71,11 @@ internal sealed class ProcessorRunner<TIn, TOut>
             throw new ArgumentException($"Processor '{options.Name}': windows take their rows one at a time; this processor handles batches.", nameof(processor));
         }
 
+        if (state is not null && options.StateTimeToLive is not null && options.StateTimeToLiveClock == StateClock.DataTime && TIn.Serializer.Schema.Timestamp is null)
+        {
+            throw new ArgumentException($"Processor '{options.Name}': StateTimeToLiveClock is DataTime, but its input {typeof(TIn).Name} has no [Timestamp] to measure data time by; use WallClock or add a timestamp.", nameof(options));
+        }
+
         var table = state?.CreateTable(processor, options);
         calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag) { State = table };
         tracker = new OffsetTracker(options.InputTopic, processorTag);
