@@ -47,6 +47,7 @@ public sealed class MessageFormatException : Exception
         var reason = innerException switch
         {
             EndOfStreamException => "the message ends too early (truncated?)",
+            OverflowException when field is not null => $"the value does not fit the field's type, {field.WireType} ({RangeOf(field.WireType)})",
             _ => innerException.Message.TrimEnd('.'),
         };
         if (field is not null && innerException is WireTypeMismatchException)
@@ -55,6 +56,34 @@ public sealed class MessageFormatException : Exception
         }
 
         return Build(schema, field?.Name, field?.WireType, position, reason, innerException);
+    }
+
+    // Unsigned first: "uint64" contains "int64". An element's type stands for its list's (array<int32>?).
+    private static readonly (string WireType, string Range)[] Ranges =
+    [
+        ("uint8", "0 to 255"),
+        ("uint16", "0 to 65,535"),
+        ("uint32", "0 to 4,294,967,295"),
+        ("uint64", "0 to 18,446,744,073,709,551,615"),
+        ("int8", "-128 to 127"),
+        ("int16", "-32,768 to 32,767"),
+        ("int32", "-2,147,483,648 to 2,147,483,647"),
+        ("int64", "-9,223,372,036,854,775,808 to 9,223,372,036,854,775,807"),
+        ("float32", "±3.4028235E+38"),
+    ];
+
+    /// <summary>The values a wire type holds, for an error about one that does not fit.</summary>
+    private static string RangeOf(string wireType)
+    {
+        foreach (var (type, range) in Ranges)
+        {
+            if (wireType.Contains(type, StringComparison.Ordinal))
+            {
+                return range;
+            }
+        }
+
+        return "its range";
     }
 
     /// <summary>Reports bytes left over after a complete message.</summary>

@@ -84,6 +84,50 @@ public class ToleranceTests
         Assert.Equal(("x", 7.0), (read.Sensor, read.Value));
     }
 
+    [Theory]
+    [InlineData("Int64", "int64", "9,223,372,036,854,775,807")]
+    [InlineData("Int32", "int32", "2,147,483,647")]
+    [InlineData("UInt32", "uint32", "4,294,967,295")]
+    public void An_integer_too_large_for_its_field_is_an_error_naming_the_field_and_its_range(string field, string wireType, string highest)
+    {
+        var bytes = Write((ref MessagePackWriter w) =>
+        {
+            w.WriteMapHeader(1);
+            w.Write(field);
+            w.Write(1UL << 63);
+        });
+
+        var error = Assert.Throws<MessageFormatException>(() => MessageSerializer.Deserialize<AllTypes>(bytes));
+
+        Assert.Equal(field, error.Field);
+        Assert.Contains($"does not fit the field's type, {wireType}", error.Message);
+        Assert.Contains(highest, error.Message);
+        Assert.DoesNotContain("Arithmetic operation", error.Message);
+    }
+
+    [Fact]
+    public void A_float64_too_large_for_a_float_field_is_an_error_not_infinity()
+    {
+        var tooLarge = Write((ref MessagePackWriter w) =>
+        {
+            w.WriteMapHeader(1);
+            w.Write("Single");
+            w.Write(1e300);
+        });
+        var infinite = Write((ref MessagePackWriter w) =>
+        {
+            w.WriteMapHeader(1);
+            w.Write("Single");
+            w.Write(double.PositiveInfinity);
+        });
+
+        var error = Assert.Throws<MessageFormatException>(() => MessageSerializer.Deserialize<AllTypes>(tooLarge));
+
+        Assert.Equal("Single", error.Field);
+        Assert.Contains("float32 (±3.4028235E+38)", error.Message);
+        Assert.Equal(float.PositiveInfinity, MessageSerializer.Deserialize<AllTypes>(infinite).Single); // infinity itself fits
+    }
+
     [Fact]
     public void Duplicate_keys_take_the_last_value()
     {

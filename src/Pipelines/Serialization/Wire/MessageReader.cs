@@ -162,10 +162,20 @@ public ref struct MessageReader
     }
 
     /// <summary>Reads a float32, a float64 (narrowed) or an integer as <see cref="float"/>.</summary>
-    public float ReadSingle() =>
-        NextCode == MessagePackCodes.Float32
-            ? BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadInt32BigEndian(Payload(4)))
-            : (float)ReadDouble();
+    /// <exception cref="OverflowException">A wider value is finite but outside float32's range: it would become infinity.</exception>
+    public float ReadSingle()
+    {
+        if (NextCode == MessagePackCodes.Float32)
+        {
+            return BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadInt32BigEndian(Payload(4)));
+        }
+
+        var wide = ReadDouble();
+        var narrow = (float)wide;
+        return float.IsInfinity(narrow) && double.IsFinite(wide)
+            ? throw new OverflowException($"{wide.ToString(System.Globalization.CultureInfo.InvariantCulture)} is outside float32's range")
+            : narrow;
+    }
 
     /// <summary>Reads a non-nil string as UTF-8 bytes, without copying.</summary>
     public ReadOnlySpan<byte> ReadStringSpan()
