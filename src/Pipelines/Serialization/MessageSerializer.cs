@@ -53,6 +53,19 @@ public static class MessageSerializer
         writer.Flush();
     }
 
+    /// <summary>Writes <paramref name="rows"/> (a list, an array, a batch handler's rows) as one columnar batch to a new array.</summary>
+    public static byte[] SerializePacked<T>(IReadOnlyList<T> rows)
+        where T : IMessageContract<T>
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return rows switch
+        {
+            T[] array => SerializePacked<T>(array.AsSpan()),
+            List<T> list => SerializePacked<T>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list)),
+            _ => SerializePacked<T>(rows.ToArray().AsSpan()),
+        };
+    }
+
     /// <summary>Writes <paramref name="rows"/> as one columnar batch to a new array.</summary>
     public static byte[] SerializePacked<T>(ReadOnlySpan<T> rows)
         where T : IMessageContract<T>

@@ -6,6 +6,17 @@ namespace Pipelines.Tests.Serialization;
 public class PackedRowsTests
 {
     [Fact]
+    public void A_list_or_any_read_only_list_packs_to_the_same_bytes_as_a_span()
+    {
+        var rows = new List<Point> { new() { X = 1 }, new() { X = 2, Y = 3 } };
+        var expected = MessageSerializer.SerializePacked<Point>(rows.ToArray().AsSpan());
+
+        Assert.Equal(expected, MessageSerializer.SerializePacked(rows));
+        Assert.Equal(expected, MessageSerializer.SerializePacked<Point>(rows.AsReadOnly()));
+        Assert.Equal(expected, MessageSerializer.SerializePacked<Point>(rows.ToArray()));
+    }
+
+    [Fact]
     public void A_batch_of_every_sample_round_trips_in_order()
     {
         var rows = AllTypesSamples.All.Select(AllTypesSamples.ByName).ToArray();
