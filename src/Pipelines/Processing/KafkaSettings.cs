@@ -11,6 +11,30 @@ internal static class KafkaSettings
     internal const string LowLatencyFetchWaitMs = "1";
     internal const string LowLatencyLingerMs = "4";
 
+    // librdkafka's consumer-only and producer-only properties (its CONFIGURATION.md, scope C and P). Pipelines:Kafka
+    // applies to every client, so each client gets only the settings of its kind: a producer handed
+    // session.timeout.ms logs a configuration warning at every start.
+    private static readonly HashSet<string> ConsumerOnly = new(StringComparer.Ordinal)
+    {
+        "group.id", "group.instance.id", "partition.assignment.strategy", "session.timeout.ms", "heartbeat.interval.ms",
+        "group.protocol.type", "group.protocol", "group.remote.assignor", "coordinator.query.interval.ms",
+        "max.poll.interval.ms", "enable.auto.commit", "auto.commit.interval.ms", "enable.auto.offset.store",
+        "queued.min.messages", "queued.max.messages.kbytes", "fetch.wait.max.ms", "fetch.queue.backoff.ms",
+        "fetch.message.max.bytes", "max.partition.fetch.bytes", "fetch.max.bytes", "fetch.min.bytes",
+        "fetch.error.backoff.ms", "offset.store.method", "isolation.level", "consume.callback.max.messages",
+        "enable.partition.eof", "check.crcs", "auto.offset.reset", "allow.auto.create.topics",
+    };
+
+    private static readonly HashSet<string> ProducerOnly = new(StringComparer.Ordinal)
+    {
+        "transactional.id", "transaction.timeout.ms", "enable.idempotence", "enable.gapless.guarantee",
+        "queue.buffering.max.messages", "queue.buffering.max.kbytes", "queue.buffering.max.ms", "linger.ms",
+        "message.send.max.retries", "retries", "queue.buffering.backpressure.threshold", "compression.codec",
+        "compression.type", "compression.level", "batch.num.messages", "batch.size", "delivery.report.only.error",
+        "sticky.partitioning.linger.ms", "request.required.acks", "acks", "request.timeout.ms", "message.timeout.ms",
+        "delivery.timeout.ms", "partitioner", "partitioner.consistency.random", "msg_order_cmp", "produce.offset.report",
+    };
+
     public static ConsumerConfig Consumer(ProcessorOptions options)
     {
         var settings = new Dictionary<string, string>(options.ConsumerKafka)
@@ -23,7 +47,7 @@ internal static class KafkaSettings
             settings["fetch.wait.max.ms"] = LowLatencyFetchWaitMs;
         }
 
-        Overlay(settings, options.Kafka);
+        Overlay(settings, options.Kafka, ProducerOnly);
         return new ConsumerConfig(settings)
         {
             BootstrapServers = options.BootstrapServers,
@@ -39,7 +63,7 @@ internal static class KafkaSettings
     public static ConsumerConfig Restore(ProcessorOptions options)
     {
         var settings = new Dictionary<string, string>(options.ConsumerKafka);
-        Overlay(settings, options.Kafka);
+        Overlay(settings, options.Kafka, ProducerOnly);
         return new ConsumerConfig(settings)
         {
             BootstrapServers = options.BootstrapServers,
@@ -71,7 +95,7 @@ internal static class KafkaSettings
             settings["linger.ms"] = LowLatencyLingerMs;
         }
 
-        Overlay(settings, kafka);
+        Overlay(settings, kafka, ConsumerOnly);
         return new ProducerConfig(settings)
         {
             BootstrapServers = bootstrapServers,
@@ -89,11 +113,15 @@ internal static class KafkaSettings
         _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "Not a compression codec."),
     };
 
-    private static void Overlay(Dictionary<string, string> settings, IReadOnlyDictionary<string, string> overrides)
+    /// <summary>Applies <paramref name="overrides"/>, but for the properties of the other kind of client.</summary>
+    private static void Overlay(Dictionary<string, string> settings, IReadOnlyDictionary<string, string> overrides, HashSet<string> otherKind)
     {
         foreach (var (key, value) in overrides)
         {
-            settings[key] = value;
+            if (!otherKind.Contains(key))
+            {
+                settings[key] = value;
+            }
         }
     }
 }

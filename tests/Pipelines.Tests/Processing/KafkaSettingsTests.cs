@@ -15,6 +15,20 @@ public class KafkaSettingsTests
     }
 
     [Fact]
+    public void Settings_of_one_kind_of_client_reach_only_that_kind()
+    {
+        var options = Options with { Kafka = new Dictionary<string, string> { ["session.timeout.ms"] = "3000", ["linger.ms"] = "20", ["client.id"] = "both" } };
+
+        var consumer = KafkaSettings.Consumer(options);
+        var restore = KafkaSettings.Restore(options);
+        var producer = KafkaSettings.Producer(options);
+
+        Assert.Equal(("3000", null, "both"), (consumer.Get("session.timeout.ms"), consumer.Get("linger.ms"), consumer.Get("client.id")));
+        Assert.Equal(("3000", null), (restore.Get("session.timeout.ms"), restore.Get("linger.ms")));
+        Assert.Equal((null, "20", "both"), (producer.Get("session.timeout.ms"), producer.Get("linger.ms"), producer.Get("client.id")));
+    }
+
+    [Fact]
     public void A_librdkafka_setting_wins_over_the_option()
     {
         var options = Options with { Compression = Compression.Zstd, Kafka = new Dictionary<string, string> { ["compression.type"] = "gzip" } };
