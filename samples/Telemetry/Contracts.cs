@@ -52,6 +52,18 @@ public partial class CarSummary
     [Parameter] public long Samples { get; set; }
     [Parameter] public double AverageSpeed { get; set; }
     [Parameter] public double TopSpeed { get; set; }
+
+    /// <summary>The summary of one window of a car's speeds.</summary>
+    public static CarSummary Of(string kind, WindowInfo window, WindowStats speed) => new()
+    {
+        Start = window.Start,
+        End = window.End,
+        CarId = window.Key,
+        Kind = kind,
+        Samples = speed.Count,
+        AverageSpeed = speed.Mean,
+        TopSpeed = speed.Max,
+    };
 }
 
 /// <summary>What <see cref="CarAnalyzer"/> remembers of each car between calls, across restarts and rebalances.</summary>

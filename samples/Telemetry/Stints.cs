@@ -13,14 +13,5 @@ public partial class Stints
 {
     private static double Speed(CarTelemetry row) => row.Speed;
 
-    public CarSummary Emit(WindowInfo window, WindowStats speed) => new()
-    {
-        Start = window.Start,
-        End = window.End,
-        CarId = window.Key,
-        Kind = "stint",
-        Samples = speed.Count,
-        AverageSpeed = speed.Mean,
-        TopSpeed = speed.Max,
-    };
+    public CarSummary Emit(WindowInfo window, WindowStats speed) => CarSummary.Of("stint", window, speed);
 }

@@ -63,12 +63,8 @@ internal static class ProcessorEmitter
         var rows = $"global::System.Collections.Generic.IReadOnlyList<{model.InputType}> rows";
         if (model.StateType is { } stateType)
         {
-            w.Line();
-            w.Line(GeneratedCode);
-            w.Line($"private static readonly {Infrastructure}StateDefinition PipelinesState = {Infrastructure}StateDefinition.Of<{stateType}>({Literal(StateName)});");
-            w.Line();
-            w.Line(GeneratedCode);
-            w.Line($"{Infrastructure}StateDefinition {processor}.State => PipelinesState;");
+            Member(w, $"private static readonly {Infrastructure}StateDefinition PipelinesState = {Infrastructure}StateDefinition.Of<{stateType}>({Literal(StateName)});");
+            Member(w, $"{Infrastructure}StateDefinition {processor}.State => PipelinesState;");
         }
 
         if (model.Window is { } window)
@@ -100,16 +96,12 @@ internal static class ProcessorEmitter
 
         if (model.Filter is { } filter)
         {
-            w.Line();
-            w.Line(GeneratedCode);
-            w.Line($"bool {processor}.Admit({model.InputType} row) => {filter}(row);");
+            Member(w, $"bool {processor}.Admit({model.InputType} row) => {filter}(row);");
         }
 
         if (model.FlushWhen is { } flushWhen)
         {
-            w.Line();
-            w.Line(GeneratedCode);
-            w.Line($"bool {processor}.ShouldFlush({rows}) => {flushWhen}(rows);");
+            Member(w, $"bool {processor}.ShouldFlush({rows}) => {flushWhen}(rows);");
         }
 
         w.CloseScopes(scopes);
@@ -123,33 +115,32 @@ internal static class ProcessorEmitter
         var state = window.Collects ? $"{Infrastructure}StateDefinition.WindowRows<{model.InputType}, {model.OutputType}>({Literal(WindowsName)}, {definition})"
             : window.StatsOf is null ? $"{Infrastructure}StateDefinition.Windows<{model.InputType}, {window.Accumulator}, {model.OutputType}>({Literal(WindowsName)}, {definition})"
             : $"{Infrastructure}StateDefinition.WindowStats<{model.InputType}, {model.OutputType}>({Literal(WindowsName)}, {definition})";
-        w.Line();
-        w.Line(GeneratedCode);
-        w.Line($"private static readonly {Infrastructure}StateDefinition PipelinesState = {state};");
-        w.Line();
-        w.Line(GeneratedCode);
-        w.Line($"{Infrastructure}StateDefinition {processor}.State => PipelinesState;");
-        w.Line();
-        w.Line(GeneratedCode);
-        w.Line($"{ValueTask} {processor}.HandleAsync({model.InputType} row, {outputs}, {context}, {cancellation}) => {Infrastructure}WindowCalls.AddAsync(context, row, outputs);");
         var accumulator = window.Accumulator;
+        Member(w, $"private static readonly {Infrastructure}StateDefinition PipelinesState = {state};");
+        Member(w, $"{Infrastructure}StateDefinition {processor}.State => PipelinesState;");
+        Member(w, $"{ValueTask} {processor}.HandleAsync({model.InputType} row, {outputs}, {context}, {cancellation}) => {Infrastructure}WindowCalls.AddAsync(context, row, outputs);");
+        Member(w, $"{accumulator} {functions}.Empty() => {window.Empty};");
+        var aggregate = window.Collects ? $"{Infrastructure}WindowCalls.Add(accumulator, row)"
+            : window.StatsOf is { } of ? $"{Infrastructure}WindowCalls.Add(accumulator, (double){of}(row), row)"
+            : "Aggregate(accumulator, row)";
+        Member(w, $"{accumulator} {functions}.Aggregate({accumulator} accumulator, {model.InputType} row) => {aggregate};");
+
+        // Without a Merge of its own, the interface's refuses: only session and sliding windows merge, and PIPE022 makes them declare one.
+        var merge = window.Collects ? $"{Infrastructure}WindowCalls.Merge(left, right)" : window.StatsOf is not null ? "left.Merge(right)" : window.HasMerge ? "Merge(left, right)" : null;
+        if (merge is not null)
+        {
+            Member(w, $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => {merge};");
+        }
+
+        Member(w, $"{model.OutputType} {functions}.Emit(global::Pipelines.WindowInfo window, {accumulator} accumulator) => Emit(window, accumulator);");
+    }
+
+    /// <summary>One generated member, on a line of its own after a blank line.</summary>
+    private static void Member(SourceWriter w, string member)
+    {
         w.Line();
         w.Line(GeneratedCode);
-        w.Line($"{accumulator} {functions}.Empty() => {window.Empty};");
-        w.Line();
-        w.Line(GeneratedCode);
-        w.Line(window.Collects ? $"{accumulator} {functions}.Aggregate({accumulator} accumulator, {model.InputType} row) => {Infrastructure}WindowCalls.Add(accumulator, row);"
-            : window.StatsOf is { } of ? $"{accumulator} {functions}.Aggregate({accumulator} accumulator, {model.InputType} row) => {Infrastructure}WindowCalls.Add(accumulator, (double){of}(row), row);"
-            : $"{accumulator} {functions}.Aggregate({accumulator} accumulator, {model.InputType} row) => Aggregate(accumulator, row);");
-        w.Line();
-        w.Line(GeneratedCode);
-        w.Line(window.Collects ? $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => {Infrastructure}WindowCalls.Merge(left, right);"
-            : window.StatsOf is not null ? $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => left.Merge(right);"
-            : window.HasMerge ? $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => Merge(left, right);"
-            : $"{accumulator} {functions}.Merge({accumulator} left, {accumulator} right) => throw new global::System.NotSupportedException(\"Only session windows merge.\");");
-        w.Line();
-        w.Line(GeneratedCode);
-        w.Line($"{model.OutputType} {functions}.Emit(global::Pipelines.WindowInfo window, {accumulator} accumulator) => Emit(window, accumulator);");
+        w.Line(member);
     }
 
     private static string Ticks(long ticks) => $"global::System.TimeSpan.FromTicks({ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)})";

@@ -41,35 +41,25 @@ internal static class WindowParser
         var usesStats = KnownTypes.Is(accumulator, known.WindowStats);
 
         // Built-in collect: Emit(WindowInfo, IReadOnlyList<TIn>) keeps the window's rows themselves.
-        if (KnownTypes.Is(accumulator, known.ReadOnlyListOfT) && accumulator.TypeArguments[0] is INamedTypeSymbol collected && Topic(collected, known) is { } collectedTopic)
+        var collected = KnownTypes.Is(accumulator, known.ReadOnlyListOfT) && accumulator.TypeArguments[0] is INamedTypeSymbol rowType && Topic(rowType, known) is not null ? rowType : null;
+        var statsOf = AttributeArguments.Named(attribute, "Of")?.Value as string;
+        if (statsOf is not null && !usesStats)
         {
-            if (AttributeArguments.Named(attribute, "Of") is not null)
-            {
-                diagnostics.Report(DiagnosticDescriptors.InvalidWindowSetting, AttributeArguments.Location(attribute, "Of", type, cancellationToken), "Of", type.Name, "applies only to an Emit that takes WindowStats; this one takes the window's rows");
-                return null;
-            }
-
-            if (!collected.GetMembers().Any(m => KnownTypes.Has(m, known.TimestampAttribute)))
-            {
-                diagnostics.Report(DiagnosticDescriptors.WindowWithoutTimestamp, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? type.Locations.FirstOrDefaultInSource(), type.Name, collected.Name);
-                return null;
-            }
-
-            if (settings is null || diagnostics.Count > errors)
-            {
-                return null;
-            }
-
-            var rows = collected.ToDisplayString(CodecResolver.TypeFormat);
-            var collect = settings with { Accumulator = $"global::System.Collections.Generic.List<{rows}>", Collects = true, Empty = "new()", HasMerge = true };
-            return (new HandlerShape(collected, collectedTopic, false, output.ToDisplayString(CodecResolver.TypeFormat), output, outputTopic, null, null), collect);
+            var takes = collected is not null ? "the window's rows" : $"'{accumulator.Name}', which Aggregate fills";
+            diagnostics.Report(DiagnosticDescriptors.InvalidWindowSetting, AttributeArguments.Location(attribute, "Of", type, cancellationToken), "Of", type.Name, $"applies only to an Emit that takes WindowStats; this one takes {takes}");
+            return null;
         }
 
-        var statsOf = AttributeArguments.Named(attribute, "Of")?.Value as string;
         INamedTypeSymbol? input;
+        string accumulatorType;
         string? selector = null;
         var hasMerge = false;
-        if (usesStats)
+        if (collected is not null)
+        {
+            input = collected;
+            accumulatorType = $"global::System.Collections.Generic.List<{collected.ToDisplayString(CodecResolver.TypeFormat)}>";
+        }
+        else if (usesStats)
         {
             var candidates = statsOf is null ? [] : type.GetMembers(statsOf).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && m.Parameters.Length == 1 && IsNumber(m.ReturnType)).ToList();
             input = candidates.Count == 1 ? candidates[0].Parameters[0].Type as INamedTypeSymbol : null;
@@ -82,15 +72,10 @@ internal static class WindowParser
             }
 
             selector = candidates[0].Name;
+            accumulatorType = Stats;
         }
         else
         {
-            if (statsOf is not null)
-            {
-                diagnostics.Report(DiagnosticDescriptors.InvalidWindowSetting, AttributeArguments.Location(attribute, "Of", type, cancellationToken), "Of", type.Name, $"applies only to an Emit that takes WindowStats; this one takes '{accumulator.Name}', which Aggregate fills");
-                return null;
-            }
-
             var aggregate = Method(type, "Aggregate");
             if (aggregate is null || aggregate.Parameters.Length != 2 || !Same(aggregate.Parameters[0].Type, accumulator) || !Same(aggregate.ReturnType, accumulator))
             {
@@ -132,6 +117,8 @@ internal static class WindowParser
                     : $"has sliding windows, which merge the accumulators of the rows they span; declare {accumulator.Name} Merge({accumulator.Name} left, {accumulator.Name} right)");
                 return null;
             }
+
+            accumulatorType = accumulator.ToDisplayString(CodecResolver.TypeFormat);
         }
 
         if (!input.GetMembers().Any(m => KnownTypes.Has(m, known.TimestampAttribute)))
@@ -145,13 +132,13 @@ internal static class WindowParser
             return null;
         }
 
-        var accumulatorType = usesStats ? Stats : accumulator.ToDisplayString(CodecResolver.TypeFormat);
         var window = settings with
         {
             Accumulator = accumulatorType,
             StatsOf = selector,
-            Empty = accumulator.IsValueType ? "default" : "new()",
+            Empty = collected is not null || !accumulator.IsValueType ? "new()" : "default",
             HasMerge = hasMerge,
+            Collects = collected is not null,
         };
         var shape = new HandlerShape(input, Topic(input, known)!, false, output.ToDisplayString(CodecResolver.TypeFormat), output, outputTopic, null, null);
         return (shape, window);

@@ -79,48 +79,14 @@ public sealed class KafkaConnection : IDisposable
             return;
         }
 
-        if (IsEmbedded)
+        using var admin = IsEmbedded ? null : Admin();
+        if (admin is not null)
         {
-            foreach (var topic in missing)
-            {
-                try
-                {
-                    Embedded.CreateTopic(topic, settings.TopicPartitions);
-                }
-                catch (KafkaException exception) when (exception.Error.Code == ErrorCode.TopicAlreadyExists)
-                {
-                    // A client got there first (the embedded broker auto-creates topics on use): it exists, which is what matters.
-                }
-            }
-
-            return;
+            var existing = admin.GetMetadata(AdminTimeout).Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
+            missing.RemoveAll(existing.Contains);
         }
 
-        var config = new AdminClientConfig(new Dictionary<string, string>(settings.Kafka)) { BootstrapServers = BootstrapServers };
-        using var admin = new AdminClientBuilder(config).Build();
-        var existing = admin.GetMetadata(AdminTimeout).Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
-        missing.RemoveAll(existing.Contains);
-        if (missing.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await admin.CreateTopicsAsync(
-                missing.Select(t => new TopicSpecification { Name = t, NumPartitions = settings.TopicPartitions, ReplicationFactor = -1 }),
-                new CreateTopicsOptions { RequestTimeout = AdminTimeout });
-        }
-        catch (CreateTopicsException exception) when (exception.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
-        {
-            // Someone else created them first: what matters is that they exist.
-        }
-        catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_TimedOut)
-        {
-            // No controller answered. The embedded broker run standalone has none; it, like clusters with
-            // auto.create.topics.enable, creates a topic when a client first uses it.
-            Log.TopicsNotCreated(logger, string.Join(", ", missing), exception.Error.Reason);
-        }
+        await CreateAsync(admin, missing.Select(t => new TopicSpecification { Name = t, NumPartitions = settings.TopicPartitions, ReplicationFactor = -1 }).ToList());
     }
 
     /// <summary>
@@ -132,8 +98,8 @@ public sealed class KafkaConnection : IDisposable
     /// <exception cref="StateStoreException">The changelog exists with another partition count than the input.</exception>
     internal async Task EnsureChangelogAsync(string changelog, string input, CancellationToken cancellationToken)
     {
-        var config = new AdminClientConfig(new Dictionary<string, string>(settings.Kafka)) { BootstrapServers = BootstrapServers };
-        using var admin = new AdminClientBuilder(config).Build();
+        // Metadata even on the embedded broker: the input's partition count may not be TopicPartitions.
+        using var admin = Admin();
         var topics = admin.GetMetadata(AdminTimeout).Topics.Where(t => t.Error.Code == ErrorCode.NoError).ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
         var partitions = topics.GetValueOrDefault(input, settings.TopicPartitions);
         if (topics.TryGetValue(changelog, out var existing))
@@ -153,14 +119,34 @@ public sealed class KafkaConnection : IDisposable
             createdTopics.Add(changelog);
         }
 
-        if (IsEmbedded)
+        var compacted = new Dictionary<string, string> { ["cleanup.policy"] = "compact" };
+        await CreateAsync(IsEmbedded ? null : admin, [new TopicSpecification { Name = changelog, NumPartitions = partitions, ReplicationFactor = -1, Configs = compacted }]);
+    }
+
+    private IAdminClient Admin() =>
+        new AdminClientBuilder(new AdminClientConfig(new Dictionary<string, string>(settings.Kafka)) { BootstrapServers = BootstrapServers }).Build();
+
+    /// <summary>Creates <paramref name="topics"/> through <paramref name="admin"/>, or on the embedded broker when it is null; one that exists already is fine.</summary>
+    private async Task CreateAsync(IAdminClient? admin, IReadOnlyList<TopicSpecification> topics)
+    {
+        if (topics.Count == 0)
         {
-            try
+            return;
+        }
+
+        if (admin is null)
+        {
+            foreach (var topic in topics)
             {
-                Embedded.CreateTopic(changelog, partitions);
-            }
-            catch (KafkaException exception) when (exception.Error.Code == ErrorCode.TopicAlreadyExists)
-            {
+                try
+                {
+                    // The embedded broker's own API: it neither waits for a controller nor takes topic configs (it does not compact).
+                    Embedded.CreateTopic(topic.Name, topic.NumPartitions);
+                }
+                catch (KafkaException exception) when (exception.Error.Code == ErrorCode.TopicAlreadyExists)
+                {
+                    // A client got there first (the embedded broker auto-creates topics on use): it exists, which is what matters.
+                }
             }
 
             return;
@@ -168,16 +154,17 @@ public sealed class KafkaConnection : IDisposable
 
         try
         {
-            await admin.CreateTopicsAsync(
-                [new TopicSpecification { Name = changelog, NumPartitions = partitions, ReplicationFactor = -1, Configs = new Dictionary<string, string> { ["cleanup.policy"] = "compact" } }],
-                new CreateTopicsOptions { RequestTimeout = AdminTimeout });
+            await admin.CreateTopicsAsync(topics, new CreateTopicsOptions { RequestTimeout = AdminTimeout });
         }
         catch (CreateTopicsException exception) when (exception.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
         {
+            // Someone else created them first: what matters is that they exist.
         }
         catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_TimedOut)
         {
-            Log.TopicsNotCreated(logger, changelog, exception.Error.Reason);
+            // No controller answered. The embedded broker run standalone has none; it, like clusters with
+            // auto.create.topics.enable, creates a topic when a client first uses it.
+            Log.TopicsNotCreated(logger, string.Join(", ", topics.Select(t => t.Name)), exception.Error.Reason);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.ComponentModel;
 using Pipelines.Processing;
 using Pipelines.State;
@@ -64,7 +63,7 @@ public sealed class StateDefinition
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(window);
         return new StateDefinition(name, window, (processor, options) => new WindowTable<TIn, WindowStats, TOut>(
-            name, Functions<TIn, WindowStats, TOut>(processor), window, EncodeStats, DecodeStats, options));
+            name, Functions<TIn, WindowStats, TOut>(processor), window, Pipelines.WindowStats.Encode, Pipelines.WindowStats.Decode, options));
     }
 
     /// <summary>
@@ -97,39 +96,4 @@ public sealed class StateDefinition
     private static IWindowFunctions<TIn, TAcc, TOut> Functions<TIn, TAcc, TOut>(object processor) =>
         processor as IWindowFunctions<TIn, TAcc, TOut>
         ?? throw new ArgumentException($"{processor.GetType().FullName} declares windows but does not implement {nameof(IWindowFunctions<TIn, TAcc, TOut>)}<{typeof(TIn).Name}, {typeof(TAcc).Name}, {typeof(TOut).Name}>.", nameof(processor));
-
-    // Eight big-endian numbers: count, sum, min, max, first, last, first and last timestamps.
-    private static byte[] EncodeStats(WindowStats stats)
-    {
-        var bytes = new byte[64];
-        var span = bytes.AsSpan();
-        BinaryPrimitives.WriteInt64BigEndian(span, stats.Count);
-        BinaryPrimitives.WriteDoubleBigEndian(span[8..], stats.Sum);
-        BinaryPrimitives.WriteDoubleBigEndian(span[16..], stats.Min);
-        BinaryPrimitives.WriteDoubleBigEndian(span[24..], stats.Max);
-        BinaryPrimitives.WriteDoubleBigEndian(span[32..], stats.First);
-        BinaryPrimitives.WriteDoubleBigEndian(span[40..], stats.Last);
-        BinaryPrimitives.WriteInt64BigEndian(span[48..], stats.FirstTimestamp);
-        BinaryPrimitives.WriteInt64BigEndian(span[56..], stats.LastTimestamp);
-        return bytes;
-    }
-
-    private static WindowStats DecodeStats(byte[] bytes)
-    {
-        if (bytes.Length != 64)
-        {
-            throw new FormatException($"Window statistics take 64 bytes, not {bytes.Length}.");
-        }
-
-        var span = bytes.AsSpan();
-        return new WindowStats(
-            BinaryPrimitives.ReadInt64BigEndian(span),
-            BinaryPrimitives.ReadDoubleBigEndian(span[8..]),
-            BinaryPrimitives.ReadDoubleBigEndian(span[16..]),
-            BinaryPrimitives.ReadDoubleBigEndian(span[24..]),
-            BinaryPrimitives.ReadDoubleBigEndian(span[32..]),
-            BinaryPrimitives.ReadDoubleBigEndian(span[40..]),
-            BinaryPrimitives.ReadInt64BigEndian(span[48..]),
-            BinaryPrimitives.ReadInt64BigEndian(span[56..]));
-    }
 }

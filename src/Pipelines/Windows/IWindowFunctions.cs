@@ -19,8 +19,11 @@ public interface IWindowFunctions<TIn, TAcc, TOut>
     /// <summary>The accumulator with <paramref name="row"/> added; must not change <paramref name="accumulator"/> in place.</summary>
     TAcc Aggregate(TAcc accumulator, TIn row);
 
-    /// <summary>The accumulator of two session windows that one row joins, the earlier first.</summary>
-    TAcc Merge(TAcc left, TAcc right);
+    /// <summary>
+    /// The accumulator of two windows' rows together, the earlier first: session windows that one row joins, and the
+    /// timestamps a sliding window spans. Only those kinds call it.
+    /// </summary>
+    TAcc Merge(TAcc left, TAcc right) => throw new NotSupportedException($"{GetType().FullName} declares no Merge; only session and sliding windows merge.");
 
     /// <summary>The window's result, or <see langword="null"/> to write nothing.</summary>
     TOut? Emit(WindowInfo window, TAcc accumulator);

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Pipelines;
 
 /// <summary>
@@ -40,4 +42,39 @@ public readonly record struct WindowStats(long Count, double Sum, double Min, do
         other.LastTimestamp >= LastTimestamp ? other.Last : Last,
         Math.Min(FirstTimestamp, other.FirstTimestamp),
         Math.Max(LastTimestamp, other.LastTimestamp));
+
+    // In the window state (docs/wire-format.md): eight big-endian numbers: count, sum, min, max, first, last, first and last timestamps.
+    internal static byte[] Encode(WindowStats stats)
+    {
+        var bytes = new byte[64];
+        var span = bytes.AsSpan();
+        BinaryPrimitives.WriteInt64BigEndian(span, stats.Count);
+        BinaryPrimitives.WriteDoubleBigEndian(span[8..], stats.Sum);
+        BinaryPrimitives.WriteDoubleBigEndian(span[16..], stats.Min);
+        BinaryPrimitives.WriteDoubleBigEndian(span[24..], stats.Max);
+        BinaryPrimitives.WriteDoubleBigEndian(span[32..], stats.First);
+        BinaryPrimitives.WriteDoubleBigEndian(span[40..], stats.Last);
+        BinaryPrimitives.WriteInt64BigEndian(span[48..], stats.FirstTimestamp);
+        BinaryPrimitives.WriteInt64BigEndian(span[56..], stats.LastTimestamp);
+        return bytes;
+    }
+
+    internal static WindowStats Decode(byte[] bytes)
+    {
+        if (bytes.Length != 64)
+        {
+            throw new FormatException($"Window statistics take 64 bytes, not {bytes.Length}.");
+        }
+
+        var span = bytes.AsSpan();
+        return new WindowStats(
+            BinaryPrimitives.ReadInt64BigEndian(span),
+            BinaryPrimitives.ReadDoubleBigEndian(span[8..]),
+            BinaryPrimitives.ReadDoubleBigEndian(span[16..]),
+            BinaryPrimitives.ReadDoubleBigEndian(span[24..]),
+            BinaryPrimitives.ReadDoubleBigEndian(span[32..]),
+            BinaryPrimitives.ReadDoubleBigEndian(span[40..]),
+            BinaryPrimitives.ReadInt64BigEndian(span[48..]),
+            BinaryPrimitives.ReadInt64BigEndian(span[56..]));
+    }
 }

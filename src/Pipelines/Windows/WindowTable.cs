@@ -53,6 +53,9 @@ internal sealed partial class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TO
     // Keys with open windows, watched for going quiet (with CloseAfterIdle only).
     private readonly HashSet<KeyWindows<TAcc>> watched = new(ReferenceEqualityComparer.Instance);
 
+    // The keys found quiet by one look (CloseAfterIdle), reused: the loop looks ten times a second.
+    private readonly List<KeyWindows<TAcc>> quiet = [];
+
     // A row's new accumulators, made before any window changes: the user's code runs first, so a throw leaves nothing to undo.
     private readonly List<(long Start, TAcc Accumulator)> updates = [];
 
@@ -197,7 +200,15 @@ internal sealed partial class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TO
         }
 
         var now = time.GetTimestamp();
-        var quiet = watched.Where(windows => time.GetElapsedTime(windows.LastSeen, now) >= idle).ToList();
+        quiet.Clear();
+        foreach (var windows in watched)
+        {
+            if (time.GetElapsedTime(windows.LastSeen, now) >= idle)
+            {
+                quiet.Add(windows);
+            }
+        }
+
         foreach (var windows in quiet)
         {
             keyed.BeginKey(windows.Partition, windows.Key);

@@ -16,7 +16,7 @@ public class CrashTests
         // The host handles rows 0-29 (a full buffer of thirty), writes them ten per message and commits them; rows
         // 30-49 wait in its input buffer, whose timeout is an hour, when it is killed.
         var allBuffered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var host = StartCrashHost(harness.Kafka.BootstrapServers, line =>
+        using var host = CrashHost.Start("BufferedDoubler", harness.Kafka.BootstrapServers, line =>
         {
             if (line == "buffered 50")
             {
@@ -56,22 +56,5 @@ public class CrashTests
 
         Assert.Equal(Enumerable.Range(0, 50).Select(i => (long)i), all.SelectMany(m => m.Rows).Select(r => r.Time).Order());
         Assert.Equal(50, harness.CommittedTotal("crash-doubler", partitions: 1));
-    }
-
-    private static ChildProcess StartCrashHost(string bootstrapServers, Action<string> onLine)
-    {
-        // tests/Pipelines.IntegrationTests/bin/<configuration>/<framework>/ → the same folders of Pipelines.CrashHost.
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var path = Path.Combine(output.Parent!.Parent!.Parent!.Parent!.FullName, "Pipelines.CrashHost", "bin", output.Parent.Name, output.Name, "Pipelines.CrashHost.dll");
-        var arguments = string.Join(' ', [
-            $"\"{path}\"",
-            $"--Pipelines:BootstrapServers={bootstrapServers}",
-            "--Logging:LogLevel:Default=Warning",
-
-            // librdkafka's mock coordinator ignores LeaveGroup: the killed member's session must expire before the next owner joins.
-            "--Pipelines:Processors:BufferedDoubler:Kafka:session.timeout.ms=3000",
-            "--Pipelines:Processors:BufferedDoubler:Kafka:heartbeat.interval.ms=500",
-        ]);
-        return ChildProcess.Start("dotnet", arguments, onLine);
     }
 }

@@ -104,6 +104,13 @@ internal sealed class KafkaHarness : IDisposable
         return committed.Sum(c => c.Offset == Offset.Unset ? 0 : c.Offset.Value);
     }
 
+    /// <summary>How many messages <paramref name="topic"/> holds: its end offsets, summed over partitions.</summary>
+    public long EndOf(string topic, int partitions = 3)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = "count" }).Build();
+        return Enumerable.Range(0, partitions).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), Patience).High.Value);
+    }
+
     public void Dispose() => Kafka.Dispose();
 
     public static IEnumerable<Reading> Readings(int from, int count) =>

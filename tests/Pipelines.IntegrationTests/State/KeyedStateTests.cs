@@ -97,7 +97,7 @@ public sealed class KeyedStateTests : IDisposable
         // The replayed rows were neither applied nor written again: 50 outputs per run, and the counts run to 20
         // (applied twice, they would run to 30, and the second run would have written 100).
         var outputs = harness.Read("doubled", 100).Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value)).ToList();
-        Assert.Equal(100, OutputCount(harness));
+        Assert.Equal(100, harness.EndOf("doubled", partitions: 1));
         Assert.All(outputs.GroupBy(o => o.Sensor), sensor => Assert.Equal(Enumerable.Range(1, 20).Select(i => (double)i), sensor.Select(o => o.Value).Order()));
     }
 
@@ -124,7 +124,7 @@ public sealed class KeyedStateTests : IDisposable
         await Task.WhenAll(runs).WithinPatience();
 
         Assert.All(outputs.GroupBy(o => o.Sensor), sensor => Assert.Equal(Enumerable.Range(1, 20).Select(i => (double)i), sensor.Select(o => o.Value).Order()));
-        Assert.Equal(100, EndOf(harness, "doubled"));
+        Assert.Equal(100, harness.EndOf("doubled"));
         Assert.Contains(logs.At(Microsoft.Extensions.Logging.LogLevel.Information), m => System.Text.RegularExpressions.Regex.IsMatch(m, @"restored the state of partition \d: [1-9]\d* changelog records"));
     }
 
@@ -198,18 +198,6 @@ public sealed class KeyedStateTests : IDisposable
         Assert.Equal(45, measured["pipelines.state.cache.lookupshit"]);
         Assert.InRange(measured["pipelines.state.changelog_records"], 5, 10);
         Assert.True(measured["pipelines.state.changelog_bytes"] > measured["pipelines.state.changelog_records"] * 13);
-    }
-
-    private static long EndOf(KafkaHarness harness, string topic)
-    {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = harness.Kafka.BootstrapServers, GroupId = "count" }).Build();
-        return Enumerable.Range(0, 3).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), KafkaHarness.Patience).High.Value);
-    }
-
-    private static long OutputCount(KafkaHarness harness)
-    {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = harness.Kafka.BootstrapServers, GroupId = "count" }).Build();
-        return consumer.QueryWatermarkOffsets(new TopicPartition("doubled", 0), KafkaHarness.Patience).High.Value;
     }
 
     private KafkaHarness Harness(int partitions = 3)

@@ -105,21 +105,8 @@ public sealed class WindowCrashTests : IDisposable
             string.Join(", ", windows.Keys.GroupBy(k => k.Item1).Select(g => $"{g.Key} {g.Count()} up to {g.Max(k => k.Item2) / Second} s")));
     }
 
-    private ChildProcess StartHost(string bootstrapServers, Action<string> onLine)
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var path = Path.Combine(output.Parent!.Parent!.Parent!.Parent!.FullName, "Pipelines.CrashHost", "bin", output.Parent.Name, output.Name, "Pipelines.CrashHost.dll");
-        var arguments = string.Join(' ', [
-            $"\"{path}\"",
-            "--Crash:Processor=SensorWindows",
-            $"--Pipelines:BootstrapServers={bootstrapServers}",
-            $"--Pipelines:StateDirectory=\"{stateDirectory}\"",
-            "--Logging:LogLevel:Default=Warning",
-            "--Pipelines:Processors:SensorWindows:Kafka:session.timeout.ms=3000",
-            "--Pipelines:Processors:SensorWindows:Kafka:heartbeat.interval.ms=500",
-        ]);
-        return ChildProcess.Start("dotnet", arguments, onLine);
-    }
+    private ChildProcess StartHost(string bootstrapServers, Action<string> onLine) =>
+        CrashHost.Start("SensorWindows", bootstrapServers, onLine, $"--Pipelines:StateDirectory=\"{stateDirectory}\"");
 }
 
 /// <summary>The crash host's output, read back.</summary>

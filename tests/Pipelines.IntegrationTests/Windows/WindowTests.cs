@@ -81,7 +81,7 @@ public sealed class WindowTests : IDisposable
             Assert.Equal(Expected(Sensors, 3), totals.Select(t => (t.Sensor, t.Start, t.End, t.Count, t.Sum)).Order());
         }
 
-        Assert.Equal(9, EndOf(harness, "window-totals"));
+        Assert.Equal(9, harness.EndOf("window-totals"));
     }
 
     [Fact]
@@ -127,12 +127,6 @@ public sealed class WindowTests : IDisposable
         sensors.SelectMany(sensor => Enumerable.Range(0, seconds).Select(s => (sensor, s * 1000 * Millisecond, (s + 1) * 1000 * Millisecond, 10, Enumerable.Range(s * 10, 10).Sum(i => (double)i)))).Order();
 
     private static string Header(ConsumeResult<string, byte[]> message, string name) => System.Text.Encoding.UTF8.GetString(message.Message.Headers.GetLastBytes(name));
-
-    private static long EndOf(KafkaHarness harness, string topic)
-    {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = harness.Kafka.BootstrapServers, GroupId = "count" }).Build();
-        return Enumerable.Range(0, 3).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), KafkaHarness.Patience).High.Value);
-    }
 
     private static KafkaHarness Harness()
     {

@@ -90,23 +90,7 @@ internal sealed class ProcessorCalls<TIn, TOut>
         currentRow = row;
         try
         {
-            var failure = await RetryAsync(callRow, timed: true, stoppingToken);
-            if (failure is null)
-            {
-                State?.Commit();
-            }
-            else
-            {
-                State?.Rewind();
-            }
-
-            return failure;
-        }
-        catch
-        {
-            // A stop mid-call: the row is handled again after restart, so nothing of this attempt may stay.
-            State?.Rewind();
-            throw;
+            return await RetryAsync(callRow, ofRows: true, stoppingToken);
         }
         finally
         {
@@ -120,22 +104,7 @@ internal sealed class ProcessorCalls<TIn, TOut>
         currentRows = rows;
         try
         {
-            var failure = await RetryAsync(callRows, timed: true, stoppingToken);
-            if (failure is null)
-            {
-                State?.Commit();
-            }
-            else
-            {
-                State?.Rewind();
-            }
-
-            return failure;
-        }
-        catch
-        {
-            State?.Rewind();
-            throw;
+            return await RetryAsync(callRows, ofRows: true, stoppingToken);
         }
         finally
         {
@@ -149,7 +118,7 @@ internal sealed class ProcessorCalls<TIn, TOut>
         currentEvent = streamEvent;
         try
         {
-            return await RetryAsync(callEvent, timed: false, stoppingToken);
+            return await RetryAsync(callEvent, ofRows: false, stoppingToken);
         }
         finally
         {
@@ -181,20 +150,35 @@ internal sealed class ProcessorCalls<TIn, TOut>
     /// <summary>The input buffer's flush rule, or <see langword="null"/> when the processor has none.</summary>
     public Func<IReadOnlyList<TIn>, bool>? FlushWhen => Has(ProcessorFeatures.FlushWhen) ? processor.ShouldFlush : null;
 
-    /// <summary>Runs <paramref name="call"/> under the retry policy; a failure that outlasted it leaves no outputs. Rows' calls are timed.</summary>
-    private async ValueTask<Exception?> RetryAsync(Func<CancellationToken, ValueTask> call, bool timed, CancellationToken stoppingToken)
+    /// <summary>
+    /// Runs <paramref name="call"/> under the retry policy; a failure that outlasted it leaves no outputs. A call of rows
+    /// is timed, and brackets the keyed state: kept when the call succeeded, undone when it failed or was stopped (its
+    /// rows are then handled again after a restart, so nothing of the attempt may stay).
+    /// </summary>
+    private async ValueTask<Exception?> RetryAsync(Func<CancellationToken, ValueTask> call, bool ofRows, CancellationToken stoppingToken)
     {
         // Timing costs two clock reads a call; skip it when nothing listens to the histogram.
-        var started = timed && PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        var started = ofRows && PipelinesTelemetry.HandlerDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        var state = ofRows ? State : null;
         try
         {
             var failure = await retries.CallAsync(call, retrying, stoppingToken);
-            if (failure is not null)
+            if (failure is null)
+            {
+                state?.Commit();
+            }
+            else
             {
                 Outputs.Clear();
+                state?.Rewind();
             }
 
             return failure;
+        }
+        catch
+        {
+            state?.Rewind();
+            throw;
         }
         finally
         {

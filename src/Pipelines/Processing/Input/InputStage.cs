@@ -31,6 +31,9 @@ internal sealed class InputStage<TIn, TOut>
     // State forgotten after a time to live on data time learns each row's timestamp.
     private readonly bool observesDataTime;
 
+    // A windowed processor's state, whose failed emits are rejected after each call.
+    private readonly Pipelines.Windows.WindowTable<TIn, TOut>? windows;
+
     public InputStage(ProcessorOptions options, ProcessorCalls<TIn, TOut> calls, InputDeserializer<TIn> round, OutputStage<TOut> output, Rejections<TIn, TOut> rejections, OffsetTracker tracker, ILogger logger)
     {
         this.options = options;
@@ -41,6 +44,7 @@ internal sealed class InputStage<TIn, TOut>
         this.tracker = tracker;
         this.logger = logger;
         handlesBatches = calls.Has(ProcessorFeatures.Batches);
+        windows = calls.State as Pipelines.Windows.WindowTable<TIn, TOut>;
         observesDataTime = calls.State is not null && options.StateTimeToLive is not null && options.StateTimeToLiveClock == StateClock.DataTime;
         if (options.InputBuffer is { } inputBuffer)
         {
@@ -313,7 +317,7 @@ internal sealed class InputStage<TIn, TOut>
     /// <summary>Windows that closed in the last call but whose <c>Emit</c> threw: their accumulators go where the failure policy says.</summary>
     private void RejectFailedEmits(Work work)
     {
-        if (calls.State is Pipelines.Windows.WindowTable<TIn, TOut> { Failures.Count: > 0 } windows)
+        if (windows is { Failures.Count: > 0 })
         {
             rejections.RejectWindows(windows.Failures, work);
         }

@@ -31,9 +31,6 @@ namespace Telemetry
         global::Telemetry.SpeedSum global::Pipelines.Infrastructure.IWindowFunctions<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSum, global::Telemetry.SpeedSummary>.Aggregate(global::Telemetry.SpeedSum accumulator, global::Telemetry.CarTelemetry row) => Aggregate(accumulator, row);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
-        global::Telemetry.SpeedSum global::Pipelines.Infrastructure.IWindowFunctions<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSum, global::Telemetry.SpeedSummary>.Merge(global::Telemetry.SpeedSum left, global::Telemetry.SpeedSum right) => throw new global::System.NotSupportedException("Only session windows merge.");
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
         global::Telemetry.SpeedSummary global::Pipelines.Infrastructure.IWindowFunctions<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSum, global::Telemetry.SpeedSummary>.Emit(global::Pipelines.WindowInfo window, global::Telemetry.SpeedSum accumulator) => Emit(window, accumulator);
     }
 }
