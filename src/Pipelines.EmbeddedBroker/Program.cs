@@ -17,6 +17,9 @@ catch (ArgumentException exception)
 
 using var stopped = new ManualResetEventSlim();
 using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Brokers = arguments.Brokers });
+
+// The mock answers no CreateTopics; Pipelines hosts create their topics, with their partition counts, through this.
+using var control = EmbeddedKafkaControl.Serve(kafka);
 foreach (var (name, partitions) in arguments.Topics)
 {
     kafka.CreateTopic(name, partitions);

@@ -27,6 +27,7 @@ public sealed class KafkaConnection : IDisposable
     private readonly HashSet<string> createdTopics = new(StringComparer.Ordinal);
     private EmbeddedKafka? embedded;
     private string? embeddedStateDirectory;
+    private bool? standaloneEmbedded;
 
     /// <summary>Creates the connection; nothing starts until <see cref="BootstrapServers"/> is first read.</summary>
     internal KafkaConnection(PipelinesSettings settings, ILogger<KafkaConnection> logger)
@@ -42,7 +43,23 @@ public sealed class KafkaConnection : IDisposable
     public string BootstrapServers => settings.BootstrapServers ?? Embedded.BootstrapServers;
 
     /// <summary>librdkafka settings every consumer of this connection gets before its own.</summary>
-    public IReadOnlyDictionary<string, string> ConsumerDefaults => IsEmbedded ? EmbeddedConsumerDefaults : new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> ConsumerDefaults => IsEmbedded || IsStandaloneEmbedded ? EmbeddedConsumerDefaults : new Dictionary<string, string>();
+
+    /// <summary>
+    /// Whether the configured cluster is the embedded broker run on its own (src/Pipelines.EmbeddedBroker): it answers
+    /// on its control socket. Then topics are created through that socket, and consumers get the short session they get
+    /// in process.
+    /// </summary>
+    private bool IsStandaloneEmbedded
+    {
+        get
+        {
+            lock (gate)
+            {
+                return standaloneEmbedded ??= settings.BootstrapServers is { } servers && EmbeddedKafkaControl.IsServed(servers);
+            }
+        }
+    }
 
     /// <summary>
     /// Where processors keep state unless configured otherwise: on the embedded broker, a directory of this connection
@@ -79,7 +96,7 @@ public sealed class KafkaConnection : IDisposable
             return;
         }
 
-        using var admin = IsEmbedded ? null : Admin();
+        using var admin = IsEmbedded || IsStandaloneEmbedded ? null : Admin();
         if (admin is not null)
         {
             var existing = admin.GetMetadata(AdminTimeout).Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
@@ -120,7 +137,7 @@ public sealed class KafkaConnection : IDisposable
         }
 
         var compacted = new Dictionary<string, string> { ["cleanup.policy"] = "compact" };
-        await CreateAsync(IsEmbedded ? null : admin, [new TopicSpecification { Name = changelog, NumPartitions = partitions, ReplicationFactor = -1, Configs = compacted }]);
+        await CreateAsync(IsEmbedded || IsStandaloneEmbedded ? null : admin, [new TopicSpecification { Name = changelog, NumPartitions = partitions, ReplicationFactor = -1, Configs = compacted }]);
     }
 
     private IAdminClient Admin() =>
@@ -131,6 +148,20 @@ public sealed class KafkaConnection : IDisposable
     {
         if (topics.Count == 0)
         {
+            return;
+        }
+
+        if (admin is null && !IsEmbedded)
+        {
+            // The standalone embedded broker, through its control socket. Should it have gone meanwhile, its auto-creation remains.
+            foreach (var topic in topics)
+            {
+                if (!await EmbeddedKafkaControl.TryCreateTopicAsync(BootstrapServers, topic.Name, topic.NumPartitions, CancellationToken.None))
+                {
+                    Log.TopicsNotCreated(logger, topic.Name, "the embedded broker's control socket did not answer");
+                }
+            }
+
             return;
         }
 

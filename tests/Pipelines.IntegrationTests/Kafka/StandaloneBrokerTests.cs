@@ -1,4 +1,11 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pipelines.Hosting;
+using Pipelines.IntegrationTests.Hosting;
+using Pipelines.IntegrationTests.Processing;
 
 namespace Pipelines.IntegrationTests.Kafka;
 
@@ -41,6 +48,51 @@ public class StandaloneBrokerTests
     }
 
     [Fact]
+    public async Task A_host_on_the_standalone_broker_creates_its_topics_with_their_partitions_and_gives_consumers_a_short_session()
+    {
+        using var broker = Start("");
+        var bootstrap = await ReadBootstrap(broker);
+        var log = new ListLogger();
+
+        for (var run = 0; run < 2; run++)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders().AddProvider(new ListLoggerProvider(log));
+            builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", bootstrap), new("Pipelines:TopicPartitions", "2")]);
+            builder.Services.AddSingleton(new HostingTests.Scaler.Factor(3));
+            builder.Services.AddProcessor<HostingTests.Scaler, Reading, Doubled>(builder.Configuration);
+            using var host = builder.Build();
+            await host.StartAsync().WithinPatience();
+            var connection = host.Services.GetRequiredService<KafkaConnection>();
+
+            // The processor made them with Pipelines:TopicPartitions, not the mock's 4 (a second run finds and keeps them).
+            Assert.Equal((2, 2, 2), await PartitionsOnceCreated(bootstrap, "readings", "doubled", "readings.dlq"));
+            Assert.False(connection.IsEmbedded);
+            Assert.Equal("3000", connection.ConsumerDefaults["session.timeout.ms"]);
+
+            // Each run doubles its own readings: the restarted member is given the partitions and reads on from the commit.
+            using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap }).Build())
+            {
+                foreach (var reading in KafkaHarness.Readings(run * 10, 10))
+                {
+                    await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = reading.Sensor, Value = MessageSerializer.Serialize(reading) });
+                }
+            }
+
+            var outputs = TopicReader.Read<Ignore>(bootstrap, "doubled", (run + 1) * 10).Select(r => MessageSerializer.Deserialize<Doubled>(r.Message.Value).Value);
+            Assert.Equal(Enumerable.Range(0, (run + 1) * 10).Select(i => i * 3.0), outputs.Order());
+            await host.StopAsync().WithinPatience();
+        }
+
+        Assert.Empty(log.At(LogLevel.Warning));
+        var socket = Pipelines.Kafka.Embedded.EmbeddedKafkaControl.SocketPath(bootstrap);
+        Assert.True(File.Exists(socket));
+        broker.Signal(Sigterm);
+        Assert.Equal(0, await broker.WaitForExit());
+        Assert.False(File.Exists(socket), "the broker removes its control socket when it stops");
+    }
+
+    [Fact]
     public async Task A_bad_argument_is_refused_with_the_usage()
     {
         using var broker = Start("--topic telemetry:zero");
@@ -48,6 +100,24 @@ public class StandaloneBrokerTests
 
         Assert.Equal(2, exitCode);
         Assert.Contains("--topic is 'telemetry:zero'", broker.Errors);
+    }
+
+    /// <summary>The partition counts of three topics, once all three exist (the processor creates them as it starts).</summary>
+    private static async Task<(int, int, int)> PartitionsOnceCreated(string bootstrap, string first, string second, string third)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        var deadline = DateTime.UtcNow + Bounded.Patience;
+        while (true)
+        {
+            var partitions = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.ToDictionary(t => t.Topic, t => t.Partitions.Count);
+            if (partitions.ContainsKey(first) && partitions.ContainsKey(second) && partitions.ContainsKey(third))
+            {
+                return (partitions[first], partitions[second], partitions[third]);
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"'{first}', '{second}' and '{third}' were not created; topics: {string.Join(", ", partitions.Keys)}");
+            await Task.Delay(20); // polls a condition with a deadline, like every wait here
+        }
     }
 
     private static ChildProcess Start(string arguments)

@@ -24,3 +24,13 @@ internal sealed class ListLogger : ILogger
     public Task Logged(LogLevel level, string text, Task? stopped = null) =>
         Entries.Until(entries => entries.Any(e => e.Level == level && e.Message.Contains(text, StringComparison.Ordinal)), stopped);
 }
+
+/// <summary>Gives every category of a host the one <see cref="ListLogger"/>.</summary>
+internal sealed class ListLoggerProvider(ListLogger logger) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => logger;
+
+    public void Dispose()
+    {
+    }
+}

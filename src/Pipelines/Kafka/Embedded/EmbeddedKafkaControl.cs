@@ -1,0 +1,169 @@
+using System.Net.Sockets;
+using System.Text;
+using Confluent.Kafka;
+
+namespace Pipelines.Kafka.Embedded;
+
+/// <summary>
+/// A side channel to an embedded cluster run as its own process. librdkafka's mock cluster answers no CreateTopics
+/// request (an admin client waits for a controller until it times out) and auto-creates a topic with 4 partitions
+/// when a client first names it. So the standalone broker listens on a Unix socket whose path follows from its first
+/// bootstrap address, and a host that finds the socket creates topics through it, with the partitions it wants, and
+/// knows to give consumers the embedded broker's short session.
+/// </summary>
+/// <remarks>The protocol is one line per request, <c>create &lt;topic&gt; &lt;partitions&gt;</c>, answered <c>created</c>, <c>exists</c> or <c>error &lt;reason&gt;</c>.</remarks>
+internal static class EmbeddedKafkaControl
+{
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The socket of the broker whose first bootstrap address is the first of <paramref name="bootstrapServers"/>.</summary>
+    public static string SocketPath(string bootstrapServers)
+    {
+        var first = bootstrapServers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var name = string.Concat(first.Select(c => char.IsAsciiLetterOrDigit(c) || c == '.' ? c : '_'));
+        return Path.Combine(Path.GetTempPath(), "pipelines-embedded", name + ".sock");
+    }
+
+    /// <summary>Serves requests for <paramref name="kafka"/> until the returned handle is disposed, which also removes the socket.</summary>
+    public static IDisposable Serve(EmbeddedKafka kafka)
+    {
+        var path = SocketPath(kafka.BootstrapServers);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Delete(path); // a broker that was killed leaves its socket behind; the port is ours now
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen();
+        var server = new Server(kafka, listener, path);
+        _ = server.AcceptAsync();
+        return server;
+    }
+
+    /// <summary>
+    /// Creates <paramref name="topic"/> on the standalone embedded broker at <paramref name="bootstrapServers"/>.
+    /// </summary>
+    /// <returns><see langword="true"/> if it was created or existed; <see langword="false"/> if no standalone embedded broker answers there.</returns>
+    /// <exception cref="KafkaException">The broker refused the topic.</exception>
+    public static async Task<bool> TryCreateTopicAsync(string bootstrapServers, string topic, int partitions, CancellationToken cancellationToken)
+    {
+        var path = SocketPath(bootstrapServers);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ReplyTimeout);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token);
+        }
+        catch (SocketException)
+        {
+            return false; // left behind by a broker that is gone
+        }
+
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes($"create {topic} {partitions}\n"), timeout.Token);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var reply = await reader.ReadLineAsync(timeout.Token);
+        return reply switch
+        {
+            "created" or "exists" => true,
+            null => false,
+            _ => throw new KafkaException(new Error(ErrorCode.InvalidRequest, $"The embedded broker did not create topic '{topic}': {reply}")),
+        };
+    }
+
+    /// <summary>Whether a standalone embedded broker answers for <paramref name="bootstrapServers"/>.</summary>
+    public static bool IsServed(string bootstrapServers)
+    {
+        var path = SocketPath(bootstrapServers);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false; // left behind by a broker that is gone
+        }
+    }
+
+    private sealed class Server(EmbeddedKafka kafka, Socket listener, string path) : IDisposable
+    {
+        public async Task AcceptAsync()
+        {
+            while (true)
+            {
+                Socket connection;
+                try
+                {
+                    connection = await listener.AcceptAsync();
+                }
+                catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+                {
+                    return; // disposed
+                }
+
+                _ = AnswerAsync(connection);
+            }
+        }
+
+        public void Dispose()
+        {
+            listener.Dispose();
+            File.Delete(path);
+        }
+
+        private async Task AnswerAsync(Socket connection)
+        {
+            using (connection)
+            {
+                try
+                {
+                    await using var stream = new NetworkStream(connection, ownsSocket: false);
+                    using var reader = new StreamReader(stream, Encoding.UTF8);
+                    await using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+                    while (await reader.ReadLineAsync() is { } request)
+                    {
+                        await writer.WriteLineAsync(Answer(request));
+                    }
+                }
+                catch (IOException)
+                {
+                    // The client went away mid-request; it will see no answer and ask again or give up.
+                }
+            }
+        }
+
+        private string Answer(string request)
+        {
+            var parts = request.Split(' ');
+            if (parts is not ["create", var topic, var count] || !int.TryParse(count, out var partitions) || partitions < 1)
+            {
+                return $"error unknown request '{request}'";
+            }
+
+            try
+            {
+                kafka.CreateTopic(topic, partitions);
+                return "created";
+            }
+            catch (KafkaException exception) when (exception.Error.Code == ErrorCode.TopicAlreadyExists)
+            {
+                return "exists";
+            }
+            catch (Exception exception) when (exception is KafkaException or ArgumentException or ObjectDisposedException)
+            {
+                return "error " + exception.Message.ReplaceLineEndings(" ");
+            }
+        }
+    }
+}
