@@ -24,4 +24,19 @@ internal static class Bounded
         await bound.CancelAsync();
         await task;
     }
+
+    /// <summary>Asks <paramref name="condition"/> until it holds, or fails after <see cref="Patience"/> with <paramref name="state"/>.</summary>
+    public static async Task Until(Func<Task<bool>> condition, Func<string> state, [CallerArgumentExpression(nameof(condition))] string? what = null)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"'{what}' did not hold within {Patience.TotalSeconds:0} s. {state()}");
+            }
+
+            await Task.Delay(20); // between two looks at the condition, not instead of one
+        }
+    }
 }

@@ -36,12 +36,14 @@ public static class ProcessorRegistration
         options.ValidateBuffers(TIn.Serializer.Schema, options.OutputTopic is null ? null : TOut.Serializer.Schema, descriptor.Features.HasFlag(ProcessorFeatures.FlushWhen));
 
         services.TryAddSingleton(settings);
+        var status = PipelinesStatus.In(services).Add(descriptor.Name);
         services.TryAddSingleton(provider => new KafkaConnection(provider.GetRequiredService<PipelinesSettings>(), provider.GetRequiredService<ILogger<KafkaConnection>>()));
         services.AddSingleton<IHostedService>(provider => new ProcessorService<TProcessor, TIn, TOut>(
             provider.GetRequiredService<PipelinesSettings>(),
             provider.GetRequiredService<KafkaConnection>(),
             provider,
-            provider.GetRequiredService<ILoggerFactory>()));
+            provider.GetRequiredService<ILoggerFactory>(),
+            status));
         return services;
     }
 }

@@ -10,12 +10,27 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
     PipelinesSettings settings,
     KafkaConnection connection,
     IServiceProvider services,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    ProcessorStatus status) : BackgroundService
     where TProcessor : class, IProcessor<TProcessor, TIn, TOut>
     where TIn : IMessageContract<TIn>
     where TOut : IMessageContract<TOut>
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        catch (Exception exception) when (status.Phase != ProcessorPhase.Stopped)
+        {
+            // Before the loop ran: a topic, changelog or processor that could not be made.
+            status.Stop(exception);
+            throw;
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         // The host starts its services one after another, each until its first await: creating topics (which can
         // take a while, and does not await on the embedded broker) must not hold up the processors after this one.
@@ -36,7 +51,7 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
             await connection.EnsureChangelogAsync(Pipelines.State.StateStage.ChangelogTopicOf(options.GroupId, state.Name), options.InputTopic, stoppingToken);
         }
 
-        var runner = new ProcessorRunner<TIn, TOut>(options, processor, loggers.CreateLogger("Pipelines.Processor." + descriptor.Name));
+        var runner = new ProcessorRunner<TIn, TOut>(options, processor, loggers.CreateLogger("Pipelines.Processor." + descriptor.Name), status);
         await runner.RunAsync(stoppingToken);
     }
 }

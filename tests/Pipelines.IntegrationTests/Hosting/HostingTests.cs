@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Pipelines.Hosting;
 using Pipelines.Processing;
@@ -103,6 +104,43 @@ public class HostingTests
         Assert.Equal([0.0, 2.0, 4.0, 6.0, 8.0], DoubledCollector.Seen.Order());
         Assert.Null(DoubledCollector.PipelinesDescriptor.OutputTopic);
         Assert.Equal(("Doubler", "doubler", "readings", "doubled"), (Doubler.PipelinesDescriptor.Name, Doubler.PipelinesDescriptor.GroupId, Doubler.PipelinesDescriptor.InputTopic, Doubler.PipelinesDescriptor.OutputTopic));
+    }
+
+    [Fact]
+    public async Task Health_checks_call_a_processor_ready_once_it_has_its_partitions_and_dead_once_a_failure_stopped_it()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("Pipelines:Processors:Scaler:OnFailure", "Stop"), new("Pipelines:Processors:Scaler:MaxRetries", "0")]);
+        builder.Services.AddSingleton(new Scaler.Factor(2));
+        builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
+        builder.Services.AddHealthChecks().AddPipelines();
+        using var host = builder.Build();
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        async Task<HealthReport> Check(string tag) => await health.CheckHealthAsync(c => c.Tags.Contains(tag));
+        var status = host.Services.GetRequiredService<PipelinesStatus>().Processors.Single();
+
+        var beforeStart = (Live: (await Check("live")).Status, Ready: (await Check("ready")).Status);
+        await host.StartAsync().WithinPatience();
+        await Bounded.Until(async () => (await Check("ready")).Status == HealthStatus.Healthy, () => status.ToString());
+        var running = (status.Phase, status.AssignedPartitions, (await Check("live")).Status);
+
+        var connection = host.Services.GetRequiredService<KafkaConnection>();
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = connection.BootstrapServers }).Build())
+        {
+            await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = "sensor-0", Value = [0xc1] }); // 0xc1 is never valid MessagePack
+        }
+
+        await Bounded.Until(async () => (await Check("live")).Status == HealthStatus.Unhealthy, () => status.ToString());
+        var stopped = await Check("live");
+        var stopError = await Record.ExceptionAsync(() => host.StopAsync().WithinPatience()); // the host reports what stopped its service
+
+        Assert.Equal((HealthStatus.Healthy, HealthStatus.Unhealthy), beforeStart);
+        Assert.Equal((ProcessorPhase.Running, 3, HealthStatus.Healthy), running); // the embedded broker's topics have TopicPartitions (3)
+        Assert.Equal(ProcessorPhase.Stopped, status.Phase);
+        Assert.IsType<ProcessorStoppedException>(status.StopReason);
+        Assert.Same(status.StopReason, stopError is AggregateException all ? all.InnerExceptions.Single() : stopError);
+        Assert.StartsWith("Scaler stopped: ProcessorStoppedException: ", stopped.Entries["pipelines-live"].Description);
+        Assert.Equal(HealthStatus.Unhealthy, (await Check("ready")).Status);
     }
 
     [Fact]

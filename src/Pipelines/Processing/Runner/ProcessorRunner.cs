@@ -40,6 +40,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private readonly OffsetTracker tracker;
     private readonly KeyValuePair<string, object?> processorTag;
     private readonly StateDefinition? state;
+    private readonly ProcessorStatus status;
     private Run run = null!;
     private CancellationToken stopping;
 
@@ -55,8 +56,9 @@ internal sealed class ProcessorRunner<TIn, TOut>
     /// <param name="options">The settings; validated here.</param>
     /// <param name="processor">The processor; its <see cref="IProcessor{TIn, TOut}.Features"/> say what the loop calls.</param>
     /// <param name="logger">Where the loop logs.</param>
+    /// <param name="status">Where the loop reports its phase, partitions, lag and turns (the host's health checks read it).</param>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public ProcessorRunner(ProcessorOptions options, IProcessor<TIn, TOut> processor, ILogger? logger = null)
+    public ProcessorRunner(ProcessorOptions options, IProcessor<TIn, TOut> processor, ILogger? logger = null, ProcessorStatus? status = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(processor);
@@ -64,6 +66,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         options.ValidateBuffers(TIn.Serializer.Schema, options.OutputTopic is null ? null : TOut.Serializer.Schema, processor.Features.HasFlag(ProcessorFeatures.FlushWhen));
         this.options = options;
         this.logger = logger ?? NullLogger.Instance;
+        this.status = status ?? new ProcessorStatus(options.Name, options.TimeProvider);
         processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
         state = processor.State;
         if (state?.Window is not null && processor.Features.HasFlag(ProcessorFeatures.Batches))
@@ -86,7 +89,21 @@ internal sealed class ProcessorRunner<TIn, TOut>
     /// outputs in flight, commits and leaves the group. Faults if the processor must stop: a failure under
     /// <see cref="FailurePolicy.Stop"/>, or an output or dead letter the broker would not take.
     /// </summary>
-    public Task RunAsync(CancellationToken stoppingToken) => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None);
+    public Task RunAsync(CancellationToken stoppingToken) => Task.Run(
+        async () =>
+        {
+            try
+            {
+                await LoopAsync(stoppingToken);
+                status.Stop(null);
+            }
+            catch (Exception exception)
+            {
+                status.Stop(exception);
+                throw;
+            }
+        },
+        CancellationToken.None);
 
     private bool HasBuffered => run.Input.Buffered > 0 || run.Output.Buffered > 0;
 
@@ -100,13 +117,14 @@ internal sealed class ProcessorRunner<TIn, TOut>
             .SetKeyDeserializer(StreamKeyDeserializer.Instance)
             .SetValueDeserializer(reader)
             .SetLogHandler((_, message) => Log.Librdkafka(logger, message))
-            .SetPartitionsAssignedHandler((_, assigned) => run.State?.Assign(assigned.Select(p => p.Partition.Value)))
+            .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
             .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
             .Build();
         run = Run.Start(options, calls, tracker, reader, consumer, producer, logger, processorTag);
         using var stateStage = run.State;
         consumer.Subscribe(options.InputTopic);
+        status.Enter(ProcessorPhase.Joining);
         var lagMeasured = 0L;
         var expiredAt = 0L;
         var tickedAt = 0L;
@@ -123,6 +141,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
             while (!stoppingToken.IsCancellationRequested)
             {
                 ThrowIfFailed();
+                status.Turned();
                 var now = Stopwatch.GetTimestamp();
                 if (run.Committer.StoreDue(now))
                 {
@@ -171,7 +190,9 @@ internal sealed class ProcessorRunner<TIn, TOut>
 
                 if (Stopwatch.GetElapsedTime(lagMeasured, now) >= LagInterval)
                 {
-                    Interlocked.Exchange(ref lag.Value, fetcher.MeasureLag());
+                    var measured = fetcher.MeasureLag();
+                    Interlocked.Exchange(ref lag.Value, measured);
+                    status.Measured(measured);
                     lagMeasured = now;
                 }
             }
@@ -241,8 +262,21 @@ internal sealed class ProcessorRunner<TIn, TOut>
             work.Finish();
         });
 
+    private void OnAssigned(List<TopicPartition> assigned)
+    {
+        status.Assigned(assigned.Count);
+        if (run.State is { } stateStage)
+        {
+            status.Enter(ProcessorPhase.Restoring);
+            stateStage.Assign(assigned.Select(p => p.Partition.Value));
+        }
+
+        status.Enter(ProcessorPhase.Running);
+    }
+
     private void OnRevoked(List<TopicPartitionOffset> revoked)
     {
+        status.Enter(ProcessorPhase.Joining);
         if (closing)
         {
             // Called from Close: the stop already flushed and made its final commit. A synchronous commit from here
