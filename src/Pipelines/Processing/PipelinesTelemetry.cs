@@ -8,8 +8,10 @@ namespace Pipelines.Processing;
 
 /// <summary>
 /// The names Pipelines reports under: one <see cref="Meter"/> and one <see cref="ActivitySource"/>, both called
-/// <c>Pipelines</c>; every measurement carries a <c>pipelines.processor</c> tag. Trace context travels in the W3C
-/// <c>traceparent</c>/<c>tracestate</c> headers, so a trace continues from producer to processor to consumer.
+/// <c>Pipelines</c>; every measurement carries a <c>pipelines.processor</c> tag. Where OpenTelemetry's messaging
+/// semantic conventions name a measurement or a span (messages consumed and sent, processing time, process and send
+/// spans), Pipelines uses their names and attributes; the rest are its own, under <c>pipelines.</c>. Trace context
+/// travels in the W3C <c>traceparent</c>/<c>tracestate</c> headers, so a trace continues from writer to processor to consumer.
 /// </summary>
 public static class PipelinesTelemetry
 {
@@ -19,18 +21,28 @@ public static class PipelinesTelemetry
     /// <summary>The tag naming the processor.</summary>
     public const string ProcessorTag = "pipelines.processor";
 
+    // OpenTelemetry's messaging semantic conventions.
+    internal const string SystemTag = "messaging.system";
+    internal const string OperationNameTag = "messaging.operation.name";
+    internal const string OperationTypeTag = "messaging.operation.type";
+    internal const string DestinationTag = "messaging.destination.name";
+    internal const string PartitionTag = "messaging.destination.partition.id";
+    internal const string GroupTag = "messaging.consumer.group.name";
+    internal const string OffsetTag = "messaging.kafka.offset";
+    internal const string Kafka = "kafka";
+
     internal const string TraceParentHeader = "traceparent";
     internal const string TraceStateHeader = "tracestate";
 
     internal static readonly ActivitySource Source = new(Name);
     internal static readonly Meter Meter = new(Name);
 
-    internal static readonly Counter<long> Consumed = Meter.CreateCounter<long>("pipelines.messages.consumed", "{message}", "Messages read from the input topic.");
-    internal static readonly Counter<long> Produced = Meter.CreateCounter<long>("pipelines.messages.produced", "{message}", "Output messages acknowledged by the broker.");
+    internal static readonly Counter<long> Consumed = Meter.CreateCounter<long>("messaging.client.consumed.messages", "{message}", "Messages read from the input topic.");
+    internal static readonly Counter<long> Produced = Meter.CreateCounter<long>("messaging.client.sent.messages", "{message}", "Output messages acknowledged by the broker.");
     internal static readonly Counter<long> Failed = Meter.CreateCounter<long>("pipelines.messages.failed", "{message}", "Messages that could not be read or whose handler kept failing.");
     internal static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("pipelines.messages.dead_lettered", "{message}", "Messages written to the dead-letter topic.");
     internal static readonly Counter<long> CommitsFailed = Meter.CreateCounter<long>("pipelines.commits.failed", "{commit}", "Offset commits the broker did not take, by kind of error (pipelines.commit.error); the offsets stay stored for the next commit.");
-    internal static readonly Histogram<double> HandlerDuration = Meter.CreateHistogram<double>("pipelines.handler.duration", "ms", "Time in the handler per message, retries included.");
+    internal static readonly Histogram<double> HandlerDuration = Meter.CreateHistogram<double>("messaging.process.duration", "s", "Time in the handler per message, retries included.");
 
     internal static readonly Counter<long> StateChangelogRecords = Meter.CreateCounter<long>("pipelines.state.changelog_records", "{record}", "Keyed-state records written to changelogs at checkpoints: one per key changed since the last.");
     internal static readonly Counter<long> StateChangelogBytes = Meter.CreateCounter<long>("pipelines.state.changelog_bytes", "By", "Bytes of state records written to changelogs at checkpoints (keys and values).");
@@ -89,8 +101,21 @@ public static class PipelinesTelemetry
         return new GaugeSource(processorTag, StateEntrySources);
     }
 
-    /// <summary>Starts the activity of one message, continuing the trace its headers carry.</summary>
-    internal static Activity? StartProcessing(string processor, Headers? headers)
+    /// <summary>The tags of a processor's consumed messages: its name, Kafka, poll, its input and its group.</summary>
+    internal static TagList ConsumeTags(ProcessorOptions options) => OperationTags(options, "poll");
+
+    /// <summary>The tags of a processor's handler durations.</summary>
+    internal static TagList ProcessTags(ProcessorOptions options) => OperationTags(options, "process");
+
+    /// <summary>The tags of an acknowledged output or dead letter of <paramref name="processorTag"/> to <paramref name="topic"/>.</summary>
+    internal static TagList SendTags(KeyValuePair<string, object?> processorTag, string topic) =>
+        new() { processorTag, { SystemTag, Kafka }, { OperationNameTag, "send" }, { DestinationTag, topic } };
+
+    private static TagList OperationTags(ProcessorOptions options, string operation) =>
+        new() { { ProcessorTag, options.Name }, { SystemTag, Kafka }, { OperationNameTag, operation }, { DestinationTag, options.InputTopic }, { GroupTag, options.GroupId } };
+
+    /// <summary>Starts the span of one message, <c>process &lt;input topic&gt;</c>, continuing the trace its headers carry.</summary>
+    internal static Activity? StartProcessing(ProcessorOptions options, Headers? headers, int partition, long offset)
     {
         if (!Source.HasListeners())
         {
@@ -98,9 +123,47 @@ public static class PipelinesTelemetry
         }
 
         ActivityContext.TryParse(Text(headers, TraceParentHeader), Text(headers, TraceStateHeader), isRemote: true, out var parent);
-        var activity = Source.StartActivity("process " + processor, ActivityKind.Consumer, parent);
-        activity?.SetTag(ProcessorTag, processor);
+        var activity = Source.StartActivity("process " + options.InputTopic, ActivityKind.Consumer, parent);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(ProcessorTag, options.Name);
+            activity.SetTag(SystemTag, Kafka);
+            activity.SetTag(OperationTypeTag, "process");
+            activity.SetTag(OperationNameTag, "process");
+            activity.SetTag(DestinationTag, options.InputTopic);
+            activity.SetTag(GroupTag, options.GroupId);
+            activity.SetTag(PartitionTag, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            activity.SetTag(OffsetTag, offset);
+        }
+
         return activity;
+    }
+
+    /// <summary>Starts the span of a message a <see cref="Publishing.TopicWriter{T}"/> writes, <c>send &lt;topic&gt;</c>, under the current activity if there is one.</summary>
+    internal static Activity? StartSend(string topic)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity("send " + topic, ActivityKind.Producer);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(SystemTag, Kafka);
+            activity.SetTag(OperationTypeTag, "send");
+            activity.SetTag(OperationNameTag, "send");
+            activity.SetTag(DestinationTag, topic);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Removes what <see cref="Inject"/> added.</summary>
+    internal static void Uninject(Headers headers)
+    {
+        headers.Remove(TraceParentHeader);
+        headers.Remove(TraceStateHeader);
     }
 
     /// <summary>Writes the current trace context into outgoing headers.</summary>

@@ -74,7 +74,8 @@ public sealed class TopicWriter<T> : IDisposable
             ThrowIfUnusable();
             if (buffers is null)
             {
-                output.ProduceOutput(Topic, row, null, null, writes);
+                using var send = PipelinesTelemetry.StartSend(Topic);
+                output.ProduceOutput(Topic, row, null, send, writes);
                 return;
             }
 
@@ -167,7 +168,16 @@ public sealed class TopicWriter<T> : IDisposable
 
             streamHeaders.Remove(MessageTypes.Header);
             streamHeaders.Add(MessageTypes.Header, MessageTypes.ValueOf(kind));
-            output.Produce(Topic, key, value, streamHeaders, Timestamp.Default, writes);
+            using var send = PipelinesTelemetry.StartSend(Topic);
+            PipelinesTelemetry.Inject(send, streamHeaders);
+            try
+            {
+                output.Produce(Topic, key, value, streamHeaders, Timestamp.Default, writes);
+            }
+            finally
+            {
+                PipelinesTelemetry.Uninject(streamHeaders);
+            }
         }
     }
 
@@ -190,7 +200,8 @@ public sealed class TopicWriter<T> : IDisposable
         while (buffers is not null && buffers.Ready.TryDequeue(out var flush))
         {
             var work = Work.Chained(stops, flush.Works);
-            var written = output.ProduceRows(Topic, flush, options.Buffer!.MaxBytes, work);
+            using var send = PipelinesTelemetry.StartSend(Topic);
+            var written = output.ProduceRows(Topic, flush, options.Buffer!.MaxBytes, work, send);
             bytesPerRow = Math.Max(1, (written + flush.Count - 1) / flush.Count);
             work.Finish();
             buffers.Return(flush);

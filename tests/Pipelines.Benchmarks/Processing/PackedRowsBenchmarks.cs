@@ -60,7 +60,7 @@ public class PackedRowsBenchmarks
         rows = Enumerable.Range(0, Cars).Select(car => Enumerable.Range(0, PackedRows / Cars).Select(i => PassthroughRow.Sample(car, i)).ToArray()).ToArray();
 
         // Acknowledged outputs, counted where the runner counts them.
-        listener = new MeterListener { InstrumentPublished = (instrument, l) => { if (instrument.Name == "pipelines.messages.produced") l.EnableMeasurementEvents(instrument); } };
+        listener = new MeterListener { InstrumentPublished = (instrument, l) => { if (instrument.Name == "messaging.client.sent.messages") l.EnableMeasurementEvents(instrument); } };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref produced, value));
         listener.Start();
 

@@ -53,7 +53,7 @@ public class PassthroughBenchmarks
         headers = new Headers { { "content-type", System.Text.Encoding.UTF8.GetBytes(MessageSerializer.SchemaOf<PassthroughRow>().ContentType) } };
 
         // Outputs acknowledged, counted where the runner counts them (the raw loop counts its own).
-        listener = new MeterListener { InstrumentPublished = (instrument, l) => { if (instrument.Name == "pipelines.messages.produced") l.EnableMeasurementEvents(instrument); } };
+        listener = new MeterListener { InstrumentPublished = (instrument, l) => { if (instrument.Name == "messaging.client.sent.messages") l.EnableMeasurementEvents(instrument); } };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Acknowledge(value));
         listener.Start();
 

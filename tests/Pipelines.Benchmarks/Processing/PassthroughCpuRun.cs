@@ -41,7 +41,7 @@ public static class PassthroughCpuRun
             }
         }
 
-        using var listener = new MeterListener { InstrumentPublished = (instrument, l) => { if (instrument.Name == "pipelines.messages.produced") l.EnableMeasurementEvents(instrument); } };
+        using var listener = new MeterListener { InstrumentPublished = (instrument, l) => { if (instrument.Name == "messaging.client.sent.messages") l.EnableMeasurementEvents(instrument); } };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Acknowledge(value));
         listener.Start();
 

@@ -3,6 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Pipelines.Publishing;
 using Pipelines.Hosting;
 using Pipelines.Processing;
 using Pipelines.IntegrationTests.Kafka;
@@ -23,6 +27,98 @@ public class HostingTests
             outputs.Add(Handle(row));
 
         public sealed record Factor(double Value);
+    }
+
+    /// <summary>A hand-written sink, the second processor of a traced pipeline.</summary>
+    public sealed class DoubledSink : IProcessor<DoubledSink, Doubled, NoOutput>
+    {
+        public static ProcessorDescriptor PipelinesDescriptor { get; } = new("DoubledSink", "doubled-sink", "doubled", null, ProcessorFeatures.Rows);
+
+        ValueTask IProcessor<Doubled, NoOutput>.HandleAsync(Doubled row, Outputs<NoOutput> outputs, StreamContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task OpenTelemetry_sees_one_trace_from_a_TopicWriter_through_two_processors_and_metrics_by_processor()
+    {
+        var spans = new List<System.Diagnostics.Activity>();
+        var metrics = new List<Metric>();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(new Scaler.Factor(2));
+        builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
+        builder.Services.AddProcessor<DoubledSink, Doubled, NoOutput>(builder.Configuration);
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddPipelinesInstrumentation().AddInMemoryExporter(spans))
+            .WithMetrics(metering => metering.AddPipelinesInstrumentation().AddInMemoryExporter(metrics));
+        using var host = builder.Build();
+        await host.StartAsync().WithinPatience();
+        var connection = host.Services.GetRequiredService<KafkaConnection>();
+        await connection.EnsureTopicsAsync(["readings", "doubled"], CancellationToken.None);
+
+        using (var writer = new TopicWriter<Reading>(new TopicWriterOptions { BootstrapServers = connection.BootstrapServers }))
+        {
+            foreach (var reading in KafkaHarness.Readings(0, 3))
+            {
+                writer.Write(reading);
+            }
+
+            writer.Flush();
+        }
+
+        int Count(string name)
+        {
+            lock (spans)
+            {
+                return spans.Count(s => s.DisplayName == name);
+            }
+        }
+
+        await Bounded.Until(() => Task.FromResult(Count("process doubled") >= 3), () => $"{Count("process readings")} processed by Scaler, {Count("process doubled")} by DoubledSink");
+        host.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        await host.StopAsync().WithinPatience();
+
+        // Each row written is one trace: the writer's send, then each processor's process span, each the child of the one before.
+        var sends = spans.Where(s => s.DisplayName == "send readings").ToList();
+        Assert.Equal(3, sends.Count);
+        Assert.All(sends, send =>
+        {
+            var trace = spans.Where(s => s.TraceId == send.TraceId).ToDictionary(s => s.DisplayName);
+            Assert.Equal(["process doubled", "process readings", "send readings"], trace.Keys.Order());
+            Assert.Equal(send.SpanId, trace["process readings"].ParentSpanId);
+            Assert.Equal(trace["process readings"].SpanId, trace["process doubled"].ParentSpanId);
+            Assert.Equal((System.Diagnostics.ActivityKind.Producer, "readings"), (send.Kind, send.GetTagItem("messaging.destination.name")));
+            Assert.Equal(("Scaler", "scaler"), (trace["process readings"].GetTagItem("pipelines.processor"), trace["process readings"].GetTagItem("messaging.consumer.group.name")));
+            Assert.Equal("DoubledSink", trace["process doubled"].GetTagItem("pipelines.processor"));
+        });
+
+        // Every processor's metrics carry its name, and the semantic conventions' attributes.
+        var consumed = metrics.Where(m => m.Name == "messaging.client.consumed.messages").SelectMany(Points).ToList();
+        Assert.Equal(
+            [("DoubledSink", "doubled", "doubled-sink", 3L), ("Scaler", "readings", "scaler", 3L)],
+            consumed.Select(p => ((string)p.Tags["pipelines.processor"]!, (string)p.Tags["messaging.destination.name"]!, (string)p.Tags["messaging.consumer.group.name"]!, p.Sum)).Order());
+        Assert.All(consumed, p => Assert.Equal(("kafka", "poll"), (p.Tags["messaging.system"], p.Tags["messaging.operation.name"])));
+        var sent = metrics.Where(m => m.Name == "messaging.client.sent.messages").SelectMany(Points).ToDictionary(p => (string)p.Tags["pipelines.processor"]!);
+        Assert.Equal(("doubled", 3L), (sent["Scaler"].Tags["messaging.destination.name"], sent["Scaler"].Sum));
+        Assert.Equal(("readings", 3L), (sent["writer of readings"].Tags["messaging.destination.name"], sent["writer of readings"].Sum));
+        var durations = metrics.Single(m => m.Name == "messaging.process.duration");
+        Assert.Equal(("s", MetricType.Histogram), (durations.Unit, durations.MetricType));
+    }
+
+    /// <summary>The latest value of each of a metric's series, with its tags.</summary>
+    private static IEnumerable<(Dictionary<string, object?> Tags, long Sum)> Points(Metric metric)
+    {
+        var points = new List<(Dictionary<string, object?>, long)>();
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            var tags = new Dictionary<string, object?>();
+            foreach (var tag in point.Tags)
+            {
+                tags[tag.Key] = tag.Value;
+            }
+
+            points.Add((tags, point.GetSumLong()));
+        }
+
+        return points.GroupBy(p => string.Join(",", p.Item1.OrderBy(t => t.Key).Select(t => $"{t.Key}={t.Value}"))).Select(g => g.Last());
     }
 
     [Fact]

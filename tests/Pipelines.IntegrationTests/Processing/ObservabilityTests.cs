@@ -71,15 +71,19 @@ public class ObservabilityTests
         await stop.CancelAsync();
         await run.WithinPatience();
 
-        Assert.Equal(6, measurements["pipelines.messages.consumed"]);
-        Assert.Equal(5, measurements["pipelines.messages.produced"]);
+        Assert.Equal(6, measurements["messaging.client.consumed.messages"]);
+        Assert.Equal(5, measurements["messaging.client.sent.messages"]);
         Assert.Equal(1, measurements["pipelines.messages.failed"]);
         Assert.Equal(1, measurements["pipelines.messages.dead_lettered"]);
-        Assert.Equal(5, measurements["pipelines.handler.duration.count"]);
+        Assert.Equal(5, measurements["messaging.process.duration.count"]);
         Assert.True(measurements.ContainsKey("pipelines.consumer.lag"), "the lag gauge reports while the processor runs");
 
-        var processed = activities.Where(a => a.DisplayName == "process " + Processor).ToList();
+        var processed = activities.Where(a => a.DisplayName == "process readings").ToList();
         Assert.Equal(6, processed.Count);
+        Assert.All(processed, a => Assert.Equal(
+            (Processor, "kafka", "process", "readings", Processor, "0", ActivityKind.Consumer),
+            (a.GetTagItem("pipelines.processor"), a.GetTagItem("messaging.system"), a.GetTagItem("messaging.operation.type"), a.GetTagItem("messaging.destination.name"), a.GetTagItem("messaging.consumer.group.name"), a.GetTagItem("messaging.destination.partition.id"), a.Kind)));
+        Assert.Equal([0L, 1, 2, 3, 4, 5], processed.Select(a => (long)a.GetTagItem("messaging.kafka.offset")!).Order());
         Assert.Equal(5, processed.Count(a => a.TraceId == traceId && a.ParentSpanId == parentSpan));
         Assert.All(outputs, o =>
         {

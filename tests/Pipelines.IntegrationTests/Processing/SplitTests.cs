@@ -227,7 +227,7 @@ public class SplitTests
         {
             listener.InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Name == "pipelines.messages.consumed")
+                if (instrument.Name == "messaging.client.consumed.messages")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

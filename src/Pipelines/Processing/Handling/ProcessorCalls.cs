@@ -29,6 +29,9 @@ internal sealed class ProcessorCalls<TIn, TOut>
     private IReadOnlyList<TIn> currentRows = null!;
     private StreamEvent currentEvent = null!;
 
+    /// <summary>The tags of the handler durations this processor records (<see cref="PipelinesTelemetry.ProcessTags"/>).</summary>
+    public TagList ProcessTags { get; init; }
+
     public ProcessorCalls(IProcessor<TIn, TOut> processor, RetryPolicy retries, ILogger logger, string name, KeyValuePair<string, object?> processorTag)
     {
         this.processor = processor;
@@ -184,7 +187,7 @@ internal sealed class ProcessorCalls<TIn, TOut>
         {
             if (started != 0)
             {
-                PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, processorTag);
+                PipelinesTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, ProcessTags);
             }
         }
     }

@@ -23,7 +23,7 @@ internal sealed class InputFetcher<TIn, TOut>
     private readonly Rejections<TIn, TOut> rejections;
     private readonly SplitJoiner<TIn> splits;
     private readonly ILogger logger;
-    private readonly KeyValuePair<string, object?> processorTag;
+    private readonly System.Diagnostics.TagList consumeTags;
     private readonly List<InboundMessage> spare = [];
 
     public InputFetcher(ProcessorOptions options, IConsumer<byte[]?, RowRange> consumer, InputDeserializer<TIn> reader, OffsetTracker tracker, Rejections<TIn, TOut> rejections, ILogger logger, KeyValuePair<string, object?> processorTag)
@@ -33,7 +33,7 @@ internal sealed class InputFetcher<TIn, TOut>
         this.tracker = tracker;
         this.rejections = rejections;
         this.logger = logger;
-        this.processorTag = processorTag;
+        consumeTags = PipelinesTelemetry.ConsumeTags(options);
         Reader = reader;
         splits = new SplitJoiner<TIn>(reader, tracker, options);
     }
@@ -88,7 +88,7 @@ internal sealed class InputFetcher<TIn, TOut>
             return false;
         }
 
-        PipelinesTelemetry.Consumed.Add(1, processorTag);
+        PipelinesTelemetry.Consumed.Add(1, consumeTags);
         var (partition, offset, message) = (result.Partition.Value, result.Offset.Value, result.Message);
 
         // Registered as it is fetched, chunks too: the tracker's commit rule needs every partition's offsets in fetch order.
@@ -150,8 +150,8 @@ internal sealed class InputFetcher<TIn, TOut>
     private void Reject(ConsumeException exception)
     {
         var record = exception.ConsumerRecord;
-        PipelinesTelemetry.Consumed.Add(1, processorTag);
-        using var activity = PipelinesTelemetry.StartProcessing(options.Name, record.Message.Headers);
+        PipelinesTelemetry.Consumed.Add(1, consumeTags);
+        using var activity = PipelinesTelemetry.StartProcessing(options, record.Message.Headers, record.Partition.Value, record.Offset.Value);
         var work = tracker.Rent();
         tracker.Begin(record.Partition.Value, record.Offset.Value, work);
         var message = InboundMessage.Held(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers, record.Message.Timestamp, default, record.Message.Value, work);

@@ -145,7 +145,7 @@ internal sealed class InputStage<TIn, TOut>
     {
         var (range, key, work) = (message.Rows, message.Key, message.Work);
         calls.Context.Fill(message, options.InputTopic);
-        using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
+        using var activity = PipelinesTelemetry.StartProcessing(options, message.Headers, message.Partition, message.Offset);
         for (var i = 0; i < range.Count; i++)
         {
             if (!BeginState(message.Partition, key, message.Offset, i, round.Rows[range.Start + i]))
@@ -197,7 +197,7 @@ internal sealed class InputStage<TIn, TOut>
         }
         catch (Exception exception)
         {
-            using var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers);
+            using var activity = PipelinesTelemetry.StartProcessing(options, message.Headers, message.Partition, message.Offset);
             rejections.RejectRows(message, new ReadOnlySpan<TIn>(in row), index, exception, message.Work);
             return false;
         }
@@ -220,7 +220,7 @@ internal sealed class InputStage<TIn, TOut>
 
             var origin = flush.Origins[first].Message!;
             calls.Context.Fill(origin, options.InputTopic);
-            using var activity = PipelinesTelemetry.StartProcessing(options.Name, origin.Headers);
+            using var activity = PipelinesTelemetry.StartProcessing(options, origin.Headers, origin.Partition, origin.Offset);
             var failure = !handlesBatches ? await calls.HandleAsync(rows[call], cancellationToken)
                 : first == 0 ? await calls.HandleAsync(rows, cancellationToken)
                 : await calls.HandleAsync(rows.GetRange(first, rows.Count - first), cancellationToken);

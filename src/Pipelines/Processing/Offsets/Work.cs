@@ -103,7 +103,7 @@ internal sealed class Work
             return;
         }
 
-        delivered.Add(1, stops.Tag);
+        delivered.Add(1, PipelinesTelemetry.SendTags(stops.Tag, report.Topic));
         Finish();
     }
 }

@@ -42,8 +42,26 @@ internal sealed class OutputProducer<TOut>
     /// Produces buffered rows of one stream in the packed-rows layout (one row alone as a plain row), split so that no
     /// message exceeds <paramref name="maxBytes"/> unless a single row does. Returns the bytes written.
     /// </summary>
-    public long ProduceRows(string topic, BufferedRows<TOut> flush, int? maxBytes, Work work) =>
-        ProduceRows(topic, flush.Key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(flush.Rows), maxBytes, work);
+    public long ProduceRows(string topic, BufferedRows<TOut> flush, int? maxBytes, Work work, System.Diagnostics.Activity? activity)
+    {
+        if (activity is null)
+        {
+            return ProduceRows(topic, flush.Key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(flush.Rows), maxBytes, work);
+        }
+
+        // Both header sets: the flush may go as one plain row or as packed rows.
+        PipelinesTelemetry.Inject(activity, headers);
+        PipelinesTelemetry.Inject(activity, rowsHeaders);
+        try
+        {
+            return ProduceRows(topic, flush.Key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(flush.Rows), maxBytes, work);
+        }
+        finally
+        {
+            PipelinesTelemetry.Uninject(headers);
+            PipelinesTelemetry.Uninject(rowsHeaders);
+        }
+    }
 
     private long ProduceRows(string topic, byte[]? key, ReadOnlySpan<TOut> rows, int? maxBytes, Work work)
     {
@@ -89,8 +107,7 @@ internal sealed class OutputProducer<TOut>
         }
         finally
         {
-            headers.Remove(PipelinesTelemetry.TraceParentHeader);
-            headers.Remove(PipelinesTelemetry.TraceStateHeader);
+            PipelinesTelemetry.Uninject(headers);
         }
     }
 

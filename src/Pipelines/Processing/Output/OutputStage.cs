@@ -143,7 +143,7 @@ internal sealed class OutputStage<TOut>
             var work = tracker.Chain(flush.Works);
             try
             {
-                var written = producer.ProduceRows(options.OutputTopic!, flush, options.OutputBuffer!.MaxBytes, work);
+                var written = producer.ProduceRows(options.OutputTopic!, flush, options.OutputBuffer!.MaxBytes, work, Activity.Current); // the span of the row that flushed it, if any
                 bytesPerRow = Math.Max(1, (written + flush.Count - 1) / flush.Count);
             }
             catch (KafkaException exception)

@@ -80,7 +80,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         }
 
         var table = state?.CreateTable(processor, options);
-        calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag) { State = table };
+        calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag) { State = table, ProcessTags = PipelinesTelemetry.ProcessTags(options) };
         tracker = new OffsetTracker(options.InputTopic, processorTag);
     }
 

@@ -49,7 +49,7 @@ internal sealed class StreamStage<TIn, TOut>(
                 }
 
                 calls.Context.Fill(message, options.InputTopic);
-                using (var activity = PipelinesTelemetry.StartProcessing(options.Name, message.Headers))
+                using (var activity = PipelinesTelemetry.StartProcessing(options, message.Headers, message.Partition, message.Offset))
                 {
                     var failure = await calls.HandleEventAsync(streamEvent, stoppingToken);
                     if (failure is null)
