@@ -49,6 +49,20 @@ if [ "$status" -eq 0 ]; then
   fi
 fi
 
+# The sample's README shows its topology; it must be what the sample runs.
+if [ "$status" -eq 0 ]; then
+  topology=$(dotnet run --project samples/Telemetry --no-build -- --topology 2>&1)
+  if [ -n "$topology" ] && [[ "$(cat samples/Telemetry/README.md)" == *"$topology"* ]]; then
+    echo "sample topology: matches samples/Telemetry/README.md"
+    sample_passed=$((sample_passed + 1))
+  else
+    echo "sample topology: samples/Telemetry/README.md does not show what --topology prints:"
+    echo "$topology"
+    sample_failed=$((sample_failed + 1))
+    status=1
+  fi
+fi
+
 # Each test assembly prints "Passed!  - Failed: F, Passed: P, ..." (or "Failed!  - ..."); add them up.
 read -r passed failed < <(grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" \
   | awk '{ gsub(",", ""); f += $2; p += $4 } END { print p + 0, f + 0 }')

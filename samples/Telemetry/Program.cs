@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Pipelines.Hosting;
 using Telemetry;
 
 // Race-car telemetry end to end: simulated cars → car-telemetry (rows packed ten per message, stream properties naming
@@ -10,12 +11,21 @@ using Telemetry;
 // stops) → car-summaries → SummaryPrinter; and each car's setup sheet, too large for one Kafka message → car-setups →
 // SetupArchiver.
 // With no Pipelines:BootstrapServers it all runs on an embedded broker; set one to use a real cluster.
-//   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092]
-var builder = Host.CreateApplicationBuilder(args);
+//   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092] [--topology]
+var printTopology = args.Contains("--topology");
+var builder = Host.CreateApplicationBuilder(args.Where(arg => arg != "--topology").ToArray());
 builder.Services.AddPipelines(builder.Configuration);
+builder.Services.AddHealthChecks().AddPipelines();
 builder.Services.AddHostedService<TelemetrySimulator>();
 builder.Services.AddHostedService<ThroughputReporter>();
 using var host = builder.Build();
+
+// --topology prints what this host would run, as a Mermaid flowchart (README.md beside this file shows it), and exits.
+if (printTopology)
+{
+    Console.Write(host.Services.GetRequiredService<PipelinesTopology>().ToMermaid());
+    return;
+}
 
 // Ctrl+C stops the host through its console lifetime; --duration stops it the same graceful way.
 using var stop = new CancellationTokenSource();

@@ -38,13 +38,10 @@ internal static class ProcessorEmitter
         w.Line($"    GroupId: {Literal(model.GroupId)},");
         w.Line($"    InputTopic: {Literal(model.InputTopic)},");
         w.Line($"    OutputTopic: {(model.OutputTopic is null ? "null" : Literal(model.OutputTopic))},");
-        if (model.Settings.Count == 0)
+        var stateName = model.StateType is not null ? StateName : model.Window is not null ? WindowsName : null;
+        w.Line($"    Features: {Features(model)}{(model.Settings.Count == 0 && stateName is null ? ");" : ",")}");
+        if (model.Settings.Count > 0)
         {
-            w.Line($"    Features: {Features(model)});");
-        }
-        else
-        {
-            w.Line($"    Features: {Features(model)},");
             w.Line("    Configure: static options => options with");
             w.Line("    {");
             foreach (var setting in model.Settings)
@@ -52,7 +49,12 @@ internal static class ProcessorEmitter
                 w.Line($"        {setting.Name} = {setting.Expression},");
             }
 
-            w.Line("    });");
+            w.Line(stateName is null ? "    });" : "    },");
+        }
+
+        if (stateName is not null)
+        {
+            w.Line($"    StateName: {Literal(stateName)});");
         }
 
         // The interface's members, each adapting the processor's own method to the one shape the runner calls.
@@ -169,7 +171,54 @@ internal static class ProcessorEmitter
         w.Close();
         w.Close();
         w.Close();
+        w.Line();
+        EmitTopology(w, processors);
         return w.ToString();
+    }
+
+    /// <summary>The assembly's processors and topics as a Mermaid flowchart constant, from the attributes alone.</summary>
+    private static void EmitTopology(SourceWriter w, IEnumerable<ProcessorModel> processors)
+    {
+        var drawn = processors.OrderBy(p => p.FullyQualifiedName, System.StringComparer.Ordinal).Select(p => new Pipelines.Hosting.TopologyDiagram.Processor(
+            p.Name,
+            p.InputTopic,
+            p.OutputTopic,
+            DeadLetters(p) ? p.InputTopic + ".dlq" : null,
+            p.StateType is not null ? $"{p.GroupId}.{StateName}.changelog" : p.Window is not null ? $"{p.GroupId}.{WindowsName}.changelog" : null));
+        var mermaid = Pipelines.Hosting.TopologyDiagram.Mermaid(drawn);
+        w.Open("namespace Pipelines.Generated");
+        w.Line("/// <summary>This assembly's processors and the topics between them, as its attributes declare them.</summary>");
+        w.Line(GeneratedCode);
+        w.Open("internal static class AssemblyTopology");
+        w.Line("/// <summary>");
+        w.Line("/// A Mermaid flowchart to paste into a <c>```mermaid</c> block: topics as cylinders, processors as boxes, dead letters");
+        w.Line("/// and state dotted. Configuration can rename groups and dead-letter topics; a running host's");
+        w.Line("/// <c>Pipelines.Hosting.PipelinesTopology</c> service draws what it runs.");
+        w.Line("/// </summary>");
+        w.Line("/// <remarks><code>");
+        foreach (var line in mermaid.TrimEnd('\n').Split('\n'))
+        {
+            w.Line("/// " + line.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;"));
+        }
+
+        w.Line("/// </code></remarks>");
+        w.Line($"public const string Mermaid = {Literal(mermaid)};");
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>Whether the processor's attribute leaves its failure policy at DeadLetter, the default (configuration may still change it).</summary>
+    private static bool DeadLetters(ProcessorModel model)
+    {
+        foreach (var setting in model.Settings)
+        {
+            if (setting.Name == "OnFailure")
+            {
+                return setting.Expression.EndsWith(".DeadLetter", System.StringComparison.Ordinal);
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The members the runner may call, as the <c>ProcessorFeatures</c> flags expression.</summary>

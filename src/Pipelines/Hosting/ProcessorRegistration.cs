@@ -37,6 +37,13 @@ public static class ProcessorRegistration
 
         services.TryAddSingleton(settings);
         var status = PipelinesStatus.In(services).Add(descriptor.Name);
+        PipelinesTopology.In(services).Add(new ProcessorTopology(
+            options.Name,
+            options.GroupId,
+            options.InputTopic,
+            options.OutputTopic,
+            options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null,
+            descriptor.StateName is { } state ? Pipelines.State.StateStage.ChangelogTopicOf(options.GroupId, state) : null));
         services.TryAddSingleton(provider => new KafkaConnection(provider.GetRequiredService<PipelinesSettings>(), provider.GetRequiredService<ILogger<KafkaConnection>>()));
         services.AddSingleton<IHostedService>(provider => new ProcessorService<TProcessor, TIn, TOut>(
             provider.GetRequiredService<PipelinesSettings>(),

@@ -240,6 +240,28 @@ public class HostingTests
     }
 
     [Fact]
+    public void The_host_draws_the_topology_it_runs_and_it_is_the_generated_one_until_configuration_changes_it()
+    {
+        var plain = Host.CreateApplicationBuilder();
+        plain.Services.AddPipelines(plain.Configuration);
+        var configured = Host.CreateApplicationBuilder();
+        configured.Configuration.AddInMemoryCollection([new("Pipelines:Processors:RunningTally:GroupId", "tally-v2"), new("Pipelines:Processors:Doubler:OnFailure", "Skip")]);
+        configured.Services.AddPipelines(configured.Configuration);
+        using var plainHost = plain.Build();
+        using var configuredHost = configured.Build();
+
+        var drawn = plainHost.Services.GetRequiredService<PipelinesTopology>();
+        var changed = configuredHost.Services.GetRequiredService<PipelinesTopology>().ToMermaid();
+
+        Assert.Equal(Pipelines.Generated.AssemblyTopology.Mermaid, drawn.ToMermaid());
+        var tally = drawn.Processors.Single(p => p.Name == "RunningTally");
+        Assert.Equal(("readings", "tallies", "readings.dlq", "running-tally.state.changelog"), (tally.InputTopic, tally.OutputTopic, tally.DeadLetterTopic, tally.ChangelogTopic));
+        Assert.Contains("[(\"tally-v2.state.changelog\")]", changed);
+        Assert.DoesNotContain("running-tally.state.changelog", changed);
+        Assert.Null(configuredHost.Services.GetRequiredService<PipelinesTopology>().Processors.Single(p => p.Name == "Doubler").DeadLetterTopic);
+    }
+
+    [Fact]
     public async Task Topics_that_a_client_already_created_are_accepted()
     {
         var builder = Host.CreateApplicationBuilder();

@@ -23,3 +23,48 @@ namespace Microsoft.Extensions.DependencyInjection
         }
     }
 }
+
+namespace Pipelines.Generated
+{
+    /// <summary>This assembly's processors and the topics between them, as its attributes declare them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+    internal static class AssemblyTopology
+    {
+        /// <summary>
+        /// A Mermaid flowchart to paste into a <c>```mermaid</c> block: topics as cylinders, processors as boxes, dead letters
+        /// and state dotted. Configuration can rename groups and dead-letter topics; a running host's
+        /// <c>Pipelines.Hosting.PipelinesTopology</c> service draws what it runs.
+        /// </summary>
+        /// <remarks><code>
+        /// flowchart LR
+        ///     p0["AlertPrinter"]
+        ///     t0[("brake-alerts")]
+        ///     t1[("brake-alerts.dlq")]
+        ///     p1["AlertSplitter"]
+        ///     t2[("brake-alerts-split")]
+        ///     p2["BatchPrinter"]
+        ///     p3["BrakeAverager"]
+        ///     t3[("car-telemetry")]
+        ///     t4[("car-telemetry.dlq")]
+        ///     p4["BrakeMonitor"]
+        ///     p5["HTTPAlertEcho"]
+        ///     t5[("car-telemetry-replayed")]
+        ///     t0 --&gt; p0
+        ///     p0 -.-&gt;|dead letters| t1
+        ///     t0 --&gt; p1
+        ///     p1 --&gt; t2
+        ///     p1 -.-&gt;|dead letters| t1
+        ///     t0 --&gt; p2
+        ///     t3 --&gt; p3
+        ///     p3 --&gt; t0
+        ///     p3 -.-&gt;|dead letters| t4
+        ///     t3 --&gt; p4
+        ///     p4 --&gt; t0
+        ///     p4 -.-&gt;|dead letters| t4
+        ///     t0 --&gt; p5
+        ///     p5 --&gt; t5
+        ///     p5 -.-&gt;|dead letters| t1
+        /// </code></remarks>
+        public const string Mermaid = "flowchart LR\n    p0[\"AlertPrinter\"]\n    t0[(\"brake-alerts\")]\n    t1[(\"brake-alerts.dlq\")]\n    p1[\"AlertSplitter\"]\n    t2[(\"brake-alerts-split\")]\n    p2[\"BatchPrinter\"]\n    p3[\"BrakeAverager\"]\n    t3[(\"car-telemetry\")]\n    t4[(\"car-telemetry.dlq\")]\n    p4[\"BrakeMonitor\"]\n    p5[\"HTTPAlertEcho\"]\n    t5[(\"car-telemetry-replayed\")]\n    t0 --> p0\n    p0 -.->|dead letters| t1\n    t0 --> p1\n    p1 --> t2\n    p1 -.->|dead letters| t1\n    t0 --> p2\n    t3 --> p3\n    p3 --> t0\n    p3 -.->|dead letters| t4\n    t3 --> p4\n    p4 --> t0\n    p4 -.->|dead letters| t4\n    t0 --> p5\n    p5 --> t5\n    p5 -.->|dead letters| t1\n";
+    }
+}

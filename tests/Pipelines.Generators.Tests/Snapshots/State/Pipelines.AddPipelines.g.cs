@@ -18,3 +18,30 @@ namespace Microsoft.Extensions.DependencyInjection
         }
     }
 }
+
+namespace Pipelines.Generated
+{
+    /// <summary>This assembly's processors and the topics between them, as its attributes declare them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+    internal static class AssemblyTopology
+    {
+        /// <summary>
+        /// A Mermaid flowchart to paste into a <c>```mermaid</c> block: topics as cylinders, processors as boxes, dead letters
+        /// and state dotted. Configuration can rename groups and dead-letter topics; a running host's
+        /// <c>Pipelines.Hosting.PipelinesTopology</c> service draws what it runs.
+        /// </summary>
+        /// <remarks><code>
+        /// flowchart LR
+        ///     p0["LapTracker"]
+        ///     t0[("car-telemetry")]
+        ///     t1[("laps")]
+        ///     t2[("car-telemetry.dlq")]
+        ///     t3[("lap-tracker.state.changelog")]
+        ///     t0 --&gt; p0
+        ///     p0 --&gt; t1
+        ///     p0 -.-&gt;|dead letters| t2
+        ///     p0 -.-|state| t3
+        /// </code></remarks>
+        public const string Mermaid = "flowchart LR\n    p0[\"LapTracker\"]\n    t0[(\"car-telemetry\")]\n    t1[(\"laps\")]\n    t2[(\"car-telemetry.dlq\")]\n    t3[(\"lap-tracker.state.changelog\")]\n    t0 --> p0\n    p0 --> t1\n    p0 -.->|dead letters| t2\n    p0 -.-|state| t3\n";
+    }
+}

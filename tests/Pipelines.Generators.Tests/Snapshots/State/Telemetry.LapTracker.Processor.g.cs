@@ -13,7 +13,8 @@ namespace Telemetry
             GroupId: "lap-tracker",
             InputTopic: "car-telemetry",
             OutputTopic: "laps",
-            Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows);
+            Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows,
+            StateName: "state");
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
         private static readonly global::Pipelines.Infrastructure.StateDefinition PipelinesState = global::Pipelines.Infrastructure.StateDefinition.Of<global::Telemetry.LapProgress>("state");

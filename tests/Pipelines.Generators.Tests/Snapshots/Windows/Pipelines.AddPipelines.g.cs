@@ -21,3 +21,48 @@ namespace Microsoft.Extensions.DependencyInjection
         }
     }
 }
+
+namespace Pipelines.Generated
+{
+    /// <summary>This assembly's processors and the topics between them, as its attributes declare them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+    internal static class AssemblyTopology
+    {
+        /// <summary>
+        /// A Mermaid flowchart to paste into a <c>```mermaid</c> block: topics as cylinders, processors as boxes, dead letters
+        /// and state dotted. Configuration can rename groups and dead-letter topics; a running host's
+        /// <c>Pipelines.Hosting.PipelinesTopology</c> service draws what it runs.
+        /// </summary>
+        /// <remarks><code>
+        /// flowchart LR
+        ///     p0["LapRows"]
+        ///     t0[("car-telemetry")]
+        ///     t1[("speed-summaries")]
+        ///     t2[("car-telemetry.dlq")]
+        ///     t3[("laps-rows.windows.changelog")]
+        ///     p1["SpeedStats"]
+        ///     t4[("speed-stats.windows.changelog")]
+        ///     p2["Stints"]
+        ///     t5[("stints.windows.changelog")]
+        ///     p3["TrailingSpeed"]
+        ///     t6[("trailing.windows.changelog")]
+        ///     t0 --&gt; p0
+        ///     p0 --&gt; t1
+        ///     p0 -.-&gt;|dead letters| t2
+        ///     p0 -.-|state| t3
+        ///     t0 --&gt; p1
+        ///     p1 --&gt; t1
+        ///     p1 -.-&gt;|dead letters| t2
+        ///     p1 -.-|state| t4
+        ///     t0 --&gt; p2
+        ///     p2 --&gt; t1
+        ///     p2 -.-&gt;|dead letters| t2
+        ///     p2 -.-|state| t5
+        ///     t0 --&gt; p3
+        ///     p3 --&gt; t1
+        ///     p3 -.-&gt;|dead letters| t2
+        ///     p3 -.-|state| t6
+        /// </code></remarks>
+        public const string Mermaid = "flowchart LR\n    p0[\"LapRows\"]\n    t0[(\"car-telemetry\")]\n    t1[(\"speed-summaries\")]\n    t2[(\"car-telemetry.dlq\")]\n    t3[(\"laps-rows.windows.changelog\")]\n    p1[\"SpeedStats\"]\n    t4[(\"speed-stats.windows.changelog\")]\n    p2[\"Stints\"]\n    t5[(\"stints.windows.changelog\")]\n    p3[\"TrailingSpeed\"]\n    t6[(\"trailing.windows.changelog\")]\n    t0 --> p0\n    p0 --> t1\n    p0 -.->|dead letters| t2\n    p0 -.-|state| t3\n    t0 --> p1\n    p1 --> t1\n    p1 -.->|dead letters| t2\n    p1 -.-|state| t4\n    t0 --> p2\n    p2 --> t1\n    p2 -.->|dead letters| t2\n    p2 -.-|state| t5\n    t0 --> p3\n    p3 --> t1\n    p3 -.->|dead letters| t2\n    p3 -.-|state| t6\n";
+    }
+}

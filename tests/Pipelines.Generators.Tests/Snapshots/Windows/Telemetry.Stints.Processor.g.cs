@@ -13,7 +13,8 @@ namespace Telemetry
             GroupId: "stints",
             InputTopic: "car-telemetry",
             OutputTopic: "speed-summaries",
-            Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows);
+            Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows,
+            StateName: "windows");
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
         private static readonly global::Pipelines.Infrastructure.StateDefinition PipelinesState = global::Pipelines.Infrastructure.StateDefinition.WindowStats<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSummary>("windows", new global::Pipelines.Infrastructure.WindowDefinition { Kind = global::Pipelines.Infrastructure.WindowKind.Session, Size = global::System.TimeSpan.FromTicks(600000000), Hop = global::System.TimeSpan.FromTicks(600000000), Grace = global::System.TimeSpan.FromTicks(0), Emit = global::Pipelines.WindowEmit.OnUpdate });
