@@ -1,3 +1,4 @@
+using Pipelines.Testing;
 using Pipelines.Analyzers.Tests.Infrastructure;
 using System.Reflection;
 using System.Text.RegularExpressions;

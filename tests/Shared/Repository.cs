@@ -1,4 +1,4 @@
-namespace Pipelines.Analyzers.Tests.Infrastructure;
+namespace Pipelines.Testing;
 
 /// <summary>The checkout the tests run from, for tests that read its docs or pack its projects.</summary>
 internal static class Repository
