@@ -43,20 +43,25 @@ public sealed class KafkaConnection : IDisposable
     public string BootstrapServers => settings.BootstrapServers ?? Embedded.BootstrapServers;
 
     /// <summary>librdkafka settings every consumer of this connection gets before its own.</summary>
-    public IReadOnlyDictionary<string, string> ConsumerDefaults => IsEmbedded || IsStandaloneEmbedded ? EmbeddedConsumerDefaults : new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> ConsumerDefaults => IsEmbedded || IsEmbeddedElsewhere ? EmbeddedConsumerDefaults : new Dictionary<string, string>();
 
     /// <summary>
-    /// Whether the configured cluster is the embedded broker run on its own (src/Pipelines.EmbeddedBroker): it answers
-    /// on its control socket. Then topics are created through that socket, and consumers get the short session they get
-    /// in process.
+    /// Whether the configured cluster is an embedded broker after all: one this process started (a test's
+    /// <see cref="EmbeddedKafka"/>), or one run on its own (src/Pipelines.EmbeddedBroker) that answers on its control
+    /// socket. Either way topics are created through it (the mock answers no CreateTopics request), and consumers get the
+    /// short session they get in process.
     /// </summary>
+    private bool IsEmbeddedElsewhere => InProcess is not null || IsStandaloneEmbedded;
+
+    private EmbeddedKafka? InProcess => settings.BootstrapServers is { } servers ? EmbeddedKafka.InThisProcess(servers) : null;
+
     private bool IsStandaloneEmbedded
     {
         get
         {
             lock (gate)
             {
-                return standaloneEmbedded ??= settings.BootstrapServers is { } servers && EmbeddedKafkaControl.IsServed(servers);
+                return standaloneEmbedded ??= settings.BootstrapServers is { } servers && EmbeddedKafka.InThisProcess(servers) is null && EmbeddedKafkaControl.IsServed(servers);
             }
         }
     }
@@ -96,7 +101,7 @@ public sealed class KafkaConnection : IDisposable
             return;
         }
 
-        using var admin = IsEmbedded || IsStandaloneEmbedded ? null : Admin();
+        using var admin = IsEmbedded || IsEmbeddedElsewhere ? null : Admin();
         if (admin is not null)
         {
             var existing = admin.GetMetadata(AdminTimeout).Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
@@ -137,7 +142,7 @@ public sealed class KafkaConnection : IDisposable
         }
 
         var compacted = new Dictionary<string, string> { ["cleanup.policy"] = "compact" };
-        await CreateAsync(IsEmbedded || IsStandaloneEmbedded ? null : admin, [new TopicSpecification { Name = changelog, NumPartitions = partitions, ReplicationFactor = -1, Configs = compacted }]);
+        await CreateAsync(IsEmbedded || IsEmbeddedElsewhere ? null : admin, [new TopicSpecification { Name = changelog, NumPartitions = partitions, ReplicationFactor = -1, Configs = compacted }]);
     }
 
     private IAdminClient Admin() =>
@@ -151,7 +156,7 @@ public sealed class KafkaConnection : IDisposable
             return;
         }
 
-        if (admin is null && !IsEmbedded)
+        if (admin is null && !IsEmbedded && InProcess is null)
         {
             // The standalone embedded broker, through its control socket. Should it have gone meanwhile, its auto-creation remains.
             foreach (var topic in topics)
@@ -172,7 +177,7 @@ public sealed class KafkaConnection : IDisposable
                 try
                 {
                     // The embedded broker's own API: it neither waits for a controller nor takes topic configs (it does not compact).
-                    Embedded.CreateTopic(topic.Name, topic.NumPartitions);
+                    (InProcess ?? Embedded).CreateTopic(topic.Name, topic.NumPartitions);
                 }
                 catch (KafkaException exception) when (exception.Error.Code == ErrorCode.TopicAlreadyExists)
                 {

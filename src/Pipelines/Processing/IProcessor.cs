@@ -57,7 +57,7 @@ public interface IProcessor<TIn, TOut>
 /// <summary>
 /// A processor with what the host needs before it has an instance: its name, group, topics and compiled-in
 /// settings. The generator implements this on every <c>[Processor]</c> class; a processor written by hand
-/// implements it to be registered with <see cref="ProcessorRegistration.AddProcessor{TProcessor, TIn, TOut}"/>.
+/// implements it to be registered with <see cref="Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor{TProcessor, TIn, TOut}"/>.
 /// For use by generated code; not intended to be called directly.
 /// </summary>
 /// <typeparam name="TSelf">The processor type.</typeparam>

@@ -15,6 +15,9 @@ public sealed class PackedFeed : IAsyncLifetime
 
     public string Feed => Path.Combine(work, "feed");
 
+    /// <summary>Where <c>dotnet new</c> keeps installed templates for these tests, instead of the user's own.</summary>
+    public string TemplateHive => Path.Combine(work, "template-hive");
+
     /// <summary>The central package versions, so a fresh project references what this repository builds against.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; } = XDocument.Load(Path.Combine(Repository.Root, "Directory.Packages.props"))
         .Descendants("PackageVersion")
@@ -39,6 +42,7 @@ public sealed class PackedFeed : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Dotnet.Run(Repository.Root, $"pack src/Pipelines -c Release -o \"{Feed}\" -p:Version={Version} --nologo", expectSuccess: true);
+        await Dotnet.Run(Repository.Root, $"pack src/Pipelines.Templates -c Release -o \"{Feed}\" -p:Version={Version} --nologo", expectSuccess: true);
     }
 
     public Task DisposeAsync()

@@ -306,20 +306,21 @@ public class HostingTests
     }
 
     [Fact]
-    public async Task A_configured_cluster_that_cannot_create_topics_gets_them_on_first_use()
+    public async Task A_host_configured_with_an_embedded_broker_of_its_own_process_creates_topics_through_it()
     {
-        // The embedded broker reached as an external cluster, as the standalone one is: it answers metadata but has no controller.
+        // A test's EmbeddedKafka reached by its address: the mock answers no CreateTopics, so an admin client would wait out its timeout.
         using var kafka = Pipelines.Kafka.Embedded.EmbeddedKafka.Start();
         kafka.CreateTopic("present", 2);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Pipelines:BootstrapServers", kafka.BootstrapServers)]).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Pipelines:BootstrapServers", kafka.BootstrapServers), new("Pipelines:TopicPartitions", "5")]).Build();
         using var connection = new KafkaConnection(PipelinesSettings.Read(configuration), Microsoft.Extensions.Logging.Abstractions.NullLogger<KafkaConnection>.Instance);
 
-        await connection.EnsureTopicsAsync(["present"], CancellationToken.None);
         await connection.EnsureTopicsAsync(["present", "absent"], CancellationToken.None);
 
-        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
-        var delivered = await producer.ProduceAsync("absent", new Message<Null, string> { Value = "created on first use" });
-        Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        var partitions = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.ToDictionary(t => t.Topic, t => t.Partitions.Count);
+        Assert.Equal((2, 5), (partitions["present"], partitions["absent"]));
+        Assert.False(connection.IsEmbedded);
+        Assert.Equal("3000", connection.ConsumerDefaults["session.timeout.ms"]);
     }
 
     [Fact]

@@ -93,6 +93,40 @@ public class StandaloneBrokerTests
     }
 
     [Fact]
+    public async Task A_cluster_that_cannot_create_topics_gets_them_on_first_use()
+    {
+        // The standalone broker without its control socket: to the host, a cluster with no controller to create topics.
+        using var broker = Start("");
+        var bootstrap = await ReadBootstrap(broker);
+        File.Delete(Pipelines.Kafka.Embedded.EmbeddedKafkaControl.SocketPath(bootstrap));
+        var log = new ListLogger();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Pipelines:BootstrapServers", bootstrap)]).Build();
+        using var connection = new KafkaConnection(PipelinesSettings.Read(configuration), new TypedLogger(log));
+
+        await connection.EnsureTopicsAsync(["absent"], CancellationToken.None);
+
+        Assert.Contains(log.At(LogLevel.Warning), message => message.StartsWith("Could not create topics absent", StringComparison.Ordinal));
+        Assert.Empty(connection.ConsumerDefaults);
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build();
+        var delivered = await producer.ProduceAsync("absent", new Message<Null, string> { Value = "created on first use" });
+        Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
+        broker.Signal(Sigterm);
+        Assert.Equal(0, await broker.WaitForExit());
+    }
+
+    /// <summary>A <see cref="ListLogger"/> under the type <see cref="KafkaConnection"/> takes.</summary>
+    private sealed class TypedLogger(ListLogger inner) : ILogger<KafkaConnection>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            inner.Log(logLevel, eventId, state, exception, formatter);
+    }
+
+    [Fact]
     public async Task A_bad_argument_is_refused_with_the_usage()
     {
         using var broker = Start("--topic telemetry:zero");

@@ -15,6 +15,9 @@ public sealed class EmbeddedKafka : IDisposable
     private const int ProducerType = 0;
     private const int ErrorTextLength = 512;
 
+    // Clusters of this process by bootstrap servers: a host configured with one of them finds it (KafkaConnection).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, EmbeddedKafka> Running = new(StringComparer.Ordinal);
+
     private readonly IntPtr client;
     private IntPtr cluster;
 
@@ -26,7 +29,11 @@ public sealed class EmbeddedKafka : IDisposable
         BootstrapServers = Marshal.PtrToStringUTF8(MockClusterNative.rd_kafka_mock_cluster_bootstraps(cluster))
             ?? throw new InvalidOperationException("The embedded Kafka cluster reported no bootstrap servers.");
         MockClusterNative.rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, checked((int)options.GroupInitialRebalanceDelay.TotalMilliseconds));
+        Running[BootstrapServers] = this;
     }
+
+    /// <summary>The cluster of this process whose bootstrap servers are <paramref name="bootstrapServers"/>, if one is running.</summary>
+    internal static EmbeddedKafka? InThisProcess(string bootstrapServers) => Running.GetValueOrDefault(bootstrapServers);
 
     /// <summary>The brokers' addresses on the loopback interface, for <c>bootstrap.servers</c>.</summary>
     public string BootstrapServers { get; }
@@ -107,6 +114,7 @@ public sealed class EmbeddedKafka : IDisposable
             return;
         }
 
+        Running.TryRemove(new(BootstrapServers, this));
         MockClusterNative.rd_kafka_mock_cluster_destroy(running);
         MockClusterNative.rd_kafka_destroy(client);
     }

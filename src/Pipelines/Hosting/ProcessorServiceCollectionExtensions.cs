@@ -1,23 +1,23 @@
-using System.ComponentModel;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipelines.Hosting;
+using Pipelines;
+using Pipelines.Infrastructure;
 using Pipelines.Processing;
 
-namespace Pipelines.Infrastructure;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Registers processors as hosted services. The generated <c>AddPipelines</c> registers every <c>[Processor]</c> of
-/// an assembly through here; call <see cref="AddProcessor{TProcessor, TIn, TOut}"/> for one processor, generated
-/// or written by hand. The settings are read and validated at registration, so a bad key stops the application
-/// before anything connects.
-/// For use by generated code; not intended to be called directly.
+/// an assembly through here (it is internal to that assembly); call <see cref="AddProcessor{TProcessor, TIn, TOut}"/>
+/// for one processor: from another project (a test project, say), or one written by hand against
+/// <see cref="IProcessor{TSelf, TIn, TOut}"/>. The settings are read and validated at registration, so a bad key
+/// stops the application before anything connects.
 /// </summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public static class ProcessorRegistration
+public static class ProcessorServiceCollectionExtensions
 {
     /// <summary>Registers one processor as a hosted service, plus the shared settings and Kafka connection.</summary>
     public static IServiceCollection AddProcessor<TProcessor, TIn, TOut>(this IServiceCollection services, IConfiguration configuration)
