@@ -9,7 +9,6 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// exists; this one is chosen only in its absence (a ProjectReference to src/Pipelines without the generator, or an
 /// assembly with no <c>[Processor]</c>), and then it is an error rather than a CS1061 or CS0311 with no hint.
 /// </summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
 public static class PipelinesGeneratorMissing
 {
     internal const string Message =
@@ -20,6 +19,7 @@ public static class PipelinesGeneratorMissing
 
     /// <summary>Never called: using it is a compile-time error that explains why <c>AddPipelines</c> is missing.</summary>
     [Obsolete(Message, error: true)]
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static IServiceCollection AddPipelines(this IServiceCollection services, IConfiguration configuration, GeneratorMissing? generatorMissing = null) =>
         throw new InvalidOperationException(Message);
 

@@ -7,7 +7,7 @@ namespace Telemetry
     {
         /// <summary>How the Pipelines runtime runs this processor: "car-telemetry" → "lap-speeds", group "lap-speeds".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "LapSpeeds",
             GroupId: "lap-speeds",
@@ -20,13 +20,13 @@ namespace Telemetry
                 OutputBuffer = new global::Pipelines.Processing.BufferOptions { MaxRows = 100, MaxBytes = 65536, Timeout = global::System.TimeSpan.FromTicks(2500000) /* 00:00:00.250 */ },
             });
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.LapSpeed>.HandleAsync(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.CarTelemetry> rows, global::Pipelines.Infrastructure.Outputs<global::Telemetry.LapSpeed> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(rows));
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         bool global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.LapSpeed>.Admit(global::Telemetry.CarTelemetry row) => IsMoving(row);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         bool global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.LapSpeed>.ShouldFlush(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.CarTelemetry> rows) => LapChanged(rows);
     }
 }

@@ -9,7 +9,7 @@ namespace Telemetry.Laps
         {
             static global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.Laps.Session.LapCompleted> global::Pipelines.IMessageContract<global::Telemetry.Laps.Session.LapCompleted>.Serializer => PipelinesSerializer.Instance;
 
-            [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
             private sealed class PipelinesSerializer : global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.Laps.Session.LapCompleted>
             {
                 public static readonly PipelinesSerializer Instance = new();

@@ -7,7 +7,7 @@ namespace Telemetry
     {
         /// <summary>How the Pipelines runtime runs this processor: reads "brake-alerts" (a sink), group "batch-printer".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "BatchPrinter",
             GroupId: "batch-printer",
@@ -22,7 +22,7 @@ namespace Telemetry
                 LowLatency = true,
             });
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>.HandleAsync(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.BrakeAlert> rows, global::Pipelines.Infrastructure.Outputs<global::Pipelines.Processing.NoOutput> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => Handle(rows, cancellationToken);
     }
 }

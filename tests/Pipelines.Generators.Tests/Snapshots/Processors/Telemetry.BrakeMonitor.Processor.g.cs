@@ -7,7 +7,7 @@ namespace Telemetry
     {
         /// <summary>How the Pipelines runtime runs this processor: "car-telemetry" → "brake-alerts", group "brake-monitor".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "BrakeMonitor",
             GroupId: "brake-monitor",
@@ -19,7 +19,7 @@ namespace Telemetry
                 Compression = global::Pipelines.Compression.Zstd,
             });
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>.HandleAsync(global::Telemetry.CarTelemetry row, global::Pipelines.Infrastructure.Outputs<global::Telemetry.BrakeAlert> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(row, context));
     }
 }

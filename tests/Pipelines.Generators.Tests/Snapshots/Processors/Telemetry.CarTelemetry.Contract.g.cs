@@ -7,7 +7,7 @@ namespace Telemetry
     {
         static global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.CarTelemetry> global::Pipelines.IMessageContract<global::Telemetry.CarTelemetry>.Serializer => PipelinesSerializer.Instance;
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         private sealed class PipelinesSerializer : global::Pipelines.Infrastructure.IMessageSerializer<global::Telemetry.CarTelemetry>
         {
             public static readonly PipelinesSerializer Instance = new();

@@ -7,7 +7,7 @@ namespace Telemetry
     {
         /// <summary>How the Pipelines runtime runs this processor: "brake-alerts" → "car-telemetry-replayed", group "alert-echo-v2".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "HTTPAlertEcho",
             GroupId: "alert-echo-v2",
@@ -15,7 +15,7 @@ namespace Telemetry
             OutputTopic: "car-telemetry-replayed",
             Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.BrakeAlert, global::Telemetry.CarTelemetry>.HandleAsync(global::Telemetry.BrakeAlert row, global::Pipelines.Infrastructure.Outputs<global::Telemetry.CarTelemetry> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(row, cancellationToken));
     }
 }

@@ -7,7 +7,7 @@ namespace Telemetry
     {
         /// <summary>How the Pipelines runtime runs this processor: "car-telemetry" → "laps", group "lap-tracker".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "LapTracker",
             GroupId: "lap-tracker",
@@ -16,13 +16,13 @@ namespace Telemetry
             Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows,
             StateName: "state");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         private static readonly global::Pipelines.Infrastructure.StateDefinition PipelinesState = global::Pipelines.Infrastructure.StateDefinition.Of<global::Telemetry.LapProgress>("state");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::Pipelines.Infrastructure.StateDefinition global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.LapDone>.State => PipelinesState;
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.LapDone>.HandleAsync(global::Telemetry.CarTelemetry row, global::Pipelines.Infrastructure.Outputs<global::Telemetry.LapDone> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(row, context.State<global::Telemetry.LapProgress>(), context, cancellationToken));
     }
 }

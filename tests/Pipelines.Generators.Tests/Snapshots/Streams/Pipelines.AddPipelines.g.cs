@@ -4,7 +4,7 @@
 namespace Microsoft.Extensions.DependencyInjection
 {
     /// <summary>Registers this assembly's Pipelines processors.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
     internal static class PipelinesServiceCollectionExtensions
     {
         /// <summary>
@@ -23,7 +23,7 @@ namespace Microsoft.Extensions.DependencyInjection
 namespace Pipelines.Generated
 {
     /// <summary>This assembly's processors and the topics between them, as its attributes declare them.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
     internal static class AssemblyTopology
     {
         /// <summary>

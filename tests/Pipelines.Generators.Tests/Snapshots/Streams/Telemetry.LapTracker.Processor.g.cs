@@ -7,7 +7,7 @@ namespace Telemetry
     {
         /// <summary>How the Pipelines runtime runs this processor: "car-telemetry" → "laps", group "lap-tracker".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "LapTracker",
             GroupId: "lap-tracker",
@@ -15,24 +15,24 @@ namespace Telemetry
             OutputTopic: "laps",
             Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows | global::Pipelines.Infrastructure.ProcessorFeatures.Events | global::Pipelines.Infrastructure.ProcessorFeatures.StreamOpened | global::Pipelines.Infrastructure.ProcessorFeatures.StreamClosed);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.Lap>.HandleAsync(global::Telemetry.CarTelemetry row, global::Pipelines.Infrastructure.Outputs<global::Telemetry.Lap> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken)
         {
             Handle(row);
             return default;
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.Lap>.HandleEventAsync(global::Pipelines.StreamEvent streamEvent, global::Pipelines.Infrastructure.Outputs<global::Telemetry.Lap> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(streamEvent, context));
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.Lap>.OnStreamOpenedAsync(global::Pipelines.StreamInfo stream, global::Pipelines.Infrastructure.Outputs<global::Telemetry.Lap> outputs, global::System.Threading.CancellationToken cancellationToken)
         {
             OnStreamOpened(stream);
             return default;
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.Lap>.OnStreamClosedAsync(global::Pipelines.StreamInfo stream, global::Pipelines.StreamEnd end, global::Pipelines.Infrastructure.Outputs<global::Telemetry.Lap> outputs, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(OnStreamClosed(stream, end, cancellationToken));
     }
 }

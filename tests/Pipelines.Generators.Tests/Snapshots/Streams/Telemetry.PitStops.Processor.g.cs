@@ -7,7 +7,7 @@ namespace Telemetry
     {
         /// <summary>How the Pipelines runtime runs this processor: reads "car-telemetry" (a sink), group "pit-stops".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "PitStops",
             GroupId: "pit-stops",
@@ -15,7 +15,7 @@ namespace Telemetry
             OutputTopic: null,
             Features: global::Pipelines.Infrastructure.ProcessorFeatures.Events);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Pipelines.Processing.NoOutput, global::Pipelines.Processing.NoOutput>.HandleEventAsync(global::Pipelines.StreamEvent streamEvent, global::Pipelines.Infrastructure.Outputs<global::Pipelines.Processing.NoOutput> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => new global::System.Threading.Tasks.ValueTask(Handle(streamEvent, cancellationToken));
     }
 }

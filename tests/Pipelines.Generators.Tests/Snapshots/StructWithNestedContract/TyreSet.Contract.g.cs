@@ -5,7 +5,7 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
 {
     static global::Pipelines.Infrastructure.IMessageSerializer<global::TyreSet> global::Pipelines.IMessageContract<global::TyreSet>.Serializer => PipelinesSerializer.Instance;
 
-    [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
     private sealed class PipelinesSerializer : global::Pipelines.Infrastructure.IMessageSerializer<global::TyreSet>
     {
         public static readonly PipelinesSerializer Instance = new();

@@ -5,7 +5,7 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
 {
     static global::Pipelines.Infrastructure.IMessageSerializer<global::Wheel> global::Pipelines.IMessageContract<global::Wheel>.Serializer => PipelinesSerializer.Instance;
 
-    [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
     private sealed class PipelinesSerializer : global::Pipelines.Infrastructure.IMessageSerializer<global::Wheel>
     {
         public static readonly PipelinesSerializer Instance = new();

@@ -7,7 +7,7 @@ namespace Telemetry
     {
         /// <summary>How the Pipelines runtime runs this processor: "car-telemetry" → "speed-summaries", group "laps-rows".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "LapRows",
             GroupId: "laps-rows",
@@ -16,25 +16,25 @@ namespace Telemetry
             Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows,
             StateName: "windows");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         private static readonly global::Pipelines.Infrastructure.StateDefinition PipelinesState = global::Pipelines.Infrastructure.StateDefinition.WindowRows<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSummary>("windows", new global::Pipelines.Infrastructure.WindowDefinition { Kind = global::Pipelines.Infrastructure.WindowKind.Session, Size = global::System.TimeSpan.FromTicks(300000000), Hop = global::System.TimeSpan.FromTicks(300000000), Grace = global::System.TimeSpan.FromTicks(0), Emit = global::Pipelines.WindowEmit.OnClose });
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::Pipelines.Infrastructure.StateDefinition global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSummary>.State => PipelinesState;
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSummary>.HandleAsync(global::Telemetry.CarTelemetry row, global::Pipelines.Infrastructure.Outputs<global::Telemetry.SpeedSummary> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => global::Pipelines.Infrastructure.WindowCalls.AddAsync(context, row, outputs);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> global::Pipelines.Infrastructure.IWindowFunctions<global::Telemetry.CarTelemetry, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry>, global::Telemetry.SpeedSummary>.Empty() => new();
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> global::Pipelines.Infrastructure.IWindowFunctions<global::Telemetry.CarTelemetry, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry>, global::Telemetry.SpeedSummary>.Aggregate(global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> accumulator, global::Telemetry.CarTelemetry row) => global::Pipelines.Infrastructure.WindowCalls.Add(accumulator, row);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> global::Pipelines.Infrastructure.IWindowFunctions<global::Telemetry.CarTelemetry, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry>, global::Telemetry.SpeedSummary>.Merge(global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> left, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> right) => global::Pipelines.Infrastructure.WindowCalls.Merge(left, right);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::Telemetry.SpeedSummary global::Pipelines.Infrastructure.IWindowFunctions<global::Telemetry.CarTelemetry, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry>, global::Telemetry.SpeedSummary>.Emit(global::Pipelines.WindowInfo window, global::System.Collections.Generic.List<global::Telemetry.CarTelemetry> accumulator) => Emit(window, accumulator);
     }
 }

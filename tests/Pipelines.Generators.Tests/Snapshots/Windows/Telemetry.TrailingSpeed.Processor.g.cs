@@ -7,7 +7,7 @@ namespace Telemetry
     {
         /// <summary>How the Pipelines runtime runs this processor: "car-telemetry" → "speed-summaries", group "trailing".</summary>
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         public static global::Pipelines.Infrastructure.ProcessorDescriptor PipelinesDescriptor { get; } = new(
             Name: "TrailingSpeed",
             GroupId: "trailing",
@@ -16,25 +16,25 @@ namespace Telemetry
             Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows,
             StateName: "windows");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         private static readonly global::Pipelines.Infrastructure.StateDefinition PipelinesState = global::Pipelines.Infrastructure.StateDefinition.Windows<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSum, global::Telemetry.SpeedSummary>("windows", new global::Pipelines.Infrastructure.WindowDefinition { Kind = global::Pipelines.Infrastructure.WindowKind.Sliding, Size = global::System.TimeSpan.FromTicks(50000000), Hop = global::System.TimeSpan.FromTicks(50000000), Grace = global::System.TimeSpan.FromTicks(0), Emit = global::Pipelines.WindowEmit.OnUpdate });
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::Pipelines.Infrastructure.StateDefinition global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSummary>.State => PipelinesState;
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSummary>.HandleAsync(global::Telemetry.CarTelemetry row, global::Pipelines.Infrastructure.Outputs<global::Telemetry.SpeedSummary> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => global::Pipelines.Infrastructure.WindowCalls.AddAsync(context, row, outputs);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::Telemetry.SpeedSum global::Pipelines.Infrastructure.IWindowFunctions<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSum, global::Telemetry.SpeedSummary>.Empty() => default;
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::Telemetry.SpeedSum global::Pipelines.Infrastructure.IWindowFunctions<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSum, global::Telemetry.SpeedSummary>.Aggregate(global::Telemetry.SpeedSum accumulator, global::Telemetry.CarTelemetry row) => Aggregate(accumulator, row);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::Telemetry.SpeedSum global::Pipelines.Infrastructure.IWindowFunctions<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSum, global::Telemetry.SpeedSummary>.Merge(global::Telemetry.SpeedSum left, global::Telemetry.SpeedSum right) => Merge(left, right);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::Telemetry.SpeedSummary global::Pipelines.Infrastructure.IWindowFunctions<global::Telemetry.CarTelemetry, global::Telemetry.SpeedSum, global::Telemetry.SpeedSummary>.Emit(global::Pipelines.WindowInfo window, global::Telemetry.SpeedSum accumulator) => Emit(window, accumulator);
     }
 }
