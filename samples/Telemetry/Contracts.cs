@@ -36,6 +36,7 @@ public partial class CarInsight
     [Parameter] public int Samples { get; set; }
     [Parameter] public string? Alert { get; set; }
     [Parameter] public int? LapCompleted { get; set; }
+    [Parameter] public int? Wing { get; set; }
 }
 
 /// <summary>
@@ -72,6 +73,18 @@ public partial record struct CarHealth
 {
     [Parameter] public bool BrakesOverheated { get; init; }
     [Parameter] public double HottestBrakes { get; init; }
+}
+
+/// <summary>
+/// A car's current settings: read by <see cref="CarAnalyzer"/> as a table (the latest row per car), so each insight
+/// carries the wing the car ran with. The simulator writes them at the start and again after every pit stop.
+/// </summary>
+[Topic("car-settings", External = true)]
+public partial class CarSettings
+{
+    [Tag] public string CarId { get; set; } = "";
+    [Parameter] public int Wing { get; set; }
+    [Parameter] public double BrakeBias { get; set; }
 }
 
 /// <summary>A car's setup sheet, sent once when its session starts: a binary attachment larger than Kafka takes in one message.</summary>

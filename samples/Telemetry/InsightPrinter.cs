@@ -9,6 +9,11 @@ public partial class InsightPrinter
     public void Handle(CarInsight insight)
     {
         Interlocked.Increment(ref SampleCounters.Insights);
+        if (insight.Wing is not null)
+        {
+            Interlocked.Increment(ref SampleCounters.WithSettings);
+        }
+
         if (insight.Alert is not null)
         {
             Console.WriteLine($"ALERT  {insight.CarId} ({insight.Driver})  {insight.Alert}");
@@ -20,7 +25,7 @@ public partial class InsightPrinter
         }
         else if (insight.CarId == "car-01")
         {
-            Console.WriteLine($"       {insight.CarId} ({insight.Driver})  {insight.AverageSpeed,6:F1} km/h average over {insight.Samples} samples, brakes peaked at {insight.PeakBrakeTemp:F0} °C");
+            Console.WriteLine($"       {insight.CarId} ({insight.Driver})  {insight.AverageSpeed,6:F1} km/h average over {insight.Samples} samples, brakes peaked at {insight.PeakBrakeTemp:F0} °C, wing {insight.Wing?.ToString() ?? "?"}");
         }
     }
 }

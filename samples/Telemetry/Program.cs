@@ -37,4 +37,4 @@ if (builder.Configuration["duration"] is { } duration)
 }
 
 await host.RunAsync(stop.Token);
-Console.WriteLine($"Stopped: {SampleCounters.Produced:N0} rows produced, {SampleCounters.Analyzed:N0} analyzed, {SampleCounters.Insights:N0} insights, {SampleCounters.Laps:N0} laps, {SampleCounters.Summaries:N0} window summaries, {SampleCounters.Setups:N0} setup sheets joined.");
+Console.WriteLine($"Stopped: {SampleCounters.Produced:N0} rows produced, {SampleCounters.Analyzed:N0} analyzed, {SampleCounters.Insights:N0} insights ({SampleCounters.WithSettings:N0} with the car's settings), {SampleCounters.Laps:N0} laps, {SampleCounters.Summaries:N0} window summaries, {SampleCounters.Setups:N0} setup sheets joined.");

@@ -7,6 +7,9 @@ internal static class SampleCounters
     public static long Analyzed;
     public static long Insights;
     public static long Laps;
+
+    /// <summary>Insights that found their car's settings in the table.</summary>
+    public static long WithSettings;
     public static long Setups;
     public static long Summaries;
 }

@@ -23,7 +23,8 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
     {
         var cars = configuration.GetValue("Simulation:Cars", 8);
         var rateHz = configuration.GetValue("Simulation:RateHz", 100);
-        await kafka.EnsureTopicsAsync(["car-telemetry", "car-setups"], stoppingToken);
+        await kafka.EnsureTopicsAsync(["car-telemetry", "car-setups", "car-settings"], stoppingToken);
+        using var settings = new TopicWriter<CarSettings>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers });
         using var telemetry = new TopicWriter<CarTelemetry>(new TopicWriterOptions
         {
             BootstrapServers = kafka.BootstrapServers,
@@ -46,6 +47,11 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
         }
 
         SendSetupSheets(field, started);
+        foreach (var car in field)
+        {
+            settings.Write(new CarSettings { CarId = car.Id, Wing = 7, BrakeBias = 56 });
+        }
+
         var interval = TimeSpan.FromSeconds(1.0 / rateHz);
         long tick = 0;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
@@ -62,6 +68,12 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
                     var row = car.Sample(time, time - started, random, out var lapCompleted);
                     if (lapCompleted is { } lap)
                     {
+                        if (lap % 2 == 1)
+                        {
+                            // Into the pits after an odd lap: the crew changes the wing, which the analyzer's table picks up.
+                            settings.Write(new CarSettings { CarId = car.Id, Wing = 7 + ((lap / 2) % 3), BrakeBias = 56 });
+                        }
+
                         telemetry.WriteEvent(car.Id, new StreamEvent { Timestamp = UnixNanoseconds.FromDateTimeOffset(time), Id = "lap-completed", Value = lap.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                     }
 

@@ -61,6 +61,24 @@ public class ProcessorDiagnosticTests
         """);
 
     [Fact]
+    public Task PIPE024_a_table_of_a_type_that_is_not_a_topic_contract() => AnalyzerTest.VerifyAsync(Topics + """
+        [MessageContract] public partial struct S { [Parameter] public int N { get; set; } }
+        [Processor] public partial class P { public Out Handle(In row, GlobalTable<S> {|PIPE024:{|CS0315:setups|}|}) => new(); }
+        """);
+
+    // Analyzer tests run no generator, so the contract lacks IMessageContract<T> (CS0311); what matters is no PIPE024.
+    [Fact]
+    public Task PIPE024_not_reported_for_tables_of_topic_contracts_beside_state_and_context() => AnalyzerTest.VerifyAsync(Topics + """
+        [MessageContract] public partial struct S { [Parameter] public int N { get; set; } }
+        [Processor] public partial class P { public Out Handle(In row, State<S> {|CS0315:state|}, GlobalTable<Out> {|CS0311:outs|}, GlobalTable<In> {|CS0311:ins|}, StreamContext context) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE006_a_table_after_the_context_is_not_a_handler_shape() => AnalyzerTest.VerifyAsync(Topics + """
+        [Processor] public partial class P { public Out {|PIPE006:Handle|}(In row, StreamContext context, GlobalTable<In> {|CS0311:ins|}) => new(); }
+        """);
+
+    [Fact]
     public Task PIPE006_handler_with_an_extra_parameter() => AnalyzerTest.VerifyAsync(Topics + """
         [Processor] public partial class P { public Out {|PIPE006:Handle|}(In row, int extra) => new(); }
         """);

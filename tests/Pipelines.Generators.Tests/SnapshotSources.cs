@@ -227,6 +227,44 @@ internal static class SnapshotSources
             }
             """,
 
+        // Tables: two global tables beside the row and its keyed state, in a batch handler and a row handler.
+        ["Tables"] = """
+            using System.Collections.Generic;
+            using Pipelines;
+
+            namespace Telemetry;
+
+            [Topic("car-telemetry")] public partial class CarTelemetry { [Tag] public string CarId { get; set; } = ""; [Parameter] public double Speed { get; set; } }
+            [Topic("car-setups")] public partial class CarSetup { [Tag] public string CarId { get; set; } = ""; [Parameter] public int Wing { get; set; } }
+            [Topic("drivers")] public partial class Driver { [Tag] public string CarId { get; set; } = ""; [Parameter] public string Name { get; set; } = ""; }
+            [Topic("enriched")] public partial class Enriched { [Tag] public string CarId { get; set; } = ""; [Parameter] public int Wing { get; set; } [Parameter] public string Driver { get; set; } = ""; }
+            [MessageContract] public partial record struct Seen { [Parameter] public long Rows { get; init; } }
+
+            [Processor]
+            public partial class Enricher
+            {
+                public Enriched? Handle(CarTelemetry row, State<Seen> seen, GlobalTable<CarSetup> setups, GlobalTable<Driver> drivers, StreamContext context)
+                {
+                    seen.Value = seen.Value with { Rows = seen.Value.Rows + 1 };
+                    return setups.TryGet(row.CarId, out var setup)
+                        ? new Enriched { CarId = row.CarId, Wing = setup.Wing, Driver = drivers.GetValueOrDefault(row.CarId)?.Name ?? "?" }
+                        : null;
+                }
+            }
+
+            [Processor(GroupId = "enricher-batches", OutputTopic = "enriched-batches")]
+            public partial class BatchEnricher
+            {
+                public IEnumerable<Enriched> Handle(IReadOnlyList<CarTelemetry> rows, GlobalTable<CarSetup> setups)
+                {
+                    foreach (var row in rows)
+                    {
+                        yield return new Enriched { CarId = row.CarId, Wing = setups.GetValueOrDefault(row.CarId)?.Wing ?? 0 };
+                    }
+                }
+            }
+            """,
+
         // Windows: a hand-written accumulator in tumbling windows, and built-in statistics in session windows.
         ["Windows"] = """
             using Pipelines;

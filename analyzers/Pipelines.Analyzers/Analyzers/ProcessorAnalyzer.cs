@@ -32,6 +32,7 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidWindowSetting,
         DiagnosticDescriptors.InvalidWindowMethod,
         DiagnosticDescriptors.WindowWithoutTimestamp,
+        DiagnosticDescriptors.TableNotTopicContract,
     ];
 
     /// <inheritdoc/>

@@ -133,6 +133,11 @@ internal static class DiagnosticDescriptors
         "Windowed input has no timestamp",
         "Processor '{0}' places rows in windows by their time, but '{1}' has no [Timestamp] member; add one");
 
+    public static readonly DiagnosticDescriptor TableNotTopicContract = Error(
+        "PIPE024",
+        "Table type is not a topic contract",
+        "Processor '{0}' reads a table of '{1}', which is not a [Topic] contract; a table reads the topic of its contract, keyed by its tags");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

@@ -39,7 +39,9 @@ internal static class ProcessorEmitter
         w.Line($"    InputTopic: {Literal(model.InputTopic)},");
         w.Line($"    OutputTopic: {(model.OutputTopic is null ? "null" : Literal(model.OutputTopic))},");
         var stateName = model.StateType is not null ? StateName : model.Window is not null ? WindowsName : null;
-        w.Line($"    Features: {Features(model)}{(model.Settings.Count == 0 && stateName is null ? ");" : ",")}");
+        var tableTopics = model.Tables.Count == 0 ? null : "[" + string.Join(", ", model.Tables.Select(t => Literal(t.Topic))) + "]";
+        var more = stateName is not null || tableTopics is not null;
+        w.Line($"    Features: {Features(model)}{(model.Settings.Count == 0 && !more ? ");" : ",")}");
         if (model.Settings.Count > 0)
         {
             w.Line("    Configure: static options => options with");
@@ -49,12 +51,17 @@ internal static class ProcessorEmitter
                 w.Line($"        {setting.Name} = {setting.Expression},");
             }
 
-            w.Line(stateName is null ? "    });" : "    },");
+            w.Line(more ? "    }," : "    });");
         }
 
         if (stateName is not null)
         {
-            w.Line($"    StateName: {Literal(stateName)});");
+            w.Line($"    StateName: {Literal(stateName)}{(tableTopics is null ? ");" : ",")}");
+        }
+
+        if (tableTopics is not null)
+        {
+            w.Line($"    TableTopics: {tableTopics});");
         }
 
         // The interface's members, each adapting the processor's own method to the one shape the runner calls.
@@ -69,6 +76,13 @@ internal static class ProcessorEmitter
             Member(w, $"{Infrastructure}StateDefinition {processor}.State => PipelinesState;");
         }
 
+        if (model.Tables.Count > 0)
+        {
+            var definitions = string.Join(", ", model.Tables.Select(t => $"{Infrastructure}TableDefinition.Global<{t.Type}>({Literal(t.Topic)})"));
+            Member(w, $"private static readonly {Infrastructure}TableDefinition[] PipelinesTables = [{definitions}];");
+            Member(w, $"global::System.Collections.Generic.IReadOnlyList<{Infrastructure}TableDefinition> {processor}.Tables => PipelinesTables;");
+        }
+
         if (model.Window is { } window)
         {
             EmitWindows(w, model, window, processor, functions!, outputs, Context, Cancellation);
@@ -77,8 +91,14 @@ internal static class ProcessorEmitter
         if (model.Handle is { } handle)
         {
             var (parameter, argument) = model.HandlesBatches ? (rows, "rows") : ($"{model.InputType} row", "row");
-            var leading = handle.TakesState ? new[] { argument, $"context.State<{model.StateType}>()" } : [argument];
-            Method(w, $"{ValueTask} {processor}.HandleAsync({parameter}, {outputs}, {Context}, {Cancellation})", handle, leading);
+            var leading = new List<string> { argument };
+            if (handle.TakesState)
+            {
+                leading.Add($"context.State<{model.StateType}>()");
+            }
+
+            leading.AddRange(model.Tables.Select((table, index) => $"context.Table<{table.Type}>({index})"));
+            Method(w, $"{ValueTask} {processor}.HandleAsync({parameter}, {outputs}, {Context}, {Cancellation})", handle, leading.ToArray());
         }
 
         if (model.OnEvent is { } onEvent)
@@ -184,7 +204,8 @@ internal static class ProcessorEmitter
             p.InputTopic,
             p.OutputTopic,
             DeadLetters(p) ? p.InputTopic + ".dlq" : null,
-            p.StateType is not null ? $"{p.GroupId}.{StateName}.changelog" : p.Window is not null ? $"{p.GroupId}.{WindowsName}.changelog" : null));
+            p.StateType is not null ? $"{p.GroupId}.{StateName}.changelog" : p.Window is not null ? $"{p.GroupId}.{WindowsName}.changelog" : null,
+            p.Tables.Select(t => t.Topic)));
         var mermaid = Pipelines.Hosting.TopologyDiagram.Mermaid(drawn);
         w.Open("namespace Pipelines.Generated");
         w.Line("/// <summary>This assembly's processors and the topics between them, as its attributes declare them.</summary>");

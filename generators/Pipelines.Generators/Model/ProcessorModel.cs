@@ -22,6 +22,7 @@ namespace Pipelines.Generators.Model;
 /// <param name="Filter">The input buffer's row filter, a method of the processor, or <see langword="null"/>.</param>
 /// <param name="FlushWhen">The input buffer's flush rule, a method of the processor, or <see langword="null"/>.</param>
 /// <param name="HintName">The generated file's name.</param>
+/// <param name="Tables">The tables the row handler reads, in the order of its parameters.</param>
 internal sealed record ProcessorModel(
     string Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
@@ -43,7 +44,11 @@ internal sealed record ProcessorModel(
     CallModel? OnStreamClosed,
     string? Filter,
     string? FlushWhen,
-    string HintName);
+    string HintName,
+    EquatableArray<TableModel> Tables);
+
+/// <summary>A table a handler reads: its contract, fully qualified, and the contract's topic.</summary>
+internal sealed record TableModel(string Type, string Topic);
 
 /// <summary>How a handler hands back its output.</summary>
 internal enum HandlerReturn
@@ -80,7 +85,7 @@ internal sealed record BufferModel(string Expression, string? Filter, string? Fl
 /// <param name="TakesContext">Whether it takes a <c>StreamContext</c> (rows and events only).</param>
 /// <param name="TakesCancellation">Whether it takes a <c>CancellationToken</c>.</param>
 /// <param name="TakesState">Whether it takes the processor's <c>State&lt;T&gt;</c> (the row handler only).</param>
-internal sealed record CallModel(string Method, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation, bool TakesState = false);
+internal sealed record CallModel(string Method, HandlerReturn Returns, bool ReturnsMany, bool TakesContext, bool TakesCancellation, bool TakesState = false, int Tables = 0);
 
 /// <summary>A processor's <c>[Window]</c> and the methods that fill and emit its windows.</summary>
 /// <param name="Kind">The <c>WindowKind</c> member: Tumbling, Hopping or Session.</param>

@@ -26,6 +26,7 @@ internal sealed class KnownTypes
         StreamEnd = Runtime(compilation, KnownNames.StreamEnd);
         MessageContract = Runtime(compilation, KnownNames.MessageContractInterface);
         StateOfT = Runtime(compilation, KnownNames.StateOfT);
+        GlobalTableOfT = Runtime(compilation, KnownNames.GlobalTableOfT);
         WindowAttribute = Runtime(compilation, KnownNames.WindowAttribute);
         WindowInfo = Runtime(compilation, KnownNames.WindowInfo);
         WindowStats = Runtime(compilation, KnownNames.WindowStats);
@@ -62,6 +63,8 @@ internal sealed class KnownTypes
 
     /// <summary><c>State&lt;T&gt;</c>, unbound.</summary>
     public INamedTypeSymbol? StateOfT { get; }
+
+    public INamedTypeSymbol? GlobalTableOfT { get; }
 
     public INamedTypeSymbol? WindowAttribute { get; }
 

@@ -12,7 +12,7 @@ namespace Pipelines.Generators.Parsing;
 internal static class ProcessorParser
 {
     private const string HandlerName = "Handle";
-    private const string Shapes = "Handle(TIn row or IReadOnlyList<TIn> rows[, State<TState> state][, StreamContext context][, CancellationToken cancellationToken]) returning TOut or a collection of TOut (IEnumerable<TOut>, TOut[], List<TOut>, ...), directly or as ValueTask<...> or Task<...> (or void, ValueTask or Task for a sink), where TIn and TOut are [Topic] contracts";
+    private const string Shapes = "Handle(TIn row or IReadOnlyList<TIn> rows[, State<TState> state][, GlobalTable<TTable> table, ...][, StreamContext context][, CancellationToken cancellationToken]) returning TOut or a collection of TOut (IEnumerable<TOut>, TOut[], List<TOut>, ...), directly or as ValueTask<...> or Task<...> (or void, ValueTask or Task for a sink), where TIn and TOut are [Topic] contracts";
     private const string NoOutput = "global::Pipelines.Processing.NoOutput";
 
     /// <summary>The processor's model, or <see langword="null"/> when <paramref name="diagnostics"/> received an error.</summary>
@@ -92,11 +92,22 @@ internal static class ProcessorParser
 
         var readsRows = handler is not null || window is not null;
 
-        var (input, inputTopic, handlesBatches, output, outputSymbol, outputTopic, handle, stateParameter) = shape;
+        var (input, inputTopic, handlesBatches, output, outputSymbol, outputTopic, handle, stateParameter, tableParameters) = shape;
         var stateType = stateParameter is null ? null : StateType(type, stateParameter, known, diagnostics, cancellationToken);
         if (stateParameter is not null && stateType is null)
         {
             return null;
+        }
+
+        var tables = new List<TableModel>();
+        foreach (var parameter in tableParameters ?? [])
+        {
+            if (TableOf(type, parameter, known, diagnostics, cancellationToken) is not { } table)
+            {
+                return null;
+            }
+
+            tables.Add(table);
         }
 
         var onEvent = ReadCall(type, eventHandlers.FirstOrDefault(), [known.StreamEvent], allowContext: true, known, ref outputSymbol, ref output, ref outputTopic, diagnostics);
@@ -176,7 +187,8 @@ internal static class ProcessorParser
             onClosed,
             inputBuffer?.Filter,
             inputBuffer?.FlushWhen,
-            TypeDeclarations.HintName(type, ".Processor.g.cs"));
+            TypeDeclarations.HintName(type, ".Processor.g.cs"),
+            tables.ToEquatableArray());
     }
 
     private static IMethodSymbol? WindowEmit(INamedTypeSymbol type) => Method(type, "Emit");
@@ -247,6 +259,20 @@ internal static class ProcessorParser
         return new CallModel(method.Name, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation);
     }
 
+    /// <summary>The contract and topic of a handler's <c>GlobalTable&lt;T&gt;</c> parameter, or null after reporting why it cannot be read.</summary>
+    private static TableModel? TableOf(INamedTypeSymbol type, IParameterSymbol parameter, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var read = ((INamedTypeSymbol)parameter.Type).TypeArguments[0];
+        if (read is not INamedTypeSymbol contract || Topic(contract, known) is not { } topic)
+        {
+            diagnostics.Report(DiagnosticDescriptors.TableNotTopicContract, parameter, type.Name, read.ToDisplayString());
+            return null;
+        }
+
+        // A contract with errors of its own gets no serializer; its diagnostics are the one message about it.
+        return ContractValidator.IsUsable(contract, known, cancellationToken) ? new TableModel(contract.ToDisplayString(CodecResolver.TypeFormat), topic) : null;
+    }
+
     /// <summary>The contract a handler's <c>State&lt;T&gt;</c> parameter keeps, fully qualified, or null after reporting why it cannot be kept.</summary>
     private static string? StateType(INamedTypeSymbol type, IParameterSymbol parameter, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
@@ -307,6 +333,12 @@ internal static class ProcessorParser
             next++;
         }
 
+        var tables = new List<IParameterSymbol>();
+        while (next < parameters.Length && KnownTypes.Is(parameters[next].Type, known.GlobalTableOfT))
+        {
+            tables.Add(parameters[next++]);
+        }
+
         var takesContext = next < parameters.Length && KnownTypes.Is(parameters[next].Type, known.StreamContext);
         if (takesContext)
         {
@@ -318,6 +350,7 @@ internal static class ProcessorParser
         {
             next++;
         }
+
         if (next != parameters.Length)
         {
             problem = $"has a {HandlerName} with an unexpected parameter '{parameters[next].Name}' of type '{parameters[next].Type.ToDisplayString()}'; declare {Shapes}";
@@ -329,8 +362,8 @@ internal static class ProcessorParser
             return null;
         }
 
-        var call = new CallModel(HandlerName, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation, TakesState: state is not null);
-        return new HandlerShape(input, inputTopic, handlesBatches, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, call, state);
+        var call = new CallModel(HandlerName, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation, TakesState: state is not null, Tables: tables.Count);
+        return new HandlerShape(input, inputTopic, handlesBatches, returned.Output?.ToDisplayString(CodecResolver.TypeFormat) ?? NoOutput, returned.Output, returned.OutputTopic, call, state, tables);
     }
 
     /// <summary>How a handler returns: nothing (a sink), or one or many of a [Topic] contract, directly or awaited.</summary>
@@ -393,7 +426,7 @@ internal static class ProcessorParser
 /// writes, and how it is called (<see langword="null"/> without a row handler). Parsing only; never kept in the
 /// generator's pipeline.
 /// </summary>
-internal sealed record HandlerShape(INamedTypeSymbol Input, string InputTopic, bool HandlesBatches, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, CallModel? Call, IParameterSymbol? StateParameter);
+internal sealed record HandlerShape(INamedTypeSymbol Input, string InputTopic, bool HandlesBatches, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, CallModel? Call, IParameterSymbol? StateParameter, IReadOnlyList<IParameterSymbol>? TableParameters = null);
 
 /// <summary>The handler and contracts behind a valid processor; never kept in the generator's pipeline.</summary>
 internal sealed record ProcessorSymbols(IMethodSymbol Handler, INamedTypeSymbol? Input, INamedTypeSymbol? Output);

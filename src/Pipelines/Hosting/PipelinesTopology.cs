@@ -29,7 +29,7 @@ public sealed class PipelinesTopology
 
     /// <summary>A Mermaid flowchart (paste it into a <c>```mermaid</c> block): topics as cylinders, processors as boxes, dead letters and state dotted.</summary>
     public string ToMermaid() =>
-        TopologyDiagram.Mermaid(Processors.Select(p => new TopologyDiagram.Processor(p.Name, p.InputTopic, p.OutputTopic, p.DeadLetterTopic, p.ChangelogTopic)));
+        TopologyDiagram.Mermaid(Processors.Select(p => new TopologyDiagram.Processor(p.Name, p.InputTopic, p.OutputTopic, p.DeadLetterTopic, p.ChangelogTopic, p.TableTopics)));
 
     /// <summary>The one instance of <paramref name="services"/>, registered now if it was not.</summary>
     internal static PipelinesTopology In(IServiceCollection services)
@@ -60,4 +60,5 @@ public sealed class PipelinesTopology
 /// <param name="OutputTopic">The topic it writes, or <see langword="null"/> for a sink.</param>
 /// <param name="DeadLetterTopic">Where its dead letters go, or <see langword="null"/> when its failure policy is not <c>DeadLetter</c>.</param>
 /// <param name="ChangelogTopic">The changelog of its keyed state or windows, or <see langword="null"/> without state.</param>
-public sealed record ProcessorTopology(string Name, string GroupId, string InputTopic, string? OutputTopic, string? DeadLetterTopic, string? ChangelogTopic);
+/// <param name="TableTopics">The topics its handler reads as tables.</param>
+public sealed record ProcessorTopology(string Name, string GroupId, string InputTopic, string? OutputTopic, string? DeadLetterTopic, string? ChangelogTopic, IReadOnlyList<string> TableTopics);

@@ -45,7 +45,8 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
         var options = settings.OptionsFor(defaults);
         var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
         var topics = new[] { options.InputTopic, options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null };
-        await connection.EnsureTopicsAsync(topics.OfType<string>(), stoppingToken);
+        var tables = ((IProcessor<TIn, TOut>)processor).Tables.Select(t => t.Topic);
+        await connection.EnsureTopicsAsync(topics.OfType<string>().Concat(tables), stoppingToken);
         if (((IProcessor<TIn, TOut>)processor).State is { } state)
         {
             await connection.EnsureChangelogAsync(Pipelines.State.StateStage.ChangelogTopicOf(options.GroupId, state.Name), options.InputTopic, stoppingToken);

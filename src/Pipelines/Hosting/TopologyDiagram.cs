@@ -13,9 +13,10 @@ internal static class TopologyDiagram
     /// <summary>One processor as the diagram shows it: what it reads and writes, where its dead letters and its state go.</summary>
     internal readonly struct Processor
     {
-        public Processor(string name, string inputTopic, string? outputTopic, string? deadLetterTopic, string? changelogTopic)
+        public Processor(string name, string inputTopic, string? outputTopic, string? deadLetterTopic, string? changelogTopic, IEnumerable<string>? tableTopics = null)
         {
             Name = name;
+            TableTopics = tableTopics ?? [];
             InputTopic = inputTopic;
             OutputTopic = outputTopic;
             DeadLetterTopic = deadLetterTopic;
@@ -31,9 +32,11 @@ internal static class TopologyDiagram
         public string? DeadLetterTopic { get; }
 
         public string? ChangelogTopic { get; }
+
+        public IEnumerable<string> TableTopics { get; }
     }
 
-    /// <summary>The flowchart, left to right: topics as cylinders, processors as boxes, dead letters and state dotted.</summary>
+    /// <summary>The flowchart, left to right: topics as cylinders, processors as boxes, tables, dead letters and state dotted.</summary>
     public static string Mermaid(IEnumerable<Processor> processors)
     {
         // Ids by first appearance: topic names may differ only in '.', '-' or '_', which ids cannot hold.
@@ -46,6 +49,11 @@ internal static class TopologyDiagram
             var id = "p" + index++;
             nodes.Append("    ").Append(id).Append("[\"").Append(processor.Name).Append("\"]\n");
             edges.Append("    ").Append(Topic(processor.InputTopic)).Append(" --> ").Append(id).Append('\n');
+            foreach (var table in processor.TableTopics)
+            {
+                edges.Append("    ").Append(Topic(table)).Append(" -.->|table| ").Append(id).Append('\n');
+            }
+
             if (processor.OutputTopic is { } output)
             {
                 edges.Append("    ").Append(id).Append(" --> ").Append(Topic(output)).Append('\n');

@@ -70,6 +70,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Processor {Processor}: {Changelog} partition {Partition} no longer holds offsets {From} to {Low} (retention or compaction); the state is restored from what remains")]
     public static partial void StateChangelogTruncated(ILogger logger, string processor, int partition, string changelog, long from, long low);
 
+    [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Processor {Processor} loaded its table {Topic}: {Keys} keys from {Messages} messages in {Milliseconds} ms")]
+    public static partial void TableLoaded(ILogger logger, string processor, string topic, int keys, long messages, double milliseconds);
+
+    [LoggerMessage(EventId = 801, Level = LogLevel.Warning, Message = "Processor {Processor}: the message of table {Topic} at partition {Partition}, offset {Offset} is skipped: {Reason}")]
+    public static partial void TableRowUnreadable(ILogger logger, string processor, string topic, int partition, long offset, string reason);
+
     [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Could not create topics {Topics} ({Reason}); relying on the cluster to create them on first use")]
     public static partial void TopicsNotCreated(ILogger logger, string topics, string reason);
 

@@ -24,6 +24,9 @@ public interface IProcessor<TIn, TOut>
     /// <summary>The keyed state its row handler uses (see <see cref="StreamContext.State{T}"/>), or <see langword="null"/>.</summary>
     StateDefinition? State => null;
 
+    /// <summary>The tables its row handler reads (see <see cref="StreamContext.Table{T}"/>), in the order of its parameters.</summary>
+    IReadOnlyList<TableDefinition> Tables => [];
+
     /// <summary>Handles one row (<see cref="ProcessorFeatures.Rows"/>).</summary>
     ValueTask HandleAsync(TIn row, Outputs<TOut> outputs, StreamContext context, CancellationToken cancellationToken) =>
         throw Unsupported(ProcessorFeatures.Rows);

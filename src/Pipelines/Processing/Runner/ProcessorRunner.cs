@@ -40,6 +40,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private readonly OffsetTracker tracker;
     private readonly KeyValuePair<string, object?> processorTag;
     private readonly StateDefinition? state;
+    private readonly IReadOnlyList<TableDefinition> tableDefinitions;
     private readonly ProcessorStatus status;
     private Run run = null!;
     private CancellationToken stopping;
@@ -69,6 +70,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         this.status = status ?? new ProcessorStatus(options.Name, options.TimeProvider);
         processorTag = new(PipelinesTelemetry.ProcessorTag, options.Name);
         state = processor.State;
+        tableDefinitions = processor.Tables;
         if (state?.Window is not null && processor.Features.HasFlag(ProcessorFeatures.Batches))
         {
             throw new ArgumentException($"Processor '{options.Name}': windows take their rows one at a time; this processor handles batches.", nameof(processor));
@@ -110,6 +112,23 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
         stopping = stoppingToken;
+        using var tables = new Tables(tableDefinitions.Select(d => d.Open(options, logger)).ToArray());
+        calls.Context.Tables = tables.Facades;
+        if (tables.Readers.Length > 0)
+        {
+            // No row is handled before every table holds what its topic held at start: a row must not miss its match
+            // because the table had not been read yet.
+            status.Enter(ProcessorPhase.Restoring);
+            try
+            {
+                await Task.WhenAll(tables.Readers.Select(t => t.Loaded)).WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+
         using var lag = PipelinesTelemetry.TrackLag(processorTag);
         var reader = new InputDeserializer<TIn>(options.MaxSplitMessageBytes);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options)).SetLogHandler((_, message) => Log.Librdkafka(logger, message)).Build();
@@ -455,6 +474,22 @@ internal sealed class ProcessorRunner<TIn, TOut>
                     StoreInterval = calls.State is null ? OffsetCommitter.DefaultStoreInterval : options.CommitInterval,
                 },
                 calls.State is { } table ? new Pipelines.State.StateStage(options, table, producer, logger, processorTag) : null);
+        }
+    }
+
+    /// <summary>The run's table readers, disposed (their threads stopped) when the loop ends.</summary>
+    private sealed class Tables(Pipelines.Tables.TableReader[] readers) : IDisposable
+    {
+        public Pipelines.Tables.TableReader[] Readers => readers;
+
+        public object[] Facades { get; } = readers.Select(r => r.Facade).ToArray();
+
+        public void Dispose()
+        {
+            foreach (var reader in readers)
+            {
+                reader.Dispose();
+            }
         }
     }
 }

@@ -1,0 +1,56 @@
+using System.Text;
+using Confluent.Kafka;
+using Pipelines.Processing;
+
+namespace Pipelines.Tables;
+
+/// <summary>What one message of a table's topic does to the table.</summary>
+internal enum TableUpdate
+{
+    /// <summary>The key's row was set (the last row, for packed rows).</summary>
+    Set,
+
+    /// <summary>A tombstone: the key was deleted.</summary>
+    Deleted,
+
+    /// <summary>An event, properties or a stream end: nothing for a table.</summary>
+    Ignored,
+
+    /// <summary>Not a row of the table's contract (or a chunk of a split message, which tables do not join): skipped.</summary>
+    Unreadable,
+}
+
+/// <summary>Applies the messages of a table's topic to the table: the latest row per stream key wins.</summary>
+internal static class TableUpdates
+{
+    public static TableUpdate Apply<T>(GlobalTable<T> table, byte[]? key, byte[]? value, Headers? headers, List<T> scratch)
+        where T : IMessageContract<T>
+    {
+        var text = key is null ? "" : Encoding.UTF8.GetString(key);
+        if (value is null)
+        {
+            table.Remove(text);
+            return TableUpdate.Deleted;
+        }
+
+        switch (MessageTypes.TypeOf(headers))
+        {
+            case MessageType.Row:
+                table.Set(text, MessageSerializer.Deserialize<T>(value));
+                return TableUpdate.Set;
+            case MessageType.Rows:
+                scratch.Clear();
+                if (MessageSerializer.DeserializePacked(value, scratch) == 0)
+                {
+                    throw new MessageFormatException($"Packed rows of {typeof(T).Name} that hold no row.");
+                }
+
+                table.Set(text, scratch[^1]);
+                return TableUpdate.Set;
+            case MessageType.Event or MessageType.StreamProperties or MessageType.StreamEnd:
+                return TableUpdate.Ignored;
+            default:
+                return TableUpdate.Unreadable;
+        }
+    }
+}
