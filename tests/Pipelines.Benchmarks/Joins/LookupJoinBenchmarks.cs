@@ -19,10 +19,12 @@ public partial class CarRegistration
 }
 
 /// <summary>
-/// The lookup join against its baseline, the same processor without it: each operation is one row consumed, looked up
-/// in a <see cref="GlobalTable{T}"/> of 100,000 entries, copied with what it found and produced. Both processors run
-/// from setup on, each in its own group on its own topics, held at a gate while an iteration's input is written (as in
-/// <see cref="PassthroughBenchmarks"/>).
+/// The lookup join against its baseline, the same processor without it, and against Streamiz's stream–GlobalKTable
+/// join on the same broker and data: each operation is one row consumed, looked up in a table of 100,000 entries,
+/// copied with what it found and produced. Every engine runs from setup on, in its own group on its own topics, held at
+/// a gate while an iteration's input is written (as in <see cref="PassthroughBenchmarks"/>). A Pipelines iteration ends
+/// when its last output is acknowledged; a Streamiz one when its last row is joined (its outputs may still be in flight,
+/// which favours it).
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 5, iterationCount: 20, invocationCount: 1)]
@@ -31,11 +33,13 @@ public class LookupJoinBenchmarks
     private const int Messages = 100_000;
     private const int Partitions = 12;
     private const int TableEntries = 100_000;
+    private const int RowsPerMessage = 100;
 
     private static readonly Dictionary<string, string> ConsumerSettings = new()
     {
         ["session.timeout.ms"] = "6000",
         ["heartbeat.interval.ms"] = "500",
+        ["fetch.wait.max.ms"] = "10", // as Streamiz here: the embedded broker holds an empty fetch for all of it
     };
 
     private EmbeddedKafka kafka = null!;
@@ -48,6 +52,8 @@ public class LookupJoinBenchmarks
     private readonly ManualResetEventSlim gate = new();
     private readonly List<Task> loops = [];
     private readonly ProcessorStatus joinStatus = new("join");
+    private readonly string stateDirectory = Path.Combine(Path.GetTempPath(), "pipelines-bench-join", Guid.NewGuid().ToString("N"));
+    private Streamiz.Kafka.Net.KafkaStream streamiz = null!;
     private TaskCompletionSource done = new();
     private long acknowledged;
 
@@ -66,7 +72,7 @@ public class LookupJoinBenchmarks
         listener.Start();
 
         kafka.CreateTopic("car-registry", Partitions);
-        foreach (var topic in new[] { "nojoin", "join" })
+        foreach (var topic in new[] { "nojoin", "join", "streamiz", "packed" })
         {
             kafka.CreateTopic(topic + "-in", Partitions);
             kafka.CreateTopic(topic + "-out", Partitions);
@@ -82,6 +88,8 @@ public class LookupJoinBenchmarks
 
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("nojoin"), new Enrich(gate, join: false)).RunAsync(stop.Token));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("join"), new Enrich(gate, join: true), status: joinStatus).RunAsync(stop.Token));
+        loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("packed") with { OutputBuffer = new BufferOptions { MaxRows = RowsPerMessage } }, new EnrichBatches(gate, Count)).RunAsync(stop.Token));
+        streamiz = StreamizLookup.Start(kafka.BootstrapServers, "streamiz-in", "streamiz-out", "car-registry", stateDirectory, gate, () => Count(1));
     }
 
     [GlobalCleanup]
@@ -90,9 +98,14 @@ public class LookupJoinBenchmarks
         stop.Cancel();
         gate.Set();
         Task.WaitAll(loops);
+        streamiz.Dispose();
         listener.Dispose();
         source.Dispose();
         kafka.Dispose();
+        if (Directory.Exists(stateDirectory))
+        {
+            Directory.Delete(stateDirectory, recursive: true);
+        }
     }
 
     [IterationSetup(Target = nameof(NoJoin))]
@@ -101,11 +114,44 @@ public class LookupJoinBenchmarks
     [IterationSetup(Target = nameof(LookupJoin))]
     public void WriteJoinInput() => WriteInput("join");
 
+    [IterationSetup(Target = nameof(LookupJoinPacked))]
+    public void WritePackedInput()
+    {
+        gate.Reset();
+        done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref acknowledged, 0);
+        counted = "packed";
+        var rows = new List<PassthroughRow>(RowsPerMessage);
+        var packedHeaders = new Headers { { "content-type", headers[0].GetValueBytes() }, { MessageTypes.Header, "rows"u8.ToArray() } };
+        for (var first = 0; first < Messages; first += RowsPerMessage)
+        {
+            // A message holds rows of one stream: 100 rows of one car, as a writer packs them.
+            rows.Clear();
+            for (var i = first; i < first + RowsPerMessage; i++)
+            {
+                rows.Add(PassthroughRow.Sample(first / RowsPerMessage, i));
+            }
+
+            source.Produce("packed-in", new Message<byte[], byte[]> { Key = keys[first / RowsPerMessage], Value = MessageSerializer.SerializePacked(rows), Headers = packedHeaders });
+        }
+
+        source.Flush();
+    }
+
+    [IterationSetup(Target = nameof(Streamiz))]
+    public void WriteStreamizInput() => WriteInput("streamiz");
+
     [Benchmark(Baseline = true, OperationsPerInvoke = Messages, Description = "processor, no join")]
     public void NoJoin() => OpenGate();
 
     [Benchmark(OperationsPerInvoke = Messages, Description = "processor, lookup in a 100,000-entry GlobalTable")]
     public void LookupJoin() => OpenGate();
+
+    [Benchmark(OperationsPerInvoke = Messages, Description = "batch handler, lookup per row, 100 rows per message")]
+    public void LookupJoinPacked() => OpenGate();
+
+    [Benchmark(OperationsPerInvoke = Messages, Description = "Streamiz 1.8.2, stream joined with a 100,000-entry GlobalKTable")]
+    public void Streamiz() => OpenGate();
 
     private void WriteInput(string loop)
     {
@@ -131,6 +177,11 @@ public class LookupJoinBenchmarks
 
     private void Acknowledge(long count, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
+        if (counted == "packed")
+        {
+            return; // the packed loop counts the rows it handles
+        }
+
         foreach (var tag in tags)
         {
             if (tag.Key == PipelinesTelemetry.ProcessorTag && !Equals(tag.Value, counted))
@@ -139,6 +190,11 @@ public class LookupJoinBenchmarks
             }
         }
 
+        Count(count);
+    }
+
+    private void Count(long count)
+    {
         if (Interlocked.Add(ref acknowledged, count) == Messages)
         {
             done.TrySetResult();
@@ -155,6 +211,31 @@ public class LookupJoinBenchmarks
         ConsumerKafka = ConsumerSettings,
         Compression = Compression.None,
     };
+
+    /// <summary>Looks each row of a batch up and copies it with the car's team; counts the rows it handled (its outputs are packed).</summary>
+    private sealed class EnrichBatches(ManualResetEventSlim gate, Action<long> handled) : IProcessor<PassthroughRow, PassthroughRow>
+    {
+        private static readonly TableDefinition[] Registry = [TableDefinition.Global<CarRegistration>("car-registry")];
+
+        public ProcessorFeatures Features => ProcessorFeatures.Batches;
+
+        public IReadOnlyList<TableDefinition> Tables => Registry;
+
+        public ValueTask HandleAsync(IReadOnlyList<PassthroughRow> rows, Outputs<PassthroughRow> outputs, StreamContext context, CancellationToken cancellationToken)
+        {
+            gate.Wait();
+            var registry = context.Table<CarRegistration>(0);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var copy = rows[i].Copy();
+                copy.Rpm = registry.TryGet(copy.CarId, out var registration) ? registration.Team : -1;
+                _ = outputs.Add(copy); // completes at once for a row (it only keeps it)
+            }
+
+            handled(rows.Count);
+            return default;
+        }
+    }
 
     /// <summary>Copies each row; with the join, it first looks the car up and puts its team in the copy.</summary>
     private sealed class Enrich(ManualResetEventSlim gate, bool join) : IProcessor<PassthroughRow, PassthroughRow>
