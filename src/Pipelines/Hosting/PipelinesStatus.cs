@@ -10,45 +10,17 @@ namespace Pipelines.Hosting;
 /// </summary>
 public sealed class PipelinesStatus
 {
-    private readonly List<ProcessorStatus> processors = [];
+    private readonly HostRegistry<ProcessorStatus> processors = new();
 
     internal PipelinesStatus()
     {
     }
 
     /// <summary>The processors' statuses.</summary>
-    public IReadOnlyList<ProcessorStatus> Processors
-    {
-        get
-        {
-            lock (processors)
-            {
-                return processors.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<ProcessorStatus> Processors => processors.Entries;
 
-    /// <summary>The one instance of <paramref name="services"/>, registered now if it was not: a processor's status exists from its registration, before the host starts.</summary>
-    internal static PipelinesStatus In(IServiceCollection services)
-    {
-        if (services.LastOrDefault(d => d.ServiceType == typeof(PipelinesStatus))?.ImplementationInstance is PipelinesStatus existing)
-        {
-            return existing;
-        }
+    /// <summary>The one instance of <paramref name="services"/>, registered now if it was not.</summary>
+    internal static PipelinesStatus In(IServiceCollection services) => HostRegistry<ProcessorStatus>.In(services, () => new PipelinesStatus());
 
-        var created = new PipelinesStatus();
-        services.AddSingleton(created);
-        return created;
-    }
-
-    internal ProcessorStatus Add(string name, TimeProvider? timeProvider = null)
-    {
-        var status = new ProcessorStatus(name, timeProvider);
-        lock (processors)
-        {
-            processors.Add(status);
-        }
-
-        return status;
-    }
+    internal ProcessorStatus Add(string name, TimeProvider? timeProvider = null) => processors.Add(new ProcessorStatus(name, timeProvider));
 }

@@ -5,52 +5,27 @@ namespace Pipelines.Hosting;
 /// <summary>
 /// The processors a host runs and the topics between them, with the settings it runs with (configuration can rename a
 /// group or a dead-letter topic): one singleton service, filled as processors are registered. <see cref="ToMermaid"/>
-/// draws it. The same diagram from the attributes alone is generated into the assembly as <c>PipelinesTopology.Mermaid</c>.
+/// draws it. The same diagram from the attributes alone is generated into the assembly as <c>Pipelines.Generated.AssemblyTopology.Mermaid</c>.
 /// </summary>
 public sealed class PipelinesTopology
 {
-    private readonly List<ProcessorTopology> processors = [];
+    private readonly HostRegistry<ProcessorTopology> processors = new();
 
     internal PipelinesTopology()
     {
     }
 
     /// <summary>The processors, in registration order.</summary>
-    public IReadOnlyList<ProcessorTopology> Processors
-    {
-        get
-        {
-            lock (processors)
-            {
-                return processors.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<ProcessorTopology> Processors => processors.Entries;
 
-    /// <summary>A Mermaid flowchart (paste it into a <c>```mermaid</c> block): topics as cylinders, processors as boxes, dead letters and state dotted.</summary>
+    /// <summary>A Mermaid flowchart (paste it into a <c>```mermaid</c> block): topics as cylinders, processors as boxes, tables, dead letters and state dotted.</summary>
     public string ToMermaid() =>
         TopologyDiagram.Mermaid(Processors.Select(p => new TopologyDiagram.Processor(p.Name, p.InputTopic, p.OutputTopic, p.DeadLetterTopic, p.ChangelogTopic, p.TableTopics)));
 
     /// <summary>The one instance of <paramref name="services"/>, registered now if it was not.</summary>
-    internal static PipelinesTopology In(IServiceCollection services)
-    {
-        if (services.LastOrDefault(d => d.ServiceType == typeof(PipelinesTopology))?.ImplementationInstance is PipelinesTopology existing)
-        {
-            return existing;
-        }
+    internal static PipelinesTopology In(IServiceCollection services) => HostRegistry<ProcessorTopology>.In(services, () => new PipelinesTopology());
 
-        var created = new PipelinesTopology();
-        services.AddSingleton(created);
-        return created;
-    }
-
-    internal void Add(ProcessorTopology processor)
-    {
-        lock (processors)
-        {
-            processors.Add(processor);
-        }
-    }
+    internal void Add(ProcessorTopology processor) => processors.Add(processor);
 }
 
 /// <summary>One processor in a <see cref="PipelinesTopology"/>.</summary>

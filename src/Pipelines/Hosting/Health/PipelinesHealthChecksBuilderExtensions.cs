@@ -44,8 +44,8 @@ public static class PipelinesHealthChecksBuilderExtensions
         }
 
         PipelinesStatus.In(builder.Services);
-        builder.Add(new HealthCheckRegistration(LivenessName, provider => new PipelinesLivenessCheck(provider.GetRequiredService<PipelinesStatus>(), options), HealthStatus.Unhealthy, [LiveTag]));
-        builder.Add(new HealthCheckRegistration(ReadinessName, provider => new PipelinesReadinessCheck(provider.GetRequiredService<PipelinesStatus>(), options), HealthStatus.Unhealthy, [ReadyTag]));
+        builder.Add(new HealthCheckRegistration(LivenessName, provider => new PipelinesHealthCheck(provider.GetRequiredService<PipelinesStatus>(), p => PipelinesHealthCheck.NotAlive(p, options), "alive"), HealthStatus.Unhealthy, [LiveTag]));
+        builder.Add(new HealthCheckRegistration(ReadinessName, provider => new PipelinesHealthCheck(provider.GetRequiredService<PipelinesStatus>(), p => PipelinesHealthCheck.NotReady(p, options), "ready"), HealthStatus.Unhealthy, [ReadyTag]));
         return builder;
     }
 }
