@@ -76,6 +76,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 801, Level = LogLevel.Warning, Message = "Processor {Processor}: the message of table {Topic} at partition {Partition}, offset {Offset} is skipped: {Reason}")]
     public static partial void TableRowUnreadable(ILogger logger, string processor, string topic, int partition, long offset, string reason);
 
+    [LoggerMessage(EventId = 802, Level = LogLevel.Warning, Message = "Processor {Processor} could not read its table {Topic} ({Reason}); it keeps what it has and reads on")]
+    public static partial void TableReadFailed(ILogger logger, string processor, string topic, string reason);
+
+    [LoggerMessage(EventId = 803, Level = LogLevel.Error, Message = "Processor {Processor} stopped reading its table {Topic}: lookups see it as it was until the processor restarts")]
+    public static partial void TableStopped(ILogger logger, Exception exception, string processor, string topic);
+
     [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Could not create topics {Topics} ({Reason}); relying on the cluster to create them on first use")]
     public static partial void TopicsNotCreated(ILogger logger, string topics, string reason);
 

@@ -61,7 +61,18 @@ internal sealed class GlobalTableReader<T> : TableReader
             Loading(loading.Count == 0);
             while (!stop.IsCancellationRequested)
             {
-                var result = consumer.Consume(PollTimeout);
+                ConsumeResult<byte[]?, byte[]?>? result;
+                try
+                {
+                    result = consumer.Consume(PollTimeout);
+                }
+                catch (ConsumeException exception)
+                {
+                    // librdkafka recovers from these (a broker restarting); the table keeps what it has and reads on.
+                    Log.TableReadFailed(logger, options.Name, table.Topic, exception.Error.Reason);
+                    continue;
+                }
+
                 if (result is null)
                 {
                     continue;
@@ -92,8 +103,12 @@ internal sealed class GlobalTableReader<T> : TableReader
         }
         catch (Exception exception) when (exception is KafkaException or InvalidOperationException)
         {
-            // The processor waits for the load: it stops with the reason rather than run without its table.
-            loaded.TrySetException(new InvalidOperationException($"Processor '{options.Name}' could not read its table '{table.Topic}': {exception.Message}", exception));
+            // Before the load is done, the processor waits for it: it stops with the reason rather than run without its
+            // table. After, the table stays as it was; the error says it no longer follows its topic.
+            if (!loaded.TrySetException(new InvalidOperationException($"Processor '{options.Name}' could not read its table '{table.Topic}': {exception.Message}", exception)))
+            {
+                Log.TableStopped(logger, exception, options.Name, table.Topic);
+            }
         }
     }
 

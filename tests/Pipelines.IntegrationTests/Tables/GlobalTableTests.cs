@@ -87,6 +87,21 @@ public sealed class GlobalTableTests
         Assert.True(named.Select(n => n.Partition.Value).Distinct().Count() > 1, "the readings spread over partitions, so both instances handled some");
     }
 
+    [Fact]
+    public async Task A_processor_whose_table_cannot_be_read_stops_before_its_first_row_and_says_which()
+    {
+        using var harness = new KafkaHarness(partitions: 1); // no sensor-names topic
+        harness.Kafka.CreateTopic("named-readings", 1);
+        var status = new ProcessorStatus("SensorNamer");
+        var options = harness.Options() with { Name = "SensorNamer", GroupId = "sensor-namer", OutputTopic = "named-readings" };
+
+        var stopped = await Assert.ThrowsAsync<InvalidOperationException>(() => new ProcessorRunner<Reading, NamedReading>(options, new SensorNamer(), status: status).RunAsync(CancellationToken.None).WithinPatience());
+
+        Assert.Equal("Processor 'SensorNamer' could not read its table 'sensor-names': the topic does not exist (Broker: Unknown topic or partition)", stopped.Message);
+        Assert.Equal((ProcessorPhase.Stopped, 0), (status.Phase, status.AssignedPartitions)); // never subscribed
+        Assert.Same(stopped, status.StopReason);
+    }
+
     private static KafkaHarness Tables(int partitions = 2)
     {
         var harness = new KafkaHarness(partitions);
