@@ -34,34 +34,32 @@ internal static class ProcessorEmitter
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
         w.Line(GeneratedCode);
         w.Line($"public static {Infrastructure}ProcessorDescriptor PipelinesDescriptor {{ get; }} = new(");
-        w.Line($"    Name: {Literal(model.Name)},");
-        w.Line($"    GroupId: {Literal(model.GroupId)},");
-        w.Line($"    InputTopic: {Literal(model.InputTopic)},");
-        w.Line($"    OutputTopic: {(model.OutputTopic is null ? "null" : Literal(model.OutputTopic))},");
-        var stateName = model.StateType is not null ? StateName : model.Window is not null ? WindowsName : null;
-        var tableTopics = model.Tables.Count == 0 ? null : "[" + string.Join(", ", model.Tables.Select(t => Literal(t.Topic))) + "]";
-        var more = stateName is not null || tableTopics is not null;
-        w.Line($"    Features: {Features(model)}{(model.Settings.Count == 0 && !more ? ");" : ",")}");
+        var arguments = new List<string>
+        {
+            $"Name: {Literal(model.Name)}",
+            $"GroupId: {Literal(model.GroupId)}",
+            $"InputTopic: {Literal(model.InputTopic)}",
+            $"OutputTopic: {(model.OutputTopic is null ? "null" : Literal(model.OutputTopic))}",
+            $"Features: {Features(model)}",
+        };
         if (model.Settings.Count > 0)
         {
-            w.Line("    Configure: static options => options with");
-            w.Line("    {");
-            foreach (var setting in model.Settings)
-            {
-                w.Line($"        {setting.Name} = {setting.Expression},");
-            }
-
-            w.Line(more ? "    }," : "    });");
+            arguments.Add("Configure: static options => options with\n{\n" + string.Concat(model.Settings.Select(s => $"    {s.Name} = {s.Expression},\n")) + "}");
         }
 
-        if (stateName is not null)
+        if ((model.StateType is not null ? StateName : model.Window is not null ? WindowsName : null) is { } stateName)
         {
-            w.Line($"    StateName: {Literal(stateName)}{(tableTopics is null ? ");" : ",")}");
+            arguments.Add($"StateName: {Literal(stateName)}");
         }
 
-        if (tableTopics is not null)
+        if (model.Tables.Count > 0)
         {
-            w.Line($"    TableTopics: {tableTopics});");
+            arguments.Add($"Tables: [{string.Join(", ", model.Tables.Select(t => $"{Infrastructure}TableDefinition.Global<{t.Type}>({Literal(t.Topic)})"))}]");
+        }
+
+        foreach (var line in (string.Join(",\n", arguments) + ");").Split('\n'))
+        {
+            w.Line("    " + line);
         }
 
         // The interface's members, each adapting the processor's own method to the one shape the runner calls.
@@ -74,13 +72,6 @@ internal static class ProcessorEmitter
         {
             Member(w, $"private static readonly {Infrastructure}StateDefinition PipelinesState = {Infrastructure}StateDefinition.Of<{stateType}>({Literal(StateName)});");
             Member(w, $"{Infrastructure}StateDefinition {processor}.State => PipelinesState;");
-        }
-
-        if (model.Tables.Count > 0)
-        {
-            var definitions = string.Join(", ", model.Tables.Select(t => $"{Infrastructure}TableDefinition.Global<{t.Type}>({Literal(t.Topic)})"));
-            Member(w, $"private static readonly {Infrastructure}TableDefinition[] PipelinesTables = [{definitions}];");
-            Member(w, $"global::System.Collections.Generic.IReadOnlyList<{Infrastructure}TableDefinition> {processor}.Tables => PipelinesTables;");
         }
 
         if (model.Window is { } window)

@@ -43,17 +43,18 @@ public sealed class KafkaConnection : IDisposable
     public string BootstrapServers => settings.BootstrapServers ?? Embedded.BootstrapServers;
 
     /// <summary>librdkafka settings every consumer of this connection gets before its own.</summary>
-    public IReadOnlyDictionary<string, string> ConsumerDefaults => IsEmbedded || IsEmbeddedElsewhere ? EmbeddedConsumerDefaults : new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> ConsumerDefaults => OnEmbeddedBroker ? EmbeddedConsumerDefaults : new Dictionary<string, string>();
 
     /// <summary>
-    /// Whether the configured cluster is an embedded broker after all: one this process started (a test's
-    /// <see cref="EmbeddedKafka"/>), or one run on its own (src/Pipelines.EmbeddedBroker) that answers on its control
-    /// socket. Either way topics are created through it (the mock answers no CreateTopics request), and consumers get the
-    /// short session they get in process.
+    /// Whether the cluster is an embedded broker: the one started here, one this process started (a test's
+    /// <see cref="EmbeddedKafka"/>) and configured, or one run on its own (src/Pipelines.EmbeddedBroker) that answers on
+    /// its control socket. Topics are then created through it (the mock answers no CreateTopics request), and consumers
+    /// get the short session the mock's coordinator needs.
     /// </summary>
-    private bool IsEmbeddedElsewhere => InProcess is not null || IsStandaloneEmbedded;
+    private bool OnEmbeddedBroker => LocalBroker is not null || IsStandaloneEmbedded;
 
-    private EmbeddedKafka? InProcess => settings.BootstrapServers is { } servers ? EmbeddedKafka.InThisProcess(servers) : null;
+    /// <summary>The embedded cluster in this process that serves the connection, or null.</summary>
+    private EmbeddedKafka? LocalBroker => settings.BootstrapServers is { } servers ? EmbeddedKafka.InThisProcess(servers) : Embedded;
 
     private bool IsStandaloneEmbedded
     {
@@ -61,7 +62,7 @@ public sealed class KafkaConnection : IDisposable
         {
             lock (gate)
             {
-                return standaloneEmbedded ??= settings.BootstrapServers is { } servers && EmbeddedKafka.InThisProcess(servers) is null && EmbeddedKafkaControl.IsServed(servers);
+                return standaloneEmbedded ??= settings.BootstrapServers is { } servers && EmbeddedKafkaControl.IsServed(servers);
             }
         }
     }
@@ -101,7 +102,7 @@ public sealed class KafkaConnection : IDisposable
             return;
         }
 
-        using var admin = IsEmbedded || IsEmbeddedElsewhere ? null : Admin();
+        using var admin = OnEmbeddedBroker ? null : Admin();
         if (admin is not null)
         {
             var existing = admin.GetMetadata(AdminTimeout).Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
@@ -142,7 +143,7 @@ public sealed class KafkaConnection : IDisposable
         }
 
         var compacted = new Dictionary<string, string> { ["cleanup.policy"] = "compact" };
-        await CreateAsync(IsEmbedded || IsEmbeddedElsewhere ? null : admin, [new TopicSpecification { Name = changelog, NumPartitions = partitions, ReplicationFactor = -1, Configs = compacted }]);
+        await CreateAsync(OnEmbeddedBroker ? null : admin, [new TopicSpecification { Name = changelog, NumPartitions = partitions, ReplicationFactor = -1, Configs = compacted }]);
     }
 
     private IAdminClient Admin() =>
@@ -156,7 +157,7 @@ public sealed class KafkaConnection : IDisposable
             return;
         }
 
-        if (admin is null && !IsEmbedded && InProcess is null)
+        if (admin is null && LocalBroker is null)
         {
             // The standalone embedded broker, through its control socket. Should it have gone meanwhile, its auto-creation remains.
             foreach (var topic in topics)
@@ -177,7 +178,7 @@ public sealed class KafkaConnection : IDisposable
                 try
                 {
                     // The embedded broker's own API: it neither waits for a controller nor takes topic configs (it does not compact).
-                    (InProcess ?? Embedded).CreateTopic(topic.Name, topic.NumPartitions);
+                    LocalBroker!.CreateTopic(topic.Name, topic.NumPartitions);
                 }
                 catch (KafkaException exception) when (exception.Error.Code == ErrorCode.TopicAlreadyExists)
                 {

@@ -16,7 +16,7 @@ namespace Pipelines.Infrastructure;
 /// <param name="OutputTopic">The topic written, or <see langword="null"/> for a sink.</param>
 /// <param name="Features">Which members of <see cref="IProcessor{TIn, TOut}"/> the processor implements.</param>
 /// <param name="Configure">Applies the attribute's settings to the runtime defaults; <see langword="null"/> when it sets none.</param>
-/// <param name="TableTopics">The topics its handler reads as tables (its <see cref="GlobalTable{T}"/> parameters), or <see langword="null"/> for none.</param>
+/// <param name="Tables">The tables its handler reads (its <see cref="GlobalTable{T}"/> parameters, in order), or <see langword="null"/> for none; hosting creates their topics and draws them in the topology before an instance exists.</param>
 /// <param name="StateName">The name of its keyed state (<c>state</c>, or <c>windows</c>), which names its changelog; <see langword="null"/> without state.</param>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record ProcessorDescriptor(
@@ -27,7 +27,7 @@ public sealed record ProcessorDescriptor(
     ProcessorFeatures Features,
     Func<ProcessorOptions, ProcessorOptions>? Configure = null,
     string? StateName = null,
-    IReadOnlyList<string>? TableTopics = null)
+    IReadOnlyList<TableDefinition>? Tables = null)
 {
     /// <summary>Whether the processor's handler takes many rows per call.</summary>
     public bool HandlesBatches => Features.HasFlag(ProcessorFeatures.Batches);

@@ -76,4 +76,6 @@ public interface IProcessor<TSelf, TIn, TOut> : IProcessor<TIn, TOut>
     static abstract ProcessorDescriptor PipelinesDescriptor { get; }
 
     ProcessorFeatures IProcessor<TIn, TOut>.Features => TSelf.PipelinesDescriptor.Features;
+
+    IReadOnlyList<TableDefinition> IProcessor<TIn, TOut>.Tables => TSelf.PipelinesDescriptor.Tables ?? [];
 }

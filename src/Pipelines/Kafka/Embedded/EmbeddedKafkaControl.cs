@@ -45,24 +45,14 @@ internal static class EmbeddedKafkaControl
     /// <exception cref="KafkaException">The broker refused the topic.</exception>
     public static async Task<bool> TryCreateTopicAsync(string bootstrapServers, string topic, int partitions, CancellationToken cancellationToken)
     {
-        var path = SocketPath(bootstrapServers);
-        if (!File.Exists(path))
+        using var socket = Connect(bootstrapServers);
+        if (socket is null)
         {
             return false;
         }
 
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ReplyTimeout);
-        try
-        {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token);
-        }
-        catch (SocketException)
-        {
-            return false; // left behind by a broker that is gone
-        }
-
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         await stream.WriteAsync(Encoding.UTF8.GetBytes($"create {topic} {partitions}\n"), timeout.Token);
         using var reader = new StreamReader(stream, Encoding.UTF8);
@@ -78,21 +68,30 @@ internal static class EmbeddedKafkaControl
     /// <summary>Whether a standalone embedded broker answers for <paramref name="bootstrapServers"/>.</summary>
     public static bool IsServed(string bootstrapServers)
     {
+        using var socket = Connect(bootstrapServers);
+        return socket is not null;
+    }
+
+    /// <summary>A connection to the control socket of <paramref name="bootstrapServers"/>, or null if no broker answers there.</summary>
+    private static Socket? Connect(string bootstrapServers)
+    {
         var path = SocketPath(bootstrapServers);
         if (!File.Exists(path))
         {
-            return false;
+            return null;
         }
 
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
+            // A Unix socket connects at once or not at all.
             socket.Connect(new UnixDomainSocketEndPoint(path));
-            return true;
+            return socket;
         }
         catch (SocketException)
         {
-            return false; // left behind by a broker that is gone
+            socket.Dispose();
+            return null; // left behind by a broker that is gone
         }
     }
 

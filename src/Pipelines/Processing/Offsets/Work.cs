@@ -103,7 +103,12 @@ internal sealed class Work
             return;
         }
 
-        delivered.Add(1, PipelinesTelemetry.SendTags(stops.Tag, report.Topic));
+        if (delivered.Enabled)
+        {
+            // Every acknowledgement passes here: its tags are built only for a listener.
+            delivered.Add(1, PipelinesTelemetry.SendTags(stops.Tag, report.Topic));
+        }
+
         Finish();
     }
 }

@@ -15,19 +15,13 @@ namespace Telemetry
             OutputTopic: "enriched",
             Features: global::Pipelines.Infrastructure.ProcessorFeatures.Rows,
             StateName: "state",
-            TableTopics: ["car-setups", "drivers"]);
+            Tables: [global::Pipelines.Infrastructure.TableDefinition.Global<global::Telemetry.CarSetup>("car-setups"), global::Pipelines.Infrastructure.TableDefinition.Global<global::Telemetry.Driver>("drivers")]);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         private static readonly global::Pipelines.Infrastructure.StateDefinition PipelinesState = global::Pipelines.Infrastructure.StateDefinition.Of<global::Telemetry.Seen>("state");
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::Pipelines.Infrastructure.StateDefinition global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.Enriched>.State => PipelinesState;
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
-        private static readonly global::Pipelines.Infrastructure.TableDefinition[] PipelinesTables = [global::Pipelines.Infrastructure.TableDefinition.Global<global::Telemetry.CarSetup>("car-setups"), global::Pipelines.Infrastructure.TableDefinition.Global<global::Telemetry.Driver>("drivers")];
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
-        global::System.Collections.Generic.IReadOnlyList<global::Pipelines.Infrastructure.TableDefinition> global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.Enriched>.Tables => PipelinesTables;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.Enriched>.HandleAsync(global::Telemetry.CarTelemetry row, global::Pipelines.Infrastructure.Outputs<global::Telemetry.Enriched> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(row, context.State<global::Telemetry.Seen>(), context.Table<global::Telemetry.CarSetup>(0), context.Table<global::Telemetry.Driver>(1), context));
