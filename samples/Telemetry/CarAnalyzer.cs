@@ -7,7 +7,9 @@ namespace Telemetry;
 /// brake alert when the brakes cross the limit, and a note for each completed lap (an event in the car's stream).
 /// The driver's name comes from the stream's properties. Whether a car's brakes were already hot is its
 /// <see cref="State{T}"/>: kept per car in a local store and a changelog topic, so a restart or a rebalance neither
-/// repeats an alert nor misses one. The wing each car runs with comes from a table of the cars' settings (a lookup join).
+/// repeats an alert nor misses one. The wing each car runs with comes from a table of the cars' settings, read
+/// partition by partition beside the telemetry (a lookup join: a car's settings and its rows share a key, so they
+/// share a partition).
 /// </summary>
 [Processor]
 [Buffer(DataSpan = "00:00:01", Timeout = "00:00:02")]
@@ -15,7 +17,7 @@ public partial class CarAnalyzer
 {
     private const double BrakeLimit = 950;
 
-    public IEnumerable<CarInsight> Handle(IReadOnlyList<CarTelemetry> rows, State<CarHealth> health, GlobalTable<CarSettings> settings, StreamContext context)
+    public IEnumerable<CarInsight> Handle(IReadOnlyList<CarTelemetry> rows, State<CarHealth> health, Table<CarSettings> settings, StreamContext context)
     {
         Interlocked.Add(ref SampleCounters.Analyzed, rows.Count);
         var car = rows[0].CarId;

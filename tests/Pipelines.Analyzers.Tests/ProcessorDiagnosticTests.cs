@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis.Testing;
+using Pipelines.Analyzers;
 using Pipelines.Analyzers.Tests.Infrastructure;
 
 namespace Pipelines.Analyzers.Tests;
@@ -71,6 +73,44 @@ public class ProcessorDiagnosticTests
     public Task PIPE024_not_reported_for_tables_of_topic_contracts_beside_state_and_context() => AnalyzerTest.VerifyAsync(Topics + """
         [MessageContract] public partial struct S { [Parameter] public int N { get; set; } }
         [Processor] public partial class P { public Out Handle(In row, State<S> {|CS0315:state|}, GlobalTable<Out> {|CS0311:outs|}, GlobalTable<In> {|CS0311:ins|}, StreamContext context) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE024_a_partitioned_table_of_a_type_that_is_not_a_topic_contract() => AnalyzerTest.VerifyAsync(Topics + """
+        [MessageContract] public partial struct S { [Parameter] public int N { get; set; } }
+        [Processor] public partial class P { public Out Handle(In row, Table<S> {|PIPE024:{|CS0315:setups|}|}) => new(); }
+        """);
+
+    private const string KeyedTopics = """
+        [Topic("car-telemetry")] public partial class CarTelemetry { [Tag] public string CarId { get; set; } = ""; [Tag] public int Lap { get; set; } [Parameter] public double Speed { get; set; } }
+        [Topic("out")] public partial class Out { [Parameter] public int B { get; set; } }
+
+        """;
+
+    [Fact]
+    public Task PIPE025_a_partitioned_table_keyed_by_other_tag_types_than_the_input()
+    {
+        var test = new AnalyzerTest(KeyedTopics + """
+            [Topic("by-car")] public partial class ByCar { [Tag] public string CarId { get; set; } = ""; [Parameter] public int Wing { get; set; } }
+            [Topic("untagged")] public partial class Untagged { [Parameter] public int Wing { get; set; } }
+            [Topic("swapped")] public partial class Swapped { [Tag] public int Lap { get; set; } [Tag] public string CarId { get; set; } = ""; }
+            [Processor] public partial class P { public Out Handle(CarTelemetry row, Table<ByCar> {|#0:{|CS0311:byCar|}|}, Table<Untagged> {|#1:{|CS0311:untagged|}|}, Table<Swapped> {|#2:{|CS0311:swapped|}|}) => new(); }
+            """);
+        test.ExpectedDiagnostics.AddRange(
+        [
+            new DiagnosticResult(DiagnosticDescriptors.TableKeyMismatch).WithLocation(0).WithArguments("P", "ByCar", "CarTelemetry", "string", "string, int"),
+            new DiagnosticResult(DiagnosticDescriptors.TableKeyMismatch).WithLocation(1).WithArguments("P", "Untagged", "CarTelemetry", "no tags", "string, int"),
+            new DiagnosticResult(DiagnosticDescriptors.TableKeyMismatch).WithLocation(2).WithArguments("P", "Swapped", "CarTelemetry", "int, string", "string, int"),
+        ]);
+        return test.RunAsync();
+    }
+
+    // Names may differ (the key is the tags' values); a global table is looked up by any key, so it is not checked.
+    [Fact]
+    public Task PIPE025_not_reported_for_tags_of_the_same_types_in_order_or_for_a_global_table() => AnalyzerTest.VerifyAsync(KeyedTopics + """
+        [Topic("setups")] public partial class Setup { [Tag] public string Car { get; set; } = ""; [Parameter] public int Wing { get; set; } [Tag] public int LapNumber { get; set; } }
+        [Topic("by-car")] public partial class ByCar { [Tag] public string CarId { get; set; } = ""; }
+        [Processor] public partial class P { public Out Handle(CarTelemetry row, Table<Setup> {|CS0311:setups|}, GlobalTable<ByCar> {|CS0311:byCar|}) => new(); }
         """);
 
     [Fact]

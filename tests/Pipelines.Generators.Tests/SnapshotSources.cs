@@ -227,7 +227,7 @@ internal static class SnapshotSources
             }
             """,
 
-        // Tables: two global tables beside the row and its keyed state, in a batch handler and a row handler.
+        // Tables: two global tables beside the row and its keyed state in a row handler; a table partitioned with the input in a batch handler.
         ["Tables"] = """
             using System.Collections.Generic;
             using Pipelines;
@@ -255,7 +255,7 @@ internal static class SnapshotSources
             [Processor(GroupId = "enricher-batches", OutputTopic = "enriched-batches")]
             public partial class BatchEnricher
             {
-                public IEnumerable<Enriched> Handle(IReadOnlyList<CarTelemetry> rows, GlobalTable<CarSetup> setups)
+                public IEnumerable<Enriched> Handle(IReadOnlyList<CarTelemetry> rows, Table<CarSetup> setups)
                 {
                     foreach (var row in rows)
                     {

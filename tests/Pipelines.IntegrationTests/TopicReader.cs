@@ -42,6 +42,35 @@ internal static class TopicReader
         return results;
     }
 
+    /// <summary>Reads single-row messages from the start until their rows satisfy <paramref name="done"/>, or fails after <see cref="Patience"/>.</summary>
+    public static List<T> ReadUntil<T>(string bootstrapServers, string topic, Func<List<T>, bool> done)
+        where T : IMessageContract<T>
+    {
+        var config = new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "reader-" + Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false };
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
+        consumer.Subscribe(topic);
+        var rows = new List<T>();
+        var deadline = DateTime.UtcNow + Patience;
+        while (!done(rows) && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+                {
+                    rows.Add(MessageSerializer.Deserialize<T>(result.Message.Value));
+                }
+            }
+            catch (ConsumeException exception) when (!exception.Error.IsFatal)
+            {
+                // The topic may not exist until its first message creates it.
+            }
+        }
+
+        consumer.Close();
+        Assert.True(done(rows), $"'{topic}' did not hold what was expected within {Patience}; it held {rows.Count} rows.");
+        return rows;
+    }
+
     /// <summary>
     /// Reads messages until they hold <paramref name="rowCount"/> rows, single or packed (by their message-type
     /// header), or fails after <see cref="Patience"/>. Returns each message with its rows.

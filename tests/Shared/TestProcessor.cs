@@ -26,8 +26,11 @@ internal sealed record TestProcessor<TIn, TOut> : IProcessor<TIn, TOut>
 
     public Func<IReadOnlyList<TIn>, bool>? FlushWhen { get; init; }
 
-    /// <summary>The keyed state its row handler reads with <c>context.State    public Func<IReadOnlyList<TIn>, bool>? FlushWhen { get; init; }lt;T    public Func<IReadOnlyList<TIn>, bool>? FlushWhen { get; init; }gt;()</c>.</summary>
+    /// <summary>The keyed state its row handler reads with <c>context.State&lt;T&gt;()</c>.</summary>
     public StateDefinition? State { get; init; }
+
+    /// <summary>The tables its row handler reads with <c>context.Table&lt;T&gt;(i)</c> or <c>context.GlobalTable&lt;T&gt;(i)</c>.</summary>
+    public IReadOnlyList<TableDefinition> Tables { get; init; } = [];
 
     public ProcessorFeatures Features =>
         (Row is null ? 0 : ProcessorFeatures.Rows) | (Rows is null ? 0 : ProcessorFeatures.Batches) | (Event is null ? 0 : ProcessorFeatures.Events)

@@ -33,6 +33,7 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidWindowMethod,
         DiagnosticDescriptors.WindowWithoutTimestamp,
         DiagnosticDescriptors.TableNotTopicContract,
+        DiagnosticDescriptors.TableKeyMismatch,
     ];
 
     /// <inheritdoc/>
@@ -81,6 +82,11 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.FeedbackLoop, symbols.Handler.Locations.FirstOrDefaultInSource(), model.Name, model.InputTopic));
         }
 
+        if (symbols.Input is { } input)
+        {
+            ReportTableKeys(context, model.Name, symbols.Handler, input, known);
+        }
+
         processors.Add(new ProcessorFacts(
             model.Name,
             model.GroupId,
@@ -117,6 +123,42 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// A partitioned table is looked up by the row's own key, so its contract's key must be able to equal the input's:
+    /// the same tags' types in the same order (their names may differ; the key is their values' text).
+    /// </summary>
+    private static void ReportTableKeys(SymbolAnalysisContext context, string processor, IMethodSymbol handler, INamedTypeSymbol input, KnownTypes known)
+    {
+        var inputKey = KeyTypes(input, known);
+        foreach (var parameter in handler.Parameters.Where(p => KnownTypes.Is(p.Type, known.TableOfT)))
+        {
+            var table = (INamedTypeSymbol)((INamedTypeSymbol)parameter.Type).TypeArguments[0];
+            var tableKey = KeyTypes(table, known);
+            if (!tableKey.SequenceEqual(inputKey, SymbolEqualityComparer.Default))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.TableKeyMismatch,
+                    parameter.Locations.FirstOrDefaultInSource(),
+                    processor,
+                    table.Name,
+                    input.Name,
+                    Describe(tableKey),
+                    Describe(inputKey)));
+            }
+        }
+
+        static string Describe(List<ITypeSymbol> key) =>
+            key.Count == 0 ? "no tags" : string.Join(", ", key.Select(t => t.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+    }
+
+    /// <summary>The types of a contract's tags, in the order they make its stream key.</summary>
+    private static List<ITypeSymbol> KeyTypes(INamedTypeSymbol contract, KnownTypes known) =>
+        contract.GetMembers()
+            .Where(m => m.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, known.TagAttribute)))
+            .Select(m => m switch { IPropertySymbol property => property.Type, IFieldSymbol field => field.Type, _ => null })
+            .OfType<ITypeSymbol>()
+            .ToList();
 
     private static bool IsExternal(INamedTypeSymbol contract, KnownTypes known) =>
         AttributeArguments.OfTopic(contract, "External", known)?.Value is true;

@@ -138,6 +138,12 @@ internal static class DiagnosticDescriptors
         "Table type is not a topic contract",
         "Processor '{0}' reads a table of '{1}', which is not a [Topic] contract; a table reads the topic of its contract, keyed by its tags");
 
+    public static readonly DiagnosticDescriptor TableKeyMismatch = Create(
+        "PIPE025",
+        "Partitioned table keyed unlike the input",
+        "Processor '{0}' reads Table<{1}> partition by partition beside its input '{2}', but the table is keyed by ({3}) and the input's rows by ({4}); a row finds its table row only when both contracts have tags of the same types in the same order: match the tags, or read a GlobalTable<{1}>",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

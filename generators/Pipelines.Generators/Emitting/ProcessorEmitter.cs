@@ -54,7 +54,7 @@ internal static class ProcessorEmitter
 
         if (model.Tables.Count > 0)
         {
-            arguments.Add($"Tables: [{string.Join(", ", model.Tables.Select(t => $"{Infrastructure}TableDefinition.Global<{t.Type}>({Literal(t.Topic)})"))}]");
+            arguments.Add($"Tables: [{string.Join(", ", model.Tables.Select(t => $"{Infrastructure}TableDefinition.{(t.Partitioned ? "Partitioned" : "Global")}<{t.Type}>({Literal(t.Topic)})"))}]");
         }
 
         foreach (var line in (string.Join(",\n", arguments) + ");").Split('\n'))
@@ -88,7 +88,7 @@ internal static class ProcessorEmitter
                 leading.Add($"context.State<{model.StateType}>()");
             }
 
-            leading.AddRange(model.Tables.Select((table, index) => $"context.Table<{table.Type}>({index})"));
+            leading.AddRange(model.Tables.Select((table, index) => $"context.{(table.Partitioned ? "Table" : "GlobalTable")}<{table.Type}>({index})"));
             Method(w, $"{ValueTask} {processor}.HandleAsync({parameter}, {outputs}, {Context}, {Cancellation})", handle, leading.ToArray());
         }
 

@@ -47,8 +47,8 @@ internal sealed record ProcessorModel(
     string HintName,
     EquatableArray<TableModel> Tables);
 
-/// <summary>A table a handler reads: its contract, fully qualified, and the contract's topic.</summary>
-internal sealed record TableModel(string Type, string Topic);
+/// <summary>A table a handler reads: its contract, fully qualified, the contract's topic, and whether it is partitioned with the input (a <c>Table&lt;T&gt;</c>) or global.</summary>
+internal sealed record TableModel(string Type, string Topic, bool Partitioned);
 
 /// <summary>How a handler hands back its output.</summary>
 internal enum HandlerReturn

@@ -27,6 +27,7 @@ internal sealed class KnownTypes
         MessageContract = Runtime(compilation, KnownNames.MessageContractInterface);
         StateOfT = Runtime(compilation, KnownNames.StateOfT);
         GlobalTableOfT = Runtime(compilation, KnownNames.GlobalTableOfT);
+        TableOfT = Runtime(compilation, KnownNames.TableOfT);
         WindowAttribute = Runtime(compilation, KnownNames.WindowAttribute);
         WindowInfo = Runtime(compilation, KnownNames.WindowInfo);
         WindowStats = Runtime(compilation, KnownNames.WindowStats);
@@ -64,7 +65,14 @@ internal sealed class KnownTypes
     /// <summary><c>State&lt;T&gt;</c>, unbound.</summary>
     public INamedTypeSymbol? StateOfT { get; }
 
+    /// <summary><c>GlobalTable&lt;T&gt;</c>, unbound.</summary>
     public INamedTypeSymbol? GlobalTableOfT { get; }
+
+    /// <summary><c>Table&lt;T&gt;</c> (a table partitioned with the input), unbound.</summary>
+    public INamedTypeSymbol? TableOfT { get; }
+
+    /// <summary>Whether <paramref name="type"/> is a <c>GlobalTable&lt;T&gt;</c> or a <c>Table&lt;T&gt;</c>.</summary>
+    public bool IsTable(ITypeSymbol type) => Is(type, GlobalTableOfT) || Is(type, TableOfT);
 
     public INamedTypeSymbol? WindowAttribute { get; }
 

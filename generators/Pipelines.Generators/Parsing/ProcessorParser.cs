@@ -12,7 +12,7 @@ namespace Pipelines.Generators.Parsing;
 internal static class ProcessorParser
 {
     private const string HandlerName = "Handle";
-    private const string Shapes = "Handle(TIn row or IReadOnlyList<TIn> rows[, State<TState> state][, GlobalTable<TTable> table, ...][, StreamContext context][, CancellationToken cancellationToken]) returning TOut or a collection of TOut (IEnumerable<TOut>, TOut[], List<TOut>, ...), directly or as ValueTask<...> or Task<...> (or void, ValueTask or Task for a sink), where TIn and TOut are [Topic] contracts";
+    private const string Shapes = "Handle(TIn row or IReadOnlyList<TIn> rows[, State<TState> state][, GlobalTable<TTable> or Table<TTable> table, ...][, StreamContext context][, CancellationToken cancellationToken]) returning TOut or a collection of TOut (IEnumerable<TOut>, TOut[], List<TOut>, ...), directly or as ValueTask<...> or Task<...> (or void, ValueTask or Task for a sink), where TIn and TOut are [Topic] contracts";
     private const string NoOutput = "global::Pipelines.Processing.NoOutput";
 
     /// <summary>The processor's model, or <see langword="null"/> when <paramref name="diagnostics"/> received an error.</summary>
@@ -259,7 +259,7 @@ internal static class ProcessorParser
         return new CallModel(method.Name, returned.Returns, returned.ReturnsMany, takesContext, takesCancellation);
     }
 
-    /// <summary>The contract and topic of a handler's <c>GlobalTable&lt;T&gt;</c> parameter, or null after reporting why it cannot be read.</summary>
+    /// <summary>The contract and topic of a handler's <c>GlobalTable&lt;T&gt;</c> or <c>Table&lt;T&gt;</c> parameter, or null after reporting why it cannot be read.</summary>
     private static TableModel? TableOf(INamedTypeSymbol type, IParameterSymbol parameter, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var read = ((INamedTypeSymbol)parameter.Type).TypeArguments[0];
@@ -270,7 +270,9 @@ internal static class ProcessorParser
         }
 
         // A contract with errors of its own gets no serializer; its diagnostics are the one message about it.
-        return ContractValidator.IsUsable(contract, known, cancellationToken) ? new TableModel(contract.ToDisplayString(CodecResolver.TypeFormat), topic) : null;
+        return ContractValidator.IsUsable(contract, known, cancellationToken)
+            ? new TableModel(contract.ToDisplayString(CodecResolver.TypeFormat), topic, Partitioned: KnownTypes.Is(parameter.Type, known.TableOfT))
+            : null;
     }
 
     /// <summary>The contract a handler's <c>State&lt;T&gt;</c> parameter keeps, fully qualified, or null after reporting why it cannot be kept.</summary>
@@ -334,7 +336,7 @@ internal static class ProcessorParser
         }
 
         var tables = new List<IParameterSymbol>();
-        while (next < parameters.Length && KnownTypes.Is(parameters[next].Type, known.GlobalTableOfT))
+        while (next < parameters.Length && known.IsTable(parameters[next].Type))
         {
             tables.Add(parameters[next++]);
         }

@@ -121,29 +121,42 @@ public sealed class KafkaConnection : IDisposable
     /// <exception cref="StateStoreException">The changelog exists with another partition count than the input.</exception>
     internal async Task EnsureChangelogAsync(string changelog, string input, CancellationToken cancellationToken)
     {
+        var (existing, partitions) = await EnsureLikeInputAsync(changelog, input);
+        if (existing is { } count && count != partitions)
+        {
+            throw new StateStoreException(
+                $"The state changelog '{changelog}' has {count} partitions, but its input '{input}' has {partitions}: each input partition keeps its state in the changelog partition of the same number. " +
+                "Recreate the changelog with the input's partition count (its state is then rebuilt from the input's retained rows only), or restore the input's partition count.");
+        }
+    }
+
+    /// <summary>
+    /// Creates the topic of a table read partition by partition beside <paramref name="input"/> unless it exists: with
+    /// the input's partition count and, on a real cluster, compacted (a table needs only each key's latest row). An
+    /// existing topic is left as it is; the processor checks the two counts when it starts.
+    /// </summary>
+    internal Task EnsurePartitionedTableAsync(string table, string input) => EnsureLikeInputAsync(table, input);
+
+    /// <summary>Creates <paramref name="topic"/>, compacted, with as many partitions as <paramref name="input"/>, unless it exists; returns its partition count if it existed, and the input's.</summary>
+    private async Task<(int? Existing, int Input)> EnsureLikeInputAsync(string topic, string input)
+    {
         // Metadata even on the embedded broker: the input's partition count may not be TopicPartitions.
         using var admin = Admin();
         var topics = admin.GetMetadata(AdminTimeout).Topics.Where(t => t.Error.Code == ErrorCode.NoError).ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
         var partitions = topics.GetValueOrDefault(input, settings.TopicPartitions);
-        if (topics.TryGetValue(changelog, out var existing))
+        if (topics.TryGetValue(topic, out var existing))
         {
-            if (existing != partitions)
-            {
-                throw new StateStoreException(
-                    $"The state changelog '{changelog}' has {existing} partitions, but its input '{input}' has {partitions}: each input partition keeps its state in the changelog partition of the same number. " +
-                    "Recreate the changelog with the input's partition count (its state is then rebuilt from the input's retained rows only), or restore the input's partition count.");
-            }
-
-            return;
+            return (existing, partitions);
         }
 
         lock (gate)
         {
-            createdTopics.Add(changelog);
+            createdTopics.Add(topic);
         }
 
         var compacted = new Dictionary<string, string> { ["cleanup.policy"] = "compact" };
-        await CreateAsync(OnEmbeddedBroker ? null : admin, [new TopicSpecification { Name = changelog, NumPartitions = partitions, ReplicationFactor = -1, Configs = compacted }]);
+        await CreateAsync(OnEmbeddedBroker ? null : admin, [new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = -1, Configs = compacted }]);
+        return (null, partitions);
     }
 
     private IAdminClient Admin() =>

@@ -45,8 +45,12 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
         var options = settings.OptionsFor(defaults);
         var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
         var topics = new[] { options.InputTopic, options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null };
-        var tables = ((IProcessor<TIn, TOut>)processor).Tables.Select(t => t.Topic);
-        await connection.EnsureTopicsAsync(topics.OfType<string>().Concat(tables), stoppingToken);
+        var tables = ((IProcessor<TIn, TOut>)processor).Tables;
+        await connection.EnsureTopicsAsync(topics.OfType<string>().Concat(tables.Where(t => !t.IsPartitioned).Select(t => t.Topic)), stoppingToken);
+        foreach (var table in tables.Where(t => t.IsPartitioned))
+        {
+            await connection.EnsurePartitionedTableAsync(table.Topic, options.InputTopic);
+        }
         if (((IProcessor<TIn, TOut>)processor).State is { } state)
         {
             await connection.EnsureChangelogAsync(Pipelines.State.StateStage.ChangelogTopicOf(options.GroupId, state.Name), options.InputTopic, stoppingToken);

@@ -82,6 +82,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 803, Level = LogLevel.Error, Message = "Processor {Processor} stopped reading its table {Topic}: lookups see it as it was until the processor restarts")]
     public static partial void TableStopped(ILogger logger, Exception exception, string processor, string topic);
 
+    [LoggerMessage(EventId = 804, Level = LogLevel.Information, Message = "Processor {Processor} loaded partitions {Partitions} of its table {Topic}: it holds {Keys} keys in {Milliseconds} ms")]
+    public static partial void TablePartitionsLoaded(ILogger logger, string processor, string topic, string partitions, int keys, double milliseconds);
+
     [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Could not create topics {Topics} ({Reason}); relying on the cluster to create them on first use")]
     public static partial void TopicsNotCreated(ILogger logger, string topics, string reason);
 

@@ -45,18 +45,31 @@ public sealed class StreamContext
         ?? throw new InvalidOperationException($"This processor declares no {typeof(T).Name} state.");
 
     /// <summary>
-    /// The processor's table at <paramref name="index"/> in <see cref="Pipelines.Infrastructure.IProcessor{TIn, TOut}.Tables"/>.
+    /// The processor's global table at <paramref name="index"/> in <see cref="Pipelines.Infrastructure.IProcessor{TIn, TOut}.Tables"/>.
     /// For use by generated code, which passes it to a handler's <see cref="GlobalTable{T}"/> parameter; not intended to be called directly.
     /// </summary>
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-    public GlobalTable<T> Table<T>(int index)
+    public GlobalTable<T> GlobalTable<T>(int index)
         where T : IMessageContract<T> =>
-        Tables is { } tables && (uint)index < (uint)tables.Length && tables[index] is GlobalTable<T> table
-            ? table
-            : throw new InvalidOperationException($"This processor reads no {typeof(T).Name} table at position {index}.");
+        TableAt<GlobalTable<T>>(index);
+
+    /// <summary>
+    /// The processor's partitioned table at <paramref name="index"/> in <see cref="Pipelines.Infrastructure.IProcessor{TIn, TOut}.Tables"/>.
+    /// For use by generated code, which passes it to a handler's <see cref="Table{T}"/> parameter; not intended to be called directly.
+    /// </summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public Table<T> Table<T>(int index)
+        where T : IMessageContract<T> =>
+        TableAt<Table<T>>(index);
 
     /// <summary>What the processor's tables hand to handlers, in the order of <see cref="Pipelines.Infrastructure.IProcessor{TIn, TOut}.Tables"/>.</summary>
     internal object[]? Tables { get; set; }
+
+    private TTable TableAt<TTable>(int index)
+        where TTable : class =>
+        Tables is { } tables && (uint)index < (uint)tables.Length && tables[index] is TTable table
+            ? table
+            : throw new InvalidOperationException($"This processor reads no {typeof(TTable).Name.Split('`')[0]}<{typeof(TTable).GetGenericArguments()[0].Name}> at position {index}.");
 
     /// <summary>The processor's keyed state, set once with the calls that bracket it (see <see cref="Pipelines.Processing.ProcessorCalls{TIn, TOut}"/>).</summary>
     internal Pipelines.State.StateTable? StateTable { get; set; }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using Pipelines.Tables;
 
 namespace Pipelines;
 
@@ -15,7 +16,7 @@ namespace Pipelines;
 /// A lookup never waits: it sees the updates read so far (the table and the rows are separate topics, so an update
 /// written just before a row may be seen a moment after it). A tombstone (a message with no value) deletes its key.
 /// </remarks>
-public sealed class GlobalTable<T>
+public sealed class GlobalTable<T> : ITableRows<T>
     where T : IMessageContract<T>
 {
     private readonly ConcurrentDictionary<string, T> rows = new(StringComparer.Ordinal);
@@ -42,7 +43,10 @@ public sealed class GlobalTable<T>
     /// <summary>The latest row of <paramref name="key"/>, or <paramref name="fallback"/>.</summary>
     public T? GetValueOrDefault(string key, T? fallback = default) => TryGet(key, out var row) ? row : fallback;
 
-    internal void Set(string key, T row) => rows[key] = row;
+    void ITableRows<T>.Set(int partition, string key, T row) => rows[key] = row;
 
-    internal void Remove(string key) => rows.TryRemove(key, out _);
+    void ITableRows<T>.Remove(string key) => rows.TryRemove(key, out _);
+
+    void ITableRows<T>.Drop(int partition) =>
+        throw new InvalidOperationException("A global table holds every partition; none is handed over.");
 }

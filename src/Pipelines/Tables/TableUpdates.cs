@@ -23,7 +23,7 @@ internal enum TableUpdate
 /// <summary>Applies the messages of a table's topic to the table: the latest row per stream key wins.</summary>
 internal static class TableUpdates
 {
-    public static TableUpdate Apply<T>(GlobalTable<T> table, byte[]? key, byte[]? value, Headers? headers, List<T> scratch)
+    public static TableUpdate Apply<T>(ITableRows<T> table, int partition, byte[]? key, byte[]? value, Headers? headers, List<T> scratch)
         where T : IMessageContract<T>
     {
         var text = key is null ? "" : Encoding.UTF8.GetString(key);
@@ -36,7 +36,7 @@ internal static class TableUpdates
         switch (MessageTypes.TypeOf(headers))
         {
             case MessageType.Row:
-                table.Set(text, MessageSerializer.Deserialize<T>(value));
+                table.Set(partition, text, MessageSerializer.Deserialize<T>(value));
                 return TableUpdate.Set;
             case MessageType.Rows:
                 scratch.Clear();
@@ -45,7 +45,7 @@ internal static class TableUpdates
                     throw new MessageFormatException($"Packed rows of {typeof(T).Name} that hold no row.");
                 }
 
-                table.Set(text, scratch[^1]);
+                table.Set(partition, text, scratch[^1]);
                 return TableUpdate.Set;
             case MessageType.Event or MessageType.StreamProperties or MessageType.StreamEnd:
                 return TableUpdate.Ignored;

@@ -19,8 +19,8 @@ public partial class CarRegistration
 }
 
 /// <summary>
-/// The lookup join against its baseline, the same processor without it, and against Streamiz's stream–GlobalKTable
-/// join on the same broker and data: each operation is one row consumed, looked up in a table of 100,000 entries,
+/// The lookup join against its baseline, the same processor without it, and against Streamiz's stream–GlobalKTable and
+/// stream–KTable joins on the same broker and data: each operation is one row consumed, looked up in a table of 100,000 entries,
 /// copied with what it found and produced. Every engine runs from setup on, in its own group on its own topics, held at
 /// a gate while an iteration's input is written (as in <see cref="PassthroughBenchmarks"/>). A Pipelines iteration ends
 /// when its last output is acknowledged; a Streamiz one when its last row is joined (its outputs may still be in flight,
@@ -54,6 +54,7 @@ public class LookupJoinBenchmarks
     private readonly ProcessorStatus joinStatus = new("join");
     private readonly string stateDirectory = Path.Combine(Path.GetTempPath(), "pipelines-bench-join", Guid.NewGuid().ToString("N"));
     private Streamiz.Kafka.Net.KafkaStream streamiz = null!;
+    private Streamiz.Kafka.Net.KafkaStream streamizTable = null!;
     private TaskCompletionSource done = new();
     private long acknowledged;
 
@@ -72,7 +73,8 @@ public class LookupJoinBenchmarks
         listener.Start();
 
         kafka.CreateTopic("car-registry", Partitions);
-        foreach (var topic in new[] { "nojoin", "join", "streamiz", "packed" })
+        kafka.CreateTopic(StreamizTableJoin.Changelog, Partitions);
+        foreach (var topic in new[] { "nojoin", "join", "partitioned", "streamiz", "streamiz-table", "packed" })
         {
             kafka.CreateTopic(topic + "-in", Partitions);
             kafka.CreateTopic(topic + "-out", Partitions);
@@ -88,8 +90,10 @@ public class LookupJoinBenchmarks
 
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("nojoin"), new Enrich(gate, join: false)).RunAsync(stop.Token));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("join"), new Enrich(gate, join: true), status: joinStatus).RunAsync(stop.Token));
+        loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("partitioned"), new Enrich(gate, join: true, partitioned: true)).RunAsync(stop.Token));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("packed") with { OutputBuffer = new BufferOptions { MaxRows = RowsPerMessage } }, new EnrichBatches(gate, Count)).RunAsync(stop.Token));
         streamiz = StreamizLookup.Start(kafka.BootstrapServers, "streamiz-in", "streamiz-out", "car-registry", stateDirectory, gate, () => Count(1));
+        streamizTable = StreamizTableJoin.Start(kafka.BootstrapServers, "streamiz-table-in", "streamiz-table-out", "car-registry", stateDirectory + "-table", gate, () => Count(1));
     }
 
     [GlobalCleanup]
@@ -99,12 +103,13 @@ public class LookupJoinBenchmarks
         gate.Set();
         Task.WaitAll(loops);
         streamiz.Dispose();
+        streamizTable.Dispose();
         listener.Dispose();
         source.Dispose();
         kafka.Dispose();
-        if (Directory.Exists(stateDirectory))
+        foreach (var directory in new[] { stateDirectory, stateDirectory + "-table" }.Where(Directory.Exists))
         {
-            Directory.Delete(stateDirectory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
     }
 
@@ -138,8 +143,14 @@ public class LookupJoinBenchmarks
         source.Flush();
     }
 
+    [IterationSetup(Target = nameof(LookupJoinPartitioned))]
+    public void WritePartitionedInput() => WriteInput("partitioned");
+
     [IterationSetup(Target = nameof(Streamiz))]
     public void WriteStreamizInput() => WriteInput("streamiz");
+
+    [IterationSetup(Target = nameof(StreamizTable))]
+    public void WriteStreamizTableInput() => WriteInput("streamiz-table");
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Messages, Description = "processor, no join")]
     public void NoJoin() => OpenGate();
@@ -147,11 +158,17 @@ public class LookupJoinBenchmarks
     [Benchmark(OperationsPerInvoke = Messages, Description = "processor, lookup in a 100,000-entry GlobalTable")]
     public void LookupJoin() => OpenGate();
 
+    [Benchmark(OperationsPerInvoke = Messages, Description = "processor, lookup in a 100,000-entry Table (12 partitions, co-partitioned)")]
+    public void LookupJoinPartitioned() => OpenGate();
+
     [Benchmark(OperationsPerInvoke = Messages, Description = "batch handler, lookup per row, 100 rows per message")]
     public void LookupJoinPacked() => OpenGate();
 
     [Benchmark(OperationsPerInvoke = Messages, Description = "Streamiz 1.8.2, stream joined with a 100,000-entry GlobalKTable")]
     public void Streamiz() => OpenGate();
+
+    [Benchmark(OperationsPerInvoke = Messages, Description = "Streamiz 1.8.2, stream left-joined with a 100,000-entry KTable (co-partitioned)")]
+    public void StreamizTable() => OpenGate();
 
     private void WriteInput(string loop)
     {
@@ -224,7 +241,7 @@ public class LookupJoinBenchmarks
         public ValueTask HandleAsync(IReadOnlyList<PassthroughRow> rows, Outputs<PassthroughRow> outputs, StreamContext context, CancellationToken cancellationToken)
         {
             gate.Wait();
-            var registry = context.Table<CarRegistration>(0);
+            var registry = context.GlobalTable<CarRegistration>(0);
             for (var i = 0; i < rows.Count; i++)
             {
                 var copy = rows[i].Copy();
@@ -237,14 +254,15 @@ public class LookupJoinBenchmarks
         }
     }
 
-    /// <summary>Copies each row; with the join, it first looks the car up and puts its team in the copy.</summary>
-    private sealed class Enrich(ManualResetEventSlim gate, bool join) : IProcessor<PassthroughRow, PassthroughRow>
+    /// <summary>Copies each row; with the join, it first looks the car up (in a global or a partitioned table) and puts its team in the copy.</summary>
+    private sealed class Enrich(ManualResetEventSlim gate, bool join, bool partitioned = false) : IProcessor<PassthroughRow, PassthroughRow>
     {
         private static readonly TableDefinition[] Registry = [TableDefinition.Global<CarRegistration>("car-registry")];
+        private static readonly TableDefinition[] PartitionedRegistry = [TableDefinition.Partitioned<CarRegistration>("car-registry")];
 
         public ProcessorFeatures Features => ProcessorFeatures.Rows;
 
-        public IReadOnlyList<TableDefinition> Tables => join ? Registry : [];
+        public IReadOnlyList<TableDefinition> Tables => !join ? [] : partitioned ? PartitionedRegistry : Registry;
 
         public ValueTask HandleAsync(PassthroughRow row, Outputs<PassthroughRow> outputs, StreamContext context, CancellationToken cancellationToken)
         {
@@ -252,7 +270,10 @@ public class LookupJoinBenchmarks
             var copy = row.Copy();
             if (join)
             {
-                copy.Rpm = context.Table<CarRegistration>(0).TryGet(row.CarId, out var registration) ? registration.Team : -1;
+                var found = partitioned
+                    ? context.Table<CarRegistration>(0).TryGet(row.CarId, out var registration)
+                    : context.GlobalTable<CarRegistration>(0).TryGet(row.CarId, out registration);
+                copy.Rpm = found ? registration!.Team : -1;
             }
 
             return outputs.Add(copy);

@@ -43,6 +43,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private readonly IReadOnlyList<TableDefinition> tableDefinitions;
     private readonly ProcessorStatus status;
     private Run run = null!;
+    private Tables tables = null!;
     private CancellationToken stopping;
 
     // Set just before the consumer is closed: the revoke that Close raises must not commit again.
@@ -112,12 +113,12 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
         stopping = stoppingToken;
-        using var tables = new Tables(tableDefinitions.Select(d => d.Open(options, logger)).ToArray());
+        using var tables = this.tables = new Tables(tableDefinitions.Select(d => d.Open(options, logger)).ToArray());
         calls.Context.Tables = tables.Facades;
         if (tables.Readers.Length > 0)
         {
-            // No row is handled before every table holds what its topic held at start: a row must not miss its match
-            // because the table had not been read yet.
+            // No row is handled before every global table holds what its topic held at start, and every partitioned one
+            // knows it is co-partitioned with the input: a row must not miss its match because the table had not been read yet.
             status.Enter(ProcessorPhase.Restoring);
             try
             {
@@ -284,11 +285,16 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private void OnAssigned(List<TopicPartition> assigned)
     {
         status.Assigned(assigned.Count);
-        if (run.State is { } stateStage)
+        var partitions = assigned.Select(p => p.Partition.Value).ToList();
+        if (run.State is not null || tables.Partitioned.Length > 0)
         {
             status.Enter(ProcessorPhase.Restoring);
-            stateStage.Assign(assigned.Select(p => p.Partition.Value));
         }
+
+        // Tables load on their own threads while state restores on this one; the partitions' rows wait for both.
+        var loads = Task.WhenAll(tables.Partitioned.Select(t => t.Assign(partitions)));
+        run.State?.Assign(partitions);
+        loads.WaitAsync(stopping).GetAwaiter().GetResult();
 
         status.Enter(ProcessorPhase.Running);
     }
@@ -377,6 +383,10 @@ internal sealed class ProcessorRunner<TIn, TOut>
 
         // Whatever changed since the last checkpoint is dropped: the next owner restores the changelog and handles those rows.
         run.State?.Close(lost.Select(p => p.Partition.Value));
+        foreach (var table in tables.Partitioned)
+        {
+            table.Revoke(lost.Select(p => p.Partition.Value).ToList());
+        }
     }
 
     private async ValueTask ShutdownAsync()
@@ -483,6 +493,9 @@ internal sealed class ProcessorRunner<TIn, TOut>
         public Pipelines.Tables.TableReader[] Readers => readers;
 
         public object[] Facades { get; } = readers.Select(r => r.Facade).ToArray();
+
+        /// <summary>The tables that hold only the assigned partitions, loaded and forgotten as partitions come and go.</summary>
+        public Pipelines.Tables.TableReader[] Partitioned { get; } = readers.Where(r => r.IsPartitioned).ToArray();
 
         public void Dispose()
         {

@@ -14,7 +14,7 @@ namespace Telemetry
             InputTopic: "car-telemetry",
             OutputTopic: "enriched-batches",
             Features: global::Pipelines.Infrastructure.ProcessorFeatures.Batches,
-            Tables: [global::Pipelines.Infrastructure.TableDefinition.Global<global::Telemetry.CarSetup>("car-setups")]);
+            Tables: [global::Pipelines.Infrastructure.TableDefinition.Partitioned<global::Telemetry.CarSetup>("car-setups")]);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
         global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.Enriched>.HandleAsync(global::System.Collections.Generic.IReadOnlyList<global::Telemetry.CarTelemetry> rows, global::Pipelines.Infrastructure.Outputs<global::Telemetry.Enriched> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.AddRange(Handle(rows, context.Table<global::Telemetry.CarSetup>(0)));

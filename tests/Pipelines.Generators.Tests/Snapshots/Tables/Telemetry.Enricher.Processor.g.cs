@@ -24,6 +24,6 @@ namespace Telemetry
         global::Pipelines.Infrastructure.StateDefinition global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.Enriched>.State => PipelinesState;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
-        global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.Enriched>.HandleAsync(global::Telemetry.CarTelemetry row, global::Pipelines.Infrastructure.Outputs<global::Telemetry.Enriched> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(row, context.State<global::Telemetry.Seen>(), context.Table<global::Telemetry.CarSetup>(0), context.Table<global::Telemetry.Driver>(1), context));
+        global::System.Threading.Tasks.ValueTask global::Pipelines.Infrastructure.IProcessor<global::Telemetry.CarTelemetry, global::Telemetry.Enriched>.HandleAsync(global::Telemetry.CarTelemetry row, global::Pipelines.Infrastructure.Outputs<global::Telemetry.Enriched> outputs, global::Pipelines.StreamContext context, global::System.Threading.CancellationToken cancellationToken) => outputs.Add(Handle(row, context.State<global::Telemetry.Seen>(), context.GlobalTable<global::Telemetry.CarSetup>(0), context.GlobalTable<global::Telemetry.Driver>(1), context));
     }
 }
