@@ -20,6 +20,8 @@ public class ProcessorDiagnosticTests
         [Processor] public partial class P3 { public async ValueTask<Out[]> Handle(In row, CancellationToken ct) { await Task.Delay(1, ct); return []; } }
         [Processor] public partial class P4 { public Task Handle(IReadOnlyList<In> rows) => Task.CompletedTask; }
         [Processor] public partial class P5 { public void Handle(Out row) { } }
+        [Topic("in2")] public partial class In2 { [Parameter] public int C { get; set; } }
+        [Processor] public partial class Merge { public Out? Handle(In row, Pipelines.StreamContext context) => null; public ValueTask<Out> Handle(In2 row, CancellationToken ct) => new(new Out()); }
         """);
 
     [Fact]
@@ -33,8 +35,28 @@ public class ProcessorDiagnosticTests
         """);
 
     [Fact]
-    public Task PIPE006_processor_with_two_handlers() => AnalyzerTest.VerifyAsync(Topics + """
-        [Processor] public partial class P { public Out Handle(In row) => new(); public Out {|PIPE006:Handle|}(Out row) => new(); }
+    public Task PIPE006_several_inputs_in_shapes_a_merge_cannot_take() => AnalyzerTest.VerifyAsync(Topics + """
+        [Topic("in2")] public partial class In2 { [Parameter] public int C { get; set; } }
+        [Topic("in3")] public partial class In3 { [Parameter] public int D { get; set; } }
+        [Topic("in4")] public partial class In4 { [Parameter] public int E { get; set; } }
+        [Topic("in")] public partial class SameTopic { [Parameter] public int F { get; set; } }
+        [MessageContract] public partial struct S { [Parameter] public int N { get; set; } }
+        [MessageContract] public partial struct S2 { [Parameter] public int N { get; set; } }
+        [Processor] public partial class Lists { public Out Handle(In row) => new(); public Out {|PIPE006:Handle|}(IReadOnlyList<In2> rows) => new(); }
+        [Processor] public partial class Outputs { public Out Handle(In row) => new(); public In3 {|PIPE006:Handle|}(In2 row) => new(); }
+        [Processor] public partial class States { public Out Handle(In row, State<S> {|CS0315:s|}) => new(); public Out {|PIPE006:Handle|}(In2 row, State<S2> {|CS0315:s|}) => new(); }
+        [Processor] public partial class Twice { public Out Handle(In row) => new(); public Out {|PIPE006:Handle|}(In row, CancellationToken c) => new(); }
+        [Processor] public partial class OneTopic { public Out Handle(In row) => new(); public Out {|PIPE006:Handle|}(SameTopic row) => new(); }
+        [Processor] public partial class Tabled { public Out Handle(In row) => new(); public Out {|PIPE006:Handle|}(In2 row, GlobalTable<In3> {|CS0311:t|}) => new(); }
+        [Processor] public partial class Four { public void Handle(In row) { } public void Handle(In2 row) { } public void Handle(In3 row) { } public void {|PIPE006:Handle|}(In4 row) { } }
+        [Processor(InputTopic = {|PIPE006:"in"|})] public partial class Renamed { public void Handle(In row) { } public void Handle(In2 row) { } }
+        [Processor, Buffer(MaxRows = 10)] public partial class {|PIPE006:Buffered|} { public void Handle(In row) { } public void Handle(In2 row) { } }
+        """);
+
+    [Fact]
+    public Task PIPE007_a_processor_that_writes_one_of_its_inputs() => AnalyzerTest.VerifyAsync(Topics + """
+        [Topic("in2")] public partial class In2 { [Parameter] public int C { get; set; } }
+        [Processor] public partial class P { public In2 Handle(In row) => new(); public In2 {|PIPE007:Handle|}(In2 row) => new(); }
         """);
 
     [Fact]

@@ -265,6 +265,44 @@ internal static class SnapshotSources
             }
             """,
 
+        // Several inputs: two handlers sharing keyed state (one returning a row, one nothing), and a sink of three inputs.
+        ["Merged"] = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Pipelines;
+
+            namespace Telemetry;
+
+            [Topic("car-telemetry")] public partial class CarTelemetry { [Timestamp] public long Time { get; set; } [Tag] public string CarId { get; set; } = ""; [Parameter] public double Speed { get; set; } }
+            [Topic("pit-stops")] public partial class PitStop { [Timestamp] public long Time { get; set; } [Tag] public string CarId { get; set; } = ""; [Parameter] public double Seconds { get; set; } }
+            [Topic("flags")] public partial class Flag { [Tag] public string CarId { get; set; } = ""; [Parameter] public string Color { get; set; } = ""; }
+            [Topic("pit-reports")] public partial class PitReport { [Tag] public string CarId { get; set; } = ""; [Parameter] public double SpeedBefore { get; set; } [Parameter] public double Seconds { get; set; } }
+            [MessageContract] public partial record struct LastSpeed { [Parameter] public double Speed { get; init; } }
+
+            [Processor]
+            public partial class PitWatch
+            {
+                public PitReport? Handle(CarTelemetry row, State<LastSpeed> last)
+                {
+                    last.Value = new LastSpeed { Speed = row.Speed };
+                    return null;
+                }
+
+                public PitReport Handle(PitStop stop, State<LastSpeed> last, StreamContext context) =>
+                    new() { CarId = stop.CarId, SpeedBefore = last.GetValueOrDefault(default).Speed, Seconds = stop.Seconds };
+            }
+
+            [Processor]
+            public partial class RaceLog
+            {
+                public void Handle(CarTelemetry row) { }
+
+                public ValueTask Handle(PitStop stop, CancellationToken cancellationToken) => default;
+
+                public Task Handle(Flag flag) => Task.CompletedTask;
+            }
+            """,
+
         // Windows: a hand-written accumulator in tumbling windows, and built-in statistics in session windows.
         ["Windows"] = """
             using Pipelines;

@@ -77,9 +77,11 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         }
 
         var location = type.Locations.FirstOrDefaultInSource();
-        if (model.OutputTopic == model.InputTopic)
+        if (model.OutputTopic is { } output && (output == model.InputTopic || model.Inputs.Any(i => i.Topic == output)))
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.FeedbackLoop, symbols.Handler.Locations.FirstOrDefaultInSource(), model.Name, model.InputTopic));
+            // With several inputs, the handler of the input written is the one that loops.
+            var handler = model.Inputs.Count == 0 ? symbols.Handler : Handlers(type, known).ElementAt(model.Inputs.Select(i => i.Topic).ToList().IndexOf(output));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.FeedbackLoop, handler.Locations.FirstOrDefaultInSource(), model.Name, output));
         }
 
         if (symbols.Input is { } input)
@@ -159,6 +161,10 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
             .Select(m => m switch { IPropertySymbol property => property.Type, IFieldSymbol field => field.Type, _ => null })
             .OfType<ITypeSymbol>()
             .ToList();
+
+    /// <summary>The processor's row handlers in declaration order: with several inputs, one per input.</summary>
+    private static IEnumerable<IMethodSymbol> Handlers(INamedTypeSymbol type, KnownTypes known) =>
+        type.GetMembers("Handle").OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic && m.Parameters.Length > 0 && !KnownTypes.Is(m.Parameters[0].Type, known.StreamEvent));
 
     private static bool IsExternal(INamedTypeSymbol contract, KnownTypes known) =>
         AttributeArguments.OfTopic(contract, "External", known)?.Value is true;

@@ -29,7 +29,8 @@ internal static class ProcessorEmitter
         var self = $"{Infrastructure}IProcessor<{model.FullyQualifiedName}, {model.InputType}, {model.OutputType}>";
         var functions = model.Window is { } windowed ? $"{Infrastructure}IWindowFunctions<{model.InputType}, {windowed.Accumulator}, {model.OutputType}>" : null;
         var scopes = w.OpenPartialType(model.Namespace, model.ContainingTypes, $"{model.Declaration} : {self}{(functions is null ? "" : ", " + functions)}");
-        var route = model.OutputTopic is null ? $"reads {Literal(model.InputTopic)} (a sink)" : $"{Literal(model.InputTopic)} → {Literal(model.OutputTopic)}";
+        var read = model.Inputs.Count > 0 ? string.Join(" + ", model.Inputs.Select(i => Literal(i.Topic))) : Literal(model.InputTopic);
+        var route = model.OutputTopic is null ? $"reads {read} (a sink)" : $"{read} → {Literal(model.OutputTopic)}";
         w.Line($"/// <summary>How the Pipelines runtime runs this processor: {route}, group {Literal(model.GroupId)}.</summary>");
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
         w.Line(GeneratedCode);
@@ -50,6 +51,11 @@ internal static class ProcessorEmitter
         if ((model.StateType is not null ? StateName : model.Window is not null ? WindowsName : null) is { } stateName)
         {
             arguments.Add($"StateName: {Literal(stateName)}");
+        }
+
+        if (model.Inputs.Count > 0)
+        {
+            arguments.Add($"InputTopics: [{string.Join(", ", model.Inputs.Select(i => Literal(i.Topic)))}]");
         }
 
         if (model.Tables.Count > 0)
@@ -79,7 +85,11 @@ internal static class ProcessorEmitter
             EmitWindows(w, model, window, processor, functions!, outputs, Context, Cancellation);
         }
 
-        if (model.Handle is { } handle)
+        if (model.Inputs.Count > 0)
+        {
+            EmitInputs(w, model, processor, outputs, Context, Cancellation);
+        }
+        else if (model.Handle is { } handle)
         {
             var (parameter, argument) = model.HandlesBatches ? (rows, "rows") : ($"{model.InputType} row", "row");
             var leading = new List<string> { argument };
@@ -148,6 +158,34 @@ internal static class ProcessorEmitter
         Member(w, $"{model.OutputType} {functions}.Emit(global::Pipelines.WindowInfo window, {accumulator} accumulator) => Emit(window, accumulator);");
     }
 
+    /// <summary>A processor with several inputs: its row handler hands each row to the processor's Handle of the row's input.</summary>
+    private static void EmitInputs(SourceWriter w, ProcessorModel model, string processor, string outputs, string context, string cancellation)
+    {
+        string[] members = ["First", "Second", "Third"];
+        w.Line();
+        w.Line(GeneratedCode);
+        w.Open($"{ValueTask} {processor}.HandleAsync({model.InputType} row, {outputs}, {context}, {cancellation})");
+        w.Open("switch (row.Input)");
+        for (var i = 0; i < model.Inputs.Count; i++)
+        {
+            var input = model.Inputs[i];
+            w.Line(i < model.Inputs.Count - 1 ? $"case {i}:" : "default:");
+            var leading = new List<string> { $"row.{members[i]}!" };
+            if (input.Handle.TakesState)
+            {
+                leading.Add($"context.State<{model.StateType}>()");
+            }
+
+            foreach (var statement in Statements(input.Handle, leading.ToArray()))
+            {
+                w.Line("    " + statement);
+            }
+        }
+
+        w.Close();
+        w.Close();
+    }
+
     /// <summary>One generated member, on a line of its own after a blank line.</summary>
     private static void Member(SourceWriter w, string member)
     {
@@ -196,7 +234,8 @@ internal static class ProcessorEmitter
             p.OutputTopic,
             DeadLetters(p) ? p.InputTopic + ".dlq" : null,
             p.StateType is not null ? $"{p.GroupId}.{StateName}.changelog" : p.Window is not null ? $"{p.GroupId}.{WindowsName}.changelog" : null,
-            p.Tables.Select(t => t.Topic)));
+            p.Tables.Select(t => t.Topic),
+            p.Inputs.Count > 0 ? p.Inputs.Select(i => i.Topic) : null));
         var mermaid = Pipelines.Hosting.TopologyDiagram.Mermaid(drawn);
         w.Open("namespace Pipelines.Generated");
         w.Line("/// <summary>This assembly's processors and the topics between them, as its attributes declare them.</summary>");
@@ -250,6 +289,37 @@ internal static class ProcessorEmitter
     /// <summary>An interface member that calls a processor method and hands its result, whatever its shape, to <c>outputs</c>.</summary>
     private static void Method(SourceWriter w, string signature, CallModel method, params string[] leading)
     {
+        w.Line();
+        w.Line(GeneratedCode);
+        if (method.Returns == HandlerReturn.Nothing)
+        {
+            w.Open(signature);
+            foreach (var statement in Statements(method, leading))
+            {
+                w.Line(statement);
+            }
+
+            w.Close();
+            return;
+        }
+
+        w.Line($"{signature} => {Result(method, leading)};");
+    }
+
+    /// <summary>The statements that call a processor method and return the <c>ValueTask</c> the runner awaits.</summary>
+    private static string[] Statements(CallModel method, string[] leading) =>
+        method.Returns == HandlerReturn.Nothing ? [Call(method, leading) + ";", "return default;"] : [$"return {Result(method, leading)};"];
+
+    /// <summary>The call, as the <c>ValueTask</c> the runner awaits: awaited as returned, or its outputs added.</summary>
+    private static string Result(CallModel method, string[] leading) => method.Returns switch
+    {
+        HandlerReturn.NothingValueTask => Call(method, leading),
+        HandlerReturn.NothingTask => $"new {ValueTask}({Call(method, leading)})",
+        _ => $"outputs.{(method.ReturnsMany ? "AddRange" : "Add")}({Call(method, leading)})",
+    };
+
+    private static string Call(CallModel method, string[] leading)
+    {
         var arguments = new List<string>(leading);
         if (method.TakesContext)
         {
@@ -261,25 +331,7 @@ internal static class ProcessorEmitter
             arguments.Add("cancellationToken");
         }
 
-        var call = $"{method.Method}({string.Join(", ", arguments)})";
-        w.Line();
-        w.Line(GeneratedCode);
-        if (method.Returns == HandlerReturn.Nothing)
-        {
-            w.Open(signature);
-            w.Line(call + ";");
-            w.Line("return default;");
-            w.Close();
-            return;
-        }
-
-        var body = method.Returns switch
-        {
-            HandlerReturn.NothingValueTask => call,
-            HandlerReturn.NothingTask => $"new {ValueTask}({call})",
-            _ => $"outputs.{(method.ReturnsMany ? "AddRange" : "Add")}({call})",
-        };
-        w.Line($"{signature} => {body};");
+        return $"{method.Method}({string.Join(", ", arguments)})";
     }
 
     private static string Literal(string text) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);

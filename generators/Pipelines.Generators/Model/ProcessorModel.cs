@@ -23,6 +23,7 @@ namespace Pipelines.Generators.Model;
 /// <param name="FlushWhen">The input buffer's flush rule, a method of the processor, or <see langword="null"/>.</param>
 /// <param name="HintName">The generated file's name.</param>
 /// <param name="Tables">The tables the row handler reads, in the order of its parameters.</param>
+/// <param name="Inputs">With several inputs, each one and its handler, in declaration order (then <paramref name="InputType"/> is their <c>Merged</c> row and <paramref name="Handle"/> the first's); empty for one input.</param>
 internal sealed record ProcessorModel(
     string Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
@@ -45,7 +46,11 @@ internal sealed record ProcessorModel(
     string? Filter,
     string? FlushWhen,
     string HintName,
-    EquatableArray<TableModel> Tables);
+    EquatableArray<TableModel> Tables,
+    EquatableArray<InputModel> Inputs = default);
+
+/// <summary>One input of a processor with several: its contract, fully qualified, its topic, and its handler.</summary>
+internal sealed record InputModel(string Type, string Topic, CallModel Handle);
 
 /// <summary>A table a handler reads: its contract, fully qualified, the contract's topic, and whether it is partitioned with the input (a <c>Table&lt;T&gt;</c>) or global.</summary>
 internal sealed record TableModel(string Type, string Topic, bool Partitioned);

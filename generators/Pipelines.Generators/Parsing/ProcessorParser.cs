@@ -47,18 +47,19 @@ internal static class ProcessorParser
             return null;
         }
 
-        if (windowAttribute is null && (handlers.Count > 1 || eventHandlers.Count > 1 || methods.Count == 0))
+        // Several row handlers are several inputs (MergedInputParser); several event handlers are a mistake.
+        if (windowAttribute is null && (eventHandlers.Count > 1 || methods.Count == 0))
         {
             var problem = methods.Count == 0 ? $"has no instance method named {HandlerName}; declare {Shapes}"
-                : handlers.Count > 1 ? $"has {handlers.Count} methods named {HandlerName} for rows; keep exactly one"
                 : $"has {eventHandlers.Count} methods named {HandlerName} for events; keep exactly one";
-            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, methods.Count == 0 ? type : (handlers.Count > 1 ? handlers : eventHandlers)[1], name, problem);
+            diagnostics.Report(DiagnosticDescriptors.InvalidProcessorHandler, methods.Count == 0 ? type : eventHandlers[1], name, problem);
             return null;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         var handler = handlers.FirstOrDefault();
         HandlerShape? shape;
+        var inputs = EquatableArray<InputModel>.Empty;
         string? problemWithShape = null;
         WindowModel? window = null;
         if (windowAttribute is not null)
@@ -69,6 +70,15 @@ internal static class ProcessorParser
             }
 
             (shape, window) = windowed;
+        }
+        else if (handlers.Count > 1)
+        {
+            if (MergedInputParser.Parse(type, attribute, handlers, known, diagnostics, cancellationToken) is not { } merged)
+            {
+                return null;
+            }
+
+            (shape, inputs) = merged;
         }
         else if (handler is not null)
         {
@@ -137,7 +147,7 @@ internal static class ProcessorParser
             }
         }
 
-        var inputBuffer = !readsRows ? null : BufferParser.Parse(type, input, isInput: true, known, diagnostics, cancellationToken);
+        var inputBuffer = !readsRows || inputs.Count > 0 ? null : BufferParser.Parse(type, input, isInput: true, known, diagnostics, cancellationToken);
         if (diagnostics.Count > errors)
         {
             return null;
@@ -165,7 +175,7 @@ internal static class ProcessorParser
             }
         }
 
-        symbols = new ProcessorSymbols(handler ?? (window is not null ? WindowEmit(type) : null) ?? eventHandlers[0], readsRows ? input : null, outputSymbol);
+        symbols = new ProcessorSymbols(handler ?? (window is not null ? WindowEmit(type) : null) ?? eventHandlers[0], readsRows && inputs.Count == 0 ? input : null, outputSymbol);
         return new ProcessorModel(
             TypeDeclarations.Namespace(type),
             TypeDeclarations.ContainingTypeModels(type),
@@ -173,7 +183,7 @@ internal static class ProcessorParser
             type.ToDisplayString(CodecResolver.TypeFormat),
             name,
             groupId,
-            readsRows ? input.ToDisplayString(CodecResolver.TypeFormat) : NoOutput,
+            inputs.Count > 0 ? MergedInputParser.MergedType(inputs) : readsRows ? input.ToDisplayString(CodecResolver.TypeFormat) : NoOutput,
             inputTopic,
             output,
             outputTopic,
@@ -188,7 +198,8 @@ internal static class ProcessorParser
             inputBuffer?.Filter,
             inputBuffer?.FlushWhen,
             TypeDeclarations.HintName(type, ".Processor.g.cs"),
-            tables.ToEquatableArray());
+            tables.ToEquatableArray(),
+            inputs);
     }
 
     private static IMethodSymbol? WindowEmit(INamedTypeSymbol type) => Method(type, "Emit");
@@ -311,7 +322,8 @@ internal static class ProcessorParser
         return text.ToString();
     }
 
-    private static HandlerShape? ReadShape(IMethodSymbol handler, KnownTypes known, out string? problem)
+    /// <summary>One row handler's input, output, state, tables and call, or null with the <paramref name="problem"/>.</summary>
+    internal static HandlerShape? ReadShape(IMethodSymbol handler, KnownTypes known, out string? problem)
     {
         problem = null;
         var parameters = handler.Parameters;

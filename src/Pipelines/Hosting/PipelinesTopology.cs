@@ -20,7 +20,7 @@ public sealed class PipelinesTopology
 
     /// <summary>A Mermaid flowchart (paste it into a <c>```mermaid</c> block): topics as cylinders, processors as boxes, tables, dead letters and state dotted.</summary>
     public string ToMermaid() =>
-        TopologyDiagram.Mermaid(Processors.Select(p => new TopologyDiagram.Processor(p.Name, p.InputTopic, p.OutputTopic, p.DeadLetterTopic, p.ChangelogTopic, p.TableTopics)));
+        TopologyDiagram.Mermaid(Processors.Select(p => new TopologyDiagram.Processor(p.Name, p.InputTopic, p.OutputTopic, p.DeadLetterTopic, p.ChangelogTopic, p.TableTopics, p.InputTopics is { Count: > 0 } inputs ? inputs : null)));
 
     /// <summary>The one instance of <paramref name="services"/>, registered now if it was not.</summary>
     internal static PipelinesTopology In(IServiceCollection services) => HostRegistry<ProcessorTopology>.In(services, () => new PipelinesTopology());
@@ -36,4 +36,5 @@ public sealed class PipelinesTopology
 /// <param name="DeadLetterTopic">Where its dead letters go, or <see langword="null"/> when its failure policy is not <c>DeadLetter</c>.</param>
 /// <param name="ChangelogTopic">The changelog of its keyed state or windows, or <see langword="null"/> without state.</param>
 /// <param name="TableTopics">The topics its handler reads as tables.</param>
-public sealed record ProcessorTopology(string Name, string GroupId, string InputTopic, string? OutputTopic, string? DeadLetterTopic, string? ChangelogTopic, IReadOnlyList<string> TableTopics);
+/// <param name="InputTopics">Every topic it reads, when it has several inputs (the first is <paramref name="InputTopic"/>); else <see langword="null"/>.</param>
+public sealed record ProcessorTopology(string Name, string GroupId, string InputTopic, string? OutputTopic, string? DeadLetterTopic, string? ChangelogTopic, IReadOnlyList<string> TableTopics, IReadOnlyList<string>? InputTopics = null);

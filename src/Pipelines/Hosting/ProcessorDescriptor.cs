@@ -18,6 +18,7 @@ namespace Pipelines.Infrastructure;
 /// <param name="Configure">Applies the attribute's settings to the runtime defaults; <see langword="null"/> when it sets none.</param>
 /// <param name="Tables">The tables its handler reads (its <see cref="GlobalTable{T}"/> parameters, in order), or <see langword="null"/> for none; hosting creates their topics and draws them in the topology before an instance exists.</param>
 /// <param name="StateName">The name of its keyed state (<c>state</c>, or <c>windows</c>), which names its changelog; <see langword="null"/> without state.</param>
+/// <param name="InputTopics">Every topic read, for a processor with several inputs (a handler per input contract, in order; the first is <paramref name="InputTopic"/>); <see langword="null"/> for one.</param>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record ProcessorDescriptor(
     string Name,
@@ -27,7 +28,8 @@ public sealed record ProcessorDescriptor(
     ProcessorFeatures Features,
     Func<ProcessorOptions, ProcessorOptions>? Configure = null,
     string? StateName = null,
-    IReadOnlyList<TableDefinition>? Tables = null)
+    IReadOnlyList<TableDefinition>? Tables = null,
+    IReadOnlyList<string>? InputTopics = null)
 {
     /// <summary>Whether the processor's handler takes many rows per call.</summary>
     public bool HandlesBatches => Features.HasFlag(ProcessorFeatures.Batches);
@@ -40,6 +42,7 @@ public sealed record ProcessorDescriptor(
             Name = Name,
             GroupId = GroupId,
             InputTopic = InputTopic,
+            InputTopics = InputTopics ?? [],
             OutputTopic = OutputTopic,
             BootstrapServers = bootstrapServers,
             ConsumerKafka = consumerKafka ?? new Dictionary<string, string>(),

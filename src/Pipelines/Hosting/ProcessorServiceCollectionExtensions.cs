@@ -44,7 +44,8 @@ public static class ProcessorServiceCollectionExtensions
             options.OutputTopic,
             options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null,
             descriptor.StateName is { } state ? Pipelines.State.StateStage.ChangelogTopicOf(options.GroupId, state) : null,
-            (descriptor.Tables ?? []).Select(t => t.Topic).ToList()));
+            (descriptor.Tables ?? []).Select(t => t.Topic).ToList(),
+            options.InputTopics.Count > 0 ? options.InputTopics : null));
         services.TryAddSingleton(provider => new KafkaConnection(provider.GetRequiredService<PipelinesSettings>(), provider.GetRequiredService<ILogger<KafkaConnection>>()));
         services.AddSingleton<IHostedService>(provider => new ProcessorService<TProcessor, TIn, TOut>(
             provider.GetRequiredService<PipelinesSettings>(),

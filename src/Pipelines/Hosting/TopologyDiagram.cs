@@ -13,11 +13,11 @@ internal static class TopologyDiagram
     /// <summary>One processor as the diagram shows it: what it reads and writes, where its dead letters and its state go.</summary>
     internal readonly struct Processor
     {
-        public Processor(string name, string inputTopic, string? outputTopic, string? deadLetterTopic, string? changelogTopic, IEnumerable<string>? tableTopics = null)
+        public Processor(string name, string inputTopic, string? outputTopic, string? deadLetterTopic, string? changelogTopic, IEnumerable<string>? tableTopics = null, IEnumerable<string>? inputTopics = null)
         {
             Name = name;
             TableTopics = tableTopics ?? [];
-            InputTopic = inputTopic;
+            InputTopics = inputTopics ?? [inputTopic];
             OutputTopic = outputTopic;
             DeadLetterTopic = deadLetterTopic;
             ChangelogTopic = changelogTopic;
@@ -25,7 +25,8 @@ internal static class TopologyDiagram
 
         public string Name { get; }
 
-        public string InputTopic { get; }
+        /// <summary>Every topic it reads (one, unless it has several inputs).</summary>
+        public IEnumerable<string> InputTopics { get; }
 
         public string? OutputTopic { get; }
 
@@ -48,7 +49,11 @@ internal static class TopologyDiagram
         {
             var id = "p" + index++;
             nodes.Append("    ").Append(id).Append("[\"").Append(processor.Name).Append("\"]\n");
-            edges.Append("    ").Append(Topic(processor.InputTopic)).Append(" --> ").Append(id).Append('\n');
+            foreach (var input in processor.InputTopics)
+            {
+                edges.Append("    ").Append(Topic(input)).Append(" --> ").Append(id).Append('\n');
+            }
+
             foreach (var table in processor.TableTopics)
             {
                 edges.Append("    ").Append(Topic(table)).Append(" -.->|table| ").Append(id).Append('\n');

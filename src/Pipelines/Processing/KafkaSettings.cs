@@ -39,16 +39,17 @@ internal static class KafkaSettings
     {
         var settings = new Dictionary<string, string>(options.ConsumerKafka)
         {
-            // A processor reads one topic, so the name need not be decoded into a new string per message.
-            ["dotnet.consumer.consume.result.fields"] = "headers,timestamp",
+            // A processor with one input knows the topic, so its name need not be decoded into a new string per message.
+            ["dotnet.consumer.consume.result.fields"] = options.InputTopics.Count > 0 ? "headers,timestamp,topic" : "headers,timestamp",
         };
+
         if (options.LowLatency)
         {
             settings["fetch.wait.max.ms"] = LowLatencyFetchWaitMs;
         }
 
         Overlay(settings, options.Kafka, ProducerOnly);
-        return new ConsumerConfig(settings)
+        var config = new ConsumerConfig(settings)
         {
             BootstrapServers = options.BootstrapServers,
             GroupId = options.GroupId,
@@ -57,6 +58,15 @@ internal static class KafkaSettings
             AutoCommitIntervalMs = checked((int)options.CommitInterval.TotalMilliseconds),
             AutoOffsetReset = AutoOffsetReset.Earliest,
         };
+
+        // Several inputs share partition numbers (a stream, its state, its buffers): the range assignor gives one instance
+        // partition p of every co-partitioned topic, where others may split them. Not a setting a user may change here.
+        if (options.InputTopics.Count > 0)
+        {
+            config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range;
+        }
+
+        return config;
     }
 
     /// <summary>A consumer that reads a state changelog partition to its end, outside any group.</summary>

@@ -115,7 +115,7 @@ public static class PipelinesTelemetry
         new() { { ProcessorTag, options.Name }, { SystemTag, Kafka }, { OperationNameTag, operation }, { DestinationTag, options.InputTopic }, { GroupTag, options.GroupId } };
 
     /// <summary>Starts the span of one message, <c>process &lt;input topic&gt;</c>, continuing the trace its headers carry.</summary>
-    internal static Activity? StartProcessing(ProcessorOptions options, Headers? headers, int partition, long offset)
+    internal static Activity? StartProcessing(ProcessorOptions options, int input, Headers? headers, int partition, long offset)
     {
         if (!Source.HasListeners())
         {
@@ -123,14 +123,14 @@ public static class PipelinesTelemetry
         }
 
         ActivityContext.TryParse(Text(headers, TraceParentHeader), Text(headers, TraceStateHeader), isRemote: true, out var parent);
-        var activity = Source.StartActivity("process " + options.InputTopic, ActivityKind.Consumer, parent);
+        var activity = Source.StartActivity("process " + options.TopicOf(input), ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(ProcessorTag, options.Name);
             activity.SetTag(SystemTag, Kafka);
             activity.SetTag(OperationTypeTag, "process");
             activity.SetTag(OperationNameTag, "process");
-            activity.SetTag(DestinationTag, options.InputTopic);
+            activity.SetTag(DestinationTag, options.TopicOf(input));
             activity.SetTag(GroupTag, options.GroupId);
             activity.SetTag(PartitionTag, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
             activity.SetTag(OffsetTag, offset);

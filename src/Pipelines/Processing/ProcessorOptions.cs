@@ -9,8 +9,16 @@ public sealed record ProcessorOptions
     /// <summary>The consumer group; instances with the same group share the input's partitions.</summary>
     public required string GroupId { get; init; }
 
-    /// <summary>The topic read.</summary>
+    /// <summary>The topic read; for a processor with several inputs, the first of <see cref="InputTopics"/>.</summary>
     public required string InputTopic { get; init; }
+
+    /// <summary>
+    /// Every topic read, for a processor with several inputs (a handler per input contract), in the order of its inputs;
+    /// the first is <see cref="InputTopic"/>. Empty for a processor with one input. Their rows meet in one loop and share
+    /// its keyed state and streams (a stream is a key on a partition number, whichever input its rows come from), so the
+    /// topics must be co-partitioned: the processor compares their partition counts when it starts.
+    /// </summary>
+    public IReadOnlyList<string> InputTopics { get; init; } = [];
 
     /// <summary>The topic written, or <see langword="null"/> for a sink.</summary>
     public string? OutputTopic { get; init; }
@@ -159,7 +167,27 @@ public sealed record ProcessorOptions
     public const int MinMessageBytes = 4096;
 
     /// <summary>Whether the processor reads its own output, so that every row it writes comes back to it (analyzer PIPE007).</summary>
-    public bool IsFeedbackLoop => OutputTopic == InputTopic;
+    public bool IsFeedbackLoop => OutputTopic is { } output && (output == InputTopic || InputTopics.Contains(output));
+
+    /// <summary>How many topics the processor reads.</summary>
+    internal int InputCount => Math.Max(1, InputTopics.Count);
+
+    /// <summary>The topic of input <paramref name="input"/> (0 for a processor with one input).</summary>
+    internal string TopicOf(int input) => InputTopics.Count == 0 ? InputTopic : InputTopics[input];
+
+    /// <summary>Which input <paramref name="topic"/> is; 0 for a processor with one input, whose consumer does not decode topic names.</summary>
+    internal int InputOf(string? topic)
+    {
+        for (var input = 1; input < InputTopics.Count; input++)
+        {
+            if (string.Equals(InputTopics[input], topic, StringComparison.Ordinal))
+            {
+                return input;
+            }
+        }
+
+        return 0;
+    }
 
     /// <summary>The dead-letter topic in effect.</summary>
     public string EffectiveDeadLetterTopic => DeadLetterTopic ?? InputTopic + ".dlq";
@@ -170,6 +198,14 @@ public sealed record ProcessorOptions
         Require(!string.IsNullOrWhiteSpace(Name), nameof(Name), "must not be empty");
         Require(!string.IsNullOrWhiteSpace(GroupId), nameof(GroupId), "must not be empty");
         Require(!string.IsNullOrWhiteSpace(InputTopic), nameof(InputTopic), "must not be empty");
+        if (InputTopics.Count > 0)
+        {
+            var topics = string.Join(", ", InputTopics);
+            Require(InputTopics.Count >= 2, nameof(InputTopics), $"is ({topics}); a processor with several inputs reads two or more topics, and one with one input leaves it empty");
+            Require(InputTopics.All(t => !string.IsNullOrWhiteSpace(t)) && InputTopics.Distinct(StringComparer.Ordinal).Count() == InputTopics.Count, nameof(InputTopics), $"is ({topics}); each must be a different topic");
+            Require(InputTopics[0] == InputTopic, nameof(InputTopic), $"is '{InputTopic}', but this processor reads several topics ({topics}), the first of which is its InputTopic");
+        }
+
         SettingChecks.RequireProducer(Subject, BootstrapServers, Compression, MaxMessageBytes);
         Require(Enum.IsDefined(OnFailure), nameof(OnFailure), $"is {OnFailure}; it must be one of {string.Join(", ", Enum.GetNames<FailurePolicy>())}");
         Require(MaxRetries >= 0, nameof(MaxRetries), $"is {MaxRetries}; it must be 0 or more");

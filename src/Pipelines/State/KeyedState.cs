@@ -139,7 +139,7 @@ internal sealed class KeyedState<T> : StateTable
             cache.Entries.Add(key, entry);
         }
 
-        if (position is { } row && row <= entry.Applied)
+        if (position is { } row && row <= entry.AppliedOf(row.Input))
         {
             current = null;
             return false;
@@ -176,7 +176,7 @@ internal sealed class KeyedState<T> : StateTable
 
         if (position is { } row)
         {
-            entry.Applied = row;
+            entry.Apply(row);
             if (timeToLive is not null && partitions.TryGetValue(entry.Partition, out var touched))
             {
                 touched.Touched[entry.Key] = !onDataTime ? time.GetTimestamp() : rowTime != long.MinValue ? rowTime : touched.DataTime;
@@ -278,7 +278,7 @@ internal sealed class KeyedState<T> : StateTable
         foreach (var entry in cache.Changed)
         {
             var value = entry.HasValue ? encode(entry.Value) : null;
-            records.Add(new(entry.Key, new StateRecord(entry.Applied, value).Encode()));
+            records.Add(new(entry.Key, new StateRecord(entry.Applied, value, entry.Others).Encode()));
             entry.Changed = false;
         }
 
@@ -297,6 +297,7 @@ internal sealed class KeyedState<T> : StateTable
         return new Entry(key, partition)
         {
             Applied = record.Applied,
+            Others = record.Others,
             HasValue = record.Value is not null,
             Value = record.Value is { } value ? decode(value) : default!,
         };
@@ -312,7 +313,33 @@ internal sealed class KeyedState<T> : StateTable
 
         public bool HasValue { get; set; }
 
+        /// <summary>The last row applied from input 0.</summary>
         public RowPosition Applied { get; set; }
+
+        /// <summary>With several inputs, the last row applied from each of inputs 1, 2, …; <see langword="null"/> until a row of one is.</summary>
+        public RowPosition[]? Others { get; set; }
+
+        public RowPosition AppliedOf(int input) =>
+            input == 0 ? Applied : Others is { } others && input <= others.Length ? others[input - 1] : RowPosition.None;
+
+        public void Apply(RowPosition row)
+        {
+            if (row.Input == 0)
+            {
+                Applied = row with { Input = 0 };
+                return;
+            }
+
+            if (Others is null || Others.Length < row.Input)
+            {
+                var grown = new RowPosition[row.Input];
+                Array.Fill(grown, RowPosition.None);
+                Others?.CopyTo(grown, 0);
+                Others = grown;
+            }
+
+            Others[row.Input - 1] = row with { Input = 0 };
+        }
 
         public bool Changed { get; set; }
     }

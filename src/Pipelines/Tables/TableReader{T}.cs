@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Pipelines.Kafka;
 using Pipelines.Logging;
 using Pipelines.Processing;
 
@@ -98,12 +99,12 @@ internal sealed class TableReader<T> : TableReader
             using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaSettings.Restore(options))
                 .SetLogHandler((_, message) => Log.Librdkafka(logger, message))
                 .Build();
-            var partitions = Partitions(consumer, topic, out var missing) ?? throw new InvalidOperationException($"the topic does not exist ({missing})");
+            var partitions = Partitioning.Partitions(consumer.Handle, topic, out var missing) ?? throw new InvalidOperationException($"the topic does not exist ({missing})");
             if (!IsPartitioned)
             {
                 Start(consumer, partitions, loaded);
             }
-            else if (CoPartitioningProblem(consumer, partitions.Count) is { } problem)
+            else if (CoPartitioningProblem(consumer) is { } problem)
             {
                 StopReading(new InvalidOperationException(problem), null);
                 return;
@@ -272,25 +273,13 @@ internal sealed class TableReader<T> : TableReader
     /// A partitioned table finds a stream key's row only in the partition number the key's rows are in: with a different
     /// partition count, most keys would silently find nothing. Refused before the first row instead.
     /// </summary>
-    private string? CoPartitioningProblem(IConsumer<byte[]?, byte[]?> consumer, int tablePartitions)
+    private string? CoPartitioningProblem(IConsumer<byte[]?, byte[]?> consumer)
     {
         var input = options.InputTopic;
-        var inputPartitions = Partitions(consumer, input, out _)?.Count;
-        return inputPartitions == tablePartitions
-            ? null
-            : $"Processor '{options.Name}' reads the table '{topic}' partition by partition beside its input '{input}', but '{topic}' has {tablePartitions} partitions and '{input}' has {inputPartitions?.ToString() ?? "none (it does not exist)"}: " +
-              $"a key's table row must be in the partition number its rows are in. Give both topics the same partition count (and write both with the same partitioner), or read the table as a GlobalTable<{typeof(T).Name}>.";
-    }
-
-    /// <summary>The topic's partitions, or null if it does not exist (<paramref name="missing"/> says what the broker said).</summary>
-    private static List<int>? Partitions(IConsumer<byte[]?, byte[]?> consumer, string topic, out string missing)
-    {
-        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-        var metadata = admin.GetMetadata(topic, MetadataTimeout).Topics.SingleOrDefault(t => t.Topic == topic);
-        missing = metadata?.Error.Reason ?? "no metadata";
-        return metadata is null || metadata.Error.Code != ErrorCode.NoError || metadata.Partitions.Count == 0
-            ? null
-            : metadata.Partitions.Select(p => p.PartitionId).Order().ToList();
+        return Partitioning.CoPartitioningProblem(consumer.Handle, [topic, input]) is { } counts
+            ? $"Processor '{options.Name}' reads the table '{topic}' partition by partition beside its input '{input}', but {counts} partitions: " +
+              $"a key's table row must be in the partition number its rows are in. Give both topics the same partition count (and write both with the same partitioner), or read the table as a GlobalTable<{typeof(T).Name}>."
+            : null;
     }
 
     /// <summary>Partitions being read to the ends they had when asked; <see cref="Done"/> completes when none remains.</summary>

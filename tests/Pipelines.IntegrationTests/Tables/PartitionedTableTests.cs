@@ -84,7 +84,7 @@ public sealed class PartitionedTableTests
         var stopped = await Assert.ThrowsAsync<InvalidOperationException>(() => new ProcessorRunner<Reading, LabeledReading>(Options(harness), new SensorLabeler(), status: status).RunAsync(CancellationToken.None).WithinPatience());
 
         Assert.Equal(
-            "Processor 'SensorLabeler' reads the table 'sensor-names' partition by partition beside its input 'readings', but 'sensor-names' has 3 partitions and 'readings' has 2: " +
+            "Processor 'SensorLabeler' reads the table 'sensor-names' partition by partition beside its input 'readings', but 'sensor-names' has 3, 'readings' has 2 partitions: " +
             "a key's table row must be in the partition number its rows are in. Give both topics the same partition count (and write both with the same partitioner), or read the table as a GlobalTable<SensorName>.",
             stopped.Message);
         Assert.Equal((ProcessorPhase.Stopped, 0), (status.Phase, status.AssignedPartitions)); // never subscribed

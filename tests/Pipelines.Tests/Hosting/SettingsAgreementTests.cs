@@ -13,7 +13,7 @@ namespace Pipelines.Tests.Hosting;
 public class SettingsAgreementTests
 {
     // What identifies a processor rather than tunes it: set by code and by hosting, never configured per processor.
-    private static readonly string[] Identity = ["Name", "InputTopic", "OutputTopic", "BootstrapServers", "ConsumerKafka"];
+    private static readonly string[] Identity = ["Name", "InputTopic", "InputTopics", "OutputTopic", "BootstrapServers", "ConsumerKafka"];
 
     // Objects, not settings: set by code (a fake clock in tests), never by configuration or attribute.
     private static readonly string[] CodeOnly = ["TimeProvider"];

@@ -24,6 +24,21 @@ public class KeyedStateTests
     }
 
     [Fact]
+    public void Rows_of_each_input_are_recognised_as_replayed_by_that_inputs_position_only()
+    {
+        Apply(100, 0, 1);                                                         // input 0, far along its topic
+        Assert.True(state.Begin(0, Car, new RowPosition(2, 0, Input: 1)));        // input 1's offset 2: new, though below 100
+        Facade(state).Value = new Point { X = 2 };
+        state.Commit();
+        var record = StateRecord.Decode(Assert.Single(state.TakeChanges(0)).Value!);
+
+        Assert.False(state.Begin(0, Car, new RowPosition(2, 0, Input: 1)));       // input 1's offset 2 again: replayed
+        Assert.False(state.Begin(0, Car, new RowPosition(100, 0)));               // input 0's as well
+        Assert.True(state.Begin(0, Car, new RowPosition(3, 0, Input: 1)));
+        Assert.Equal((new RowPosition(100, 0), new RowPosition(2, 0)), (record.Applied, Assert.Single(record.Others!)));
+    }
+
+    [Fact]
     public void A_key_updated_many_times_between_checkpoints_is_one_record_holding_the_last_value_and_row()
     {
         Apply(0, 0, 1);

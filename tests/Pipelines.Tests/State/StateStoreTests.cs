@@ -26,10 +26,27 @@ public sealed class StateStoreTests : IDisposable
         Assert.Null(none.Value);
     }
 
+    [Fact]
+    public void A_record_of_several_inputs_round_trips_each_inputs_position_and_one_of_one_input_keeps_its_layout()
+    {
+        var several = new StateRecord(new RowPosition(40, 1), [7, 8], [new RowPosition(3, 0), RowPosition.None]);
+        var decoded = StateRecord.Decode(several.Encode());
+        var single = new StateRecord(new RowPosition(40, 1), [7, 8]).Encode();
+
+        Assert.Equal(new RowPosition(40, 1), decoded.Applied);
+        Assert.Equal([7, 8], decoded.Value);
+        Assert.Equal([new RowPosition(3, 0), RowPosition.None], decoded.Others!);
+        Assert.Equal(13 + 2, single.Length); // position, flag 1, value: as before several inputs
+        Assert.Equal(1, single[12]);
+        Assert.Null(StateRecord.Decode(single).Others);
+    }
+
     [Theory]
     [InlineData(new byte[] { 1, 2 })]
     [InlineData(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 })]
     [InlineData(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9 })]
+    [InlineData(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 0, 0 })] // one other position announced, four bytes of it
+    [InlineData(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4 })]
     public void Bytes_that_are_not_a_record_are_refused(byte[] bytes) =>
         Assert.Throws<FormatException>(() => StateRecord.Decode(bytes));
 

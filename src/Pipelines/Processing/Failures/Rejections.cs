@@ -55,7 +55,7 @@ internal sealed class Rejections<TIn, TOut>(ProcessorOptions options, InputDeser
     /// value <paramref name="value"/> (the message as consumed, or with <paramref name="rows"/> the failed rows of it).
     /// </summary>
     public void Reject(InboundMessage message, byte[]? value, Exception exception, Work work, (int First, int Count, int Of)? rows = null) =>
-        Reject(message.Key, value, message.Headers, message.Timestamp, new TopicPartitionOffset(options.InputTopic, message.Partition, message.Offset), exception, work, rows);
+        Reject(message.Key, value, message.Headers, message.Timestamp, new TopicPartitionOffset(options.TopicOf(message.Input), message.Partition, message.Offset), exception, work, rows);
 
     private void Reject(byte[]? key, byte[]? value, Headers? headers, Timestamp timestamp, TopicPartitionOffset source, Exception exception, Work work, (int First, int Count, int Of)? rows)
     {

@@ -3,7 +3,7 @@ using Confluent.Kafka;
 namespace Pipelines.Processing;
 
 /// <summary>
-/// One message read from the input topic, from fetch to commit: where it was read, what it carried, the work whose
+/// One message read from an input topic, from fetch to commit: where it was read, what it carried, the work whose
 /// end lets its offset be committed and the stream it belongs to. Every failure path (a dead letter, a skip, a stop)
 /// builds from it. A split message's chunks are inbound messages too, and so is the message joined from them.
 /// </summary>
@@ -14,6 +14,9 @@ namespace Pipelines.Processing;
 /// </remarks>
 internal sealed class InboundMessage
 {
+    /// <summary>Which of the processor's inputs it was read from: 0, unless the processor has several (<see cref="ProcessorOptions.InputTopics"/>).</summary>
+    public int Input { get; private set; }
+
     public int Partition { get; private set; }
 
     public long Offset { get; private set; }
@@ -44,8 +47,9 @@ internal sealed class InboundMessage
     public bool IsKept { get; private set; }
 
     /// <summary>Fills a fresh or recycled message with what was consumed.</summary>
-    public InboundMessage Fill(int partition, long offset, byte[]? key, Headers? headers, Timestamp timestamp, RowRange rows, int slot, Work work)
+    public InboundMessage Fill(int partition, long offset, byte[]? key, Headers? headers, Timestamp timestamp, RowRange rows, int slot, Work work, int input = 0)
     {
+        Input = input;
         Partition = partition;
         Offset = offset;
         Key = key;
@@ -61,9 +65,9 @@ internal sealed class InboundMessage
     }
 
     /// <summary>A message whose value is already its own array (a chunk copied out, a joined message); kept from the start.</summary>
-    public static InboundMessage Held(int partition, long offset, byte[]? key, Headers? headers, Timestamp timestamp, RowRange rows, byte[]? value, Work work)
+    public static InboundMessage Held(int partition, long offset, byte[]? key, Headers? headers, Timestamp timestamp, RowRange rows, byte[]? value, Work work, int input = 0)
     {
-        var message = new InboundMessage().Fill(partition, offset, key, headers, timestamp, rows, -1, work);
+        var message = new InboundMessage().Fill(partition, offset, key, headers, timestamp, rows, -1, work, input);
         message.KeptValue = value;
         message.IsKept = true;
         return message;

@@ -12,11 +12,16 @@ namespace Pipelines.Processing;
 /// It also keeps a copy of each message's value as consumed in one reused buffer, at the message's <em>slot</em>: a
 /// message whose handler fails is dead-lettered byte for byte, yet a message that succeeds costs no array of its own.
 /// One reader serves one fetch round at a time (see <see cref="InputFetcher{TIn, TOut}"/>).
+/// A processor with several inputs reads <see cref="Merged{T1, T2}"/> rows: each message's with the contract of the
+/// topic it came from (<paramref name="inputOf"/>).
 /// </summary>
 /// <param name="maxSplitMessageBytes">The largest split message joined (<see cref="ProcessorOptions.MaxSplitMessageBytes"/>), which bounds a chunk's count.</param>
-internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeserializer<RowRange>
+/// <param name="inputOf">Which input a topic is (<see cref="ProcessorOptions.InputOf"/>); needed for a merged input only.</param>
+internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<string?, int>? inputOf = null) : IDeserializer<RowRange>
     where T : IMessageContract<T>
 {
+    private readonly IMergedSerializer<T>? merged = T.Serializer as IMergedSerializer<T>;
+
     private readonly List<Kept> values = [];
     private byte[] kept = new byte[64 * 1024];
     private int used;
@@ -32,22 +37,23 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
 
     public RowRange Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
+        var input = merged is null ? 0 : inputOf!(context.Topic);
         if (isNull)
         {
             values.Add(new Kept(-1, 0, null));
-            throw MessageFormatException.Tombstone(T.Serializer.Schema);
+            throw MessageFormatException.Tombstone(SchemaOf(input));
         }
 
         Keep(data);
-        return Read(data, context.Headers);
+        return Read(data, context.Headers, input);
     }
 
-    /// <summary>Reads a message joined from chunks, keeping its value at slot <see cref="Count"/> - 1.</summary>
+    /// <summary>Reads a message of <paramref name="input"/> joined from chunks, keeping its value at slot <see cref="Count"/> - 1.</summary>
     /// <exception cref="MessageFormatException">The joined message is not valid.</exception>
-    public RowRange ReadJoined(byte[] value, Headers headers)
+    public RowRange ReadJoined(byte[] value, Headers headers, int input = 0)
     {
         Keep(value);
-        return Read(value, headers);
+        return Read(value, headers, input);
     }
 
     /// <summary>The value, as consumed, of the message read at <paramref name="slot"/>, without a copy; valid until <see cref="Clear"/>.</summary>
@@ -74,7 +80,7 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
         used = 0;
     }
 
-    private RowRange Read(ReadOnlySpan<byte> data, Headers? headers)
+    private RowRange Read(ReadOnlySpan<byte> data, Headers? headers, int input)
     {
         var type = MessageTypes.TypeOf(headers);
         try
@@ -82,7 +88,7 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
             switch (type)
             {
                 case MessageType.Row or MessageType.Rows:
-                    return ReadRows(data, type);
+                    return ReadRows(data, type, input);
                 case MessageType.Chunk:
                     // Only the headers now: the value waits for the rest of its message (see Reassembler).
                     Decode(SplitHeaders.Read(headers!, maxSplitMessageBytes));
@@ -105,11 +111,11 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
         catch (Exception exception) when (exception is not MessageFormatException)
         {
             // Readers promise MessageFormatException; anything else is still the input's fault, reported the same way.
-            throw new MessageFormatException($"Cannot read a '{T.Serializer.Schema.Name}' input message: {exception.Message}", exception);
+            throw new MessageFormatException($"Cannot read a '{SchemaOf(input).Name}' input message: {exception.Message}", exception);
         }
     }
 
-    private RowRange ReadRows(ReadOnlySpan<byte> data, MessageType type)
+    private RowRange ReadRows(ReadOnlySpan<byte> data, MessageType type, int input)
     {
         var start = Rows.Count;
         if (typeof(T) == typeof(NoOutput))
@@ -120,16 +126,16 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
 
         if (type == MessageType.Row)
         {
-            Rows.Add(MessageSerializer.Deserialize<T>(data));
+            Rows.Add(merged is null ? MessageSerializer.Deserialize<T>(data) : merged.Read(input, data));
             return new RowRange(start, 1, data.Length);
         }
 
         try
         {
-            var count = MessageSerializer.DeserializePacked(data, Rows);
+            var count = merged is null ? MessageSerializer.DeserializePacked(data, Rows) : merged.ReadPacked(input, data, Rows);
             return count > 0
                 ? new RowRange(start, count, data.Length, type)
-                : throw new MessageFormatException($"Cannot read '{T.Serializer.Schema.Name}' packed rows: the message holds no rows; a writer never sends an empty one.");
+                : throw new MessageFormatException($"Cannot read '{SchemaOf(input).Name}' packed rows: the message holds no rows; a writer never sends an empty one.");
         }
         catch
         {
@@ -138,6 +144,8 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes) : IDeseria
             throw;
         }
     }
+
+    private MessageSchema SchemaOf(int input) => merged?.SchemaOf(input) ?? T.Serializer.Schema;
 
     private void Decode(object decoded) => values[^1] = values[^1] with { Decoded = decoded };
 

@@ -90,11 +90,12 @@ internal sealed class InputFetcher<TIn, TOut>
 
         PipelinesTelemetry.Consumed.Add(1, consumeTags);
         var (partition, offset, message) = (result.Partition.Value, result.Offset.Value, result.Message);
+        var input = options.InputOf(result.Topic);
 
         // Registered as it is fetched, chunks too: the tracker's commit rule needs every partition's offsets in fetch order.
         var work = tracker.Rent();
-        tracker.Begin(partition, offset, work);
-        var inbound = Next().Fill(partition, offset, message.Key, message.Headers, message.Timestamp, message.Value, slot, work);
+        tracker.Begin(partition, offset, work, input);
+        var inbound = Next().Fill(partition, offset, message.Key, message.Headers, message.Timestamp, message.Value, slot, work, input);
         if (!inbound.Rows.IsChunk)
         {
             Round.Add(inbound);
@@ -151,10 +152,11 @@ internal sealed class InputFetcher<TIn, TOut>
     {
         var record = exception.ConsumerRecord;
         PipelinesTelemetry.Consumed.Add(1, consumeTags);
-        using var activity = PipelinesTelemetry.StartProcessing(options, record.Message.Headers, record.Partition.Value, record.Offset.Value);
+        var input = options.InputOf(record.Topic);
+        using var activity = PipelinesTelemetry.StartProcessing(options, input, record.Message.Headers, record.Partition.Value, record.Offset.Value);
         var work = tracker.Rent();
-        tracker.Begin(record.Partition.Value, record.Offset.Value, work);
-        var message = InboundMessage.Held(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers, record.Message.Timestamp, default, record.Message.Value, work);
+        tracker.Begin(record.Partition.Value, record.Offset.Value, work, input);
+        var message = InboundMessage.Held(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers, record.Message.Timestamp, default, record.Message.Value, work, input);
         rejections.Reject(message, exception.InnerException ?? exception, work);
         work.Finish();
     }

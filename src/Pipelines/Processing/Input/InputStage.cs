@@ -144,11 +144,11 @@ internal sealed class InputStage<TIn, TOut>
     private async ValueTask HandleAsync(InboundMessage message, CancellationToken stoppingToken)
     {
         var (range, key, work) = (message.Rows, message.Key, message.Work);
-        calls.Context.Fill(message, options.InputTopic);
-        using var activity = PipelinesTelemetry.StartProcessing(options, message.Headers, message.Partition, message.Offset);
+        calls.Context.Fill(message, options.TopicOf(message.Input));
+        using var activity = PipelinesTelemetry.StartProcessing(options, message.Input, message.Headers, message.Partition, message.Offset);
         for (var i = 0; i < range.Count; i++)
         {
-            if (!BeginState(message.Partition, key, message.Offset, i, round.Rows[range.Start + i]))
+            if (!BeginState(message, key, i, round.Rows[range.Start + i]))
             {
                 continue;
             }
@@ -197,7 +197,7 @@ internal sealed class InputStage<TIn, TOut>
         }
         catch (Exception exception)
         {
-            using var activity = PipelinesTelemetry.StartProcessing(options, message.Headers, message.Partition, message.Offset);
+            using var activity = PipelinesTelemetry.StartProcessing(options, message.Input, message.Headers, message.Partition, message.Offset);
             rejections.RejectRows(message, new ReadOnlySpan<TIn>(in row), index, exception, message.Work);
             return false;
         }
@@ -219,8 +219,8 @@ internal sealed class InputStage<TIn, TOut>
             }
 
             var origin = flush.Origins[first].Message!;
-            calls.Context.Fill(origin, options.InputTopic);
-            using var activity = PipelinesTelemetry.StartProcessing(options, origin.Headers, origin.Partition, origin.Offset);
+            calls.Context.Fill(origin, options.TopicOf(origin.Input));
+            using var activity = PipelinesTelemetry.StartProcessing(options, origin.Input, origin.Headers, origin.Partition, origin.Offset);
             var failure = !handlesBatches ? await calls.HandleAsync(rows[call], cancellationToken)
                 : first == 0 ? await calls.HandleAsync(rows, cancellationToken)
                 : await calls.HandleAsync(rows.GetRange(first, rows.Count - first), cancellationToken);
@@ -261,7 +261,7 @@ internal sealed class InputStage<TIn, TOut>
     /// Binds the processor's keyed state, if any, to the row's stream; false when the row was applied to that state
     /// before a restart (and its outputs acknowledged), so it is not handled again.
     /// </summary>
-    private bool BeginState(int partition, byte[]? key, long offset, int index, in TIn row)
+    private bool BeginState(InboundMessage message, byte[]? key, int index, in TIn row)
     {
         if (calls.State is not { } state)
         {
@@ -270,14 +270,14 @@ internal sealed class InputStage<TIn, TOut>
 
         if (observesDataTime && TIn.Serializer.TimestampOf(row) is { } timestamp)
         {
-            state.Observe(partition, timestamp);
+            state.Observe(message.Partition, timestamp);
         }
 
-        return state.Begin(partition, key, new Pipelines.State.RowPosition(offset, index));
+        return state.Begin(message.Partition, key, new Pipelines.State.RowPosition(message.Offset, index, message.Input));
     }
 
     private bool BeginState(BufferedRows<TIn> flush, int row) =>
-        BeginState(flush.Origins[row].Message!.Partition, flush.Key, flush.Origins[row].Message!.Offset, flush.Origins[row].Index, flush.Rows[row]);
+        BeginState(flush.Origins[row].Message!, flush.Key, flush.Origins[row].Index, flush.Rows[row]);
 
     /// <summary>
     /// Binds the state, if any, for a batch of one stream's rows: at its first row not yet applied, reaching to its last.
@@ -308,7 +308,7 @@ internal sealed class InputStage<TIn, TOut>
             }
 
             var last = flush.Origins[flush.Count - 1];
-            state.Reach(new Pipelines.State.RowPosition(last.Message!.Offset, last.Index));
+            state.Reach(new Pipelines.State.RowPosition(last.Message!.Offset, last.Index, last.Message.Input));
         }
 
         return first;

@@ -3,14 +3,18 @@ using Confluent.Kafka;
 namespace Pipelines.Processing;
 
 /// <summary>
-/// At-least-once bookkeeping for the one topic a processor reads: an input offset may be committed only when it
-/// and every earlier offset of its partition are finished (see <see cref="Work"/>). Acknowledgements arrive on
-/// the producer's thread and out of order across output partitions; everything here but <see cref="Stop"/> is
-/// called from the processing loop only.
+/// At-least-once bookkeeping for the topics a processor reads: an input offset may be committed only when it and
+/// every earlier offset of its partition are finished (see <see cref="Work"/>). Acknowledgements arrive on the
+/// producer's thread and out of order across output partitions; everything here but <see cref="Stop"/> is called from
+/// the processing loop only.
 /// </summary>
-internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> processorTag)
+/// <param name="topic">The topic read (the first, with several inputs).</param>
+/// <param name="processorTag">The processor's metric tag.</param>
+/// <param name="inputTopics">With several inputs, every topic read, by input number.</param>
+internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> processorTag, IReadOnlyList<string>? inputTopics = null)
 {
-    private readonly Dictionary<int, Pending> pending = [];
+    private readonly IReadOnlyList<string> topics = inputTopics is { Count: > 0 } ? inputTopics : [topic];
+    private readonly Dictionary<(int Input, int Partition), Pending> pending = [];
     private readonly Stack<Work> free = new();
     private readonly StopLatch stops = new(processorTag);
 
@@ -31,12 +35,12 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
     /// </summary>
     public Work Chain(List<Work> held) => Work.Chained(stops, held);
 
-    /// <summary>Registers an input message as covered by <paramref name="work"/>; per partition in offset order.</summary>
-    public void Begin(int partition, long offset, Work work)
+    /// <summary>Registers a message of <paramref name="input"/> as covered by <paramref name="work"/>; per partition in offset order.</summary>
+    public void Begin(int partition, long offset, Work work, int input = 0)
     {
-        if (!pending.TryGetValue(partition, out var queue))
+        if (!pending.TryGetValue((input, partition), out var queue))
         {
-            pending[partition] = queue = new Pending();
+            pending[(input, partition)] = queue = new Pending();
         }
 
         // Committing the last finished entry + 1 is only right if entries are in offset order; out of order it
@@ -58,7 +62,7 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
     public int TakeCommittable(List<TopicPartitionOffset> committable)
     {
         var taken = 0;
-        foreach (var (partition, queue) in pending)
+        foreach (var ((input, partition), queue) in pending)
         {
             long? next = null;
             while (queue.TryPeek(out var head) && head.Work.IsDone)
@@ -74,7 +78,7 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
 
             if (next is { } offset)
             {
-                committable.Add(new TopicPartitionOffset(topic, partition, offset));
+                committable.Add(new TopicPartitionOffset(topics[input], partition, offset));
             }
         }
 
@@ -86,12 +90,26 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
     {
         foreach (var partition in partitions)
         {
-            pending.Remove(partition.Partition.Value);
+            var input = topics.Count == 1 ? 0 : Math.Max(0, IndexOf(partition.Topic));
+            pending.Remove((input, partition.Partition.Value));
         }
     }
 
     /// <summary>Records the failure that stops the loop; the first one wins. Any thread.</summary>
     public void Stop(Exception exception) => stops.Record(exception);
+
+    private int IndexOf(string topic)
+    {
+        for (var input = 0; input < topics.Count; input++)
+        {
+            if (topics[input] == topic)
+            {
+                return input;
+            }
+        }
+
+        return -1;
+    }
 
     private readonly record struct Entry(long Offset, Work Work);
 

@@ -84,7 +84,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
 
         var table = state?.CreateTable(processor, options);
         calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag) { State = table, ProcessTags = PipelinesTelemetry.ProcessTags(options) };
-        tracker = new OffsetTracker(options.InputTopic, processorTag);
+        tracker = new OffsetTracker(options.InputTopic, processorTag, options.InputTopics);
     }
 
     /// <summary>
@@ -131,7 +131,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         }
 
         using var lag = PipelinesTelemetry.TrackLag(processorTag);
-        var reader = new InputDeserializer<TIn>(options.MaxSplitMessageBytes);
+        var reader = new InputDeserializer<TIn>(options.MaxSplitMessageBytes, options.InputOf);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options)).SetLogHandler((_, message) => Log.Librdkafka(logger, message)).Build();
         using var consumer = new ConsumerBuilder<byte[]?, RowRange>(KafkaSettings.Consumer(options))
             .SetKeyDeserializer(StreamKeyDeserializer.Instance)
@@ -143,13 +143,22 @@ internal sealed class ProcessorRunner<TIn, TOut>
             .Build();
         run = Run.Start(options, calls, tracker, reader, consumer, producer, logger, processorTag);
         using var stateStage = run.State;
-        consumer.Subscribe(options.InputTopic);
+        IReadOnlyList<string> inputs = options.InputTopics.Count > 0 ? options.InputTopics : [options.InputTopic];
+        if (inputs.Count > 1 && Pipelines.Kafka.Partitioning.CoPartitioningProblem(consumer.Handle, inputs) is { } counts)
+        {
+            // Its inputs share partition numbers (streams, state): a key's rows in different partition numbers would never meet.
+            throw new InvalidOperationException(
+                $"Processor '{options.Name}' reads several topics as one input, but {counts} partitions: a key's rows of every input must be in the same partition number. " +
+                "Give the topics the same partition count (and write them with the same partitioner).");
+        }
+
+        consumer.Subscribe(inputs);
         status.Enter(ProcessorPhase.Joining);
         var lagMeasured = 0L;
         var expiredAt = 0L;
         var tickedAt = 0L;
         var idleWindowsAt = 0L;
-        Log.Started(logger, options.Name, options.InputTopic, options.GroupId);
+        Log.Started(logger, options.Name, string.Join(", ", inputs), options.GroupId);
         if (options.IsFeedbackLoop)
         {
             // Allowed because a loop that ends (a counter, a filter) can be intended; the analyzer warns at compile time.
@@ -285,7 +294,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private void OnAssigned(List<TopicPartition> assigned)
     {
         status.Assigned(assigned.Count);
-        var partitions = assigned.Select(p => p.Partition.Value).ToList();
+        var partitions = assigned.Select(p => p.Partition.Value).Distinct().ToList();
         if (run.State is not null || tables.Partitioned.Length > 0)
         {
             status.Enter(ProcessorPhase.Restoring);
@@ -324,7 +333,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         }
 
         var unflushed = run.Output.Producer.Flush(ShutdownFlushTimeout);
-        if (Checkpoint(revoked.Select(p => p.Partition.Value), unflushed))
+        if (Checkpoint(revoked.Select(p => p.Partition.Value).Distinct(), unflushed))
         {
             run.Committer.StoreFinished(final: true);
         }
@@ -382,10 +391,10 @@ internal sealed class ProcessorRunner<TIn, TOut>
         tracker.Forget(lost.Select(p => p.TopicPartition));
 
         // Whatever changed since the last checkpoint is dropped: the next owner restores the changelog and handles those rows.
-        run.State?.Close(lost.Select(p => p.Partition.Value));
+        run.State?.Close(lost.Select(p => p.Partition.Value).Distinct());
         foreach (var table in tables.Partitioned)
         {
-            table.Revoke(lost.Select(p => p.Partition.Value).ToList());
+            table.Revoke(lost.Select(p => p.Partition.Value).Distinct().ToList());
         }
     }
 

@@ -48,8 +48,8 @@ internal sealed class StreamStage<TIn, TOut>(
                     return; // a processor without an event handler skips events
                 }
 
-                calls.Context.Fill(message, options.InputTopic);
-                using (var activity = PipelinesTelemetry.StartProcessing(options, message.Headers, message.Partition, message.Offset))
+                calls.Context.Fill(message, options.TopicOf(message.Input));
+                using (var activity = PipelinesTelemetry.StartProcessing(options, message.Input, message.Headers, message.Partition, message.Offset))
                 {
                     var failure = await calls.HandleEventAsync(streamEvent, stoppingToken);
                     if (failure is null)

@@ -1,0 +1,68 @@
+namespace Pipelines.Infrastructure;
+
+/// <summary>
+/// One input of a merged input: reads and writes the rows of one contract, wrapped in and out of the merged row
+/// <typeparamref name="TMerged"/>. The merged serializer holds one per input and hands each row to the one it came from.
+/// </summary>
+internal abstract class MergedInput<TMerged>
+{
+    public abstract MessageSchema Schema { get; }
+
+    public abstract byte[]? StreamKey(in TMerged row);
+
+    public abstract long? TimestampOf(in TMerged row);
+
+    public abstract void Write(ref MessageWriter writer, in TMerged row);
+
+    public abstract void WritePacked(ref MessageWriter writer, ReadOnlySpan<TMerged> rows);
+
+    public abstract TMerged Read(ReadOnlySpan<byte> bytes);
+
+    public abstract int ReadPacked(ReadOnlySpan<byte> bytes, List<TMerged> rows);
+}
+
+/// <inheritdoc/>
+/// <typeparam name="T">The input's contract.</typeparam>
+/// <typeparam name="TMerged">The merged row.</typeparam>
+internal sealed class MergedInput<T, TMerged>(Func<T, TMerged> wrap, Func<TMerged, T> unwrap) : MergedInput<TMerged>
+    where T : IMessageContract<T>
+{
+    // Packed rows are read into a list of the contract first; one per thread, since a serializer is shared by every loop.
+    [ThreadStatic]
+    private static List<T>? scratch;
+
+    public override MessageSchema Schema => T.Serializer.Schema;
+
+    public override byte[]? StreamKey(in TMerged row) => T.Serializer.StreamKey(unwrap(row));
+
+    public override long? TimestampOf(in TMerged row) => T.Serializer.TimestampOf(unwrap(row));
+
+    public override void Write(ref MessageWriter writer, in TMerged row) => T.Serializer.Write(ref writer, unwrap(row));
+
+    public override void WritePacked(ref MessageWriter writer, ReadOnlySpan<TMerged> rows)
+    {
+        var unwrapped = new T[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            unwrapped[i] = unwrap(rows[i]);
+        }
+
+        T.Serializer.WritePacked(ref writer, unwrapped);
+    }
+
+    public override TMerged Read(ReadOnlySpan<byte> bytes) => wrap(MessageSerializer.Deserialize<T>(bytes));
+
+    public override int ReadPacked(ReadOnlySpan<byte> bytes, List<TMerged> rows)
+    {
+        var read = scratch ??= [];
+        read.Clear();
+        var count = MessageSerializer.DeserializePacked(bytes, read);
+        foreach (var row in read)
+        {
+            rows.Add(wrap(row));
+        }
+
+        read.Clear();
+        return count;
+    }
+}

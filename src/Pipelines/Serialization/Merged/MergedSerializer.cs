@@ -1,0 +1,42 @@
+namespace Pipelines.Infrastructure;
+
+/// <summary>
+/// The serializer of a merged input: each row goes to the input it came from (<paramref name="inputOf"/>). Its schema
+/// names the inputs' contracts and has a timestamp when every one of them has one (so buffers and windows measured in
+/// data time see each row's own). Rows are read only through <see cref="IMergedSerializer{T}"/>, which is told the input.
+/// </summary>
+internal sealed class MergedSerializer<TMerged>(Func<TMerged, int> inputOf, params MergedInput<TMerged>[] inputs) : IMessageSerializer<TMerged>, IMergedSerializer<TMerged>
+{
+    public MessageSchema Schema { get; } = new(
+        string.Join(" | ", inputs.Select(i => i.Schema.Name)),
+        topic: null,
+        inputs.All(i => i.Schema.Timestamp is not null) ? [inputs[0].Schema.Timestamp!] : []);
+
+    public byte[]? StreamKey(in TMerged value) => inputs[inputOf(value)].StreamKey(value);
+
+    public long? TimestampOf(in TMerged value) => inputs[inputOf(value)].TimestampOf(value);
+
+    public void Write(ref MessageWriter writer, in TMerged value) => inputs[inputOf(value)].Write(ref writer, value);
+
+    /// <summary>Writes rows of one input (as a message's rows always are) packed with its contract.</summary>
+    public void WritePacked(ref MessageWriter writer, ReadOnlySpan<TMerged> rows)
+    {
+        if (rows.Length > 0)
+        {
+            inputs[inputOf(rows[0])].WritePacked(ref writer, rows);
+        }
+    }
+
+    public TMerged Read(ref MessageReader reader) => throw Unreadable();
+
+    public int ReadPacked(ref MessageReader reader, List<TMerged> rows) => throw Unreadable();
+
+    public TMerged Read(int input, ReadOnlySpan<byte> bytes) => inputs[input].Read(bytes);
+
+    public int ReadPacked(int input, ReadOnlySpan<byte> bytes, List<TMerged> rows) => inputs[input].ReadPacked(bytes, rows);
+
+    public MessageSchema SchemaOf(int input) => inputs[input].Schema;
+
+    private NotSupportedException Unreadable() =>
+        new($"A row of {Schema.Name} is read with the contract of the topic it came from; the processor's loop does that.");
+}
