@@ -95,3 +95,26 @@ public partial class CarSetup
     [Tag] public string CarId { get; set; } = "";
     [Parameter] public byte[] Sheet { get; set; } = [];
 }
+
+/// <summary>A car stopping in its pit box after a lap: the simulator writes one as the car comes in.</summary>
+[Topic("pit-stops", External = true)]
+public partial class PitStop
+{
+    [Timestamp] public DateTimeOffset Time { get; set; }
+    [Tag] public string CarId { get; set; } = "";
+    [Parameter] public int Lap { get; set; }
+    [Parameter] public double Seconds { get; set; }
+}
+
+/// <summary>A car's speed a whole number of seconds before or after one of its pit stops (<see cref="PitCorrelator"/>).</summary>
+[Topic("pit-passes")]
+public partial class PitPass
+{
+    [Timestamp] public DateTimeOffset Time { get; set; }
+    [Tag] public string CarId { get; set; } = "";
+    [Parameter] public int Lap { get; set; }
+
+    /// <summary>Seconds from the stop: negative on the way in, positive on the way out (after the time in the box).</summary>
+    [Parameter] public int Second { get; set; }
+    [Parameter] public double Speed { get; set; }
+}

@@ -12,4 +12,7 @@ internal static class SampleCounters
     public static long WithSettings;
     public static long Setups;
     public static long Summaries;
+
+    /// <summary>Telemetry rows joined with a pit stop around them.</summary>
+    public static long PitPasses;
 }

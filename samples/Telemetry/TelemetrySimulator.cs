@@ -11,20 +11,21 @@ namespace Telemetry;
 /// <summary>
 /// Race cars lapping a short circuit: each sends a row of a dozen parameters RateHz times a second (packed ten rows
 /// per message), names its driver and session in its stream's properties, marks each completed lap with an event,
-/// and sends its setup sheet once at the start.
+/// sends its setup sheet once at the start, and reports each pit stop on a topic of its own.
 /// </summary>
 internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration configuration, ILogger<TelemetrySimulator> log) : BackgroundService
 {
     private static readonly TimeSpan Lap = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan PitStop = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan PitTime = TimeSpan.FromSeconds(3);
     private static readonly string[] Drivers = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken"];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var cars = configuration.GetValue("Simulation:Cars", 8);
         var rateHz = configuration.GetValue("Simulation:RateHz", 100);
-        await kafka.EnsureTopicsAsync(["car-telemetry", "car-setups", "car-settings"], stoppingToken);
+        await kafka.EnsureTopicsAsync(["car-telemetry", "car-setups", "car-settings", "pit-stops"], stoppingToken);
         using var settings = new TopicWriter<CarSettings>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers });
+        using var stops = new TopicWriter<PitStop>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers, LowLatency = true });
         using var telemetry = new TopicWriter<CarTelemetry>(new TopicWriterOptions
         {
             BootstrapServers = kafka.BootstrapServers,
@@ -72,6 +73,7 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
                         {
                             // Into the pits after an odd lap: the crew changes the wing, which the analyzer's table picks up.
                             settings.Write(new CarSettings { CarId = car.Id, Wing = 7 + ((lap / 2) % 3), BrakeBias = 56 });
+                            stops.Write(new PitStop { Time = time, CarId = car.Id, Lap = lap, Seconds = PitTime.TotalSeconds });
                         }
 
                         telemetry.WriteEvent(car.Id, new StreamEvent { Timestamp = UnixNanoseconds.FromDateTimeOffset(time), Id = "lap-completed", Value = lap.ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -135,7 +137,7 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
             lastPhase = phase;
             if (lapCompleted % 2 == 1)
             {
-                pitExit = time + PitStop;
+                pitExit = time + PitTime;
             }
 
             if (time < pitExit)

@@ -53,6 +53,38 @@ public class ProcessorDiagnosticTests
         [Processor, Buffer(MaxRows = 10)] public partial class {|PIPE006:Buffered|} { public void Handle(In row) { } public void Handle(In2 row) { } }
         """);
 
+    private const string JoinTopics = """
+        [Topic("laps")] public partial class Lap { [Timestamp] public long Time { get; set; } [Tag] public string Car { get; set; } = ""; }
+        [Topic("stops")] public partial class Stop { [Timestamp] public long Time { get; set; } [Tag] public string Car { get; set; } = ""; }
+        [Topic("untimed")] public partial class Untimed { [Tag] public string Car { get; set; } = ""; }
+        [Topic("laps-again")] public partial class LapAgain { [Timestamp] public long Time { get; set; } [Tag] public string Car { get; set; } = ""; }
+        [Topic("joined")] public partial class Joined { [Tag] public string Car { get; set; } = ""; }
+
+        """;
+
+    [Fact]
+    public Task PIPE026_joins_in_shapes_the_runtime_cannot_run() => AnalyzerTest.VerifyAsync(JoinTopics + """
+        [Processor, {|PIPE026:Join|}] public partial class Neither { public Joined Handle(Lap lap, Stop stop) => new(); }
+        [Processor, Join(Within = "00:00:01", AsOf = {|PIPE026:"00:00:01"|})] public partial class Both { public Joined Handle(Lap lap, Stop stop) => new(); }
+        [Processor, Join(Within = {|PIPE026:"soon"|})] public partial class BadTime { public Joined Handle(Lap lap, Stop stop) => new(); }
+        [Processor, Join(Within = {|PIPE026:"-00:00:01"|})] public partial class Negative { public Joined Handle(Lap lap, Stop stop) => new(); }
+        [Processor, Join(Within = "00:00:01", Grace = {|PIPE026:"x"|})] public partial class BadGrace { public Joined Handle(Lap lap, Stop stop) => new(); }
+        [Processor, Join(AsOf = "00:00:01")] public partial class OneRow { public Joined {|PIPE026:Handle|}(Lap lap) => new(); }
+        [Processor, Join(AsOf = "00:00:01")] public partial class NoTime { public Joined {|PIPE026:Handle|}(Lap lap, Untimed stop) => new(); }
+        [Processor, Join(AsOf = "00:00:01")] public partial class Itself { public Joined {|PIPE026:Handle|}(Lap lap, Lap other) => new(); }
+        [Processor, Join(AsOf = "00:00:01")] public partial class Many { public IEnumerable<Joined> {|PIPE026:Handle|}(Lap lap, Stop stop) => []; }
+        [Processor, Join(AsOf = "00:00:01")] public partial class Sink { public void {|PIPE026:Handle|}(Lap lap, Stop stop) { } }
+        [Processor, Join(AsOf = "00:00:01")] public partial class Two { public Joined Handle(Lap lap, Stop stop) => new(); public Joined {|PIPE026:Handle|}(LapAgain lap, Stop stop) => new(); }
+        [Processor(InputTopic = "laps"), Join(AsOf = "00:00:01")] public partial class {|PIPE026:Renamed|} { public Joined Handle(Lap lap, Stop stop) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE026_not_reported_for_inner_and_left_interval_and_as_of_joins() => AnalyzerTest.VerifyAsync(JoinTopics + """
+        [Processor, Join(Within = "00:00:05")] public partial class Inner { public Joined? Handle(Lap lap, Stop stop) => null; }
+        [Processor(OutputTopic = "left"), Join(Within = "00:00:05", Grace = "00:00:01")] public partial class Left { public Joined Handle(Lap lap, Stop? stop) => new(); }
+        [Processor(OutputTopic = "as-of"), Join(AsOf = "00:01:00")] public partial class Latest { public Joined Handle(Lap lap, Stop? stop) => new(); }
+        """);
+
     [Fact]
     public Task PIPE007_a_processor_that_writes_one_of_its_inputs() => AnalyzerTest.VerifyAsync(Topics + """
         [Topic("in2")] public partial class In2 { [Parameter] public int C { get; set; } }

@@ -303,6 +303,31 @@ internal static class SnapshotSources
             }
             """,
 
+        // Joins: an inner interval join, and a left as-of join with a grace.
+        ["Joins"] = """
+            using Pipelines;
+
+            namespace Telemetry;
+
+            [Topic("car-telemetry")] public partial class CarTelemetry { [Timestamp] public long Time { get; set; } [Tag] public string CarId { get; set; } = ""; [Parameter] public double Speed { get; set; } }
+            [Topic("pit-stops")] public partial class PitStop { [Timestamp] public long Time { get; set; } [Tag] public string CarId { get; set; } = ""; [Parameter] public double Seconds { get; set; } }
+            [Topic("pit-analyses")] public partial class PitAnalysis { [Tag] public string CarId { get; set; } = ""; [Parameter] public double Speed { get; set; } [Parameter] public double Seconds { get; set; } }
+
+            [Processor, Join(Within = "00:00:05")]
+            public partial class PitCorrelator
+            {
+                public PitAnalysis? Handle(CarTelemetry telemetry, PitStop stop) =>
+                    telemetry.Speed > 0 ? new PitAnalysis { CarId = stop.CarId, Speed = telemetry.Speed, Seconds = stop.Seconds } : null;
+            }
+
+            [Processor(OutputTopic = "last-stops"), Join(AsOf = "00:10:00", Grace = "00:00:01")]
+            public partial class LastStop
+            {
+                public PitAnalysis Handle(CarTelemetry telemetry, PitStop? stop) =>
+                    new() { CarId = telemetry.CarId, Speed = telemetry.Speed, Seconds = stop?.Seconds ?? 0 };
+            }
+            """,
+
         // Windows: a hand-written accumulator in tumbling windows, and built-in statistics in session windows.
         ["Windows"] = """
             using Pipelines;

@@ -34,6 +34,7 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.WindowWithoutTimestamp,
         DiagnosticDescriptors.TableNotTopicContract,
         DiagnosticDescriptors.TableKeyMismatch,
+        DiagnosticDescriptors.InvalidJoin,
     ];
 
     /// <inheritdoc/>

@@ -144,6 +144,11 @@ internal static class DiagnosticDescriptors
         "Processor '{0}' reads Table<{1}> partition by partition beside its input '{2}', but the table is keyed by ({3}) and the input's rows by ({4}); a row finds its table row only when both contracts have tags of the same types in the same order: match the tags, or read a GlobalTable<{1}>",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor InvalidJoin = Error(
+        "PIPE026",
+        "Join is invalid",
+        "Processor '{0}' {1}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

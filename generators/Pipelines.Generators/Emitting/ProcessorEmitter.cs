@@ -19,6 +19,9 @@ internal static class ProcessorEmitter
 
     /// <summary>The name of a windowed processor's state: part of its changelog topic's name, so it never changes.</summary>
     public const string WindowsName = "windows";
+
+    /// <summary>The name of a joining processor's state: part of its changelog topic's name, so it never changes.</summary>
+    public const string JoinName = "join";
     private const string Infrastructure = KnownNames.Infrastructure;
     private const string ValueTask = "global::System.Threading.Tasks.ValueTask";
     private static readonly string GeneratedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"Pipelines.Generators\", \"{typeof(ProcessorEmitter).Assembly.GetName().Version}\")]";
@@ -27,7 +30,9 @@ internal static class ProcessorEmitter
     {
         var w = new SourceWriter();
         var self = $"{Infrastructure}IProcessor<{model.FullyQualifiedName}, {model.InputType}, {model.OutputType}>";
-        var functions = model.Window is { } windowed ? $"{Infrastructure}IWindowFunctions<{model.InputType}, {windowed.Accumulator}, {model.OutputType}>" : null;
+        var functions = model.Window is { } windowed ? $"{Infrastructure}IWindowFunctions<{model.InputType}, {windowed.Accumulator}, {model.OutputType}>"
+            : model.Join is not null ? $"{Infrastructure}IJoinHandler<{model.Inputs[0].Type}, {model.Inputs[1].Type}, {model.OutputType}>"
+            : null;
         var scopes = w.OpenPartialType(model.Namespace, model.ContainingTypes, $"{model.Declaration} : {self}{(functions is null ? "" : ", " + functions)}");
         var read = model.Inputs.Count > 0 ? string.Join(" + ", model.Inputs.Select(i => Literal(i.Topic))) : Literal(model.InputTopic);
         var route = model.OutputTopic is null ? $"reads {read} (a sink)" : $"{read} → {Literal(model.OutputTopic)}";
@@ -48,7 +53,7 @@ internal static class ProcessorEmitter
             arguments.Add("Configure: static options => options with\n{\n" + string.Concat(model.Settings.Select(s => $"    {s.Name} = {s.Expression},\n")) + "}");
         }
 
-        if ((model.StateType is not null ? StateName : model.Window is not null ? WindowsName : null) is { } stateName)
+        if (StateNameOf(model) is { } stateName)
         {
             arguments.Add($"StateName: {Literal(stateName)}");
         }
@@ -85,7 +90,11 @@ internal static class ProcessorEmitter
             EmitWindows(w, model, window, processor, functions!, outputs, Context, Cancellation);
         }
 
-        if (model.Inputs.Count > 0)
+        if (model.Join is { } join)
+        {
+            EmitJoin(w, model, join, processor, outputs, Context, Cancellation);
+        }
+        else if (model.Inputs.Count > 0)
         {
             EmitInputs(w, model, processor, outputs, Context, Cancellation);
         }
@@ -186,6 +195,22 @@ internal static class ProcessorEmitter
         w.Close();
     }
 
+    /// <summary>The name of the processor's keyed state, which names its changelog, or null without state.</summary>
+    private static string? StateNameOf(ProcessorModel model) =>
+        model.StateType is not null ? StateName : model.Window is not null ? WindowsName : model.Join is not null ? JoinName : null;
+
+    /// <summary>A joining processor: its state (the rows waiting per key), its join, and its row handler (the runtime's join), which calls Handle for each match.</summary>
+    private static void EmitJoin(SourceWriter w, ProcessorModel model, JoinModel join, string processor, string outputs, string context, string cancellation)
+    {
+        var (left, right) = (model.Inputs[0].Type, model.Inputs[1].Type);
+        var rows = $"{Infrastructure}JoinRows<{left}, {right}>";
+        Member(w, $"private static readonly {Infrastructure}StateDefinition PipelinesState = {Infrastructure}StateDefinition.Of<{rows}>({Literal(JoinName)});");
+        Member(w, $"{Infrastructure}StateDefinition {processor}.State => PipelinesState;");
+        Member(w, $"private static readonly {Infrastructure}JoinDefinition PipelinesJoin = new() {{ Kind = {Infrastructure}JoinKind.{join.Kind}, Within = {Ticks(join.WithinTicks)}, Grace = {Ticks(join.GraceTicks)}, KeepsUnmatched = {(join.KeepsUnmatched ? "true" : "false")} }};");
+        Member(w, $"{ValueTask} {processor}.HandleAsync({model.InputType} row, {outputs}, {context}, {cancellation}) => {Infrastructure}JoinCalls.HandleAsync(row, context.State<{rows}>(), PipelinesJoin, this, outputs);");
+        Member(w, $"{model.OutputType} {Infrastructure}IJoinHandler<{left}, {right}, {model.OutputType}>.Join({left} left, {right} right) => {model.Handle!.Method}(left, right);");
+    }
+
     /// <summary>One generated member, on a line of its own after a blank line.</summary>
     private static void Member(SourceWriter w, string member)
     {
@@ -233,7 +258,7 @@ internal static class ProcessorEmitter
             p.InputTopic,
             p.OutputTopic,
             DeadLetters(p) ? p.InputTopic + ".dlq" : null,
-            p.StateType is not null ? $"{p.GroupId}.{StateName}.changelog" : p.Window is not null ? $"{p.GroupId}.{WindowsName}.changelog" : null,
+            StateNameOf(p) is { } state ? $"{p.GroupId}.{state}.changelog" : null,
             p.Tables.Select(t => t.Topic),
             p.Inputs.Count > 0 ? p.Inputs.Select(i => i.Topic) : null));
         var mermaid = Pipelines.Hosting.TopologyDiagram.Mermaid(drawn);

@@ -23,6 +23,7 @@ namespace Pipelines.Generators.Model;
 /// <param name="FlushWhen">The input buffer's flush rule, a method of the processor, or <see langword="null"/>.</param>
 /// <param name="HintName">The generated file's name.</param>
 /// <param name="Tables">The tables the row handler reads, in the order of its parameters.</param>
+/// <param name="Join">How a joining processor joins its two <paramref name="Inputs"/>, or <see langword="null"/>.</param>
 /// <param name="Inputs">With several inputs, each one and its handler, in declaration order (then <paramref name="InputType"/> is their <c>Merged</c> row and <paramref name="Handle"/> the first's); empty for one input.</param>
 internal sealed record ProcessorModel(
     string Namespace,
@@ -47,7 +48,11 @@ internal sealed record ProcessorModel(
     string? FlushWhen,
     string HintName,
     EquatableArray<TableModel> Tables,
-    EquatableArray<InputModel> Inputs = default);
+    EquatableArray<InputModel> Inputs = default,
+    JoinModel? Join = null);
+
+/// <summary>How a joining processor joins its two inputs (see <c>JoinAttribute</c>): the kind (<c>Interval</c> or <c>AsOf</c>), the interval or tolerance and the grace in ticks, and whether unmatched left rows are handed over.</summary>
+internal sealed record JoinModel(string Kind, long WithinTicks, long GraceTicks, bool KeepsUnmatched);
 
 /// <summary>One input of a processor with several: its contract, fully qualified, its topic, and its handler.</summary>
 internal sealed record InputModel(string Type, string Topic, CallModel Handle);

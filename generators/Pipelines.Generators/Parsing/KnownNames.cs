@@ -19,6 +19,7 @@ internal static class KnownNames
     public const string GlobalTableOfT = "Pipelines.GlobalTable`1";
     public const string TableOfT = "Pipelines.Table`1";
     public const string WindowAttribute = "Pipelines.WindowAttribute";
+    public const string JoinAttribute = "Pipelines.JoinAttribute";
     public const string WindowInfo = "Pipelines.WindowInfo";
     public const string WindowStats = "Pipelines.WindowStats";
 

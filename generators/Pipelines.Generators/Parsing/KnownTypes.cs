@@ -29,6 +29,7 @@ internal sealed class KnownTypes
         GlobalTableOfT = Runtime(compilation, KnownNames.GlobalTableOfT);
         TableOfT = Runtime(compilation, KnownNames.TableOfT);
         WindowAttribute = Runtime(compilation, KnownNames.WindowAttribute);
+        JoinAttribute = Runtime(compilation, KnownNames.JoinAttribute);
         WindowInfo = Runtime(compilation, KnownNames.WindowInfo);
         WindowStats = Runtime(compilation, KnownNames.WindowStats);
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
@@ -75,6 +76,8 @@ internal sealed class KnownTypes
     public bool IsTable(ITypeSymbol type) => Is(type, GlobalTableOfT) || Is(type, TableOfT);
 
     public INamedTypeSymbol? WindowAttribute { get; }
+
+    public INamedTypeSymbol? JoinAttribute { get; }
 
     public INamedTypeSymbol? WindowInfo { get; }
 

@@ -35,6 +35,13 @@ internal static class ProcessorParser
         var eventHandlers = methods.Where(m => m.Parameters.Length > 0 && KnownTypes.Is(m.Parameters[0].Type, known.StreamEvent)).ToList();
         var handlers = methods.Except(eventHandlers).ToList();
         var windowAttribute = KnownTypes.Find(type, known.WindowAttribute);
+        var joinAttribute = KnownTypes.Find(type, known.JoinAttribute);
+        if (windowAttribute is not null && joinAttribute is not null)
+        {
+            diagnostics.Report(DiagnosticDescriptors.InvalidJoin, type, name, "declares both [Window] and [Join]; a processor either aggregates its rows in windows or joins two topics");
+            return null;
+        }
+
         if (windowAttribute is not null && handlers.Count > 0)
         {
             diagnostics.Report(DiagnosticDescriptors.InvalidWindowMethod, handlers[0], name, $"declares [Window], so its rows go to Aggregate and Emit, not to {HandlerName}; remove {HandlerName}(row), or the [Window] to handle rows one by one");
@@ -60,6 +67,7 @@ internal static class ProcessorParser
         var handler = handlers.FirstOrDefault();
         HandlerShape? shape;
         var inputs = EquatableArray<InputModel>.Empty;
+        JoinModel? join = null;
         string? problemWithShape = null;
         WindowModel? window = null;
         if (windowAttribute is not null)
@@ -70,6 +78,15 @@ internal static class ProcessorParser
             }
 
             (shape, window) = windowed;
+        }
+        else if (joinAttribute is not null)
+        {
+            if (JoinParser.Parse(type, attribute, joinAttribute, handlers, known, diagnostics, cancellationToken) is not { } joined)
+            {
+                return null;
+            }
+
+            (shape, inputs, join) = joined;
         }
         else if (handlers.Count > 1)
         {
@@ -199,7 +216,8 @@ internal static class ProcessorParser
             inputBuffer?.FlushWhen,
             TypeDeclarations.HintName(type, ".Processor.g.cs"),
             tables.ToEquatableArray(),
-            inputs);
+            inputs,
+            join);
     }
 
     private static IMethodSymbol? WindowEmit(INamedTypeSymbol type) => Method(type, "Emit");
@@ -381,7 +399,7 @@ internal static class ProcessorParser
     }
 
     /// <summary>How a handler returns: nothing (a sink), or one or many of a [Topic] contract, directly or awaited.</summary>
-    private static (HandlerReturn Returns, bool ReturnsMany, INamedTypeSymbol? Output, string? OutputTopic)? ReadReturn(IMethodSymbol handler, KnownTypes known, out string? problem)
+    internal static (HandlerReturn Returns, bool ReturnsMany, INamedTypeSymbol? Output, string? OutputTopic)? ReadReturn(IMethodSymbol handler, KnownTypes known, out string? problem)
     {
         problem = null;
         var sink = handler.ReturnsVoid ? HandlerReturn.Nothing
@@ -431,7 +449,7 @@ internal static class ProcessorParser
         return sequences.Count == 1 ? sequences[0].TypeArguments[0] : null;
     }
 
-    private static string? Topic(INamedTypeSymbol type, KnownTypes known) =>
+    internal static string? Topic(INamedTypeSymbol type, KnownTypes known) =>
         KnownTypes.Find(type, known.TopicAttribute)?.ConstructorArguments.FirstOrDefault().Value as string;
 }
 
