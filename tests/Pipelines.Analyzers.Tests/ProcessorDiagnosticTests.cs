@@ -86,6 +86,25 @@ public class ProcessorDiagnosticTests
         """);
 
     [Fact]
+    public Task PIPE027_inputs_or_joined_topics_keyed_by_tags_of_other_types()
+    {
+        var test = new AnalyzerTest(KeyedTopics + """
+            [Topic("by-car")] public partial class ByCar { [Timestamp] public long Time { get; set; } [Tag] public string CarId { get; set; } = ""; }
+            [Topic("by-car-and-lap")] public partial class ByCarAndLap { [Timestamp] public long Time { get; set; } [Tag] public string Car { get; set; } = ""; [Tag] public int Lap { get; set; } }
+            [Processor] public partial class Merge { public Out Handle(CarTelemetry row) => new(); public Out Handle(ByCar {|#0:row|}) => new(); }
+            [Processor(OutputTopic = "joined"), Join(Within = "00:00:01")] public partial class Joiner { public Out Handle(ByCar left, ByCarAndLap? {|#1:right|}) => new(); }
+            [Processor(OutputTopic = "alike"), Join(Within = "00:00:01")] public partial class Alike { public Out Handle(ByCarAndLap left, TimedCarTelemetry right) => new(); }
+            [Topic("timed")] public partial class TimedCarTelemetry { [Timestamp] public long Time { get; set; } [Tag] public string CarId { get; set; } = ""; [Tag] public int Lap { get; set; } }
+            """);
+        test.ExpectedDiagnostics.AddRange(
+        [
+            new DiagnosticResult(DiagnosticDescriptors.InputKeyMismatch).WithLocation(0).WithArguments("Merge", "CarTelemetry", "string, int", "ByCar", "string"),
+            new DiagnosticResult(DiagnosticDescriptors.InputKeyMismatch).WithLocation(1).WithArguments("Joiner", "ByCar", "string", "ByCarAndLap", "string, int"),
+        ]);
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task PIPE007_a_processor_that_writes_one_of_its_inputs() => AnalyzerTest.VerifyAsync(Topics + """
         [Topic("in2")] public partial class In2 { [Parameter] public int C { get; set; } }
         [Processor] public partial class P { public In2 Handle(In row) => new(); public In2 {|PIPE007:Handle|}(In2 row) => new(); }

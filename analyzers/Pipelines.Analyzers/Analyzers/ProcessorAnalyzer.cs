@@ -35,6 +35,7 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.TableNotTopicContract,
         DiagnosticDescriptors.TableKeyMismatch,
         DiagnosticDescriptors.InvalidJoin,
+        DiagnosticDescriptors.InputKeyMismatch,
     ];
 
     /// <inheritdoc/>
@@ -88,6 +89,11 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         if (symbols.Input is { } input)
         {
             ReportTableKeys(context, model.Name, symbols.Handler, input, known);
+        }
+
+        if (model.Inputs.Count > 1)
+        {
+            ReportInputKeys(context, model.Name, type, known);
         }
 
         processors.Add(new ProcessorFacts(
@@ -150,9 +156,30 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
                     Describe(inputKey)));
             }
         }
+    }
 
-        static string Describe(List<ITypeSymbol> key) =>
-            key.Count == 0 ? "no tags" : string.Join(", ", key.Select(t => t.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+    private static string Describe(List<ITypeSymbol> key) =>
+        key.Count == 0 ? "no tags" : string.Join(", ", key.Select(t => t.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+
+    /// <summary>
+    /// Several inputs share a key's state, and a join pairs rows by key: every input's contract must be able to make the
+    /// first's key. Reported on the first handler whose input's tags differ (a join's one handler: its second row).
+    /// </summary>
+    private static void ReportInputKeys(SymbolAnalysisContext context, string processor, INamedTypeSymbol type, KnownTypes known)
+    {
+        var rows = Handlers(type, known).SelectMany(h => h.Parameters.Take(KnownTypes.Find(type, known.JoinAttribute) is null ? 1 : 2)).ToList();
+        var first = (INamedTypeSymbol)rows[0].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+        var key = KeyTypes(first, known);
+        foreach (var row in rows.Skip(1))
+        {
+            var contract = (INamedTypeSymbol)row.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+            var other = KeyTypes(contract, known);
+            if (!other.SequenceEqual(key, SymbolEqualityComparer.Default))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InputKeyMismatch, row.Locations.FirstOrDefaultInSource(), processor, first.Name, Describe(key), contract.Name, Describe(other)));
+                return;
+            }
+        }
     }
 
     /// <summary>The types of a contract's tags, in the order they make its stream key.</summary>

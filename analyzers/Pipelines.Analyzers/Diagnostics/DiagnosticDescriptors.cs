@@ -149,6 +149,12 @@ internal static class DiagnosticDescriptors
         "Join is invalid",
         "Processor '{0}' {1}");
 
+    public static readonly DiagnosticDescriptor InputKeyMismatch = Create(
+        "PIPE027",
+        "Inputs keyed differently",
+        "Processor '{0}' reads '{1}', keyed by ({2}), and '{3}', keyed by ({4}); their rows share state and meet in joins by stream key, which they can only have in common when both contracts have tags of the same types in the same order",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 
