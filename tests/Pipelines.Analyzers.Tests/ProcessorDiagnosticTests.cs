@@ -50,7 +50,6 @@ public class ProcessorDiagnosticTests
         [Processor] public partial class Tabled { public Out Handle(In row) => new(); public Out {|PIPE006:Handle|}(In2 row, GlobalTable<In3> {|CS0311:t|}) => new(); }
         [Processor] public partial class Four { public void Handle(In row) { } public void Handle(In2 row) { } public void Handle(In3 row) { } public void {|PIPE006:Handle|}(In4 row) { } }
         [Processor(InputTopic = {|PIPE006:"in"|})] public partial class Renamed { public void Handle(In row) { } public void Handle(In2 row) { } }
-        [Processor, Buffer(MaxRows = 10)] public partial class {|PIPE006:Buffered|} { public void Handle(In row) { } public void Handle(In2 row) { } }
         """);
 
     private const string JoinTopics = """
@@ -75,7 +74,7 @@ public class ProcessorDiagnosticTests
         [Processor, Join(AsOf = "00:00:01")] public partial class Many { public IEnumerable<Joined> {|PIPE026:Handle|}(Lap lap, Stop stop) => []; }
         [Processor, Join(AsOf = "00:00:01")] public partial class Sink { public void {|PIPE026:Handle|}(Lap lap, Stop stop) { } }
         [Processor, Join(AsOf = "00:00:01")] public partial class Two { public Joined Handle(Lap lap, Stop stop) => new(); public Joined {|PIPE026:Handle|}(LapAgain lap, Stop stop) => new(); }
-        [Processor(InputTopic = "laps"), Join(AsOf = "00:00:01")] public partial class {|PIPE026:Renamed|} { public Joined Handle(Lap lap, Stop stop) => new(); }
+        [Processor(InputTopic = {|PIPE026:"laps"|}), Join(AsOf = "00:00:01")] public partial class Renamed { public Joined Handle(Lap lap, Stop stop) => new(); }
         """);
 
     [Fact]
@@ -83,6 +82,14 @@ public class ProcessorDiagnosticTests
         [Processor, Join(Within = "00:00:05")] public partial class Inner { public Joined? Handle(Lap lap, Stop stop) => null; }
         [Processor(OutputTopic = "left"), Join(Within = "00:00:05", Grace = "00:00:01")] public partial class Left { public Joined Handle(Lap lap, Stop? stop) => new(); }
         [Processor(OutputTopic = "as-of"), Join(AsOf = "00:01:00")] public partial class Latest { public Joined Handle(Lap lap, Stop? stop) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE019_an_input_buffer_of_several_inputs_times_rows_only_if_every_input_has_timestamps_and_takes_no_hooks() => AnalyzerTest.VerifyAsync(JoinTopics + """
+        [Processor(OutputTopic = "a"), Buffer(Reorder = {|PIPE019:"00:00:01"|})] public partial class UntimedMerge { public void Handle(Lap lap) { } public void Handle(Untimed row) { } }
+        [Processor(OutputTopic = "b"), Buffer(MaxRows = 10, Filter = {|PIPE019:nameof(Keep)|})] public partial class Hooked { public void Handle(Lap lap) { } public void Handle(Stop stop) { } public bool Keep(Lap lap) => true; }
+        [Processor(OutputTopic = "c"), Buffer(Reorder = "00:00:01")] public partial class Reordered { public void Handle(Lap lap) { } public void Handle(Stop stop) { } }
+        [Processor(OutputTopic = "d"), Join(Within = "00:00:01"), Buffer(Reorder = "00:00:01")] public partial class ReorderedJoin { public Joined Handle(Lap lap, Stop stop) => new(); }
         """);
 
     [Fact]

@@ -25,7 +25,8 @@ internal static class BufferParser
     /// <param name="annotated">The processor (input buffer) or the topic contract (output buffer).</param>
     /// <param name="contract">The buffered rows' contract: the processor's input, or the topic contract itself.</param>
     /// <param name="isInput">Whether <paramref name="annotated"/> is a processor.</param>
-    public static BufferModel? Parse(INamedTypeSymbol annotated, INamedTypeSymbol contract, bool isInput, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <param name="otherInputs">A processor's other input contracts, when it has several: their rows share the buffer (it holds their <c>Merged</c> rows), so time rules need every one's timestamp, and the hooks, which take one contract, do not apply.</param>
+    public static BufferModel? Parse(INamedTypeSymbol annotated, INamedTypeSymbol contract, bool isInput, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken, IReadOnlyList<INamedTypeSymbol>? otherInputs = null)
     {
         if (KnownTypes.Find(annotated, known.BufferAttribute) is not { } attribute)
         {
@@ -64,15 +65,18 @@ internal static class BufferParser
                 case "Reorder":
                     if (ProcessorSettingsParser.Duration(value, allowZero: false, ref problem) is { } duration)
                     {
-                        if (name != "Timeout" && !HasTimestamp(contract, known))
+                        if (name != "Timeout" && new[] { contract }.Concat(otherInputs ?? []).FirstOrDefault(c => !HasTimestamp(c, known)) is { } untimed)
                         {
-                            diagnostics.Report(DiagnosticDescriptors.BufferSettingMisplaced, Location(name), name, annotated.Name, $"needs row timestamps, and '{contract.Name}' has no [Timestamp] member");
+                            diagnostics.Report(DiagnosticDescriptors.BufferSettingMisplaced, Location(name), name, annotated.Name, $"needs row timestamps, and '{untimed.Name}' has no [Timestamp] member");
                             continue;
                         }
 
                         settings.Add($"{name} = {duration}");
                     }
 
+                    break;
+                case "Filter" or "FlushWhen" when otherInputs is { Count: > 0 }:
+                    diagnostics.Report(DiagnosticDescriptors.BufferSettingMisplaced, Location(name), name, annotated.Name, "takes rows of one contract, and this processor reads several inputs; buffer by size or time");
                     break;
                 case "Filter":
                     filter = Hook(annotated, contract, value, name, "bool {0}({1} row)", IsRow, diagnostics, Location(name));

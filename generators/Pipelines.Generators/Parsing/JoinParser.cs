@@ -41,9 +41,9 @@ internal static class JoinParser
             return Refuse(AttributeArguments.Location(attribute, "Grace", type, cancellationToken), $"has [Join(Grace = ...)] that {invalid}");
         }
 
-        if (AttributeArguments.Named(processor, "InputTopic") is not null || KnownTypes.Find(type, known.BufferAttribute) is not null)
+        if (AttributeArguments.Named(processor, "InputTopic") is not null)
         {
-            return Refuse(type.Locations.FirstOrDefaultInSource(), "joins two topics, each its contract's, one row at a time; remove InputTopic and any input [Buffer]");
+            return Refuse(AttributeArguments.Location(processor, "InputTopic", type, cancellationToken), "joins two topics, each its contract's; remove InputTopic");
         }
 
         if (handlers.Count != 1)

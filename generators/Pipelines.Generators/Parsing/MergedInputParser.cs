@@ -10,8 +10,8 @@ namespace Pipelines.Generators.Parsing;
 /// <summary>
 /// Reads a processor with several row handlers, one per input contract (a merge): each input's topic and call, and
 /// one shape for the whole (the first handler's, with the state any handler takes). Every handler takes one row, returns
-/// what the others return and keeps the same state; the processor reads each input's topic, so it neither renames its
-/// input topic nor buffers rows. Reports PIPE006 with the reason otherwise.
+/// what the others return and keeps the same state; the processor reads each input's topic, so it does not rename its
+/// input topic. Reports PIPE006 with the reason otherwise.
 /// </summary>
 internal static class MergedInputParser
 {
@@ -30,11 +30,6 @@ internal static class MergedInputParser
         if (AttributeArguments.Named(attribute, "InputTopic") is not null)
         {
             return Refuse(diagnostics, AttributeArguments.Location(attribute, "InputTopic", type, cancellationToken), name, "reads several inputs, each the topic of its contract; InputTopic cannot name one of them (remove it: each input's topic is its contract's [Topic])");
-        }
-
-        if (KnownTypes.Find(type, known.BufferAttribute) is not null)
-        {
-            return Refuse(diagnostics, type.Locations.FirstOrDefaultInSource(), name, "reads several inputs, whose rows are handled one at a time as they arrive; an input [Buffer] is not available for them (remove it, or buffer the output on its contract)");
         }
 
         var shapes = new List<HandlerShape>();

@@ -164,7 +164,11 @@ internal static class ProcessorParser
             }
         }
 
-        var inputBuffer = !readsRows || inputs.Count > 0 ? null : BufferParser.Parse(type, input, isInput: true, known, diagnostics, cancellationToken);
+        // With several inputs (a merge, or a join's two), the buffer holds every input's rows.
+        IReadOnlyList<INamedTypeSymbol>? otherInputs = inputs.Count == 0 ? null
+            : join is not null ? [(INamedTypeSymbol)handlers[0].Parameters[1].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)]
+            : handlers.Skip(1).Select(h => (INamedTypeSymbol)h.Parameters[0].Type).ToList();
+        var inputBuffer = !readsRows ? null : BufferParser.Parse(type, input, isInput: true, known, diagnostics, cancellationToken, otherInputs);
         if (diagnostics.Count > errors)
         {
             return null;

@@ -30,6 +30,23 @@ public sealed class JoinTests
     }
 
     [Fact]
+    public async Task An_input_buffer_that_reorders_lets_a_backlog_of_both_topics_meet_in_data_time_order_within_a_small_grace()
+    {
+        using var harness = Harness("reordered-marked-readings", "reordered-marked");
+        await harness.Produce(Readings("s0", 0, 1000, 2000, 3000, 4002));
+        Mark(harness, ("s0", 1000, "A"), ("s0", 3001, "B"));
+        using var stop = new CancellationTokenSource();
+        var run = Run<ReorderedMarkedReadings>(harness, stop.Token);
+
+        // A second of grace: read in fetch order, a marker fetched after the readings up to 4002 would be late.
+        var marked = Read(harness, "reordered-marked", rows => rows.Count >= 4);
+        await stop.CancelAsync();
+        await run.WithinPatience();
+
+        Assert.Equal([(0, "A"), (1000, "A"), (2000, "A"), (3000, "B")], marked.Select(m => (m.Time / Ms, m.Label)).Order());
+    }
+
+    [Fact]
     public async Task A_left_interval_join_hands_over_a_row_without_a_match_once_the_key_has_passed_it()
     {
         using var harness = Harness("left-marked-readings", "left-marked");

@@ -42,3 +42,13 @@ public partial class LatestMarkers
 {
     public MarkedReading Handle(Reading reading, Marker? marker) => new() { Time = reading.Time, Sensor = reading.Sensor, Label = marker?.Label ?? "none" };
 }
+
+/// <summary>
+/// The inner interval join with the default grace (the interval), its input reordered by timestamp for two seconds of
+/// wall time: a backlog of both topics reaches the join in data-time order, whichever topic is fetched first.
+/// </summary>
+[Processor(OutputTopic = "reordered-marked"), Join(Within = "00:00:01"), Buffer(Reorder = "00:00:02")]
+public partial class ReorderedMarkedReadings
+{
+    public MarkedReading Handle(Reading reading, Marker marker) => new() { Time = reading.Time, Sensor = reading.Sensor, Label = marker.Label };
+}

@@ -2,7 +2,6 @@ using Confluent.Kafka;
 using Pipelines.IntegrationTests.Kafka;
 using Pipelines.IntegrationTests.Processing;
 using Pipelines.Processing;
-using Pipelines.Publishing;
 
 namespace Pipelines.IntegrationTests.Tables;
 
@@ -13,7 +12,7 @@ public sealed class GlobalTableTests
     public async Task Rows_written_before_the_start_see_the_table_written_before_it_and_later_rows_see_updates_and_tombstones()
     {
         using var harness = Tables();
-        Name(harness, ("s0", "boiler"), ("s1", "oven"), ("s1", "kiln")); // s1's latest wins
+        SensorNames.Name(harness, ("s0", "boiler"), ("s1", "oven"), ("s1", "kiln")); // s1's latest wins
         await harness.Produce(KafkaHarness.Readings(0, 4).Select(r => Sensor(r, r.Time % 2 == 0 ? "s0" : "s1")));
 
         using var stop = new CancellationTokenSource();
@@ -22,8 +21,8 @@ public sealed class GlobalTableTests
         var first = Named(harness.Read("named-readings", 4));
 
         // An update and a tombstone; rows written after them come out with them once the table has read them.
-        Name(harness, ("s0", "furnace"));
-        await Tombstone(harness, "s1");
+        SensorNames.Name(harness, ("s0", "furnace"));
+        await SensorNames.Tombstone(harness, "s1");
         var later = await NamedUntil(harness, 4, named => named.Any(n => n is ("s0", "furnace")) && named.Any(n => n is ("s1", "?")));
         await stop.CancelAsync();
         await run.WithinPatience();
@@ -37,7 +36,7 @@ public sealed class GlobalTableTests
     public async Task A_restarted_processor_reads_its_table_again_with_what_was_written_while_it_was_down()
     {
         using var harness = Tables();
-        Name(harness, ("s0", "boiler"), ("s1", "oven"));
+        SensorNames.Name(harness, ("s0", "boiler"), ("s1", "oven"));
         var options = harness.Options() with { Name = "SensorNamer", GroupId = "sensor-namer", OutputTopic = "named-readings" };
         await harness.Produce([new Reading { Time = 1, Sensor = "s0" }, new Reading { Time = 2, Sensor = "s1" }]);
         using (var stop = new CancellationTokenSource())
@@ -49,8 +48,8 @@ public sealed class GlobalTableTests
         }
 
         // While it is down: s0 renamed, s1 deleted, s2 added, and a reading of each written.
-        Name(harness, ("s0", "furnace"), ("s2", "kiln"));
-        await Tombstone(harness, "s1");
+        SensorNames.Name(harness, ("s0", "furnace"), ("s2", "kiln"));
+        await SensorNames.Tombstone(harness, "s1");
         await harness.Produce([new Reading { Time = 3, Sensor = "s0" }, new Reading { Time = 4, Sensor = "s1" }, new Reading { Time = 5, Sensor = "s2" }]);
         using (var stop = new CancellationTokenSource())
         {
@@ -69,7 +68,7 @@ public sealed class GlobalTableTests
     {
         using var harness = Tables(partitions: 4);
         var sensors = Enumerable.Range(0, 12).Select(i => "sensor-" + i).ToList();
-        Name(harness, sensors.Select(s => (s, "name of " + s)).ToArray());
+        SensorNames.Name(harness, sensors.Select(s => (s, "name of " + s)).ToArray());
 
         using var stop = new CancellationTokenSource();
         var options = harness.Options() with { Name = "SensorNamer", GroupId = "sensor-namer", OutputTopic = "named-readings" };
@@ -114,21 +113,6 @@ public sealed class GlobalTableTests
     {
         reading.Sensor = sensor;
         return reading;
-    }
-
-    private static void Name(KafkaHarness harness, params (string Sensor, string Name)[] names)
-    {
-        using var writer = new TopicWriter<SensorName>(new TopicWriterOptions { BootstrapServers = harness.Kafka.BootstrapServers });
-        foreach (var (sensor, name) in names)
-        {
-            writer.Write(new SensorName { Sensor = sensor, Name = name });
-        }
-    }
-
-    private static async Task Tombstone(KafkaHarness harness, string sensor)
-    {
-        using var producer = new ProducerBuilder<string, byte[]?>(new ProducerConfig { BootstrapServers = harness.Kafka.BootstrapServers }).Build();
-        await producer.ProduceAsync("sensor-names", new Message<string, byte[]?> { Key = sensor, Value = null });
     }
 
     private static List<(string Sensor, string Name)> Named(IEnumerable<ConsumeResult<string, byte[]>> messages) =>

@@ -2,7 +2,6 @@ using Confluent.Kafka;
 using Pipelines.IntegrationTests.Kafka;
 using Pipelines.IntegrationTests.Processing;
 using Pipelines.Processing;
-using Pipelines.Publishing;
 
 namespace Pipelines.IntegrationTests.Tables;
 
@@ -19,16 +18,16 @@ public sealed class PartitionedTableTests
         // Drafts of each name before the last: the latest row of a key wins within a load as after it. (That rows wait
         // for the load at all is TableWaitTests' concern: here the load is faster than the first fetch.)
         var sensors = Sensors(40);
-        Name(harness, Enumerable.Range(0, 20).SelectMany(draft => sensors.Select(s => (s, $"draft {draft} of {s}"))).ToArray());
-        Name(harness, sensors.Select(s => (s, "name of " + s)).Append(("sensor-1", "oven")).ToArray()); // sensor-1's latest wins
+        SensorNames.Name(harness, Enumerable.Range(0, 20).SelectMany(draft => sensors.Select(s => (s, $"draft {draft} of {s}"))).ToArray());
+        SensorNames.Name(harness, sensors.Select(s => (s, "name of " + s)).Append(("sensor-1", "oven")).ToArray()); // sensor-1's latest wins
         await harness.Produce(sensors.Select((s, i) => new Reading { Time = i, Sensor = s }));
 
         using var stop = new CancellationTokenSource();
         var run = new ProcessorRunner<Reading, LabeledReading>(Options(harness), new SensorLabeler()).RunAsync(stop.Token);
         var first = Labeled(harness.Read("labeled-readings", 40));
 
-        Name(harness, ("sensor-0", "furnace"));
-        await Tombstone(harness, "sensor-2");
+        SensorNames.Name(harness, ("sensor-0", "furnace"));
+        await SensorNames.Tombstone(harness, "sensor-2");
         var later = await LabeledUntil(harness, 40, labeled => labeled.Any(l => l is ("sensor-0", "furnace", _)) && labeled.Any(l => l is ("sensor-2", "?", _)));
         await stop.CancelAsync();
         await run.WithinPatience();
@@ -44,7 +43,7 @@ public sealed class PartitionedTableTests
     {
         using var harness = Tables();
         var sensors = Sensors(24);
-        Name(harness, sensors.Select(s => (s, "name of " + s)).ToArray());
+        SensorNames.Name(harness, sensors.Select(s => (s, "name of " + s)).ToArray());
 
         using var stopFirst = new CancellationTokenSource();
         using var stopSecond = new CancellationTokenSource();
@@ -102,21 +101,6 @@ public sealed class PartitionedTableTests
         harness.Options() with { Name = "SensorLabeler", GroupId = "sensor-labeler", OutputTopic = "labeled-readings" };
 
     private static List<string> Sensors(int count) => Enumerable.Range(0, count).Select(i => "sensor-" + i).ToList();
-
-    private static void Name(KafkaHarness harness, params (string Sensor, string Name)[] names)
-    {
-        using var writer = new TopicWriter<SensorName>(new TopicWriterOptions { BootstrapServers = harness.Kafka.BootstrapServers });
-        foreach (var (sensor, name) in names)
-        {
-            writer.Write(new SensorName { Sensor = sensor, Name = name });
-        }
-    }
-
-    private static async Task Tombstone(KafkaHarness harness, string sensor)
-    {
-        using var producer = new ProducerBuilder<string, byte[]?>(new ProducerConfig { BootstrapServers = harness.Kafka.BootstrapServers }).Build();
-        await producer.ProduceAsync("sensor-names", new Message<string, byte[]?> { Key = sensor, Value = null });
-    }
 
     private static List<(string Sensor, string Name, int Held)> Labeled(IEnumerable<ConsumeResult<string, byte[]>> messages) =>
         messages.Select(m => MessageSerializer.Deserialize<LabeledReading>(m.Message.Value)).Select(l => (l.Sensor, l.Name, l.Held)).ToList();
