@@ -82,7 +82,7 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         if (model.OutputTopic is { } output && (output == model.InputTopic || model.Inputs.Any(i => i.Topic == output)))
         {
             // With several inputs, the handler of the input written is the one that loops.
-            var handler = model.Inputs.Count == 0 ? symbols.Handler : Handlers(type, known).ElementAt(model.Inputs.Select(i => i.Topic).ToList().IndexOf(output));
+            var handler = model.Inputs.Count == 0 ? symbols.Handler : symbols.InputRows[model.Inputs.Select(i => i.Topic).ToList().IndexOf(output)].ContainingSymbol;
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.FeedbackLoop, handler.Locations.FirstOrDefaultInSource(), model.Name, output));
         }
 
@@ -91,9 +91,9 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
             ReportTableKeys(context, model.Name, symbols.Handler, input, known);
         }
 
-        if (model.Inputs.Count > 1)
+        if (symbols.InputRows.Count > 1)
         {
-            ReportInputKeys(context, model.Name, type, known);
+            ReportInputKeys(context, model.Name, symbols.InputRows, known);
         }
 
         processors.Add(new ProcessorFacts(
@@ -165,14 +165,13 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
     /// Several inputs share a key's state, and a join pairs rows by key: every input's contract must be able to make the
     /// first's key. Reported on the first handler whose input's tags differ (a join's one handler: its second row).
     /// </summary>
-    private static void ReportInputKeys(SymbolAnalysisContext context, string processor, INamedTypeSymbol type, KnownTypes known)
+    private static void ReportInputKeys(SymbolAnalysisContext context, string processor, IReadOnlyList<IParameterSymbol> rows, KnownTypes known)
     {
-        var rows = Handlers(type, known).SelectMany(h => h.Parameters.Take(KnownTypes.Find(type, known.JoinAttribute) is null ? 1 : 2)).ToList();
-        var first = (INamedTypeSymbol)rows[0].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+        var first = ProcessorParser.ContractOf(rows[0]);
         var key = KeyTypes(first, known);
         foreach (var row in rows.Skip(1))
         {
-            var contract = (INamedTypeSymbol)row.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+            var contract = ProcessorParser.ContractOf(row);
             var other = KeyTypes(contract, known);
             if (!other.SequenceEqual(key, SymbolEqualityComparer.Default))
             {
@@ -189,10 +188,6 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
             .Select(m => m switch { IPropertySymbol property => property.Type, IFieldSymbol field => field.Type, _ => null })
             .OfType<ITypeSymbol>()
             .ToList();
-
-    /// <summary>The processor's row handlers in declaration order: with several inputs, one per input.</summary>
-    private static IEnumerable<IMethodSymbol> Handlers(INamedTypeSymbol type, KnownTypes known) =>
-        type.GetMembers("Handle").OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic && m.Parameters.Length > 0 && !KnownTypes.Is(m.Parameters[0].Type, known.StreamEvent));
 
     private static bool IsExternal(INamedTypeSymbol contract, KnownTypes known) =>
         AttributeArguments.OfTopic(contract, "External", known)?.Value is true;

@@ -65,7 +65,7 @@ internal static class BufferParser
                 case "Reorder":
                     if (ProcessorSettingsParser.Duration(value, allowZero: false, ref problem) is { } duration)
                     {
-                        if (name != "Timeout" && new[] { contract }.Concat(otherInputs ?? []).FirstOrDefault(c => !HasTimestamp(c, known)) is { } untimed)
+                        if (name != "Timeout" && new[] { contract }.Concat(otherInputs ?? []).FirstOrDefault(c => !ContractValidator.HasTimestamp(c, known)) is { } untimed)
                         {
                             diagnostics.Report(DiagnosticDescriptors.BufferSettingMisplaced, Location(name), name, annotated.Name, $"needs row timestamps, and '{untimed.Name}' has no [Timestamp] member");
                             continue;
@@ -133,7 +133,4 @@ internal static class BufferParser
         type is INamedTypeSymbol { IsGenericType: true } list
         && CodecResolver.MetadataName(list.OriginalDefinition) == "System.Collections.Generic.IReadOnlyList`1"
         && SymbolEqualityComparer.Default.Equals(list.TypeArguments[0], contract);
-
-    private static bool HasTimestamp(INamedTypeSymbol contract, KnownTypes known) =>
-        contract.GetMembers().Any(m => KnownTypes.Has(m, known.TimestampAttribute));
 }

@@ -53,6 +53,10 @@ internal sealed class ContractValidator
         ImplementsContract(type, known) ||
         (IsAnnotatedContract(type, known) && ContractParser.Parse(type, known, new List<Diagnostic>(), cancellationToken) is not null);
 
+    /// <summary>Whether <paramref name="contract"/> has a <c>[Timestamp]</c> member: what windows, joins and time-based buffers place its rows by.</summary>
+    public static bool HasTimestamp(INamedTypeSymbol contract, KnownTypes known) =>
+        contract.GetMembers().Any(m => KnownTypes.Has(m, known.TimestampAttribute));
+
     public static bool IsAnnotatedContract(INamedTypeSymbol type, KnownTypes known) =>
         KnownTypes.Has(type, known.TopicAttribute) || KnownTypes.Has(type, known.MessageContractAttribute);
 

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -60,8 +59,8 @@ internal static class JoinParser
         }
 
         var why = SymbolEqualityComparer.Default.Equals(left, right) || leftTopic == rightTopic ? $"joins topic \"{leftTopic}\" with itself; a join reads two topics"
-            : !HasTimestamp(left, known) ? $"joins '{left.Name}' by time, but it has no [Timestamp] member"
-            : !HasTimestamp(right, known) ? $"joins '{right.Name}' by time, but it has no [Timestamp] member"
+            : !ContractValidator.HasTimestamp(left, known) ? $"joins '{left.Name}' by time, but it has no [Timestamp] member"
+            : !ContractValidator.HasTimestamp(right, known) ? $"joins '{right.Name}' by time, but it has no [Timestamp] member"
             : null;
         if (why is not null)
         {
@@ -83,7 +82,7 @@ internal static class JoinParser
         var shape = new HandlerShape(left, leftTopic, false, output.ToDisplayString(CodecResolver.TypeFormat), output, returned.OutputTopic, call, null);
         var inputs = new[] { (left, leftTopic), (right, rightTopic) }.Select(i => new InputModel(i.Item1.ToDisplayString(CodecResolver.TypeFormat), i.Item2, call)).ToEquatableArray();
         var keepsUnmatched = parameters[1].Type.NullableAnnotation == NullableAnnotation.Annotated;
-        return (shape, inputs, new JoinModel(setting == "Within" ? "Interval" : "AsOf", Ticks(span), Ticks(grace ?? span), keepsUnmatched));
+        return (shape, inputs, new JoinModel(setting == "Within" ? "Interval" : "AsOf", ProcessorSettingsParser.Ticks(span), ProcessorSettingsParser.Ticks(grace ?? span), keepsUnmatched));
 
         (HandlerShape, EquatableArray<InputModel>, JoinModel)? Refuse(Location? location, string reason)
         {
@@ -91,9 +90,4 @@ internal static class JoinParser
             return null;
         }
     }
-
-    private static long Ticks(TypedConstant value) => System.TimeSpan.Parse((string)value.Value!, CultureInfo.InvariantCulture).Ticks;
-
-    private static bool HasTimestamp(INamedTypeSymbol contract, KnownTypes known) =>
-        contract.GetMembers().Any(m => KnownTypes.Has(m, known.TimestampAttribute));
 }

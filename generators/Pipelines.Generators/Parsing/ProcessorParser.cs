@@ -165,10 +165,9 @@ internal static class ProcessorParser
         }
 
         // With several inputs (a merge, or a join's two), the buffer holds every input's rows.
-        IReadOnlyList<INamedTypeSymbol>? otherInputs = inputs.Count == 0 ? null
-            : join is not null ? [(INamedTypeSymbol)handlers[0].Parameters[1].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)]
-            : handlers.Skip(1).Select(h => (INamedTypeSymbol)h.Parameters[0].Type).ToList();
-        var inputBuffer = !readsRows ? null : BufferParser.Parse(type, input, isInput: true, known, diagnostics, cancellationToken, otherInputs);
+        IReadOnlyList<IParameterSymbol> inputRows = inputs.Count == 0 ? [] : join is not null ? [.. handlers[0].Parameters.Take(2)] : handlers.Select(h => h.Parameters[0]).ToList();
+        var otherInputs = inputRows.Skip(1).Select(ContractOf).ToList();
+        var inputBuffer = !readsRows ? null : BufferParser.Parse(type, input, isInput: true, known, diagnostics, cancellationToken, otherInputs.Count > 0 ? otherInputs : null);
         if (diagnostics.Count > errors)
         {
             return null;
@@ -196,7 +195,7 @@ internal static class ProcessorParser
             }
         }
 
-        symbols = new ProcessorSymbols(handler ?? (window is not null ? WindowEmit(type) : null) ?? eventHandlers[0], readsRows && inputs.Count == 0 ? input : null, outputSymbol);
+        symbols = new ProcessorSymbols(handler ?? (window is not null ? WindowEmit(type) : null) ?? eventHandlers[0], readsRows && inputs.Count == 0 ? input : null, outputSymbol, inputRows);
         return new ProcessorModel(
             TypeDeclarations.Namespace(type),
             TypeDeclarations.ContainingTypeModels(type),
@@ -225,6 +224,9 @@ internal static class ProcessorParser
     }
 
     private static IMethodSymbol? WindowEmit(INamedTypeSymbol type) => Method(type, "Emit");
+
+    /// <summary>The contract of a row parameter (a join's right row may be nullable).</summary>
+    public static INamedTypeSymbol ContractOf(IParameterSymbol row) => (INamedTypeSymbol)row.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
 
     private static IMethodSymbol? Method(INamedTypeSymbol type, string name) =>
         type.GetMembers(name).OfType<IMethodSymbol>().FirstOrDefault(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic);
@@ -465,4 +467,8 @@ internal static class ProcessorParser
 internal sealed record HandlerShape(INamedTypeSymbol Input, string InputTopic, bool HandlesBatches, string Output, INamedTypeSymbol? OutputSymbol, string? OutputTopic, CallModel? Call, IParameterSymbol? StateParameter, IReadOnlyList<IParameterSymbol>? TableParameters = null);
 
 /// <summary>The handler and contracts behind a valid processor; never kept in the generator's pipeline.</summary>
-internal sealed record ProcessorSymbols(IMethodSymbol Handler, INamedTypeSymbol? Input, INamedTypeSymbol? Output);
+/// <param name="Handler">The row handler (the first, with several inputs), the window's Emit, or the event handler.</param>
+/// <param name="Input">The one input contract, or <see langword="null"/> for none or several.</param>
+/// <param name="Output">The output contract, or <see langword="null"/> for a sink.</param>
+/// <param name="InputRows">With several inputs, the row parameter of each, in input order (a join's two, a merge's handlers' first); else empty.</param>
+internal sealed record ProcessorSymbols(IMethodSymbol Handler, INamedTypeSymbol? Input, INamedTypeSymbol? Output, IReadOnlyList<IParameterSymbol> InputRows);

@@ -89,6 +89,9 @@ internal static class ProcessorSettingsParser
         return null;
     }
 
+    /// <summary>The ticks of a time span <see cref="Duration"/> accepted.</summary>
+    internal static long Ticks(TypedConstant value) => TimeSpan.Parse((string)value.Value!, CultureInfo.InvariantCulture).Ticks;
+
     internal static string? Duration(TypedConstant value, bool allowZero, ref string? problem)
     {
         if (value.Value is string text && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && (span > TimeSpan.Zero || (allowZero && span == TimeSpan.Zero)))

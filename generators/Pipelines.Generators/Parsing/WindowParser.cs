@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -121,7 +120,7 @@ internal static class WindowParser
             accumulatorType = accumulator.ToDisplayString(CodecResolver.TypeFormat);
         }
 
-        if (!input.GetMembers().Any(m => KnownTypes.Has(m, known.TimestampAttribute)))
+        if (!ContractValidator.HasTimestamp(input, known))
         {
             diagnostics.Report(DiagnosticDescriptors.WindowWithoutTimestamp, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? type.Locations.FirstOrDefaultInSource(), type.Name, input.Name);
             return null;
@@ -206,7 +205,7 @@ internal static class WindowParser
                 return null;
             }
 
-            return System.TimeSpan.Parse((string)value.Value!, CultureInfo.InvariantCulture).Ticks;
+            return ProcessorSettingsParser.Ticks(value);
         }
 
         void Report(string? argument, string setting, string what) =>

@@ -44,7 +44,7 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
 
         var options = settings.OptionsFor(defaults);
         var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
-        var topics = options.InputTopics.Append(options.InputTopic).Append(options.OutputTopic).Append(options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null).Distinct();
+        var topics = options.Inputs.Append(options.OutputTopic).Append(options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null);
         var tables = ((IProcessor<TIn, TOut>)processor).Tables;
         await connection.EnsureTopicsAsync(topics.OfType<string>().Concat(tables.Where(t => !t.IsPartitioned).Select(t => t.Topic)), stoppingToken);
         foreach (var table in tables.Where(t => t.IsPartitioned))

@@ -169,8 +169,8 @@ public sealed record ProcessorOptions
     /// <summary>Whether the processor reads its own output, so that every row it writes comes back to it (analyzer PIPE007).</summary>
     public bool IsFeedbackLoop => OutputTopic is { } output && (output == InputTopic || InputTopics.Contains(output));
 
-    /// <summary>How many topics the processor reads.</summary>
-    internal int InputCount => Math.Max(1, InputTopics.Count);
+    /// <summary>Every topic the processor reads, by input number: <see cref="InputTopics"/>, or <see cref="InputTopic"/> alone.</summary>
+    internal IReadOnlyList<string> Inputs => InputTopics.Count > 0 ? InputTopics : [InputTopic];
 
     /// <summary>The topic of input <paramref name="input"/> (0 for a processor with one input).</summary>
     internal string TopicOf(int input) => InputTopics.Count == 0 ? InputTopic : InputTopics[input];

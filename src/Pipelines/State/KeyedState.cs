@@ -326,7 +326,7 @@ internal sealed class KeyedState<T> : StateTable
         {
             if (row.Input == 0)
             {
-                Applied = row with { Input = 0 };
+                Applied = row;
                 return;
             }
 
@@ -338,7 +338,7 @@ internal sealed class KeyedState<T> : StateTable
                 Others = grown;
             }
 
-            Others[row.Input - 1] = row with { Input = 0 };
+            Others[row.Input - 1] = row;
         }
 
         public bool Changed { get; set; }

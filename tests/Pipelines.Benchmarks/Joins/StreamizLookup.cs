@@ -17,17 +17,7 @@ internal static class StreamizLookup
 {
     public static KafkaStream Start(string bootstrapServers, string input, string output, string table, string stateDirectory, ManualResetEventSlim gate, Action joined)
     {
-        var config = new StreamConfig<StringSerDes, StreamizWindows.RowSerDes>
-        {
-            ApplicationId = "streamiz-lookup",
-            BootstrapServers = bootstrapServers,
-            StateDir = stateDirectory,
-            CommitIntervalMs = 5000,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            SessionTimeoutMs = 6000,
-            HeartbeatIntervalMs = 500,
-            FetchWaitMaxMs = 10, // the embedded broker holds an empty fetch for all of it: see WindowedAggregationBenchmarks
-        };
+        var config = Config("streamiz-lookup", bootstrapServers, stateDirectory);
         var builder = new StreamBuilder();
         var registry = builder.GlobalTable<string, CarRegistration, StringSerDes, RegistrationSerDes>(table, InMemory.As<string, CarRegistration>("registry-store"));
         builder.Stream<string, PassthroughRow>(input)
@@ -44,6 +34,19 @@ internal static class StreamizLookup
         stream.StartAsync().GetAwaiter().GetResult();
         return stream;
     }
+
+    /// <summary>What every Streamiz join here runs with: Pipelines' commit interval, the embedded broker's short session and fetch wait.</summary>
+    public static StreamConfig<StringSerDes, StreamizWindows.RowSerDes> Config(string applicationId, string bootstrapServers, string stateDirectory) => new()
+    {
+        ApplicationId = applicationId,
+        BootstrapServers = bootstrapServers,
+        StateDir = stateDirectory,
+        CommitIntervalMs = 5000,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        SessionTimeoutMs = 6000,
+        HeartbeatIntervalMs = 500,
+        FetchWaitMaxMs = 10, // the embedded broker holds an empty fetch for all of it: see WindowedAggregationBenchmarks
+    };
 
     public sealed class RegistrationSerDes : AbstractSerDes<CarRegistration>
     {

@@ -22,17 +22,7 @@ internal static class StreamizTableJoin
 
     public static KafkaStream Start(string bootstrapServers, string input, string output, string table, string stateDirectory, ManualResetEventSlim gate, Action joined)
     {
-        var config = new StreamConfig<StringSerDes, StreamizWindows.RowSerDes>
-        {
-            ApplicationId = ApplicationId,
-            BootstrapServers = bootstrapServers,
-            StateDir = stateDirectory,
-            CommitIntervalMs = 5000,
-            AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
-            SessionTimeoutMs = 6000,
-            HeartbeatIntervalMs = 500,
-            FetchWaitMaxMs = 10, // the embedded broker holds an empty fetch for all of it: see WindowedAggregationBenchmarks
-        };
+        var config = StreamizLookup.Config(ApplicationId, bootstrapServers, stateDirectory);
         var builder = new StreamBuilder();
         var registry = builder.Table<string, CarRegistration, StringSerDes, StreamizLookup.RegistrationSerDes>(table, InMemory.As<string, CarRegistration>(Store));
         builder.Stream<string, PassthroughRow>(input)

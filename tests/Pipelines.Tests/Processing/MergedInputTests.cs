@@ -71,7 +71,7 @@ public class MergedInputTests
     [Fact]
     public void Offsets_are_committed_per_topic_even_where_partitions_and_offsets_coincide()
     {
-        var tracker = new OffsetTracker("a", new("pipelines.processor", "test"), ["a", "b"]);
+        var tracker = new OffsetTracker(["a", "b"], new("pipelines.processor", "test"));
         var first = tracker.Rent();
         tracker.Begin(0, 5, first, input: 0);
         var second = tracker.Rent();

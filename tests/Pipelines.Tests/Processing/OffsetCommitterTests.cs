@@ -29,7 +29,7 @@ public class OffsetCommitterTests
 
     private static (OffsetTracker Tracker, OffsetCommitter Committer, List<TimeSpan> Waits) Create(FakeSink sink, int? commitEvery = null)
     {
-        var tracker = new OffsetTracker("in", new("pipelines.processor", "test"));
+        var tracker = new OffsetTracker(["in"], new("pipelines.processor", "test"));
         var waits = new List<TimeSpan>();
         var committer = new OffsetCommitter(tracker, sink, "test", commitEvery, NullLogger.Instance, new("pipelines.processor", "test")) { Wait = waits.Add };
         return (tracker, committer, waits);

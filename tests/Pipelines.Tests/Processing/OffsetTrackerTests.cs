@@ -5,7 +5,7 @@ namespace Pipelines.Tests.Processing;
 
 public class OffsetTrackerTests
 {
-    private static OffsetTracker NewTracker() => new("in", new("pipelines.processor", "test"));
+    private static OffsetTracker NewTracker() => new(["in"], new("pipelines.processor", "test"));
 
     private static List<TopicPartitionOffset> Take(OffsetTracker tracker)
     {

@@ -5,7 +5,7 @@ namespace Pipelines.Tests.Processing;
 
 public class ReassemblerTests
 {
-    private static readonly OffsetTracker Tracker = new("in", new("pipelines.processor", "test"));
+    private static readonly OffsetTracker Tracker = new(["in"], new("pipelines.processor", "test"));
 
     private static InboundMessage Chunk(long offset, byte[] value) => InboundMessage.Held(0, offset, null, [], Timestamp.Default, new RowRange(0, 0, value.Length, MessageType.Chunk), value, Tracker.Rent());
 

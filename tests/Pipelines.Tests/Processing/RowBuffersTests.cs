@@ -9,7 +9,7 @@ public class RowBuffersTests
     private const long Start = 1_000_000_000;
     private static readonly byte[] CarA = "car-a"u8.ToArray();
     private static readonly byte[] CarB = "car-b"u8.ToArray();
-    private readonly OffsetTracker tracker = new("in", new("pipelines.processor", "test"));
+    private readonly OffsetTracker tracker = new(["in"], new("pipelines.processor", "test"));
 
     private static long At(double milliseconds) => Start + (long)(milliseconds / 1000 * Stopwatch.Frequency);
 

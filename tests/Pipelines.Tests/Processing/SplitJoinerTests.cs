@@ -19,7 +19,7 @@ public class SplitJoinerTests
     };
 
     private readonly InputDeserializer<CarTelemetry> inputs = new(Options.MaxSplitMessageBytes);
-    private readonly OffsetTracker tracker = new("in", new("pipelines.processor", "test"));
+    private readonly OffsetTracker tracker = new(["in"], new("pipelines.processor", "test"));
     private readonly Rejections<CarTelemetry, CarTelemetry> rejections = new(Options, null!, null!, NullLogger.Instance, new("pipelines.processor", "test"));
 
     private (InboundMessage Message, Work Work) Consume(long offset, byte[] value, int index, int count, string id = "m")

@@ -38,7 +38,7 @@ internal sealed class StageHarness
 
     public InputDeserializer<CarTelemetry> Round { get; } = new(1024 * 1024);
 
-    public OffsetTracker Tracker { get; } = new("in", Tag);
+    public OffsetTracker Tracker { get; } = new(["in"], Tag);
 
     public ProcessorCalls<CarTelemetry, CarTelemetry> Calls { get; }
 

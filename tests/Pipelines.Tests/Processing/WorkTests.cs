@@ -15,7 +15,7 @@ public class WorkTests
     [Fact]
     public void A_delivery_with_a_place_in_the_topic_finishes_the_work()
     {
-        var tracker = new OffsetTracker("in", new("pipelines.processor", "test"));
+        var tracker = new OffsetTracker(["in"], new("pipelines.processor", "test"));
         var work = tracker.Rent();
         work.Expect();
         work.Finish();
@@ -34,7 +34,7 @@ public class WorkTests
     [InlineData(0, 5, PersistenceStatus.NotPersisted, ErrorCode.Local_MsgTimedOut)]
     public void A_delivery_report_without_an_offset_or_with_an_error_fails_the_work(int partition, long offset, PersistenceStatus status, ErrorCode error)
     {
-        var tracker = new OffsetTracker("in", new("pipelines.processor", "test"));
+        var tracker = new OffsetTracker(["in"], new("pipelines.processor", "test"));
         var work = tracker.Rent();
         work.Expect();
         work.Finish();

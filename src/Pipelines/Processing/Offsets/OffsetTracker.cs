@@ -8,12 +8,10 @@ namespace Pipelines.Processing;
 /// producer's thread and out of order across output partitions; everything here but <see cref="Stop"/> is called from
 /// the processing loop only.
 /// </summary>
-/// <param name="topic">The topic read (the first, with several inputs).</param>
+/// <param name="topics">Every topic read, by input number (<see cref="ProcessorOptions.Inputs"/>).</param>
 /// <param name="processorTag">The processor's metric tag.</param>
-/// <param name="inputTopics">With several inputs, every topic read, by input number.</param>
-internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> processorTag, IReadOnlyList<string>? inputTopics = null)
+internal sealed class OffsetTracker(IReadOnlyList<string> topics, KeyValuePair<string, object?> processorTag)
 {
-    private readonly IReadOnlyList<string> topics = inputTopics is { Count: > 0 } ? inputTopics : [topic];
     private readonly Dictionary<(int Input, int Partition), Pending> pending = [];
     private readonly Stack<Work> free = new();
     private readonly StopLatch stops = new(processorTag);
@@ -90,26 +88,18 @@ internal sealed class OffsetTracker(string topic, KeyValuePair<string, object?> 
     {
         foreach (var partition in partitions)
         {
-            var input = topics.Count == 1 ? 0 : Math.Max(0, IndexOf(partition.Topic));
-            pending.Remove((input, partition.Partition.Value));
+            for (var input = 0; input < topics.Count; input++)
+            {
+                if (topics[input] == partition.Topic)
+                {
+                    pending.Remove((input, partition.Partition.Value));
+                }
+            }
         }
     }
 
     /// <summary>Records the failure that stops the loop; the first one wins. Any thread.</summary>
     public void Stop(Exception exception) => stops.Record(exception);
-
-    private int IndexOf(string topic)
-    {
-        for (var input = 0; input < topics.Count; input++)
-        {
-            if (topics[input] == topic)
-            {
-                return input;
-            }
-        }
-
-        return -1;
-    }
 
     private readonly record struct Entry(long Offset, Work Work);
 

@@ -84,7 +84,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
 
         var table = state?.CreateTable(processor, options);
         calls = new ProcessorCalls<TIn, TOut>(processor, new RetryPolicy(options.MaxRetries, options.RetryBackoff), this.logger, options.Name, processorTag) { State = table, ProcessTags = PipelinesTelemetry.ProcessTags(options) };
-        tracker = new OffsetTracker(options.InputTopic, processorTag, options.InputTopics);
+        tracker = new OffsetTracker(options.Inputs, processorTag);
     }
 
     /// <summary>
@@ -143,7 +143,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
             .Build();
         run = Run.Start(options, calls, tracker, reader, consumer, producer, logger, processorTag);
         using var stateStage = run.State;
-        IReadOnlyList<string> inputs = options.InputTopics.Count > 0 ? options.InputTopics : [options.InputTopic];
+        var inputs = options.Inputs;
         if (inputs.Count > 1 && Pipelines.Kafka.Partitioning.CoPartitioningProblem(consumer.Handle, inputs) is { } counts)
         {
             // Its inputs share partition numbers (streams, state): a key's rows in different partition numbers would never meet.
@@ -294,7 +294,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private void OnAssigned(List<TopicPartition> assigned)
     {
         status.Assigned(assigned.Count);
-        var partitions = assigned.Select(p => p.Partition.Value).Distinct().ToList();
+        var partitions = Numbers(assigned);
         if (run.State is not null || tables.Partitioned.Length > 0)
         {
             status.Enter(ProcessorPhase.Restoring);
@@ -333,7 +333,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         }
 
         var unflushed = run.Output.Producer.Flush(ShutdownFlushTimeout);
-        if (Checkpoint(revoked.Select(p => p.Partition.Value).Distinct(), unflushed))
+        if (Checkpoint(Numbers(revoked.Select(p => p.TopicPartition)), unflushed))
         {
             run.Committer.StoreFinished(final: true);
         }
@@ -391,12 +391,16 @@ internal sealed class ProcessorRunner<TIn, TOut>
         tracker.Forget(lost.Select(p => p.TopicPartition));
 
         // Whatever changed since the last checkpoint is dropped: the next owner restores the changelog and handles those rows.
-        run.State?.Close(lost.Select(p => p.Partition.Value).Distinct());
+        var numbers = Numbers(lost.Select(p => p.TopicPartition));
+        run.State?.Close(numbers);
         foreach (var table in tables.Partitioned)
         {
-            table.Revoke(lost.Select(p => p.Partition.Value).Distinct().ToList());
+            table.Revoke(numbers);
         }
     }
+
+    /// <summary>The partition numbers of <paramref name="partitions"/>: with several inputs, partition p of each is one number, one state and one table partition.</summary>
+    private static List<int> Numbers(IEnumerable<TopicPartition> partitions) => partitions.Select(p => p.Partition.Value).Distinct().ToList();
 
     private async ValueTask ShutdownAsync()
     {
