@@ -31,6 +31,7 @@ public partial class SettingRangesTests
         { "RetryBackoff", "00:00:00", "-00:00:00.001", "not negative" },
         { "CommitInterval", "00:00:00.001", "00:00:00", "positive" },
         { "SplitTimeout", "00:00:00.001", "00:00:00", "positive" },
+        { "MaxInputWait", "00:00:00", "-00:00:00.001", "not negative" },
         { "StreamIdleTimeout", "00:00:00.001", "00:00:00", "positive" },
         { "StateTimeToLive", "00:00:05.001", "00:00:00", "positive" },
     };

@@ -37,6 +37,7 @@ internal static class ProcessorSettingsParser
                     expression = Integer(value, 4096, ref problem);
                     break;
                 case "RetryBackoff":
+                case "MaxInputWait":
                     expression = Duration(value, allowZero: true, ref problem);
                     break;
                 case "StreamIdleTimeout":

@@ -51,6 +51,9 @@ public sealed class ProcessorAttribute : Attribute
     /// <summary>How long a split message's chunks may take to arrive, as a time span; positive (<see cref="ProcessorOptions.SplitTimeout"/>).</summary>
     public string? SplitTimeout { get; init; }
 
+    /// <summary>With several inputs, how long a row may wait for another input's older rows still on the broker, as a time span; not negative (<see cref="ProcessorOptions.MaxInputWait"/>).</summary>
+    public string? MaxInputWait { get; init; }
+
     /// <summary>Close a stream when nothing of it arrived for this long, as a time span; positive (<see cref="ProcessorOptions.StreamIdleTimeout"/>).</summary>
     public string? StreamIdleTimeout { get; init; }
 

@@ -19,7 +19,7 @@ namespace Pipelines.Hosting;
 ///     "BrakeMonitor": { "GroupId": "...", "OnFailure": "DeadLetter|Skip|Stop", "MaxRetries": 3,
 ///                       "RetryBackoff": "00:00:00.100", "CommitInterval": "00:00:05", "CommitEvery": null,
 ///                       "MaxBatchSize": 1000, "LowLatency": false, "Compression": "None|Gzip|Snappy|Lz4|Zstd",
-///                       "DeadLetterTopic": "...", "MaxMessageBytes": 1000000, "MaxSplitMessageBytes": 268435456, "SplitTimeout": "00:01:00", "StreamIdleTimeout": "00:05:00",
+///                       "DeadLetterTopic": "...", "MaxMessageBytes": 1000000, "MaxSplitMessageBytes": 268435456, "SplitTimeout": "00:01:00", "MaxInputWait": "00:00:01", "StreamIdleTimeout": "00:05:00",
 ///                       "InputBuffer": { "MaxRows": 100, "MaxBytes": 65536, "DataSpan": "00:00:01",
 ///                                        "Timeout": "00:00:00.500", "Reorder": "00:00:00.050" },  // or "None"
 ///                       "OutputBuffer": { "MaxRows": 100, ... },                                    // or "None"
@@ -34,7 +34,7 @@ internal sealed record PipelinesSettings
     public const string SectionName = "Pipelines";
 
     private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "StateDirectory", "Kafka", "Processors"];
-    internal static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "MaxSplitMessageBytes", "SplitTimeout", "StreamIdleTimeout", "StateTimeToLive", "StateTimeToLiveClock", "StateDirectory", "StateStore", "InputBuffer", "OutputBuffer", "Kafka"];
+    internal static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "MaxSplitMessageBytes", "SplitTimeout", "MaxInputWait", "StreamIdleTimeout", "StateTimeToLive", "StateTimeToLiveClock", "StateDirectory", "StateStore", "InputBuffer", "OutputBuffer", "Kafka"];
     private static readonly string[] KnownPerBuffer = ["MaxRows", "MaxBytes", "DataSpan", "Timeout", "Reorder"];
 
     /// <summary>The brokers, or <see langword="null"/> to run on the embedded broker.</summary>
@@ -94,6 +94,7 @@ internal sealed record PipelinesSettings
             MaxMessageBytes = ParseInt(section, "MaxMessageBytes", options.MaxMessageBytes, minimum: ProcessorOptions.MinMessageBytes),
             MaxSplitMessageBytes = ParseInt(section, "MaxSplitMessageBytes", options.MaxSplitMessageBytes, minimum: (long)ProcessorOptions.MinMessageBytes),
             SplitTimeout = ParseTime(section, "SplitTimeout", options.SplitTimeout, allowZero: false),
+            MaxInputWait = ParseTime(section, "MaxInputWait", options.MaxInputWait, allowZero: true),
             StreamIdleTimeout = section["StreamIdleTimeout"] is null ? options.StreamIdleTimeout : ParseTime(section, "StreamIdleTimeout", default, allowZero: false),
             StateTimeToLive = section["StateTimeToLive"] is null ? options.StateTimeToLive : ParseTime(section, "StateTimeToLive", default, allowZero: false),
             StateTimeToLiveClock = ParseEnum(section, "StateTimeToLiveClock", options.StateTimeToLiveClock),

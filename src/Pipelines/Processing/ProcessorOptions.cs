@@ -111,6 +111,15 @@ public sealed record ProcessorOptions
     public TimeSpan SplitTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// With several inputs (a merge or a join), rows are handled in timestamp order across the inputs, partition number
+    /// by partition number: a row waits while another input of its partition has nothing fetched yet but still has
+    /// messages on the broker, at most this long (1 s by default) before it goes without them; the wait then ends until
+    /// that input's next message. An input that has caught up with the broker is not waited for, so live rows go as
+    /// they come. <see cref="TimeSpan.Zero"/> hands rows over in fetch order. Like Kafka Streams' <c>max.task.idle.ms</c>.
+    /// </summary>
+    public TimeSpan MaxInputWait { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Close a stream when no message of it has arrived for this long (off by default: streams close when their
     /// producer ends them, and when this instance stops reading their partition).
     /// </summary>
@@ -219,6 +228,7 @@ public sealed record ProcessorOptions
         Require(Enum.IsDefined(StateTimeToLiveClock), nameof(StateTimeToLiveClock), $"is {StateTimeToLiveClock}; it must be WallClock or DataTime");
         Require(StateTimeToLive is null || StateTimeToLive <= TimeSpan.Zero || StateTimeToLive > CommitInterval, nameof(StateTimeToLive), $"is {StateTimeToLive}; it must be longer than CommitInterval ({CommitInterval})");
         Require(SplitTimeout > TimeSpan.Zero, nameof(SplitTimeout), $"is {SplitTimeout}; it must be positive");
+        Require(MaxInputWait >= TimeSpan.Zero, nameof(MaxInputWait), $"is {MaxInputWait}; it must be a time span that is not negative");
         Require(!string.IsNullOrWhiteSpace(StateDirectory), nameof(StateDirectory), "must not be empty");
         Require(Enum.IsDefined(StateStore), nameof(StateStore), $"is {StateStore}; it must be one of {string.Join(", ", Enum.GetNames<StateStoreKind>())}");
     }

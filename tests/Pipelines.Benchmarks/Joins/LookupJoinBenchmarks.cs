@@ -24,7 +24,8 @@ public partial class CarRegistration
 /// copied with what it found and produced. Every engine runs from setup on, in its own group on its own topics, held at
 /// a gate while an iteration's input is written (as in <see cref="PassthroughBenchmarks"/>). A Pipelines iteration ends
 /// when its last output is acknowledged; a Streamiz one when its last row is joined (its outputs may still be in flight,
-/// which favours it).
+/// which favours it). The hand-written Confluent.Kafka loop that forwards each message's bytes, with nothing read and
+/// nothing committed, is the floor any engine on this client and broker stands on.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 5, iterationCount: 20, invocationCount: 1)]
@@ -74,7 +75,7 @@ public class LookupJoinBenchmarks
 
         kafka.CreateTopic("car-registry", Partitions);
         kafka.CreateTopic(StreamizTableJoin.Changelog, Partitions);
-        foreach (var topic in new[] { "nojoin", "join", "partitioned", "streamiz", "streamiz-table", "packed" })
+        foreach (var topic in new[] { "raw", "nojoin", "join", "partitioned", "streamiz", "streamiz-table", "packed" })
         {
             kafka.CreateTopic(topic + "-in", Partitions);
             kafka.CreateTopic(topic + "-out", Partitions);
@@ -88,6 +89,16 @@ public class LookupJoinBenchmarks
             }
         }
 
+        loops.Add(Task.Factory.StartNew(
+            () => RawPassthroughLoop.Run(
+                new ConsumerConfig(ConsumerSettings) { BootstrapServers = kafka.BootstrapServers, GroupId = "raw", AutoOffsetReset = AutoOffsetReset.Earliest },
+                new ProducerConfig { BootstrapServers = kafka.BootstrapServers, EnableIdempotence = true },
+                "raw-in",
+                "raw-out",
+                () => Count(1),
+                gate,
+                stop.Token),
+            TaskCreationOptions.LongRunning));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("nojoin"), new Enrich(gate, join: false)).RunAsync(stop.Token));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("join"), new Enrich(gate, join: true), status: joinStatus).RunAsync(stop.Token));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("partitioned"), new Enrich(gate, join: true, partitioned: true)).RunAsync(stop.Token));
@@ -112,6 +123,9 @@ public class LookupJoinBenchmarks
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [IterationSetup(Target = nameof(RawPassthrough))]
+    public void WriteRawInput() => WriteInput("raw");
 
     [IterationSetup(Target = nameof(NoJoin))]
     public void WriteNoJoinInput() => WriteInput("nojoin");
@@ -151,6 +165,9 @@ public class LookupJoinBenchmarks
 
     [IterationSetup(Target = nameof(StreamizTable))]
     public void WriteStreamizTableInput() => WriteInput("streamiz-table");
+
+    [Benchmark(OperationsPerInvoke = Messages, Description = "raw Confluent.Kafka consume → produce, no join, no commit (the client's floor)")]
+    public void RawPassthrough() => OpenGate();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Messages, Description = "processor, no join")]
     public void NoJoin() => OpenGate();

@@ -47,6 +47,28 @@ public sealed class JoinTests
     }
 
     [Fact]
+    public async Task A_backlog_of_both_topics_meets_in_data_time_order_within_the_default_grace_without_a_buffer()
+    {
+        using var harness = Harness("aligned-marked-readings", "aligned-marked");
+
+        // Three seconds of readings, one a millisecond, all written before the markers: read as fetched, the readings
+        // would run seconds ahead and the markers would be late. More readings than an input holds before it is paused.
+        harness.Write(Readings("s0", Enumerable.Range(0, 3000).Select(t => (long)t).ToArray()));
+        Mark(harness, ("s0", 500, "A"), ("s0", 1500, "B"), ("s0", 2500, "C"));
+        using var stop = new CancellationTokenSource();
+        var run = Run<AlignedMarkedReadings>(harness, stop.Token);
+
+        // Every reading at most a second from a marker, both ends included: 1501 + 2001 + 1500 pairs.
+        var marked = Read(harness, "aligned-marked", rows => rows.Count >= 5002);
+        await stop.CancelAsync();
+        await run.WithinPatience();
+
+        var expected = new[] { ("A", 500L), ("B", 1500L), ("C", 2500L) }
+            .SelectMany(m => Enumerable.Range(0, 3000).Where(t => Math.Abs(t - m.Item2) <= 1000).Select(t => ((long)t, m.Item1)));
+        Assert.Equal(expected.Order(), marked.Select(m => (m.Time / Ms, m.Label)).Order());
+    }
+
+    [Fact]
     public async Task A_left_interval_join_hands_over_a_row_without_a_match_once_the_key_has_passed_it()
     {
         using var harness = Harness("left-marked-readings", "left-marked");

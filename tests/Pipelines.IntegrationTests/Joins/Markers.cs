@@ -20,8 +20,8 @@ public partial class MarkedReading
 }
 
 /// <summary>
-/// An inner interval join: every reading with every marker of its sensor at most a second away. The grace covers how
-/// far the tests' backlog of one topic may be read ahead of the other's.
+/// An inner interval join: every reading with every marker of its sensor at most a second away. A minute of grace lets
+/// the tests write one topic's rows long after the other's.
 /// </summary>
 [Processor, Join(Within = "00:00:01", Grace = "00:01:00")]
 public partial class MarkedReadings
@@ -49,6 +49,16 @@ public partial class LatestMarkers
 /// </summary>
 [Processor(OutputTopic = "reordered-marked"), Join(Within = "00:00:01"), Buffer(Reorder = "00:00:02")]
 public partial class ReorderedMarkedReadings
+{
+    public MarkedReading Handle(Reading reading, Marker marker) => new() { Time = reading.Time, Sensor = reading.Sensor, Label = marker.Label };
+}
+
+/// <summary>
+/// The inner interval join with the default grace (the interval) and no buffer: a backlog of both topics still meets
+/// in data-time order, because rows of several inputs go in timestamp order across them.
+/// </summary>
+[Processor(OutputTopic = "aligned-marked"), Join(Within = "00:00:01")]
+public partial class AlignedMarkedReadings
 {
     public MarkedReading Handle(Reading reading, Marker marker) => new() { Time = reading.Time, Sensor = reading.Sensor, Label = marker.Label };
 }

@@ -29,6 +29,27 @@ public sealed class MergedInputTests
     }
 
     [Fact]
+    public async Task A_backlog_of_both_inputs_is_handled_in_timestamp_order_across_them()
+    {
+        using var harness = Harness();
+
+        // 1,500 readings written before the calibrations they fall between: as fetched, most would come first. More
+        // readings than an input holds before it is paused.
+        harness.Write(Enumerable.Range(0, 1500).Select(i => Reading("s0", 2 * i, 1)));
+        Calibrate(harness, ("s0", 10, 999), ("s0", 20, 1999));
+        using var stop = new CancellationTokenSource();
+        var run = new ProcessorRunner<Pipelines.Infrastructure.Merged<Calibration, Reading>, Calibrated>(Options(harness), new Calibrator()).RunAsync(stop.Token);
+        var rows = Until(harness, rows => rows.Count(r => r.Kind == "reading") == 1500);
+        await stop.CancelAsync();
+        await run.WithinPatience();
+
+        var readings = rows.Where(r => r.Kind == "reading").OrderBy(r => r.Time).ToList();
+        Assert.Equal(
+            readings.Select(r => r.Time < 999 ? (0, 1.0) : r.Time < 1999 ? (1, 11.0) : (2, 21.0)),
+            readings.Select(r => (r.Calibrations, r.Value)));
+    }
+
+    [Fact]
     public async Task A_restart_restores_the_state_both_inputs_built_and_a_later_row_of_one_is_not_taken_for_a_replay_of_the_other()
     {
         using var harness = Harness();
@@ -101,12 +122,15 @@ public sealed class MergedInputTests
 
     private static Reading Reading(string sensor, long time, double value) => new() { Sensor = sensor, Time = time, Value = value };
 
-    private static void Calibrate(KafkaHarness harness, params (string Sensor, double Offset)[] calibrations)
+    private static void Calibrate(KafkaHarness harness, params (string Sensor, double Offset)[] calibrations) =>
+        Calibrate(harness, calibrations.Select(c => (c.Sensor, c.Offset, 1L)).ToArray());
+
+    private static void Calibrate(KafkaHarness harness, params (string Sensor, double Offset, long Time)[] calibrations)
     {
         using var writer = new TopicWriter<Calibration>(new TopicWriterOptions { BootstrapServers = harness.Kafka.BootstrapServers });
-        foreach (var (sensor, offset) in calibrations)
+        foreach (var (sensor, offset, time) in calibrations)
         {
-            writer.Write(new Calibration { Sensor = sensor, Offset = offset, Time = 1 });
+            writer.Write(new Calibration { Sensor = sensor, Offset = offset, Time = time });
         }
     }
 

@@ -45,6 +45,16 @@ internal sealed class KafkaHarness : IDisposable
         }
     }
 
+    /// <summary>Writes a backlog of <paramref name="readings"/>, a message each, in order, without waiting for each acknowledgement.</summary>
+    public void Write(IEnumerable<Reading> readings)
+    {
+        using var writer = new Pipelines.Publishing.TopicWriter<Reading>(new Pipelines.Publishing.TopicWriterOptions { BootstrapServers = Kafka.BootstrapServers });
+        foreach (var reading in readings)
+        {
+            writer.Write(reading);
+        }
+    }
+
     /// <summary>Produces <paramref name="readings"/> as one packed message (the packed-rows layout) under <paramref name="key"/>.</summary>
     public async Task ProducePacked(string key, IEnumerable<Reading> readings)
     {

@@ -98,11 +98,11 @@ public class InputDeserializerTests
     {
         var reader = new InputDeserializer<CarTelemetry>(MaxSplit);
 
-        var joined = reader.ReadJoined(MessageSerializer.SerializePacked<CarTelemetry>([Car, Car, Car]), Typed(MessageTypes.Rows));
+        var joined = reader.ReadKept(MessageSerializer.SerializePacked<CarTelemetry>([Car, Car, Car]), Typed(MessageTypes.Rows));
 
         Assert.Equal(3, joined.Count);
-        Assert.Throws<MessageFormatException>(() => reader.ReadJoined([0xc1], Typed(MessageTypes.Event)));
-        Assert.Throws<MessageFormatException>(() => reader.ReadJoined(MessageSerializer.Serialize(Car), Typed("bar")));
+        Assert.Throws<MessageFormatException>(() => reader.ReadKept([0xc1], Typed(MessageTypes.Event)));
+        Assert.Throws<MessageFormatException>(() => reader.ReadKept(MessageSerializer.Serialize(Car), Typed("bar")));
         Assert.Equal(3, reader.Rows.Count);
     }
 

@@ -61,6 +61,8 @@ internal sealed class InboundMessage
         Work = work;
         Stream = null!;
         IsKept = false;
+        IsHeld = false;
+        IsWaiting = false;
         return this;
     }
 
@@ -85,6 +87,30 @@ internal sealed class InboundMessage
         KeptValue = Slot >= 0 ? round.Value(Slot) : null;
         Slot = -1;
         IsKept = true;
+    }
+
+    /// <summary>Whether it waits in the <see cref="InputAligner"/> for another input.</summary>
+    public bool IsWaiting { get; set; }
+
+    /// <summary>Whether its rows must be read again (<see cref="Reread"/>): it waited past the fetch round they were read in.</summary>
+    public bool IsHeld { get; private set; }
+
+    /// <summary>Lets the message wait past its fetch round without its rows, which the round forgets: they are read again on release.</summary>
+    public void Hold<T>(InputDeserializer<T> round)
+        where T : IMessageContract<T>
+    {
+        Keep(round);
+        IsHeld = true;
+    }
+
+    /// <summary>Reads a held message's value again into the current round, so its rows and what it decoded are there as if just fetched.</summary>
+    public void Reread<T>(InputDeserializer<T> round)
+        where T : IMessageContract<T>
+    {
+        // It was read once without error, and reading is deterministic.
+        Rows = round.ReadKept(KeptValue!, Headers, Input);
+        Slot = round.Count - 1;
+        IsHeld = false;
     }
 
     /// <summary>The value as consumed, as a new array (or the kept one); <see langword="null"/> for a null value.</summary>

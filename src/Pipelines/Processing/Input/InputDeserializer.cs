@@ -48,9 +48,9 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<strin
         return Read(data, context.Headers, input);
     }
 
-    /// <summary>Reads a message of <paramref name="input"/> joined from chunks, keeping its value at slot <see cref="Count"/> - 1.</summary>
-    /// <exception cref="MessageFormatException">The joined message is not valid.</exception>
-    public RowRange ReadJoined(byte[] value, Headers headers, int input = 0)
+    /// <summary>Reads a message of <paramref name="input"/> joined from chunks, or held past its round, keeping its value at slot <see cref="Count"/> - 1.</summary>
+    /// <exception cref="MessageFormatException">The message is not valid.</exception>
+    public RowRange ReadKept(byte[] value, Headers? headers, int input = 0)
     {
         Keep(value);
         return Read(value, headers, input);

@@ -25,6 +25,8 @@ internal sealed class InputFetcher<TIn, TOut>
     private readonly ILogger logger;
     private readonly System.Diagnostics.TagList consumeTags;
     private readonly List<InboundMessage> spare = [];
+    private readonly InputAligner? aligner;
+    private readonly List<InboundMessage> arrivals = [];
 
     public InputFetcher(ProcessorOptions options, IConsumer<byte[]?, RowRange> consumer, InputDeserializer<TIn> reader, OffsetTracker tracker, Rejections<TIn, TOut> rejections, ILogger logger, KeyValuePair<string, object?> processorTag)
     {
@@ -36,13 +38,20 @@ internal sealed class InputFetcher<TIn, TOut>
         consumeTags = PipelinesTelemetry.ConsumeTags(options);
         Reader = reader;
         splits = new SplitJoiner<TIn>(reader, tracker, options);
+        if (options.Inputs.Count > 1 && options.MaxInputWait > TimeSpan.Zero)
+        {
+            aligner = new InputAligner(options.Inputs.Count, options.MaxInputWait, new ConsumerProgress(consumer, options.Inputs));
+        }
     }
 
     /// <summary>The reader the consumer deserializes with: the round's rows and values as consumed.</summary>
     public InputDeserializer<TIn> Reader { get; }
 
-    /// <summary>The messages of the current round, in fetch order.</summary>
+    /// <summary>The messages of the current round, in fetch order (or, with several inputs, in timestamp order: see <see cref="Align"/>).</summary>
     public List<InboundMessage> Round { get; } = [];
+
+    /// <summary>Whether messages wait to be put in timestamp order across inputs; if so, the loop must come back for them in time.</summary>
+    public bool IsHolding => aligner is { Held: > 0 };
 
     /// <summary>Starts a round: the reader forgets the last round's rows and values, and its messages not kept are reused.</summary>
     public void BeginRound()
@@ -108,6 +117,48 @@ internal sealed class InputFetcher<TIn, TOut>
         return true;
     }
 
+    /// <summary>
+    /// With several inputs, puts the round in timestamp order across them (<see cref="InputAligner"/>): messages that must
+    /// wait for another input leave the round (their values kept, their rows read again when they go), and messages
+    /// of earlier rounds whose turn came join it. Without, the round stays in fetch order.
+    /// </summary>
+    public void Align(long now)
+    {
+        if (aligner is null)
+        {
+            return;
+        }
+
+        arrivals.Clear();
+        arrivals.AddRange(Round);
+        foreach (var message in arrivals)
+        {
+            aligner.Add(message, TimeOf(message));
+        }
+
+        Round.Clear();
+        aligner.Release(now, Round);
+        foreach (var message in Round)
+        {
+            if (message.IsHeld)
+            {
+                message.Reread(Reader);
+            }
+        }
+
+        if (aligner.Held > 0)
+        {
+            // What stayed behind outlives the round, which forgets its rows and reuses its buffer.
+            foreach (var message in arrivals)
+            {
+                if (message.IsWaiting)
+                {
+                    message.Hold(Reader);
+                }
+            }
+        }
+    }
+
     /// <summary>Rejects the split messages still incomplete <see cref="ProcessorOptions.SplitTimeout"/> after their first chunk.</summary>
     public void ExpireSplits(long now) => splits.Expire(now, rejections);
 
@@ -115,6 +166,7 @@ internal sealed class InputFetcher<TIn, TOut>
     public void Drop(Predicate<int> partitions)
     {
         splits.Drop(partitions);
+        aligner?.Drop(partitions);
         Round.RemoveAll(message => partitions(message.Partition));
     }
 
@@ -133,6 +185,18 @@ internal sealed class InputFetcher<TIn, TOut>
         }
 
         return total;
+    }
+
+    /// <summary>A message's place in time across inputs: its first row's timestamp, else the broker's (in nanoseconds); none for a stream message.</summary>
+    private long? TimeOf(InboundMessage message)
+    {
+        if (message.Rows.IsStreamMessage)
+        {
+            return null;
+        }
+
+        var time = message.Rows.Count > 0 ? TIn.Serializer.TimestampOf(Reader.Rows[message.Rows.Start]) : null;
+        return time ?? message.Timestamp.UnixTimestampMs * 1_000_000;
     }
 
     private InboundMessage Next()

@@ -184,14 +184,15 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 var fetcher = run.Fetcher;
                 fetcher.BeginRound();
 
-                // While rows wait in buffers, the poll must come back in time for their time rules.
-                if (fetcher.Fetch(HasBuffered ? TickInterval : PollTimeout) && run.Input.IsBuffered)
+                // While rows wait in buffers or for another input, the poll must come back in time for them.
+                if (fetcher.Fetch(HasBuffered || fetcher.IsHolding ? TickInterval : PollTimeout) && (run.Input.IsBuffered || fetcher.IsHolding))
                 {
                     while (reader.Rows.Count < options.MaxBatchSize && reader.Bytes < MaxRoundBytes && fetcher.Fetch(TimeSpan.Zero))
                     {
                     }
                 }
 
+                fetcher.Align(Stopwatch.GetTimestamp());
                 if (fetcher.Round.Count > 0)
                 {
                     await HandleRoundAsync(stoppingToken);

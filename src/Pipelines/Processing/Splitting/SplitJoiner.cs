@@ -46,7 +46,7 @@ internal sealed class SplitJoiner<TIn>(InputDeserializer<TIn> inputs, OffsetTrac
         var message = InboundMessage.Held(first.Partition, first.Offset, first.Key, headers, first.Timestamp, default, joined.Value, chained, first.Input);
         try
         {
-            message.Rows = inputs.ReadJoined(joined.Value, headers, first.Input);
+            message.Rows = inputs.ReadKept(joined.Value, headers, first.Input);
         }
         catch (MessageFormatException exception)
         {
