@@ -63,9 +63,9 @@ internal readonly struct Joining<TLeft, TRight, TOut>(JoinRows<TLeft, TRight> ro
 
         var (leftGone, rightGone) = Expiring(time);
         rows.LeftTime = Math.Max(rows.LeftTime, time);
-        Insert(rows.Left, new Waiting<TLeft>(time, left, to > from));
-        rows.Left.RemoveRange(0, leftGone);
-        rows.Right.RemoveRange(0, rightGone);
+        rows.InsertLeft(PlaceOf(rows.Left, time), time, left, to > from);
+        rows.RemoveLeft(leftGone);
+        rows.RemoveRight(rightGone);
     }
 
     /// <summary>A right row: every left row within the interval of it; it waits for left rows still to come.</summary>
@@ -82,12 +82,12 @@ internal readonly struct Joining<TLeft, TRight, TOut>(JoinRows<TLeft, TRight> ro
         rows.RightTime = Math.Max(rows.RightTime, time);
         for (var i = from; i < to; i++)
         {
-            rows.Left[i] = rows.Left[i] with { Matched = true };
+            rows.MatchLeft(i);
         }
 
-        Insert(rows.Right, new Waiting<TRight>(time, right, true));
-        rows.Left.RemoveRange(0, leftGone);
-        rows.Right.RemoveRange(0, rightGone);
+        rows.InsertRight(PlaceOf(rows.Right, time), time, right);
+        rows.RemoveLeft(leftGone);
+        rows.RemoveRight(rightGone);
     }
 
     /// <summary>The key's data time: its latest row of either input.</summary>
@@ -128,7 +128,7 @@ internal readonly struct Joining<TLeft, TRight, TOut>(JoinRows<TLeft, TRight> ro
         }
 
         rows.LeftTime = Math.Max(rows.LeftTime, time);
-        rows.Right.RemoveRange(0, Before(rows.Right, rows.LeftTime - grace - within));
+        rows.RemoveRight(Before(rows.Right, rows.LeftTime - grace - within));
     }
 
     /// <summary>A right row: kept for the left rows to come (it produces nothing by itself).</summary>
@@ -138,7 +138,7 @@ internal readonly struct Joining<TLeft, TRight, TOut>(JoinRows<TLeft, TRight> ro
         rows.RightTime = Math.Max(rows.RightTime, time);
         if (rows.LeftTime == long.MinValue || time >= rows.LeftTime - grace - within)
         {
-            Insert(rows.Right, new Waiting<TRight>(time, right, false));
+            rows.InsertRight(PlaceOf(rows.Right, time), time, right);
         }
     }
 
@@ -184,7 +184,7 @@ internal readonly struct Joining<TLeft, TRight, TOut>(JoinRows<TLeft, TRight> ro
         return low;
     }
 
-    /// <summary>Adds in time order, after rows of the same time (so the latest read of a time is the last).</summary>
-    private static void Insert<T>(List<Waiting<T>> waiting, Waiting<T> row) =>
-        waiting.Insert(row.Time == long.MaxValue ? waiting.Count : Before(waiting, row.Time + 1), row);
+    /// <summary>Where a row of <paramref name="time"/> goes in time order: after rows of the same time (so the latest read of a time is the last).</summary>
+    private static int PlaceOf<T>(List<Waiting<T>> waiting, long time) =>
+        time == long.MaxValue ? waiting.Count : Before(waiting, time + 1);
 }

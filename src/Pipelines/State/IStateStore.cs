@@ -16,6 +16,9 @@ internal interface IStateStore : IDisposable
     /// <summary>Every record, by key: for state that must know all its keys after a restore.</summary>
     IEnumerable<KeyValuePair<byte[], byte[]>> Records();
 
+    /// <summary>The records whose keys start with <paramref name="prefix"/>, in byte order of their keys (a value's <see cref="ISegmentedValue"/> segments).</summary>
+    IEnumerable<KeyValuePair<byte[], byte[]>> Range(byte[] prefix);
+
     /// <summary>
     /// Writes records (encoded <see cref="StateRecord"/>s; <see langword="null"/> deletes the key, as a changelog
     /// tombstone does) and the changelog offset they reach, all or nothing.

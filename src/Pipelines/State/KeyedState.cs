@@ -83,7 +83,10 @@ internal sealed class KeyedState<T> : StateTable
             var now = onDataTime ? long.MinValue : time.GetTimestamp();
             foreach (var (key, _) in store.Records())
             {
-                cache.Touched[key] = now;
+                if (!Segments.IsSegment(key))
+                {
+                    cache.Touched[key] = now;
+                }
             }
         }
     }
@@ -93,11 +96,16 @@ internal sealed class KeyedState<T> : StateTable
     {
         var cache = partitions[partition];
         var keys = new List<byte[]>();
-        foreach (var (key, bytes) in cache.Store.Records())
+        foreach (var (key, bytes) in cache.Store.Records().ToList())
         {
+            if (Segments.IsSegment(key))
+            {
+                continue;
+            }
+
             if (!cache.Entries.TryGetValue(key, out var entry))
             {
-                entry = Load(key, partition, bytes);
+                entry = Load(key, partition, bytes, cache.Store);
                 cache.Entries.Add(key, entry);
             }
 
@@ -135,7 +143,7 @@ internal sealed class KeyedState<T> : StateTable
         else
         {
             misses++;
-            entry = Load(key, partition, cache.Store.Get(key));
+            entry = Load(key, partition, cache.Store.Get(key), cache.Store);
             cache.Entries.Add(key, entry);
         }
 
@@ -222,7 +230,7 @@ internal sealed class KeyedState<T> : StateTable
         var expired = 0;
         foreach (var key in due)
         {
-            var entry = cache.Entries.GetValueOrDefault(key) ?? Load(key, partition, cache.Store.Get(key));
+            var entry = cache.Entries.GetValueOrDefault(key) ?? Load(key, partition, cache.Store.Get(key), cache.Store);
             if ((keep is not null && entry.HasValue && keep(entry.Value)) || cache.Touched[key] == long.MinValue)
             {
                 cache.Touched[key] = now;
@@ -238,7 +246,8 @@ internal sealed class KeyedState<T> : StateTable
 
             cache.Entries.Remove(key);
             cache.Touched.Remove(key);
-            cache.Expired.Add(key);
+            entry.Persisted?.DeleteSegments(Segments.PrefixOf(key), cache.Expired);
+            cache.Expired.Add(new(key, null));
             expired++;
         }
 
@@ -269,14 +278,19 @@ internal sealed class KeyedState<T> : StateTable
         }
 
         // Forgotten keys first: a tombstone, which compaction and the store both take as a deletion.
-        foreach (var key in cache.Expired)
-        {
-            records.Add(new(key, null));
-        }
-
+        records.AddRange(cache.Expired);
         cache.Expired.Clear();
         foreach (var entry in cache.Changed)
         {
+            // A value kept in segments writes those that changed before its head, which names them.
+            var segmented = entry.HasValue ? entry.Value as ISegmentedValue : null;
+            if (entry.Persisted is { } persisted && !ReferenceEquals(persisted, segmented))
+            {
+                persisted.DeleteSegments(Segments.PrefixOf(entry.Key), records);
+            }
+
+            segmented?.TakeSegments(Segments.PrefixOf(entry.Key), records);
+            entry.Persisted = segmented;
             var value = entry.HasValue ? encode(entry.Value) : null;
             records.Add(new(entry.Key, new StateRecord(entry.Applied, value, entry.Others).Encode()));
             entry.Changed = false;
@@ -286,7 +300,7 @@ internal sealed class KeyedState<T> : StateTable
         return records;
     }
 
-    private Entry Load(byte[] key, int partition, byte[]? bytes)
+    private Entry Load(byte[] key, int partition, byte[]? bytes, IStateStore store)
     {
         if (bytes is null)
         {
@@ -294,13 +308,22 @@ internal sealed class KeyedState<T> : StateTable
         }
 
         var record = StateRecord.Decode(bytes);
-        return new Entry(key, partition)
+        var entry = new Entry(key, partition)
         {
             Applied = record.Applied,
             Others = record.Others,
             HasValue = record.Value is not null,
             Value = record.Value is { } value ? decode(value) : default!,
         };
+
+        if (entry.HasValue && entry.Value is ISegmentedValue segmented)
+        {
+            var prefix = Segments.PrefixOf(key);
+            segmented.LoadSegments(prefix.Length, store.Range(prefix));
+            entry.Persisted = segmented;
+        }
+
+        return entry;
     }
 
     private sealed class Entry(byte[] key, int partition)
@@ -342,6 +365,9 @@ internal sealed class KeyedState<T> : StateTable
         }
 
         public bool Changed { get; set; }
+
+        /// <summary>The value whose segments the store holds for this key, if it is kept in segments.</summary>
+        public ISegmentedValue? Persisted { get; set; }
     }
 
     private sealed class PartitionCache(IStateStore store)
@@ -358,7 +384,7 @@ internal sealed class KeyedState<T> : StateTable
         /// <summary>With a time to live on data time: the latest row timestamp of the partition (nanoseconds).</summary>
         public long DataTime { get; set; } = long.MinValue;
 
-        /// <summary>Keys forgotten since the last checkpoint, for <see cref="TakeChanges"/> to delete.</summary>
-        public List<byte[]> Expired { get; } = [];
+        /// <summary>Records of keys forgotten since the last checkpoint (their segments' too), for <see cref="TakeChanges"/> to delete.</summary>
+        public List<KeyValuePair<byte[], byte[]?>> Expired { get; } = [];
     }
 }

@@ -62,6 +62,22 @@ internal sealed class RocksDbStateStore : IStateStore
         }
     }
 
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Range(byte[] prefix)
+    {
+        var prefixed = Prefixed(prefix);
+        using var iterator = db.NewIterator();
+        for (iterator.Seek(prefixed); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.Key();
+            if (!key.AsSpan().StartsWith(prefixed))
+            {
+                yield break;
+            }
+
+            yield return new(key[1..], iterator.Value());
+        }
+    }
+
     public void Write(IReadOnlyList<KeyValuePair<byte[], byte[]?>> records, long changelogOffset)
     {
         using var batch = new WriteBatch();

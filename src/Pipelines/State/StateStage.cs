@@ -203,8 +203,9 @@ internal sealed class StateStage : IDisposable
 
                 try
                 {
-                    // A tombstone (an expired key) deletes; anything else must be a state record.
-                    if (result.Message.Value is { } value)
+                    // A tombstone (an expired key, a row gone from a join) deletes; a key's record must be a state
+                    // record; a segment is its value's to read.
+                    if (result.Message.Value is { } value && !Segments.IsSegment(result.Message.Key ?? []))
                     {
                         StateRecord.Decode(value);
                     }

@@ -53,6 +53,9 @@ public class IntervalJoinBenchmarks
     private IProducer<byte[], byte[]> source = null!;
     private TaskCompletionSource done = new();
     private long handled;
+
+    /// <summary>How many rows the join handled over the run.</summary>
+    private static long joined;
     private int iteration;
 
     /// <summary>The most rows one key held waiting in the join's state, over the whole run.</summary>
@@ -85,6 +88,12 @@ public class IntervalJoinBenchmarks
         stop.Cancel();
         gate.Set();
         Task.WaitAll(loops);
+        var (records, bytes) = Changelog();
+        if (records > 0)
+        {
+            Console.WriteLine($"// interval join: its changelog holds {records:N0} records, {bytes:N0} bytes of keys and values, for {joined:N0} rows joined ({(double)bytes / joined:N0} B per row)");
+        }
+
         source.Dispose();
         kafka.Dispose();
         Console.WriteLine($"// interval join: at most {MaxWaiting} rows waited per key (both sides); {Late} rows were late");
@@ -138,6 +147,27 @@ public class IntervalJoinBenchmarks
     {
         gate.Set();
         done.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>What the join wrote to its changelog over the run: records, and bytes of keys and values.</summary>
+    private (long Records, long Bytes) Changelog()
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "changelog-count", EnablePartitionEof = true }).Build();
+        var (records, bytes, ended) = (0L, 0L, 0);
+        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset("join.join.changelog", p, Offset.Beginning)));
+        while (ended < Partitions && consumer.Consume(TimeSpan.FromSeconds(10)) is { } result)
+        {
+            if (result.IsPartitionEOF)
+            {
+                ended++;
+                continue;
+            }
+
+            records++;
+            bytes += (result.Message.Key?.Length ?? 0) + (result.Message.Value?.Length ?? 0);
+        }
+
+        return (records, bytes);
     }
 
     private void Count()
@@ -205,6 +235,7 @@ public class IntervalJoinBenchmarks
             }
 
             handled();
+            Interlocked.Increment(ref joined);
         }
 
         public PassthroughRow? Join(PassthroughRow left, GpsRow? right) =>

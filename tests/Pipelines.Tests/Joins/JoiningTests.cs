@@ -160,8 +160,17 @@ public class JoiningTests
 
     private List<string> Pairs(bool withQuality = false) => outputs.Rows.Select(r => withQuality ? r.CarId : r.CarId.Split('/')[0]).ToList();
 
-    private JoinRows<CarTelemetry, SensorReading> Serialized() =>
-        MessageSerializer.Deserialize<JoinRows<CarTelemetry, SensorReading>>(MessageSerializer.Serialize(rows));
+    /// <summary>The rows as a checkpoint stores them and a restore reads them back: the key's record, then its segments in key order.</summary>
+    private JoinRows<CarTelemetry, SensorReading> Serialized()
+    {
+        var prefix = Pipelines.State.Segments.PrefixOf("car-0"u8.ToArray());
+        var records = new List<KeyValuePair<byte[], byte[]?>>();
+        ((Pipelines.State.ISegmentedValue)rows).TakeSegments(prefix, records);
+        var read = MessageSerializer.Deserialize<JoinRows<CarTelemetry, SensorReading>>(MessageSerializer.Serialize(rows));
+        var stored = records.Where(r => r.Value is not null).OrderBy(r => r.Key, Pipelines.State.ByteOrder.Instance);
+        ((Pipelines.State.ISegmentedValue)read).LoadSegments(prefix.Length, stored.Select(r => new KeyValuePair<byte[], byte[]>(r.Key, r.Value!)));
+        return read;
+    }
 
     /// <summary>Writes each pair as "left time~right time/quality" (or "~none") in CarId.</summary>
     private sealed class Handler : IJoinHandler<CarTelemetry, SensorReading, CarTelemetry>

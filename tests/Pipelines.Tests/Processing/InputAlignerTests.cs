@@ -63,6 +63,20 @@ public class InputAlignerTests
     }
 
     [Fact]
+    public void That_an_input_caught_up_is_confirmed_with_the_broker_only_when_a_backlog_waits_on_it()
+    {
+        progress.CaughtUp.Add((1, 0));
+        Add(0, 0, 1);
+        Release(1);
+        Assert.Equal((1, 0), (progress.Asked, progress.Confirmed)); // one row: the client's knowledge is enough
+
+        Add(0, 0, 2);
+        Add(0, 0, 3);
+        Assert.Equal([(0, 2L), (0, 3L)], Release(2));
+        Assert.Equal((2, 1), (progress.Asked, progress.Confirmed)); // two waiting: asked of the broker, once
+    }
+
+    [Fact]
     public void The_wait_for_an_input_lasts_at_most_max_input_wait_and_ends_until_its_next_message()
     {
         Add(0, 0, 3000);
@@ -79,6 +93,20 @@ public class InputAlignerTests
         Assert.Equal([(1, 5000L)], Release(12 * Second));
         Assert.Empty(Release((13 * Second) - 1));
         Assert.Equal([(0, 6000L)], Release(13 * Second));
+    }
+
+    [Fact]
+    public void Only_rounds_that_drained_the_consumer_count_as_waiting_so_a_slow_handler_does_not_end_the_wait()
+    {
+        Add(0, 0, 3000);
+        Assert.Empty(Release(10 * Second));                  // nothing more to fetch: the wait starts
+        Assert.Empty(Release(12 * Second, drained: false));  // messages still coming after a long call: it starts again
+        Assert.Empty(Release(12 * Second));
+        Assert.Empty(Release((13 * Second) - 1));
+        Assert.Equal([(0, 3000L)], Release(13 * Second));
+
+        Add(0, 0, 4000);
+        Assert.Equal([(0, 4000L)], Release(13 * Second, drained: false)); // given up until input 1's next message
     }
 
     [Fact]
@@ -146,10 +174,10 @@ public class InputAlignerTests
 
     private Dictionary<InboundMessage, long?> Times { get; } = [];
 
-    private List<(int Input, long Time)> Release(long now)
+    private List<(int Input, long Time)> Release(long now, bool drained = true)
     {
         var released = new List<InboundMessage>();
-        aligner.Release(now, released);
+        aligner.Release(now, released, drained);
         Assert.All(released, m => Assert.False(m.IsWaiting));
         return released.Select(m => (m.Input, Times[m]!.Value)).ToList();
     }
@@ -162,9 +190,12 @@ public class InputAlignerTests
 
         public int Asked { get; private set; }
 
-        public bool IsCaughtUp(int input, int partition)
+        public int Confirmed { get; private set; }
+
+        public bool IsCaughtUp(int input, int partition, bool confirm)
         {
             Asked++;
+            Confirmed += confirm ? 1 : 0;
             return CaughtUp.Contains((input, partition));
         }
 

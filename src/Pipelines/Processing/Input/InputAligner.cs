@@ -7,8 +7,8 @@ namespace Pipelines.Processing;
 /// partition number (partition p of every input is one key space: one state, one join). A message waits while another
 /// input of its partition has nothing fetched but still has messages on the broker, since one of those could be older;
 /// it goes once every other input either has an older or equal message fetched, or has caught up with its broker, or
-/// has been waited on for <see cref="ProcessorOptions.MaxInputWait"/> (then the wait ends until that input's next
-/// message arrives). Messages of one input and partition keep their fetch order, as the commit rule needs. A message
+/// has been waited on for <see cref="ProcessorOptions.MaxInputWait"/> while the consumer had nothing more to hand over
+/// (then the wait ends until that input's next message arrives). Messages of one input and partition keep their fetch order, as the commit rule needs. A message
 /// without a timestamp (a stream message, an event) goes as soon as it heads its queue. An input and partition holding
 /// <see cref="MaxHeld"/> messages is paused until half of them are gone, so memory stays bounded while another input
 /// catches up. For the loop's thread only.
@@ -45,7 +45,9 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
         message.IsWaiting = true;
         lanes.Queues[input].Enqueue(new Waiting(message, time));
         lanes.CaughtUpAt[input] = 0;
+        lanes.ConfirmedAt[input] = 0;
         lanes.WaitedSince[input] = 0;
+        lanes.GaveUp[input] = false;
         Held++;
         if (lanes.Queues[input].Count >= MaxHeld && !lanes.Paused[input])
         {
@@ -54,8 +56,13 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
         }
     }
 
-    /// <summary>Appends to <paramref name="released"/> every message that may go at <paramref name="now"/> (stopwatch ticks), in the order to handle them.</summary>
-    public void Release(long now, List<InboundMessage> released)
+    /// <summary>
+    /// Appends to <paramref name="released"/> every message that may go at <paramref name="now"/> (stopwatch ticks), in
+    /// the order to handle them. <paramref name="drained"/>: the consumer had nothing more to hand over. Only such
+    /// rounds count as waiting for an input: while messages are still coming (after a slow handler, say), the input
+    /// waited for may be among them.
+    /// </summary>
+    public void Release(long now, List<InboundMessage> released, bool drained = true)
     {
         if (Held == 0)
         {
@@ -64,7 +71,7 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
 
         foreach (var (partition, lanes) in partitions)
         {
-            while (Next(partition, lanes, now) is { } input)
+            while (Next(partition, lanes, now, drained) is { } input)
             {
                 var queue = lanes.Queues[input];
                 var message = queue.Dequeue().Message;
@@ -99,7 +106,7 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
     }
 
     /// <summary>The input whose head goes next in <paramref name="partition"/>, or <see langword="null"/> when none may go yet.</summary>
-    private int? Next(int partition, Lanes lanes, long now)
+    private int? Next(int partition, Lanes lanes, long now, bool drained)
     {
         int? oldest = null;
         var oldestTime = long.MaxValue;
@@ -129,7 +136,7 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
 
         for (var input = 0; input < inputs; input++)
         {
-            if (input != oldest && lanes.Queues[input].Count == 0 && !MayPass(partition, lanes, input, now))
+            if (input != oldest && lanes.Queues[input].Count == 0 && !MayPass(partition, lanes, input, now, drained, backlog: lanes.Queues[oldest.Value].Count > 1))
             {
                 return null;
             }
@@ -138,19 +145,41 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
         return oldest;
     }
 
-    /// <summary>Whether an input with nothing fetched in <paramref name="partition"/> need not be waited for.</summary>
-    private bool MayPass(int partition, Lanes lanes, int input, long now)
+    /// <summary>
+    /// Whether an input with nothing fetched in <paramref name="partition"/> need not be waited for. With a
+    /// <paramref name="backlog"/> waiting on it, that the input has caught up is confirmed with the broker: the client's
+    /// own knowledge of the broker's end is only as fresh as its last fetch, and rows written since (a backlog's other
+    /// half) would otherwise be taken for none.
+    /// </summary>
+    private bool MayPass(int partition, Lanes lanes, int input, long now, bool drained, bool backlog)
     {
-        // Caught up holds for a moment, or until the input's next message: no call to the client per message while it is quiet.
-        if (lanes.CaughtUpAt[input] != 0 && now - lanes.CaughtUpAt[input] < CaughtUpTicks)
+        if (lanes.GaveUp[input])
         {
             return true;
         }
 
-        if (progress.IsCaughtUp(input, partition))
+        // Caught up holds for a moment, or until the input's next message: no call to the client per message while it is quiet.
+        var knownAt = backlog ? lanes.ConfirmedAt : lanes.CaughtUpAt;
+        if (knownAt[input] != 0 && now - knownAt[input] < CaughtUpTicks)
+        {
+            return true;
+        }
+
+        if (progress.IsCaughtUp(input, partition, confirm: backlog))
         {
             lanes.CaughtUpAt[input] = now;
+            if (backlog)
+            {
+                lanes.ConfirmedAt[input] = now;
+            }
+
             return true;
+        }
+
+        if (!drained)
+        {
+            lanes.WaitedSince[input] = 0;
+            return false;
         }
 
         if (lanes.WaitedSince[input] == 0)
@@ -158,7 +187,8 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
             lanes.WaitedSince[input] = now;
         }
 
-        return now - lanes.WaitedSince[input] >= maxWaitTicks;
+        // Given up, the input is not waited for again until its next message.
+        return lanes.GaveUp[input] = now - lanes.WaitedSince[input] >= maxWaitTicks;
     }
 
     private readonly record struct Waiting(InboundMessage Message, long? Time);
@@ -171,8 +201,14 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
         /// <summary>When an input was last found caught up (stopwatch ticks; 0: not known to be).</summary>
         public long[] CaughtUpAt { get; } = new long[inputs];
 
-        /// <summary>When the wait for an input with nothing fetched began (stopwatch ticks; 0: not waiting).</summary>
+        /// <summary>When an input was last confirmed caught up by the broker itself (stopwatch ticks; 0: not known to be).</summary>
+        public long[] ConfirmedAt { get; } = new long[inputs];
+
+        /// <summary>When the wait for an input with nothing fetched began, counting only rounds that drained the consumer (stopwatch ticks; 0: not waiting).</summary>
         public long[] WaitedSince { get; } = new long[inputs];
+
+        /// <summary>Whether the wait for an input lasted <see cref="ProcessorOptions.MaxInputWait"/>: not waited for until its next message.</summary>
+        public bool[] GaveUp { get; } = new bool[inputs];
 
         public bool[] Paused { get; } = new bool[inputs];
     }
@@ -181,8 +217,11 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
 /// <summary>What the <see cref="InputAligner"/> asks of the consumer.</summary>
 internal interface IInputProgress
 {
-    /// <summary>Whether this instance has read every message the broker holds of <paramref name="input"/> in <paramref name="partition"/>, as far as it knows.</summary>
-    bool IsCaughtUp(int input, int partition);
+    /// <summary>
+    /// Whether this instance has read every message the broker holds of <paramref name="input"/> in
+    /// <paramref name="partition"/>: as far as the client knows, or, with <paramref name="confirm"/>, as the broker says now.
+    /// </summary>
+    bool IsCaughtUp(int input, int partition, bool confirm);
 
     void Pause(int input, int partition);
 

@@ -28,6 +28,9 @@ internal sealed class InputFetcher<TIn, TOut>
     private readonly InputAligner? aligner;
     private readonly List<InboundMessage> arrivals = [];
 
+    // Whether the last fetch found nothing: the consumer had handed over all it had.
+    private bool drained;
+
     public InputFetcher(ProcessorOptions options, IConsumer<byte[]?, RowRange> consumer, InputDeserializer<TIn> reader, OffsetTracker tracker, Rejections<TIn, TOut> rejections, ILogger logger, KeyValuePair<string, object?> processorTag)
     {
         this.options = options;
@@ -73,6 +76,12 @@ internal sealed class InputFetcher<TIn, TOut>
     /// chunk, or rejected, if it cannot be read). False when there was none.
     /// </summary>
     public bool Fetch(TimeSpan timeout)
+    {
+        drained = !FetchOne(timeout);
+        return !drained;
+    }
+
+    private bool FetchOne(TimeSpan timeout)
     {
         var slot = Reader.Count;
         ConsumeResult<byte[]?, RowRange>? result;
@@ -137,7 +146,7 @@ internal sealed class InputFetcher<TIn, TOut>
         }
 
         Round.Clear();
-        aligner.Release(now, Round);
+        aligner.Release(now, Round, drained);
         foreach (var message in Round)
         {
             if (message.IsHeld)
