@@ -63,6 +63,22 @@ public class InputAlignerTests
     }
 
     [Fact]
+    public void An_input_found_behind_is_not_asked_again_for_a_hundredth_of_a_second_unless_its_message_comes()
+    {
+        Add(0, 0, 5);
+        Release(1);
+        Release(2);
+        Assert.Equal(1, progress.Asked);
+
+        Release(1 + (Second / 100));
+        Assert.Equal(2, progress.Asked);
+
+        Add(1, 0, 1);
+        Assert.Equal([(1, 1L)], Release(3 + (Second / 100)));
+        Assert.Equal(3, progress.Asked);                     // input 1 empty again, its message having come: asked
+    }
+
+    [Fact]
     public void That_an_input_caught_up_is_confirmed_with_the_broker_only_when_a_backlog_waits_on_it()
     {
         progress.CaughtUp.Add((1, 0));

@@ -46,6 +46,7 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
         lanes.Queues[input].Enqueue(new Waiting(message, time));
         lanes.CaughtUpAt[input] = 0;
         lanes.ConfirmedAt[input] = 0;
+        lanes.BehindAt[input] = 0;
         lanes.WaitedSince[input] = 0;
         lanes.GaveUp[input] = false;
         Held++;
@@ -165,7 +166,9 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
             return true;
         }
 
-        if (progress.IsCaughtUp(input, partition, confirm: backlog))
+        // Behind holds for a moment too: its rows are on their way, and asking again each turn may cost a request to the broker.
+        var behindKnown = lanes.BehindAt[input] != 0 && now - lanes.BehindAt[input] < CaughtUpTicks;
+        if (!behindKnown && progress.IsCaughtUp(input, partition, confirm: backlog))
         {
             lanes.CaughtUpAt[input] = now;
             if (backlog)
@@ -174,6 +177,11 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
             }
 
             return true;
+        }
+
+        if (!behindKnown)
+        {
+            lanes.BehindAt[input] = now;
         }
 
         if (!drained)
@@ -203,6 +211,9 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
 
         /// <summary>When an input was last confirmed caught up by the broker itself (stopwatch ticks; 0: not known to be).</summary>
         public long[] ConfirmedAt { get; } = new long[inputs];
+
+        /// <summary>When an input was last found behind the broker's end (stopwatch ticks; 0: not known to be).</summary>
+        public long[] BehindAt { get; } = new long[inputs];
 
         /// <summary>When the wait for an input with nothing fetched began, counting only rounds that drained the consumer (stopwatch ticks; 0: not waiting).</summary>
         public long[] WaitedSince { get; } = new long[inputs];
