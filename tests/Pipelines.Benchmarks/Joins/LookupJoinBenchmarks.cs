@@ -89,16 +89,7 @@ public class LookupJoinBenchmarks
             }
         }
 
-        loops.Add(Task.Factory.StartNew(
-            () => RawPassthroughLoop.Run(
-                new ConsumerConfig(ConsumerSettings) { BootstrapServers = kafka.BootstrapServers, GroupId = "raw", AutoOffsetReset = AutoOffsetReset.Earliest },
-                new ProducerConfig { BootstrapServers = kafka.BootstrapServers, EnableIdempotence = true },
-                "raw-in",
-                "raw-out",
-                () => Count(1),
-                gate,
-                stop.Token),
-            TaskCreationOptions.LongRunning));
+        loops.Add(RawPassthroughLoop.Start(kafka.BootstrapServers, ConsumerSettings, () => Count(1), gate, stop.Token));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("nojoin"), new Enrich(gate, join: false)).RunAsync(stop.Token));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("join"), new Enrich(gate, join: true), status: joinStatus).RunAsync(stop.Token));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(Options("partitioned"), new Enrich(gate, join: true, partitioned: true)).RunAsync(stop.Token));

@@ -63,16 +63,7 @@ public class PassthroughBenchmarks
             kafka.CreateTopic(topic + "-out", Partitions);
         }
 
-        loops.Add(Task.Factory.StartNew(
-            () => RawPassthroughLoop.Run(
-                new ConsumerConfig(ConsumerSettings) { BootstrapServers = kafka.BootstrapServers, GroupId = "raw", AutoOffsetReset = AutoOffsetReset.Earliest },
-                new ProducerConfig { BootstrapServers = kafka.BootstrapServers, EnableIdempotence = true },
-                "raw-in",
-                "raw-out",
-                () => Acknowledge(1),
-                gate,
-                stop.Token),
-            TaskCreationOptions.LongRunning));
+        loops.Add(RawPassthroughLoop.Start(kafka.BootstrapServers, ConsumerSettings, () => Acknowledge(1), gate, stop.Token));
         loops.Add(new ProcessorRunner<PassthroughRow, PassthroughRow>(
             Options("processor"),
             TestProcessor.Rows<PassthroughRow, PassthroughRow>((row, _, _) =>

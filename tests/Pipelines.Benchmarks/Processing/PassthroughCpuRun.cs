@@ -47,16 +47,7 @@ public static class PassthroughCpuRun
 
         using var gate = new ManualResetEventSlim();
         using var stop = new CancellationTokenSource();
-        var raw = Task.Factory.StartNew(
-            () => RawPassthroughLoop.Run(
-                new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "raw", AutoOffsetReset = AutoOffsetReset.Earliest },
-                new ProducerConfig { BootstrapServers = kafka.BootstrapServers, EnableIdempotence = true },
-                "raw-in",
-                "raw-out",
-                () => Acknowledge(1),
-                gate,
-                stop.Token),
-            TaskCreationOptions.LongRunning);
+        var raw = RawPassthroughLoop.Start(kafka.BootstrapServers, null, () => Acknowledge(1), gate, stop.Token);
         var processor = new ProcessorRunner<PassthroughRow, PassthroughRow>(
             new ProcessorOptions { Name = "processor", GroupId = "processor", InputTopic = "processor-in", OutputTopic = "processor-out", BootstrapServers = kafka.BootstrapServers, Compression = Compression.None },
             TestProcessor.Rows<PassthroughRow, PassthroughRow>((row, _, _) =>

@@ -9,6 +9,22 @@ namespace Pipelines.Benchmarks.Processing;
 internal static class RawPassthroughLoop
 {
     /// <summary>
+    /// Starts the loop on a thread of its own, as every benchmark runs it: group <c>raw</c>, reading <c>raw-in</c> from
+    /// the start and writing <c>raw-out</c> with an idempotent producer, like a processor's.
+    /// </summary>
+    public static Task Start(string bootstrapServers, IDictionary<string, string>? consumerSettings, Action acknowledged, ManualResetEventSlim gate, CancellationToken stop) =>
+        Task.Factory.StartNew(
+            () => Run(
+                new ConsumerConfig(consumerSettings ?? new Dictionary<string, string>()) { BootstrapServers = bootstrapServers, GroupId = "raw", AutoOffsetReset = AutoOffsetReset.Earliest },
+                new ProducerConfig { BootstrapServers = bootstrapServers, EnableIdempotence = true },
+                "raw-in",
+                "raw-out",
+                acknowledged,
+                gate,
+                stop),
+            TaskCreationOptions.LongRunning);
+
+    /// <summary>
     /// Runs until <paramref name="stop"/>; each consumed message waits at <paramref name="gate"/>, if given, before it
     /// is produced, and <paramref name="acknowledged"/>, if given, is called for each output the broker acknowledged.
     /// </summary>
