@@ -96,7 +96,7 @@ internal sealed class KeyedState<T> : StateTable
     {
         var cache = partitions[partition];
         var keys = new List<byte[]>();
-        foreach (var (key, bytes) in cache.Store.Records().ToList())
+        foreach (var (key, bytes) in cache.Store.Records())
         {
             if (Segments.IsSegment(key))
             {
