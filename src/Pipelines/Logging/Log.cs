@@ -31,6 +31,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Processor {Processor} could not fetch: {Reason}")]
     public static partial void FetchFailed(ILogger logger, Exception exception, string processor, string reason);
 
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Processor {Processor}: {Topic} partition {Partition} has rows on the broker but none arrived for {Wait}; rows of its other inputs go without waiting for it until its next row")]
+    public static partial void InputWaitEnded(ILogger logger, string processor, string topic, int partition, TimeSpan wait);
+
     [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Processor {Processor} failed on {Source} (attempt {Attempt} of {Attempts}); retrying in {Delay}")]
     public static partial void Retrying(ILogger logger, Exception exception, string processor, TopicPartitionOffset? source, int attempt, int attempts, TimeSpan delay);
 

@@ -12,7 +12,9 @@ public class InputAlignerTests
     private readonly InputAligner aligner;
     private long offset;
 
-    public InputAlignerTests() => aligner = new InputAligner(2, TimeSpan.FromSeconds(1), progress);
+    private readonly List<(int Input, int Partition)> waitsEnded = [];
+
+    public InputAlignerTests() => aligner = new InputAligner(2, TimeSpan.FromSeconds(1), progress, (input, partition) => waitsEnded.Add((input, partition)));
 
     [Fact]
     public void A_message_waits_while_the_other_input_has_nothing_fetched_but_rows_on_the_broker_then_the_oldest_goes_first()
@@ -99,9 +101,11 @@ public class InputAlignerTests
         Assert.Empty(Release(10 * Second));
         Assert.Empty(Release((11 * Second) - 1));
         Assert.Equal([(0, 3000L)], Release(11 * Second));
+        Assert.Equal([(1, 0)], waitsEnded);
 
         Add(0, 0, 4000);
         Assert.Equal([(0, 4000L)], Release(11 * Second)); // not waited for again
+        Assert.Single(waitsEnded);
 
         // Input 1's next message: waited for again, a full MaxInputWait.
         Add(1, 0, 5000);

@@ -18,7 +18,11 @@ namespace Pipelines.Processing;
 /// <c>max.task.idle.ms</c> for a partition known to have data); without it, a backlog of one topic fetched before the
 /// other's would hand a join rows that are far ahead of the other side, and their partners would arrive late.
 /// </remarks>
-internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress progress)
+/// <param name="inputs">How many inputs the processor has.</param>
+/// <param name="maxWait">How long to wait for an input (<see cref="ProcessorOptions.MaxInputWait"/>).</param>
+/// <param name="progress">What the consumer knows of each input.</param>
+/// <param name="waitEnded">Told when a wait ran out: the input and partition not waited for until its next message.</param>
+internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress progress, Action<int, int>? waitEnded = null)
 {
     /// <summary>How many messages one input and partition may hold before it is paused.</summary>
     public const int MaxHeld = 1000;
@@ -196,7 +200,13 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
         }
 
         // Given up, the input is not waited for again until its next message.
-        return lanes.GaveUp[input] = now - lanes.WaitedSince[input] >= maxWaitTicks;
+        lanes.GaveUp[input] = now - lanes.WaitedSince[input] >= maxWaitTicks;
+        if (lanes.GaveUp[input])
+        {
+            waitEnded?.Invoke(input, partition);
+        }
+
+        return lanes.GaveUp[input];
     }
 
     private readonly record struct Waiting(InboundMessage Message, long? Time);

@@ -43,7 +43,11 @@ internal sealed class InputFetcher<TIn, TOut>
         splits = new SplitJoiner<TIn>(reader, tracker, options);
         if (options.Inputs.Count > 1 && options.MaxInputWait > TimeSpan.Zero)
         {
-            aligner = new InputAligner(options.Inputs.Count, options.MaxInputWait, new ConsumerProgress(consumer, options.Inputs));
+            aligner = new InputAligner(
+                options.Inputs.Count,
+                options.MaxInputWait,
+                new ConsumerProgress(consumer, options.Inputs),
+                (input, partition) => Log.InputWaitEnded(logger, options.Name, options.TopicOf(input), partition, options.MaxInputWait));
         }
     }
 
