@@ -96,7 +96,7 @@ internal sealed class TableReader<T> : TableReader
     {
         try
         {
-            using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaSettings.Restore(options))
+            using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaSettings.Table(options))
                 .SetLogHandler((_, message) => Log.Librdkafka(logger, message))
                 .Build();
             var partitions = Partitioning.Partitions(consumer.Handle, topic, out var missing) ?? throw new InvalidOperationException($"the topic does not exist ({missing})");

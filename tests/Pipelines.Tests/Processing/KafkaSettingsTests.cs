@@ -29,6 +29,14 @@ public class KafkaSettingsTests
     }
 
     [Fact]
+    public void A_table_reader_waits_briefly_for_fetches_unless_configured()
+    {
+        Assert.Equal("100", KafkaSettings.Table(Options).Get("fetch.wait.max.ms"));
+        Assert.Null(KafkaSettings.Restore(Options).Get("fetch.wait.max.ms"));
+        Assert.Equal("300", KafkaSettings.Table(Options with { Kafka = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "300" } }).Get("fetch.wait.max.ms"));
+    }
+
+    [Fact]
     public void A_librdkafka_setting_wins_over_the_option()
     {
         var options = Options with { Compression = Compression.Zstd, Kafka = new Dictionary<string, string> { ["compression.type"] = "gzip" } };
