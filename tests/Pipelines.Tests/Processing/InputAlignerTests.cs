@@ -65,6 +65,21 @@ public class InputAlignerTests
     }
 
     [Fact]
+    public void An_input_whose_last_row_is_later_than_the_head_is_not_waited_for_nor_asked_about()
+    {
+        progress.CaughtUp.Add((0, 0));
+        Add(1, 0, 5000);
+        Assert.Equal([(1, 5000L)], Release(1));
+        Assert.Equal(1, progress.Asked);
+
+        Add(0, 0, 4800);                                     // input 1's rows to come are at 5000 or later
+        Assert.Equal([(0, 4800L)], Release(2));
+        Add(0, 0, 5200);                                     // past input 1's last row, which is behind the broker's end
+        Assert.Empty(Release(3));
+        Assert.Equal(2, progress.Asked);
+    }
+
+    [Fact]
     public void An_input_found_behind_is_not_asked_again_for_a_hundredth_of_a_second_unless_its_message_comes()
     {
         Add(0, 0, 5);

@@ -48,6 +48,11 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
         var input = message.Input;
         message.IsWaiting = true;
         lanes.Queues[input].Enqueue(new Waiting(message, time));
+        if (time is { } known)
+        {
+            lanes.LastTime[input] = Math.Max(lanes.LastTime[input], known);
+        }
+
         lanes.CaughtUpAt[input] = 0;
         lanes.ConfirmedAt[input] = 0;
         lanes.BehindAt[input] = 0;
@@ -141,7 +146,13 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
 
         for (var input = 0; input < inputs; input++)
         {
-            if (input != oldest && lanes.Queues[input].Count == 0 && !MayPass(partition, lanes, input, now, drained, backlog: lanes.Queues[oldest.Value].Count > 1))
+            // An input whose last row is later than the head needs no wait: its rows to come are later still.
+            if (input == oldest || lanes.Queues[input].Count > 0 || lanes.LastTime[input] > oldestTime || (lanes.LastTime[input] == oldestTime && input > oldest))
+            {
+                continue;
+            }
+
+            if (!MayPass(partition, lanes, input, now, drained, backlog: lanes.Queues[oldest.Value].Count > 1))
             {
                 return null;
             }
@@ -232,6 +243,9 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
         public bool[] GaveUp { get; } = new bool[inputs];
 
         public bool[] Paused { get; } = new bool[inputs];
+
+        /// <summary>The latest timestamp fetched of each input: a topic's rows come in order, so none to come is earlier.</summary>
+        public long[] LastTime { get; } = Enumerable.Repeat(long.MinValue, inputs).ToArray();
     }
 }
 
