@@ -114,8 +114,9 @@ public sealed record ProcessorOptions
     /// With several inputs (a merge or a join), rows are handled in timestamp order across the inputs, partition number
     /// by partition number: a row waits while another input of its partition has nothing fetched yet but still has
     /// messages on the broker, at most this long (1 s by default, counted while the consumer has nothing else to hand
-    /// over) before it goes without them; the wait then ends until that input's next message. An input that has caught up with the broker is not waited for, so live rows go as
-    /// they come. <see cref="TimeSpan.Zero"/> hands rows over in fetch order. Like Kafka Streams' <c>max.task.idle.ms</c>.
+    /// over) before it goes without them; the wait then ends until that input's next message. An input that has caught
+    /// up with the broker is not waited for, so live rows go as they come. <see cref="TimeSpan.Zero"/> hands rows over
+    /// in fetch order. Like Kafka Streams' <c>max.task.idle.ms</c>.
     /// </summary>
     public TimeSpan MaxInputWait { get; init; } = TimeSpan.FromSeconds(1);
 

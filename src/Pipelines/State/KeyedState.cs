@@ -81,12 +81,9 @@ internal sealed class KeyedState<T> : StateTable
             // is not kept, and this instance has only just taken them. On data time, "now" is the partition's first
             // row after the restore (long.MinValue until then).
             var now = onDataTime ? long.MinValue : time.GetTimestamp();
-            foreach (var (key, _) in store.Records())
+            foreach (var (key, _) in KeyRecords(store))
             {
-                if (!Segments.IsSegment(key))
-                {
-                    cache.Touched[key] = now;
-                }
+                cache.Touched[key] = now;
             }
         }
     }
@@ -96,13 +93,8 @@ internal sealed class KeyedState<T> : StateTable
     {
         var cache = partitions[partition];
         var keys = new List<byte[]>();
-        foreach (var (key, bytes) in cache.Store.Records())
+        foreach (var (key, bytes) in KeyRecords(cache.Store))
         {
-            if (Segments.IsSegment(key))
-            {
-                continue;
-            }
-
             if (!cache.Entries.TryGetValue(key, out var entry))
             {
                 entry = Load(key, partition, bytes, cache.Store);
@@ -284,13 +276,18 @@ internal sealed class KeyedState<T> : StateTable
         {
             // A value kept in segments writes those that changed before its head, which names them.
             var segmented = entry.HasValue ? entry.Value as ISegmentedValue : null;
-            if (entry.Persisted is { } persisted && !ReferenceEquals(persisted, segmented))
+            if (segmented is not null || entry.Persisted is not null)
             {
-                persisted.DeleteSegments(Segments.PrefixOf(entry.Key), records);
+                var prefix = Segments.PrefixOf(entry.Key);
+                if (entry.Persisted is { } persisted && !ReferenceEquals(persisted, segmented))
+                {
+                    persisted.DeleteSegments(prefix, records);
+                }
+
+                segmented?.TakeSegments(prefix, records);
+                entry.Persisted = segmented;
             }
 
-            segmented?.TakeSegments(Segments.PrefixOf(entry.Key), records);
-            entry.Persisted = segmented;
             var value = entry.HasValue ? encode(entry.Value) : null;
             records.Add(new(entry.Key, new StateRecord(entry.Applied, value, entry.Others).Encode()));
             entry.Changed = false;
@@ -299,6 +296,10 @@ internal sealed class KeyedState<T> : StateTable
         cache.Changed.Clear();
         return records;
     }
+
+    /// <summary>The records of the store's stream keys, without the segments of their values.</summary>
+    private static IEnumerable<KeyValuePair<byte[], byte[]>> KeyRecords(IStateStore store) =>
+        store.Records().Where(record => !Segments.IsSegment(record.Key));
 
     private Entry Load(byte[] key, int partition, byte[]? bytes, IStateStore store)
     {

@@ -7,7 +7,7 @@ public class ReassemblerTests
 {
     private static readonly OffsetTracker Tracker = new(["in"], new("pipelines.processor", "test"));
 
-    private static InboundMessage Chunk(long offset, byte[] value) => InboundMessage.Held(0, offset, null, [], Timestamp.Default, new RowRange(0, 0, value.Length, MessageType.Chunk), value, Tracker.Rent());
+    private static InboundMessage Chunk(long offset, byte[] value) => InboundMessage.Kept(0, offset, null, [], Timestamp.Default, new RowRange(0, 0, value.Length, MessageType.Chunk), value, Tracker.Rent());
 
     [Fact]
     public void Chunks_are_joined_in_index_order_whatever_order_they_arrive_in()

@@ -14,7 +14,8 @@ internal sealed class ConsumerProgress(IConsumer<byte[]?, RowRange> consumer, IR
 
         // Cached from the last fetch response; no request to the broker. Unset: nothing fetched yet, so nothing known.
         var watermarks = consumer.GetWatermarkOffsets(topicPartition);
-        if (watermarks.High == Offset.Unset || !Reached(consumer.Position(topicPartition), watermarks))
+        var position = consumer.Position(topicPartition);
+        if (watermarks.High == Offset.Unset || !Reached(position, watermarks))
         {
             return false;
         }
@@ -26,7 +27,7 @@ internal sealed class ConsumerProgress(IConsumer<byte[]?, RowRange> consumer, IR
 
         try
         {
-            return Reached(consumer.Position(topicPartition), consumer.QueryWatermarkOffsets(topicPartition, ConfirmTimeout));
+            return Reached(position, consumer.QueryWatermarkOffsets(topicPartition, ConfirmTimeout));
         }
         catch (KafkaException)
         {

@@ -67,7 +67,7 @@ internal sealed class InboundMessage
     }
 
     /// <summary>A message whose value is already its own array (a chunk copied out, a joined message); kept from the start.</summary>
-    public static InboundMessage Held(int partition, long offset, byte[]? key, Headers? headers, Timestamp timestamp, RowRange rows, byte[]? value, Work work, int input = 0)
+    public static InboundMessage Kept(int partition, long offset, byte[]? key, Headers? headers, Timestamp timestamp, RowRange rows, byte[]? value, Work work, int input = 0)
     {
         var message = new InboundMessage().Fill(partition, offset, key, headers, timestamp, rows, -1, work, input);
         message.KeptValue = value;

@@ -8,10 +8,10 @@ namespace Pipelines.Processing;
 /// input of its partition has nothing fetched but still has messages on the broker, since one of those could be older;
 /// it goes once every other input either has an older or equal message fetched, or has caught up with its broker, or
 /// has been waited on for <see cref="ProcessorOptions.MaxInputWait"/> while the consumer had nothing more to hand over
-/// (then the wait ends until that input's next message arrives). Messages of one input and partition keep their fetch order, as the commit rule needs. A message
-/// without a timestamp (a stream message, an event) goes as soon as it heads its queue. An input and partition holding
-/// <see cref="MaxHeld"/> messages is paused until half of them are gone, so memory stays bounded while another input
-/// catches up. For the loop's thread only.
+/// (then the wait ends until that input's next message arrives). Messages of one input and partition keep their fetch
+/// order, as the commit rule needs. A message without a timestamp (a stream message, an event) goes as soon as it
+/// heads its queue. An input and partition holding <see cref="MaxHeld"/> messages is paused until half of them are
+/// gone, so memory stays bounded while another input catches up. For the loop's thread only.
 /// </summary>
 /// <remarks>
 /// This is how Kafka Streams picks the next record of a task (the partition whose head is oldest, idling up to
@@ -32,7 +32,7 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
     private static readonly long CaughtUpTicks = Stopwatch.Frequency / 100;
 
     private readonly long maxWaitTicks = (long)(maxWait.TotalSeconds * Stopwatch.Frequency);
-    private readonly Dictionary<int, Lanes> partitions = [];
+    private readonly Dictionary<int, Lane[]> partitions = [];
 
     /// <summary>How many messages wait.</summary>
     public int Held { get; private set; }
@@ -42,27 +42,17 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
     {
         if (!partitions.TryGetValue(message.Partition, out var lanes))
         {
-            partitions.Add(message.Partition, lanes = new Lanes(inputs));
+            partitions.Add(message.Partition, lanes = Enumerable.Range(0, inputs).Select(_ => new Lane()).ToArray());
         }
 
-        var input = message.Input;
+        var lane = lanes[message.Input];
         message.IsWaiting = true;
-        lanes.Queues[input].Enqueue(new Waiting(message, time));
-        if (time is { } known)
-        {
-            lanes.LastTime[input] = Math.Max(lanes.LastTime[input], known);
-        }
-
-        lanes.CaughtUpAt[input] = 0;
-        lanes.ConfirmedAt[input] = 0;
-        lanes.BehindAt[input] = 0;
-        lanes.WaitedSince[input] = 0;
-        lanes.GaveUp[input] = false;
+        lane.Arrived(new Waiting(message, time));
         Held++;
-        if (lanes.Queues[input].Count >= MaxHeld && !lanes.Paused[input])
+        if (lane.Queue.Count >= MaxHeld && !lane.Paused)
         {
-            lanes.Paused[input] = true;
-            progress.Pause(input, message.Partition);
+            lane.Paused = true;
+            progress.Pause(message.Input, message.Partition);
         }
     }
 
@@ -83,14 +73,14 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
         {
             while (Next(partition, lanes, now, drained) is { } input)
             {
-                var queue = lanes.Queues[input];
-                var message = queue.Dequeue().Message;
+                var lane = lanes[input];
+                var message = lane.Queue.Dequeue().Message;
                 message.IsWaiting = false;
                 released.Add(message);
                 Held--;
-                if (lanes.Paused[input] && queue.Count <= MaxHeld / 2)
+                if (lane.Paused && lane.Queue.Count <= MaxHeld / 2)
                 {
-                    lanes.Paused[input] = false;
+                    lane.Paused = false;
                     progress.Resume(input, partition);
                 }
             }
@@ -104,8 +94,8 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
         {
             for (var input = 0; input < inputs; input++)
             {
-                Held -= lanes.Queues[input].Count;
-                if (lanes.Paused[input])
+                Held -= lanes[input].Queue.Count;
+                if (lanes[input].Paused)
                 {
                     progress.Resume(input, partition);
                 }
@@ -116,13 +106,13 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
     }
 
     /// <summary>The input whose head goes next in <paramref name="partition"/>, or <see langword="null"/> when none may go yet.</summary>
-    private int? Next(int partition, Lanes lanes, long now, bool drained)
+    private int? Next(int partition, Lane[] lanes, long now, bool drained)
     {
         int? oldest = null;
         var oldestTime = long.MaxValue;
         for (var input = 0; input < inputs; input++)
         {
-            if (!lanes.Queues[input].TryPeek(out var head))
+            if (!lanes[input].Queue.TryPeek(out var head))
             {
                 continue;
             }
@@ -139,26 +129,29 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
             }
         }
 
-        if (oldest is null)
+        if (oldest is not { } first)
         {
             return null;
         }
 
+        var backlog = lanes[first].Queue.Count > 1;
         for (var input = 0; input < inputs; input++)
         {
+            var lane = lanes[input];
+
             // An input whose last row is later than the head needs no wait: its rows to come are later still.
-            if (input == oldest || lanes.Queues[input].Count > 0 || lanes.LastTime[input] > oldestTime || (lanes.LastTime[input] == oldestTime && input > oldest))
+            if (input == first || lane.Queue.Count > 0 || lane.LastTime > oldestTime || (lane.LastTime == oldestTime && input > first))
             {
                 continue;
             }
 
-            if (!MayPass(partition, lanes, input, now, drained, backlog: lanes.Queues[oldest.Value].Count > 1))
+            if (!MayPass(partition, input, lane, now, drained, backlog))
             {
                 return null;
             }
         }
 
-        return oldest;
+        return first;
     }
 
     /// <summary>
@@ -167,85 +160,88 @@ internal sealed class InputAligner(int inputs, TimeSpan maxWait, IInputProgress 
     /// own knowledge of the broker's end is only as fresh as its last fetch, and rows written since (a backlog's other
     /// half) would otherwise be taken for none.
     /// </summary>
-    private bool MayPass(int partition, Lanes lanes, int input, long now, bool drained, bool backlog)
+    private bool MayPass(int partition, int input, Lane lane, long now, bool drained, bool backlog)
     {
-        if (lanes.GaveUp[input])
+        if (lane.GaveUp)
         {
             return true;
         }
 
         // Caught up holds for a moment, or until the input's next message: no call to the client per message while it is quiet.
-        var knownAt = backlog ? lanes.ConfirmedAt : lanes.CaughtUpAt;
-        if (knownAt[input] != 0 && now - knownAt[input] < CaughtUpTicks)
+        var knownAt = backlog ? lane.ConfirmedAt : lane.CaughtUpAt;
+        if (knownAt != 0 && now - knownAt < CaughtUpTicks)
         {
             return true;
         }
 
         // Behind holds for a moment too: its rows are on their way, and asking again each turn may cost a request to the broker.
-        var behindKnown = lanes.BehindAt[input] != 0 && now - lanes.BehindAt[input] < CaughtUpTicks;
-        if (!behindKnown && progress.IsCaughtUp(input, partition, confirm: backlog))
+        if (lane.BehindAt == 0 || now - lane.BehindAt >= CaughtUpTicks)
         {
-            lanes.CaughtUpAt[input] = now;
-            if (backlog)
+            if (progress.IsCaughtUp(input, partition, confirm: backlog))
             {
-                lanes.ConfirmedAt[input] = now;
+                lane.CaughtUpAt = now;
+                lane.ConfirmedAt = backlog ? now : lane.ConfirmedAt;
+                return true;
             }
 
-            return true;
-        }
-
-        if (!behindKnown)
-        {
-            lanes.BehindAt[input] = now;
+            lane.BehindAt = now;
         }
 
         if (!drained)
         {
-            lanes.WaitedSince[input] = 0;
+            lane.WaitedSince = 0;
             return false;
         }
 
-        if (lanes.WaitedSince[input] == 0)
+        if (lane.WaitedSince == 0)
         {
-            lanes.WaitedSince[input] = now;
+            lane.WaitedSince = now;
         }
 
         // Given up, the input is not waited for again until its next message.
-        lanes.GaveUp[input] = now - lanes.WaitedSince[input] >= maxWaitTicks;
-        if (lanes.GaveUp[input])
+        lane.GaveUp = now - lane.WaitedSince >= maxWaitTicks;
+        if (lane.GaveUp)
         {
             waitEnded?.Invoke(input, partition);
         }
 
-        return lanes.GaveUp[input];
+        return lane.GaveUp;
     }
 
     private readonly record struct Waiting(InboundMessage Message, long? Time);
 
-    /// <summary>One partition number's queue per input, with what is known of each input there.</summary>
-    private sealed class Lanes(int inputs)
+    /// <summary>One input's messages in one partition number, with what is known of that input there (stopwatch ticks; 0: not known).</summary>
+    private sealed class Lane
     {
-        public Queue<Waiting>[] Queues { get; } = Enumerable.Range(0, inputs).Select(_ => new Queue<Waiting>()).ToArray();
+        public Queue<Waiting> Queue { get; } = new();
 
-        /// <summary>When an input was last found caught up (stopwatch ticks; 0: not known to be).</summary>
-        public long[] CaughtUpAt { get; } = new long[inputs];
+        /// <summary>When the input was last found caught up.</summary>
+        public long CaughtUpAt { get; set; }
 
-        /// <summary>When an input was last confirmed caught up by the broker itself (stopwatch ticks; 0: not known to be).</summary>
-        public long[] ConfirmedAt { get; } = new long[inputs];
+        /// <summary>When the input was last confirmed caught up by the broker itself.</summary>
+        public long ConfirmedAt { get; set; }
 
-        /// <summary>When an input was last found behind the broker's end (stopwatch ticks; 0: not known to be).</summary>
-        public long[] BehindAt { get; } = new long[inputs];
+        /// <summary>When the input was last found behind the broker's end.</summary>
+        public long BehindAt { get; set; }
 
-        /// <summary>When the wait for an input with nothing fetched began, counting only rounds that drained the consumer (stopwatch ticks; 0: not waiting).</summary>
-        public long[] WaitedSince { get; } = new long[inputs];
+        /// <summary>When the wait for the input with nothing fetched began, counting only rounds that drained the consumer; 0: not waiting.</summary>
+        public long WaitedSince { get; set; }
 
-        /// <summary>Whether the wait for an input lasted <see cref="ProcessorOptions.MaxInputWait"/>: not waited for until its next message.</summary>
-        public bool[] GaveUp { get; } = new bool[inputs];
+        /// <summary>Whether the wait lasted <see cref="ProcessorOptions.MaxInputWait"/>: not waited for until its next message.</summary>
+        public bool GaveUp { get; set; }
 
-        public bool[] Paused { get; } = new bool[inputs];
+        public bool Paused { get; set; }
 
-        /// <summary>The latest timestamp fetched of each input: a topic's rows come in order, so none to come is earlier.</summary>
-        public long[] LastTime { get; } = Enumerable.Repeat(long.MinValue, inputs).ToArray();
+        /// <summary>The latest timestamp fetched: a topic's rows come in order, so none to come is earlier.</summary>
+        public long LastTime { get; private set; } = long.MinValue;
+
+        /// <summary>Queues a message of the input: what was known of the input while it had nothing fetched no longer holds.</summary>
+        public void Arrived(Waiting waiting)
+        {
+            Queue.Enqueue(waiting);
+            LastTime = waiting.Time is { } time ? Math.Max(LastTime, time) : LastTime;
+            (CaughtUpAt, ConfirmedAt, BehindAt, WaitedSince, GaveUp) = (0, 0, 0, 0, false);
+        }
     }
 }
 

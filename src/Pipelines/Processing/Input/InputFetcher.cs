@@ -233,7 +233,7 @@ internal sealed class InputFetcher<TIn, TOut>
         using var activity = PipelinesTelemetry.StartProcessing(options, input, record.Message.Headers, record.Partition.Value, record.Offset.Value);
         var work = tracker.Rent();
         tracker.Begin(record.Partition.Value, record.Offset.Value, work, input);
-        var message = InboundMessage.Held(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers, record.Message.Timestamp, default, record.Message.Value, work, input);
+        var message = InboundMessage.Kept(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers, record.Message.Timestamp, default, record.Message.Value, work, input);
         rejections.Reject(message, exception.InnerException ?? exception, work);
         work.Finish();
     }

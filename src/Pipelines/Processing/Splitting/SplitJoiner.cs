@@ -43,7 +43,7 @@ internal sealed class SplitJoiner<TIn>(InputDeserializer<TIn> inputs, OffsetTrac
         var first = joined.First;
         var chained = tracker.Chain(joined.Chunks.Select(c => c.Work).ToList());
         var headers = SplitHeaders.Without(first.Headers!);
-        var message = InboundMessage.Held(first.Partition, first.Offset, first.Key, headers, first.Timestamp, default, joined.Value, chained, first.Input);
+        var message = InboundMessage.Kept(first.Partition, first.Offset, first.Key, headers, first.Timestamp, default, joined.Value, chained, first.Input);
         try
         {
             message.Rows = inputs.ReadKept(joined.Value, headers, first.Input);
