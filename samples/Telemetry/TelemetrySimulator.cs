@@ -23,14 +23,16 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
     {
         var cars = configuration.GetValue("Simulation:Cars", 8);
         var rateHz = configuration.GetValue("Simulation:RateHz", 100);
-        await kafka.EnsureTopicsAsync(["car-telemetry", "car-setups", "car-settings", "pit-stops"], stoppingToken);
-        using var settings = new TopicWriter<CarSettings>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers });
-        using var stops = new TopicWriter<PitStop>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers, LowLatency = true });
+        // The settings table and the pit stops are read beside the telemetry, key by key: they need its partition count.
+        await kafka.EnsureTopicsAsync(["car-telemetry", "car-setups"], stoppingToken);
+        await kafka.EnsureCopartitionedTopicsAsync("car-telemetry", ["car-settings", "pit-stops"], stoppingToken);
+        using var settings = new TopicWriter<CarSettings>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers }, log);
+        using var stops = new TopicWriter<PitStop>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers, LowLatency = true }, log);
         using var telemetry = new TopicWriter<CarTelemetry>(new TopicWriterOptions
         {
             BootstrapServers = kafka.BootstrapServers,
             Buffer = new BufferOptions { MaxRows = 10, Timeout = TimeSpan.FromMilliseconds(50) },
-        });
+        }, log);
         log.LogInformation("Simulating {Cars} cars at {Rate} Hz ({Total} rows/s)", cars, rateHz, cars * rateHz);
 
         var random = new Random(42);
@@ -95,7 +97,7 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
     /// <summary>One setup sheet per car, 1.5 MB: above the 1 MB a Kafka message may hold, so it travels in chunks.</summary>
     private void SendSetupSheets(Car[] field, DateTimeOffset time)
     {
-        using var setups = new TopicWriter<CarSetup>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers });
+        using var setups = new TopicWriter<CarSetup>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers }, log);
         foreach (var car in field)
         {
             var sheet = new byte[1_500_000];

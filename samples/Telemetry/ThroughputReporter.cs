@@ -1,11 +1,15 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Pipelines.Hosting;
+using Pipelines.Processing;
 
 namespace Telemetry;
 
 /// <summary>Every two seconds: rows produced and analyzed per second, insights printed, the lag between the two, and whether every processor is ready.</summary>
-internal sealed class ThroughputReporter(HealthCheckService health) : BackgroundService
+/// <remarks>
+/// Reads <see cref="PipelinesStatus"/>, what the readiness check reads, rather than running the check: Microsoft's health
+/// check service logs every unhealthy result as an error, and processors are not ready while they join at start.
+/// </remarks>
+internal sealed class ThroughputReporter(PipelinesStatus status) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
 
@@ -19,11 +23,11 @@ internal sealed class ThroughputReporter(HealthCheckService health) : Background
             {
                 var nowProduced = Interlocked.Read(ref SampleCounters.Produced);
                 var nowAnalyzed = Interlocked.Read(ref SampleCounters.Analyzed);
-                var ready = await health.CheckHealthAsync(check => check.Tags.Contains(PipelinesHealthChecksBuilderExtensions.ReadyTag), stoppingToken);
+                var waiting = status.Processors.Where(p => p.Phase != ProcessorPhase.Running).Select(p => $"{p.Name} is {p.Phase.ToString().ToLowerInvariant()}").ToList();
                 Console.WriteLine(
                     $"[throughput] produced {(nowProduced - produced) / Period.TotalSeconds,7:N0} rows/s  analyzed {(nowAnalyzed - analyzed) / Period.TotalSeconds,7:N0} rows/s  " +
                     $"lag {nowProduced - nowAnalyzed,6:N0} rows  insights {Interlocked.Read(ref SampleCounters.Insights):N0}  " +
-                    (ready.Status == HealthStatus.Healthy ? "ready" : "not ready: " + ready.Entries[PipelinesHealthChecksBuilderExtensions.ReadinessName].Description));
+                    (waiting.Count == 0 ? "ready" : "not ready: " + string.Join("; ", waiting)));
                 (produced, analyzed) = (nowProduced, nowAnalyzed);
             }
         }

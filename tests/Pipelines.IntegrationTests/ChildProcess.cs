@@ -17,7 +17,7 @@ internal sealed partial class ChildProcess : IDisposable
     private readonly StringBuilder output = new();
     private readonly StringBuilder errors = new();
 
-    private ChildProcess(string fileName, string arguments, Action<string>? onLine)
+    private ChildProcess(string fileName, string arguments, Action<string>? onLine, string? workingDirectory)
     {
         process = new Process
         {
@@ -27,6 +27,7 @@ internal sealed partial class ChildProcess : IDisposable
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
+                WorkingDirectory = workingDirectory ?? "",
             },
         };
         process.OutputDataReceived += (_, e) =>
@@ -89,8 +90,8 @@ internal sealed partial class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="fileName"/>; <paramref name="onLine"/> sees each line of its output as it comes.</summary>
-    public static ChildProcess Start(string fileName, string arguments, Action<string>? onLine = null) => new(fileName, arguments, onLine);
+    /// <summary>Starts <paramref name="fileName"/> (in <paramref name="workingDirectory"/>, else this process's); <paramref name="onLine"/> sees each line of its output as it comes.</summary>
+    public static ChildProcess Start(string fileName, string arguments, Action<string>? onLine = null, string? workingDirectory = null) => new(fileName, arguments, onLine, workingDirectory);
 
     /// <summary>Writes <paramref name="text"/> to the child's standard input and closes it.</summary>
     public async Task WriteInputAndClose(string text)
@@ -137,6 +138,27 @@ internal sealed partial class ChildProcess : IDisposable
         {
             throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
         }
+    }
+
+    /// <summary>
+    /// Sends SIGINT to the child and every process it started, as Ctrl+C in a terminal does to its foreground processes:
+    /// <c>dotnet run</c> leaves the signal to the program it started.
+    /// </summary>
+    public void Interrupt()
+    {
+        const int Sigint = 2;
+        foreach (var id in Descendants(process.Id).Prepend(process.Id))
+        {
+            SendSignal(id, Sigint);
+        }
+    }
+
+    private static IEnumerable<int> Descendants(int id)
+    {
+        var children = Directory.Exists($"/proc/{id}/task")
+            ? Directory.GetDirectories($"/proc/{id}/task").SelectMany(task => File.Exists(Path.Combine(task, "children")) ? File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries) : [])
+            : [];
+        return children.Select(int.Parse).SelectMany(child => Descendants(child).Prepend(child)).ToList();
     }
 
     /// <summary>Ends the child and everything it started at once (SIGKILL).</summary>

@@ -3,6 +3,7 @@ using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using Pipelines.Logging;
 using Pipelines.Kafka.Embedded;
+using Pipelines.Processing;
 
 namespace Pipelines.Hosting;
 
@@ -24,9 +25,9 @@ public sealed class KafkaConnection : IDisposable
     private readonly PipelinesSettings settings;
     private readonly ILogger<KafkaConnection> logger;
     private readonly Lock gate = new();
-    private readonly HashSet<string> createdTopics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<int>> ensured = new(StringComparer.Ordinal);
+    private IAdminClient? admin;
     private EmbeddedKafka? embedded;
-    private string? embeddedStateDirectory;
     private bool? standaloneEmbedded;
 
     /// <summary>Creates the connection; nothing starts until <see cref="BootstrapServers"/> is first read.</summary>
@@ -68,48 +69,41 @@ public sealed class KafkaConnection : IDisposable
     }
 
     /// <summary>
-    /// Where processors keep state unless configured otherwise: on the embedded broker, a directory of this connection
-    /// alone, deleted with it, since state kept on disk must not outlive the changelog it was restored from (a new
-    /// embedded broker starts empty); otherwise <see langword="null"/>, the processors' own default.
+    /// Where processors keep state unless configured otherwise: on an embedded broker of this process (the one started
+    /// here, or a test's), a directory of that broker alone, deleted with it, since state kept on disk must not outlive
+    /// the changelogs it was restored from; otherwise <see langword="null"/>, the processors' own default.
     /// </summary>
-    internal string? DefaultStateDirectory
-    {
-        get
-        {
-            if (!IsEmbedded)
-            {
-                return null;
-            }
+    internal string? DefaultStateDirectory => LocalBroker?.StateDirectory;
 
-            lock (gate)
-            {
-                return embeddedStateDirectory ??= Path.Combine(Path.GetTempPath(), "pipelines-state", "embedded-" + Guid.NewGuid().ToString("N"));
-            }
-        }
+    /// <summary>Creates any of <paramref name="topics"/> that does not exist yet, with <c>Pipelines:TopicPartitions</c> partitions.</summary>
+    /// <remarks>
+    /// When this returns, every topic exists (or, on a cluster that cannot create topics, its creation was asked for):
+    /// a caller that asks for a topic another caller is creating waits for that creation to finish.
+    /// </remarks>
+    public Task EnsureTopicsAsync(IEnumerable<string> topics, CancellationToken cancellationToken) =>
+        Task.WhenAll(topics.Distinct(StringComparer.Ordinal).Select(t => EnsureAsync(t, settings.TopicPartitions, compacted: false))).WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Creates any of <paramref name="topics"/> that does not exist yet with as many partitions as
+    /// <paramref name="partitionsOf"/> (itself created with <c>Pipelines:TopicPartitions</c> if missing): for topics whose
+    /// keys must meet theirs partition by partition, such as a partitioned table or the other topic of a join. Topics
+    /// that exist are left as they are; a processor that needs them co-partitioned checks the counts when it starts.
+    /// </summary>
+    public async Task EnsureCopartitionedTopicsAsync(string partitionsOf, IEnumerable<string> topics, CancellationToken cancellationToken)
+    {
+        var partitions = await EnsureAsync(partitionsOf, settings.TopicPartitions, compacted: false).WaitAsync(cancellationToken);
+        await Task.WhenAll(topics.Distinct(StringComparer.Ordinal).Select(t => EnsureAsync(t, partitions, compacted: false))).WaitAsync(cancellationToken);
     }
 
-    /// <summary>Creates any of <paramref name="topics"/> that do not exist yet, with the configured partitions.</summary>
-    public async Task EnsureTopicsAsync(IEnumerable<string> topics, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a processor's inputs unless they exist and returns their partition count. Several inputs meet partition
+    /// by partition, so one that is missing is made with the partition count of the first that exists.
+    /// </summary>
+    internal async Task<int> EnsureInputsAsync(IReadOnlyList<string> inputs, CancellationToken cancellationToken)
     {
-        List<string> missing;
-        lock (gate)
-        {
-            missing = topics.Where(createdTopics.Add).ToList();
-        }
-
-        if (missing.Count == 0)
-        {
-            return;
-        }
-
-        using var admin = OnEmbeddedBroker ? null : Admin();
-        if (admin is not null)
-        {
-            var existing = admin.GetMetadata(AdminTimeout).Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
-            missing.RemoveAll(existing.Contains);
-        }
-
-        await CreateAsync(admin, missing.Select(t => new TopicSpecification { Name = t, NumPartitions = settings.TopicPartitions, ReplicationFactor = -1 }).ToList());
+        var first = inputs.Count == 1 ? inputs[0] : await Task.Run(() => inputs.FirstOrDefault(i => PartitionsOf(i) is not null) ?? inputs[0], cancellationToken);
+        await EnsureCopartitionedTopicsAsync(first, inputs, cancellationToken);
+        return await EnsureAsync(first, settings.TopicPartitions, compacted: false);
     }
 
     /// <summary>
@@ -121,8 +115,9 @@ public sealed class KafkaConnection : IDisposable
     /// <exception cref="StateStoreException">The changelog exists with another partition count than the input.</exception>
     internal async Task EnsureChangelogAsync(string changelog, string input, CancellationToken cancellationToken)
     {
-        var (existing, partitions) = await EnsureLikeInputAsync(changelog, input);
-        if (existing is { } count && count != partitions)
+        var partitions = await EnsureAsync(input, settings.TopicPartitions, compacted: false).WaitAsync(cancellationToken);
+        var count = await EnsureAsync(changelog, partitions, compacted: true).WaitAsync(cancellationToken);
+        if (count != partitions)
         {
             throw new StateStoreException(
                 $"The state changelog '{changelog}' has {count} partitions, but its input '{input}' has {partitions}: each input partition keeps its state in the changelog partition of the same number. " +
@@ -135,104 +130,139 @@ public sealed class KafkaConnection : IDisposable
     /// the input's partition count and, on a real cluster, compacted (a table needs only each key's latest row). An
     /// existing topic is left as it is; the processor checks the two counts when it starts.
     /// </summary>
-    internal Task EnsurePartitionedTableAsync(string table, string input) => EnsureLikeInputAsync(table, input);
-
-    /// <summary>Creates <paramref name="topic"/>, compacted, with as many partitions as <paramref name="input"/>, unless it exists; returns its partition count if it existed, and the input's.</summary>
-    private async Task<(int? Existing, int Input)> EnsureLikeInputAsync(string topic, string input)
+    internal async Task EnsurePartitionedTableAsync(string table, string input, CancellationToken cancellationToken)
     {
-        // Metadata even on the embedded broker: the input's partition count may not be TopicPartitions.
-        using var admin = Admin();
-        var topics = admin.GetMetadata(AdminTimeout).Topics.Where(t => t.Error.Code == ErrorCode.NoError).ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
-        var partitions = topics.GetValueOrDefault(input, settings.TopicPartitions);
-        if (topics.TryGetValue(topic, out var existing))
-        {
-            return (existing, partitions);
-        }
-
-        lock (gate)
-        {
-            createdTopics.Add(topic);
-        }
-
-        var compacted = new Dictionary<string, string> { ["cleanup.policy"] = "compact" };
-        await CreateAsync(OnEmbeddedBroker ? null : admin, [new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = -1, Configs = compacted }]);
-        return (null, partitions);
+        var partitions = await EnsureAsync(input, settings.TopicPartitions, compacted: false).WaitAsync(cancellationToken);
+        await EnsureAsync(table, partitions, compacted: true).WaitAsync(cancellationToken);
     }
 
-    private IAdminClient Admin() =>
-        new AdminClientBuilder(new AdminClientConfig(new Dictionary<string, string>(settings.Kafka)) { BootstrapServers = BootstrapServers }).Build();
-
-    /// <summary>Creates <paramref name="topics"/> through <paramref name="admin"/>, or on the embedded broker when it is null; one that exists already is fine.</summary>
-    private async Task CreateAsync(IAdminClient? admin, IReadOnlyList<TopicSpecification> topics)
+    /// <summary>
+    /// Makes sure <paramref name="topic"/> exists, creating it with <paramref name="partitions"/> if it does not, and
+    /// returns its partition count. Each topic is made sure of once per connection: a second caller gets the first
+    /// one's answer, after the topic exists; a creation that failed is tried again by the next caller.
+    /// </summary>
+    private async Task<int> EnsureAsync(string topic, int partitions, bool compacted)
     {
-        if (topics.Count == 0)
+        Task<int>? known;
+        var creation = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (gate)
         {
-            return;
+            if (!ensured.TryGetValue(topic, out known))
+            {
+                ensured[topic] = creation.Task;
+            }
         }
 
-        if (admin is null && LocalBroker is null)
+        if (known is not null)
         {
-            // The standalone embedded broker, through its control socket. Should it have gone meanwhile, its auto-creation remains.
-            foreach (var topic in topics)
-            {
-                if (!await EmbeddedKafkaControl.TryCreateTopicAsync(BootstrapServers, topic.Name, topic.NumPartitions, CancellationToken.None))
-                {
-                    Log.TopicsNotCreated(logger, topic.Name, "the embedded broker's control socket did not answer");
-                }
-            }
-
-            return;
-        }
-
-        if (admin is null)
-        {
-            foreach (var topic in topics)
-            {
-                try
-                {
-                    // The embedded broker's own API: it neither waits for a controller nor takes topic configs (it does not compact).
-                    LocalBroker!.CreateTopic(topic.Name, topic.NumPartitions);
-                }
-                catch (KafkaException exception) when (exception.Error.Code == ErrorCode.TopicAlreadyExists)
-                {
-                    // A client got there first (the embedded broker auto-creates topics on use): it exists, which is what matters.
-                }
-            }
-
-            return;
+            return await known;
         }
 
         try
         {
-            await admin.CreateTopicsAsync(topics, new CreateTopicsOptions { RequestTimeout = AdminTimeout });
+            var count = await CreateAsync(topic, partitions, compacted);
+            creation.SetResult(count);
+            return count;
         }
-        catch (CreateTopicsException exception) when (exception.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        catch (Exception exception)
         {
-            // Someone else created them first: what matters is that they exist.
-        }
-        catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_TimedOut)
-        {
-            // No controller answered. The embedded broker run standalone has none; it, like clusters with
-            // auto.create.topics.enable, creates a topic when a client first uses it.
-            Log.TopicsNotCreated(logger, string.Join(", ", topics.Select(t => t.Name)), exception.Error.Reason);
+            lock (gate)
+            {
+                ensured.Remove(topic);
+            }
+
+            creation.SetException(exception);
+            _ = creation.Task.Exception; // observed here; a caller waiting on it sees it too
+            throw;
         }
     }
 
-    /// <summary>Stops the embedded broker, if one was started, and deletes the state kept beside it.</summary>
-    public void Dispose()
+    /// <summary>Creates <paramref name="topic"/> unless it exists; returns its partition count.</summary>
+    private async Task<int> CreateAsync(string topic, int partitions, bool compacted)
     {
-        embedded?.Dispose();
-        if (embeddedStateDirectory is { } directory && Directory.Exists(directory))
+        if (LocalBroker is { } local)
         {
             try
             {
-                Directory.Delete(directory, recursive: true);
+                // The embedded broker's own API: it neither waits for a controller nor takes topic configs (it does not compact).
+                local.CreateTopic(topic, partitions);
+                return partitions;
             }
-            catch (IOException)
+            catch (KafkaException exception) when (exception.Error.Code == ErrorCode.TopicAlreadyExists)
             {
-                // A store still open elsewhere in the process; the temporary directory is the system's to clean.
+                // A client got there first (the embedded broker auto-creates topics on use): it exists, which is what matters.
+                return PartitionsOf(topic) ?? partitions;
             }
         }
+
+        if (IsStandaloneEmbedded)
+        {
+            // Through its control socket. Should it have gone meanwhile, its auto-creation remains.
+            switch (await EmbeddedKafkaControl.CreateTopicAsync(BootstrapServers, topic, partitions, CancellationToken.None))
+            {
+                case TopicCreation.Created:
+                    return partitions;
+                case TopicCreation.Existed:
+                    return PartitionsOf(topic) ?? partitions;
+                default:
+                    Log.TopicsNotCreated(logger, topic, "the embedded broker's control socket did not answer");
+                    return partitions;
+            }
+        }
+
+        if (PartitionsOf(topic) is { } existing)
+        {
+            return existing;
+        }
+
+        var specification = new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = -1 };
+        if (compacted)
+        {
+            specification.Configs = new Dictionary<string, string> { ["cleanup.policy"] = "compact" };
+        }
+
+        try
+        {
+            await Admin.CreateTopicsAsync([specification], new CreateTopicsOptions { RequestTimeout = AdminTimeout });
+            return partitions;
+        }
+        catch (CreateTopicsException exception) when (exception.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Someone else created it first: what matters is that it exists.
+            return PartitionsOf(topic) ?? partitions;
+        }
+        catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_TimedOut)
+        {
+            // No controller answered. Clusters with auto.create.topics.enable create a topic when a client first uses it.
+            Log.TopicsNotCreated(logger, topic, exception.Error.Reason);
+            return partitions;
+        }
+    }
+
+    /// <summary>The partition count of <paramref name="topic"/>, or <see langword="null"/> if it does not exist.</summary>
+    /// <remarks>Reads the metadata of every topic: asking for one by name lets a cluster that auto-creates topics create it.</remarks>
+    private int? PartitionsOf(string topic) =>
+        Admin.GetMetadata(AdminTimeout).Topics.FirstOrDefault(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError)?.Partitions.Count;
+
+    /// <summary>The connection's admin client, made on first use: only the settings an admin client takes, and its log through the connection's logger.</summary>
+    private IAdminClient Admin
+    {
+        get
+        {
+            lock (gate)
+            {
+                return admin ??= new AdminClientBuilder(KafkaSettings.Admin(BootstrapServers, settings.Kafka))
+                    .SetLogHandler((_, message) => Log.Librdkafka(logger, message))
+                    .Build();
+            }
+        }
+    }
+
+    /// <summary>Stops the embedded broker, if one was started, which deletes the state kept beside it.</summary>
+    public void Dispose()
+    {
+        admin?.Dispose();
+        embedded?.Dispose();
     }
 
     private EmbeddedKafka Embedded

@@ -44,13 +44,17 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
 
         var options = settings.OptionsFor(defaults);
         var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
-        var topics = options.Inputs.Append(options.OutputTopic).Append(options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null);
         var tables = ((IProcessor<TIn, TOut>)processor).Tables;
-        await connection.EnsureTopicsAsync(topics.OfType<string>().Concat(tables.Where(t => !t.IsPartitioned).Select(t => t.Topic)), stoppingToken);
+
+        // Inputs first: a partitioned table and a changelog take their partition count, and several inputs each other's.
+        await connection.EnsureInputsAsync(options.Inputs, stoppingToken);
+        var others = new[] { options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null };
+        await connection.EnsureTopicsAsync(others.OfType<string>().Concat(tables.Where(t => !t.IsPartitioned).Select(t => t.Topic)), stoppingToken);
         foreach (var table in tables.Where(t => t.IsPartitioned))
         {
-            await connection.EnsurePartitionedTableAsync(table.Topic, options.InputTopic);
+            await connection.EnsurePartitionedTableAsync(table.Topic, options.InputTopic, stoppingToken);
         }
+
         if (((IProcessor<TIn, TOut>)processor).State is { } state)
         {
             await connection.EnsureChangelogAsync(Pipelines.State.StateStage.ChangelogTopicOf(options.GroupId, state.Name), options.InputTopic, stoppingToken);

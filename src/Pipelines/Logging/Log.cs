@@ -73,6 +73,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Processor {Processor}: {Changelog} partition {Partition} no longer holds offsets {From} to {Low} (retention or compaction); the state is restored from what remains")]
     public static partial void StateChangelogTruncated(ILogger logger, string processor, int partition, string changelog, long from, long low);
 
+    [LoggerMessage(EventId = 703, Level = LogLevel.Warning, Message = "Processor {Processor}, partition {Partition}: the state store at {Directory} was built from another changelog than {Changelog} ({Kept}, not {Current}: another cluster, or a topic of that name deleted since); it is discarded and rebuilt from the changelog")]
+    public static partial void StateStoreOfAnotherChangelog(ILogger logger, string processor, int partition, string directory, string changelog, string kept, string current);
+
+    [LoggerMessage(EventId = 704, Level = LogLevel.Warning, Message = "Processor {Processor}, partition {Partition}: the state store at {Directory} reflects changelog records up to offset {StoreOffset}, but {Changelog} {Held} (deleted and recreated, or truncated); the store is discarded and rebuilt from the changelog")]
+    public static partial void StateStoreAheadOfChangelog(ILogger logger, string processor, int partition, string directory, long storeOffset, string changelog, string held);
+
+    [LoggerMessage(EventId = 705, Level = LogLevel.Warning, Message = "Processor {Processor}: the cluster did not say which changelog {Changelog} is ({Reason}), so a state store kept for another cluster is recognised only if it is ahead of the changelog")]
+    public static partial void StateChangelogUnknown(ILogger logger, string processor, string changelog, string reason);
+
     [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Processor {Processor} loaded its table {Topic}: {Keys} keys from {Messages} messages in {Milliseconds} ms")]
     public static partial void TableLoaded(ILogger logger, string processor, string topic, int keys, long messages, double milliseconds);
 

@@ -128,6 +128,19 @@ internal static class KafkaSettings
         };
     }
 
+    /// <summary>An admin client's configuration: neither consumer-only nor producer-only settings of <paramref name="kafka"/>.</summary>
+    public static AdminClientConfig Admin(string bootstrapServers, IReadOnlyDictionary<string, string> kafka)
+    {
+        var settings = new Dictionary<string, string>();
+        Overlay(settings, kafka, ConsumerOnly);
+        foreach (var key in ProducerOnly)
+        {
+            settings.Remove(key);
+        }
+
+        return new AdminClientConfig(settings) { BootstrapServers = bootstrapServers };
+    }
+
     internal static string CompressionType(Compression compression) => compression switch
     {
         Compression.None => "none",

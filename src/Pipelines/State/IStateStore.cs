@@ -10,6 +10,15 @@ internal interface IStateStore : IDisposable
     /// <summary>The changelog offset of the last record this store reflects; -1 when it reflects none.</summary>
     long ChangelogOffset { get; }
 
+    /// <summary>
+    /// Which changelog the store was built from (<see cref="ChangelogIdentity"/>: its cluster and topic id), or
+    /// <see langword="null"/> when it never said: offsets mean something only in that changelog.
+    /// </summary>
+    string? Changelog { get; }
+
+    /// <summary>Records that the store reflects <paramref name="changelog"/>, before anything of it is written.</summary>
+    void Bind(string changelog);
+
     /// <summary>The encoded <see cref="StateRecord"/> of <paramref name="key"/>, or <see langword="null"/>.</summary>
     byte[]? Get(byte[] key);
 

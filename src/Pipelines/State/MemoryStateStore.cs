@@ -10,6 +10,10 @@ internal sealed class MemoryStateStore : IStateStore
 
     public long ChangelogOffset { get; private set; } = -1;
 
+    public string? Changelog { get; private set; }
+
+    public void Bind(string changelog) => Changelog = changelog;
+
     public byte[]? Get(byte[] key) => records.GetValueOrDefault(key);
 
     public IEnumerable<KeyValuePair<byte[], byte[]>> Records() => records;

@@ -12,6 +12,7 @@ internal sealed class RocksDbStateStore : IStateStore
     // Records and the one metadata entry share the key space, told apart by their first byte.
     private const byte RecordPrefix = (byte)'s';
     private static readonly byte[] ChangelogOffsetKey = "m:changelog-offset"u8.ToArray();
+    private static readonly byte[] ChangelogKey = "m:changelog"u8.ToArray();
 
     private readonly RocksDb db;
     // Not synced: a write lost in a machine crash is restored from the changelog, which holds it.
@@ -22,9 +23,21 @@ internal sealed class RocksDbStateStore : IStateStore
         this.db = db;
         var offset = db.Get(ChangelogOffsetKey);
         ChangelogOffset = offset is null ? -1 : BinaryPrimitives.ReadInt64BigEndian(offset);
+        Changelog = db.Get(ChangelogKey) is { } changelog ? System.Text.Encoding.UTF8.GetString(changelog) : null;
     }
 
     public long ChangelogOffset { get; private set; }
+
+    public string? Changelog { get; private set; }
+
+    public void Bind(string changelog)
+    {
+        if (changelog != Changelog)
+        {
+            db.Put(ChangelogKey, System.Text.Encoding.UTF8.GetBytes(changelog), cf: null, writeOptions);
+            Changelog = changelog;
+        }
+    }
 
     /// <summary>Opens (or creates) the database at <paramref name="path"/>.</summary>
     /// <exception cref="StateStoreException">Another process holds it, or it cannot be opened.</exception>

@@ -59,26 +59,35 @@ internal sealed class StateStage : IDisposable
     public static string ChangelogTopicOf(string groupId, string name) => $"{groupId}.{name}.changelog";
 
     /// <summary>Opens and restores the stores of newly assigned partitions.</summary>
-    /// <exception cref="StateStoreException">A store cannot be opened, or its changelog contradicts it.</exception>
+    /// <exception cref="StateStoreException">A store cannot be opened or restored; the message names its directory.</exception>
     public void Assign(IEnumerable<int> partitions)
     {
-        foreach (var partition in partitions)
+        var opening = partitions.Where(p => Table.StoreOf(p) is null).ToList();
+        if (opening.Count == 0)
         {
-            if (Table.StoreOf(partition) is null)
-            {
-                var store = Open(partition);
-                try
-                {
-                    Restore(partition, store);
-                }
-                catch
-                {
-                    store.Dispose();
-                    throw;
-                }
+            return;
+        }
 
-                Table.Open(partition, store);
+        var changelog = ChangelogIdentity.Of(options.BootstrapServers, producer.Handle, ChangelogTopic, out var unknown);
+        if (changelog is null)
+        {
+            Log.StateChangelogUnknown(logger, options.Name, ChangelogTopic, unknown ?? "");
+        }
+
+        foreach (var partition in opening)
+        {
+            var store = Open(partition);
+            try
+            {
+                store = Restore(partition, store, changelog);
             }
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
+
+            Table.Open(partition, store);
         }
     }
 
@@ -159,26 +168,60 @@ internal sealed class StateStage : IDisposable
     private IStateStore Open(int partition) => options.StateStore switch
     {
         StateStoreKind.Memory => new MemoryStateStore(),
-        _ => RocksDbStateStore.Open(Path.Combine(options.StateDirectory, options.GroupId, options.Name, partition.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+        _ => RocksDbStateStore.Open(DirectoryOf(partition)),
     };
 
-    /// <summary>Reads the changelog from the record after the store's last to the end, into the store.</summary>
-    private void Restore(int partition, IStateStore store)
+    /// <summary>Where the store of <paramref name="partition"/> is kept, as state errors name it.</summary>
+    private string DirectoryOf(int partition) => options.StateStore == StateStoreKind.Memory
+        ? "memory"
+        : Path.Combine(options.StateDirectory, options.GroupId, options.Name, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Closes <paramref name="store"/>, deletes what it kept and opens an empty one: the changelog is the source of truth.</summary>
+    private IStateStore Discard(int partition, IStateStore store)
+    {
+        store.Dispose();
+        if (options.StateStore != StateStoreKind.Memory)
+        {
+            Directory.Delete(DirectoryOf(partition), recursive: true);
+        }
+
+        return Open(partition);
+    }
+
+    /// <summary>
+    /// Brings <paramref name="store"/> up to its changelog's end: reads from the record after the store's last. A store
+    /// built from another changelog (<paramref name="changelog"/>: another cluster, or an earlier topic of that name), or
+    /// ahead of this one's end (the topic deleted, recreated or truncated), is discarded and rebuilt from the changelog,
+    /// as Kafka Streams does: the changelog is the source of truth. Returns the store restored.
+    /// </summary>
+    private IStateStore Restore(int partition, IStateStore store, string? changelog)
     {
         var started = Stopwatch.GetTimestamp();
         var topicPartition = new TopicPartition(ChangelogTopic, partition);
+        var directory = DirectoryOf(partition);
+        if (changelog is not null && store.Changelog is { } kept && kept != changelog)
+        {
+            Log.StateStoreOfAnotherChangelog(logger, options.Name, partition, directory, ChangelogTopic, kept, changelog);
+            store = Discard(partition, store);
+        }
+
         using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaSettings.Restore(options))
             .SetLogHandler((_, message) => Log.Librdkafka(logger, message))
             .Build();
         var watermarks = consumer.QueryWatermarkOffsets(topicPartition, RestoreWait);
-        var from = store.ChangelogOffset + 1;
-        if (store.ChangelogOffset >= 0 && from > watermarks.High.Value)
+        if (store.ChangelogOffset >= watermarks.High.Value)
         {
-            throw new StateStoreException(
-                $"The state store of {options.Name}, partition {partition}, reflects changelog offset {store.ChangelogOffset}, but '{ChangelogTopic}' ends at {watermarks.High.Value}: " +
-                "the changelog was deleted or recreated. Delete the store's directory to rebuild it from the changelog, or restore the topic.");
+            var held = watermarks.High.Value == 0 ? "holds no records" : $"holds records only up to offset {watermarks.High.Value - 1}";
+            Log.StateStoreAheadOfChangelog(logger, options.Name, partition, directory, store.ChangelogOffset, ChangelogTopic, held);
+            store = Discard(partition, store);
         }
 
+        if (changelog is not null)
+        {
+            store.Bind(changelog);
+        }
+
+        var from = store.ChangelogOffset + 1;
         if (from < watermarks.Low.Value)
         {
             Log.StateChangelogTruncated(logger, options.Name, partition, ChangelogTopic, from, watermarks.Low.Value);
@@ -195,7 +238,7 @@ internal sealed class StateStage : IDisposable
             while (last < watermarks.High.Value - 1)
             {
                 var result = consumer.Consume(RestoreWait)
-                    ?? throw new StateStoreException($"Restoring the state of {options.Name}, partition {partition}: '{ChangelogTopic}' gave nothing for {RestoreWait} at offset {last + 1}, before its end ({watermarks.High.Value}).");
+                    ?? throw new StateStoreException($"Restoring the state of {options.Name}, partition {partition} (store at '{directory}'): '{ChangelogTopic}' gave nothing for {RestoreWait} at offset {last + 1}, before its end ({watermarks.High.Value}).");
                 if (result.IsPartitionEOF)
                 {
                     break;
@@ -212,7 +255,7 @@ internal sealed class StateStage : IDisposable
                 }
                 catch (FormatException exception)
                 {
-                    throw new StateStoreException($"Restoring the state of {options.Name}, partition {partition}: the record at offset {result.Offset.Value} of '{ChangelogTopic}' is not a state record ({exception.Message}).", exception);
+                    throw new StateStoreException($"Restoring the state of {options.Name}, partition {partition} (store at '{directory}'): the record at offset {result.Offset.Value} of '{ChangelogTopic}' is not a state record ({exception.Message}).", exception);
                 }
 
                 batch.Add(new(result.Message.Key ?? [], result.Message.Value));
@@ -236,6 +279,7 @@ internal sealed class StateStage : IDisposable
         PipelinesTelemetry.StateRestoreDuration.Record(elapsed.TotalMilliseconds, processorTag);
         PipelinesTelemetry.StateRestoredRecords.Add(restored, processorTag);
         Log.StateRestored(logger, options.Name, partition, restored, elapsed.TotalMilliseconds);
+        return store;
     }
 
     private void OnDelivered(DeliveryReport<byte[]?, byte[]?> report)

@@ -19,6 +19,7 @@ public sealed class EmbeddedKafka : IDisposable
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, EmbeddedKafka> Running = new(StringComparer.Ordinal);
 
     private readonly IntPtr client;
+    private readonly Lazy<string> stateDirectory = new(() => Path.Combine(Path.GetTempPath(), "pipelines-state", "embedded-" + Guid.NewGuid().ToString("N")));
     private IntPtr cluster;
 
     private EmbeddedKafka(IntPtr client, IntPtr cluster, EmbeddedKafkaOptions options)
@@ -40,6 +41,18 @@ public sealed class EmbeddedKafka : IDisposable
 
     /// <summary>The settings the cluster was started with.</summary>
     public EmbeddedKafkaOptions Options { get; }
+
+    /// <summary>
+    /// This cluster's own id. The mock's cluster id derives from its memory address, which a later cluster of the same
+    /// process may reuse; state kept for one cluster is told apart from another's by this one.
+    /// </summary>
+    internal Guid Id { get; } = Guid.NewGuid();
+
+    /// <summary>
+    /// Where hosts on this cluster keep state unless configured otherwise: state kept on disk must not outlive the
+    /// changelogs it was restored from, which this cluster drops when disposed, and deletes with them.
+    /// </summary>
+    internal string StateDirectory => stateDirectory.Value;
 
     /// <summary>Starts a cluster; its brokers listen on free loopback ports until <see cref="Dispose"/>.</summary>
     public static unsafe EmbeddedKafka Start(EmbeddedKafkaOptions? options = null)
@@ -117,6 +130,17 @@ public sealed class EmbeddedKafka : IDisposable
         Running.TryRemove(new(BootstrapServers, this));
         MockClusterNative.rd_kafka_mock_cluster_destroy(running);
         MockClusterNative.rd_kafka_destroy(client);
+        if (stateDirectory.IsValueCreated && Directory.Exists(stateDirectory.Value))
+        {
+            try
+            {
+                Directory.Delete(stateDirectory.Value, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A store still open elsewhere in the process; the temporary directory is the system's to clean.
+            }
+        }
     }
 
     private IntPtr Cluster => cluster != IntPtr.Zero ? cluster : throw new ObjectDisposedException(nameof(EmbeddedKafka));

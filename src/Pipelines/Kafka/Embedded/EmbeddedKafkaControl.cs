@@ -11,7 +11,10 @@ namespace Pipelines.Kafka.Embedded;
 /// bootstrap address, and a host that finds the socket creates topics through it, with the partitions it wants, and
 /// knows to give consumers the embedded broker's short session.
 /// </summary>
-/// <remarks>The protocol is one line per request, <c>create &lt;topic&gt; &lt;partitions&gt;</c>, answered <c>created</c>, <c>exists</c> or <c>error &lt;reason&gt;</c>.</remarks>
+/// <remarks>
+/// The protocol is one line per request: <c>create &lt;topic&gt; &lt;partitions&gt;</c>, answered <c>created</c>, <c>exists</c>
+/// or <c>error &lt;reason&gt;</c>; and <c>id</c>, answered with the cluster's <see cref="EmbeddedKafka.Id"/>.
+/// </remarks>
 internal static class EmbeddedKafkaControl
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(5);
@@ -38,17 +41,15 @@ internal static class EmbeddedKafkaControl
         return server;
     }
 
-    /// <summary>
-    /// Creates <paramref name="topic"/> on the standalone embedded broker at <paramref name="bootstrapServers"/>.
-    /// </summary>
-    /// <returns><see langword="true"/> if it was created or existed; <see langword="false"/> if no standalone embedded broker answers there.</returns>
+    /// <summary>Creates <paramref name="topic"/> on the standalone embedded broker at <paramref name="bootstrapServers"/>.</summary>
+    /// <returns>Whether it was created or existed, or <see cref="TopicCreation.NotAnswered"/> if no standalone embedded broker answers there.</returns>
     /// <exception cref="KafkaException">The broker refused the topic.</exception>
-    public static async Task<bool> TryCreateTopicAsync(string bootstrapServers, string topic, int partitions, CancellationToken cancellationToken)
+    public static async Task<TopicCreation> CreateTopicAsync(string bootstrapServers, string topic, int partitions, CancellationToken cancellationToken)
     {
         using var socket = Connect(bootstrapServers);
         if (socket is null)
         {
-            return false;
+            return TopicCreation.NotAnswered;
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -59,10 +60,33 @@ internal static class EmbeddedKafkaControl
         var reply = await reader.ReadLineAsync(timeout.Token);
         return reply switch
         {
-            "created" or "exists" => true,
-            null => false,
+            "created" => TopicCreation.Created,
+            "exists" => TopicCreation.Existed,
+            null => TopicCreation.NotAnswered,
             _ => throw new KafkaException(new Error(ErrorCode.InvalidRequest, $"The embedded broker did not create topic '{topic}': {reply}")),
         };
+    }
+
+    /// <summary>The <see cref="EmbeddedKafka.Id"/> of the standalone embedded broker at <paramref name="bootstrapServers"/>, or <see langword="null"/> if none answers there.</summary>
+    public static string? ClusterId(string bootstrapServers)
+    {
+        using var socket = Connect(bootstrapServers);
+        if (socket is null)
+        {
+            return null;
+        }
+
+        using var stream = new NetworkStream(socket, ownsSocket: false) { ReadTimeout = (int)ReplyTimeout.TotalMilliseconds };
+        stream.Write("id\n"u8);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        try
+        {
+            return reader.ReadLine() is { } reply && reply.StartsWith("id ", StringComparison.Ordinal) ? reply[3..] : null;
+        }
+        catch (IOException)
+        {
+            return null; // no answer in time
+        }
     }
 
     /// <summary>Whether a standalone embedded broker answers for <paramref name="bootstrapServers"/>.</summary>
@@ -144,6 +168,11 @@ internal static class EmbeddedKafkaControl
 
         private string Answer(string request)
         {
+            if (request == "id")
+            {
+                return "id " + kafka.Id.ToString("N");
+            }
+
             var parts = request.Split(' ');
             if (parts is not ["create", var topic, var count] || !int.TryParse(count, out var partitions) || partitions < 1)
             {
@@ -165,4 +194,17 @@ internal static class EmbeddedKafkaControl
             }
         }
     }
+}
+
+/// <summary>What the standalone embedded broker said to a request for a topic.</summary>
+internal enum TopicCreation
+{
+    /// <summary>No broker answered on the control socket.</summary>
+    NotAnswered,
+
+    /// <summary>The topic was created with the partitions asked for.</summary>
+    Created,
+
+    /// <summary>The topic existed already, with whatever partitions it has.</summary>
+    Existed,
 }
