@@ -36,7 +36,11 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
         // take a while, and does not await on the embedded broker) must not hold up the processors after this one.
         await Task.Yield();
         var descriptor = TProcessor.PipelinesDescriptor;
-        var defaults = descriptor.Defaults(connection.BootstrapServers, connection.ConsumerDefaults);
+        var defaults = descriptor.Defaults(connection.BootstrapServers, connection.ConsumerDefaults) with
+        {
+            // A clock registered in the container is the processors' (a test's FakeTimeProvider moves windows, buffers, expiry).
+            TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System,
+        };
         if (connection.DefaultStateDirectory is { } stateDirectory)
         {
             defaults = defaults with { StateDirectory = stateDirectory };

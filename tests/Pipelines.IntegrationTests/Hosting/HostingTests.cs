@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -306,6 +307,31 @@ public class HostingTests
         kafka.PushRequestErrors(OffsetCommitApi, Enumerable.Repeat(ErrorCode.RequestTimedOut, 30).ToArray());
 
         await host.StopAsync().WithinPatience(); // neither throws nor hangs: the commit is retried, then left, and the consumer closed
+    }
+
+    [Fact]
+    public async Task The_connections_admin_client_gets_no_consumer_setting_and_logs_through_the_hosts_logger()
+    {
+        using var kafka = Pipelines.Kafka.Embedded.EmbeddedKafka.Start();
+        kafka.CreateTopic("present", 2);
+        var log = new ListLogger();
+        using var loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(new ListLoggerProvider(log)));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+        [
+            new("Pipelines:BootstrapServers", kafka.BootstrapServers),
+            new("Pipelines:Kafka:session.timeout.ms", "3000"),   // the documented way to tune consumers
+            new("Pipelines:Kafka:debug", "admin"),               // so that the admin client has something to say
+        ]).Build();
+        using var connection = new KafkaConnection(PipelinesSettings.Read(configuration), loggers.CreateLogger<KafkaConnection>());
+
+        // The topic exists, so the connection asks an admin client for its partition count.
+        await connection.EnsureCopartitionedTopicsAsync("present", ["beside"], CancellationToken.None);
+
+        var librdkafka = log.Entries.Select(e => e.Message).Where(m => m.StartsWith("librdkafka ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(librdkafka);
+        Assert.DoesNotContain(librdkafka, m => m.Contains("CONFWARN", StringComparison.Ordinal));
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        Assert.Equal(2, admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Single(t => t.Topic == "beside").Partitions.Count);
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Pipelines.IntegrationTests.Kafka;
 using Pipelines.IntegrationTests.Processing;
@@ -95,9 +98,44 @@ public sealed class WindowTests : IDisposable
         using var stop = new CancellationTokenSource();
         var run = new ProcessorRunner<Reading, WindowTotal>(options, new SecondTotals()).RunAsync(stop.Token);
 
-        // CloseAfterIdle is an hour: only the fake clock can get there. Each hour it moves, the processor may or may
-        // not have handled the rows yet; once it has, the next move closes their window.
-        var config = new ConsumerConfig { BootstrapServers = harness.Kafka.BootstrapServers, GroupId = "reader", AutoOffsetReset = AutoOffsetReset.Earliest };
+        var closed = AdvanceUntilWritten(clock, harness.Kafka.BootstrapServers);
+        await stop.CancelAsync();
+        await run.WithinPatience();
+
+        Assert.NotNull(closed);
+        var total = MessageSerializer.Deserialize<WindowTotal>(closed.Message.Value);
+        Assert.Equal(("s0", 0L, 1000 * Millisecond, 5, 0.0 + 1 + 2 + 3 + 4), (total.Sensor, total.Start, total.End, total.Count, total.Sum));
+    }
+
+    [Fact]
+    public async Task A_TimeProvider_registered_in_the_container_is_a_hosted_processors_clock()
+    {
+        using var harness = Harness();
+        var clock = new FakeTimeProvider();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", harness.Kafka.BootstrapServers), new("Pipelines:StateDirectory", stateDirectory)]);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddProcessor<SecondTotals, Reading, WindowTotal>(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync().WithinPatience();
+        await harness.Produce(Seconds("s0", 0, 5));
+
+        var closed = AdvanceUntilWritten(clock, harness.Kafka.BootstrapServers);
+        await host.StopAsync().WithinPatience();
+
+        Assert.NotNull(closed);
+        var total = MessageSerializer.Deserialize<WindowTotal>(closed.Message.Value);
+        Assert.Equal(("s0", 0L, 1000 * Millisecond, 5), (total.Sensor, total.Start, total.End, total.Count));
+    }
+
+    /// <summary>
+    /// Moves <paramref name="clock"/> an hour at a time until a window total is written. CloseAfterIdle is an hour: only
+    /// the fake clock can get there. Each hour it moves, the processor may or may not have handled the rows yet; once it
+    /// has, the next move closes their window.
+    /// </summary>
+    private static ConsumeResult<Ignore, byte[]>? AdvanceUntilWritten(FakeTimeProvider clock, string bootstrapServers)
+    {
+        var config = new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "reader", AutoOffsetReset = AutoOffsetReset.Earliest };
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
         consumer.Subscribe("window-totals");
         ConsumeResult<Ignore, byte[]>? closed = null;
@@ -108,12 +146,8 @@ public sealed class WindowTests : IDisposable
             closed = consumer.Consume(TimeSpan.FromMilliseconds(500));
         }
 
-        await stop.CancelAsync();
-        await run.WithinPatience();
-
-        Assert.NotNull(closed);
-        var total = MessageSerializer.Deserialize<WindowTotal>(closed.Message.Value);
-        Assert.Equal(("s0", 0L, 1000 * Millisecond, 5, 0.0 + 1 + 2 + 3 + 4), (total.Sensor, total.Start, total.End, total.Count, total.Sum));
+        consumer.Close();
+        return closed;
     }
 
     /// <summary>Readings of <paramref name="sensor"/> every 100 ms from number <paramref name="from"/>, valued by their number.</summary>

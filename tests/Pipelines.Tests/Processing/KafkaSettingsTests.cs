@@ -22,8 +22,10 @@ public class KafkaSettingsTests
         var consumer = KafkaSettings.Consumer(options);
         var restore = KafkaSettings.Restore(options);
         var producer = KafkaSettings.Producer(options);
+        var admin = KafkaSettings.Admin(options.BootstrapServers, options.Kafka);
 
         Assert.Equal(("3000", null, "both"), (consumer.Get("session.timeout.ms"), consumer.Get("linger.ms"), consumer.Get("client.id")));
+        Assert.Equal((null, null, "both"), (admin.Get("session.timeout.ms"), admin.Get("linger.ms"), admin.Get("client.id")));
         Assert.Equal(("3000", null), (restore.Get("session.timeout.ms"), restore.Get("linger.ms")));
         Assert.Equal((null, "20", "both"), (producer.Get("session.timeout.ms"), producer.Get("linger.ms"), producer.Get("client.id")));
     }

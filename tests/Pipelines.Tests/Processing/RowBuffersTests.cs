@@ -110,6 +110,27 @@ public class RowBuffersTests
     }
 
     [Fact]
+    public void Timeout_and_reorder_run_on_the_clock_they_are_given()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var buffers = new RowBuffers<int>(new BufferOptions { MaxRows = 100, Timeout = TimeSpan.FromSeconds(30), Reorder = TimeSpan.FromSeconds(10) }, time: clock);
+        var work = Message(0);
+        buffers.Add(0, CarA, 2, default, 10, Nanoseconds(2), work, clock.GetTimestamp());
+        buffers.Add(0, CarA, 1, default, 10, Nanoseconds(1), work, clock.GetTimestamp());
+
+        clock.Advance(TimeSpan.FromSeconds(9));
+        buffers.Tick(clock.GetTimestamp());
+        Assert.Equal(2, buffers.Buffered);
+
+        // Released in timestamp order at 10 s, then idle for 30 s more.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        buffers.Tick(clock.GetTimestamp());
+        clock.Advance(TimeSpan.FromSeconds(30));
+        buffers.Tick(clock.GetTimestamp());
+        Assert.Equal([[1, 2]], TakeReady(buffers));
+    }
+
+    [Fact]
     public void Each_partition_and_stream_key_has_its_own_buffer_in_arrival_order()
     {
         var buffers = new RowBuffers<int>(new BufferOptions { MaxRows = 2 });

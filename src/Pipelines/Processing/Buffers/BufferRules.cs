@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Pipelines.Processing;
 
 /// <summary>The flush rules of <see cref="BufferOptions"/>, applied to the rows one stream's buffer holds.</summary>
@@ -18,9 +16,9 @@ internal static class BufferRules
     public static bool IsFull<T>(BufferOptions options, BufferedRows<T> flush) =>
         options.MaxRows is { } maxRows && flush.Count >= maxRows;
 
-    /// <summary>Whether no row has entered the buffer for Timeout.</summary>
-    public static bool IsIdle<T>(BufferOptions options, BufferedRows<T> flush, long now) =>
-        flush.Count > 0 && options.Timeout is { } timeout && Stopwatch.GetElapsedTime(flush.LastAdded, now) >= timeout;
+    /// <summary>Whether no row has entered the buffer for Timeout, on <paramref name="time"/>.</summary>
+    public static bool IsIdle<T>(BufferOptions options, BufferedRows<T> flush, long now, TimeProvider time) =>
+        flush.Count > 0 && options.Timeout is { } timeout && time.GetElapsedTime(flush.LastAdded, now) >= timeout;
 
     /// <summary>Whether rows flush as soon as they enter: no rule holds them.</summary>
     public static bool FlushesAtOnce(BufferOptions options, bool hasFlushHook) =>

@@ -30,10 +30,10 @@ internal sealed class ReorderQueue<T>(Func<T, long> timestampOf, Func<T, long> a
         arrivals.Enqueue((arrivalOf(item), timestamp));
     }
 
-    /// <summary>How many rows, from the first, may be released at <paramref name="now"/>.</summary>
-    public int CountReleasable(long now, TimeSpan delay, ref long? watermark)
+    /// <summary>How many rows, from the first, may be released at <paramref name="now"/> on <paramref name="time"/>.</summary>
+    public int CountReleasable(long now, TimeSpan delay, TimeProvider time, ref long? watermark)
     {
-        while (arrivals.TryPeek(out var arrival) && Stopwatch.GetElapsedTime(arrival.Arrived, now) >= delay)
+        while (arrivals.TryPeek(out var arrival) && time.GetElapsedTime(arrival.Arrived, now) >= delay)
         {
             arrivals.Dequeue();
             watermark = watermark is { } mark ? Math.Max(mark, arrival.Timestamp) : arrival.Timestamp;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Pipelines.Processing;
 
 /// <summary>
@@ -10,6 +8,7 @@ namespace Pipelines.Processing;
 internal sealed class RowBuffers<T>
 {
     private readonly BufferOptions options;
+    private readonly TimeProvider time;
     private readonly Func<IReadOnlyList<T>, bool>? flushWhen;
     private readonly Action<Exception>? onHookFailed;
     private readonly bool flushesAtOnce;
@@ -24,9 +23,11 @@ internal sealed class RowBuffers<T>
     /// <param name="options">The rules.</param>
     /// <param name="flushWhen">A user's flush rule, asked after each row enters.</param>
     /// <param name="onHookFailed">Told when <paramref name="flushWhen"/> throws; the buffer then flushes.</param>
-    public RowBuffers(BufferOptions options, Func<IReadOnlyList<T>, bool>? flushWhen = null, Action<Exception>? onHookFailed = null)
+    /// <param name="time">The clock of Timeout and Reorder, whose timestamps <c>now</c> arguments are; the system's by default.</param>
+    public RowBuffers(BufferOptions options, Func<IReadOnlyList<T>, bool>? flushWhen = null, Action<Exception>? onHookFailed = null, TimeProvider? time = null)
     {
         this.options = options;
+        this.time = time ?? TimeProvider.System;
         this.flushWhen = flushWhen;
         this.onHookFailed = onHookFailed;
         flushesAtOnce = BufferRules.FlushesAtOnce(options, flushWhen is not null);
@@ -64,7 +65,7 @@ internal sealed class RowBuffers<T>
                 Release(stream, now, all: false);
             }
 
-            if (BufferRules.IsIdle(options, stream.Current, now))
+            if (BufferRules.IsIdle(options, stream.Current, now, time))
             {
                 Cut(stream);
             }
@@ -81,7 +82,7 @@ internal sealed class RowBuffers<T>
     /// <summary>Flushes every buffer (of <paramref name="partitions"/>, if given), held rows included.</summary>
     public void FlushAll(Predicate<int>? partitions = null)
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = time.GetTimestamp();
         foreach (var (id, stream) in streams)
         {
             if (partitions is null || partitions(id.Partition))
@@ -100,7 +101,7 @@ internal sealed class RowBuffers<T>
     {
         if (streams.TryGetValue((partition, key), out var stream))
         {
-            Release(stream, Stopwatch.GetTimestamp(), all: true);
+            Release(stream, time.GetTimestamp(), all: true);
             Cut(stream);
             emptied.Add((partition, key));
             RemoveEmptied();
@@ -187,7 +188,7 @@ internal sealed class RowBuffers<T>
     private void Release(Stream stream, long now, bool all)
     {
         var held = stream.Held;
-        var count = all ? held.Count : held.CountReleasable(now, options.Reorder!.Value, ref stream.Released);
+        var count = all ? held.Count : held.CountReleasable(now, options.Reorder!.Value, time, ref stream.Released);
         for (var i = 0; i < count; i++)
         {
             var row = held.TakeFirst();

@@ -48,7 +48,7 @@ internal sealed class InputStage<TIn, TOut>
         observesDataTime = calls.State is not null && options.StateTimeToLive is not null && options.StateTimeToLiveClock == StateClock.DataTime;
         if (options.InputBuffer is { } inputBuffer)
         {
-            buffers = new RowBuffers<TIn>(inputBuffer, calls.FlushWhen, OnFlushWhenFailed);
+            buffers = new RowBuffers<TIn>(inputBuffer, calls.FlushWhen, OnFlushWhenFailed, options.TimeProvider);
         }
         else if (handlesBatches)
         {

@@ -35,7 +35,7 @@ internal sealed class OutputStage<TOut>
         this.tracker = tracker;
         if (options.OutputBuffer is { } buffer && options.OutputTopic is not null)
         {
-            buffers = new RowBuffers<TOut>(buffer);
+            buffers = new RowBuffers<TOut>(buffer, time: options.TimeProvider);
         }
     }
 
@@ -78,7 +78,7 @@ internal sealed class OutputStage<TOut>
             return;
         }
 
-        var now = Stopwatch.GetTimestamp();
+        var now = options.TimeProvider.GetTimestamp();
         for (var i = 0; i < produced.Count; i++)
         {
             var row = produced[i];

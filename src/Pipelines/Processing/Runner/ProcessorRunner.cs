@@ -201,8 +201,9 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 if (HasBuffered && Stopwatch.GetElapsedTime(tickedAt, now) >= TickInterval)
                 {
                     tickedAt = now;
-                    await run.Input.TickAsync(now, stoppingToken);
-                    run.Output.Tick(now);
+                    var clock = options.TimeProvider.GetTimestamp();
+                    await run.Input.TickAsync(clock, stoppingToken);
+                    run.Output.Tick(clock);
                 }
 
                 if (run.State?.Table is Pipelines.Windows.WindowTable<TIn, TOut> windows && Stopwatch.GetElapsedTime(idleWindowsAt, now) >= IdleWindowsInterval)
@@ -215,7 +216,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 {
                     expiredAt = now;
                     fetcher.ExpireSplits(now);
-                    await CloseIdleStreamsAsync(now, stoppingToken);
+                    await CloseIdleStreamsAsync(options.TimeProvider.GetTimestamp(), stoppingToken);
                 }
 
                 if (Stopwatch.GetElapsedTime(lagMeasured, now) >= LagInterval)
@@ -242,7 +243,8 @@ internal sealed class ProcessorRunner<TIn, TOut>
     /// <summary>Every message of the round, in fetch order: its stream opened, then its rows taken, or what it says of its stream done.</summary>
     private async ValueTask HandleRoundAsync(CancellationToken stoppingToken)
     {
-        var now = Stopwatch.GetTimestamp();
+        // Buffers' and streams' time rules run on the processor's clock, which a test may move.
+        var now = options.TimeProvider.GetTimestamp();
         var round = run.Fetcher.Round;
         for (var i = 0; i < round.Count; i++)
         {

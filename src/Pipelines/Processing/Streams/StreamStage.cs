@@ -74,8 +74,8 @@ internal sealed class StreamStage<TIn, TOut>(
         }
     }
 
-    /// <summary>Takes out the streams last seen <paramref name="timeout"/> or longer before <paramref name="now"/>; the loop closes each.</summary>
-    public List<(byte[]? Key, StreamInfo Stream)> TakeIdle(long now, TimeSpan timeout) => streams.TakeIdle(now, timeout);
+    /// <summary>Takes out the streams last seen <paramref name="timeout"/> or longer before <paramref name="now"/> (on the processor's clock); the loop closes each.</summary>
+    public List<(byte[]? Key, StreamInfo Stream)> TakeIdle(long now, TimeSpan timeout) => streams.TakeIdle(now, timeout, options.TimeProvider);
 
     /// <summary>Closes a stream that went quiet: the close hook, then its end on the output topic.</summary>
     public async ValueTask CloseIdleAsync(byte[]? key, StreamInfo stream, CancellationToken stoppingToken)

@@ -48,9 +48,9 @@ internal sealed class StreamTracker
         }
     }
 
-    /// <summary>Takes out the streams idle for <paramref name="timeout"/> or longer.</summary>
-    public List<(byte[]? Key, StreamInfo Stream)> TakeIdle(long now, TimeSpan timeout) =>
-        Take(entry => Stopwatch.GetElapsedTime(entry.Value.LastSeen, now) >= timeout);
+    /// <summary>Takes out the streams idle for <paramref name="timeout"/> or longer at <paramref name="now"/> on <paramref name="time"/>.</summary>
+    public List<(byte[]? Key, StreamInfo Stream)> TakeIdle(long now, TimeSpan timeout, TimeProvider time) =>
+        Take(entry => time.GetElapsedTime(entry.Value.LastSeen, now) >= timeout);
 
     /// <summary>Takes out the streams of <paramref name="partitions"/>.</summary>
     public List<(byte[]? Key, StreamInfo Stream)> TakePartitions(Predicate<int> partitions) => Take(entry => partitions(entry.Key.Partition));
