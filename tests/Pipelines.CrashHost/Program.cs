@@ -8,11 +8,11 @@ using Pipelines.Infrastructure;
 var builder = Host.CreateApplicationBuilder(args);
 if (builder.Configuration["Crash:Processor"] == nameof(SensorWindows))
 {
-    ProcessorServiceCollectionExtensions.AddProcessor<SensorWindows, Reading, WindowTotal>(builder.Services, builder.Configuration);
+    ProcessorServiceCollectionExtensions.AddProcessor<SensorWindows>(builder.Services, builder.Configuration);
 }
 else
 {
-    ProcessorServiceCollectionExtensions.AddProcessor<BufferedDoubler, Reading, Doubled>(builder.Services, builder.Configuration);
+    ProcessorServiceCollectionExtensions.AddProcessor<BufferedDoubler>(builder.Services, builder.Configuration);
 }
 
 await builder.Build().RunAsync();

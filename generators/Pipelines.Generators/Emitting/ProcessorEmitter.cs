@@ -238,7 +238,7 @@ internal static class ProcessorEmitter
         w.Open("public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPipelines(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::Microsoft.Extensions.Configuration.IConfiguration configuration)");
         foreach (var processor in processors.OrderBy(p => p.FullyQualifiedName, System.StringComparer.Ordinal))
         {
-            w.Line($"global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<{processor.FullyQualifiedName}, {processor.InputType}, {processor.OutputType}>(services, configuration);");
+            w.Line($"global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<{processor.FullyQualifiedName}>(services, configuration);");
         }
 
         w.Line("return services;");

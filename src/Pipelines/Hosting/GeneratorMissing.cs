@@ -15,7 +15,7 @@ public static class PipelinesGeneratorMissing
         "No AddPipelines was generated for this project. Either the Pipelines source generator is not running: reference the Pipelines package, " +
         "which carries it, or, beside a ProjectReference to src/Pipelines, reference generators/Pipelines.Generators with " +
         "OutputItemType=\"Analyzer\" ReferenceOutputAssembly=\"false\" (README, \"Referencing Pipelines\"). " +
-        "Or this project has no [Processor] (a generated AddPipelines is internal to the project that declares the processors): register them from here with AddProcessor<TProcessor, TIn, TOut>.";
+        "Or this project has no [Processor] (a generated AddPipelines is internal to the project that declares the processors): register them from here with AddProcessor<TProcessor>.";
 
     /// <summary>Never called: using it is a compile-time error that explains why <c>AddPipelines</c> is missing.</summary>
     [Obsolete(Message, error: true)]

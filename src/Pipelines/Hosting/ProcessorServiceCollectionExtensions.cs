@@ -12,14 +12,31 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Registers processors as hosted services. The generated <c>AddPipelines</c> registers every <c>[Processor]</c> of
-/// an assembly through here (it is internal to that assembly); call <see cref="AddProcessor{TProcessor, TIn, TOut}"/>
+/// an assembly through here (it is internal to that assembly); call <see cref="AddProcessor{TProcessor}"/>
 /// for one processor: from another project (a test project, say), or one written by hand against
 /// <see cref="IProcessor{TSelf, TIn, TOut}"/>. The settings are read and validated at registration, so a bad key
 /// stops the application before anything connects.
 /// </summary>
 public static class ProcessorServiceCollectionExtensions
 {
-    /// <summary>Registers one processor as a hosted service, plus the shared settings and Kafka connection.</summary>
+    /// <summary>
+    /// Registers one processor as a hosted service, plus the shared settings and Kafka connection: any
+    /// <c>[Processor]</c> (one input, several, a join) or one written by hand against <see cref="IProcessor{TSelf, TIn, TOut}"/>.
+    /// </summary>
+    public static IServiceCollection AddProcessor<TProcessor>(this IServiceCollection services, IConfiguration configuration)
+        where TProcessor : class, IProcessor<TProcessor>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        TProcessor.Register(services, configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// Registers one processor as a hosted service, naming its input and output contracts (a processor with several
+    /// inputs reads <c>Merged</c> rows): what <see cref="AddProcessor{TProcessor}"/> calls, which needs no more than the processor.
+    /// </summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public static IServiceCollection AddProcessor<TProcessor, TIn, TOut>(this IServiceCollection services, IConfiguration configuration)
         where TProcessor : class, IProcessor<TProcessor, TIn, TOut>
         where TIn : IMessageContract<TIn>

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Pipelines.Processing;
 using Pipelines.Hosting;
 
@@ -58,20 +60,37 @@ public interface IProcessor<TIn, TOut>
 }
 
 /// <summary>
+/// A processor that can register itself: what <see cref="Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor{TProcessor}"/>
+/// calls, so that one type argument registers any processor, whatever its input (one contract, several, a join's two).
+/// Every <see cref="IProcessor{TSelf, TIn, TOut}"/> implements it.
+/// For use by generated code; not intended to be called directly.
+/// </summary>
+/// <typeparam name="TSelf">The processor type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IProcessor<TSelf>
+    where TSelf : class, IProcessor<TSelf>
+{
+    /// <summary>Registers the processor as a hosted service, with the shared settings and Kafka connection.</summary>
+    static abstract void Register(IServiceCollection services, IConfiguration configuration);
+}
+
+/// <summary>
 /// A processor with what the host needs before it has an instance: its name, group, topics and compiled-in
 /// settings. The generator implements this on every <c>[Processor]</c> class; a processor written by hand
-/// implements it to be registered with <see cref="Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor{TProcessor, TIn, TOut}"/>.
+/// implements it to be registered with <see cref="Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor{TProcessor}"/>.
 /// For use by generated code; not intended to be called directly.
 /// </summary>
 /// <typeparam name="TSelf">The processor type.</typeparam>
 /// <typeparam name="TIn">The input contract.</typeparam>
 /// <typeparam name="TOut">The output contract (<see cref="NoOutput"/> for a sink).</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public interface IProcessor<TSelf, TIn, TOut> : IProcessor<TIn, TOut>
+public interface IProcessor<TSelf, TIn, TOut> : IProcessor<TIn, TOut>, IProcessor<TSelf>
     where TSelf : class, IProcessor<TSelf, TIn, TOut>
     where TIn : IMessageContract<TIn>
     where TOut : IMessageContract<TOut>
 {
+    static void IProcessor<TSelf>.Register(IServiceCollection services, IConfiguration configuration) => services.AddProcessor<TSelf, TIn, TOut>(configuration);
+
     /// <summary>The processor's name, group, topics, features and compiled-in settings.</summary>
     static abstract ProcessorDescriptor PipelinesDescriptor { get; }
 

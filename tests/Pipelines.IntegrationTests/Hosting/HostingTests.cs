@@ -45,8 +45,8 @@ public class HostingTests
         var metrics = new List<Metric>();
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(new Scaler.Factor(2));
-        builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
-        builder.Services.AddProcessor<DoubledSink, Doubled, NoOutput>(builder.Configuration);
+        builder.Services.AddProcessor<Scaler>(builder.Configuration);
+        builder.Services.AddProcessor<DoubledSink>(builder.Configuration);
         builder.Services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddPipelinesInstrumentation().AddInMemoryExporter(spans))
             .WithMetrics(metering => metering.AddPipelinesInstrumentation().AddInMemoryExporter(metrics));
@@ -130,7 +130,7 @@ public class HostingTests
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(new Scaler.Factor(10));
-        builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
+        builder.Services.AddProcessor<Scaler>(builder.Configuration);
         using var host = builder.Build();
         await host.StartAsync().WithinPatience();
         var connection = host.Services.GetRequiredService<KafkaConnection>();
@@ -212,7 +212,7 @@ public class HostingTests
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection([new("Pipelines:Processors:Scaler:OnFailure", "Stop"), new("Pipelines:Processors:Scaler:MaxRetries", "0")]);
         builder.Services.AddSingleton(new Scaler.Factor(2));
-        builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
+        builder.Services.AddProcessor<Scaler>(builder.Configuration);
         builder.Services.AddHealthChecks().AddPipelines();
         using var host = builder.Build();
         var health = host.Services.GetRequiredService<HealthCheckService>();
@@ -269,7 +269,7 @@ public class HostingTests
     public async Task Topics_that_a_client_already_created_are_accepted()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
+        builder.Services.AddProcessor<Scaler>(builder.Configuration);
         using var host = builder.Build();
         var connection = host.Services.GetRequiredService<KafkaConnection>();
         using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = connection.BootstrapServers }).Build())
@@ -291,7 +291,7 @@ public class HostingTests
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", kafka.BootstrapServers)]);
         builder.Services.AddSingleton(new Scaler.Factor(2));
-        builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration);
+        builder.Services.AddProcessor<Scaler>(builder.Configuration);
         using var host = builder.Build();
         await host.StartAsync().WithinPatience();
         using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
@@ -358,7 +358,7 @@ public class HostingTests
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection([new("Pipelines:Processors:Scaler:GroupID", "x"), new("Pipelines:Processors:Scaler:Retries", "3")]);
 
-        var error = Assert.Throws<PipelinesConfigurationException>(() => builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration));
+        var error = Assert.Throws<PipelinesConfigurationException>(() => builder.Services.AddProcessor<Scaler>(builder.Configuration));
 
         Assert.Equal("Pipelines:Processors:Scaler:Retries", error.Key);
     }
@@ -369,7 +369,7 @@ public class HostingTests
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection([new("Pipelines:Processors:Scaler:InputBuffer:Timeout", "00:00:01")]);
 
-        var error = Assert.Throws<ArgumentException>(() => builder.Services.AddProcessor<Scaler, Reading, Doubled>(builder.Configuration));
+        var error = Assert.Throws<ArgumentException>(() => builder.Services.AddProcessor<Scaler>(builder.Configuration));
 
         Assert.Equal("InputBuffer:Timeout", error.ParamName);
         Assert.Contains("Processor 'Scaler'", error.Message);

@@ -1,4 +1,7 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Pipelines.Infrastructure;
 using Pipelines.IntegrationTests.Kafka;
 using Pipelines.IntegrationTests.Processing;
@@ -27,6 +30,24 @@ public sealed class JoinTests
 
         // 0 and 2000 are exactly a second from A; 3001 is 1001 ms from 2000 and from 4002, one past the second.
         Assert.Equal([(0, "A"), (1000, "A"), (2000, "A"), (3000, "B")], marked.Select(m => (m.Time / Ms, m.Label)).Order());
+    }
+
+    [Fact]
+    public async Task A_join_registered_by_hand_with_AddProcessor_runs_in_a_host()
+    {
+        using var harness = Harness("marked-readings");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", harness.Kafka.BootstrapServers)]);
+        builder.Services.AddProcessor<MarkedReadings>(builder.Configuration);   // no Merged<Reading, Marker> to spell out
+        using var host = builder.Build();
+        await host.StartAsync().WithinPatience();
+        await harness.Produce(Readings("s0", 0, 5000));
+        Mark(harness, ("s0", 500, "A"));
+
+        var marked = Read(harness, "marked", rows => rows.Count >= 1);
+        await host.StopAsync().WithinPatience();
+
+        Assert.Equal((0, "A"), (marked.Single().Time / Ms, marked.Single().Label));
     }
 
     [Fact]

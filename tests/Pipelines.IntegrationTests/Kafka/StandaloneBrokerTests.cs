@@ -60,7 +60,7 @@ public class StandaloneBrokerTests
             builder.Logging.ClearProviders().AddProvider(new ListLoggerProvider(log));
             builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", bootstrap), new("Pipelines:TopicPartitions", "2")]);
             builder.Services.AddSingleton(new HostingTests.Scaler.Factor(3));
-            builder.Services.AddProcessor<HostingTests.Scaler, Reading, Doubled>(builder.Configuration);
+            builder.Services.AddProcessor<HostingTests.Scaler>(builder.Configuration);
             using var host = builder.Build();
             await host.StartAsync().WithinPatience();
             var connection = host.Services.GetRequiredService<KafkaConnection>();

@@ -117,7 +117,7 @@ public sealed class StaleStateTests : IDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddProvider(new ListLoggerProvider(log));
         builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", kafka.BootstrapServers), new("Pipelines:StateDirectory", stateDirectory)]);
-        builder.Services.AddProcessor<RunningTally, Reading, SensorTally>(builder.Configuration);
+        builder.Services.AddProcessor<RunningTally>(builder.Configuration);
         using var host = builder.Build();
         await host.StartAsync().WithinPatience();
         using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())

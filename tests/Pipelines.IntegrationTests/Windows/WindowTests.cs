@@ -115,7 +115,7 @@ public sealed class WindowTests : IDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", harness.Kafka.BootstrapServers), new("Pipelines:StateDirectory", stateDirectory)]);
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddProcessor<SecondTotals, Reading, WindowTotal>(builder.Configuration);
+        builder.Services.AddProcessor<SecondTotals>(builder.Configuration);
         using var host = builder.Build();
         await host.StartAsync().WithinPatience();
         await harness.Produce(Seconds("s0", 0, 5));

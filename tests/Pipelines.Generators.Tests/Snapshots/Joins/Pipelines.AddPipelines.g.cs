@@ -13,8 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection
         /// </summary>
         public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPipelines(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::Microsoft.Extensions.Configuration.IConfiguration configuration)
         {
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.LastStop, global::Pipelines.Infrastructure.Merged<global::Telemetry.CarTelemetry, global::Telemetry.PitStop>, global::Telemetry.PitAnalysis>(services, configuration);
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.PitCorrelator, global::Pipelines.Infrastructure.Merged<global::Telemetry.CarTelemetry, global::Telemetry.PitStop>, global::Telemetry.PitAnalysis>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.LastStop>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.PitCorrelator>(services, configuration);
             return services;
         }
     }

@@ -13,8 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection
         /// </summary>
         public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPipelines(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::Microsoft.Extensions.Configuration.IConfiguration configuration)
         {
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.PitWatch, global::Pipelines.Infrastructure.Merged<global::Telemetry.CarTelemetry, global::Telemetry.PitStop>, global::Telemetry.PitReport>(services, configuration);
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.RaceLog, global::Pipelines.Infrastructure.Merged<global::Telemetry.CarTelemetry, global::Telemetry.PitStop, global::Telemetry.Flag>, global::Pipelines.Processing.NoOutput>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.PitWatch>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.RaceLog>(services, configuration);
             return services;
         }
     }

@@ -13,12 +13,12 @@ namespace Microsoft.Extensions.DependencyInjection
         /// </summary>
         public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPipelines(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::Microsoft.Extensions.Configuration.IConfiguration configuration)
         {
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.AlertPrinter, global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>(services, configuration);
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.AlertSplitter, global::Telemetry.BrakeAlert, global::Telemetry.BrakeAlert>(services, configuration);
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.BatchPrinter, global::Telemetry.BrakeAlert, global::Pipelines.Processing.NoOutput>(services, configuration);
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.BrakeAverager, global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>(services, configuration);
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.BrakeMonitor, global::Telemetry.CarTelemetry, global::Telemetry.BrakeAlert>(services, configuration);
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.HTTPAlertEcho, global::Telemetry.BrakeAlert, global::Telemetry.CarTelemetry>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.AlertPrinter>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.AlertSplitter>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.BatchPrinter>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.BrakeAverager>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.BrakeMonitor>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.HTTPAlertEcho>(services, configuration);
             return services;
         }
     }

@@ -13,8 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection
         /// </summary>
         public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPipelines(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::Microsoft.Extensions.Configuration.IConfiguration configuration)
         {
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.LapTracker, global::Telemetry.CarTelemetry, global::Telemetry.Lap>(services, configuration);
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.PitStops, global::Pipelines.Processing.NoOutput, global::Pipelines.Processing.NoOutput>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.LapTracker>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.PitStops>(services, configuration);
             return services;
         }
     }

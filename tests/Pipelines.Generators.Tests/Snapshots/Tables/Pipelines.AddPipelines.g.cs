@@ -13,8 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection
         /// </summary>
         public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPipelines(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::Microsoft.Extensions.Configuration.IConfiguration configuration)
         {
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.BatchEnricher, global::Telemetry.CarTelemetry, global::Telemetry.Enriched>(services, configuration);
-            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.Enricher, global::Telemetry.CarTelemetry, global::Telemetry.Enriched>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.BatchEnricher>(services, configuration);
+            global::Microsoft.Extensions.DependencyInjection.ProcessorServiceCollectionExtensions.AddProcessor<global::Telemetry.Enricher>(services, configuration);
             return services;
         }
     }

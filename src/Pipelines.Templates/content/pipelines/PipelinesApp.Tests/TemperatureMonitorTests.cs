@@ -18,7 +18,7 @@ public class TemperatureMonitorTests
         using var kafka = EmbeddedKafka.Start();
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", kafka.BootstrapServers), new("Pipelines:TopicPartitions", "1")]);
-        builder.Services.AddProcessor<TemperatureMonitor, SensorReading, TemperatureAlert>(builder.Configuration);   // the one processor under test
+        builder.Services.AddProcessor<TemperatureMonitor>(builder.Configuration);   // the one processor under test
         builder.Services.AddHealthChecks().AddPipelines();
         using var host = builder.Build();
         await host.StartAsync();
