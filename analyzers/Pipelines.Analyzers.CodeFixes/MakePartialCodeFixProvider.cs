@@ -37,23 +37,8 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
 
     private static Task<Document> MakePartialAsync(Document document, SyntaxNode root, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
-        var chain = declaration.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Where(t => !t.Modifiers.Any(SyntaxKind.PartialKeyword)).ToList();
-        var updated = root.ReplaceNodes(chain, (_, current) => AddPartial(current));
+        var updated = root.ReplaceNodes(PartialModifier.Missing(declaration), (_, current) => PartialModifier.Add(current));
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(document.WithSyntaxRoot(updated));
-    }
-
-    // 'partial' must come last, right before the type keyword; with no modifiers it takes over the keyword's leading trivia.
-    private static TypeDeclarationSyntax AddPartial(TypeDeclarationSyntax declaration)
-    {
-        if (declaration.Modifiers.Count == 0)
-        {
-            var partial = SyntaxFactory.Token(declaration.Keyword.LeadingTrivia, SyntaxKind.PartialKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space));
-            return declaration
-                .WithKeyword(declaration.Keyword.WithLeadingTrivia(SyntaxFactory.TriviaList()))
-                .WithModifiers(SyntaxFactory.TokenList(partial));
-        }
-
-        return declaration.AddModifiers(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space));
     }
 }

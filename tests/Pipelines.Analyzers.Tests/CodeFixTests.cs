@@ -57,6 +57,53 @@ public class CodeFixTests
         """);
 
     [Fact]
+    public Task PIPE020_makes_the_state_type_a_contract_whose_public_members_are_parameters() => CodeFixTest<MakeMessageContractCodeFixProvider>.VerifyAsync(
+        Topics + """
+        public class Memo
+        {
+            public int Count { get; set; }
+            public double Sum;
+            [Tag] public string Key { get; set; } = "";
+            public static int Shared { get; set; }
+            public int Doubled => Count * 2;
+        }
+
+        [Processor] public partial class P { public Out Handle(In row, State<Memo> {|PIPE020:memo|}) => new(); }
+        """,
+        Topics + """
+        [MessageContract] public partial class Memo
+        {
+            [Parameter] public int Count { get; set; }
+            [Parameter] public double Sum;
+            [Tag] public string Key { get; set; } = "";
+            public static int Shared { get; set; }
+            public int Doubled => Count * 2;
+        }
+
+        [Processor] public partial class P { public Out Handle(In row, State<Memo> memo) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE020_makes_a_positional_record_accumulator_a_contract() => CodeFixTest<MakeMessageContractCodeFixProvider>.VerifyAsync(
+        """
+        [Topic("in")] public partial class In { [Timestamp] public long Time { get; set; } [Parameter] public int A { get; set; } }
+        [Topic("out")] public partial class Out { [Parameter] public int B { get; set; } }
+        public record struct Sum(long N, double Total);
+        [Processor, Window(Tumbling = "00:00:10")] public partial class P { public Sum Aggregate(Sum a, In row) => a; public Out Emit(WindowInfo w, Sum {|PIPE020:a|}) => new(); }
+        """,
+        """
+        [Topic("in")] public partial class In { [Timestamp] public long Time { get; set; } [Parameter] public int A { get; set; } }
+        [Topic("out")] public partial class Out { [Parameter] public int B { get; set; } }
+        [MessageContract] public partial record struct Sum([property: Parameter] long N, [property: Parameter] double Total);
+        [Processor, Window(Tumbling = "00:00:10")] public partial class P { public Sum Aggregate(Sum a, In row) => a; public Out Emit(WindowInfo w, Sum a) => new(); }
+        """);
+
+    [Fact]
+    public Task PIPE020_offers_nothing_for_a_type_it_cannot_change() => CodeFixTest<MakeMessageContractCodeFixProvider>.VerifyNoFixAsync(Topics + """
+        [Processor] public partial class P { public Out Handle(In row, State<Uri> {|PIPE020:state|}) => new(); }
+        """);
+
+    [Fact]
     public Task PIPE012_adds_an_init_accessor_to_a_get_only_property() => CodeFixTest<MakeReadableCodeFixProvider>.VerifyAsync(
         """
         [MessageContract] public partial class Row { [Parameter] public int {|PIPE012:A|} { get; } }

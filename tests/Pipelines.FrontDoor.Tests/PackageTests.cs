@@ -58,6 +58,8 @@ public sealed class PackageTests(PackedFeed feed)
                 $"PIPE007 warning at line {LineOf("Thread.Sleep")}",
                 $"PIPE008 error at line {LineOf("MaxBatchSize = 0")}",
                 $"PIPE010 warning at line {LineOf("Thread.Sleep")}",
+                $"PIPE020 error at line {LineOf("State<Memo>")}",
+                $"PIPE024 error at line {LineOf("GlobalTable<Memo>")}",
             ],
             reported);
         Assert.DoesNotMatch(@"error CS\d+", broken); // nothing from generated code
@@ -77,7 +79,8 @@ public sealed class PackageTests(PackedFeed feed)
     private static int LineOf(string text) =>
         Broken.Split('\n').Select((line, index) => (line, index)).Single(l => l.line.Contains(text, StringComparison.Ordinal)).index + 1;
 
-    // PIPE001, PIPE002, PIPE008 and, in Printer, PIPE007 and PIPE010.
+    // PIPE001, PIPE002, PIPE008; in Printer, PIPE007 and PIPE010; state and a table of a type that is not a contract,
+    // PIPE020 and PIPE024, which a compiler error about the type argument would hide (and once did) with all the rest.
     private const string Broken = $$"""
         using Pipelines;
         using System.Threading;
@@ -95,6 +98,14 @@ public sealed class PackageTests(PackedFeed feed)
 
         [Processor]
         public partial class Printer { public async Task<Printed> Handle(Printed row) { await Task.Yield(); Thread.Sleep(1); return row; } }
+
+        public class Memo { public int Count { get; set; } }
+
+        [Processor]
+        public partial class Keeper { public Doubled? Handle(Printed row, State<Memo> memo) => null; }
+
+        [Processor]
+        public partial class Looker { public Doubled? Handle(Printed row, GlobalTable<Memo> memos) => null; }
 
         public static class Program { public static void Main() { } }
         """;

@@ -18,6 +18,7 @@ public sealed class ProjectReferenceTests(PackedFeed feed)
         var builder = Host.CreateApplicationBuilder(args);
         builder.Services.AddPipelines(builder.Configuration);
         Console.WriteLine("registered " + builder.Services.Count(s => s.ServiceType == typeof(IHostedService)) + " processor(s)");
+        Console.WriteLine(MessageSerializer.Serialize(new Reading { Sensor = "s1", Value = 1 }).Length + " bytes");
 
         [Topic("readings", External = true)]
         public partial class Reading { [Tag] public string Sensor { get; set; } = ""; [Parameter] public double Value { get; set; } }
@@ -39,6 +40,7 @@ public sealed class ProjectReferenceTests(PackedFeed feed)
         var errors = output.Split('\n').Where(line => line.Contains(": error ", StringComparison.Ordinal)).Distinct().ToList();
         Assert.All(errors, error => Assert.Contains("error CS0619", error));
         Assert.Contains(errors, error => error.Contains("No AddPipelines was generated for this project", StringComparison.Ordinal) && error.Contains("OutputItemType=\"Analyzer\"", StringComparison.Ordinal));
+        Assert.Contains(errors, error => error.Contains("MessageSerializer.Serialize", StringComparison.Ordinal) && error.Contains("the Pipelines source generator is not running", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -49,6 +51,7 @@ public sealed class ProjectReferenceTests(PackedFeed feed)
         var output = await Dotnet.Run(project, "run -c Release", expectSuccess: true);
 
         Assert.Contains("registered 1 processor(s)", output);
+        Assert.Matches(@"\d+ bytes", output);
     }
 
     private string Create(string name, bool withGenerator)

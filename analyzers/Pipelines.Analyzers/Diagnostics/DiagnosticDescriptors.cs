@@ -116,7 +116,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor StateNotContract = Error(
         "PIPE020",
         "State type is not a message contract",
-        "Processor '{0}' keeps state of type '{1}', which is not a message contract; mark it [MessageContract] so that its values can be written to the state store and changelog");
+        "Processor '{0}' keeps state of type '{1}', which is not a message contract; mark it [MessageContract], make it partial and mark the members it keeps [Parameter], so that its values can be written to the state store and changelog");
 
     public static readonly DiagnosticDescriptor InvalidWindowSetting = Error(
         "PIPE021",
@@ -136,7 +136,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TableNotTopicContract = Error(
         "PIPE024",
         "Table type is not a topic contract",
-        "Processor '{0}' reads a table of '{1}', which is not a [Topic] contract; a table reads the topic of its contract, keyed by its tags");
+        "Processor '{0}' reads a table of '{1}', which is not a [Topic] contract; mark it [Topic(\"name\")] with the topic to read, make it partial and mark its key [Tag] and its values [Parameter]: a table reads the topic of its contract, keyed by its tags");
 
     public static readonly DiagnosticDescriptor TableKeyMismatch = Create(
         "PIPE025",

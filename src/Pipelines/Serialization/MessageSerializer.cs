@@ -7,7 +7,7 @@ namespace Pipelines;
 /// Serializes and deserializes message contracts to and from bytes, buffers and spans. Every method is a
 /// thin wrapper over the type's generated <see cref="IMessageSerializer{T}"/>.
 /// </summary>
-public static class MessageSerializer
+public static partial class MessageSerializer
 {
     /// <summary>The generated serializer of <typeparamref name="T"/>.</summary>
     public static IMessageSerializer<T> For<T>()

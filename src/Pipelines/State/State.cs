@@ -14,9 +14,11 @@ namespace Pipelines;
 /// the call fails. A record struct contract makes that natural (<c>state.Value = state.Value with { Lap = 2 }</c>).
 /// The instance is refilled for every call; do not keep it after the call returns.
 /// </remarks>
-/// <typeparam name="T">The state's contract (<see cref="MessageContractAttribute"/>).</typeparam>
+/// <typeparam name="T">
+/// The state's contract (<see cref="MessageContractAttribute"/>). Not a constraint: a type without the attribute is the
+/// analyzer's PIPE020, which says what to add, rather than the compiler's CS0311, which hides every other diagnostic.
+/// </typeparam>
 public sealed class State<T>
-    where T : IMessageContract<T>
 {
     private readonly KeyedState<T> table;
 

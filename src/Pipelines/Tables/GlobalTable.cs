@@ -11,13 +11,12 @@ namespace Pipelines;
 /// <c>Handle(CarTelemetry row, GlobalTable&lt;CarSetup&gt; setups)</c>; the processor does not start handling rows until
 /// the table has read its topic to the end it had at start, and it goes on reading updates as they come.
 /// </summary>
-/// <typeparam name="T">The table's contract: its <c>[Topic]</c> is the topic read; its tags are the key.</typeparam>
+/// <typeparam name="T">The table's contract (not a constraint: a type that is not one is PIPE024): its <c>[Topic]</c> is the topic read; its tags are the key.</typeparam>
 /// <remarks>
 /// A lookup never waits: it sees the updates read so far (the table and the rows are separate topics, so an update
 /// written just before a row may be seen a moment after it). A tombstone (a message with no value) deletes its key.
 /// </remarks>
 public sealed class GlobalTable<T> : ITableRows<T>
-    where T : IMessageContract<T>
 {
     private readonly ConcurrentDictionary<string, T> rows = new(StringComparer.Ordinal);
 

@@ -12,14 +12,13 @@ namespace Pipelines;
 /// row, <c>Handle(CarTelemetry row, Table&lt;CarSetup&gt; setups)</c>, and looks up the row's own key. When partitions
 /// are assigned, their rows wait until the table has read those partitions to the end they had then.
 /// </summary>
-/// <typeparam name="T">The table's contract: its <c>[Topic]</c> is the topic read; its tags are the key, and should be those of the input.</typeparam>
+/// <typeparam name="T">The table's contract (not a constraint: a type that is not one is PIPE024): its <c>[Topic]</c> is the topic read; its tags are the key, and should be those of the input.</typeparam>
 /// <remarks>
 /// Each instance keeps only its share of the table, so a table too large for one instance's memory scales out with the
 /// group; for small reference data looked up by any key use <see cref="GlobalTable{T}"/>. A lookup never waits: it sees
 /// the updates read so far. A tombstone (a message with no value) deletes its key.
 /// </remarks>
 public sealed class Table<T> : ITableRows<T>
-    where T : IMessageContract<T>
 {
     private readonly ConcurrentDictionary<string, (int Partition, T Row)> rows = new(StringComparer.Ordinal);
 
