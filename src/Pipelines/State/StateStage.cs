@@ -95,13 +95,14 @@ internal sealed class StateStage : IDisposable
     /// Writes every key changed since the last checkpoint to the changelog, waits for it to be acknowledged, then to
     /// the store. The caller has made sure every output written so far was acknowledged.
     /// </summary>
-    /// <exception cref="KafkaException">The broker refused a changelog record: the processor must stop.</exception>
+    /// <exception cref="KafkaException">A changelog record was not written: the changes taken for this checkpoint are lost from the cache's account (<see cref="Pipelines.Processing.DeliveryErrors.IsPassing"/> says whether writing again may succeed).</exception>
     public void Checkpoint(IEnumerable<int>? partitions = null)
     {
         Interlocked.Exchange(ref entries.Value, Table.CachedKeys);
         var (hits, misses) = Table.TakeLookups();
         PipelinesTelemetry.StateLookups.Add(hits, processorTag, new(CacheResult, "hit"));
         PipelinesTelemetry.StateLookups.Add(misses, processorTag, new(CacheResult, "miss"));
+        refused = null; // a failure of an earlier checkpoint was dealt with then
         var changes = new List<(int Partition, List<KeyValuePair<byte[], byte[]?>> Records)>();
         foreach (var partition in (partitions ?? Table.Partitions).ToList())
         {
@@ -285,9 +286,16 @@ internal sealed class StateStage : IDisposable
     private void OnDelivered(DeliveryReport<byte[]?, byte[]?> report)
     {
         // On the producer's thread; read by Checkpoint after Flush, which waits for every report.
-        if (report.Error.IsError || !Work.IsWritten(report))
+        if (!Pipelines.Processing.DeliveryErrors.IsDelivered(report))
         {
-            refused ??= report.Error.IsError ? report.Error : new Error(ErrorCode.Local_Fail, "a state changelog record was acknowledged without an offset");
+            // Not persisted without an error is a failure that may pass, as a timeout is: the record may be written again.
+            refused ??= report.Error.IsError ? report.Error : new Error(ErrorCode.Local_Retry, $"a state changelog record was reported {report.Status}, without an error");
+            return;
+        }
+
+        if (report.Offset.Value < 0)
+        {
+            // Written, but not said where (a retried batch the broker had): the store reaches the offset of a record after it.
             return;
         }
 

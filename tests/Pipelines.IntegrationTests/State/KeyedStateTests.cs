@@ -72,6 +72,35 @@ public sealed class KeyedStateTests : IDisposable
     }
 
     [Fact]
+    public async Task Outputs_and_changelog_records_that_time_out_are_written_again_and_every_row_is_counted_once()
+    {
+        using var harness = Harness();
+        await harness.Produce(KafkaHarness.Readings(0, 100));
+        var logs = new ListLogger();
+
+        // Produce requests fail for a few seconds and a message has one: outputs and changelog records time out, their
+        // partitions are read again from their last checkpoint, and no row's count is lost or counted twice.
+        harness.Kafka.PushRequestErrors(0, Enumerable.Repeat(ErrorCode.NotEnoughReplicas, 40).ToArray());
+        var options = Options(harness, StateStoreKind.RocksDb) with
+        {
+            CommitInterval = TimeSpan.FromMilliseconds(200),
+            Kafka = new Dictionary<string, string> { ["message.timeout.ms"] = "1000", ["retry.backoff.ms"] = "250", ["retry.backoff.max.ms"] = "250" },
+        };
+        using var stop = new CancellationTokenSource();
+        var run = new ProcessorRunner<Reading, Doubled>(options, Counter, logs).RunAsync(stop.Token);
+        var outputs = TopicReader.ReadUntil<Doubled>(harness.Kafka.BootstrapServers, "doubled", read => read.Where(o => o.Value == 20).Select(o => o.Sensor).Distinct().Count() == 5);
+        var stillRunning = !run.IsCompleted;
+        await stop.CancelAsync();
+        await run.WithinPatience(() => logs.ToString());
+
+        // At least once: a count may be written twice, but every sensor's counts are 1 to 20 without a gap or a 21.
+        Assert.True(stillRunning, logs.ToString());
+        Assert.Contains(logs.At(Microsoft.Extensions.Logging.LogLevel.Warning), m => m.Contains("reads those partitions again", StringComparison.Ordinal));
+        Assert.All(outputs.GroupBy(o => o.Sensor), sensor => Assert.Equal(Enumerable.Range(1, 20).Select(i => (double)i), sensor.Select(o => o.Value).Distinct().Order()));
+        Assert.Equal(100, harness.CommittedTotal("doubler"));
+    }
+
+    [Fact]
     public async Task Rows_applied_to_state_before_a_restart_that_reads_them_again_are_not_applied_twice()
     {
         using var harness = Harness(partitions: 1);

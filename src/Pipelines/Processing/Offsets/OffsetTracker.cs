@@ -38,7 +38,7 @@ internal sealed class OffsetTracker(IReadOnlyList<string> topics, KeyValuePair<s
     {
         if (!pending.TryGetValue((input, partition), out var queue))
         {
-            pending[(input, partition)] = queue = new Pending();
+            pending[(input, partition)] = queue = new Pending { Resume = offset };
         }
 
         // Committing the last finished entry + 1 is only right if entries are in offset order; out of order it
@@ -76,6 +76,7 @@ internal sealed class OffsetTracker(IReadOnlyList<string> topics, KeyValuePair<s
 
             if (next is { } offset)
             {
+                queue.Resume = offset;
                 committable.Add(new TopicPartitionOffset(topics[input], partition, offset));
             }
         }
@@ -98,14 +99,34 @@ internal sealed class OffsetTracker(IReadOnlyList<string> topics, KeyValuePair<s
         }
     }
 
+    /// <summary>The first failure a work reported since the last call (<see cref="Work.Fail"/>), or <see langword="null"/>.</summary>
+    public Exception? TakeFailure() => stops.TakeFailure();
+
+    /// <summary>Whether a work failed since the last <see cref="TakeFailure"/>: its state must not be checkpointed.</summary>
+    public bool HasFailure => stops.HasFailure;
+
+    /// <summary>The partition numbers holding a failed work; partitions forgotten meanwhile are not among them.</summary>
+    public List<int> TakeFailedPartitions() =>
+        pending.Where(p => p.Value.Any(entry => entry.Work.IsFailed)).Select(p => p.Key.Partition).Distinct().Order().ToList();
+
+    /// <summary>
+    /// Where each input's partition of <paramref name="numbers"/> is read again from: just after its last message taken
+    /// as committable (with keyed state, as of the last checkpoint), else the first message begun. A partition nothing
+    /// was begun of has not moved.
+    /// </summary>
+    public List<TopicPartitionOffset> ResumeOffsets(IReadOnlyCollection<int> numbers) =>
+        pending.Where(p => numbers.Contains(p.Key.Partition)).Select(p => new TopicPartitionOffset(topics[p.Key.Input], p.Key.Partition, p.Value.Resume)).ToList();
+
     /// <summary>Records the failure that stops the loop; the first one wins. Any thread.</summary>
     public void Stop(Exception exception) => stops.Record(exception);
 
     private readonly record struct Entry(long Offset, Work Work);
 
-    /// <summary>A partition's unfinished messages, and the last offset begun.</summary>
+    /// <summary>A partition's unfinished messages, the last offset begun, and the offset it would be read again from.</summary>
     private sealed class Pending : Queue<Entry>
     {
         public long Last { get; set; }
+
+        public long Resume { get; set; }
     }
 }

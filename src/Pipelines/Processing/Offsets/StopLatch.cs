@@ -1,13 +1,14 @@
 namespace Pipelines.Processing;
 
 /// <summary>
-/// Where works report that what they belong to (a processor's loop, a topic writer) must stop, and the tag their
-/// deliveries are counted under. The first reason wins; reports arrive from the producer's thread as well as the
-/// loop's.
+/// Where works report that what they belong to (a processor's loop, a topic writer) must stop, or that some of its work
+/// failed and must be done again; and the tag their deliveries are counted under. Reports arrive from the producer's
+/// thread as well as the loop's.
 /// </summary>
 internal sealed class StopLatch(KeyValuePair<string, object?> tag)
 {
     private Exception? reason;
+    private Exception? failure;
 
     /// <summary>The tag every measurement of the loop or writer carries.</summary>
     public KeyValuePair<string, object?> Tag { get; } = tag;
@@ -17,4 +18,13 @@ internal sealed class StopLatch(KeyValuePair<string, object?> tag)
 
     /// <summary>Records a reason to stop; the first one wins. Any thread.</summary>
     public void Record(Exception exception) => Interlocked.CompareExchange(ref reason, exception, null);
+
+    /// <summary>Records that a work failed and must be done again (<see cref="Work.IsFailed"/>); the first since the last take wins. Any thread.</summary>
+    public void Fail(Exception exception) => Interlocked.CompareExchange(ref failure, exception, null);
+
+    /// <summary>Whether a failure was recorded since the last <see cref="TakeFailure"/>.</summary>
+    public bool HasFailure => Volatile.Read(ref failure) is not null;
+
+    /// <summary>The first failure recorded since the last call, or <see langword="null"/>; works that fail meanwhile record anew.</summary>
+    public Exception? TakeFailure() => Interlocked.Exchange(ref failure, null);
 }

@@ -16,6 +16,7 @@ internal sealed class Work
     private readonly StopLatch stops;
     private int outstanding;
     private volatile bool stopped;
+    private volatile bool failed;
     private Work[]? held;
 
     public Work(StopLatch stops)
@@ -31,8 +32,11 @@ internal sealed class Work
     /// <summary>The callback to hand the producer for a dead letter this work produces.</summary>
     public Action<DeliveryReport<byte[]?, byte[]?>> OnDeadLetterDelivered { get; }
 
-    /// <summary>Whether the handler returned and every produced message was acknowledged; never once stopped.</summary>
-    public bool IsDone => !stopped && Volatile.Read(ref outstanding) == 0;
+    /// <summary>Whether the handler returned and every produced message was acknowledged; never once stopped or failed.</summary>
+    public bool IsDone => !stopped && !failed && Volatile.Read(ref outstanding) == 0;
+
+    /// <summary>Whether a message it produced could not be written, for a reason that may pass: its input must be read again.</summary>
+    public bool IsFailed => failed;
 
     /// <summary>Input messages of this work not yet taken out of the tracker; the loop's thread only.</summary>
     internal int Entries { get; set; }
@@ -46,6 +50,7 @@ internal sealed class Work
         this.held = held;
         outstanding = 1;
         stopped = false;
+        failed = false;
         Entries = 0;
     }
 
@@ -75,10 +80,6 @@ internal sealed class Work
         return work;
     }
 
-    /// <summary>Whether a report without an error also says where the message was written: only then is it delivered.</summary>
-    internal static bool IsWritten(DeliveryReport<byte[]?, byte[]?> report) =>
-        report.Status == PersistenceStatus.Persisted && report.Partition.Value >= 0 && report.Offset.Value >= 0;
-
     /// <summary>Stops the processor: nothing from this work on may be committed.</summary>
     public void Stop(Exception exception)
     {
@@ -86,20 +87,40 @@ internal sealed class Work
         stops.Record(exception);
     }
 
-    private void Deliver(DeliveryReport<byte[]?, byte[]?> report, Counter<long> delivered)
+    /// <summary>
+    /// Fails this work and every work it holds a share of (the input messages behind a flush): none of them is done, and
+    /// the processor reads their input again (<see cref="OffsetTracker.TakeFailedPartitions"/>) instead of stopping.
+    /// </summary>
+    public void Fail(Exception exception)
     {
-        if (report.Error.IsError)
+        failed = true;
+        if (held is { } works)
         {
-            // The input is read again after restart; a failed output must never be committed past.
-            Stop(new KafkaException(report.Error));
-            return;
+            foreach (var work in works)
+            {
+                work.Fail(exception);
+            }
         }
 
-        if (!IsWritten(report))
+        stops.Fail(exception);
+    }
+
+    private void Deliver(DeliveryReport<byte[]?, byte[]?> report, Counter<long> delivered)
+    {
+        if (!DeliveryErrors.IsDelivered(report))
         {
-            // Seen under broker outages with injected produce errors, also with a plain Confluent.Kafka producer: a
-            // report without an error, but without a place in the topic either, and the message was not there.
-            Stop(new KafkaException(new Error(ErrorCode.Local_Fail, $"The broker acknowledged a message without saying where it was written (partition {report.Partition.Value}, offset {report.Offset.Value}, status {report.Status}); it is treated as not delivered.")));
+            // A failed output must never be committed past. One that may go through if written again fails its work, and
+            // its input is read again; a refusal stops the processor, and its input is read again after a restart.
+            var error = report.Error.IsError ? report.Error : new Error(ErrorCode.Local_Fail, $"A message was reported {report.Status}, without an error.");
+            if (DeliveryErrors.IsPassing(report.Error))
+            {
+                Fail(new KafkaException(error));
+            }
+            else
+            {
+                Stop(new KafkaException(error));
+            }
+
             return;
         }
 

@@ -170,12 +170,17 @@ internal sealed class ProcessorRunner<TIn, TOut>
             while (!stoppingToken.IsCancellationRequested)
             {
                 ThrowIfFailed();
+                if (tracker.TakeFailure() is { } failure)
+                {
+                    Rewind(failure);
+                }
+
                 status.Turned();
                 var now = Stopwatch.GetTimestamp();
                 if (run.Committer.StoreDue(now))
                 {
                     // With state, outputs are flushed first: a checkpoint must not cover rows whose outputs are in flight.
-                    if (run.State is null || Checkpoint(null, FlushOutputs()))
+                    if (run.State is null || Checkpoint(null, FlushOutputs(), rewindOnFailure: true))
                     {
                         run.Committer.StoreFinished(final: false);
                     }
@@ -348,25 +353,39 @@ internal sealed class ProcessorRunner<TIn, TOut>
     /// Writes what keyed state gained since the last checkpoint to its changelog and store, once every output so far
     /// was acknowledged (<paramref name="unflushed"/>: how many were not, after the caller's flush); done before
     /// offsets are stored, so a committed offset never runs ahead of the state. False when it could not be done:
-    /// offsets must then not be stored (their rows are handled again, their state intact).
+    /// offsets must then not be stored (their rows are handled again, their state intact). A changelog write that failed
+    /// for a passing reason loses the changes taken for it from the cache's account: with
+    /// <paramref name="rewindOnFailure"/> their partitions are read again from their last checkpoint; otherwise (a
+    /// hand-over, a stop) they are about to be dropped anyway.
     /// </summary>
-    private bool Checkpoint(IEnumerable<int>? partitions, int unflushed)
+    private bool Checkpoint(IEnumerable<int>? partitions, int unflushed, bool rewindOnFailure = false)
     {
         if (run.State is not { } stateStage)
         {
             return true;
         }
 
-        // Outputs still in flight or buffered (a flush that failed): the state of their rows waits for a later checkpoint.
-        if (tracker.StopReason is not null || unflushed > 0 || run.Output.Buffered > 0)
+        // Outputs still in flight or buffered (a flush that failed), or one that failed and must be written again: the
+        // state of their rows waits for a later checkpoint.
+        if (tracker.StopReason is not null || tracker.HasFailure || unflushed > 0 || run.Output.Buffered > 0)
         {
             return false;
         }
 
+        var checkpointed = (partitions ?? stateStage.Table.Partitions).ToList();
         try
         {
-            stateStage.Checkpoint(partitions);
+            stateStage.Checkpoint(checkpointed);
             return true;
+        }
+        catch (KafkaException exception) when (DeliveryErrors.IsPassing(exception.Error))
+        {
+            if (rewindOnFailure)
+            {
+                Rewind(checkpointed, exception);
+            }
+
+            return false;
         }
         catch (KafkaException exception)
         {
@@ -387,18 +406,63 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private void OnLost(List<TopicPartitionOffset> lost)
     {
         // Lost, not revoked: the partitions already have a new owner, which reads these rows again.
-        Predicate<int> partitions = partition => lost.Exists(p => p.Partition.Value == partition);
-        run.Input.Drop(partitions);
-        run.Fetcher.Drop(partitions);
-        run.Streams.Drop(partitions);
-        tracker.Forget(lost.Select(p => p.TopicPartition));
-
-        // Whatever changed since the last checkpoint is dropped: the next owner restores the changelog and handles those rows.
         var numbers = Numbers(lost.Select(p => p.TopicPartition));
-        run.State?.Close(numbers);
+        Drop(numbers);
         foreach (var table in tables.Partitioned)
         {
             table.Revoke(numbers);
+        }
+    }
+
+    /// <summary>
+    /// Forgets all this instance holds of <paramref name="numbers"/> but their tables: rows fetched, buffered or waiting,
+    /// streams, offsets not yet committed, and whatever their state gained since the last checkpoint.
+    /// </summary>
+    private void Drop(List<int> numbers)
+    {
+        Predicate<int> partitions = numbers.Contains;
+        run.Input.Drop(partitions);
+        run.Fetcher.Drop(partitions);
+        run.Streams.Drop(partitions);
+        tracker.Forget(options.Inputs.SelectMany(topic => numbers.Select(number => new TopicPartition(topic, number))));
+        run.State?.Close(numbers);
+    }
+
+    /// <summary>
+    /// Reads the partitions of works that <paramref name="failure"/> and others like it failed (an output or dead letter
+    /// that could not be written, for a reason that may pass) again, as if this instance had just been given them.
+    /// </summary>
+    private void Rewind(Exception failure)
+    {
+        if (tracker.TakeFailedPartitions() is { Count: > 0 } numbers)
+        {
+            Rewind(numbers, failure);
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="numbers"/> again as if this instance had just been given them: their rows in flight are
+    /// dropped, their state goes back to its last checkpoint, and each input is read again from just after its last
+    /// message taken as committable. Nothing past a failed message was committed, so nothing is lost; rows between the
+    /// two are handled again (at least once).
+    /// </summary>
+    private void Rewind(List<int> numbers, Exception failure)
+    {
+        var resume = tracker.ResumeOffsets(numbers);
+        Log.Rewinding(logger, options.Name, failure.Message, string.Join(", ", resume.Select(p => $"{p.Topic} [{p.Partition.Value}] @{p.Offset.Value}")));
+        Drop(numbers);
+        run.State?.Assign(numbers);
+        try
+        {
+            foreach (var offset in resume)
+            {
+                run.Consumer.Seek(offset);
+            }
+        }
+        catch (KafkaException exception)
+        {
+            // Rows the consumer fetched past the failed ones would be read on: only a restart, from the last commit, reads them again.
+            tracker.Stop(new ProcessorStoppedException(options.Name, resume[0], exception));
         }
     }
 
