@@ -19,6 +19,13 @@ if ! command -v kcat >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq kcat >/dev/null
 fi
 
+# dotnet-stack lets a test that waited in vain print every thread's stack (tests/Pipelines.IntegrationTests/ThreadStacks.cs):
+# a hang seen once, in a full run on a loaded machine, then says where it was. Not needed for a test to pass.
+if [ ! -x "$HOME/.dotnet/tools/dotnet-stack" ] && ! command -v dotnet-stack >/dev/null 2>&1; then
+  dotnet tool install --global dotnet-stack --version 10.0.750501 >/dev/null 2>&1 \
+    || echo "Could not install dotnet-stack; a test that times out will not print thread stacks."
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

@@ -2,16 +2,36 @@ using System.Globalization;
 
 namespace Pipelines.EmbeddedBroker;
 
-/// <summary>The command line: <c>[--brokers N] [--topic name[:partitions]]... [--bootstrap-file path]</c>.</summary>
-internal sealed record BrokerArguments(int Brokers, IReadOnlyList<(string Name, int Partitions)> Topics, string? BootstrapFile)
+/// <summary>The command line: <c>[--brokers N] [--topic name[:partitions]]... [--bootstrap-file path]</c>, or <c>--help</c>.</summary>
+internal sealed record BrokerArguments(int Brokers, IReadOnlyList<(string Name, int Partitions)> Topics, string? BootstrapFile, bool Help = false)
 {
     public const string Usage = "usage: Pipelines.EmbeddedBroker [--brokers N] [--topic name[:partitions]]... [--bootstrap-file path]";
+
+    /// <summary>What <c>--help</c> prints.</summary>
+    public const string HelpText = Usage + """
+
+
+        Runs librdkafka's Kafka-protocol mock cluster on loopback until Ctrl+C or SIGTERM; data is in memory only.
+        Its first line on standard output is "Bootstrap servers: host:port[,host:port...]".
+
+          --brokers N                 brokers in the cluster (1)
+          --topic name[:partitions]   create a topic at start (1 partition unless given); repeatable
+          --bootstrap-file path       also write the bootstrap servers to this file, for scripts
+          --help, -h                  print this and exit
+
+        A Pipelines host pointed at it creates its topics through a control socket in $TMPDIR/pipelines-embedded/.
+        """;
 
     public static BrokerArguments Parse(string[] args)
     {
         var brokers = 1;
         var topics = new List<(string, int)>();
         string? bootstrapFile = null;
+        if (args.Any(arg => arg is "--help" or "-h"))
+        {
+            return new BrokerArguments(brokers, topics, bootstrapFile, Help: true);
+        }
+
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value. {Usage}");

@@ -15,6 +15,12 @@ catch (ArgumentException exception)
     return 2;
 }
 
+if (arguments.Help)
+{
+    Console.WriteLine(BrokerArguments.HelpText);
+    return 0;
+}
+
 using var stopped = new ManualResetEventSlim();
 using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Brokers = arguments.Brokers });
 

@@ -5,7 +5,9 @@ namespace Pipelines.FrontDoor.Tests;
 
 /// <summary>
 /// Every C# block of README.md and docs/ compiles, as written, against the packed package in a fresh project (one
-/// project per document; warnings are errors), so the docs cannot drift from the API again.
+/// project per document; warnings are errors), so the docs cannot drift from the API again. The project has the
+/// package and only what the document tells a user to add (<c>dotnet add package X</c> in its text), so a block that
+/// needs a package the text does not name fails.
 /// </summary>
 [Collection(PackedFeedCollection.Name)]
 public sealed class DocsTests(PackedFeed feed)
@@ -28,7 +30,14 @@ public sealed class DocsTests(PackedFeed feed)
     [MemberData(nameof(Documents))]
     public async Task Every_csharp_block_compiles_against_the_package(string document)
     {
-        var blocks = DocBlocks.Of(document, File.ReadAllText(Path.Combine(Repository.Root, document)));
+        var text = File.ReadAllText(Path.Combine(Repository.Root, document));
+        var blocks = DocBlocks.Of(document, text);
+        var added = System.Text.RegularExpressions.Regex.Matches(text, @"dotnet add package ([A-Za-z0-9.]+)").Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.All(added, package => Assert.True(feed.Versions.ContainsKey(package), $"{document} tells users to add {package}, which Directory.Packages.props does not pin"));
+        var references = string.Concat(added.Select(package => $"""
+
+                <PackageReference Include="{package}" Version="{feed.Versions[package]}" />
+            """));
         var project = feed.NewDirectory("Docs_" + document.Replace('/', '_').Replace('.', '_'));
         File.WriteAllText(Path.Combine(project, "Docs.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -41,10 +50,7 @@ public sealed class DocsTests(PackedFeed feed)
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Pipelines" Version="{feed.Version}" />
-                <PackageReference Include="Microsoft.Extensions.Hosting" Version="{feed.Versions["Microsoft.Extensions.Hosting"]}" />
-                <PackageReference Include="OpenTelemetry.Extensions.Hosting" Version="{feed.Versions["OpenTelemetry.Extensions.Hosting"]}" />
-                <PackageReference Include="OpenTelemetry.Exporter.OpenTelemetryProtocol" Version="{feed.Versions["OpenTelemetry.Exporter.OpenTelemetryProtocol"]}" />
+                <PackageReference Include="Pipelines" Version="{feed.Version}" />{references}
               </ItemGroup>
             </Project>
             """);

@@ -17,16 +17,20 @@ public sealed partial class TemplateTests(PackedFeed feed)
         var directory = feed.NewDirectory("FromTemplate");
         var hive = $"--debug:custom-hive \"{feed.TemplateHive}\"";
         await Dotnet.Run(directory, $"new install \"{Path.Combine(feed.Feed, $"Pipelines.Templates.{feed.Version}.nupkg")}\" {hive}", expectSuccess: true);
-        await Dotnet.Run(directory, $"new pipelines -n Sensors {hive}", expectSuccess: true);
+        // README's commands, and again: --force creates over the first run's files, and the tests pass a second time.
+        await Dotnet.Run(directory, $"new pipelines -n Sensors --force {hive}", expectSuccess: true);
+        await Dotnet.Run(directory, $"new pipelines -n Sensors --force {hive}", expectSuccess: true);
         var solution = Path.Combine(directory, "Sensors");
 
         await Dotnet.Run(solution, "build Sensors.Tests --nologo", expectSuccess: true);
         var run = await Dotnet.Run(solution, "run --project Sensors --no-build -- --duration 8", expectSuccess: true);
         var tests = await Dotnet.Run(solution, "test Sensors.Tests --no-build --nologo", expectSuccess: true);
+        var again = await Dotnet.Run(solution, "test Sensors.Tests --no-build --nologo", expectSuccess: true);
 
         Assert.Equal("namespace Sensors;", File.ReadLines(Path.Combine(solution, "Sensors", "Contracts.cs")).First(l => l.StartsWith("namespace", StringComparison.Ordinal)));
         Assert.Matches(@"ALERT (boiler|oven|server-room) at 9\d\.\d °C", run);
         Assert.Contains("Passed!", tests);
+        Assert.Contains("Passed!", again);
     }
 
     [Fact]

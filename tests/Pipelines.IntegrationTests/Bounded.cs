@@ -18,7 +18,7 @@ internal static class Bounded
         using var bound = new CancellationTokenSource();
         if (await Task.WhenAny(task, Task.Delay(Patience, bound.Token)) != task)
         {
-            throw new TimeoutException($"'{what}' did not finish within {Patience.TotalSeconds:0} s. {state?.Invoke()}");
+            throw new TimeoutException($"'{what}' did not finish within {Patience.TotalSeconds:0} s. {state?.Invoke()}\n{await ThreadStacks.OfThisProcess()}");
         }
 
         await bound.CancelAsync();

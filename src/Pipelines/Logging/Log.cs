@@ -29,7 +29,7 @@ internal static partial class Log
     public static partial void CloseFailed(ILogger logger, string processor, string reason);
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Processor {Processor} could not write an output or dead letter ({Reason}); it reads those partitions again, their state as of its last checkpoint: {Resume}")]
-    public static partial void Rewinding(ILogger logger, string processor, string reason, string resume);
+    public static partial void Replaying(ILogger logger, string processor, string reason, string resume);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Processor {Processor} could not fetch: {Reason}")]
     public static partial void FetchFailed(ILogger logger, Exception exception, string processor, string reason);

@@ -218,7 +218,7 @@ public sealed class TopicWriter<T> : IDisposable
     {
         // A refusal leaves the writer unusable; a delivery that failed for a passing reason is reported once, and the
         // writer writes on (what to write again is the application's to decide: librdkafka already retried it).
-        if ((stops.Reason ?? stops.TakeFailure()) is { } failure)
+        if ((stops.Reason ?? stops.TakeReplay()) is { } failure)
         {
             throw failure;
         }

@@ -17,6 +17,23 @@ public readonly record struct WindowInfo(string Key, long StartTimestamp, long E
     /// <summary><see cref="EndTimestamp"/> as UTC time, to 100 ns.</summary>
     public DateTime End => UnixNanoseconds.ToDateTime(EndTimestamp);
 
+    /// <summary>
+    /// Which kind of window this is, so <see cref="ToString"/> shows the bounds it has; not part of equality (a window is
+    /// its key and span).
+    /// </summary>
+    internal Infrastructure.WindowKind Kind { get; init; }
+
+    /// <summary>The key and span, with the bounds the window has: <c>[start, end)</c>, <c>[start, end]</c> (a session) or <c>(start, end]</c> (sliding).</summary>
+    public override string ToString() => Kind switch
+    {
+        Infrastructure.WindowKind.Session => $"'{Key}' [{Start:O}, {End:O}]",
+        Infrastructure.WindowKind.Sliding => $"'{Key}' ({Start:O}, {End:O}]",
+        _ => $"'{Key}' [{Start:O}, {End:O})",
+    };
+
     /// <inheritdoc/>
-    public override string ToString() => $"'{Key}' [{Start:O}, {End:O}]";
+    public bool Equals(WindowInfo other) => Key == other.Key && StartTimestamp == other.StartTimestamp && EndTimestamp == other.EndTimestamp;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Key, StartTimestamp, EndTimestamp);
 }

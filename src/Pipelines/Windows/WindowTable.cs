@@ -254,7 +254,7 @@ internal sealed partial class WindowTable<TIn, TAcc, TOut> : WindowTable<TIn, TO
 
     private void Emit(KeyWindows<TAcc> windows, OpenWindow<TAcc> window, Outputs<TOut> outputs)
     {
-        var info = new WindowInfo(Encoding.UTF8.GetString(windows.Key), window.Start, window.End);
+        var info = new WindowInfo(Encoding.UTF8.GetString(windows.Key), window.Start, window.End) { Kind = definition.Kind };
         try
         {
             _ = outputs.Add(functions.Emit(info, window.Accumulator));

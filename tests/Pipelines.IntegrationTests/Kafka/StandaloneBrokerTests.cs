@@ -126,6 +126,20 @@ public class StandaloneBrokerTests
             inner.Log(logLevel, eventId, state, exception, formatter);
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("--brokers 3 -h")]
+    public async Task Help_prints_the_usage_and_options_and_exits_normally(string arguments)
+    {
+        using var broker = Start(arguments);
+        var exitCode = await broker.WaitForExit();
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("usage: Pipelines.EmbeddedBroker", broker.Output, StringComparison.Ordinal);
+        Assert.Contains("--bootstrap-file path", broker.Output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(new System.Text.RegularExpressions.Regex("^Bootstrap servers: 127", System.Text.RegularExpressions.RegexOptions.Multiline), broker.Output); // no broker started
+    }
+
     [Fact]
     public async Task A_bad_argument_is_refused_with_the_usage()
     {

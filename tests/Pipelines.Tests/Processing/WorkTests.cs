@@ -27,7 +27,7 @@ public class WorkTests
 
         Assert.True(work.IsDone);
         Assert.Null(tracker.StopReason);
-        Assert.Null(tracker.TakeFailure());
+        Assert.Null(tracker.TakeReplay());
     }
 
     [Theory]
@@ -45,10 +45,10 @@ public class WorkTests
         work.OnDelivered(Report(0, -1001, status, error));
 
         Assert.False(work.IsDone);
-        Assert.True(work.IsFailed);
+        Assert.True(work.MustReplay);
         Assert.Null(tracker.StopReason);
-        Assert.IsType<KafkaException>(tracker.TakeFailure());
-        Assert.Null(tracker.TakeFailure()); // taken once
+        Assert.IsType<KafkaException>(tracker.TakeReplay());
+        Assert.Null(tracker.TakeReplay()); // taken once
     }
 
     [Theory]
@@ -96,8 +96,8 @@ public class WorkTests
 
         flush.OnDelivered(Report(0, -1001, PersistenceStatus.NotPersisted, ErrorCode.Local_MsgTimedOut));
 
-        Assert.True(first.IsFailed && second.IsFailed && !other.IsFailed);
-        var partitions = tracker.TakeFailedPartitions();
+        Assert.True(first.MustReplay && second.MustReplay && !other.MustReplay);
+        var partitions = tracker.TakeReplayPartitions();
         Assert.Equal([3], partitions);
         Assert.Equal([new TopicPartitionOffset("in", 3, 11)], tracker.ResumeOffsets(partitions));
     }

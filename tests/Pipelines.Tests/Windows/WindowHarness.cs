@@ -98,10 +98,16 @@ internal sealed class WindowHarness : IWindowFunctions<CarTelemetry, WindowStats
 
     public WindowStats Merge(WindowStats left, WindowStats right) => left.Merge(right);
 
-    public WindowResult? Emit(WindowInfo window, WindowStats accumulator) =>
-        window.Key == EmitThrowsFor
+    /// <summary>What <see cref="WindowInfo.ToString"/> said of each window emitted.</summary>
+    public List<string> Emitted { get; } = [];
+
+    public WindowResult? Emit(WindowInfo window, WindowStats accumulator)
+    {
+        Emitted.Add(window.ToString());
+        return window.Key == EmitThrowsFor
             ? throw new InvalidOperationException("emit failed")
             : new WindowResult { Key = window.Key, Start = window.StartTimestamp, End = window.EndTimestamp, Count = accumulator.Count, Sum = accumulator.Sum };
+    }
 
     private WindowTable<CarTelemetry, WindowResult> Create() =>
         (WindowTable<CarTelemetry, WindowResult>)Pipelines.Infrastructure.StateDefinition.WindowStats<CarTelemetry, WindowResult>("windows", definition)

@@ -23,6 +23,20 @@ public class WindowTableTests
         Assert.Empty(windows.Add("car", 15 * Second));
     }
 
+    [Theory]
+    [InlineData(WindowKind.Tumbling, "'car' [1970-01-01T00:00:00.0000000Z, 1970-01-01T00:00:10.0000000Z)")]
+    [InlineData(WindowKind.Session, "'car' [1970-01-01T00:00:01.0000000Z, 1970-01-01T00:00:11.0000000Z]")]
+    [InlineData(WindowKind.Sliding, "'car' (1970-01-01T00:00:01.0000000Z, 1970-01-01T00:00:11.0000000Z]")]
+    public void A_window_shows_the_bounds_its_kind_has(WindowKind kind, string expected)
+    {
+        var windows = new WindowHarness(new WindowDefinition { Kind = kind, Size = TimeSpan.FromSeconds(10), Emit = kind == WindowKind.Sliding ? WindowEmit.OnUpdate : WindowEmit.OnClose });
+        windows.Add("car", 1 * Second);
+        windows.Add("car", 11 * Second);
+        windows.Add("car", 40 * Second);
+
+        Assert.Equal(expected, windows.Emitted[kind == WindowKind.Sliding ? 1 : 0]);
+    }
+
     [Fact]
     public void Each_keys_time_is_its_own()
     {

@@ -99,15 +99,15 @@ internal sealed class OffsetTracker(IReadOnlyList<string> topics, KeyValuePair<s
         }
     }
 
-    /// <summary>The first failure a work reported since the last call (<see cref="Work.Fail"/>), or <see langword="null"/>.</summary>
-    public Exception? TakeFailure() => stops.TakeFailure();
+    /// <summary>The first failure a work reported since the last call (<see cref="Work.Replay"/>), or <see langword="null"/>.</summary>
+    public Exception? TakeReplay() => stops.TakeReplay();
 
-    /// <summary>Whether a work failed since the last <see cref="TakeFailure"/>: its state must not be checkpointed.</summary>
-    public bool HasFailure => stops.HasFailure;
+    /// <summary>Whether a work failed since the last <see cref="TakeReplay"/>: its state must not be checkpointed.</summary>
+    public bool HasReplay => stops.HasReplay;
 
     /// <summary>The partition numbers holding a failed work; partitions forgotten meanwhile are not among them.</summary>
-    public List<int> TakeFailedPartitions() =>
-        pending.Where(p => p.Value.Any(entry => entry.Work.IsFailed)).Select(p => p.Key.Partition).Distinct().Order().ToList();
+    public List<int> TakeReplayPartitions() =>
+        pending.Where(p => p.Value.Any(entry => entry.Work.MustReplay)).Select(p => p.Key.Partition).Distinct().Order().ToList();
 
     /// <summary>
     /// Where each input's partition of <paramref name="numbers"/> is read again from: just after its last message taken

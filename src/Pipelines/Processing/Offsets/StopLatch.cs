@@ -8,7 +8,7 @@ namespace Pipelines.Processing;
 internal sealed class StopLatch(KeyValuePair<string, object?> tag)
 {
     private Exception? reason;
-    private Exception? failure;
+    private Exception? replay;
 
     /// <summary>The tag every measurement of the loop or writer carries.</summary>
     public KeyValuePair<string, object?> Tag { get; } = tag;
@@ -19,12 +19,12 @@ internal sealed class StopLatch(KeyValuePair<string, object?> tag)
     /// <summary>Records a reason to stop; the first one wins. Any thread.</summary>
     public void Record(Exception exception) => Interlocked.CompareExchange(ref reason, exception, null);
 
-    /// <summary>Records that a work failed and must be done again (<see cref="Work.IsFailed"/>); the first since the last take wins. Any thread.</summary>
-    public void Fail(Exception exception) => Interlocked.CompareExchange(ref failure, exception, null);
+    /// <summary>Records that a work failed and must be done again (<see cref="Work.MustReplay"/>); the first since the last take wins. Any thread.</summary>
+    public void Replay(Exception exception) => Interlocked.CompareExchange(ref replay, exception, null);
 
-    /// <summary>Whether a failure was recorded since the last <see cref="TakeFailure"/>.</summary>
-    public bool HasFailure => Volatile.Read(ref failure) is not null;
+    /// <summary>Whether a failure was recorded since the last <see cref="TakeReplay"/>.</summary>
+    public bool HasReplay => Volatile.Read(ref replay) is not null;
 
     /// <summary>The first failure recorded since the last call, or <see langword="null"/>; works that fail meanwhile record anew.</summary>
-    public Exception? TakeFailure() => Interlocked.Exchange(ref failure, null);
+    public Exception? TakeReplay() => Interlocked.Exchange(ref replay, null);
 }

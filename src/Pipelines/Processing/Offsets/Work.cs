@@ -16,7 +16,7 @@ internal sealed class Work
     private readonly StopLatch stops;
     private int outstanding;
     private volatile bool stopped;
-    private volatile bool failed;
+    private volatile bool replay;
     private Work[]? held;
 
     public Work(StopLatch stops)
@@ -33,10 +33,10 @@ internal sealed class Work
     public Action<DeliveryReport<byte[]?, byte[]?>> OnDeadLetterDelivered { get; }
 
     /// <summary>Whether the handler returned and every produced message was acknowledged; never once stopped or failed.</summary>
-    public bool IsDone => !stopped && !failed && Volatile.Read(ref outstanding) == 0;
+    public bool IsDone => !stopped && !replay && Volatile.Read(ref outstanding) == 0;
 
     /// <summary>Whether a message it produced could not be written, for a reason that may pass: its input must be read again.</summary>
-    public bool IsFailed => failed;
+    public bool MustReplay => replay;
 
     /// <summary>Input messages of this work not yet taken out of the tracker; the loop's thread only.</summary>
     internal int Entries { get; set; }
@@ -50,7 +50,7 @@ internal sealed class Work
         this.held = held;
         outstanding = 1;
         stopped = false;
-        failed = false;
+        replay = false;
         Entries = 0;
     }
 
@@ -89,20 +89,20 @@ internal sealed class Work
 
     /// <summary>
     /// Fails this work and every work it holds a share of (the input messages behind a flush): none of them is done, and
-    /// the processor reads their input again (<see cref="OffsetTracker.TakeFailedPartitions"/>) instead of stopping.
+    /// the processor reads their input again (<see cref="OffsetTracker.TakeReplayPartitions"/>) instead of stopping.
     /// </summary>
-    public void Fail(Exception exception)
+    public void Replay(Exception exception)
     {
-        failed = true;
+        replay = true;
         if (held is { } works)
         {
             foreach (var work in works)
             {
-                work.Fail(exception);
+                work.Replay(exception);
             }
         }
 
-        stops.Fail(exception);
+        stops.Replay(exception);
     }
 
     private void Deliver(DeliveryReport<byte[]?, byte[]?> report, Counter<long> delivered)
@@ -114,7 +114,7 @@ internal sealed class Work
             var error = report.Error.IsError ? report.Error : new Error(ErrorCode.Local_Fail, $"A message was reported {report.Status}, without an error.");
             if (DeliveryErrors.IsPassing(report.Error))
             {
-                Fail(new KafkaException(error));
+                Replay(new KafkaException(error));
             }
             else
             {

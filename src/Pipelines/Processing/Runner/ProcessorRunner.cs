@@ -170,9 +170,9 @@ internal sealed class ProcessorRunner<TIn, TOut>
             while (!stoppingToken.IsCancellationRequested)
             {
                 ThrowIfFailed();
-                if (tracker.TakeFailure() is { } failure)
+                if (tracker.TakeReplay() is { } failure)
                 {
-                    Rewind(failure);
+                    Replay(failure);
                 }
 
                 status.Turned();
@@ -367,7 +367,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
 
         // Outputs still in flight or buffered (a flush that failed), or one that failed and must be written again: the
         // state of their rows waits for a later checkpoint.
-        if (tracker.StopReason is not null || tracker.HasFailure || unflushed > 0 || run.Output.Buffered > 0)
+        if (tracker.StopReason is not null || tracker.HasReplay || unflushed > 0 || run.Output.Buffered > 0)
         {
             return false;
         }
@@ -382,7 +382,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         {
             if (rewindOnFailure)
             {
-                Rewind(checkpointed, exception);
+                Replay(checkpointed, exception);
             }
 
             return false;
@@ -432,11 +432,11 @@ internal sealed class ProcessorRunner<TIn, TOut>
     /// Reads the partitions of works that <paramref name="failure"/> and others like it failed (an output or dead letter
     /// that could not be written, for a reason that may pass) again, as if this instance had just been given them.
     /// </summary>
-    private void Rewind(Exception failure)
+    private void Replay(Exception failure)
     {
-        if (tracker.TakeFailedPartitions() is { Count: > 0 } numbers)
+        if (tracker.TakeReplayPartitions() is { Count: > 0 } numbers)
         {
-            Rewind(numbers, failure);
+            Replay(numbers, failure);
         }
     }
 
@@ -446,10 +446,10 @@ internal sealed class ProcessorRunner<TIn, TOut>
     /// message taken as committable. Nothing past a failed message was committed, so nothing is lost; rows between the
     /// two are handled again (at least once).
     /// </summary>
-    private void Rewind(List<int> numbers, Exception failure)
+    private void Replay(List<int> numbers, Exception failure)
     {
         var resume = tracker.ResumeOffsets(numbers);
-        Log.Rewinding(logger, options.Name, failure.Message, string.Join(", ", resume.Select(p => $"{p.Topic} [{p.Partition.Value}] @{p.Offset.Value}")));
+        Log.Replaying(logger, options.Name, failure.Message, string.Join(", ", resume.Select(p => $"{p.Topic} [{p.Partition.Value}] @{p.Offset.Value}")));
         Drop(numbers);
         run.State?.Assign(numbers);
         try
