@@ -27,11 +27,15 @@ public partial class ReadmeBlockTests
 
         for (var run = 0; run < 2; run++)
         {
-            // Ctrl+C once a pit stop was joined with the telemetry around it: every processor has had rows by then.
+            // Ctrl+C once this run printed a lap and a pit stop joined with the telemetry around it: every processor has had
+            // rows by then (a second run may join the first run's last stops before its own cars complete a lap).
             var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var (lap, pit) = (false, false);
             using var sample = Start(root, commands[1], bootstrap, line =>
             {
-                if (line.StartsWith("PIT ", StringComparison.Ordinal))
+                lap |= line.StartsWith("LAP ", StringComparison.Ordinal);
+                pit |= line.StartsWith("PIT ", StringComparison.Ordinal);
+                if (lap && pit)
                 {
                     joined.TrySetResult();
                 }
