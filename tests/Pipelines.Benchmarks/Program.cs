@@ -23,6 +23,16 @@ if (args is ["cpu", ..])
     return;
 }
 
+// dotnet run -c Release --project tests/Pipelines.Benchmarks -- footprint [partitions] [keys] [budget MiB]
+if (args is ["footprint", ..])
+{
+    Pipelines.Benchmarks.State.FootprintRun.Run(
+        args.Length > 1 ? int.Parse(args[1]) : 100,
+        args.Length > 2 ? int.Parse(args[2]) : 100_000,
+        (args.Length > 3 ? long.Parse(args[3]) : 64) * 1024 * 1024);
+    return;
+}
+
 if (args is ["rows", ..])
 {
     PackedRowsRun.Run(args.Length > 1 ? int.Parse(args[1]) : 100, args.Length > 2 ? int.Parse(args[2]) : 480_000);

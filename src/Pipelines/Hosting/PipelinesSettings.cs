@@ -14,6 +14,8 @@ namespace Pipelines.Hosting;
 /// "Pipelines": {
 ///   "BootstrapServers": "broker:9092",       // empty or absent: the embedded in-memory broker
 ///   "TopicPartitions": 3,                     // partitions of topics Pipelines creates
+///   "StateDirectory": "/var/lib/app/state",   // where keyed state is kept on disk
+///   "StateMemoryBytes": 134217728,            // every RocksDB store of the process together
 ///   "Kafka": { "security.protocol": "SASL_SSL", "sasl.mechanism": "PLAIN", ... },  // any librdkafka setting
 ///   "Processors": {
 ///     "BrakeMonitor": { "GroupId": "...", "OnFailure": "DeadLetter|Skip|Stop", "MaxRetries": 3,
@@ -33,8 +35,8 @@ internal sealed record PipelinesSettings
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Pipelines";
 
-    private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "StateDirectory", "Kafka", "Processors"];
-    internal static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "MaxSplitMessageBytes", "SplitTimeout", "MaxInputWait", "StreamIdleTimeout", "StateTimeToLive", "StateTimeToLiveClock", "StateDirectory", "StateStore", "InputBuffer", "OutputBuffer", "Kafka"];
+    private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "StateDirectory", "StateMemoryBytes", "Kafka", "Processors"];
+    internal static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "MaxSplitMessageBytes", "SplitTimeout", "MaxInputWait", "StreamIdleTimeout", "StateTimeToLive", "StateTimeToLiveClock", "StateDirectory", "StateStore", "StateMemoryBytes", "InputBuffer", "OutputBuffer", "Kafka"];
     private static readonly string[] KnownPerBuffer = ["MaxRows", "MaxBytes", "DataSpan", "Timeout", "Reorder"];
 
     /// <summary>The brokers, or <see langword="null"/> to run on the embedded broker.</summary>
@@ -45,6 +47,9 @@ internal sealed record PipelinesSettings
 
     /// <summary>Where every processor keeps keyed state on local disk, unless a processor says otherwise.</summary>
     public string? StateDirectory { get; init; }
+
+    /// <summary>The memory budget of every RocksDB store of the process together (<see cref="ProcessorOptions.StateMemoryBytes"/>), if configured.</summary>
+    public long? StateMemoryBytes { get; init; }
 
     /// <summary>librdkafka settings for every client.</summary>
     public IReadOnlyDictionary<string, string> Kafka { get; init; } = new Dictionary<string, string>();
@@ -64,6 +69,7 @@ internal sealed record PipelinesSettings
             BootstrapServers = string.IsNullOrWhiteSpace(bootstrap) ? null : bootstrap,
             TopicPartitions = ParseInt(section, "TopicPartitions", 3, minimum: 1),
             StateDirectory = string.IsNullOrWhiteSpace(section["StateDirectory"]) ? null : section["StateDirectory"],
+            StateMemoryBytes = section["StateMemoryBytes"] is null ? null : ParseInt(section, "StateMemoryBytes", 0L, minimum: 1024L * 1024),
             Kafka = ReadKafka(section.GetSection("Kafka")),
             Processors = section.GetSection("Processors").GetChildren().ToDictionary(c => c.Key, c => c, StringComparer.OrdinalIgnoreCase),
         };
@@ -72,7 +78,7 @@ internal sealed record PipelinesSettings
     /// <summary>The effective options of one processor: its generated defaults, then this section's overrides.</summary>
     public ProcessorOptions OptionsFor(ProcessorOptions defaults)
     {
-        var options = defaults with { Kafka = Merge(Kafka, defaults.Kafka), StateDirectory = StateDirectory ?? defaults.StateDirectory };
+        var options = defaults with { Kafka = Merge(Kafka, defaults.Kafka), StateDirectory = StateDirectory ?? defaults.StateDirectory, StateMemoryBytes = StateMemoryBytes ?? defaults.StateMemoryBytes };
         if (!Processors.TryGetValue(defaults.Name, out var section))
         {
             return options;
@@ -100,6 +106,7 @@ internal sealed record PipelinesSettings
             StateTimeToLiveClock = ParseEnum(section, "StateTimeToLiveClock", options.StateTimeToLiveClock),
             StateDirectory = section["StateDirectory"] ?? options.StateDirectory,
             StateStore = ParseEnum(section, "StateStore", options.StateStore),
+            StateMemoryBytes = ParseInt(section, "StateMemoryBytes", options.StateMemoryBytes, minimum: 1024L * 1024),
             InputBuffer = ReadBuffer(section.GetSection("InputBuffer"), options.InputBuffer),
             OutputBuffer = ReadBuffer(section.GetSection("OutputBuffer"), options.OutputBuffer),
             Kafka = Merge(options.Kafka, ReadKafka(section.GetSection("Kafka"))),

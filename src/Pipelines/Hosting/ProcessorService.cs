@@ -40,6 +40,7 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
         {
             // A clock registered in the container is the processors' (a test's FakeTimeProvider moves windows, buffers, expiry).
             TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System,
+            ConfigureRocksDb = services.GetService<ConfigureRocksDb>(),
         };
         if (connection.DefaultStateDirectory is { } stateDirectory)
         {

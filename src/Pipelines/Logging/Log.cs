@@ -67,10 +67,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 404, Level = LogLevel.Error, Message = "Processor {Processor}: the broker refused its commit ({Code}: {Reason}); nothing is lost, but until a commit succeeds a restart reprocesses from the last one")]
     public static partial void CommitRefused(ILogger logger, string processor, ErrorCode code, string reason);
 
-    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Processor {Processor} restores the state of partition {Partition} from {Changelog}, offsets {From} to {To}")]
+    [LoggerMessage(EventId = 700, Level = LogLevel.Debug, Message = "Processor {Processor} restores the state of partition {Partition} from {Changelog}, offsets {From} to {To}")]
     public static partial void StateRestoring(ILogger logger, string processor, int partition, string changelog, long from, long to);
 
-    [LoggerMessage(EventId = 701, Level = LogLevel.Information, Message = "Processor {Processor} restored the state of partition {Partition}: {Records} changelog records in {Milliseconds} ms")]
+    [LoggerMessage(EventId = 701, Level = LogLevel.Debug, Message = "Processor {Processor} restored the state of partition {Partition}: {Records} changelog records in {Milliseconds} ms")]
     public static partial void StateRestored(ILogger logger, string processor, int partition, long records, double milliseconds);
 
     [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Processor {Processor}: {Changelog} partition {Partition} no longer holds offsets {From} to {Low} (retention or compaction); the state is restored from what remains")]
@@ -84,6 +84,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 705, Level = LogLevel.Warning, Message = "Processor {Processor}: the cluster did not say which changelog {Changelog} is ({Reason}), so a state store kept for another cluster is recognised only if it is ahead of the changelog")]
     public static partial void StateChangelogUnknown(ILogger logger, string processor, string changelog, string reason);
+
+    [LoggerMessage(EventId = 706, Level = LogLevel.Information, Message = "Processor {Processor} opened the state of {Partitions} partition(s) and restored {Restoring} of them: {Records} changelog records in {Milliseconds} ms ({RecordsPerSecond} records/s)")]
+    public static partial void StateAssigned(ILogger logger, string processor, int partitions, int restoring, long records, double milliseconds, double recordsPerSecond);
 
     [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Processor {Processor} loaded its table {Topic}: {Keys} keys from {Messages} messages in {Milliseconds} ms")]
     public static partial void TableLoaded(ILogger logger, string processor, string topic, int keys, long messages, double milliseconds);

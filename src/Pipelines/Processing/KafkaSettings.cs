@@ -61,18 +61,33 @@ internal static class KafkaSettings
 
         // Several inputs share partition numbers (a stream, its state, its buffers): the range assignor gives one instance
         // partition p of every co-partitioned topic, where others may split them. Not a setting a user may change here.
+        // One input rebalances incrementally unless told otherwise: a partition an instance keeps through a rebalance is
+        // neither handed over nor restored; only partitions that move pay.
         if (options.InputTopics.Count > 0)
         {
             config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range;
+        }
+        else
+        {
+            config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
         }
 
         return config;
     }
 
-    /// <summary>A consumer that reads a state changelog partition to its end, outside any group.</summary>
+    /// <summary>A consumer that reads state changelog partitions to their end, outside any group.</summary>
     public static ConsumerConfig Restore(ProcessorOptions options)
     {
-        var settings = new Dictionary<string, string>(options.ConsumerKafka);
+        var settings = new Dictionary<string, string>(options.ConsumerKafka)
+        {
+            // Records are read for their key and value only: no headers, timestamp or topic to decode per record.
+            ["dotnet.consumer.consume.result.fields"] = "none",
+
+            // Reading many partitions to their end fills the local queue past its thresholds, and librdkafka then holds
+            // each partition's next fetch for fetch.queue.backoff.ms (1 s by default): 25 partitions of a changelog read
+            // at 130k records/s instead of 890k on the embedded broker (BENCHMARKS.md, "Restore").
+            ["fetch.queue.backoff.ms"] = RestoreFetchQueueBackoffMs,
+        };
         Overlay(settings, options.Kafka, ProducerOnly);
         return new ConsumerConfig(settings)
         {
@@ -93,11 +108,14 @@ internal static class KafkaSettings
     public static ConsumerConfig Table(ProcessorOptions options)
     {
         var config = Restore(options);
+        config.Set("dotnet.consumer.consume.result.fields", "all"); // a table reads each message's headers
         config.FetchWaitMaxMs ??= TableFetchWaitMs;
         return config;
     }
 
     internal const int TableFetchWaitMs = 100;
+
+    internal const string RestoreFetchQueueBackoffMs = "10";
 
     public static ProducerConfig Producer(ProcessorOptions options) =>
         Producer(options.BootstrapServers, options.Compression, options.LowLatency, options.Kafka);

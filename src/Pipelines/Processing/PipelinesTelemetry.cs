@@ -55,6 +55,7 @@ public static class PipelinesTelemetry
 
     private static readonly ConcurrentDictionary<GaugeSource, byte> LagSources = new();
     private static readonly ConcurrentDictionary<GaugeSource, byte> StateEntrySources = new();
+    private static readonly ConcurrentDictionary<GaugeSource, byte> RestoreSources = new();
 
     // One gauge over every running loop; a loop leaves the set when it stops, so nothing outlives it.
     private static readonly ObservableGauge<long> Lag = Meter.CreateObservableGauge(
@@ -68,6 +69,12 @@ public static class PipelinesTelemetry
         () => StateEntrySources.Keys.Select(source => new Measurement<long>(Interlocked.Read(ref source.Value), source.Tag)),
         "{entry}",
         "Stream keys whose state is in the write cache of the partitions assigned, as of the last checkpoint.");
+
+    private static readonly ObservableGauge<long> RestoreRemaining = Meter.CreateObservableGauge(
+        "pipelines.state.restore.remaining",
+        () => RestoreSources.Keys.Select(source => new Measurement<long>(Interlocked.Read(ref source.Value), source.Tag)),
+        "{record}",
+        "Changelog records still to be read back into the state stores of partitions being restored.");
 
     /// <summary>The tag that says what kind of commit error was counted: retriable, rebalancing, refused or fatal.</summary>
     public const string CommitErrorTag = "pipelines.commit.error";
@@ -92,6 +99,13 @@ public static class PipelinesTelemetry
     {
         _ = Lag;
         return new GaugeSource(processorTag, LagSources);
+    }
+
+    /// <summary>Registers a running loop's count of changelog records left to restore until the returned source is disposed.</summary>
+    internal static GaugeSource TrackRestoreRemaining(KeyValuePair<string, object?> processorTag)
+    {
+        _ = RestoreRemaining;
+        return new GaugeSource(processorTag, RestoreSources);
     }
 
     /// <summary>Registers a running loop's count of cached state entries until the returned source is disposed.</summary>

@@ -159,6 +159,20 @@ public sealed record ProcessorOptions
     public StateStoreKind StateStore { get; init; } = StateStoreKind.RocksDb;
 
     /// <summary>
+    /// The memory every RocksDB store of the process may take together, in bytes: a block cache all stores share, which
+    /// also holds their memtables (half of it at most), so memory does not grow with the number of partitions open
+    /// (128 MiB by default; <c>Pipelines:StateMemoryBytes</c>). Processors with the same budget share one.
+    /// </summary>
+    public long StateMemoryBytes { get; init; } = Pipelines.State.RocksDbMemory.DefaultBytes;
+
+    /// <summary>
+    /// Tunes each RocksDB store's options after Pipelines set its own (the memory budget, small preallocations), before
+    /// it opens, as Kafka Streams' <c>RocksDBConfigSetter</c> does; <see langword="null"/> for none. In a host, register a
+    /// <see cref="Processing.ConfigureRocksDb"/> in the container. Code only.
+    /// </summary>
+    public ConfigureRocksDb? ConfigureRocksDb { get; init; }
+
+    /// <summary>
     /// The wall clock of windows that close after going quiet (<see cref="WindowAttribute.CloseAfterIdle"/>):
     /// <see cref="TimeProvider.System"/> by default; tests pass a fake one to move time without waiting. Code only.
     /// </summary>

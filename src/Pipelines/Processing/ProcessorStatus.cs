@@ -11,6 +11,8 @@ public sealed class ProcessorStatus
     private long lastTurn;
     private long lag;
     private int partitions;
+    private long toRestore;
+    private long restored;
     private volatile ProcessorPhase phase;
     private volatile Exception? stopReason;
 
@@ -40,6 +42,12 @@ public sealed class ProcessorStatus
     /// <summary>Messages in the assigned partitions not yet read, as of the last measurement (once a second while running).</summary>
     public long Lag => Interlocked.Read(ref lag);
 
+    /// <summary>Changelog records the last restore (of the partitions last assigned) reads back into state stores; 0 for none.</summary>
+    public long RecordsToRestore => Interlocked.Read(ref toRestore);
+
+    /// <summary>How many of <see cref="RecordsToRestore"/> are read back so far.</summary>
+    public long RestoredRecords => Interlocked.Read(ref restored);
+
     /// <summary>How long ago the loop last went round: it goes round at least every fetch wait, unless a handler or a restore holds it.</summary>
     public TimeSpan SinceLastTurn => time.GetElapsedTime(Interlocked.Read(ref lastTurn));
 
@@ -53,6 +61,20 @@ public sealed class ProcessorStatus
 
     internal void Assigned(int count) => Volatile.Write(ref partitions, count);
 
+    internal void Restoring(long records)
+    {
+        Interlocked.Exchange(ref restored, 0);
+        Interlocked.Exchange(ref toRestore, records);
+        Turned();
+    }
+
+    /// <summary>A restore's progress; it counts as the loop going round, since a restore holds the loop.</summary>
+    internal void Restored(long records)
+    {
+        Interlocked.Add(ref restored, records);
+        Turned();
+    }
+
     internal void Measured(long messages) => Interlocked.Exchange(ref lag, messages);
 
     internal void Stop(Exception? reason)
@@ -61,7 +83,9 @@ public sealed class ProcessorStatus
         Enter(ProcessorPhase.Stopped);
     }
 
-    /// <summary>The name, phase, partitions and lag, for logs and health reports.</summary>
+    /// <summary>The name, phase, partitions and lag (and a restore's progress while restoring), for logs and health reports.</summary>
     public override string ToString() =>
-        StopReason is { } reason ? $"{Name}: {Phase} ({reason.GetType().Name}: {reason.Message})" : $"{Name}: {Phase}, {AssignedPartitions} partition(s), lag {Lag}";
+        StopReason is { } reason ? $"{Name}: {Phase} ({reason.GetType().Name}: {reason.Message})"
+        : Phase == ProcessorPhase.Restoring && RecordsToRestore > 0 ? $"{Name}: {Phase}, {AssignedPartitions} partition(s), {RestoredRecords} of {RecordsToRestore} changelog records restored"
+        : $"{Name}: {Phase}, {AssignedPartitions} partition(s), lag {Lag}";
 }

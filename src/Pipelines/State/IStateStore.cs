@@ -33,4 +33,17 @@ internal interface IStateStore : IDisposable
     /// tombstone does) and the changelog offset they reach, all or nothing.
     /// </summary>
     void Write(IReadOnlyList<KeyValuePair<byte[], byte[]?>> records, long changelogOffset);
+
+    /// <summary>
+    /// A batch for records read back from the changelog. The store may keep what such batches write in memory only until
+    /// <see cref="PersistRestored"/> (the changelog holds them: a crash before then restores them again, from the offset the
+    /// store reached on disk), so a restore is not slowed by a log of its own.
+    /// </summary>
+    IRestoreBatch BeginRestore();
+
+    /// <summary>
+    /// Makes what restore batches wrote as durable as any other write: during a long restore, so one cut short goes on
+    /// from there, and at its end, before anything else is written.
+    /// </summary>
+    void PersistRestored();
 }

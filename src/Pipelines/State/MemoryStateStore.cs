@@ -52,9 +52,40 @@ internal sealed class MemoryStateStore : IStateStore
         ChangelogOffset = Math.Max(ChangelogOffset, changelogOffset);
     }
 
+    public IRestoreBatch BeginRestore() => new RestoreBatch(this);
+
+    public void PersistRestored()
+    {
+    }
+
     public void Dispose()
     {
         records.Clear();
         segments.Clear();
+    }
+
+    /// <summary>The records of a restore, copied as they come: a store in memory keeps its own arrays anyway.</summary>
+    private sealed class RestoreBatch(MemoryStateStore store) : IRestoreBatch
+    {
+        private readonly List<KeyValuePair<byte[], byte[]?>> pending = [];
+
+        public int Count => pending.Count;
+
+        public long Bytes { get; private set; }
+
+        public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool tombstone)
+        {
+            pending.Add(new(key.ToArray(), tombstone ? null : value.ToArray()));
+            Bytes += key.Length + value.Length;
+        }
+
+        public void Write(long changelogOffset)
+        {
+            store.Write(pending, changelogOffset);
+            pending.Clear();
+            Bytes = 0;
+        }
+
+        public void Dispose() => pending.Clear();
     }
 }

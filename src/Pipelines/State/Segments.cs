@@ -27,7 +27,7 @@ internal static class Segments
     private const byte Marker = 0xFF;
 
     /// <summary>Whether <paramref name="key"/> is a segment's, not a stream key's.</summary>
-    public static bool IsSegment(byte[] key) => key.Length > 0 && key[0] == Marker;
+    public static bool IsSegment(ReadOnlySpan<byte> key) => key.Length > 0 && key[0] == Marker;
 
     /// <summary>The start of every segment key of <paramref name="streamKey"/>: the marker and the key's length, so no key's prefix is another's.</summary>
     public static byte[] PrefixOf(byte[] streamKey)

@@ -44,13 +44,7 @@ internal readonly record struct StateRecord(RowPosition Applied, byte[]? Value, 
     /// <exception cref="FormatException">The bytes are not a state record.</exception>
     public static StateRecord Decode(byte[] bytes)
     {
-        var flag = bytes.Length >= HeaderLength ? bytes[PositionLength] : byte.MaxValue;
-        var count = (flag & HasOthers) != 0 && bytes.Length > HeaderLength ? bytes[HeaderLength] : 0;
-        var prefix = HeaderLength + ((flag & HasOthers) != 0 ? 1 + (count * PositionLength) : 0);
-        if (flag > (HasValue | HasOthers) || ((flag & HasOthers) != 0 && count == 0) || bytes.Length < prefix || ((flag & HasValue) == 0 && bytes.Length != prefix))
-        {
-            throw new FormatException($"A state record is {HeaderLength} bytes of position and flag, then any other inputs' positions, then the value; these {bytes.Length} bytes are not one.");
-        }
+        var (flag, count, prefix) = Check(bytes);
 
         RowPosition[]? others = null;
         if (count > 0)
@@ -63,6 +57,24 @@ internal readonly record struct StateRecord(RowPosition Applied, byte[]? Value, 
         }
 
         return new StateRecord(Read(bytes), (flag & HasValue) != 0 ? bytes[prefix..] : null, others);
+    }
+
+    /// <summary>Checks that <paramref name="bytes"/> are a state record, without reading them into one: what a restore does with each.</summary>
+    /// <exception cref="FormatException">The bytes are not a state record.</exception>
+    public static void Validate(ReadOnlySpan<byte> bytes) => Check(bytes);
+
+    /// <summary>The record's flag, the number of other inputs' positions and where its value starts.</summary>
+    private static (byte Flag, int Count, int Prefix) Check(ReadOnlySpan<byte> bytes)
+    {
+        var flag = bytes.Length >= HeaderLength ? bytes[PositionLength] : byte.MaxValue;
+        var count = (flag & HasOthers) != 0 && bytes.Length > HeaderLength ? bytes[HeaderLength] : 0;
+        var prefix = HeaderLength + ((flag & HasOthers) != 0 ? 1 + (count * PositionLength) : 0);
+        if (flag > (HasValue | HasOthers) || ((flag & HasOthers) != 0 && count == 0) || bytes.Length < prefix || ((flag & HasValue) == 0 && bytes.Length != prefix))
+        {
+            throw new FormatException($"A state record is {HeaderLength} bytes of position and flag, then any other inputs' positions, then the value; these {bytes.Length} bytes are not one.");
+        }
+
+        return (flag, count, prefix);
     }
 
     private static void Write(Span<byte> bytes, RowPosition position)

@@ -20,12 +20,8 @@ namespace Pipelines.State;
 /// </remarks>
 internal sealed class StateStage : IDisposable
 {
-    // A restore writes to the store in batches of this many records, each with the changelog offset it reaches.
-    private const int RestoreBatch = 10_000;
-
     private const string CacheResult = "pipelines.state.cache.result";
 
-    private static readonly TimeSpan RestoreWait = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(30);
 
     private readonly ProcessorOptions options;
@@ -35,18 +31,26 @@ internal sealed class StateStage : IDisposable
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> onDelivered;
     private readonly Dictionary<int, long> written = [];
     private readonly PipelinesTelemetry.GaugeSource entries;
+    private readonly PipelinesTelemetry.GaugeSource restoring;
+    private readonly ProcessorStatus? status;
+    private readonly ChangelogRestore restore;
+    private readonly RocksDbMemory memory;
     private Error? refused;
 
-    public StateStage(ProcessorOptions options, StateTable table, IProducer<byte[]?, byte[]?> producer, ILogger logger, KeyValuePair<string, object?> processorTag)
+    public StateStage(ProcessorOptions options, StateTable table, IProducer<byte[]?, byte[]?> producer, ILogger logger, KeyValuePair<string, object?> processorTag, ProcessorStatus? status = null)
     {
         this.options = options;
         this.producer = producer;
         this.logger = logger;
         this.processorTag = processorTag;
+        this.status = status;
         Table = table;
         ChangelogTopic = ChangelogTopicOf(options.GroupId, table.Name);
         onDelivered = OnDelivered;
         entries = PipelinesTelemetry.TrackStateEntries(processorTag);
+        restoring = PipelinesTelemetry.TrackRestoreRemaining(processorTag);
+        restore = new ChangelogRestore(options, ChangelogTopic, logger);
+        memory = RocksDbMemory.Of(options.StateMemoryBytes);
     }
 
     /// <summary>What handlers read and write.</summary>
@@ -58,36 +62,78 @@ internal sealed class StateStage : IDisposable
     /// <summary>The changelog topic of state <paramref name="name"/> of group <paramref name="groupId"/>.</summary>
     public static string ChangelogTopicOf(string groupId, string name) => $"{groupId}.{name}.changelog";
 
-    /// <summary>Opens and restores the stores of newly assigned partitions.</summary>
+    /// <summary>
+    /// Opens the stores of newly assigned partitions, all at once, and brings them up to their changelog's end together
+    /// (<see cref="ChangelogRestore"/>); a store that is up to date reads nothing. Logs a line per partition restored (at
+    /// Debug) and one for the assignment.
+    /// </summary>
     /// <exception cref="StateStoreException">A store cannot be opened or restored; the message names its directory.</exception>
     public void Assign(IEnumerable<int> partitions)
     {
-        var opening = partitions.Where(p => Table.StoreOf(p) is null).ToList();
+        var opening = partitions.Where(p => Table.StoreOf(p) is null).Distinct().Order().ToList();
         if (opening.Count == 0)
         {
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
         var changelog = ChangelogIdentity.Of(options.BootstrapServers, producer.Handle, ChangelogTopic, out var unknown);
         if (changelog is null)
         {
             Log.StateChangelogUnknown(logger, options.Name, ChangelogTopic, unknown ?? "");
         }
 
-        foreach (var partition in opening)
+        var stores = new IStateStore?[opening.Count];
+        try
         {
-            var store = Open(partition);
-            try
+            OpenAll(opening, stores);
+            var watermarks = restore.Watermarks(opening);
+            var work = new List<PartitionRestore>();
+            for (var i = 0; i < opening.Count; i++)
             {
-                store = Restore(partition, store, changelog);
-            }
-            catch
-            {
-                store.Dispose();
-                throw;
+                var partition = opening[i];
+                stores[i] = Prepare(partition, stores[i]!, changelog, watermarks[partition], out var from);
+                if (from < watermarks[partition].High.Value)
+                {
+                    Log.StateRestoring(logger, options.Name, partition, ChangelogTopic, from, watermarks[partition].High.Value);
+                    work.Add(new PartitionRestore(partition, stores[i]!, DirectoryOf(partition), from, watermarks[partition].High.Value));
+                }
             }
 
-            Table.Open(partition, store);
+            var total = work.Sum(w => w.End - w.From);
+            status?.Restoring(total);
+            Interlocked.Add(ref restoring.Value, total);
+            try
+            {
+                restore.Run(work, Restored);
+            }
+            finally
+            {
+                Interlocked.Add(ref restoring.Value, -(total - work.Sum(w => w.Restored)));
+            }
+
+            foreach (var partition in work)
+            {
+                PipelinesTelemetry.StateRestoreDuration.Record(Stopwatch.GetElapsedTime(partition.Started).TotalMilliseconds, processorTag);
+            }
+
+            var restored = work.Sum(w => w.Restored);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            Log.StateAssigned(logger, options.Name, opening.Count, work.Count, restored, elapsed.TotalMilliseconds, elapsed.TotalSeconds > 0 ? restored / elapsed.TotalSeconds : 0);
+        }
+        catch
+        {
+            foreach (var store in stores)
+            {
+                store?.Dispose();
+            }
+
+            throw;
+        }
+
+        for (var i = 0; i < opening.Count; i++)
+        {
+            Table.Open(opening[i], stores[i]!);
         }
     }
 
@@ -163,14 +209,29 @@ internal sealed class StateStage : IDisposable
     public void Dispose()
     {
         Close(Table.Partitions.ToList());
+        restore.Dispose();
         entries.Dispose();
+        restoring.Dispose();
     }
 
     private IStateStore Open(int partition) => options.StateStore switch
     {
         StateStoreKind.Memory => new MemoryStateStore(),
-        _ => RocksDbStateStore.Open(DirectoryOf(partition)),
+        _ => RocksDbStateStore.Open(DirectoryOf(partition), memory, options.ConfigureRocksDb is { } configure ? o => configure(o, new RocksDbStore(options.Name, Table.Name, partition, DirectoryOf(partition))) : null),
     };
+
+    /// <summary>Opens the store of every one of <paramref name="partitions"/> at once: opening a RocksDB store reads files, and the stores do not wait on one another.</summary>
+    private void OpenAll(List<int> partitions, IStateStore?[] stores)
+    {
+        try
+        {
+            Parallel.For(0, partitions.Count, i => stores[i] = Open(partitions[i]));
+        }
+        catch (AggregateException exception) when (exception.InnerExceptions.FirstOrDefault(e => e is StateStoreException) is { } failed)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed).Throw();
+        }
+    }
 
     /// <summary>Where the store of <paramref name="partition"/> is kept, as state errors name it.</summary>
     private string DirectoryOf(int partition) => options.StateStore == StateStoreKind.Memory
@@ -190,15 +251,13 @@ internal sealed class StateStage : IDisposable
     }
 
     /// <summary>
-    /// Brings <paramref name="store"/> up to its changelog's end: reads from the record after the store's last. A store
-    /// built from another changelog (<paramref name="changelog"/>: another cluster, or an earlier topic of that name), or
-    /// ahead of this one's end (the topic deleted, recreated or truncated), is discarded and rebuilt from the changelog,
-    /// as Kafka Streams does: the changelog is the source of truth. Returns the store restored.
+    /// Decides where <paramref name="store"/> is restored from (<paramref name="from"/>: the record after the store's last).
+    /// A store built from another changelog (<paramref name="changelog"/>: another cluster, or an earlier topic of that
+    /// name), or ahead of this one's end (the topic deleted, recreated or truncated), is discarded and rebuilt from the
+    /// changelog, as Kafka Streams does: the changelog is the source of truth. Returns the store to restore.
     /// </summary>
-    private IStateStore Restore(int partition, IStateStore store, string? changelog)
+    private IStateStore Prepare(int partition, IStateStore store, string? changelog, WatermarkOffsets watermarks, out long from)
     {
-        var started = Stopwatch.GetTimestamp();
-        var topicPartition = new TopicPartition(ChangelogTopic, partition);
         var directory = DirectoryOf(partition);
         if (changelog is not null && store.Changelog is { } kept && kept != changelog)
         {
@@ -206,10 +265,6 @@ internal sealed class StateStage : IDisposable
             store = Discard(partition, store);
         }
 
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaSettings.Restore(options))
-            .SetLogHandler((_, message) => Log.Librdkafka(logger, message))
-            .Build();
-        var watermarks = consumer.QueryWatermarkOffsets(topicPartition, RestoreWait);
         if (store.ChangelogOffset >= watermarks.High.Value)
         {
             var held = watermarks.High.Value == 0 ? "holds no records" : $"holds records only up to offset {watermarks.High.Value - 1}";
@@ -222,65 +277,22 @@ internal sealed class StateStage : IDisposable
             store.Bind(changelog);
         }
 
-        var from = store.ChangelogOffset + 1;
+        from = store.ChangelogOffset + 1;
         if (from < watermarks.Low.Value)
         {
             Log.StateChangelogTruncated(logger, options.Name, partition, ChangelogTopic, from, watermarks.Low.Value);
             from = watermarks.Low.Value;
         }
 
-        var restored = 0L;
-        if (from < watermarks.High.Value)
-        {
-            Log.StateRestoring(logger, options.Name, partition, ChangelogTopic, from, watermarks.High.Value);
-            consumer.Assign(new TopicPartitionOffset(topicPartition, from));
-            var batch = new List<KeyValuePair<byte[], byte[]?>>();
-            var last = -1L;
-            while (last < watermarks.High.Value - 1)
-            {
-                var result = consumer.Consume(RestoreWait)
-                    ?? throw new StateStoreException($"Restoring the state of {options.Name}, partition {partition} (store at '{directory}'): '{ChangelogTopic}' gave nothing for {RestoreWait} at offset {last + 1}, before its end ({watermarks.High.Value}).");
-                if (result.IsPartitionEOF)
-                {
-                    break;
-                }
-
-                try
-                {
-                    // A tombstone (an expired key, a row gone from a join) deletes; a key's record must be a state
-                    // record; a segment is its value's to read.
-                    if (result.Message.Value is { } value && !Segments.IsSegment(result.Message.Key ?? []))
-                    {
-                        StateRecord.Decode(value);
-                    }
-                }
-                catch (FormatException exception)
-                {
-                    throw new StateStoreException($"Restoring the state of {options.Name}, partition {partition} (store at '{directory}'): the record at offset {result.Offset.Value} of '{ChangelogTopic}' is not a state record ({exception.Message}).", exception);
-                }
-
-                batch.Add(new(result.Message.Key ?? [], result.Message.Value));
-                last = result.Offset.Value;
-                if (batch.Count >= RestoreBatch)
-                {
-                    store.Write(batch, last);
-                    restored += batch.Count;
-                    batch.Clear();
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                store.Write(batch, last);
-                restored += batch.Count;
-            }
-        }
-
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        PipelinesTelemetry.StateRestoreDuration.Record(elapsed.TotalMilliseconds, processorTag);
-        PipelinesTelemetry.StateRestoredRecords.Add(restored, processorTag);
-        Log.StateRestored(logger, options.Name, partition, restored, elapsed.TotalMilliseconds);
         return store;
+    }
+
+    /// <summary>Counts a batch of records restored, for the metrics and the processor's status.</summary>
+    private void Restored(long records)
+    {
+        PipelinesTelemetry.StateRestoredRecords.Add(records, processorTag);
+        Interlocked.Add(ref restoring.Value, -records);
+        status?.Restored(records);
     }
 
     private void OnDelivered(DeliveryReport<byte[]?, byte[]?> report)

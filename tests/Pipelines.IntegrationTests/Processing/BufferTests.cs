@@ -245,7 +245,13 @@ public class BufferTests
                 return true;
             },
         };
-        var options = harness.Options() with { InputBuffer = new BufferOptions { MaxRows = 1000, Timeout = TimeSpan.FromMinutes(10) } };
+        // The eager protocol, so that the first instance gives up both partitions and holds nothing back (under the
+        // default, cooperative one, it would keep one partition and its buffered rows).
+        var options = harness.Options() with
+        {
+            InputBuffer = new BufferOptions { MaxRows = 1000, Timeout = TimeSpan.FromMinutes(10) },
+            Kafka = new Dictionary<string, string> { ["partition.assignment.strategy"] = "range" },
+        };
 
         var first = new ProcessorRunner<Reading, Doubled>(options, processor).RunAsync(stop.Token);
         await buffered.Until(times => times.Distinct().Count() == 40);

@@ -23,9 +23,14 @@ public class ScaleOutTests
         };
         using var stopFirst = new CancellationTokenSource();
         using var stopSecond = new CancellationTokenSource();
-        var first = new ProcessorRunner<Reading, Doubled>(harness.Options(), Handler("first")).RunAsync(stopFirst.Token);
-        var second = new ProcessorRunner<Reading, Doubled>(harness.Options(), Handler("second")).RunAsync(stopSecond.Token);
+        var (firstStatus, secondStatus) = (new ProcessorStatus("doubler"), new ProcessorStatus("doubler"));
+        var first = new ProcessorRunner<Reading, Doubled>(harness.Options(), Handler("first"), status: firstStatus).RunAsync(stopFirst.Token);
+        var second = new ProcessorRunner<Reading, Doubled>(harness.Options(), Handler("second"), status: secondStatus).RunAsync(stopSecond.Token);
 
+        // Both hold partitions before the rows come (the cooperative protocol hands the second its share a round later).
+        await Bounded.Until(
+            () => Task.FromResult(firstStatus.AssignedPartitions > 0 && secondStatus.AssignedPartitions > 0 && firstStatus.AssignedPartitions + secondStatus.AssignedPartitions == 4),
+            () => $"{firstStatus}; {secondStatus}");
         await harness.Produce(KafkaHarness.Readings(0, 200));
         harness.ReadUntilSeen(Enumerable.Range(0, 200).Select(i => (long)i));
         var sharedWork = handledBy.Values.Distinct().Count();

@@ -57,16 +57,20 @@ public sealed class KeyedStateTests : IDisposable
         Assert.All(outputs.GroupBy(o => o.Sensor), sensor => Assert.Equal(Enumerable.Range(1, 20).Select(i => (double)i), sensor.Select(o => o.Value).Order()));
 
         // At least one changelog record per sensor from the first run's checkpoints (five sensors on three
-        // partitions; a periodic checkpoint may have come before the last): a kept store needs none back, a new one all.
-        var restored = logs.At(Microsoft.Extensions.Logging.LogLevel.Information).Where(m => m.Contains("restored the state", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, restored.Count);
-        var total = restored.Sum(m => int.Parse(System.Text.RegularExpressions.Regex.Match(m, @": (\d+) changelog records").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        // partitions; a periodic checkpoint may have come before the last): a kept store needs none back and restores no
+        // partition, a new one all, every partition together.
+        var assigned = Assert.Single(logs.At(Microsoft.Extensions.Logging.LogLevel.Information), m => m.Contains("opened the state of 3 partition(s)", StringComparison.Ordinal));
+        var summary = System.Text.RegularExpressions.Regex.Match(assigned, @"restored (\d+) of them: (\d+) changelog records");
+        var (partitions, total) = (int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(summary.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var perPartition = logs.At(Microsoft.Extensions.Logging.LogLevel.Debug).Count(m => m.Contains("restored the state of partition", StringComparison.Ordinal));
         if (store == StateStoreKind.RocksDb && !deleteStateDirectory)
         {
-            Assert.Equal(0, total);
+            Assert.Equal((0, 0, 0), (partitions, total, perPartition));
         }
         else
         {
+            Assert.Equal(3, partitions);
+            Assert.Equal(3, perPartition);
             Assert.InRange(total, 5, 10);
         }
     }
@@ -151,6 +155,7 @@ public sealed class KeyedStateTests : IDisposable
         // the second may read rows the first applied: their state says so, and they are not counted again.)
         var logs = new ListLogger();
         runs.Add(new ProcessorRunner<Reading, Doubled>(second, Counter, logs).RunAsync(stop.Token));
+        await logs.Logged(Microsoft.Extensions.Logging.LogLevel.Information, "opened the state of", runs[1]);
         await harness.Produce(KafkaHarness.Readings(50, 50));
         var outputs = harness.Read("doubled", 100).Select(o => MessageSerializer.Deserialize<Doubled>(o.Message.Value)).ToList();
         await stop.CancelAsync();
@@ -158,7 +163,45 @@ public sealed class KeyedStateTests : IDisposable
 
         Assert.All(outputs.GroupBy(o => o.Sensor), sensor => Assert.Equal(Enumerable.Range(1, 20).Select(i => (double)i), sensor.Select(o => o.Value).Order()));
         Assert.Equal(100, harness.EndOf("doubled"));
-        Assert.Contains(logs.At(Microsoft.Extensions.Logging.LogLevel.Information), m => System.Text.RegularExpressions.Regex.IsMatch(m, @"restored the state of partition \d: [1-9]\d* changelog records"));
+        Assert.Contains(logs.At(Microsoft.Extensions.Logging.LogLevel.Debug), m => System.Text.RegularExpressions.Regex.IsMatch(m, @"restored the state of partition \d: [1-9]\d* changelog records"));
+    }
+
+    [Fact]
+    public async Task Partitions_an_instance_keeps_through_a_rebalance_are_neither_handed_over_nor_restored()
+    {
+        using var harness = Harness(partitions: 4);
+        var options = Options(harness, StateStoreKind.RocksDb);
+        var firstLogs = new ListLogger();
+        var secondLogs = new ListLogger();
+        var (firstStatus, secondStatus) = (new ProcessorStatus("doubler"), new ProcessorStatus("doubler"));
+        await harness.Produce(KafkaHarness.Readings(0, 40));
+        using var stopFirst = new CancellationTokenSource();
+        using var stopSecond = new CancellationTokenSource();
+        var first = new ProcessorRunner<Reading, Doubled>(options, Counter, firstLogs, firstStatus).RunAsync(stopFirst.Token);
+        harness.Read("doubled", 40);
+
+        // A second instance joins: it gains half the partitions and restores those; the first keeps the other half as
+        // they are: no checkpoint to close them, no restore to open them again.
+        var second = new ProcessorRunner<Reading, Doubled>(options with { StateDirectory = Path.Combine(stateDirectory, "second") }, Counter, secondLogs, secondStatus).RunAsync(stopSecond.Token);
+        await secondLogs.Logged(Microsoft.Extensions.Logging.LogLevel.Information, "opened the state of", second);
+        await Bounded.Until(() => Task.FromResult(firstStatus.AssignedPartitions + secondStatus.AssignedPartitions == 4 && firstStatus.AssignedPartitions == 2), () => $"{firstStatus}; {secondStatus}");
+        await harness.Produce(KafkaHarness.Readings(40, 40));
+        harness.Read("doubled", 80);
+        var firstOpened = firstLogs.At(Microsoft.Extensions.Logging.LogLevel.Information).Where(m => m.Contains("opened the state of", StringComparison.Ordinal)).ToList();
+        var secondOpened = secondLogs.At(Microsoft.Extensions.Logging.LogLevel.Information).Where(m => m.Contains("opened the state of", StringComparison.Ordinal)).ToList();
+
+        // The second leaves: the first gains its two partitions back and restores only those.
+        await stopSecond.CancelAsync();
+        await second.WithinPatience();
+        await firstLogs.Logged(Microsoft.Extensions.Logging.LogLevel.Information, "opened the state of 2 partition(s)", first);
+        await harness.Produce(KafkaHarness.Readings(80, 20));
+        var outputs = TopicReader.ReadUntil<Doubled>(harness.Kafka.BootstrapServers, "doubled", read => read.Where(o => o.Value == 20).Select(o => o.Sensor).Distinct().Count() == 5);
+        await stopFirst.CancelAsync();
+        await first.WithinPatience();
+
+        Assert.Equal(["opened the state of 4 partition(s)"], firstOpened.Select(m => m[m.IndexOf("opened", StringComparison.Ordinal)..m.IndexOf(" and", StringComparison.Ordinal)]));
+        Assert.Equal(["opened the state of 2 partition(s)"], secondOpened.Select(m => m[m.IndexOf("opened", StringComparison.Ordinal)..m.IndexOf(" and", StringComparison.Ordinal)]));
+        Assert.All(outputs.GroupBy(o => o.Sensor), sensor => Assert.Equal(Enumerable.Range(1, 20).Select(i => (double)i), sensor.Select(o => o.Value).Distinct().Order()));
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class RestoreTests : IDisposable
             stage.Assign([0]);
         }
 
-        Assert.Contains(logs.At(Microsoft.Extensions.Logging.LogLevel.Information), m => m.Contains(": 15000 changelog records", StringComparison.Ordinal));
+        Assert.Contains(logs.At(Microsoft.Extensions.Logging.LogLevel.Debug), m => m.Contains(": 15000 changelog records", StringComparison.Ordinal));
         using var store = RocksDbStateStore.Open(path);
         var expected = changelog.GroupBy(r => System.Text.Encoding.UTF8.GetString(r.Key)).ToDictionary(g => g.Key, g => MessageSerializer.Deserialize<Tally>(StateRecord.Decode(g.Last().Value).Value!).Count);
         var restored = store.Records().ToDictionary(r => System.Text.Encoding.UTF8.GetString(r.Key), r => MessageSerializer.Deserialize<Tally>(StateRecord.Decode(r.Value).Value!).Count);

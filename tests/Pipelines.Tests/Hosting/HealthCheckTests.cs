@@ -54,6 +54,12 @@ public class HealthCheckTests
         Assert.Equal(HealthStatus.Unhealthy, report.Status);
         Assert.Equal("Enricher is restoring; Correlator lags 5001 messages (MaxLag 5000)", report.Entries[PipelinesHealthChecksBuilderExtensions.ReadinessName].Description);
 
+        // A restore under way says how far it got.
+        status.Processors[0].Restoring(100_000);
+        status.Processors[0].Restored(40_000);
+        Assert.Equal("Enricher is restoring (40000 of 100000 changelog records); Correlator lags 5001 messages (MaxLag 5000)", (await Check(PipelinesHealthChecksBuilderExtensions.ReadyTag, o => o.MaxLag = 5_000)).Entries[PipelinesHealthChecksBuilderExtensions.ReadinessName].Description);
+        Assert.Equal("Enricher: Restoring, 0 partition(s), 40000 of 100000 changelog records restored", status.Processors[0].ToString());
+
         lagging.Measured(5_000);
         status.Processors[0].Enter(ProcessorPhase.Running);
         Assert.Equal(HealthStatus.Healthy, (await Check(PipelinesHealthChecksBuilderExtensions.ReadyTag, o => o.MaxLag = 5_000)).Status);

@@ -16,12 +16,12 @@ public class SettingsAgreementTests
     private static readonly string[] Identity = ["Name", "InputTopic", "InputTopics", "OutputTopic", "BootstrapServers", "ConsumerKafka"];
 
     // Objects, not settings: set by code (a fake clock in tests), never by configuration or attribute.
-    private static readonly string[] CodeOnly = ["TimeProvider"];
+    private static readonly string[] CodeOnly = ["TimeProvider", "ConfigureRocksDb"];
 
     // Configurable, but not on [Processor]: buffers have [Buffer], librdkafka settings are not constants, and where
     // dead letters go and how much memory a split message may take are an operator's decisions, not the code's.
-    // Where state lives on disk is the machine's business too.
-    private static readonly string[] ConfigurationOnly = ["InputBuffer", "OutputBuffer", "Kafka", "MaxSplitMessageBytes", "DeadLetterTopic", "StateDirectory", "StateStore"];
+    // Where state lives on disk, and the memory its stores take, are the machine's business too.
+    private static readonly string[] ConfigurationOnly = ["InputBuffer", "OutputBuffer", "Kafka", "MaxSplitMessageBytes", "DeadLetterTopic", "StateDirectory", "StateStore", "StateMemoryBytes"];
 
     private static readonly string[] Options = typeof(ProcessorOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Where(p => p.SetMethod is not null)

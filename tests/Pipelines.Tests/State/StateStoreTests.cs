@@ -50,6 +50,49 @@ public sealed class StateStoreTests : IDisposable
     public void Bytes_that_are_not_a_record_are_refused(byte[] bytes) =>
         Assert.Throws<FormatException>(() => StateRecord.Decode(bytes));
 
+    [Theory]
+    [InlineData(new byte[] { 1, 2 })]
+    [InlineData(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 })]
+    public void Validating_refuses_what_decoding_refuses(byte[] bytes) =>
+        Assert.Throws<FormatException>(() => StateRecord.Validate(bytes));
+
+    [Fact]
+    public void Every_RocksDb_store_of_a_budget_shares_its_block_cache_and_a_nearly_empty_one_takes_kilobytes_of_disk()
+    {
+        var budget = RocksDbMemory.Of(24L * 1024 * 1024);
+        using var first = RocksDbStateStore.Open(Path.Combine(directory, "0"), budget);
+        using var second = RocksDbStateStore.Open(Path.Combine(directory, "1"), budget);
+        first.Write([new("car-1"u8.ToArray(), new StateRecord(new RowPosition(0, 0), [1, 2, 3]).Encode())], 0);
+        first.PersistRestored(); // a flush: the record in a table file, read through the cache
+        Assert.NotNull(first.Get("car-1"u8.ToArray()));
+
+        Assert.Equal((budget.Bytes.ToString(System.Globalization.CultureInfo.InvariantCulture), budget.Bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)), (first.Property("rocksdb.block-cache-capacity"), second.Property("rocksdb.block-cache-capacity")));
+        Assert.Equal(first.Property("rocksdb.block-cache-usage"), second.Property("rocksdb.block-cache-usage"));
+        var bytesOnDisk = new DirectoryInfo(Path.Combine(directory, "0")).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        Assert.InRange(bytesOnDisk, 1, 512 * 1024); // RocksDB's defaults preallocate tens of megabytes
+    }
+
+    [Fact]
+    public void A_restore_batch_writes_its_records_and_offset_together_and_persisting_survives_reopening()
+    {
+        using (var store = RocksDbStateStore.Open(directory))
+        {
+            using var batch = store.BeginRestore();
+            batch.Add("a"u8, new StateRecord(new RowPosition(1, 0), [1]).Encode(), tombstone: false);
+            batch.Add("b"u8, default, tombstone: true);
+            Assert.Equal(2, batch.Count);
+            batch.Write(7);
+            Assert.Equal(7, store.ChangelogOffset);
+            Assert.Equal(0, batch.Count);
+            store.PersistRestored();
+        }
+
+        using var reopened = RocksDbStateStore.Open(directory);
+        Assert.Equal(7, reopened.ChangelogOffset);
+        Assert.Equal(new RowPosition(1, 0), StateRecord.Decode(reopened.Get("a"u8.ToArray())!).Applied);
+        Assert.Null(reopened.Get("b"u8.ToArray()));
+    }
+
     [Fact]
     public void RocksDb_keeps_records_and_the_changelog_offset_across_reopening()
     {

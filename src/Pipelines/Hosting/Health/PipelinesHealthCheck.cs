@@ -36,7 +36,8 @@ internal sealed class PipelinesHealthCheck(PipelinesStatus status, Func<Processo
     /// within <see cref="PipelinesHealthCheckOptions.MaxLag"/> when that is set.
     /// </summary>
     public static string? NotReady(ProcessorStatus processor, PipelinesHealthCheckOptions options) =>
-        processor.Phase != ProcessorPhase.Running ? $"{processor.Name} is {processor.Phase.ToString().ToLowerInvariant()}"
+        processor.Phase == ProcessorPhase.Restoring && processor.RecordsToRestore > 0 ? $"{processor.Name} is restoring ({processor.RestoredRecords} of {processor.RecordsToRestore} changelog records)"
+        : processor.Phase != ProcessorPhase.Running ? $"{processor.Name} is {processor.Phase.ToString().ToLowerInvariant()}"
         : options.MaxLag is { } maxLag && processor.Lag > maxLag ? $"{processor.Name} lags {processor.Lag} messages (MaxLag {maxLag})"
         : null;
 }

@@ -42,6 +42,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private readonly StateDefinition? state;
     private readonly IReadOnlyList<TableDefinition> tableDefinitions;
     private readonly ProcessorStatus status;
+    private readonly HashSet<TopicPartition> owned = [];
     private Run run = null!;
     private Tables tables = null!;
     private CancellationToken stopping;
@@ -141,7 +142,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
             .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
             .Build();
-        run = Run.Start(options, calls, tracker, reader, consumer, producer, logger, processorTag);
+        run = Run.Start(options, calls, tracker, reader, consumer, producer, logger, processorTag, status);
         using var stateStage = run.State;
         var inputs = options.Inputs;
         if (inputs.Count > 1 && Pipelines.Kafka.Partitioning.CoPartitioningProblem(consumer.Handle, inputs) is { } counts)
@@ -301,7 +302,9 @@ internal sealed class ProcessorRunner<TIn, TOut>
 
     private void OnAssigned(List<TopicPartition> assigned)
     {
-        status.Assigned(assigned.Count);
+        // Under the cooperative protocol only the partitions gained are handed over; the others stay as they were.
+        owned.UnionWith(assigned);
+        status.Assigned(owned.Count);
         var partitions = Numbers(assigned);
         if (run.State is not null || tables.Partitioned.Length > 0)
         {
@@ -406,6 +409,8 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private void OnLost(List<TopicPartitionOffset> lost)
     {
         // Lost, not revoked: the partitions already have a new owner, which reads these rows again.
+        owned.ExceptWith(lost.Select(p => p.TopicPartition));
+        status.Assigned(owned.Count);
         var numbers = Numbers(lost.Select(p => p.TopicPartition));
         Drop(numbers);
         foreach (var table in tables.Partitioned)
@@ -547,7 +552,8 @@ internal sealed class ProcessorRunner<TIn, TOut>
             IConsumer<byte[]?, RowRange> consumer,
             IProducer<byte[]?, byte[]?> producer,
             ILogger logger,
-            KeyValuePair<string, object?> processorTag)
+            KeyValuePair<string, object?> processorTag,
+            ProcessorStatus status)
         {
             var produced = new OutputProducer<TOut>(producer, options.MaxMessageBytes);
             var rejections = new Rejections<TIn, TOut>(options, reader, produced, logger, processorTag);
@@ -563,7 +569,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 {
                     StoreInterval = calls.State is null ? OffsetCommitter.DefaultStoreInterval : options.CommitInterval,
                 },
-                calls.State is { } table ? new Pipelines.State.StateStage(options, table, producer, logger, processorTag) : null);
+                calls.State is { } table ? new Pipelines.State.StateStage(options, table, producer, logger, processorTag, status) : null);
         }
     }
 
