@@ -19,7 +19,7 @@ internal sealed class ChangelogRestore : IDisposable
     private const long BatchBytes = 4 * 1024 * 1024;
 
     // A long restore makes what it wrote durable this often, so a restore cut short (a crash, a kill) goes on from there.
-    private const long PersistEveryRecords = 200_000;
+    private static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan RestoreWait = TimeSpan.FromSeconds(30);
 
@@ -131,12 +131,11 @@ internal sealed class ChangelogRestore : IDisposable
         var count = partition.Batch.Count;
         partition.Batch.Write(partition.Last);
         partition.Restored += count;
-        partition.SincePersisted += count;
         restored(count);
-        if (partition.SincePersisted >= PersistEveryRecords)
+        if (Stopwatch.GetElapsedTime(partition.Persisted) >= PersistInterval)
         {
             partition.Store.PersistRestored();
-            partition.SincePersisted = 0;
+            partition.Persisted = Stopwatch.GetTimestamp();
         }
     }
 
@@ -204,7 +203,8 @@ internal sealed class PartitionRestore(int partition, IStateStore store, string 
 
     public long Restored { get; set; }
 
-    public long SincePersisted { get; set; }
+    /// <summary>When what it restored was last made durable (<see cref="Stopwatch"/> ticks).</summary>
+    public long Persisted { get; set; } = Stopwatch.GetTimestamp();
 
     public bool Done { get; set; }
 }

@@ -65,4 +65,37 @@ public sealed class RestoreTests : IDisposable
         Assert.Equal(expected.OrderBy(e => e.Key), restored.OrderBy(e => e.Key));
         Assert.Equal(Records - 1, store.ChangelogOffset);
     }
+
+    [Fact]
+    public void ConfigureRocksDb_sees_every_store_before_it_opens_and_what_it_sets_applies()
+    {
+        using var kafka = EmbeddedKafka.Start();
+        kafka.CreateTopic("tally.state.changelog", 2);
+        var seen = new System.Collections.Concurrent.ConcurrentBag<RocksDbStore>();
+        var ownCache = RocksDbSharp.Cache.CreateLru(3 * 1024 * 1024);
+        var options = new ProcessorOptions
+        {
+            Name = "tally",
+            GroupId = "tally",
+            InputTopic = "readings",
+            BootstrapServers = kafka.BootstrapServers,
+            StateDirectory = stateDirectory,
+            ConfigureRocksDb = (rocksDb, store) =>
+            {
+                seen.Add(store);
+                rocksDb.SetBlockBasedTableFactory(new RocksDbSharp.BlockBasedTableOptions().SetBlockCache(ownCache));
+            },
+        };
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        var table = StateDefinition.Of<Tally>("state").CreateTable(new object(), options);
+        using (var stage = new StateStage(options, table, producer, NullLogger.Instance, new("pipelines.processor", "tally")))
+        {
+            stage.Assign([0, 1]);
+            Assert.Equal("3145728", ((RocksDbStateStore)table.StoreOf(1)!).Property("rocksdb.block-cache-capacity"));
+        }
+
+        Assert.Equal(
+            [new RocksDbStore("tally", "state", 0, Path.Combine(stateDirectory, "tally", "tally", "0")), new RocksDbStore("tally", "state", 1, Path.Combine(stateDirectory, "tally", "tally", "1"))],
+            seen.OrderBy(s => s.Partition));
+    }
 }
