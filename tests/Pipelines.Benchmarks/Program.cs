@@ -33,6 +33,16 @@ if (args is ["footprint", ..])
     return;
 }
 
+// dotnet run -c Release --project tests/Pipelines.Benchmarks -- rebalance [partitions] [keys] [rows/s]
+if (args is ["rebalance", ..])
+{
+    Pipelines.Benchmarks.State.RebalanceRun.Run(
+        args.Length > 1 ? int.Parse(args[1]) : 12,
+        args.Length > 2 ? int.Parse(args[2]) : 100_000,
+        args.Length > 3 ? int.Parse(args[3]) : 5_000);
+    return;
+}
+
 if (args is ["rows", ..])
 {
     PackedRowsRun.Run(args.Length > 1 ? int.Parse(args[1]) : 100, args.Length > 2 ? int.Parse(args[2]) : 480_000);

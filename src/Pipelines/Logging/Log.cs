@@ -31,6 +31,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Processor {Processor} could not write an output or dead letter ({Reason}); it reads those partitions again, their state as of its last checkpoint: {Resume}")]
     public static partial void Replaying(ILogger logger, string processor, string reason, string resume);
 
+    [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "Processor {Processor} was given partitions {Partitions}; it owns {Owned} partition(s)")]
+    public static partial void PartitionsAssigned(ILogger logger, string processor, string partitions, int owned);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Information, Message = "Processor {Processor} handed over partitions {Partitions}; it owns {Owned} partition(s)")]
+    public static partial void PartitionsRevoked(ILogger logger, string processor, string partitions, int owned);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "Processor {Processor} lost partitions {Partitions} without handing them over (its session with the group ended); their new owner handles their rows since the last commit again")]
+    public static partial void PartitionsLost(ILogger logger, string processor, string partitions);
+
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Processor {Processor} could not fetch: {Reason}")]
     public static partial void FetchFailed(ILogger logger, Exception exception, string processor, string reason);
 

@@ -140,7 +140,11 @@ internal sealed class ProcessorRunner<TIn, TOut>
             .SetLogHandler((_, message) => Log.Librdkafka(logger, message))
             .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
             .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
-            .SetPartitionsLostHandler((_, lost) => OnLost(lost))
+            .SetPartitionsLostHandler((_, lost) =>
+            {
+                Log.PartitionsLost(logger, options.Name, Named(lost.Select(p => p.TopicPartition)));
+                Release(lost);
+            })
             .Build();
         run = Run.Start(options, calls, tracker, reader, consumer, producer, logger, processorTag, status);
         using var stateStage = run.State;
@@ -305,6 +309,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         // Under the cooperative protocol only the partitions gained are handed over; the others stay as they were.
         owned.UnionWith(assigned);
         status.Assigned(owned.Count);
+        Log.PartitionsAssigned(logger, options.Name, Named(assigned), owned.Count);
         var partitions = Numbers(assigned);
         if (run.State is not null || tables.Partitioned.Length > 0)
         {
@@ -327,7 +332,8 @@ internal sealed class ProcessorRunner<TIn, TOut>
             // Called from Close: the stop already flushed and made its final commit. A synchronous commit from here
             // can wait forever in librdkafka (seen when earlier commits failed: the group is already terminating),
             // and librdkafka's own commit at unassign covers anything stored since.
-            OnLost(revoked);
+            Release(revoked);
+            Log.PartitionsRevoked(logger, options.Name, Named(revoked.Select(p => p.TopicPartition)), owned.Count);
             return;
         }
 
@@ -349,7 +355,8 @@ internal sealed class ProcessorRunner<TIn, TOut>
             run.Committer.StoreFinished(final: true);
         }
 
-        OnLost(revoked);
+        Release(revoked);
+        Log.PartitionsRevoked(logger, options.Name, Named(revoked.Select(p => p.TopicPartition)), owned.Count);
     }
 
     /// <summary>
@@ -406,12 +413,12 @@ internal sealed class ProcessorRunner<TIn, TOut>
         return run.Output.Producer.Flush(ShutdownFlushTimeout);
     }
 
-    private void OnLost(List<TopicPartitionOffset> lost)
+    /// <summary>Forgets partitions this instance no longer owns: handed over (after their checkpoint) or lost (their new owner reads their rows again).</summary>
+    private void Release(List<TopicPartitionOffset> partitions)
     {
-        // Lost, not revoked: the partitions already have a new owner, which reads these rows again.
-        owned.ExceptWith(lost.Select(p => p.TopicPartition));
+        owned.ExceptWith(partitions.Select(p => p.TopicPartition));
         status.Assigned(owned.Count);
-        var numbers = Numbers(lost.Select(p => p.TopicPartition));
+        var numbers = Numbers(partitions.Select(p => p.TopicPartition));
         Drop(numbers);
         foreach (var table in tables.Partitioned)
         {
@@ -473,6 +480,9 @@ internal sealed class ProcessorRunner<TIn, TOut>
 
     /// <summary>The partition numbers of <paramref name="partitions"/>: with several inputs, partition p of each is one number, one state and one table partition.</summary>
     private static List<int> Numbers(IEnumerable<TopicPartition> partitions) => partitions.Select(p => p.Partition.Value).Distinct().ToList();
+
+    /// <summary>Partition numbers as a log shows them: "[0, 3, 5]".</summary>
+    private static string Named(IEnumerable<TopicPartition> partitions) => $"[{string.Join(", ", partitions.Select(p => p.Partition.Value).Distinct().Order())}]";
 
     private async ValueTask ShutdownAsync()
     {
