@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: restore, build (every project, benchmarks included), test; then prints one
-# line with the totals. Installs what the tests need first (kcat, with apt-get), so it works on a fresh
-# Debian/Ubuntu machine with the .NET 10 SDK.
+# line with the totals. Installs what the tests need first (kcat and python3-confluent-kafka, with apt-get),
+# so it works on a fresh Debian/Ubuntu machine with the .NET 10 SDK.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,13 +10,17 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# kcat is the external Kafka client the integration tests drive against the embedded broker.
-if ! command -v kcat >/dev/null 2>&1; then
-  echo "Installing kcat (Debian package) for the integration tests..."
+# kcat and Python's confluent_kafka (Debian's python3 package) are the external Kafka clients the integration tests
+# drive against the embedded broker.
+missing=""
+command -v kcat >/dev/null 2>&1 || missing="kcat"
+/usr/bin/python3 -c "import confluent_kafka" >/dev/null 2>&1 || missing="$missing python3-confluent-kafka"
+if [ -n "$missing" ]; then
+  echo "Installing$missing (Debian packages) for the integration tests..."
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq kcat >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
 
 # dotnet-stack lets a test that waited in vain print every thread's stack (tests/Pipelines.IntegrationTests/ThreadStacks.cs):

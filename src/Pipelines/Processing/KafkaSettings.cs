@@ -117,6 +117,9 @@ internal static class KafkaSettings
 
     internal const string RestoreFetchQueueBackoffMs = "10";
 
+    /// <summary>Murmur2 of the key, as the Java client's default partitioner; a message without a key goes to a random partition.</summary>
+    internal const string JavaCompatiblePartitioner = "murmur2_random";
+
     public static ProducerConfig Producer(ProcessorOptions options) =>
         Producer(options.BootstrapServers, options.Compression, options.LowLatency, options.Kafka);
 
@@ -132,6 +135,10 @@ internal static class KafkaSettings
             // headers saves their allocation on every acknowledgement.
             ["dotnet.producer.delivery.report.fields"] = "status",
             ["compression.type"] = CompressionType(compression),
+
+            // A key goes to the partition Java clients, Kafka Streams and Quix Streams put it in (murmur2, Kafka's
+            // default), not librdkafka's CRC32: a table or merge across topics written by both then finds its rows.
+            ["partitioner"] = JavaCompatiblePartitioner,
         };
         if (lowLatency)
         {

@@ -20,6 +20,17 @@ internal sealed class KafkaHarness : IDisposable
 
     public EmbeddedKafka Kafka { get; }
 
+    /// <summary>
+    /// An outside writer's producer: keys placed as Java clients place them (murmur2), as Pipelines' own producers
+    /// do, so a table a test writes with a <c>TopicWriter</c> is co-partitioned with the input it writes here.
+    /// </summary>
+    public ProducerConfig ProducerConfig() => new()
+    {
+        BootstrapServers = Kafka.BootstrapServers,
+        MessageTimeoutMs = (int)Patience.TotalMilliseconds,
+        Partitioner = Partitioner.Murmur2Random,
+    };
+
     public ProcessorOptions Options(FailurePolicy onFailure = FailurePolicy.DeadLetter) => new()
     {
         Name = "doubler",
@@ -38,7 +49,7 @@ internal sealed class KafkaHarness : IDisposable
 
     public async Task Produce(IEnumerable<Reading> readings)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, MessageTimeoutMs = (int)Patience.TotalMilliseconds }).Build();
+        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfig()).Build();
         foreach (var reading in readings)
         {
             await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = reading.Sensor, Value = MessageSerializer.Serialize(reading) });
@@ -58,7 +69,7 @@ internal sealed class KafkaHarness : IDisposable
     /// <summary>Produces <paramref name="readings"/> as one packed message (the packed-rows layout) under <paramref name="key"/>.</summary>
     public async Task ProducePacked(string key, IEnumerable<Reading> readings)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, MessageTimeoutMs = (int)Patience.TotalMilliseconds }).Build();
+        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfig()).Build();
         var value = MessageSerializer.SerializePacked<Reading>(readings.ToArray());
         await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = key, Value = value, Headers = new Headers { { MessageTypes.Header, "rows"u8.ToArray() } } });
     }
@@ -69,7 +80,7 @@ internal sealed class KafkaHarness : IDisposable
 
     public async Task ProduceRaw(string key, byte[] value)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, MessageTimeoutMs = (int)Patience.TotalMilliseconds }).Build();
+        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfig()).Build();
         await producer.ProduceAsync("readings", new Message<string, byte[]> { Key = key, Value = value, Headers = new Headers { { "origin", "test"u8.ToArray() } } });
     }
 

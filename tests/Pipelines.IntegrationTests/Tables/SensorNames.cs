@@ -18,7 +18,7 @@ internal static class SensorNames
 
     public static async Task Tombstone(KafkaHarness harness, string sensor)
     {
-        using var producer = new ProducerBuilder<string, byte[]?>(new ProducerConfig { BootstrapServers = harness.Kafka.BootstrapServers }).Build();
+        using var producer = new ProducerBuilder<string, byte[]?>(harness.ProducerConfig()).Build();
         await producer.ProduceAsync("sensor-names", new Message<string, byte[]?> { Key = sensor, Value = null });
     }
 }

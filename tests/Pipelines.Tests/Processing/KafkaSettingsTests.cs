@@ -15,6 +15,16 @@ public class KafkaSettingsTests
     }
 
     [Fact]
+    public void Processors_and_topic_writers_place_keys_as_java_clients_do_unless_told_otherwise()
+    {
+        var writer = new Pipelines.Publishing.TopicWriterOptions { BootstrapServers = "localhost:9092" };
+
+        Assert.Equal("murmur2_random", Get(KafkaSettings.Producer(Options), "partitioner"));
+        Assert.Equal("murmur2_random", Get(KafkaSettings.Producer(writer), "partitioner"));
+        Assert.Equal("consistent_random", Get(KafkaSettings.Producer(Options with { Kafka = new Dictionary<string, string> { ["partitioner"] = "consistent_random" } }), "partitioner"));
+    }
+
+    [Fact]
     public void Settings_of_one_kind_of_client_reach_only_that_kind()
     {
         var options = Options with { Kafka = new Dictionary<string, string> { ["session.timeout.ms"] = "3000", ["linger.ms"] = "20", ["client.id"] = "both" } };
