@@ -24,6 +24,26 @@ internal static class SnapshotSources
             }
             """,
 
+        // A JSON topic: the schema says so; the serializer is the same as for any contract.
+        ["JsonTopic"] = """
+            using System;
+            using Pipelines;
+
+            namespace Orders;
+
+            public enum Channel { Web, Store }
+
+            [Topic("orders", Format = TopicFormat.Json)]
+            public partial class Order
+            {
+                [Timestamp] public DateTimeOffset At { get; set; }
+                [Tag] public string Customer { get; set; } = "";
+                [Parameter] public decimal Total { get; set; }
+                [Parameter] public Channel Channel { get; set; }
+                [Parameter] public string[]? Items { get; set; }
+            }
+            """,
+
         // A positional record inside a partial containing type: built through its constructor and an initializer.
         ["ConstructedRecord"] = """
             using System;

@@ -16,6 +16,7 @@ internal static class ContractEmitter
     private const string Reader = Infrastructure + "MessageReader";
     private const string Writer = Infrastructure + "MessageWriter";
     private const string SerializerClass = "PipelinesSerializer";
+    private const string Json = "global::System.Text.Json.";
 
     public static string Emit(ContractModel model)
     {
@@ -41,6 +42,10 @@ internal static class ContractEmitter
         EmitWritePacked(w, model);
         w.Line();
         EmitReadPacked(w, model);
+        w.Line();
+        EmitWriteJson(w, model);
+        w.Line();
+        EmitReadJson(w, model);
         w.Close();
         w.CloseScopes(scopes);
         return w.ToString();
@@ -58,7 +63,7 @@ internal static class ContractEmitter
             w.Line($"        {Infrastructure}FieldSchema.Of<{m.TypeName}, {m.Codec}>({Literal(m.WireName)}, {Literal(m.Name.TrimStart('@'))}, {Infrastructure}FieldKind.{m.Kind}),");
         }
 
-        w.Line("    ]);");
+        w.Line(model.Format is null ? "    ]);" : $"    ], {model.Format});");
         w.Line();
         w.Line($"public {Infrastructure}MessageSchema Schema => schema;");
     }
@@ -226,6 +231,75 @@ internal static class ContractEmitter
 
         w.Close();
         EmitCatch(w);
+        w.Close();
+    }
+
+    private static void EmitWriteJson(SourceWriter w, ContractModel model)
+    {
+        foreach (var m in model.Members)
+        {
+            w.Line($"private static readonly {Json}JsonEncodedText json{m.Local} = {Json}JsonEncodedText.Encode({Utf8(m.WireName)});");
+        }
+
+        w.Line();
+        w.Open($"public void WriteJson({Json}Utf8JsonWriter writer, in {model.FullyQualifiedName} value)");
+        w.Line("writer.WriteStartObject();");
+        foreach (var m in model.Members)
+        {
+            w.Line($"writer.WritePropertyName(json{m.Local});");
+            w.Line($"{m.Codec}.WriteJson(writer, value.{m.Name});");
+        }
+
+        w.Line("writer.WriteEndObject();");
+        w.Close();
+    }
+
+    private static void EmitReadJson(SourceWriter w, ContractModel model)
+    {
+        var mutable = model.Construction.Mutable;
+        w.Open($"public {model.FullyQualifiedName} ReadJson(ref {Json}Utf8JsonReader reader)");
+        w.Line("var field = -1;");
+        w.Open("try");
+        w.Open($"if (!{Infrastructure}JsonValues.StartObject(ref reader))");
+        w.Line($"throw {Infrastructure}JsonValues.Unexpected(ref reader, \"an object\");");
+        w.Close();
+        w.Line();
+        if (mutable)
+        {
+            w.Line($"var value = new {model.FullyQualifiedName}();");
+        }
+        else
+        {
+            foreach (var m in model.Members)
+            {
+                w.Line($"var {m.Local} = default({m.TypeName});");
+            }
+        }
+
+        w.Open($"while ({Infrastructure}JsonValues.NextProperty(ref reader))");
+        var index = 0;
+        foreach (var m in model.Members)
+        {
+            w.Open($"if (reader.ValueTextEquals({Utf8(m.WireName)}))");
+            w.Line($"field = {index++};");
+            w.Line("reader.Read();");
+            w.Line(mutable
+                ? $"value.{m.Name} = {m.Codec}.ReadJson(ref reader);"
+                : $"{m.Local} = {m.Codec}.ReadJson(ref reader);");
+            w.Line("field = -1;");
+            w.Line("continue;");
+            w.Close();
+            w.Line();
+        }
+
+        w.Line("reader.Skip();");
+        w.Close();
+        w.Line();
+        w.Line(mutable ? "return value;" : $"return {Construct(model)};");
+        w.Close();
+        w.Open($"catch (global::System.Exception exception) when ({Runtime}MessageFormatException.IsInputFault(exception))");
+        w.Line($"throw {Runtime}MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);");
+        w.Close();
         w.Close();
     }
 

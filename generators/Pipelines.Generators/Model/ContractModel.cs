@@ -7,6 +7,7 @@ namespace Pipelines.Generators.Model;
 /// <param name="FullyQualifiedName">The type as generated code spells it, with <c>global::</c>.</param>
 /// <param name="SchemaName">The name recorded in the schema, without <c>global::</c>.</param>
 /// <param name="Topic">The topic of a <c>[Topic]</c> type, else <see langword="null"/>.</param>
+/// <param name="Format">The topic's <c>TopicFormat</c> member, fully qualified, when not the default MessagePack.</param>
 /// <param name="Members">Serialized members in declaration order.</param>
 /// <param name="Construction">How a row is built when read.</param>
 /// <param name="HintName">The generated file's name.</param>
@@ -17,6 +18,7 @@ internal sealed record ContractModel(
     string FullyQualifiedName,
     string SchemaName,
     string? Topic,
+    string? Format,
     EquatableArray<MemberModel> Members,
     ConstructionModel Construction,
     string HintName);

@@ -86,7 +86,7 @@ internal static class CodecResolver
     /// <summary>Timestamps are always int64 nanoseconds on the wire, whatever the member's type.</summary>
     public static string? ResolveTimestamp(ITypeSymbol type) => Clock(type) switch
     {
-        TimestampClock.UnixNanoseconds => Codec("Int64Codec"),
+        TimestampClock.UnixNanoseconds => Codec("TimestampCodec"),
         TimestampClock.DateTime => Codec("TimestampDateTimeCodec"),
         TimestampClock.DateTimeOffset => Codec("TimestampDateTimeOffsetCodec"),
         _ => null,

@@ -35,7 +35,7 @@ internal static class ContractParser
         var typeName = type.ToDisplayString();
         var errors = diagnostics.Count;
         ValidateType(type, typeName, diagnostics);
-        var topic = ReadTopic(type, typeName, validator.Known, diagnostics, cancellationToken);
+        var topic = ReadTopic(type, typeName, validator.Known, diagnostics, out var format, cancellationToken);
         ReadBuffer(type, topic, validator.Known, diagnostics, cancellationToken);
 
         var candidates = new List<MemberCandidate>();
@@ -81,6 +81,7 @@ internal static class ContractParser
             type.ToDisplayString(CodecResolver.TypeFormat),
             typeName,
             topic,
+            format,
             members,
             construction.Value.Model,
             TypeDeclarations.HintName(type, ".Contract.g.cs"));
@@ -125,8 +126,9 @@ internal static class ContractParser
         BufferParser.Parse(type, type, isInput: false, known, diagnostics, cancellationToken);
     }
 
-    private static string? ReadTopic(INamedTypeSymbol type, string typeName, KnownTypes known, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    private static string? ReadTopic(INamedTypeSymbol type, string typeName, KnownTypes known, List<Diagnostic> diagnostics, out string? format, CancellationToken cancellationToken)
     {
+        format = null;
         var attribute = KnownTypes.Find(type, known.TopicAttribute);
         if (attribute is null)
         {
@@ -144,6 +146,17 @@ internal static class ContractParser
         if (AttributeArguments.Named(attribute, "Compression") is { } compression && AttributeArguments.EnumMember(compression, ref invalidCompression) is null)
         {
             diagnostics.Report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Location(attribute, "Compression", type, cancellationToken), "Compression", type.Name, invalidCompression!);
+        }
+
+        // The default (MessagePack, 0) is left out of the generated schema, which then reads as before.
+        string? invalidFormat = null;
+        if (AttributeArguments.Named(attribute, "Format") is { } named && !Equals(named.Value, 0))
+        {
+            format = AttributeArguments.EnumMember(named, ref invalidFormat);
+            if (format is null)
+            {
+                diagnostics.Report(DiagnosticDescriptors.SettingOutOfRange, AttributeArguments.Location(attribute, "Format", type, cancellationToken), "Format", type.Name, invalidFormat!);
+            }
         }
 
         return topic;

@@ -2,7 +2,7 @@ namespace Pipelines;
 
 /// <summary>
 /// Marks a partial class, record or struct as the message contract of a Kafka topic. The generator emits its
-/// MessagePack serializer, its packed-rows form and its <see cref="MessageSchema"/>.
+/// serializers (MessagePack and JSON), its packed-rows form and its <see cref="MessageSchema"/>.
 /// </summary>
 /// <param name="name">The Kafka topic name: 1 to 249 characters from <c>[a-zA-Z0-9._-]</c>, not <c>.</c> or <c>..</c>.</param>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
@@ -22,4 +22,11 @@ public sealed class TopicAttribute(string name) : Attribute
     /// processor's own <c>Compression</c> configuration overrides it.
     /// </summary>
     public Compression Compression { get; init; }
+
+    /// <summary>
+    /// How the topic's messages are written and read (<see cref="TopicFormat.MessagePack"/> when not set): what every
+    /// processor, table and <c>TopicWriter</c> of this contract writes to the topic and expects from it. Checked at
+    /// compile time: a member type a format cannot carry is reported there.
+    /// </summary>
+    public TopicFormat Format { get; init; }
 }

@@ -210,6 +210,11 @@ public sealed class JoinRows<TLeft, TRight> : IMessageContract<JoinRows<TLeft, T
 
         public long? TimestampOf(in JoinRows<TLeft, TRight> value) => null;
 
+        // A join's state lives in its store and changelog only, always as MessagePack.
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer, in JoinRows<TLeft, TRight> value) => throw new NotSupportedException();
+
+        public JoinRows<TLeft, TRight> ReadJson(ref System.Text.Json.Utf8JsonReader reader) => throw new NotSupportedException();
+
         public void Write(ref MessageWriter writer, in JoinRows<TLeft, TRight> value)
         {
             writer.WriteArrayHeader(4);

@@ -28,6 +28,10 @@ public sealed class NoOutput : IMessageContract<NoOutput>
 
         public int ReadPacked(ref MessageReader reader, List<NoOutput> rows) => throw Refuse();
 
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer, in NoOutput value) => throw Refuse();
+
+        public NoOutput ReadJson(ref System.Text.Json.Utf8JsonReader reader) => throw Refuse();
+
         private static InvalidOperationException Refuse() => new("A sink produces no messages, so NoOutput is never serialized.");
     }
 }

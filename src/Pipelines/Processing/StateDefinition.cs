@@ -34,7 +34,7 @@ public sealed class StateDefinition
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         return new StateDefinition(name, null, (_, options) =>
         {
-            var table = new KeyedState<T>(name, static value => MessageSerializer.Serialize(value), static bytes => MessageSerializer.Deserialize<T>(bytes), options.StateTimeToLive, options.TimeProvider, options.StateTimeToLiveClock);
+            var table = new KeyedState<T>(name, static value => MessageSerializer.ToMessagePack(value), static bytes => MessageSerializer.FromMessagePack<T>(bytes), options.StateTimeToLive, options.TimeProvider, options.StateTimeToLiveClock);
             table.Facade = new State<T>(table);
             return table;
         });
@@ -52,7 +52,7 @@ public sealed class StateDefinition
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(window);
         return new StateDefinition(name, window, (processor, options) => new WindowTable<TIn, TAcc, TOut>(
-            name, Functions<TIn, TAcc, TOut>(processor), window, static value => MessageSerializer.Serialize(value), static bytes => MessageSerializer.Deserialize<TAcc>(bytes), options));
+            name, Functions<TIn, TAcc, TOut>(processor), window, static value => MessageSerializer.ToMessagePack(value), static bytes => MessageSerializer.FromMessagePack<TAcc>(bytes), options));
     }
 
     /// <summary>Windows named <paramref name="name"/> that keep <see cref="WindowStats"/>; the processor implements <see cref="IWindowFunctions{TIn, TAcc, TOut}"/> with them.</summary>
@@ -80,11 +80,11 @@ public sealed class StateDefinition
             name,
             Functions<TIn, List<TIn>, TOut>(processor),
             window,
-            static rows => MessageSerializer.SerializePacked<TIn>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows)),
+            static rows => MessageSerializer.ToMessagePackPacked<TIn>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows)),
             static bytes =>
             {
                 var rows = new List<TIn>();
-                MessageSerializer.DeserializePacked<TIn>(bytes.AsSpan(), rows);
+                MessageSerializer.FromMessagePackPacked<TIn>(bytes.AsSpan(), rows);
                 return rows;
             },
             options));

@@ -13,14 +13,19 @@ namespace Pipelines.Infrastructure;
 public sealed class MessageSchema
 {
     /// <summary>Creates a schema; the generator calls this once per contract.</summary>
-    public MessageSchema(string name, string? topic, IReadOnlyList<FieldSchema> fields)
+    public MessageSchema(string name, string? topic, IReadOnlyList<FieldSchema> fields, TopicFormat format = TopicFormat.MessagePack)
     {
         Name = name;
         Topic = topic;
         Fields = fields;
+        Format = format;
         Fingerprint = ComputeFingerprint(fields);
-        ContentType = $"application/msgpack; schema=\"{name}\"; fingerprint={Fingerprint}";
+        var media = format == TopicFormat.Json ? "application/json" : "application/msgpack";
+        ContentType = $"{media}; schema=\"{name}\"; fingerprint={Fingerprint}";
     }
+
+    /// <summary>How the topic's messages are written (<see cref="TopicAttribute.Format"/>).</summary>
+    public TopicFormat Format { get; }
 
     /// <summary>The contract's full C# name.</summary>
     public string Name { get; }

@@ -4,8 +4,8 @@ using Pipelines.Infrastructure;
 namespace Pipelines.Infrastructure;
 
 /// <summary>
-/// Writes and reads one contract type as MessagePack: a single row as a map of wire names to values, or
-/// many rows as one columnar batch (see docs/wire-format.md). Implementations are generated, stateless and
+/// Writes and reads one contract type as MessagePack (a single row as a map of wire names to values, or many rows
+/// as one columnar batch) and as JSON (a row as an object of wire names to values); see docs/wire-format.md. Implementations are generated, stateless and
 /// thread-safe. <see cref="MessageSerializer"/> wraps them for byte arrays, buffers and spans.
 /// For use by generated code; not intended to be called directly.
 /// </summary>
@@ -34,4 +34,11 @@ public interface IMessageSerializer<T>
     /// <summary>Reads one batch and appends its rows, in order, to <paramref name="rows"/>; returns how many were added.</summary>
     /// <exception cref="MessageFormatException">The input is not a valid batch of this contract; <paramref name="rows"/> may then hold part of it.</exception>
     int ReadPacked(ref MessageReader reader, List<T> rows);
+
+    /// <summary>Writes one row as a JSON object.</summary>
+    void WriteJson(System.Text.Json.Utf8JsonWriter writer, in T value);
+
+    /// <summary>Reads one row from a JSON object: the reader is on its start, and is left on its end. Unknown properties are skipped, missing ones keep their default.</summary>
+    /// <exception cref="MessageFormatException">The input is not a valid row of this contract.</exception>
+    T ReadJson(ref System.Text.Json.Utf8JsonReader reader);
 }

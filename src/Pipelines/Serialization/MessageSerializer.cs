@@ -4,8 +4,9 @@ using Pipelines.Infrastructure;
 namespace Pipelines;
 
 /// <summary>
-/// Serializes and deserializes message contracts to and from bytes, buffers and spans. Every method is a
-/// thin wrapper over the type's generated <see cref="IMessageSerializer{T}"/>.
+/// Serializes and deserializes message contracts to and from bytes, buffers and spans, in the format of the contract's
+/// topic (<see cref="TopicAttribute.Format"/>): what a processor writes to the topic and reads from it. Every method is
+/// a thin wrapper over the type's generated <see cref="IMessageSerializer{T}"/>.
 /// </summary>
 public static partial class MessageSerializer
 {
@@ -29,6 +30,12 @@ public static partial class MessageSerializer
             throw new ArgumentNullException(nameof(value));
         }
 
+        if (T.Serializer.Schema.Format == TopicFormat.Json)
+        {
+            JsonMessages.Write(output, value);
+            return;
+        }
+
         var writer = new MessageWriter(output);
         T.Serializer.Write(ref writer, in value);
         writer.Flush();
@@ -43,11 +50,17 @@ public static partial class MessageSerializer
         return output.WrittenSpan.ToArray();
     }
 
-    /// <summary>Writes <paramref name="rows"/> as one columnar batch to <paramref name="output"/>.</summary>
+    /// <summary>Writes <paramref name="rows"/> as one message to <paramref name="output"/>: a columnar batch (MessagePack), or an array of objects (JSON).</summary>
     public static void SerializePacked<T>(IBufferWriter<byte> output, ReadOnlySpan<T> rows)
         where T : IMessageContract<T>
     {
         ArgumentNullException.ThrowIfNull(output);
+        if (T.Serializer.Schema.Format == TopicFormat.Json)
+        {
+            JsonMessages.WriteArray(output, rows);
+            return;
+        }
+
         var writer = new MessageWriter(output);
         T.Serializer.WritePacked(ref writer, rows);
         writer.Flush();
@@ -80,6 +93,11 @@ public static partial class MessageSerializer
     public static T Deserialize<T>(ReadOnlySpan<byte> bytes)
         where T : IMessageContract<T>
     {
+        if (T.Serializer.Schema.Format == TopicFormat.Json)
+        {
+            return JsonMessages.Read<T>(bytes);
+        }
+
         var reader = new MessageReader(bytes);
         var value = T.Serializer.Read(ref reader);
         EnsureEnd<T>(ref reader);
@@ -104,13 +122,21 @@ public static partial class MessageSerializer
         return Deserialize<T>(contiguous.Span);
     }
 
-    /// <summary>Reads one batch that fills <paramref name="bytes"/> exactly and appends its rows to <paramref name="rows"/>.</summary>
+    /// <summary>
+    /// Reads one message of several rows that fills <paramref name="bytes"/> exactly and appends its rows to
+    /// <paramref name="rows"/>: a columnar batch (MessagePack), or an array of objects or a single object (JSON).
+    /// </summary>
     /// <returns>The number of rows appended.</returns>
     /// <exception cref="MessageFormatException">The bytes are not one valid batch of <typeparamref name="T"/>.</exception>
     public static int DeserializePacked<T>(ReadOnlySpan<byte> bytes, List<T> rows)
         where T : IMessageContract<T>
     {
         ArgumentNullException.ThrowIfNull(rows);
+        if (T.Serializer.Schema.Format == TopicFormat.Json)
+        {
+            return JsonMessages.ReadRows(bytes, rows);
+        }
+
         var reader = new MessageReader(bytes);
         var count = T.Serializer.ReadPacked(ref reader, rows);
         EnsureEnd<T>(ref reader);
@@ -132,6 +158,48 @@ public static partial class MessageSerializer
 
         using var contiguous = new Contiguous(bytes);
         return DeserializePacked(contiguous.Span, rows);
+    }
+
+    /// <summary>One row as MessagePack whatever its topic's format: the form state stores and changelogs keep.</summary>
+    internal static byte[] ToMessagePack<T>(T value)
+        where T : IMessageContract<T>
+    {
+        var output = new ArrayBufferWriter<byte>(256);
+        var writer = new MessageWriter(output);
+        T.Serializer.Write(ref writer, in value);
+        writer.Flush();
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Rows as one MessagePack columnar batch whatever their topic's format: the form state stores and changelogs keep.</summary>
+    internal static byte[] ToMessagePackPacked<T>(ReadOnlySpan<T> rows)
+        where T : IMessageContract<T>
+    {
+        var output = new ArrayBufferWriter<byte>(256);
+        var writer = new MessageWriter(output);
+        T.Serializer.WritePacked(ref writer, rows);
+        writer.Flush();
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="ToMessagePack{T}(T)"/> wrote.</summary>
+    internal static T FromMessagePack<T>(ReadOnlySpan<byte> bytes)
+        where T : IMessageContract<T>
+    {
+        var reader = new MessageReader(bytes);
+        var value = T.Serializer.Read(ref reader);
+        EnsureEnd<T>(ref reader);
+        return value;
+    }
+
+    /// <summary>Reads what <see cref="ToMessagePackPacked{T}(ReadOnlySpan{T})"/> wrote.</summary>
+    internal static int FromMessagePackPacked<T>(ReadOnlySpan<byte> bytes, List<T> rows)
+        where T : IMessageContract<T>
+    {
+        var reader = new MessageReader(bytes);
+        var count = T.Serializer.ReadPacked(ref reader, rows);
+        EnsureEnd<T>(ref reader);
+        return count;
     }
 
     private static void EnsureEnd<T>(ref MessageReader reader)

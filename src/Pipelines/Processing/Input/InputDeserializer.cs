@@ -124,7 +124,9 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<strin
             return new RowRange(start, 0, data.Length, type);
         }
 
-        if (type == MessageType.Row)
+        // A JSON topic's writers send no type header: an object is one row, an array several; the packed reader takes both.
+        var json = SchemaOf(input).Format == TopicFormat.Json;
+        if (type == MessageType.Row && !json)
         {
             Rows.Add(merged is null ? MessageSerializer.Deserialize<T>(data) : merged.Read(input, data));
             return new RowRange(start, 1, data.Length);
@@ -134,7 +136,7 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<strin
         {
             var count = merged is null ? MessageSerializer.DeserializePacked(data, Rows) : merged.ReadPacked(input, data, Rows);
             return count > 0
-                ? new RowRange(start, count, data.Length, type)
+                ? new RowRange(start, count, data.Length, json && count > 1 ? MessageType.Rows : type)
                 : throw new MessageFormatException($"Cannot read '{SchemaOf(input).Name}' packed rows: the message holds no rows; a writer never sends an empty one.");
         }
         catch

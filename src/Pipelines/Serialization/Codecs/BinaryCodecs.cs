@@ -23,6 +23,22 @@ public readonly struct ByteArrayCodec : IValueCodec<byte[]?>
 
     /// <inheritdoc/>
     public static byte[]? Read(ref MessageReader reader) => reader.TryReadNil() ? null : reader.ReadBinary().ToArray();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, byte[]? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteBase64StringValue(value);
+        }
+    }
+
+    /// <inheritdoc/>
+    public static byte[]? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : reader.TokenType == global::System.Text.Json.JsonTokenType.String ? reader.GetBytesFromBase64() : throw JsonValues.Unexpected(ref reader, "base64 text");
 }
 
 /// <summary>
@@ -39,4 +55,10 @@ public readonly struct ReadOnlyMemoryCodec : IValueCodec<ReadOnlyMemory<byte>>
     public static void Write(ref MessageWriter writer, ReadOnlyMemory<byte> value) => writer.WriteBinary(value.Span);
     /// <inheritdoc/>
     public static ReadOnlyMemory<byte> Read(ref MessageReader reader) => reader.TryReadNil() ? default : reader.ReadBinary().ToArray();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, ReadOnlyMemory<byte> value) => writer.WriteBase64StringValue(value.Span);
+
+    /// <inheritdoc/>
+    public static ReadOnlyMemory<byte> ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default : reader.TokenType == global::System.Text.Json.JsonTokenType.String ? reader.GetBytesFromBase64() : throw JsonValues.Unexpected(ref reader, "base64 text");
 }

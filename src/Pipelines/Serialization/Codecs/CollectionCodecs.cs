@@ -39,6 +39,21 @@ public readonly struct ArrayCodec<T, TCodec> : IValueCodec<T[]?>
 
         return values;
     }
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, T[]? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        CollectionWriter.WriteJson<T, TCodec>(writer, value);
+    }
+
+    /// <inheritdoc/>
+    public static T[]? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => ListCodec<T, TCodec>.ReadJson(ref reader)?.ToArray();
 }
 
 /// <summary>Codec for <see cref="List{T}"/>: an array of elements, or nil. For use by generated code; not intended to be called directly.</summary>
@@ -74,6 +89,35 @@ public readonly struct ListCodec<T, TCodec> : IValueCodec<List<T>?>
         for (var i = 0; i < count; i++)
         {
             values.Add(TCodec.Read(ref reader));
+        }
+
+        return values;
+    }
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, List<T>? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        CollectionWriter.WriteJson<T, TCodec>(writer, CollectionsMarshal.AsSpan(value));
+    }
+
+    /// <inheritdoc/>
+    public static List<T>? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+    {
+        if (!JsonValues.StartArray(ref reader))
+        {
+            return null;
+        }
+
+        var values = new List<T>();
+        while (JsonValues.NextElement(ref reader))
+        {
+            values.Add(TCodec.ReadJson(ref reader));
         }
 
         return values;
@@ -115,10 +159,43 @@ public readonly struct ReadOnlyListCodec<T, TCodec> : IValueCodec<IReadOnlyList<
 
     /// <inheritdoc/>
     public static IReadOnlyList<T>? Read(ref MessageReader reader) => ArrayCodec<T, TCodec>.Read(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, IReadOnlyList<T>? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartArray();
+        for (var i = 0; i < value.Count; i++)
+        {
+            TCodec.WriteJson(writer, value[i]);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <inheritdoc/>
+    public static IReadOnlyList<T>? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => ArrayCodec<T, TCodec>.ReadJson(ref reader);
 }
 
 internal static class CollectionWriter
 {
+    public static void WriteJson<T, TCodec>(global::System.Text.Json.Utf8JsonWriter writer, ReadOnlySpan<T> values)
+        where TCodec : IValueCodec<T>
+    {
+        writer.WriteStartArray();
+        foreach (var value in values)
+        {
+            TCodec.WriteJson(writer, value);
+        }
+
+        writer.WriteEndArray();
+    }
+
     public static void Write<T, TCodec>(ref MessageWriter writer, ReadOnlySpan<T> values)
         where TCodec : IValueCodec<T>
     {

@@ -35,4 +35,20 @@ public readonly struct ContractCodec<T> : IValueCodec<T>
         reader.ExitNested();
         return value;
     }
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, T value)
+    {
+        if (!typeof(T).IsValueType && value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        T.Serializer.WriteJson(writer, in value);
+    }
+
+    /// <inheritdoc/>
+    public static T ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) =>
+        reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default! : T.Serializer.ReadJson(ref reader);
 }

@@ -55,4 +55,69 @@ public readonly struct EnumCodec<TEnum> : IValueCodec<TEnum>
             default: { var v = reader.ReadUInt64(); return Unsafe.As<ulong, TEnum>(ref v); }
         }
     }
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, TEnum value)
+    {
+        if (EnumNames<TEnum>.TryGet(value, out var name))
+        {
+            writer.WriteStringValue(name);
+            return;
+        }
+
+        // A value without a name of its own (flags combined, a number from a newer writer) stays a number.
+        if (Underlying == TypeCode.UInt64)
+        {
+            writer.WriteNumberValue(Unsafe.As<TEnum, ulong>(ref value));
+        }
+        else
+        {
+            writer.WriteNumberValue(long.CreateTruncating(ToInt64(value)));
+        }
+    }
+
+    /// <inheritdoc/>
+    public static TEnum ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+    {
+        if (reader.TokenType == global::System.Text.Json.JsonTokenType.String)
+        {
+            var text = reader.GetString()!;
+            return Enum.TryParse<TEnum>(text, ignoreCase: true, out var named) && !char.IsAsciiDigit(text[0]) && text[0] != '-'
+                ? named
+                : throw new FormatException($"'{text}' is not a name of {typeof(TEnum).Name} ({string.Join(", ", Enum.GetNames<TEnum>())})");
+        }
+
+        switch (Underlying)
+        {
+            case TypeCode.SByte: { var v = checked((sbyte)JsonValues.Int64(ref reader)); return Unsafe.As<sbyte, TEnum>(ref v); }
+            case TypeCode.Byte: { var v = checked((byte)JsonValues.UInt64(ref reader)); return Unsafe.As<byte, TEnum>(ref v); }
+            case TypeCode.Int16: { var v = checked((short)JsonValues.Int64(ref reader)); return Unsafe.As<short, TEnum>(ref v); }
+            case TypeCode.UInt16: { var v = checked((ushort)JsonValues.UInt64(ref reader)); return Unsafe.As<ushort, TEnum>(ref v); }
+            case TypeCode.Int32: { var v = checked((int)JsonValues.Int64(ref reader)); return Unsafe.As<int, TEnum>(ref v); }
+            case TypeCode.UInt32: { var v = checked((uint)JsonValues.UInt64(ref reader)); return Unsafe.As<uint, TEnum>(ref v); }
+            case TypeCode.Int64: { var v = JsonValues.Int64(ref reader); return Unsafe.As<long, TEnum>(ref v); }
+            default: { var v = JsonValues.UInt64(ref reader); return Unsafe.As<ulong, TEnum>(ref v); }
+        }
+    }
+
+    private static long ToInt64(TEnum value) => Underlying switch
+    {
+        TypeCode.SByte => Unsafe.As<TEnum, sbyte>(ref value),
+        TypeCode.Byte => Unsafe.As<TEnum, byte>(ref value),
+        TypeCode.Int16 => Unsafe.As<TEnum, short>(ref value),
+        TypeCode.UInt16 => Unsafe.As<TEnum, ushort>(ref value),
+        TypeCode.Int32 => Unsafe.As<TEnum, int>(ref value),
+        TypeCode.UInt32 => Unsafe.As<TEnum, uint>(ref value),
+        _ => Unsafe.As<TEnum, long>(ref value),
+    };
+}
+
+/// <summary>Each named value of <typeparamref name="TEnum"/> with its name encoded once, so writing one allocates nothing.</summary>
+internal static class EnumNames<TEnum>
+    where TEnum : struct, Enum
+{
+    private static readonly Dictionary<TEnum, System.Text.Json.JsonEncodedText> Names =
+        Enum.GetValues<TEnum>().Distinct().ToDictionary(v => v, v => System.Text.Json.JsonEncodedText.Encode(Enum.GetName(v)!));
+
+    public static bool TryGet(TEnum value, out System.Text.Json.JsonEncodedText name) => Names.TryGetValue(value, out name);
 }

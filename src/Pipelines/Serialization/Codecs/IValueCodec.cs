@@ -3,7 +3,7 @@ using System.ComponentModel;
 namespace Pipelines.Infrastructure;
 
 /// <summary>
-/// Writes and reads one value of <typeparamref name="T"/> as MessagePack. Codecs are empty structs with static
+/// Writes and reads one value of <typeparamref name="T"/> as MessagePack and as JSON. Codecs are empty structs with static
 /// members so that generic composites (<see cref="ArrayCodec{T, TCodec}"/>, <see cref="NullableCodec{T, TCodec}"/>)
 /// are specialized by the JIT and inlined: no virtual call, no delegate, no allocation per value.
 /// For use by generated code; not intended to be called directly.
@@ -20,4 +20,10 @@ public interface IValueCodec<T>
 
     /// <summary>Reads one value; throws when the input is not one (the generated serializer reports that as <see cref="MessageFormatException"/>).</summary>
     static abstract T Read(ref MessageReader reader);
+
+    /// <summary>Writes <paramref name="value"/> as one JSON value (docs/wire-format.md, "JSON").</summary>
+    static abstract void WriteJson(System.Text.Json.Utf8JsonWriter writer, T value);
+
+    /// <summary>Reads one JSON value: the reader is on its first token, and is left on its last.</summary>
+    static abstract T ReadJson(ref System.Text.Json.Utf8JsonReader reader);
 }

@@ -15,6 +15,12 @@ public readonly struct SByteCodec : IValueCodec<sbyte>
     public static void Write(ref MessageWriter writer, sbyte value) => writer.Write(value);
     /// <inheritdoc/>
     public static sbyte Read(ref MessageReader reader) => reader.ReadSByte();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, sbyte value) => writer.WriteNumberValue(value);
+
+    /// <inheritdoc/>
+    public static sbyte ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((sbyte)JsonValues.Int64(ref reader));
 }
 
 /// <summary>Codec for <see cref="byte"/>. For use by generated code; not intended to be called directly.</summary>
@@ -27,6 +33,12 @@ public readonly struct ByteCodec : IValueCodec<byte>
     public static void Write(ref MessageWriter writer, byte value) => writer.Write(value);
     /// <inheritdoc/>
     public static byte Read(ref MessageReader reader) => reader.ReadByte();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, byte value) => writer.WriteNumberValue(value);
+
+    /// <inheritdoc/>
+    public static byte ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((byte)JsonValues.UInt64(ref reader));
 }
 
 /// <summary>Codec for <see cref="short"/>. For use by generated code; not intended to be called directly.</summary>
@@ -39,6 +51,12 @@ public readonly struct Int16Codec : IValueCodec<short>
     public static void Write(ref MessageWriter writer, short value) => writer.Write(value);
     /// <inheritdoc/>
     public static short Read(ref MessageReader reader) => reader.ReadInt16();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, short value) => writer.WriteNumberValue(value);
+
+    /// <inheritdoc/>
+    public static short ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((short)JsonValues.Int64(ref reader));
 }
 
 /// <summary>Codec for <see cref="ushort"/>. For use by generated code; not intended to be called directly.</summary>
@@ -51,6 +69,12 @@ public readonly struct UInt16Codec : IValueCodec<ushort>
     public static void Write(ref MessageWriter writer, ushort value) => writer.Write(value);
     /// <inheritdoc/>
     public static ushort Read(ref MessageReader reader) => reader.ReadUInt16();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, ushort value) => writer.WriteNumberValue(value);
+
+    /// <inheritdoc/>
+    public static ushort ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((ushort)JsonValues.UInt64(ref reader));
 }
 
 /// <summary>Codec for <see cref="int"/>. For use by generated code; not intended to be called directly.</summary>
@@ -63,6 +87,12 @@ public readonly struct Int32Codec : IValueCodec<int>
     public static void Write(ref MessageWriter writer, int value) => writer.Write(value);
     /// <inheritdoc/>
     public static int Read(ref MessageReader reader) => reader.ReadInt32();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, int value) => writer.WriteNumberValue(value);
+
+    /// <inheritdoc/>
+    public static int ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((int)JsonValues.Int64(ref reader));
 }
 
 /// <summary>Codec for <see cref="uint"/>. For use by generated code; not intended to be called directly.</summary>
@@ -75,6 +105,12 @@ public readonly struct UInt32Codec : IValueCodec<uint>
     public static void Write(ref MessageWriter writer, uint value) => writer.Write(value);
     /// <inheritdoc/>
     public static uint Read(ref MessageReader reader) => reader.ReadUInt32();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, uint value) => writer.WriteNumberValue(value);
+
+    /// <inheritdoc/>
+    public static uint ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((uint)JsonValues.UInt64(ref reader));
 }
 
 /// <summary>Codec for <see cref="long"/>, also used for <c>long</c> timestamps (nanoseconds since the Unix epoch). For use by generated code; not intended to be called directly.</summary>
@@ -87,6 +123,12 @@ public readonly struct Int64Codec : IValueCodec<long>
     public static void Write(ref MessageWriter writer, long value) => writer.Write(value);
     /// <inheritdoc/>
     public static long Read(ref MessageReader reader) => reader.ReadInt64();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, long value) => writer.WriteNumberValue(value);
+
+    /// <inheritdoc/>
+    public static long ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Int64(ref reader);
 }
 
 /// <summary>Codec for <see cref="ulong"/>. For use by generated code; not intended to be called directly.</summary>
@@ -99,4 +141,10 @@ public readonly struct UInt64Codec : IValueCodec<ulong>
     public static void Write(ref MessageWriter writer, ulong value) => writer.Write(value);
     /// <inheritdoc/>
     public static ulong Read(ref MessageReader reader) => reader.ReadUInt64();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, ulong value) => writer.WriteNumberValue(value);
+
+    /// <inheritdoc/>
+    public static ulong ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.UInt64(ref reader);
 }

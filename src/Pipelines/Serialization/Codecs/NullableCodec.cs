@@ -26,4 +26,21 @@ public readonly struct NullableCodec<T, TCodec> : IValueCodec<T?>
 
     /// <inheritdoc/>
     public static T? Read(ref MessageReader reader) => reader.TryReadNil() ? null : TCodec.Read(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, T? value)
+    {
+        if (value.HasValue)
+        {
+            TCodec.WriteJson(writer, value.GetValueOrDefault());
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+
+    /// <inheritdoc/>
+    public static T? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) =>
+        reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : TCodec.ReadJson(ref reader);
 }

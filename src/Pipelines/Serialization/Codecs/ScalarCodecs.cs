@@ -12,6 +12,12 @@ public readonly struct BooleanCodec : IValueCodec<bool>
     public static void Write(ref MessageWriter writer, bool value) => writer.Write(value);
     /// <inheritdoc/>
     public static bool Read(ref MessageReader reader) => reader.ReadBoolean();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, bool value) => writer.WriteBooleanValue(value);
+
+    /// <inheritdoc/>
+    public static bool ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Boolean(ref reader);
 }
 
 /// <summary>Codec for <see cref="float"/>: float32 on the wire; reads any float or integer. For use by generated code; not intended to be called directly.</summary>
@@ -24,6 +30,12 @@ public readonly struct SingleCodec : IValueCodec<float>
     public static void Write(ref MessageWriter writer, float value) => writer.Write(value);
     /// <inheritdoc/>
     public static float Read(ref MessageReader reader) => reader.ReadSingle();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, float value) => JsonValues.WriteSingle(writer, value);
+
+    /// <inheritdoc/>
+    public static float ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => (float)JsonValues.Double(ref reader);
 }
 
 /// <summary>Codec for <see cref="double"/>: float64 on the wire; reads any float or integer. For use by generated code; not intended to be called directly.</summary>
@@ -36,6 +48,12 @@ public readonly struct DoubleCodec : IValueCodec<double>
     public static void Write(ref MessageWriter writer, double value) => writer.Write(value);
     /// <inheritdoc/>
     public static double Read(ref MessageReader reader) => reader.ReadDouble();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, double value) => JsonValues.WriteDouble(writer, value);
+
+    /// <inheritdoc/>
+    public static double ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Double(ref reader);
 }
 
 /// <summary>Codec for <see cref="string"/>: str or nil. For use by generated code; not intended to be called directly.</summary>
@@ -48,6 +66,12 @@ public readonly struct StringCodec : IValueCodec<string?>
     public static void Write(ref MessageWriter writer, string? value) => writer.Write(value);
     /// <inheritdoc/>
     public static string? Read(ref MessageReader reader) => reader.ReadString();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, string? value) => writer.WriteStringValue(value);
+
+    /// <inheritdoc/>
+    public static string? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.String(ref reader);
 }
 
 /// <summary>
@@ -72,4 +96,13 @@ public readonly struct TagCodec : IValueCodec<string?>
 
         return Utf8StringPool.Shared.GetOrAdd(reader.ReadStringSpan());
     }
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, string? value) => writer.WriteStringValue(value);
+
+    /// <inheritdoc/>
+    public static string? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) =>
+        reader.TokenType == global::System.Text.Json.JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+            ? Utf8StringPool.Shared.GetOrAdd(reader.ValueSpan)
+            : JsonValues.String(ref reader);
 }

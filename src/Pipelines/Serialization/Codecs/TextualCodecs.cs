@@ -31,6 +31,12 @@ public readonly struct GuidCodec : IValueCodec<Guid>
 
         throw new InvalidDataException($"Expected a GUID in \"D\" format (36 characters) but found {utf8.Length} bytes that are not one.");
     }
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, Guid value) => writer.WriteStringValue(value);
+
+    /// <inheritdoc/>
+    public static Guid ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => reader.TokenType == global::System.Text.Json.JsonTokenType.String ? reader.GetGuid() : throw JsonValues.Unexpected(ref reader, "a GUID string");
 }
 
 /// <summary>
@@ -83,4 +89,10 @@ public readonly struct DecimalCodec : IValueCodec<decimal>
 
         throw new InvalidDataException($"Expected a decimal number as text but found {utf8.Length} bytes that are not one.");
     }
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, decimal value) => writer.WriteNumberValue(value);
+
+    /// <inheritdoc/>
+    public static decimal ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Decimal(ref reader);
 }

@@ -16,6 +16,12 @@ public readonly struct DateTimeCodec : IValueCodec<DateTime>
     public static void Write(ref MessageWriter writer, DateTime value) => writer.Write(value);
     /// <inheritdoc/>
     public static DateTime Read(ref MessageReader reader) => reader.ReadDateTime();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, DateTime value) => JsonValues.WriteUtcTime(writer, value);
+
+    /// <inheritdoc/>
+    public static DateTime ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.UtcTime(ref reader);
 }
 
 /// <summary>
@@ -50,6 +56,12 @@ public readonly struct DateTimeOffsetCodec : IValueCodec<DateTimeOffset>
         var offsetMinutes = reader.ReadInt16();
         return new DateTimeOffset(clock.Ticks, TimeSpan.FromMinutes(offsetMinutes));
     }
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, DateTimeOffset value) => writer.WriteStringValue(value);
+
+    /// <inheritdoc/>
+    public static DateTimeOffset ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Time(ref reader);
 }
 
 /// <summary>Codec for <see cref="TimeSpan"/>: int64 ticks (100 ns units). For use by generated code; not intended to be called directly.</summary>
@@ -62,6 +74,12 @@ public readonly struct TimeSpanCodec : IValueCodec<TimeSpan>
     public static void Write(ref MessageWriter writer, TimeSpan value) => writer.Write(value.Ticks);
     /// <inheritdoc/>
     public static TimeSpan Read(ref MessageReader reader) => TimeSpan.FromTicks(reader.ReadInt64());
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, TimeSpan value) => writer.WriteStringValue(value.ToString("c", global::System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <inheritdoc/>
+    public static TimeSpan ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Duration(ref reader);
 }
 
 /// <summary>Codec for a <see cref="DateTime"/> <see cref="TimestampAttribute">timestamp</see>: int64 nanoseconds since the Unix epoch. For use by generated code; not intended to be called directly.</summary>
@@ -74,6 +92,12 @@ public readonly struct TimestampDateTimeCodec : IValueCodec<DateTime>
     public static void Write(ref MessageWriter writer, DateTime value) => writer.Write(UnixNanoseconds.FromDateTime(value));
     /// <inheritdoc/>
     public static DateTime Read(ref MessageReader reader) => UnixNanoseconds.ToDateTime(reader.ReadInt64());
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, DateTime value) => JsonValues.WriteUtcTime(writer, value);
+
+    /// <inheritdoc/>
+    public static DateTime ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.UtcTime(ref reader);
 }
 
 /// <summary>Codec for a <see cref="DateTimeOffset"/> <see cref="TimestampAttribute">timestamp</see>: int64 nanoseconds since the Unix epoch. For use by generated code; not intended to be called directly.</summary>
@@ -86,4 +110,35 @@ public readonly struct TimestampDateTimeOffsetCodec : IValueCodec<DateTimeOffset
     public static void Write(ref MessageWriter writer, DateTimeOffset value) => writer.Write(UnixNanoseconds.FromDateTimeOffset(value));
     /// <inheritdoc/>
     public static DateTimeOffset Read(ref MessageReader reader) => UnixNanoseconds.ToDateTimeOffset(reader.ReadInt64());
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, DateTimeOffset value) => writer.WriteStringValue(value);
+
+    /// <inheritdoc/>
+    public static DateTimeOffset ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Time(ref reader);
+}
+
+/// <summary>
+/// Codec for a <see cref="TimestampAttribute">timestamp</see> held as a <see cref="long"/> of nanoseconds since the
+/// Unix epoch: int64 on the wire, a number in JSON, where ISO-8601 text is read too. For use by generated code; not
+/// intended to be called directly.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly struct TimestampCodec : IValueCodec<long>
+{
+    /// <inheritdoc/>
+    public static string WireType => "int64";
+
+    /// <inheritdoc/>
+    public static void Write(ref MessageWriter writer, long value) => writer.Write(value);
+
+    /// <inheritdoc/>
+    public static long Read(ref MessageReader reader) => reader.ReadInt64();
+
+    /// <inheritdoc/>
+    public static void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, long value) => writer.WriteNumberValue(value);
+
+    /// <inheritdoc/>
+    public static long ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) =>
+        reader.TokenType == global::System.Text.Json.JsonTokenType.String ? UnixNanoseconds.FromDateTimeOffset(reader.GetDateTimeOffset()) : JsonValues.Int64(ref reader);
 }

@@ -29,6 +29,10 @@ internal sealed class MergedSerializer<TMerged>(Func<TMerged, int> inputOf, para
 
     public TMerged Read(ref MessageReader reader) => throw Unreadable();
 
+    public void WriteJson(System.Text.Json.Utf8JsonWriter writer, in TMerged value) => inputs[inputOf(value)].WriteJson(writer, value);
+
+    public TMerged ReadJson(ref System.Text.Json.Utf8JsonReader reader) => throw Unreadable();
+
     public int ReadPacked(ref MessageReader reader, List<TMerged> rows) => throw Unreadable();
 
     public TMerged Read(int input, ReadOnlySpan<byte> bytes) => inputs[input].Read(bytes);

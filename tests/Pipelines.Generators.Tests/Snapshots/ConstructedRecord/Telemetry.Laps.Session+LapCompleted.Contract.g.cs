@@ -193,6 +193,88 @@ namespace Telemetry.Laps
                         throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                     }
                 }
+
+                private static readonly global::System.Text.Json.JsonEncodedText json_At = global::System.Text.Json.JsonEncodedText.Encode("At"u8);
+                private static readonly global::System.Text.Json.JsonEncodedText json_Driver = global::System.Text.Json.JsonEncodedText.Encode("Driver"u8);
+                private static readonly global::System.Text.Json.JsonEncodedText json_LapTime = global::System.Text.Json.JsonEncodedText.Encode("LapTime"u8);
+                private static readonly global::System.Text.Json.JsonEncodedText json_Lap = global::System.Text.Json.JsonEncodedText.Encode("Lap"u8);
+
+                public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::Telemetry.Laps.Session.LapCompleted value)
+                {
+                    writer.WriteStartObject();
+                    writer.WritePropertyName(json_At);
+                    global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.WriteJson(writer, value.At);
+                    writer.WritePropertyName(json_Driver);
+                    global::Pipelines.Infrastructure.TagCodec.WriteJson(writer, value.Driver);
+                    writer.WritePropertyName(json_LapTime);
+                    global::Pipelines.Infrastructure.TimeSpanCodec.WriteJson(writer, value.LapTime);
+                    writer.WritePropertyName(json_Lap);
+                    global::Pipelines.Infrastructure.Int32Codec.WriteJson(writer, value.Lap);
+                    writer.WriteEndObject();
+                }
+
+                public global::Telemetry.Laps.Session.LapCompleted ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+                {
+                    var field = -1;
+                    try
+                    {
+                        if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                        {
+                            throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                        }
+
+                        var _At = default(global::System.DateTimeOffset);
+                        var _Driver = default(string);
+                        var _LapTime = default(global::System.TimeSpan);
+                        var _Lap = default(int);
+                        while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                        {
+                            if (reader.ValueTextEquals("At"u8))
+                            {
+                                field = 0;
+                                reader.Read();
+                                _At = global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.ReadJson(ref reader);
+                                field = -1;
+                                continue;
+                            }
+
+                            if (reader.ValueTextEquals("Driver"u8))
+                            {
+                                field = 1;
+                                reader.Read();
+                                _Driver = global::Pipelines.Infrastructure.TagCodec.ReadJson(ref reader);
+                                field = -1;
+                                continue;
+                            }
+
+                            if (reader.ValueTextEquals("LapTime"u8))
+                            {
+                                field = 2;
+                                reader.Read();
+                                _LapTime = global::Pipelines.Infrastructure.TimeSpanCodec.ReadJson(ref reader);
+                                field = -1;
+                                continue;
+                            }
+
+                            if (reader.ValueTextEquals("Lap"u8))
+                            {
+                                field = 3;
+                                reader.Read();
+                                _Lap = global::Pipelines.Infrastructure.Int32Codec.ReadJson(ref reader);
+                                field = -1;
+                                continue;
+                            }
+
+                            reader.Skip();
+                        }
+
+                        return new global::Telemetry.Laps.Session.LapCompleted(_At, _Driver, _LapTime) { Lap = _Lap };
+                    }
+                    catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                    {
+                        throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
+                    }
+                }
             }
         }
     }

@@ -16,7 +16,7 @@ namespace Telemetry
                 "Telemetry.PitStop",
                 "pit-stops",
                 [
-                    global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.Int64Codec>("Time", "Time", global::Pipelines.Infrastructure.FieldKind.Timestamp),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.TimestampCodec>("Time", "Time", global::Pipelines.Infrastructure.FieldKind.Timestamp),
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Seconds", "Seconds", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ]);
@@ -31,7 +31,7 @@ namespace Telemetry
             {
                 writer.WriteMapHeader(3);
                 writer.WriteKey("Time"u8);
-                global::Pipelines.Infrastructure.Int64Codec.Write(ref writer, value.Time);
+                global::Pipelines.Infrastructure.TimestampCodec.Write(ref writer, value.Time);
                 writer.WriteKey("CarId"u8);
                 global::Pipelines.Infrastructure.TagCodec.Write(ref writer, value.CarId);
                 writer.WriteKey("Seconds"u8);
@@ -52,7 +52,7 @@ namespace Telemetry
                         {
                             case 4 when global::System.MemoryExtensions.SequenceEqual(key, "Time"u8):
                                 field = 0;
-                                value.Time = global::Pipelines.Infrastructure.Int64Codec.Read(ref reader);
+                                value.Time = global::Pipelines.Infrastructure.TimestampCodec.Read(ref reader);
                                 continue;
                             case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
                                 field = 1;
@@ -81,7 +81,7 @@ namespace Telemetry
                 global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Time"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Infrastructure.Int64Codec.Write(ref writer, row.Time);
+                    global::Pipelines.Infrastructure.TimestampCodec.Write(ref writer, row.Time);
                 }
                 global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
                 foreach (ref readonly var row in rows)
@@ -122,7 +122,7 @@ namespace Telemetry
                                             field = 0;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.Time = global::Pipelines.Infrastructure.Int64Codec.Read(ref reader);
+                                                row.Time = global::Pipelines.Infrastructure.TimestampCodec.Read(ref reader);
                                             }
                                             continue;
                                         case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
@@ -155,6 +155,73 @@ namespace Telemetry
                 catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
                 {
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
+
+            private static readonly global::System.Text.Json.JsonEncodedText json_Time = global::System.Text.Json.JsonEncodedText.Encode("Time"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_CarId = global::System.Text.Json.JsonEncodedText.Encode("CarId"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_Seconds = global::System.Text.Json.JsonEncodedText.Encode("Seconds"u8);
+
+            public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::Telemetry.PitStop value)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName(json_Time);
+                global::Pipelines.Infrastructure.TimestampCodec.WriteJson(writer, value.Time);
+                writer.WritePropertyName(json_CarId);
+                global::Pipelines.Infrastructure.TagCodec.WriteJson(writer, value.CarId);
+                writer.WritePropertyName(json_Seconds);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteJson(writer, value.Seconds);
+                writer.WriteEndObject();
+            }
+
+            public global::Telemetry.PitStop ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                    {
+                        throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                    }
+
+                    var value = new global::Telemetry.PitStop();
+                    while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                    {
+                        if (reader.ValueTextEquals("Time"u8))
+                        {
+                            field = 0;
+                            reader.Read();
+                            value.Time = global::Pipelines.Infrastructure.TimestampCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("CarId"u8))
+                        {
+                            field = 1;
+                            reader.Read();
+                            value.CarId = global::Pipelines.Infrastructure.TagCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("Seconds"u8))
+                        {
+                            field = 2;
+                            reader.Read();
+                            value.Seconds = global::Pipelines.Infrastructure.DoubleCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        reader.Skip();
+                    }
+
+                    return value;
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
         }

@@ -125,6 +125,49 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            private static readonly global::System.Text.Json.JsonEncodedText json_Speed = global::System.Text.Json.JsonEncodedText.Encode("Speed"u8);
+
+            public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::Telemetry.LastSpeed value)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName(json_Speed);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteJson(writer, value.Speed);
+                writer.WriteEndObject();
+            }
+
+            public global::Telemetry.LastSpeed ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                    {
+                        throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                    }
+
+                    var _Speed = default(double);
+                    while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                    {
+                        if (reader.ValueTextEquals("Speed"u8))
+                        {
+                            field = 0;
+                            reader.Read();
+                            _Speed = global::Pipelines.Infrastructure.DoubleCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        reader.Skip();
+                    }
+
+                    return new global::Telemetry.LastSpeed() { Speed = _Speed };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
+                }
+            }
         }
     }
 }

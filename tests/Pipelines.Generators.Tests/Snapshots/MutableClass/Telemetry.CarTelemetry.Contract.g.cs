@@ -16,7 +16,7 @@ namespace Telemetry
                 "Telemetry.CarTelemetry",
                 "car-telemetry",
                 [
-                    global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.Int64Codec>("TimestampNs", "TimestampNs", global::Pipelines.Infrastructure.FieldKind.Timestamp),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.TimestampCodec>("TimestampNs", "TimestampNs", global::Pipelines.Infrastructure.FieldKind.Timestamp),
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Speed", "Speed", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<int, global::Pipelines.Infrastructure.Int32Codec>("rpm", "EngineRpm", global::Pipelines.Infrastructure.FieldKind.Parameter),
@@ -34,7 +34,7 @@ namespace Telemetry
             {
                 writer.WriteMapHeader(6);
                 writer.WriteKey("TimestampNs"u8);
-                global::Pipelines.Infrastructure.Int64Codec.Write(ref writer, value.TimestampNs);
+                global::Pipelines.Infrastructure.TimestampCodec.Write(ref writer, value.TimestampNs);
                 writer.WriteKey("CarId"u8);
                 global::Pipelines.Infrastructure.TagCodec.Write(ref writer, value.CarId);
                 writer.WriteKey("Speed"u8);
@@ -81,7 +81,7 @@ namespace Telemetry
                                 continue;
                             case 11 when global::System.MemoryExtensions.SequenceEqual(key, "TimestampNs"u8):
                                 field = 0;
-                                value.TimestampNs = global::Pipelines.Infrastructure.Int64Codec.Read(ref reader);
+                                value.TimestampNs = global::Pipelines.Infrastructure.TimestampCodec.Read(ref reader);
                                 continue;
                         }
 
@@ -102,7 +102,7 @@ namespace Telemetry
                 global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "TimestampNs"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Infrastructure.Int64Codec.Write(ref writer, row.TimestampNs);
+                    global::Pipelines.Infrastructure.TimestampCodec.Write(ref writer, row.TimestampNs);
                 }
                 global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
                 foreach (ref readonly var row in rows)
@@ -193,7 +193,7 @@ namespace Telemetry
                                             field = 0;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.TimestampNs = global::Pipelines.Infrastructure.Int64Codec.Read(ref reader);
+                                                row.TimestampNs = global::Pipelines.Infrastructure.TimestampCodec.Read(ref reader);
                                             }
                                             continue;
                                     }
@@ -212,6 +212,109 @@ namespace Telemetry
                 catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
                 {
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
+
+            private static readonly global::System.Text.Json.JsonEncodedText json_TimestampNs = global::System.Text.Json.JsonEncodedText.Encode("TimestampNs"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_CarId = global::System.Text.Json.JsonEncodedText.Encode("CarId"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_Speed = global::System.Text.Json.JsonEncodedText.Encode("Speed"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_EngineRpm = global::System.Text.Json.JsonEncodedText.Encode("rpm"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_BrakeTemp = global::System.Text.Json.JsonEncodedText.Encode("BrakeTemp"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_Frame = global::System.Text.Json.JsonEncodedText.Encode("Frame"u8);
+
+            public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::Telemetry.CarTelemetry value)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName(json_TimestampNs);
+                global::Pipelines.Infrastructure.TimestampCodec.WriteJson(writer, value.TimestampNs);
+                writer.WritePropertyName(json_CarId);
+                global::Pipelines.Infrastructure.TagCodec.WriteJson(writer, value.CarId);
+                writer.WritePropertyName(json_Speed);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteJson(writer, value.Speed);
+                writer.WritePropertyName(json_EngineRpm);
+                global::Pipelines.Infrastructure.Int32Codec.WriteJson(writer, value.EngineRpm);
+                writer.WritePropertyName(json_BrakeTemp);
+                global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>.WriteJson(writer, value.BrakeTemp);
+                writer.WritePropertyName(json_Frame);
+                global::Pipelines.Infrastructure.ReadOnlyMemoryCodec.WriteJson(writer, value.Frame);
+                writer.WriteEndObject();
+            }
+
+            public global::Telemetry.CarTelemetry ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                    {
+                        throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                    }
+
+                    var value = new global::Telemetry.CarTelemetry();
+                    while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                    {
+                        if (reader.ValueTextEquals("TimestampNs"u8))
+                        {
+                            field = 0;
+                            reader.Read();
+                            value.TimestampNs = global::Pipelines.Infrastructure.TimestampCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("CarId"u8))
+                        {
+                            field = 1;
+                            reader.Read();
+                            value.CarId = global::Pipelines.Infrastructure.TagCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("Speed"u8))
+                        {
+                            field = 2;
+                            reader.Read();
+                            value.Speed = global::Pipelines.Infrastructure.DoubleCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("rpm"u8))
+                        {
+                            field = 3;
+                            reader.Read();
+                            value.EngineRpm = global::Pipelines.Infrastructure.Int32Codec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("BrakeTemp"u8))
+                        {
+                            field = 4;
+                            reader.Read();
+                            value.BrakeTemp = global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("Frame"u8))
+                        {
+                            field = 5;
+                            reader.Read();
+                            value.Frame = global::Pipelines.Infrastructure.ReadOnlyMemoryCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        reader.Skip();
+                    }
+
+                    return value;
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
         }

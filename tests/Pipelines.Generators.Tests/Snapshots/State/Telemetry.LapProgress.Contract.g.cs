@@ -147,6 +147,62 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            private static readonly global::System.Text.Json.JsonEncodedText json_Lap = global::System.Text.Json.JsonEncodedText.Encode("Lap"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_Distance = global::System.Text.Json.JsonEncodedText.Encode("Distance"u8);
+
+            public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::Telemetry.LapProgress value)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName(json_Lap);
+                global::Pipelines.Infrastructure.Int32Codec.WriteJson(writer, value.Lap);
+                writer.WritePropertyName(json_Distance);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteJson(writer, value.Distance);
+                writer.WriteEndObject();
+            }
+
+            public global::Telemetry.LapProgress ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                    {
+                        throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                    }
+
+                    var _Lap = default(int);
+                    var _Distance = default(double);
+                    while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                    {
+                        if (reader.ValueTextEquals("Lap"u8))
+                        {
+                            field = 0;
+                            reader.Read();
+                            _Lap = global::Pipelines.Infrastructure.Int32Codec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("Distance"u8))
+                        {
+                            field = 1;
+                            reader.Read();
+                            _Distance = global::Pipelines.Infrastructure.DoubleCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        reader.Skip();
+                    }
+
+                    return new global::Telemetry.LapProgress() { Lap = _Lap, Distance = _Distance };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
+                }
+            }
         }
     }
 }

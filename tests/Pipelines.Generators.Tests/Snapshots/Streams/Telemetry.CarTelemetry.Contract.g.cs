@@ -138,6 +138,61 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            private static readonly global::System.Text.Json.JsonEncodedText json_CarId = global::System.Text.Json.JsonEncodedText.Encode("CarId"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_Speed = global::System.Text.Json.JsonEncodedText.Encode("Speed"u8);
+
+            public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::Telemetry.CarTelemetry value)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName(json_CarId);
+                global::Pipelines.Infrastructure.TagCodec.WriteJson(writer, value.CarId);
+                writer.WritePropertyName(json_Speed);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteJson(writer, value.Speed);
+                writer.WriteEndObject();
+            }
+
+            public global::Telemetry.CarTelemetry ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                    {
+                        throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                    }
+
+                    var value = new global::Telemetry.CarTelemetry();
+                    while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                    {
+                        if (reader.ValueTextEquals("CarId"u8))
+                        {
+                            field = 0;
+                            reader.Read();
+                            value.CarId = global::Pipelines.Infrastructure.TagCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("Speed"u8))
+                        {
+                            field = 1;
+                            reader.Read();
+                            value.Speed = global::Pipelines.Infrastructure.DoubleCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        reader.Skip();
+                    }
+
+                    return value;
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
+                }
+            }
         }
     }
 }

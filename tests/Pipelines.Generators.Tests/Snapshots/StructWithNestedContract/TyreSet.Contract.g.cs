@@ -174,5 +174,84 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
                 throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
             }
         }
+
+        private static readonly global::System.Text.Json.JsonEncodedText json_CarId = global::System.Text.Json.JsonEncodedText.Encode("CarId"u8);
+        private static readonly global::System.Text.Json.JsonEncodedText json_Wheels = global::System.Text.Json.JsonEncodedText.Encode("Wheels"u8);
+        private static readonly global::System.Text.Json.JsonEncodedText json_Temperatures = global::System.Text.Json.JsonEncodedText.Encode("Temperatures"u8);
+        private static readonly global::System.Text.Json.JsonEncodedText json_Notes = global::System.Text.Json.JsonEncodedText.Encode("Notes"u8);
+
+        public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::TyreSet value)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(json_CarId);
+            global::Pipelines.Infrastructure.GuidCodec.WriteJson(writer, value.CarId);
+            writer.WritePropertyName(json_Wheels);
+            global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>.WriteJson(writer, value.Wheels);
+            writer.WritePropertyName(json_Temperatures);
+            global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>.WriteJson(writer, value.Temperatures);
+            writer.WritePropertyName(json_Notes);
+            global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>.WriteJson(writer, value.Notes);
+            writer.WriteEndObject();
+        }
+
+        public global::TyreSet ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+        {
+            var field = -1;
+            try
+            {
+                if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                {
+                    throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                }
+
+                var value = new global::TyreSet();
+                while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                {
+                    if (reader.ValueTextEquals("CarId"u8))
+                    {
+                        field = 0;
+                        reader.Read();
+                        value.CarId = global::Pipelines.Infrastructure.GuidCodec.ReadJson(ref reader);
+                        field = -1;
+                        continue;
+                    }
+
+                    if (reader.ValueTextEquals("Wheels"u8))
+                    {
+                        field = 1;
+                        reader.Read();
+                        value.Wheels = global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>.ReadJson(ref reader);
+                        field = -1;
+                        continue;
+                    }
+
+                    if (reader.ValueTextEquals("Temperatures"u8))
+                    {
+                        field = 2;
+                        reader.Read();
+                        value.Temperatures = global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>.ReadJson(ref reader);
+                        field = -1;
+                        continue;
+                    }
+
+                    if (reader.ValueTextEquals("Notes"u8))
+                    {
+                        field = 3;
+                        reader.Read();
+                        value.Notes = global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>.ReadJson(ref reader);
+                        field = -1;
+                        continue;
+                    }
+
+                    reader.Skip();
+                }
+
+                return value;
+            }
+            catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+            {
+                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
+            }
+        }
     }
 }

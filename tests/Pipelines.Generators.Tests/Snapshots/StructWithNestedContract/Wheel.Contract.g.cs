@@ -136,5 +136,60 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
                 throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
             }
         }
+
+        private static readonly global::System.Text.Json.JsonEncodedText json_Pressure = global::System.Text.Json.JsonEncodedText.Encode("Pressure"u8);
+        private static readonly global::System.Text.Json.JsonEncodedText json_Compound = global::System.Text.Json.JsonEncodedText.Encode("Compound"u8);
+
+        public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::Wheel value)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(json_Pressure);
+            global::Pipelines.Infrastructure.SingleCodec.WriteJson(writer, value.Pressure);
+            writer.WritePropertyName(json_Compound);
+            global::Pipelines.Infrastructure.EnumCodec<global::Compound>.WriteJson(writer, value.Compound);
+            writer.WriteEndObject();
+        }
+
+        public global::Wheel ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+        {
+            var field = -1;
+            try
+            {
+                if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                {
+                    throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                }
+
+                var value = new global::Wheel();
+                while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                {
+                    if (reader.ValueTextEquals("Pressure"u8))
+                    {
+                        field = 0;
+                        reader.Read();
+                        value.Pressure = global::Pipelines.Infrastructure.SingleCodec.ReadJson(ref reader);
+                        field = -1;
+                        continue;
+                    }
+
+                    if (reader.ValueTextEquals("Compound"u8))
+                    {
+                        field = 1;
+                        reader.Read();
+                        value.Compound = global::Pipelines.Infrastructure.EnumCodec<global::Compound>.ReadJson(ref reader);
+                        field = -1;
+                        continue;
+                    }
+
+                    reader.Skip();
+                }
+
+                return value;
+            }
+            catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+            {
+                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
+            }
+        }
     }
 }

@@ -157,6 +157,73 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            private static readonly global::System.Text.Json.JsonEncodedText json_CarId = global::System.Text.Json.JsonEncodedText.Encode("CarId"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_Wing = global::System.Text.Json.JsonEncodedText.Encode("Wing"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_Driver = global::System.Text.Json.JsonEncodedText.Encode("Driver"u8);
+
+            public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::Telemetry.Enriched value)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName(json_CarId);
+                global::Pipelines.Infrastructure.TagCodec.WriteJson(writer, value.CarId);
+                writer.WritePropertyName(json_Wing);
+                global::Pipelines.Infrastructure.Int32Codec.WriteJson(writer, value.Wing);
+                writer.WritePropertyName(json_Driver);
+                global::Pipelines.Infrastructure.StringCodec.WriteJson(writer, value.Driver);
+                writer.WriteEndObject();
+            }
+
+            public global::Telemetry.Enriched ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                    {
+                        throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                    }
+
+                    var value = new global::Telemetry.Enriched();
+                    while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                    {
+                        if (reader.ValueTextEquals("CarId"u8))
+                        {
+                            field = 0;
+                            reader.Read();
+                            value.CarId = global::Pipelines.Infrastructure.TagCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("Wing"u8))
+                        {
+                            field = 1;
+                            reader.Read();
+                            value.Wing = global::Pipelines.Infrastructure.Int32Codec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("Driver"u8))
+                        {
+                            field = 2;
+                            reader.Read();
+                            value.Driver = global::Pipelines.Infrastructure.StringCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        reader.Skip();
+                    }
+
+                    return value;
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
+                }
+            }
         }
     }
 }

@@ -125,6 +125,49 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            private static readonly global::System.Text.Json.JsonEncodedText json_Rows = global::System.Text.Json.JsonEncodedText.Encode("Rows"u8);
+
+            public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::Telemetry.Seen value)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName(json_Rows);
+                global::Pipelines.Infrastructure.Int64Codec.WriteJson(writer, value.Rows);
+                writer.WriteEndObject();
+            }
+
+            public global::Telemetry.Seen ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                    {
+                        throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                    }
+
+                    var _Rows = default(long);
+                    while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                    {
+                        if (reader.ValueTextEquals("Rows"u8))
+                        {
+                            field = 0;
+                            reader.Read();
+                            _Rows = global::Pipelines.Infrastructure.Int64Codec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        reader.Skip();
+                    }
+
+                    return new global::Telemetry.Seen() { Rows = _Rows };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
+                }
+            }
         }
     }
 }

@@ -147,6 +147,62 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            private static readonly global::System.Text.Json.JsonEncodedText json_Count = global::System.Text.Json.JsonEncodedText.Encode("Count"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_Sum = global::System.Text.Json.JsonEncodedText.Encode("Sum"u8);
+
+            public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::Telemetry.SpeedSum value)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName(json_Count);
+                global::Pipelines.Infrastructure.Int64Codec.WriteJson(writer, value.Count);
+                writer.WritePropertyName(json_Sum);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteJson(writer, value.Sum);
+                writer.WriteEndObject();
+            }
+
+            public global::Telemetry.SpeedSum ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                    {
+                        throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                    }
+
+                    var _Count = default(long);
+                    var _Sum = default(double);
+                    while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                    {
+                        if (reader.ValueTextEquals("Count"u8))
+                        {
+                            field = 0;
+                            reader.Read();
+                            _Count = global::Pipelines.Infrastructure.Int64Codec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("Sum"u8))
+                        {
+                            field = 1;
+                            reader.Read();
+                            _Sum = global::Pipelines.Infrastructure.DoubleCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        reader.Skip();
+                    }
+
+                    return new global::Telemetry.SpeedSum() { Count = _Count, Sum = _Sum };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
+                }
+            }
         }
     }
 }

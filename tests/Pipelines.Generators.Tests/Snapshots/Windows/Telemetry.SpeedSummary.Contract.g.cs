@@ -16,7 +16,7 @@ namespace Telemetry
                 "Telemetry.SpeedSummary",
                 "speed-summaries",
                 [
-                    global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.Int64Codec>("Start", "Start", global::Pipelines.Infrastructure.FieldKind.Timestamp),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.TimestampCodec>("Start", "Start", global::Pipelines.Infrastructure.FieldKind.Timestamp),
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Mean", "Mean", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.Int64Codec>("Count", "Count", global::Pipelines.Infrastructure.FieldKind.Parameter),
@@ -32,7 +32,7 @@ namespace Telemetry
             {
                 writer.WriteMapHeader(4);
                 writer.WriteKey("Start"u8);
-                global::Pipelines.Infrastructure.Int64Codec.Write(ref writer, value.Start);
+                global::Pipelines.Infrastructure.TimestampCodec.Write(ref writer, value.Start);
                 writer.WriteKey("CarId"u8);
                 global::Pipelines.Infrastructure.TagCodec.Write(ref writer, value.CarId);
                 writer.WriteKey("Mean"u8);
@@ -59,7 +59,7 @@ namespace Telemetry
                                 continue;
                             case 5 when global::System.MemoryExtensions.SequenceEqual(key, "Start"u8):
                                 field = 0;
-                                value.Start = global::Pipelines.Infrastructure.Int64Codec.Read(ref reader);
+                                value.Start = global::Pipelines.Infrastructure.TimestampCodec.Read(ref reader);
                                 continue;
                             case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
                                 field = 1;
@@ -88,7 +88,7 @@ namespace Telemetry
                 global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Start"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Infrastructure.Int64Codec.Write(ref writer, row.Start);
+                    global::Pipelines.Infrastructure.TimestampCodec.Write(ref writer, row.Start);
                 }
                 global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "CarId"u8, rows.Length);
                 foreach (ref readonly var row in rows)
@@ -141,7 +141,7 @@ namespace Telemetry
                                             field = 0;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.Start = global::Pipelines.Infrastructure.Int64Codec.Read(ref reader);
+                                                row.Start = global::Pipelines.Infrastructure.TimestampCodec.Read(ref reader);
                                             }
                                             continue;
                                         case 5 when global::System.MemoryExtensions.SequenceEqual(key, "CarId"u8):
@@ -174,6 +174,85 @@ namespace Telemetry
                 catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
                 {
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
+
+            private static readonly global::System.Text.Json.JsonEncodedText json_Start = global::System.Text.Json.JsonEncodedText.Encode("Start"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_CarId = global::System.Text.Json.JsonEncodedText.Encode("CarId"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_Mean = global::System.Text.Json.JsonEncodedText.Encode("Mean"u8);
+            private static readonly global::System.Text.Json.JsonEncodedText json_Count = global::System.Text.Json.JsonEncodedText.Encode("Count"u8);
+
+            public void WriteJson(global::System.Text.Json.Utf8JsonWriter writer, in global::Telemetry.SpeedSummary value)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName(json_Start);
+                global::Pipelines.Infrastructure.TimestampCodec.WriteJson(writer, value.Start);
+                writer.WritePropertyName(json_CarId);
+                global::Pipelines.Infrastructure.TagCodec.WriteJson(writer, value.CarId);
+                writer.WritePropertyName(json_Mean);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteJson(writer, value.Mean);
+                writer.WritePropertyName(json_Count);
+                global::Pipelines.Infrastructure.Int64Codec.WriteJson(writer, value.Count);
+                writer.WriteEndObject();
+            }
+
+            public global::Telemetry.SpeedSummary ReadJson(ref global::System.Text.Json.Utf8JsonReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    if (!global::Pipelines.Infrastructure.JsonValues.StartObject(ref reader))
+                    {
+                        throw global::Pipelines.Infrastructure.JsonValues.Unexpected(ref reader, "an object");
+                    }
+
+                    var value = new global::Telemetry.SpeedSummary();
+                    while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
+                    {
+                        if (reader.ValueTextEquals("Start"u8))
+                        {
+                            field = 0;
+                            reader.Read();
+                            value.Start = global::Pipelines.Infrastructure.TimestampCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("CarId"u8))
+                        {
+                            field = 1;
+                            reader.Read();
+                            value.CarId = global::Pipelines.Infrastructure.TagCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("Mean"u8))
+                        {
+                            field = 2;
+                            reader.Read();
+                            value.Mean = global::Pipelines.Infrastructure.DoubleCodec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        if (reader.ValueTextEquals("Count"u8))
+                        {
+                            field = 3;
+                            reader.Read();
+                            value.Count = global::Pipelines.Infrastructure.Int64Codec.ReadJson(ref reader);
+                            field = -1;
+                            continue;
+                        }
+
+                        reader.Skip();
+                    }
+
+                    return value;
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
         }
