@@ -35,6 +35,8 @@ internal static class ContractEmitter
         w.Line();
         EmitTimestamp(w, model);
         w.Line();
+        EmitWithTimestamp(w, model);
+        w.Line();
         EmitWrite(w, model);
         w.Line();
         EmitRead(w, model);
@@ -86,6 +88,42 @@ internal static class ContractEmitter
             _ => $"value.{member.Name}",
         };
         w.Line($"public long? TimestampOf(in {model.FullyQualifiedName} value) => {nanoseconds};");
+    }
+
+    private static void EmitWithTimestamp(SourceWriter w, ContractModel model)
+    {
+        var type = model.FullyQualifiedName;
+        var member = model.Members.FirstOrDefault(m => m.Kind == FieldKind.Timestamp);
+        if (member is null)
+        {
+            w.Line($"public {type} WithTimestamp(in {type} value, long nanoseconds) => value;");
+            return;
+        }
+
+        var time = member.Clock switch
+        {
+            TimestampClock.DateTime => $"{Runtime}UnixNanoseconds.ToDateTime(nanoseconds)",
+            TimestampClock.DateTimeOffset => $"{Runtime}UnixNanoseconds.ToDateTimeOffset(nanoseconds)",
+            _ => "nanoseconds",
+        };
+        w.Open($"public {type} WithTimestamp(in {type} value, long nanoseconds)");
+        if (model.Construction.Mutable)
+        {
+            w.Line("var copy = value;");
+            w.Line($"copy.{member.Name} = {time};");
+            w.Line("return copy;");
+        }
+        else
+        {
+            foreach (var m in model.Members)
+            {
+                w.Line(m == member ? $"var {m.Local} = {time};" : $"var {m.Local} = value.{m.Name};");
+            }
+
+            w.Line($"return {Construct(model)};");
+        }
+
+        w.Close();
     }
 
     private static void EmitWrite(SourceWriter w, ContractModel model)
@@ -276,11 +314,22 @@ internal static class ContractEmitter
             }
         }
 
+        var timestamp = model.Members.FirstOrDefault(m => m.Kind == FieldKind.Timestamp);
+        if (timestamp is not null)
+        {
+            w.Line("var timed = false;");
+        }
+
         w.Open($"while ({Infrastructure}JsonValues.NextProperty(ref reader))");
         var index = 0;
         foreach (var m in model.Members)
         {
             w.Open($"if (reader.ValueTextEquals({Utf8(m.WireName)}))");
+            if (m == timestamp)
+            {
+                w.Line("timed = true;");
+            }
+
             w.Line($"field = {index++};");
             w.Line("reader.Read();");
             w.Line(mutable
@@ -295,6 +344,15 @@ internal static class ContractEmitter
         w.Line("reader.Skip();");
         w.Close();
         w.Line();
+        if (timestamp is not null)
+        {
+            // A writer that puts no time in the message leaves it to the Kafka timestamp, which the runtime then sets.
+            w.Open("if (!timed)");
+            w.Line($"{Infrastructure}JsonValues.LacksTimestamp();");
+            w.Close();
+            w.Line();
+        }
+
         w.Line(mutable ? "return value;" : $"return {Construct(model)};");
         w.Close();
         w.Open($"catch (global::System.Exception exception) when ({Runtime}MessageFormatException.IsInputFault(exception))");

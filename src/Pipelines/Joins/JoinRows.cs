@@ -210,6 +210,8 @@ public sealed class JoinRows<TLeft, TRight> : IMessageContract<JoinRows<TLeft, T
 
         public long? TimestampOf(in JoinRows<TLeft, TRight> value) => null;
 
+        public JoinRows<TLeft, TRight> WithTimestamp(in JoinRows<TLeft, TRight> value, long nanoseconds) => value;
+
         // A join's state lives in its store and changelog only, always as MessagePack.
         public void WriteJson(System.Text.Json.Utf8JsonWriter writer, in JoinRows<TLeft, TRight> value) => throw new NotSupportedException();
 

@@ -20,6 +20,8 @@ public sealed class NoOutput : IMessageContract<NoOutput>
 
         public long? TimestampOf(in NoOutput value) => throw Refuse();
 
+        public NoOutput WithTimestamp(in NoOutput value, long nanoseconds) => throw Refuse();
+
         public void Write(ref MessageWriter writer, in NoOutput value) => throw Refuse();
 
         public NoOutput Read(ref MessageReader reader) => throw Refuse();

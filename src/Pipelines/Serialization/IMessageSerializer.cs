@@ -21,6 +21,13 @@ public interface IMessageSerializer<T>
     /// <summary>The row's <see cref="TimestampAttribute">timestamp</see> in nanoseconds since the Unix epoch; <see langword="null"/> for a contract without one.</summary>
     long? TimestampOf(in T value);
 
+    /// <summary>
+    /// The row with its <see cref="TimestampAttribute">timestamp</see> set to <paramref name="nanoseconds"/> since the Unix
+    /// epoch (the row itself, changed, for a class with a settable timestamp); the row as it is for a contract without
+    /// one. The runtime gives a row of a JSON message that carried no time its message's Kafka timestamp this way.
+    /// </summary>
+    T WithTimestamp(in T value, long nanoseconds);
+
     /// <summary>Writes one row as a map.</summary>
     void Write(ref MessageWriter writer, in T value);
 

@@ -92,4 +92,47 @@ public sealed class JsonTopicTests
         Assert.Equal("car-6 " + """{"car":"car-6","text":"LAST","lap":10}""", lines[^1]);
         Assert.All(lines, line => JsonDocument.Parse(line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..]).Dispose());
     }
+
+    [Fact]
+    public async Task A_row_whose_JSON_carries_no_time_takes_its_messages_Kafka_timestamp_as_Quix_Streams_means_it()
+    {
+        using var harness = new KafkaHarness(partitions: 1);
+        harness.Kafka.CreateTopic("timed-notes", 1);
+
+        // Quix Streams 3 and most services put the time in the Kafka timestamp only; some put it in the object too.
+        await Python.Run(
+            """
+            import json, sys
+            from confluent_kafka import Producer
+            producer = Producer({'bootstrap.servers': sys.argv[1]})
+            producer.produce('timed-notes', key='car-1', value=json.dumps({'car': 'car-1', 'text': 'kafka time'}), timestamp=1765063815250)
+            producer.produce('timed-notes', key='car-1', value=json.dumps([{'car': 'car-1', 'text': 'own time', 'at': '2026-01-02T03:04:05.5+01:00'}, {'car': 'car-1', 'text': 'kafka time too'}]), timestamp=1765063816000)
+            if producer.flush(30) != 0:
+                sys.exit('not every message was delivered')
+            """,
+            harness.Kafka.BootstrapServers);
+
+        var received = new Collected<TimedNote>();
+        var options = harness.Options() with { Name = "timer", GroupId = "timer", InputTopic = "timed-notes", OutputTopic = null };
+        using var stop = new CancellationTokenSource();
+        var run = new ProcessorRunner<TimedNote, NoOutput>(options, new TestProcessor<TimedNote, NoOutput>
+        {
+            Row = (row, _, _) =>
+            {
+                received.Add(row);
+                return default;
+            },
+        }).RunAsync(stop.Token);
+        await received.Until(rows => rows.Count == 3, run);
+        await stop.CancelAsync();
+        await run.WithinPatience();
+
+        Assert.Equal(
+            [
+                ("kafka time", DateTimeOffset.FromUnixTimeMilliseconds(1765063815250)),
+                ("own time", new DateTimeOffset(2026, 1, 2, 3, 4, 5, 500, TimeSpan.FromHours(1))),
+                ("kafka time too", DateTimeOffset.FromUnixTimeMilliseconds(1765063816000)),
+            ],
+            received.Select(r => (r.Text, r.At)));
+    }
 }

@@ -148,6 +148,25 @@ public class JsonTests
     }
 
     [Fact]
+    public void A_row_takes_a_timestamp_whatever_its_construction_and_one_read_without_its_own_is_marked()
+    {
+        var positional = new PositionalRow(Placed, "s-1", 1.5f) { Note = "kept" };
+
+        var stamped = MessageSerializer.For<PositionalRow>().WithTimestamp(positional, 1_000_000_000);
+        var order = MessageSerializer.For<Order>().WithTimestamp(new Order { Customer = "ada" }, 42);
+        var reading = MessageSerializer.For<JsonReading>().WithTimestamp(new JsonReading { Sensor = "s" }, 7);
+
+        Assert.Equal(positional with { Time = DateTime.UnixEpoch.AddSeconds(1) }, stamped);
+        Assert.Equal((42L, "ada"), (order.At, order.Customer));
+        Assert.Equal((7L, "s"), (reading.Time, reading.Sensor));
+
+        var rows = new List<JsonReading>();
+        var untimed = new List<int>();
+        Pipelines.Infrastructure.JsonMessages.ReadRows("""[{"sensor":"a","time":5},{"sensor":"b"},{"sensor":"c","time":0}]"""u8, rows, untimed);
+        Assert.Equal([1], untimed); // a time of 0 is a time; only the row without one is the Kafka timestamp's
+    }
+
+    [Fact]
     public void State_keeps_MessagePack_whatever_the_topic_format()
     {
         var order = new Order { Customer = "ada", Count = 3 };

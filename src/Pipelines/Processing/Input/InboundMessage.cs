@@ -109,6 +109,7 @@ internal sealed class InboundMessage
     {
         // It was read once without error, and reading is deterministic.
         Rows = round.ReadKept(KeptValue!, Headers, Input);
+        round.Stamp(Timestamp);
         Slot = round.Count - 1;
         IsHeld = false;
     }

@@ -23,6 +23,9 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<strin
     private readonly IMergedSerializer<T>? merged = T.Serializer as IMergedSerializer<T>;
 
     private readonly List<Kept> values = [];
+
+    // Rows of the message read last whose JSON object had no time: their message's Kafka timestamp is theirs (Stamp).
+    private readonly List<int> untimed = [];
     private byte[] kept = new byte[64 * 1024];
     private int used;
 
@@ -72,9 +75,30 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<strin
     /// </summary>
     public object? Decoded(int slot) => values[slot].Decoded;
 
+    /// <summary>
+    /// Gives the rows just read whose JSON object carried no time the Kafka timestamp of their message, as a writer that
+    /// puts the time only there (Quix Streams, most services) means it; called once the message's timestamp is known.
+    /// </summary>
+    public void Stamp(Timestamp timestamp)
+    {
+        if (untimed.Count == 0)
+        {
+            return;
+        }
+
+        var nanoseconds = checked(timestamp.UnixTimestampMs * 1_000_000);
+        foreach (var row in untimed)
+        {
+            Rows[row] = T.Serializer.WithTimestamp(Rows[row], nanoseconds);
+        }
+
+        untimed.Clear();
+    }
+
     /// <summary>Forgets the kept values and rows; done before each fetch round.</summary>
     public void Clear()
     {
+        untimed.Clear();
         values.Clear();
         Rows.Clear();
         used = 0;
@@ -134,7 +158,9 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<strin
 
         try
         {
-            var count = merged is null ? MessageSerializer.DeserializePacked(data, Rows) : merged.ReadPacked(input, data, Rows);
+            var count = merged is not null ? merged.ReadPacked(input, data, Rows)
+                : json ? JsonMessages.ReadRows(data, Rows, untimed)
+                : MessageSerializer.DeserializePacked(data, Rows);
             return count > 0
                 ? new RowRange(start, count, data.Length, json && count > 1 ? MessageType.Rows : type)
                 : throw new MessageFormatException($"Cannot read '{SchemaOf(input).Name}' packed rows: the message holds no rows; a writer never sends an empty one.");
@@ -143,6 +169,7 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<strin
         {
             // A batch that fails part-way leaves no rows behind: the message is dead-lettered whole.
             Rows.RemoveRange(start, Rows.Count - start);
+            untimed.RemoveAll(row => row >= start);
             throw;
         }
     }

@@ -117,6 +117,7 @@ internal sealed class InputFetcher<TIn, TOut>
         // Registered as it is fetched, chunks too: the tracker's commit rule needs every partition's offsets in fetch order.
         var work = tracker.Rent();
         tracker.Begin(partition, offset, work, input);
+        Reader.Stamp(message.Timestamp);
         var inbound = Next().Fill(partition, offset, message.Key, message.Headers, message.Timestamp, message.Value, slot, work, input);
         if (!inbound.Rows.IsChunk)
         {

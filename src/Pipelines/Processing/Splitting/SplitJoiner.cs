@@ -47,6 +47,7 @@ internal sealed class SplitJoiner<TIn>(InputDeserializer<TIn> inputs, OffsetTrac
         try
         {
             message.Rows = inputs.ReadKept(joined.Value, headers, first.Input);
+            inputs.Stamp(first.Timestamp);
         }
         catch (MessageFormatException exception)
         {

@@ -50,5 +50,13 @@ public readonly struct ContractCodec<T> : IValueCodec<T>
 
     /// <inheritdoc/>
     public static T ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) =>
-        reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default! : T.Serializer.ReadJson(ref reader);
+        reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default! : ReadNested(ref reader);
+
+    // A nested contract's own missing timestamp is not its row's: the mark is for the outermost object only.
+    private static T ReadNested(ref global::System.Text.Json.Utf8JsonReader reader)
+    {
+        var value = T.Serializer.ReadJson(ref reader);
+        JsonValues.TakeLacksTimestamp();
+        return value;
+    }
 }

@@ -47,6 +47,7 @@ internal static class JsonMessages
         {
             Next(ref reader);
             var value = T.Serializer.ReadJson(ref reader);
+            JsonValues.TakeLacksTimestamp();
             EnsureEnd<T>(ref reader);
             return value;
         }
@@ -56,8 +57,11 @@ internal static class JsonMessages
         }
     }
 
-    /// <summary>Reads a message of rows: an array of objects, or one object (one row). Appends them to <paramref name="rows"/> and returns how many.</summary>
-    public static int ReadRows<T>(ReadOnlySpan<byte> bytes, List<T> rows)
+    /// <summary>
+    /// Reads a message of rows: an array of objects, or one object (one row). Appends them to <paramref name="rows"/> and
+    /// returns how many; the index in <paramref name="rows"/> of each whose object had no timestamp goes to <paramref name="untimed"/>.
+    /// </summary>
+    public static int ReadRows<T>(ReadOnlySpan<byte> bytes, List<T> rows, List<int>? untimed = null)
         where T : IMessageContract<T>
     {
         var reader = new Utf8JsonReader(bytes);
@@ -67,13 +71,13 @@ internal static class JsonMessages
             Next(ref reader);
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                rows.Add(T.Serializer.ReadJson(ref reader));
+                Add(ref reader, rows, untimed);
             }
             else if (JsonValues.StartArray(ref reader))
             {
                 while (JsonValues.NextElement(ref reader))
                 {
-                    rows.Add(T.Serializer.ReadJson(ref reader));
+                    Add(ref reader, rows, untimed);
                 }
             }
             else
@@ -87,6 +91,16 @@ internal static class JsonMessages
         catch (JsonException exception)
         {
             throw MessageFormatException.Create(T.Serializer.Schema, -1, reader.BytesConsumed, exception);
+        }
+    }
+
+    private static void Add<T>(ref Utf8JsonReader reader, List<T> rows, List<int>? untimed)
+        where T : IMessageContract<T>
+    {
+        rows.Add(T.Serializer.ReadJson(ref reader));
+        if (JsonValues.TakeLacksTimestamp())
+        {
+            untimed?.Add(rows.Count - 1);
         }
     }
 

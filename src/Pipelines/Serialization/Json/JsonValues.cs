@@ -16,6 +16,10 @@ namespace Pipelines.Infrastructure;
 public static class JsonValues
 {
     private static readonly JsonEncodedText NaN = JsonEncodedText.Encode("NaN");
+
+    // Set by a generated reader whose row's object had no timestamp property; taken by whoever reads the message.
+    [ThreadStatic]
+    private static bool lacksTimestamp;
     private static readonly JsonEncodedText Infinity = JsonEncodedText.Encode("Infinity");
     private static readonly JsonEncodedText NegativeInfinity = JsonEncodedText.Encode("-Infinity");
 
@@ -156,6 +160,17 @@ public static class JsonValues
         {
             writer.WriteStringValue(float.IsNaN(value) ? NaN : value > 0 ? Infinity : NegativeInfinity);
         }
+    }
+
+    /// <summary>Called by a generated reader when the object it read had no property for the contract's timestamp.</summary>
+    public static void LacksTimestamp() => lacksTimestamp = true;
+
+    /// <summary>Whether the row read last lacked its timestamp; clears the mark.</summary>
+    internal static bool TakeLacksTimestamp()
+    {
+        var lacked = lacksTimestamp;
+        lacksTimestamp = false;
+        return lacked;
     }
 
     /// <summary>The reader is on a property's value; for a value it does not use, skips it, nested or not.</summary>

@@ -12,6 +12,8 @@ internal abstract class MergedInput<TMerged>
 
     public abstract long? TimestampOf(in TMerged row);
 
+    public abstract TMerged WithTimestamp(in TMerged row, long nanoseconds);
+
     public abstract void Write(ref MessageWriter writer, in TMerged row);
 
     public abstract void WritePacked(ref MessageWriter writer, ReadOnlySpan<TMerged> rows);
@@ -38,6 +40,8 @@ internal sealed class MergedInput<T, TMerged>(Func<T, TMerged> wrap, Func<TMerge
     public override byte[]? StreamKey(in TMerged row) => T.Serializer.StreamKey(unwrap(row));
 
     public override long? TimestampOf(in TMerged row) => T.Serializer.TimestampOf(unwrap(row));
+
+    public override TMerged WithTimestamp(in TMerged row, long nanoseconds) => wrap(T.Serializer.WithTimestamp(unwrap(row), nanoseconds));
 
     public override void Write(ref MessageWriter writer, in TMerged row) => T.Serializer.Write(ref writer, unwrap(row));
 

@@ -16,6 +16,8 @@ internal sealed class MergedSerializer<TMerged>(Func<TMerged, int> inputOf, para
 
     public long? TimestampOf(in TMerged value) => inputs[inputOf(value)].TimestampOf(value);
 
+    public TMerged WithTimestamp(in TMerged value, long nanoseconds) => inputs[inputOf(value)].WithTimestamp(value, nanoseconds);
+
     public void Write(ref MessageWriter writer, in TMerged value) => inputs[inputOf(value)].Write(ref writer, value);
 
     /// <summary>Writes rows of one input (as a message's rows always are) packed with its contract.</summary>

@@ -30,6 +30,15 @@ namespace Telemetry.Laps
 
                 public long? TimestampOf(in global::Telemetry.Laps.Session.LapCompleted value) => global::Pipelines.UnixNanoseconds.FromDateTimeOffset(value.At);
 
+                public global::Telemetry.Laps.Session.LapCompleted WithTimestamp(in global::Telemetry.Laps.Session.LapCompleted value, long nanoseconds)
+                {
+                    var _At = global::Pipelines.UnixNanoseconds.ToDateTimeOffset(nanoseconds);
+                    var _Driver = value.Driver;
+                    var _LapTime = value.LapTime;
+                    var _Lap = value.Lap;
+                    return new global::Telemetry.Laps.Session.LapCompleted(_At, _Driver, _LapTime) { Lap = _Lap };
+                }
+
                 public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.Laps.Session.LapCompleted value)
                 {
                     writer.WriteMapHeader(4);
@@ -227,10 +236,12 @@ namespace Telemetry.Laps
                         var _Driver = default(string);
                         var _LapTime = default(global::System.TimeSpan);
                         var _Lap = default(int);
+                        var timed = false;
                         while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
                         {
                             if (reader.ValueTextEquals("At"u8))
                             {
+                                timed = true;
                                 field = 0;
                                 reader.Read();
                                 _At = global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.ReadJson(ref reader);
@@ -266,6 +277,11 @@ namespace Telemetry.Laps
                             }
 
                             reader.Skip();
+                        }
+
+                        if (!timed)
+                        {
+                            global::Pipelines.Infrastructure.JsonValues.LacksTimestamp();
                         }
 
                         return new global::Telemetry.Laps.Session.LapCompleted(_At, _Driver, _LapTime) { Lap = _Lap };

@@ -27,6 +27,13 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.CarTelemetry value) => value.Time;
 
+            public global::Telemetry.CarTelemetry WithTimestamp(in global::Telemetry.CarTelemetry value, long nanoseconds)
+            {
+                var copy = value;
+                copy.Time = nanoseconds;
+                return copy;
+            }
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.CarTelemetry value)
             {
                 writer.WriteMapHeader(3);
@@ -185,10 +192,12 @@ namespace Telemetry
                     }
 
                     var value = new global::Telemetry.CarTelemetry();
+                    var timed = false;
                     while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
                     {
                         if (reader.ValueTextEquals("Time"u8))
                         {
+                            timed = true;
                             field = 0;
                             reader.Read();
                             value.Time = global::Pipelines.Infrastructure.TimestampCodec.ReadJson(ref reader);
@@ -215,6 +224,11 @@ namespace Telemetry
                         }
 
                         reader.Skip();
+                    }
+
+                    if (!timed)
+                    {
+                        global::Pipelines.Infrastructure.JsonValues.LacksTimestamp();
                     }
 
                     return value;

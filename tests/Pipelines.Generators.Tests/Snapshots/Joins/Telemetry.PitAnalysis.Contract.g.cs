@@ -27,6 +27,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.PitAnalysis value) => null;
 
+            public global::Telemetry.PitAnalysis WithTimestamp(in global::Telemetry.PitAnalysis value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.PitAnalysis value)
             {
                 writer.WriteMapHeader(3);

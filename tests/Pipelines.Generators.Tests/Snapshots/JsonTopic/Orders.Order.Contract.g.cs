@@ -29,6 +29,13 @@ namespace Orders
 
             public long? TimestampOf(in global::Orders.Order value) => global::Pipelines.UnixNanoseconds.FromDateTimeOffset(value.At);
 
+            public global::Orders.Order WithTimestamp(in global::Orders.Order value, long nanoseconds)
+            {
+                var copy = value;
+                copy.At = global::Pipelines.UnixNanoseconds.ToDateTimeOffset(nanoseconds);
+                return copy;
+            }
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Orders.Order value)
             {
                 writer.WriteMapHeader(5);
@@ -229,10 +236,12 @@ namespace Orders
                     }
 
                     var value = new global::Orders.Order();
+                    var timed = false;
                     while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
                     {
                         if (reader.ValueTextEquals("At"u8))
                         {
+                            timed = true;
                             field = 0;
                             reader.Read();
                             value.At = global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.ReadJson(ref reader);
@@ -277,6 +286,11 @@ namespace Orders
                         }
 
                         reader.Skip();
+                    }
+
+                    if (!timed)
+                    {
+                        global::Pipelines.Infrastructure.JsonValues.LacksTimestamp();
                     }
 
                     return value;

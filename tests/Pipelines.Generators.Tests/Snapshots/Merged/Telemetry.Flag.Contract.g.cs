@@ -26,6 +26,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.Flag value) => null;
 
+            public global::Telemetry.Flag WithTimestamp(in global::Telemetry.Flag value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.Flag value)
             {
                 writer.WriteMapHeader(2);

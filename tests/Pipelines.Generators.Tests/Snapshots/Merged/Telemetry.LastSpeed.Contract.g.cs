@@ -25,6 +25,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.LastSpeed value) => null;
 
+            public global::Telemetry.LastSpeed WithTimestamp(in global::Telemetry.LastSpeed value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.LastSpeed value)
             {
                 writer.WriteMapHeader(1);

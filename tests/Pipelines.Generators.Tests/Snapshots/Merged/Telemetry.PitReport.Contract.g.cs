@@ -27,6 +27,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.PitReport value) => null;
 
+            public global::Telemetry.PitReport WithTimestamp(in global::Telemetry.PitReport value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.PitReport value)
             {
                 writer.WriteMapHeader(3);

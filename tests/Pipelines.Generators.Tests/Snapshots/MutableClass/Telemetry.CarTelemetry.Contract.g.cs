@@ -30,6 +30,13 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.CarTelemetry value) => value.TimestampNs;
 
+            public global::Telemetry.CarTelemetry WithTimestamp(in global::Telemetry.CarTelemetry value, long nanoseconds)
+            {
+                var copy = value;
+                copy.TimestampNs = nanoseconds;
+                return copy;
+            }
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.CarTelemetry value)
             {
                 writer.WriteMapHeader(6);
@@ -251,10 +258,12 @@ namespace Telemetry
                     }
 
                     var value = new global::Telemetry.CarTelemetry();
+                    var timed = false;
                     while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
                     {
                         if (reader.ValueTextEquals("TimestampNs"u8))
                         {
+                            timed = true;
                             field = 0;
                             reader.Read();
                             value.TimestampNs = global::Pipelines.Infrastructure.TimestampCodec.ReadJson(ref reader);
@@ -308,6 +317,11 @@ namespace Telemetry
                         }
 
                         reader.Skip();
+                    }
+
+                    if (!timed)
+                    {
+                        global::Pipelines.Infrastructure.JsonValues.LacksTimestamp();
                     }
 
                     return value;

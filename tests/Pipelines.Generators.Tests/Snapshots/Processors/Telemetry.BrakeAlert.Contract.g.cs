@@ -26,6 +26,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.BrakeAlert value) => null;
 
+            public global::Telemetry.BrakeAlert WithTimestamp(in global::Telemetry.BrakeAlert value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.BrakeAlert value)
             {
                 writer.WriteMapHeader(2);

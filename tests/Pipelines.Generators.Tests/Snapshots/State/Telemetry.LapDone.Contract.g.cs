@@ -26,6 +26,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.LapDone value) => null;
 
+            public global::Telemetry.LapDone WithTimestamp(in global::Telemetry.LapDone value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.LapDone value)
             {
                 writer.WriteMapHeader(2);

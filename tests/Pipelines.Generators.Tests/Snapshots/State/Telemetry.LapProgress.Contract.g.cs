@@ -26,6 +26,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.LapProgress value) => null;
 
+            public global::Telemetry.LapProgress WithTimestamp(in global::Telemetry.LapProgress value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.LapProgress value)
             {
                 writer.WriteMapHeader(2);

@@ -26,6 +26,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.CarTelemetry value) => null;
 
+            public global::Telemetry.CarTelemetry WithTimestamp(in global::Telemetry.CarTelemetry value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.CarTelemetry value)
             {
                 writer.WriteMapHeader(2);

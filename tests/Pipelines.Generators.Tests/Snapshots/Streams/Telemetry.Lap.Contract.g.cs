@@ -26,6 +26,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.Lap value) => null;
 
+            public global::Telemetry.Lap WithTimestamp(in global::Telemetry.Lap value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.Lap value)
             {
                 writer.WriteMapHeader(2);

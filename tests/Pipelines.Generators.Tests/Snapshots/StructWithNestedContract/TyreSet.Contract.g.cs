@@ -26,6 +26,8 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
 
         public long? TimestampOf(in global::TyreSet value) => null;
 
+        public global::TyreSet WithTimestamp(in global::TyreSet value, long nanoseconds) => value;
+
         public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::TyreSet value)
         {
             writer.WriteMapHeader(4);

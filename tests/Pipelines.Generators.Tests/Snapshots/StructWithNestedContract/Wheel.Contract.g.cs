@@ -24,6 +24,8 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
 
         public long? TimestampOf(in global::Wheel value) => null;
 
+        public global::Wheel WithTimestamp(in global::Wheel value, long nanoseconds) => value;
+
         public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Wheel value)
         {
             writer.WriteMapHeader(2);

@@ -26,6 +26,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.CarSetup value) => null;
 
+            public global::Telemetry.CarSetup WithTimestamp(in global::Telemetry.CarSetup value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.CarSetup value)
             {
                 writer.WriteMapHeader(2);

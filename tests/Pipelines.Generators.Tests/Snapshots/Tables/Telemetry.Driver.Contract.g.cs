@@ -26,6 +26,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.Driver value) => null;
 
+            public global::Telemetry.Driver WithTimestamp(in global::Telemetry.Driver value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.Driver value)
             {
                 writer.WriteMapHeader(2);

@@ -27,6 +27,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.Enriched value) => null;
 
+            public global::Telemetry.Enriched WithTimestamp(in global::Telemetry.Enriched value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.Enriched value)
             {
                 writer.WriteMapHeader(3);

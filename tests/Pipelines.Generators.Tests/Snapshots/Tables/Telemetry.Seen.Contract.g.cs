@@ -25,6 +25,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.Seen value) => null;
 
+            public global::Telemetry.Seen WithTimestamp(in global::Telemetry.Seen value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.Seen value)
             {
                 writer.WriteMapHeader(1);

@@ -26,6 +26,8 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.SpeedSum value) => null;
 
+            public global::Telemetry.SpeedSum WithTimestamp(in global::Telemetry.SpeedSum value, long nanoseconds) => value;
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.SpeedSum value)
             {
                 writer.WriteMapHeader(2);

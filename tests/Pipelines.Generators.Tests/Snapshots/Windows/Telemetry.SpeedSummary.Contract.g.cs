@@ -28,6 +28,13 @@ namespace Telemetry
 
             public long? TimestampOf(in global::Telemetry.SpeedSummary value) => value.Start;
 
+            public global::Telemetry.SpeedSummary WithTimestamp(in global::Telemetry.SpeedSummary value, long nanoseconds)
+            {
+                var copy = value;
+                copy.Start = nanoseconds;
+                return copy;
+            }
+
             public void Write(ref global::Pipelines.Infrastructure.MessageWriter writer, in global::Telemetry.SpeedSummary value)
             {
                 writer.WriteMapHeader(4);
@@ -207,10 +214,12 @@ namespace Telemetry
                     }
 
                     var value = new global::Telemetry.SpeedSummary();
+                    var timed = false;
                     while (global::Pipelines.Infrastructure.JsonValues.NextProperty(ref reader))
                     {
                         if (reader.ValueTextEquals("Start"u8))
                         {
+                            timed = true;
                             field = 0;
                             reader.Read();
                             value.Start = global::Pipelines.Infrastructure.TimestampCodec.ReadJson(ref reader);
@@ -246,6 +255,11 @@ namespace Telemetry
                         }
 
                         reader.Skip();
+                    }
+
+                    if (!timed)
+                    {
+                        global::Pipelines.Infrastructure.JsonValues.LacksTimestamp();
                     }
 
                     return value;
