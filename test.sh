@@ -48,11 +48,11 @@ sample_failed=0
 if [ "$status" -eq 0 ]; then
   sample=$(dotnet run --project samples/Telemetry --no-build -- --duration 8 2>&1 | tail -n 1)
   echo "sample: $sample"
-  if [[ "$sample" =~ ^Stopped:\ ([0-9,]+)\ rows\ produced,\ ([0-9,]+)\ analyzed,\ ([0-9,]+)\ insights\ \(([0-9,]+)\ with\ the\ car.s\ settings\),\ ([0-9,]+)\ laps,\ ([0-9,]+)\ window\ summaries,\ ([0-9,]+)\ setup\ sheets\ joined,\ ([0-9,]+)\ pit\ passes ]] \
+  if [[ "$sample" =~ ^Stopped:\ ([0-9,]+)\ rows\ produced,\ ([0-9,]+)\ analyzed,\ ([0-9,]+)\ insights\ \(([0-9,]+)\ with\ the\ car.s\ settings\),\ ([0-9,]+)\ laps,\ ([0-9,]+)\ window\ summaries,\ ([0-9,]+)\ setup\ sheets\ joined,\ ([0-9,]+)\ pit\ passes,\ ([0-9,]+)\ pit-wall\ notes ]] \
     && produced=${BASH_REMATCH[1]//,/} && analyzed=${BASH_REMATCH[2]//,/} && insights=${BASH_REMATCH[3]//,/} \
-    && joined=${BASH_REMATCH[4]//,/} && laps=${BASH_REMATCH[5]//,/} && summaries=${BASH_REMATCH[6]//,/} && setups=${BASH_REMATCH[7]//,/} && pits=${BASH_REMATCH[8]//,/} \
+    && joined=${BASH_REMATCH[4]//,/} && laps=${BASH_REMATCH[5]//,/} && summaries=${BASH_REMATCH[6]//,/} && setups=${BASH_REMATCH[7]//,/} && pits=${BASH_REMATCH[8]//,/} && notes=${BASH_REMATCH[9]//,/} \
     && [ "$analyzed" -gt 0 ] && [ "$analyzed" -le "$produced" ] && [ "$insights" -gt 0 ] && [ "$joined" -gt 0 ] && [ "$laps" -gt 0 ] \
-    && [ "$summaries" -gt 0 ] && [ "$setups" -gt 0 ] && [ "$pits" -gt 0 ]; then
+    && [ "$summaries" -gt 0 ] && [ "$setups" -gt 0 ] && [ "$pits" -gt 0 ] && [ "$notes" -gt 0 ]; then
     sample_passed=1
   else
     sample_failed=1

@@ -96,6 +96,18 @@ public partial class CarSetup
     [Parameter] public byte[] Sheet { get; set; } = [];
 }
 
+/// <summary>
+/// A note from the pit wall, posted as plain JSON by a service that knows nothing of Pipelines (the simulator plays it,
+/// with a bare Kafka producer): <c>{"car":"car-03","note":"box this lap: wing to 8","lap":3}</c>.
+/// </summary>
+[Topic("pit-notes", Format = TopicFormat.Json, External = true)]
+public partial class PitNote
+{
+    [Tag("car")] public string CarId { get; set; } = "";
+    [Parameter("note")] public string Note { get; set; } = "";
+    [Parameter("lap")] public int Lap { get; set; }
+}
+
 /// <summary>A car stopping in its pit box after a lap: the simulator writes one as the car comes in.</summary>
 [Topic("pit-stops", External = true)]
 public partial class PitStop

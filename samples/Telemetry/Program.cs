@@ -9,7 +9,8 @@ using Telemetry;
 // the driver, lap events) → CarAnalyzer (a second of data per call, each car's brake state kept) → car-insights →
 // InsightPrinter; the same rows → SpeedStats (ten-second windows) and Stints (a session window per stint between pit
 // stops) → car-summaries → SummaryPrinter; each car's setup sheet, too large for one Kafka message → car-setups →
-// SetupArchiver; and pit-stops joined with the telemetry around them → PitCorrelator → pit-passes → PitPrinter.
+// SetupArchiver; pit-stops joined with the telemetry around them → PitCorrelator → pit-passes → PitPrinter; and notes a
+// pit-wall service posts as plain JSON → pit-notes → PitNotePrinter.
 // With no Pipelines:BootstrapServers it all runs on an embedded broker; set one to use a real cluster.
 //   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092] [--topology]
 var printTopology = args.Contains("--topology");
@@ -37,4 +38,4 @@ if (builder.Configuration["duration"] is { } duration)
 }
 
 await host.RunAsync(stop.Token);
-Console.WriteLine($"Stopped: {SampleCounters.Produced:N0} rows produced, {SampleCounters.Analyzed:N0} analyzed, {SampleCounters.Insights:N0} insights ({SampleCounters.WithSettings:N0} with the car's settings), {SampleCounters.Laps:N0} laps, {SampleCounters.Summaries:N0} window summaries, {SampleCounters.Setups:N0} setup sheets joined, {SampleCounters.PitPasses:N0} pit passes.");
+Console.WriteLine($"Stopped: {SampleCounters.Produced:N0} rows produced, {SampleCounters.Analyzed:N0} analyzed, {SampleCounters.Insights:N0} insights ({SampleCounters.WithSettings:N0} with the car's settings), {SampleCounters.Laps:N0} laps, {SampleCounters.Summaries:N0} window summaries, {SampleCounters.Setups:N0} setup sheets joined, {SampleCounters.PitPasses:N0} pit passes, {SampleCounters.PitNotes:N0} pit-wall notes.");

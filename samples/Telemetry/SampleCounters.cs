@@ -15,4 +15,7 @@ internal static class SampleCounters
 
     /// <summary>Telemetry rows joined with a pit stop around them.</summary>
     public static long PitPasses;
+
+    /// <summary>Pit-wall notes read from their JSON topic.</summary>
+    public static long PitNotes;
 }

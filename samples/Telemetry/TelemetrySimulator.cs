@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,8 @@ namespace Telemetry;
 /// <summary>
 /// Race cars lapping a short circuit: each sends a row of a dozen parameters RateHz times a second (packed ten rows
 /// per message), names its driver and session in its stream's properties, marks each completed lap with an event,
-/// sends its setup sheet once at the start, and reports each pit stop on a topic of its own.
+/// sends its setup sheet once at the start, and reports each pit stop on a topic of its own; a pit-wall service (a bare
+/// Kafka producer writing JSON text, as any other program would) posts a note for each stop.
 /// </summary>
 internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration configuration, ILogger<TelemetrySimulator> log) : BackgroundService
 {
@@ -24,7 +26,7 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
         var cars = configuration.GetValue("Simulation:Cars", 8);
         var rateHz = configuration.GetValue("Simulation:RateHz", 100);
         // The settings table and the pit stops are read beside the telemetry, key by key: they need its partition count.
-        await kafka.EnsureTopicsAsync(["car-telemetry", "car-setups"], stoppingToken);
+        await kafka.EnsureTopicsAsync(["car-telemetry", "car-setups", "pit-notes"], stoppingToken);
         await kafka.EnsureCopartitionedTopicsAsync("car-telemetry", ["car-settings", "pit-stops"], stoppingToken);
         using var settings = new TopicWriter<CarSettings>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers }, log);
         using var stops = new TopicWriter<PitStop>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers, LowLatency = true }, log);
@@ -33,6 +35,7 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
             BootstrapServers = kafka.BootstrapServers,
             Buffer = new BufferOptions { MaxRows = 10, Timeout = TimeSpan.FromMilliseconds(50) },
         }, log);
+        using var pitWall = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, Partitioner = Partitioner.Murmur2Random, LingerMs = 5 }).Build();
         log.LogInformation("Simulating {Cars} cars at {Rate} Hz ({Total} rows/s)", cars, rateHz, cars * rateHz);
 
         var random = new Random(42);
@@ -76,6 +79,7 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
                             // Into the pits after an odd lap: the crew changes the wing, which the analyzer's table picks up.
                             settings.Write(new CarSettings { CarId = car.Id, Wing = 7 + ((lap / 2) % 3), BrakeBias = 56 });
                             stops.Write(new PitStop { Time = time, CarId = car.Id, Lap = lap, Seconds = PitTime.TotalSeconds });
+                            pitWall.Produce("pit-notes", new Message<string, string> { Key = car.Id, Value = $$"""{"car":"{{car.Id}}","note":"box this lap: wing to {{7 + ((lap / 2) % 3)}}","lap":{{lap}}}""" });
                         }
 
                         telemetry.WriteEvent(car.Id, new StreamEvent { Timestamp = UnixNanoseconds.FromDateTimeOffset(time), Id = "lap-completed", Value = lap.ToString(System.Globalization.CultureInfo.InvariantCulture) });
