@@ -136,12 +136,12 @@ public class JsonTests
         var output = new ArrayBufferWriter<byte>(1024);
         var bytes = MessageSerializer.Serialize(row);
 
-        var written = Measure(() =>
+        var written = AllocationTests.Measure(() =>
         {
             output.ResetWrittenCount();
             MessageSerializer.Serialize(output, row);
         });
-        var read = Measure(() => MessageSerializer.Deserialize<JsonReading>(bytes.AsSpan()));
+        var read = AllocationTests.Measure(() => MessageSerializer.Deserialize<JsonReading>(bytes.AsSpan()));
 
         Assert.Equal(0, written);
         Assert.Equal(0, read); // a struct row, and its tag's text pooled: nothing at all
@@ -175,21 +175,5 @@ public class JsonTests
 
         Assert.NotEqual((byte)'{', bytes[0]);
         Assert.Equal(3, MessageSerializer.FromMessagePack<Order>(bytes).Count);
-    }
-
-    private static long Measure(Action action, int iterations = 2000)
-    {
-        for (var i = 0; i < iterations; i++)
-        {
-            action();
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < iterations; i++)
-        {
-            action();
-        }
-
-        return (GC.GetAllocatedBytesForCurrentThread() - before) / iterations;
     }
 }
