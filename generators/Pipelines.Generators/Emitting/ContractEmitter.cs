@@ -65,7 +65,9 @@ internal static class ContractEmitter
             w.Line($"        {Infrastructure}FieldSchema.Of<{m.TypeName}, {m.Codec}>({Literal(m.WireName)}, {Literal(m.Name.TrimStart('@'))}, {Infrastructure}FieldKind.{m.Kind}),");
         }
 
-        w.Line(model.Format is null ? "    ]);" : $"    ], {model.Format});");
+        var format = model.Format is null ? "" : $", {model.Format}";
+        var avro = model.AvroSchema is null ? "" : $",\n    avroSchema: {Literal(model.AvroSchema)}";
+        w.Line($"    ]{format}{avro});");
         w.Line();
         w.Line($"public {Infrastructure}MessageSchema Schema => schema;");
     }

@@ -8,6 +8,7 @@ namespace Pipelines.Generators.Model;
 /// <param name="SchemaName">The name recorded in the schema, without <c>global::</c>.</param>
 /// <param name="Topic">The topic of a <c>[Topic]</c> type, else <see langword="null"/>.</param>
 /// <param name="Format">The topic's <c>TopicFormat</c> member, fully qualified, when not the default MessagePack.</param>
+/// <param name="AvroSchema">The contract's Avro schema as JSON, or <see langword="null"/> when a name in it is not an Avro name.</param>
 /// <param name="Members">Serialized members in declaration order.</param>
 /// <param name="Construction">How a row is built when read.</param>
 /// <param name="HintName">The generated file's name.</param>
@@ -19,6 +20,7 @@ internal sealed record ContractModel(
     string SchemaName,
     string? Topic,
     string? Format,
+    string? AvroSchema,
     EquatableArray<MemberModel> Members,
     ConstructionModel Construction,
     string HintName);

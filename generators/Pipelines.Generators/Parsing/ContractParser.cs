@@ -82,6 +82,7 @@ internal static class ContractParser
             typeName,
             topic,
             format,
+            AvroSchemaBuilder.Build(type, validator.Known),
             members,
             construction.Value.Model,
             TypeDeclarations.HintName(type, ".Contract.g.cs"));

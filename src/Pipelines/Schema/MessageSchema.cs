@@ -13,16 +13,23 @@ namespace Pipelines.Infrastructure;
 public sealed class MessageSchema
 {
     /// <summary>Creates a schema; the generator calls this once per contract.</summary>
-    public MessageSchema(string name, string? topic, IReadOnlyList<FieldSchema> fields, TopicFormat format = TopicFormat.MessagePack)
+    public MessageSchema(string name, string? topic, IReadOnlyList<FieldSchema> fields, TopicFormat format = TopicFormat.MessagePack, string? avroSchema = null)
     {
         Name = name;
         Topic = topic;
         Fields = fields;
         Format = format;
+        AvroSchema = avroSchema;
         Fingerprint = ComputeFingerprint(fields);
         var media = format == TopicFormat.Json ? "application/json" : "application/msgpack";
         ContentType = $"{media}; schema=\"{name}\"; fingerprint={Fingerprint}";
     }
+
+    /// <summary>
+    /// The contract's Avro schema, derived at compile time (docs/wire-format.md, "Avro schema"), as JSON; <see langword="null"/>
+    /// when a wire name or type name in it is not an Avro name (<c>[A-Za-z_][A-Za-z0-9_]*</c>).
+    /// </summary>
+    public string? AvroSchema { get; }
 
     /// <summary>How the topic's messages are written (<see cref="TopicAttribute.Format"/>).</summary>
     public TopicFormat Format { get; }

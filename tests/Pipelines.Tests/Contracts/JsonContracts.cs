@@ -35,3 +35,10 @@ public partial struct JsonReading
     [Tag("sensor")] public string Sensor;
     [Parameter("value")] public double Value;
 }
+
+/// <summary>A wire name Avro does not allow: the contract has no Avro schema.</summary>
+[MessageContract]
+public partial class DashedRow
+{
+    [Parameter("brake-temp")] public double BrakeTemp { get; set; }
+}

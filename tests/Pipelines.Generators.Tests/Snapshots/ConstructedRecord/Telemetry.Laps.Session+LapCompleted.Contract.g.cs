@@ -22,7 +22,8 @@ namespace Telemetry.Laps
                         global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("Driver", "Driver", global::Pipelines.Infrastructure.FieldKind.Tag),
                         global::Pipelines.Infrastructure.FieldSchema.Of<global::System.TimeSpan, global::Pipelines.Infrastructure.TimeSpanCodec>("LapTime", "LapTime", global::Pipelines.Infrastructure.FieldKind.Parameter),
                         global::Pipelines.Infrastructure.FieldSchema.Of<int, global::Pipelines.Infrastructure.Int32Codec>("Lap", "Lap", global::Pipelines.Infrastructure.FieldKind.Parameter),
-                    ]);
+                    ],
+    avroSchema: "{\"type\":\"record\",\"name\":\"LapCompleted\",\"namespace\":\"Telemetry.Laps.Session\",\"fields\":[{\"name\":\"At\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}},{\"name\":\"Driver\",\"type\":\"string\"},{\"name\":\"LapTime\",\"type\":\"long\"},{\"name\":\"Lap\",\"type\":\"int\"}]}");
 
                 public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

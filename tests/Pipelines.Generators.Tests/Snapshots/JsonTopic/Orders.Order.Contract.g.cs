@@ -21,7 +21,8 @@ namespace Orders
                     global::Pipelines.Infrastructure.FieldSchema.Of<decimal, global::Pipelines.Infrastructure.DecimalCodec>("Total", "Total", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<global::Orders.Channel, global::Pipelines.Infrastructure.EnumCodec<global::Orders.Channel>>("Channel", "Channel", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>("Items", "Items", global::Pipelines.Infrastructure.FieldKind.Parameter),
-                ], global::Pipelines.TopicFormat.Json);
+                ], global::Pipelines.TopicFormat.Json,
+    avroSchema: "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"Orders\",\"fields\":[{\"name\":\"At\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}},{\"name\":\"Customer\",\"type\":\"string\"},{\"name\":\"Total\",\"type\":\"string\"},{\"name\":\"Channel\",\"type\":{\"type\":\"enum\",\"name\":\"Channel\",\"namespace\":\"Orders\",\"symbols\":[\"Web\",\"Store\"]}},{\"name\":\"Items\",\"type\":[\"null\",{\"type\":\"array\",\"items\":\"string\"}],\"default\":null}]}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

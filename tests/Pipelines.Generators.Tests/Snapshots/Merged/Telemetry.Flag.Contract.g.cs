@@ -18,7 +18,8 @@ namespace Telemetry
                 [
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.StringCodec>("Color", "Color", global::Pipelines.Infrastructure.FieldKind.Parameter),
-                ]);
+                ],
+    avroSchema: "{\"type\":\"record\",\"name\":\"Flag\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Color\",\"type\":\"string\"}]}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -17,7 +17,8 @@ namespace Telemetry
                 null,
                 [
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Speed", "Speed", global::Pipelines.Infrastructure.FieldKind.Parameter),
-                ]);
+                ],
+    avroSchema: "{\"type\":\"record\",\"name\":\"LastSpeed\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Speed\",\"type\":\"double\"}]}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

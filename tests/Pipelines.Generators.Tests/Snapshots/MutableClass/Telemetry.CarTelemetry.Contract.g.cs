@@ -22,7 +22,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<int, global::Pipelines.Infrastructure.Int32Codec>("rpm", "EngineRpm", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>("BrakeTemp", "BrakeTemp", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<global::System.ReadOnlyMemory<byte>, global::Pipelines.Infrastructure.ReadOnlyMemoryCodec>("Frame", "Frame", global::Pipelines.Infrastructure.FieldKind.Parameter),
-                ]);
+                ],
+    avroSchema: "{\"type\":\"record\",\"name\":\"CarTelemetry\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"TimestampNs\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}},{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Speed\",\"type\":\"double\"},{\"name\":\"rpm\",\"type\":\"int\"},{\"name\":\"BrakeTemp\",\"type\":[\"null\",\"double\"],\"default\":null},{\"name\":\"Frame\",\"type\":\"bytes\"}]}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

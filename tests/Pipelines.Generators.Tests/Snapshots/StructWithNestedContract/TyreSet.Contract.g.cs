@@ -18,7 +18,8 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
                 global::Pipelines.Infrastructure.FieldSchema.Of<global::Wheel[], global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>>("Wheels", "Wheels", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 global::Pipelines.Infrastructure.FieldSchema.Of<global::System.Collections.Generic.List<double?>, global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>>("Temperatures", "Temperatures", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 global::Pipelines.Infrastructure.FieldSchema.Of<global::System.Collections.Generic.IReadOnlyList<string>, global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>>("Notes", "Notes", global::Pipelines.Infrastructure.FieldKind.Parameter),
-            ]);
+            ],
+    avroSchema: "{\"type\":\"record\",\"name\":\"TyreSet\",\"fields\":[{\"name\":\"CarId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}},{\"name\":\"Wheels\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"Wheel\",\"fields\":[{\"name\":\"Pressure\",\"type\":\"float\"},{\"name\":\"Compound\",\"type\":{\"type\":\"enum\",\"name\":\"Compound\",\"symbols\":[\"Soft\",\"Medium\",\"Hard\"]}}]}}},{\"name\":\"Temperatures\",\"type\":{\"type\":\"array\",\"items\":[\"null\",\"double\"]}},{\"name\":\"Notes\",\"type\":{\"type\":\"array\",\"items\":\"string\"}}]}");
 
         public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

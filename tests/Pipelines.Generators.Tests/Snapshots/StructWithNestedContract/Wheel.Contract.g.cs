@@ -16,7 +16,8 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
             [
                 global::Pipelines.Infrastructure.FieldSchema.Of<float, global::Pipelines.Infrastructure.SingleCodec>("Pressure", "Pressure", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 global::Pipelines.Infrastructure.FieldSchema.Of<global::Compound, global::Pipelines.Infrastructure.EnumCodec<global::Compound>>("Compound", "Compound", global::Pipelines.Infrastructure.FieldKind.Parameter),
-            ]);
+            ],
+    avroSchema: "{\"type\":\"record\",\"name\":\"Wheel\",\"fields\":[{\"name\":\"Pressure\",\"type\":\"float\"},{\"name\":\"Compound\",\"type\":{\"type\":\"enum\",\"name\":\"Compound\",\"symbols\":[\"Soft\",\"Medium\",\"Hard\"]}}]}");
 
         public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

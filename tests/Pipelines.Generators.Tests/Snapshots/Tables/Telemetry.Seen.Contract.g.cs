@@ -17,7 +17,8 @@ namespace Telemetry
                 null,
                 [
                     global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.Int64Codec>("Rows", "Rows", global::Pipelines.Infrastructure.FieldKind.Parameter),
-                ]);
+                ],
+    avroSchema: "{\"type\":\"record\",\"name\":\"Seen\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Rows\",\"type\":\"long\"}]}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -18,7 +18,8 @@ namespace Telemetry
                 [
                     global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.Int64Codec>("Count", "Count", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Sum", "Sum", global::Pipelines.Infrastructure.FieldKind.Parameter),
-                ]);
+                ],
+    avroSchema: "{\"type\":\"record\",\"name\":\"SpeedSum\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Count\",\"type\":\"long\"},{\"name\":\"Sum\",\"type\":\"double\"}]}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 
