@@ -113,10 +113,10 @@ internal sealed class RegistryServer : IDisposable
 
     private (int Status, string Body) Route(HttpListenerRequest request)
     {
-        var raw = request.RawUrl ?? "/";
-        var at = raw.IndexOf('?', StringComparison.Ordinal);
-        var query = at >= 0 ? raw[(at + 1)..] : "";
-        var path = (at >= 0 ? raw[..at] : raw).Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        var url = request.RawUrl ?? "/";
+        var at = url.IndexOf('?', StringComparison.Ordinal);
+        var query = at >= 0 ? url[(at + 1)..] : "";
+        var path = (at >= 0 ? url[..at] : url).Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         var method = request.HttpMethod;
         return (method, path) switch
         {
@@ -138,7 +138,7 @@ internal sealed class RegistryServer : IDisposable
             ("GET", ["config", var subject]) => Ok(new JsonObject { ["compatibilityLevel"] = store.Level(subject, query.Contains("defaultToGlobal=true", StringComparison.Ordinal)) ?? throw new RegistryError(404, 40408, $"Subject '{subject}' does not have subject-level compatibility configured") }),
             ("PUT", ["config", var subject]) => Ok(new JsonObject { ["compatibility"] = store.SetLevel(subject, Level(request)) }),
             ("DELETE", ["config", var subject]) => Ok(new JsonObject { ["compatibilityLevel"] = store.ClearLevel(subject) }),
-            _ => (404, Error(404, $"HTTP 404 Not Found: {method} {raw}")),
+            _ => (404, Error(404, $"HTTP 404 Not Found: {method} {url}")),
         };
     }
 
