@@ -48,6 +48,10 @@ internal static class ContractEmitter
         EmitWriteJson(w, model);
         w.Line();
         EmitReadJson(w, model);
+        w.Line();
+        EmitWriteAvro(w, model);
+        w.Line();
+        EmitReadAvro(w, model);
         w.Close();
         w.CloseScopes(scopes);
         return w.ToString();
@@ -360,6 +364,39 @@ internal static class ContractEmitter
         w.Open($"catch (global::System.Exception exception) when ({Runtime}MessageFormatException.IsInputFault(exception))");
         w.Line($"throw {Runtime}MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);");
         w.Close();
+        w.Close();
+    }
+
+    /// <summary>Avro's binary encoding has no names: the members in declaration order, as the contract's Avro schema lists them.</summary>
+    private static void EmitWriteAvro(SourceWriter w, ContractModel model)
+    {
+        w.Open($"public void WriteAvro(ref {Infrastructure}AvroWriter writer, in {model.FullyQualifiedName} value)");
+        foreach (var m in model.Members)
+        {
+            w.Line($"{m.Codec}.WriteAvro(ref writer, value.{m.Name});");
+        }
+
+        w.Close();
+    }
+
+    private static void EmitReadAvro(SourceWriter w, ContractModel model)
+    {
+        w.Open($"public {model.FullyQualifiedName} ReadAvro(ref {Infrastructure}AvroReader reader)");
+        w.Line("var field = -1;");
+        w.Open("try");
+        var index = 0;
+        foreach (var m in model.Members)
+        {
+            w.Line($"field = {index++};");
+            w.Line($"var {m.Local} = {m.Codec}.ReadAvro(ref reader);");
+        }
+
+        w.Line();
+        w.Line(model.Construction.Mutable
+            ? $"return new {model.FullyQualifiedName}() {{ {string.Join(", ", model.Members.Select(m => $"{m.Name} = {m.Local}"))} }};"
+            : $"return {Construct(model)};");
+        w.Close();
+        EmitCatch(w);
         w.Close();
     }
 

@@ -109,7 +109,7 @@ internal sealed class AvroSchemaBuilder
             return written;
         }
 
-        if (type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.NotAnnotated)
+        if (CodecResolver.MayBeNull(type))
         {
             nullable = true;
             json.Append("[\"null\",");

@@ -17,8 +17,31 @@ internal static class CodecResolver
 {
     public static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
-    /// <summary>Resolves a parameter's codec; composites (nullable, arrays, lists) resolve their elements recursively.</summary>
+    /// <summary>
+    /// Resolves a parameter's codec; composites (nullable, arrays, lists) resolve their elements recursively. A reference
+    /// type that may be null is wrapped in <c>MaybeNullCodec</c>, which makes it a union with null in Avro.
+    /// </summary>
     public static CodecStatus ResolveParameter(ITypeSymbol type, ContractValidator validator, out string codec, out ITypeSymbol? culprit)
+    {
+        var status = ResolveValue(type, validator, out codec, out culprit);
+        if (status == CodecStatus.Supported && MayBeNull(type))
+        {
+            codec = MaybeNull(type, codec);
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// Whether a member of <paramref name="type"/> may hold null: a reference type annotated <c>?</c>, or declared where
+    /// nullable annotations are off. Its Avro type is then a union with null (<see cref="AvroSchemaBuilder"/>).
+    /// </summary>
+    public static bool MayBeNull(ITypeSymbol type) => type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.NotAnnotated;
+
+    private static string MaybeNull(ITypeSymbol type, string codec) =>
+        Codec($"MaybeNullCodec<{type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat)}, {codec}>");
+
+    private static CodecStatus ResolveValue(ITypeSymbol type, ContractValidator validator, out string codec, out ITypeSymbol? culprit)
     {
         culprit = null;
         codec = string.Empty;
@@ -80,7 +103,8 @@ internal static class CodecResolver
             return inner is null ? null : Codec($"NullableCodec<{named.TypeArguments[0].ToDisplayString(TypeFormat)}, {inner}>");
         }
 
-        return ResolveScalar(type, isTag: true);
+        var scalar = ResolveScalar(type, isTag: true);
+        return scalar is not null && MayBeNull(type) ? MaybeNull(type, scalar) : scalar;
     }
 
     /// <summary>Timestamps are always int64 nanoseconds on the wire, whatever the member's type.</summary>

@@ -217,6 +217,10 @@ public sealed class JoinRows<TLeft, TRight> : IMessageContract<JoinRows<TLeft, T
 
         public JoinRows<TLeft, TRight> ReadJson(ref System.Text.Json.Utf8JsonReader reader) => throw new NotSupportedException();
 
+        public void WriteAvro(ref AvroWriter writer, in JoinRows<TLeft, TRight> value) => throw new NotSupportedException();
+
+        public JoinRows<TLeft, TRight> ReadAvro(ref AvroReader reader) => throw new NotSupportedException();
+
         public void Write(ref MessageWriter writer, in JoinRows<TLeft, TRight> value)
         {
             writer.WriteArrayHeader(4);

@@ -34,6 +34,10 @@ public sealed class NoOutput : IMessageContract<NoOutput>
 
         public NoOutput ReadJson(ref System.Text.Json.Utf8JsonReader reader) => throw Refuse();
 
+        public void WriteAvro(ref AvroWriter writer, in NoOutput value) => throw Refuse();
+
+        public NoOutput ReadAvro(ref AvroReader reader) => throw Refuse();
+
         private static InvalidOperationException Refuse() => new("A sink produces no messages, so NoOutput is never serialized.");
     }
 }

@@ -48,4 +48,11 @@ public interface IMessageSerializer<T>
     /// <summary>Reads one row from a JSON object: the reader is on its start, and is left on its end. Unknown properties are skipped, missing ones keep their default.</summary>
     /// <exception cref="MessageFormatException">The input is not a valid row of this contract.</exception>
     T ReadJson(ref System.Text.Json.Utf8JsonReader reader);
+
+    /// <summary>Writes one row in Avro's binary encoding, as its Avro schema (<see cref="MessageSchema.AvroSchema"/>) lays it out.</summary>
+    void WriteAvro(ref AvroWriter writer, in T value);
+
+    /// <summary>Reads one row written with this contract's own Avro schema.</summary>
+    /// <exception cref="MessageFormatException">The input is not a valid row of this contract.</exception>
+    T ReadAvro(ref AvroReader reader);
 }

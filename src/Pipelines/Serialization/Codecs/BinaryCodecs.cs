@@ -39,6 +39,12 @@ public readonly struct ByteArrayCodec : IValueCodec<byte[]?>
 
     /// <inheritdoc/>
     public static byte[]? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : reader.TokenType == global::System.Text.Json.JsonTokenType.String ? reader.GetBytesFromBase64() : throw JsonValues.Unexpected(ref reader, "base64 text");
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, byte[]? value) => writer.WriteBytes(value ?? throw AvroValues.NullInNonNullable());
+
+    /// <inheritdoc/>
+    public static byte[]? ReadAvro(ref AvroReader reader) => reader.ReadBytes().ToArray();
 }
 
 /// <summary>
@@ -61,4 +67,10 @@ public readonly struct ReadOnlyMemoryCodec : IValueCodec<ReadOnlyMemory<byte>>
 
     /// <inheritdoc/>
     public static ReadOnlyMemory<byte> ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default : reader.TokenType == global::System.Text.Json.JsonTokenType.String ? reader.GetBytesFromBase64() : throw JsonValues.Unexpected(ref reader, "base64 text");
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, ReadOnlyMemory<byte> value) => writer.WriteBytes(value.Span);
+
+    /// <inheritdoc/>
+    public static ReadOnlyMemory<byte> ReadAvro(ref AvroReader reader) => reader.ReadBytes().ToArray();
 }

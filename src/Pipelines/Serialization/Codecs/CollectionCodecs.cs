@@ -54,6 +54,12 @@ public readonly struct ArrayCodec<T, TCodec> : IValueCodec<T[]?>
 
     /// <inheritdoc/>
     public static T[]? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => ListCodec<T, TCodec>.ReadJson(ref reader)?.ToArray();
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, T[]? value) => CollectionWriter.WriteAvro<T, TCodec>(ref writer, value ?? throw AvroValues.NullInNonNullable());
+
+    /// <inheritdoc/>
+    public static T[]? ReadAvro(ref AvroReader reader) => [.. ListCodec<T, TCodec>.ReadAvro(ref reader)!];
 }
 
 /// <summary>Codec for <see cref="List{T}"/>: an array of elements, or nil. For use by generated code; not intended to be called directly.</summary>
@@ -122,6 +128,24 @@ public readonly struct ListCodec<T, TCodec> : IValueCodec<List<T>?>
 
         return values;
     }
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, List<T>? value) => CollectionWriter.WriteAvro<T, TCodec>(ref writer, CollectionsMarshal.AsSpan(value ?? throw AvroValues.NullInNonNullable()));
+
+    /// <inheritdoc/>
+    public static List<T>? ReadAvro(ref AvroReader reader)
+    {
+        var values = new List<T>();
+        for (var count = reader.ReadBlockCount(); count > 0; count = reader.ReadBlockCount())
+        {
+            for (; count > 0; count--)
+            {
+                values.Add(TCodec.ReadAvro(ref reader));
+            }
+        }
+
+        return values;
+    }
 }
 
 /// <summary>Codec for <see cref="IReadOnlyList{T}"/>: an array of elements, or nil; reads return a <c>T[]</c>. For use by generated code; not intended to be called directly.</summary>
@@ -180,10 +204,38 @@ public readonly struct ReadOnlyListCodec<T, TCodec> : IValueCodec<IReadOnlyList<
 
     /// <inheritdoc/>
     public static IReadOnlyList<T>? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => ArrayCodec<T, TCodec>.ReadJson(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, IReadOnlyList<T>? value)
+    {
+        var list = value ?? throw AvroValues.NullInNonNullable();
+        writer.WriteArrayStart(list.Count);
+        for (var i = 0; i < list.Count; i++)
+        {
+            TCodec.WriteAvro(ref writer, list[i]);
+        }
+
+        writer.WriteArrayEnd();
+    }
+
+    /// <inheritdoc/>
+    public static IReadOnlyList<T>? ReadAvro(ref AvroReader reader) => ArrayCodec<T, TCodec>.ReadAvro(ref reader);
 }
 
 internal static class CollectionWriter
 {
+    public static void WriteAvro<T, TCodec>(ref AvroWriter writer, ReadOnlySpan<T> values)
+        where TCodec : IValueCodec<T>
+    {
+        writer.WriteArrayStart(values.Length);
+        foreach (var value in values)
+        {
+            TCodec.WriteAvro(ref writer, value);
+        }
+
+        writer.WriteArrayEnd();
+    }
+
     public static void WriteJson<T, TCodec>(global::System.Text.Json.Utf8JsonWriter writer, ReadOnlySpan<T> values)
         where TCodec : IValueCodec<T>
     {

@@ -59,4 +59,18 @@ public readonly struct ContractCodec<T> : IValueCodec<T>
         JsonValues.TakeLacksTimestamp();
         return value;
     }
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, T value)
+    {
+        if (!typeof(T).IsValueType && value is null)
+        {
+            throw AvroValues.NullInNonNullable();
+        }
+
+        T.Serializer.WriteAvro(ref writer, in value);
+    }
+
+    /// <inheritdoc/>
+    public static T ReadAvro(ref AvroReader reader) => T.Serializer.ReadAvro(ref reader);
 }

@@ -110,6 +110,12 @@ public readonly struct EnumCodec<TEnum> : IValueCodec<TEnum>
         TypeCode.UInt32 => Unsafe.As<TEnum, uint>(ref value),
         _ => Unsafe.As<TEnum, long>(ref value),
     };
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, TEnum value) => writer.WriteLong(EnumSymbols<TEnum>.IndexOf(value));
+
+    /// <inheritdoc/>
+    public static TEnum ReadAvro(ref AvroReader reader) => EnumSymbols<TEnum>.At(reader.ReadInt());
 }
 
 /// <summary>Each named value of <typeparamref name="TEnum"/> with its name encoded once, so writing one allocates nothing.</summary>

@@ -3,7 +3,7 @@ using System.ComponentModel;
 namespace Pipelines.Infrastructure;
 
 /// <summary>
-/// Writes and reads one value of <typeparamref name="T"/> as MessagePack and as JSON. Codecs are empty structs with static
+/// Writes and reads one value of <typeparamref name="T"/> as MessagePack, as JSON and in Avro's binary encoding. Codecs are empty structs with static
 /// members so that generic composites (<see cref="ArrayCodec{T, TCodec}"/>, <see cref="NullableCodec{T, TCodec}"/>)
 /// are specialized by the JIT and inlined: no virtual call, no delegate, no allocation per value.
 /// For use by generated code; not intended to be called directly.
@@ -26,4 +26,10 @@ public interface IValueCodec<T>
 
     /// <summary>Reads one JSON value: the reader is on its first token, and is left on its last.</summary>
     static abstract T ReadJson(ref System.Text.Json.Utf8JsonReader reader);
+
+    /// <summary>Writes <paramref name="value"/> in Avro's binary encoding, as the contract's Avro schema types it (docs/wire-format.md, "Avro schema").</summary>
+    static abstract void WriteAvro(ref AvroWriter writer, T value);
+
+    /// <summary>Reads one value in Avro's binary encoding, of the type the contract's Avro schema gives it.</summary>
+    static abstract T ReadAvro(ref AvroReader reader);
 }

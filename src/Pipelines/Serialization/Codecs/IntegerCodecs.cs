@@ -21,6 +21,12 @@ public readonly struct SByteCodec : IValueCodec<sbyte>
 
     /// <inheritdoc/>
     public static sbyte ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((sbyte)JsonValues.Int64(ref reader));
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, sbyte value) => writer.WriteLong(value);
+
+    /// <inheritdoc/>
+    public static sbyte ReadAvro(ref AvroReader reader) => checked((sbyte)reader.ReadLong());
 }
 
 /// <summary>Codec for <see cref="byte"/>. For use by generated code; not intended to be called directly.</summary>
@@ -39,6 +45,12 @@ public readonly struct ByteCodec : IValueCodec<byte>
 
     /// <inheritdoc/>
     public static byte ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((byte)JsonValues.UInt64(ref reader));
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, byte value) => writer.WriteLong(value);
+
+    /// <inheritdoc/>
+    public static byte ReadAvro(ref AvroReader reader) => checked((byte)reader.ReadLong());
 }
 
 /// <summary>Codec for <see cref="short"/>. For use by generated code; not intended to be called directly.</summary>
@@ -57,6 +69,12 @@ public readonly struct Int16Codec : IValueCodec<short>
 
     /// <inheritdoc/>
     public static short ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((short)JsonValues.Int64(ref reader));
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, short value) => writer.WriteLong(value);
+
+    /// <inheritdoc/>
+    public static short ReadAvro(ref AvroReader reader) => checked((short)reader.ReadLong());
 }
 
 /// <summary>Codec for <see cref="ushort"/>. For use by generated code; not intended to be called directly.</summary>
@@ -75,6 +93,12 @@ public readonly struct UInt16Codec : IValueCodec<ushort>
 
     /// <inheritdoc/>
     public static ushort ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((ushort)JsonValues.UInt64(ref reader));
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, ushort value) => writer.WriteLong(value);
+
+    /// <inheritdoc/>
+    public static ushort ReadAvro(ref AvroReader reader) => checked((ushort)reader.ReadLong());
 }
 
 /// <summary>Codec for <see cref="int"/>. For use by generated code; not intended to be called directly.</summary>
@@ -93,6 +117,12 @@ public readonly struct Int32Codec : IValueCodec<int>
 
     /// <inheritdoc/>
     public static int ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((int)JsonValues.Int64(ref reader));
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, int value) => writer.WriteLong(value);
+
+    /// <inheritdoc/>
+    public static int ReadAvro(ref AvroReader reader) => reader.ReadInt();
 }
 
 /// <summary>Codec for <see cref="uint"/>. For use by generated code; not intended to be called directly.</summary>
@@ -111,6 +141,12 @@ public readonly struct UInt32Codec : IValueCodec<uint>
 
     /// <inheritdoc/>
     public static uint ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => checked((uint)JsonValues.UInt64(ref reader));
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, uint value) => writer.WriteLong(value);
+
+    /// <inheritdoc/>
+    public static uint ReadAvro(ref AvroReader reader) => checked((uint)reader.ReadLong());
 }
 
 /// <summary>Codec for <see cref="long"/>, also used for <c>long</c> timestamps (nanoseconds since the Unix epoch). For use by generated code; not intended to be called directly.</summary>
@@ -129,6 +165,12 @@ public readonly struct Int64Codec : IValueCodec<long>
 
     /// <inheritdoc/>
     public static long ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Int64(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, long value) => writer.WriteLong(value);
+
+    /// <inheritdoc/>
+    public static long ReadAvro(ref AvroReader reader) => reader.ReadLong();
 }
 
 /// <summary>Codec for <see cref="ulong"/>. For use by generated code; not intended to be called directly.</summary>
@@ -147,4 +189,10 @@ public readonly struct UInt64Codec : IValueCodec<ulong>
 
     /// <inheritdoc/>
     public static ulong ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.UInt64(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, ulong value) => writer.WriteLong(unchecked((long)value));
+
+    /// <inheritdoc/>
+    public static ulong ReadAvro(ref AvroReader reader) => unchecked((ulong)reader.ReadLong());
 }

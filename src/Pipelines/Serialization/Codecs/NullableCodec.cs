@@ -43,4 +43,17 @@ public readonly struct NullableCodec<T, TCodec> : IValueCodec<T?>
     /// <inheritdoc/>
     public static T? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : TCodec.ReadJson(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, T? value)
+    {
+        writer.WriteLong(value.HasValue ? 1 : 0);
+        if (value.HasValue)
+        {
+            TCodec.WriteAvro(ref writer, value.GetValueOrDefault());
+        }
+    }
+
+    /// <inheritdoc/>
+    public static T? ReadAvro(ref AvroReader reader) => AvroUnion.IsNull(ref reader) ? null : TCodec.ReadAvro(ref reader);
 }

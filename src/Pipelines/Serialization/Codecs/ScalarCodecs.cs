@@ -18,6 +18,12 @@ public readonly struct BooleanCodec : IValueCodec<bool>
 
     /// <inheritdoc/>
     public static bool ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Boolean(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, bool value) => writer.WriteBoolean(value);
+
+    /// <inheritdoc/>
+    public static bool ReadAvro(ref AvroReader reader) => reader.ReadBoolean();
 }
 
 /// <summary>Codec for <see cref="float"/>: float32 on the wire; reads any float or integer. For use by generated code; not intended to be called directly.</summary>
@@ -36,6 +42,12 @@ public readonly struct SingleCodec : IValueCodec<float>
 
     /// <inheritdoc/>
     public static float ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => (float)JsonValues.Double(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, float value) => writer.WriteFloat(value);
+
+    /// <inheritdoc/>
+    public static float ReadAvro(ref AvroReader reader) => reader.ReadFloat();
 }
 
 /// <summary>Codec for <see cref="double"/>: float64 on the wire; reads any float or integer. For use by generated code; not intended to be called directly.</summary>
@@ -54,6 +66,12 @@ public readonly struct DoubleCodec : IValueCodec<double>
 
     /// <inheritdoc/>
     public static double ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Double(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, double value) => writer.WriteDouble(value);
+
+    /// <inheritdoc/>
+    public static double ReadAvro(ref AvroReader reader) => reader.ReadDouble();
 }
 
 /// <summary>Codec for <see cref="string"/>: str or nil. For use by generated code; not intended to be called directly.</summary>
@@ -72,6 +90,12 @@ public readonly struct StringCodec : IValueCodec<string?>
 
     /// <inheritdoc/>
     public static string? ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.String(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, string? value) => writer.WriteString(value ?? throw AvroValues.NullInNonNullable());
+
+    /// <inheritdoc/>
+    public static string? ReadAvro(ref AvroReader reader) => reader.ReadString();
 }
 
 /// <summary>
@@ -105,4 +129,10 @@ public readonly struct TagCodec : IValueCodec<string?>
         reader.TokenType == global::System.Text.Json.JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
             ? Utf8StringPool.Shared.GetOrAdd(reader.ValueSpan)
             : JsonValues.String(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, string? value) => writer.WriteString(value ?? throw AvroValues.NullInNonNullable());
+
+    /// <inheritdoc/>
+    public static string? ReadAvro(ref AvroReader reader) => Utf8StringPool.Shared.GetOrAdd(reader.ReadStringSpan());
 }

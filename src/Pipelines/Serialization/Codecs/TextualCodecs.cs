@@ -37,6 +37,12 @@ public readonly struct GuidCodec : IValueCodec<Guid>
 
     /// <inheritdoc/>
     public static Guid ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => reader.TokenType == global::System.Text.Json.JsonTokenType.String ? reader.GetGuid() : throw JsonValues.Unexpected(ref reader, "a GUID string");
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, Guid value) => writer.WriteString(value.ToString("D"));
+
+    /// <inheritdoc/>
+    public static Guid ReadAvro(ref AvroReader reader) => Guid.Parse(reader.ReadString());
 }
 
 /// <summary>
@@ -95,4 +101,10 @@ public readonly struct DecimalCodec : IValueCodec<decimal>
 
     /// <inheritdoc/>
     public static decimal ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Decimal(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, decimal value) => writer.WriteString(value.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <inheritdoc/>
+    public static decimal ReadAvro(ref AvroReader reader) => decimal.Parse(reader.ReadStringSpan(), global::System.Globalization.NumberStyles.Number, global::System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -22,6 +22,12 @@ public readonly struct DateTimeCodec : IValueCodec<DateTime>
 
     /// <inheritdoc/>
     public static DateTime ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.UtcTime(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, DateTime value) => writer.WriteLong(AvroValues.Microseconds(value));
+
+    /// <inheritdoc/>
+    public static DateTime ReadAvro(ref AvroReader reader) => AvroValues.DateTimeOf(reader.ReadLong());
 }
 
 /// <summary>
@@ -62,6 +68,12 @@ public readonly struct DateTimeOffsetCodec : IValueCodec<DateTimeOffset>
 
     /// <inheritdoc/>
     public static DateTimeOffset ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Time(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, DateTimeOffset value) => writer.WriteLong(AvroValues.Microseconds(value));
+
+    /// <inheritdoc/>
+    public static DateTimeOffset ReadAvro(ref AvroReader reader) => new(AvroValues.DateTimeOf(reader.ReadLong()));
 }
 
 /// <summary>Codec for <see cref="TimeSpan"/>: int64 ticks (100 ns units). For use by generated code; not intended to be called directly.</summary>
@@ -80,6 +92,12 @@ public readonly struct TimeSpanCodec : IValueCodec<TimeSpan>
 
     /// <inheritdoc/>
     public static TimeSpan ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Duration(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, TimeSpan value) => writer.WriteLong(value.Ticks);
+
+    /// <inheritdoc/>
+    public static TimeSpan ReadAvro(ref AvroReader reader) => TimeSpan.FromTicks(reader.ReadLong());
 }
 
 /// <summary>Codec for a <see cref="DateTime"/> <see cref="TimestampAttribute">timestamp</see>: int64 nanoseconds since the Unix epoch. For use by generated code; not intended to be called directly.</summary>
@@ -98,6 +116,12 @@ public readonly struct TimestampDateTimeCodec : IValueCodec<DateTime>
 
     /// <inheritdoc/>
     public static DateTime ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.UtcTime(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, DateTime value) => writer.WriteLong(AvroValues.Microseconds(value));
+
+    /// <inheritdoc/>
+    public static DateTime ReadAvro(ref AvroReader reader) => AvroValues.DateTimeOf(reader.ReadLong());
 }
 
 /// <summary>Codec for a <see cref="DateTimeOffset"/> <see cref="TimestampAttribute">timestamp</see>: int64 nanoseconds since the Unix epoch. For use by generated code; not intended to be called directly.</summary>
@@ -116,6 +140,12 @@ public readonly struct TimestampDateTimeOffsetCodec : IValueCodec<DateTimeOffset
 
     /// <inheritdoc/>
     public static DateTimeOffset ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) => JsonValues.Time(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, DateTimeOffset value) => writer.WriteLong(AvroValues.Microseconds(value));
+
+    /// <inheritdoc/>
+    public static DateTimeOffset ReadAvro(ref AvroReader reader) => new(AvroValues.DateTimeOf(reader.ReadLong()));
 }
 
 /// <summary>
@@ -141,4 +171,10 @@ public readonly struct TimestampCodec : IValueCodec<long>
     /// <inheritdoc/>
     public static long ReadJson(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.TokenType == global::System.Text.Json.JsonTokenType.String ? UnixNanoseconds.FromDateTimeOffset(reader.GetDateTimeOffset()) : JsonValues.Int64(ref reader);
+
+    /// <inheritdoc/>
+    public static void WriteAvro(ref AvroWriter writer, long value) => writer.WriteLong(value);
+
+    /// <inheritdoc/>
+    public static long ReadAvro(ref AvroReader reader) => reader.ReadLong();
 }

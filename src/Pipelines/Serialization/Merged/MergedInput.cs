@@ -20,6 +20,8 @@ internal abstract class MergedInput<TMerged>
 
     public abstract void WriteJson(System.Text.Json.Utf8JsonWriter writer, in TMerged row);
 
+    public abstract void WriteAvro(ref AvroWriter writer, in TMerged row);
+
     public abstract TMerged Read(ReadOnlySpan<byte> bytes);
 
     public abstract int ReadPacked(ReadOnlySpan<byte> bytes, List<TMerged> rows);
@@ -46,6 +48,8 @@ internal sealed class MergedInput<T, TMerged>(Func<T, TMerged> wrap, Func<TMerge
     public override void Write(ref MessageWriter writer, in TMerged row) => T.Serializer.Write(ref writer, unwrap(row));
 
     public override void WriteJson(System.Text.Json.Utf8JsonWriter writer, in TMerged row) => T.Serializer.WriteJson(writer, unwrap(row));
+
+    public override void WriteAvro(ref AvroWriter writer, in TMerged row) => T.Serializer.WriteAvro(ref writer, unwrap(row));
 
     public override void WritePacked(ref MessageWriter writer, ReadOnlySpan<TMerged> rows)
     {

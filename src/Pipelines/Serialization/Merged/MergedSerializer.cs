@@ -35,6 +35,10 @@ internal sealed class MergedSerializer<TMerged>(Func<TMerged, int> inputOf, para
 
     public TMerged ReadJson(ref System.Text.Json.Utf8JsonReader reader) => throw Unreadable();
 
+    public void WriteAvro(ref AvroWriter writer, in TMerged value) => inputs[inputOf(value)].WriteAvro(ref writer, value);
+
+    public TMerged ReadAvro(ref AvroReader reader) => throw Unreadable();
+
     public int ReadPacked(ref MessageReader reader, List<TMerged> rows) => throw Unreadable();
 
     public TMerged Read(int input, ReadOnlySpan<byte> bytes) => inputs[input].Read(bytes);

@@ -292,6 +292,36 @@ namespace Telemetry.Laps
                         throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                     }
                 }
+
+                public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Telemetry.Laps.Session.LapCompleted value)
+                {
+                    global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.WriteAvro(ref writer, value.At);
+                    global::Pipelines.Infrastructure.TagCodec.WriteAvro(ref writer, value.Driver);
+                    global::Pipelines.Infrastructure.TimeSpanCodec.WriteAvro(ref writer, value.LapTime);
+                    global::Pipelines.Infrastructure.Int32Codec.WriteAvro(ref writer, value.Lap);
+                }
+
+                public global::Telemetry.Laps.Session.LapCompleted ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+                {
+                    var field = -1;
+                    try
+                    {
+                        field = 0;
+                        var _At = global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.ReadAvro(ref reader);
+                        field = 1;
+                        var _Driver = global::Pipelines.Infrastructure.TagCodec.ReadAvro(ref reader);
+                        field = 2;
+                        var _LapTime = global::Pipelines.Infrastructure.TimeSpanCodec.ReadAvro(ref reader);
+                        field = 3;
+                        var _Lap = global::Pipelines.Infrastructure.Int32Codec.ReadAvro(ref reader);
+
+                        return new global::Telemetry.Laps.Session.LapCompleted(_At, _Driver, _LapTime) { Lap = _Lap };
+                    }
+                    catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                    {
+                        throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                    }
+                }
             }
         }
     }

@@ -20,7 +20,7 @@ namespace Orders
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("Customer", "Customer", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<decimal, global::Pipelines.Infrastructure.DecimalCodec>("Total", "Total", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<global::Orders.Channel, global::Pipelines.Infrastructure.EnumCodec<global::Orders.Channel>>("Channel", "Channel", global::Pipelines.Infrastructure.FieldKind.Parameter),
-                    global::Pipelines.Infrastructure.FieldSchema.Of<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>("Items", "Items", global::Pipelines.Infrastructure.FieldKind.Parameter),
+                    global::Pipelines.Infrastructure.FieldSchema.Of<string[], global::Pipelines.Infrastructure.MaybeNullCodec<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>>("Items", "Items", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ], global::Pipelines.TopicFormat.Json,
     avroSchema: "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"Orders\",\"fields\":[{\"name\":\"At\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}},{\"name\":\"Customer\",\"type\":\"string\"},{\"name\":\"Total\",\"type\":\"string\"},{\"name\":\"Channel\",\"type\":{\"type\":\"enum\",\"name\":\"Channel\",\"namespace\":\"Orders\",\"symbols\":[\"Web\",\"Store\"]}},{\"name\":\"Items\",\"type\":[\"null\",{\"type\":\"array\",\"items\":\"string\"}],\"default\":null}]}");
 
@@ -49,7 +49,7 @@ namespace Orders
                 writer.WriteKey("Channel"u8);
                 global::Pipelines.Infrastructure.EnumCodec<global::Orders.Channel>.Write(ref writer, value.Channel);
                 writer.WriteKey("Items"u8);
-                global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>.Write(ref writer, value.Items);
+                global::Pipelines.Infrastructure.MaybeNullCodec<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>.Write(ref writer, value.Items);
             }
 
             public global::Orders.Order Read(ref global::Pipelines.Infrastructure.MessageReader reader)
@@ -74,7 +74,7 @@ namespace Orders
                                 continue;
                             case 5 when global::System.MemoryExtensions.SequenceEqual(key, "Items"u8):
                                 field = 4;
-                                value.Items = global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>.Read(ref reader);
+                                value.Items = global::Pipelines.Infrastructure.MaybeNullCodec<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>.Read(ref reader);
                                 continue;
                             case 7 when global::System.MemoryExtensions.SequenceEqual(key, "Channel"u8):
                                 field = 3;
@@ -123,7 +123,7 @@ namespace Orders
                 global::Pipelines.Infrastructure.PackedWriter.WriteColumnHeader(ref writer, "Items"u8, rows.Length);
                 foreach (ref readonly var row in rows)
                 {
-                    global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>.Write(ref writer, row.Items);
+                    global::Pipelines.Infrastructure.MaybeNullCodec<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>.Write(ref writer, row.Items);
                 }
             }
 
@@ -168,7 +168,7 @@ namespace Orders
                                             field = 4;
                                             foreach (ref var row in batch.BeginColumn(ref reader, create))
                                             {
-                                                row.Items = global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>.Read(ref reader);
+                                                row.Items = global::Pipelines.Infrastructure.MaybeNullCodec<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>.Read(ref reader);
                                             }
                                             continue;
                                         case 7 when global::System.MemoryExtensions.SequenceEqual(key, "Channel"u8):
@@ -222,7 +222,7 @@ namespace Orders
                 writer.WritePropertyName(json_Channel);
                 global::Pipelines.Infrastructure.EnumCodec<global::Orders.Channel>.WriteJson(writer, value.Channel);
                 writer.WritePropertyName(json_Items);
-                global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>.WriteJson(writer, value.Items);
+                global::Pipelines.Infrastructure.MaybeNullCodec<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>.WriteJson(writer, value.Items);
                 writer.WriteEndObject();
             }
 
@@ -281,7 +281,7 @@ namespace Orders
                         {
                             field = 4;
                             reader.Read();
-                            value.Items = global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>.ReadJson(ref reader);
+                            value.Items = global::Pipelines.Infrastructure.MaybeNullCodec<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>.ReadJson(ref reader);
                             field = -1;
                             continue;
                         }
@@ -299,6 +299,39 @@ namespace Orders
                 catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
                 {
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
+                }
+            }
+
+            public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Orders.Order value)
+            {
+                global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.WriteAvro(ref writer, value.At);
+                global::Pipelines.Infrastructure.TagCodec.WriteAvro(ref writer, value.Customer);
+                global::Pipelines.Infrastructure.DecimalCodec.WriteAvro(ref writer, value.Total);
+                global::Pipelines.Infrastructure.EnumCodec<global::Orders.Channel>.WriteAvro(ref writer, value.Channel);
+                global::Pipelines.Infrastructure.MaybeNullCodec<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>.WriteAvro(ref writer, value.Items);
+            }
+
+            public global::Orders.Order ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    field = 0;
+                    var _At = global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.ReadAvro(ref reader);
+                    field = 1;
+                    var _Customer = global::Pipelines.Infrastructure.TagCodec.ReadAvro(ref reader);
+                    field = 2;
+                    var _Total = global::Pipelines.Infrastructure.DecimalCodec.ReadAvro(ref reader);
+                    field = 3;
+                    var _Channel = global::Pipelines.Infrastructure.EnumCodec<global::Orders.Channel>.ReadAvro(ref reader);
+                    field = 4;
+                    var _Items = global::Pipelines.Infrastructure.MaybeNullCodec<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>.ReadAvro(ref reader);
+
+                    return new global::Orders.Order() { At = _At, Customer = _Customer, Total = _Total, Channel = _Channel, Items = _Items };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
         }

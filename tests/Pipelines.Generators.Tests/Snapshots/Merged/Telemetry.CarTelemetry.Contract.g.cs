@@ -239,6 +239,33 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
+
+            public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Telemetry.CarTelemetry value)
+            {
+                global::Pipelines.Infrastructure.TimestampCodec.WriteAvro(ref writer, value.Time);
+                global::Pipelines.Infrastructure.TagCodec.WriteAvro(ref writer, value.CarId);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteAvro(ref writer, value.Speed);
+            }
+
+            public global::Telemetry.CarTelemetry ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    field = 0;
+                    var _Time = global::Pipelines.Infrastructure.TimestampCodec.ReadAvro(ref reader);
+                    field = 1;
+                    var _CarId = global::Pipelines.Infrastructure.TagCodec.ReadAvro(ref reader);
+                    field = 2;
+                    var _Speed = global::Pipelines.Infrastructure.DoubleCodec.ReadAvro(ref reader);
+
+                    return new global::Telemetry.CarTelemetry() { Time = _Time, CarId = _CarId, Speed = _Speed };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
         }
     }
 }

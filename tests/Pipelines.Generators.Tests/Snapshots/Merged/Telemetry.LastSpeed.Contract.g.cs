@@ -171,6 +171,27 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
+
+            public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Telemetry.LastSpeed value)
+            {
+                global::Pipelines.Infrastructure.DoubleCodec.WriteAvro(ref writer, value.Speed);
+            }
+
+            public global::Telemetry.LastSpeed ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    field = 0;
+                    var _Speed = global::Pipelines.Infrastructure.DoubleCodec.ReadAvro(ref reader);
+
+                    return new global::Telemetry.LastSpeed() { Speed = _Speed };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
         }
     }
 }

@@ -227,6 +227,33 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
+
+            public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Telemetry.PitReport value)
+            {
+                global::Pipelines.Infrastructure.TagCodec.WriteAvro(ref writer, value.CarId);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteAvro(ref writer, value.SpeedBefore);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteAvro(ref writer, value.Seconds);
+            }
+
+            public global::Telemetry.PitReport ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    field = 0;
+                    var _CarId = global::Pipelines.Infrastructure.TagCodec.ReadAvro(ref reader);
+                    field = 1;
+                    var _SpeedBefore = global::Pipelines.Infrastructure.DoubleCodec.ReadAvro(ref reader);
+                    field = 2;
+                    var _Seconds = global::Pipelines.Infrastructure.DoubleCodec.ReadAvro(ref reader);
+
+                    return new global::Telemetry.PitReport() { CarId = _CarId, SpeedBefore = _SpeedBefore, Seconds = _Seconds };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
         }
     }
 }

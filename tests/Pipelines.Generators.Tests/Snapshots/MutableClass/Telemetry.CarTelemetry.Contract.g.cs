@@ -332,6 +332,42 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
+
+            public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Telemetry.CarTelemetry value)
+            {
+                global::Pipelines.Infrastructure.TimestampCodec.WriteAvro(ref writer, value.TimestampNs);
+                global::Pipelines.Infrastructure.TagCodec.WriteAvro(ref writer, value.CarId);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteAvro(ref writer, value.Speed);
+                global::Pipelines.Infrastructure.Int32Codec.WriteAvro(ref writer, value.EngineRpm);
+                global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>.WriteAvro(ref writer, value.BrakeTemp);
+                global::Pipelines.Infrastructure.ReadOnlyMemoryCodec.WriteAvro(ref writer, value.Frame);
+            }
+
+            public global::Telemetry.CarTelemetry ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    field = 0;
+                    var _TimestampNs = global::Pipelines.Infrastructure.TimestampCodec.ReadAvro(ref reader);
+                    field = 1;
+                    var _CarId = global::Pipelines.Infrastructure.TagCodec.ReadAvro(ref reader);
+                    field = 2;
+                    var _Speed = global::Pipelines.Infrastructure.DoubleCodec.ReadAvro(ref reader);
+                    field = 3;
+                    var _EngineRpm = global::Pipelines.Infrastructure.Int32Codec.ReadAvro(ref reader);
+                    field = 4;
+                    var _BrakeTemp = global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>.ReadAvro(ref reader);
+                    field = 5;
+                    var _Frame = global::Pipelines.Infrastructure.ReadOnlyMemoryCodec.ReadAvro(ref reader);
+
+                    return new global::Telemetry.CarTelemetry() { TimestampNs = _TimestampNs, CarId = _CarId, Speed = _Speed, EngineRpm = _EngineRpm, BrakeTemp = _BrakeTemp, Frame = _Frame };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
         }
     }
 }

@@ -206,6 +206,30 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
+
+            public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Telemetry.LapProgress value)
+            {
+                global::Pipelines.Infrastructure.Int32Codec.WriteAvro(ref writer, value.Lap);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteAvro(ref writer, value.Distance);
+            }
+
+            public global::Telemetry.LapProgress ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    field = 0;
+                    var _Lap = global::Pipelines.Infrastructure.Int32Codec.ReadAvro(ref reader);
+                    field = 1;
+                    var _Distance = global::Pipelines.Infrastructure.DoubleCodec.ReadAvro(ref reader);
+
+                    return new global::Telemetry.LapProgress() { Lap = _Lap, Distance = _Distance };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
         }
     }
 }

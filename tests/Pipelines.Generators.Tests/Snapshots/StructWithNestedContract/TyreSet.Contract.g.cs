@@ -256,5 +256,35 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
                 throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
             }
         }
+
+        public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::TyreSet value)
+        {
+            global::Pipelines.Infrastructure.GuidCodec.WriteAvro(ref writer, value.CarId);
+            global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>.WriteAvro(ref writer, value.Wheels);
+            global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>.WriteAvro(ref writer, value.Temperatures);
+            global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>.WriteAvro(ref writer, value.Notes);
+        }
+
+        public global::TyreSet ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+        {
+            var field = -1;
+            try
+            {
+                field = 0;
+                var _CarId = global::Pipelines.Infrastructure.GuidCodec.ReadAvro(ref reader);
+                field = 1;
+                var _Wheels = global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>.ReadAvro(ref reader);
+                field = 2;
+                var _Temperatures = global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>.ReadAvro(ref reader);
+                field = 3;
+                var _Notes = global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>.ReadAvro(ref reader);
+
+                return new global::TyreSet() { CarId = _CarId, Wheels = _Wheels, Temperatures = _Temperatures, Notes = _Notes };
+            }
+            catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+            {
+                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+            }
+        }
     }
 }

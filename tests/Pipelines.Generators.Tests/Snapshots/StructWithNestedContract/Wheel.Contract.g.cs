@@ -194,5 +194,29 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
                 throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
             }
         }
+
+        public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Wheel value)
+        {
+            global::Pipelines.Infrastructure.SingleCodec.WriteAvro(ref writer, value.Pressure);
+            global::Pipelines.Infrastructure.EnumCodec<global::Compound>.WriteAvro(ref writer, value.Compound);
+        }
+
+        public global::Wheel ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+        {
+            var field = -1;
+            try
+            {
+                field = 0;
+                var _Pressure = global::Pipelines.Infrastructure.SingleCodec.ReadAvro(ref reader);
+                field = 1;
+                var _Compound = global::Pipelines.Infrastructure.EnumCodec<global::Compound>.ReadAvro(ref reader);
+
+                return new global::Wheel() { Pressure = _Pressure, Compound = _Compound };
+            }
+            catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+            {
+                throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+            }
+        }
     }
 }

@@ -196,6 +196,30 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
+
+            public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Telemetry.CarTelemetry value)
+            {
+                global::Pipelines.Infrastructure.TagCodec.WriteAvro(ref writer, value.CarId);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteAvro(ref writer, value.Speed);
+            }
+
+            public global::Telemetry.CarTelemetry ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    field = 0;
+                    var _CarId = global::Pipelines.Infrastructure.TagCodec.ReadAvro(ref reader);
+                    field = 1;
+                    var _Speed = global::Pipelines.Infrastructure.DoubleCodec.ReadAvro(ref reader);
+
+                    return new global::Telemetry.CarTelemetry() { CarId = _CarId, Speed = _Speed };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
         }
     }
 }

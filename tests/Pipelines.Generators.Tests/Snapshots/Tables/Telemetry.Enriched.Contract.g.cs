@@ -227,6 +227,33 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
+
+            public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Telemetry.Enriched value)
+            {
+                global::Pipelines.Infrastructure.TagCodec.WriteAvro(ref writer, value.CarId);
+                global::Pipelines.Infrastructure.Int32Codec.WriteAvro(ref writer, value.Wing);
+                global::Pipelines.Infrastructure.StringCodec.WriteAvro(ref writer, value.Driver);
+            }
+
+            public global::Telemetry.Enriched ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    field = 0;
+                    var _CarId = global::Pipelines.Infrastructure.TagCodec.ReadAvro(ref reader);
+                    field = 1;
+                    var _Wing = global::Pipelines.Infrastructure.Int32Codec.ReadAvro(ref reader);
+                    field = 2;
+                    var _Driver = global::Pipelines.Infrastructure.StringCodec.ReadAvro(ref reader);
+
+                    return new global::Telemetry.Enriched() { CarId = _CarId, Wing = _Wing, Driver = _Driver };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
         }
     }
 }

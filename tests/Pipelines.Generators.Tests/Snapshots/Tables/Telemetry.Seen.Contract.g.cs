@@ -171,6 +171,27 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
+
+            public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Telemetry.Seen value)
+            {
+                global::Pipelines.Infrastructure.Int64Codec.WriteAvro(ref writer, value.Rows);
+            }
+
+            public global::Telemetry.Seen ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    field = 0;
+                    var _Rows = global::Pipelines.Infrastructure.Int64Codec.ReadAvro(ref reader);
+
+                    return new global::Telemetry.Seen() { Rows = _Rows };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
         }
     }
 }

@@ -206,6 +206,30 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
+
+            public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Telemetry.SpeedSum value)
+            {
+                global::Pipelines.Infrastructure.Int64Codec.WriteAvro(ref writer, value.Count);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteAvro(ref writer, value.Sum);
+            }
+
+            public global::Telemetry.SpeedSum ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    field = 0;
+                    var _Count = global::Pipelines.Infrastructure.Int64Codec.ReadAvro(ref reader);
+                    field = 1;
+                    var _Sum = global::Pipelines.Infrastructure.DoubleCodec.ReadAvro(ref reader);
+
+                    return new global::Telemetry.SpeedSum() { Count = _Count, Sum = _Sum };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
         }
     }
 }

@@ -270,6 +270,36 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.BytesConsumed, exception);
                 }
             }
+
+            public void WriteAvro(ref global::Pipelines.Infrastructure.AvroWriter writer, in global::Telemetry.SpeedSummary value)
+            {
+                global::Pipelines.Infrastructure.TimestampCodec.WriteAvro(ref writer, value.Start);
+                global::Pipelines.Infrastructure.TagCodec.WriteAvro(ref writer, value.CarId);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteAvro(ref writer, value.Mean);
+                global::Pipelines.Infrastructure.Int64Codec.WriteAvro(ref writer, value.Count);
+            }
+
+            public global::Telemetry.SpeedSummary ReadAvro(ref global::Pipelines.Infrastructure.AvroReader reader)
+            {
+                var field = -1;
+                try
+                {
+                    field = 0;
+                    var _Start = global::Pipelines.Infrastructure.TimestampCodec.ReadAvro(ref reader);
+                    field = 1;
+                    var _CarId = global::Pipelines.Infrastructure.TagCodec.ReadAvro(ref reader);
+                    field = 2;
+                    var _Mean = global::Pipelines.Infrastructure.DoubleCodec.ReadAvro(ref reader);
+                    field = 3;
+                    var _Count = global::Pipelines.Infrastructure.Int64Codec.ReadAvro(ref reader);
+
+                    return new global::Telemetry.SpeedSummary() { Start = _Start, CarId = _CarId, Mean = _Mean, Count = _Count };
+                }
+                catch (global::System.Exception exception) when (global::Pipelines.MessageFormatException.IsInputFault(exception))
+                {
+                    throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
+                }
+            }
         }
     }
 }
