@@ -71,7 +71,8 @@ internal static class ContractEmitter
 
         var format = model.Format is null ? "" : $", {model.Format}";
         var avro = model.AvroSchema is null ? "" : $",\n    avroSchema: {Literal(model.AvroSchema)}";
-        w.Line($"    ]{format}{avro});");
+        w.Line($"    ]{format}{avro},");
+        w.Line($"    jsonSchema: {Literal(model.JsonSchema)});");
         w.Line();
         w.Line($"public {Infrastructure}MessageSchema Schema => schema;");
     }

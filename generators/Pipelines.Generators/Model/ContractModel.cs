@@ -9,6 +9,7 @@ namespace Pipelines.Generators.Model;
 /// <param name="Topic">The topic of a <c>[Topic]</c> type, else <see langword="null"/>.</param>
 /// <param name="Format">The topic's <c>TopicFormat</c> member, fully qualified, when not the default MessagePack.</param>
 /// <param name="AvroSchema">The contract's Avro schema as JSON, or <see langword="null"/> when a name in it is not an Avro name.</param>
+/// <param name="JsonSchema">The JSON Schema of the contract's JSON form.</param>
 /// <param name="Members">Serialized members in declaration order.</param>
 /// <param name="Construction">How a row is built when read.</param>
 /// <param name="HintName">The generated file's name.</param>
@@ -21,6 +22,7 @@ internal sealed record ContractModel(
     string? Topic,
     string? Format,
     string? AvroSchema,
+    string JsonSchema,
     EquatableArray<MemberModel> Members,
     ConstructionModel Construction,
     string HintName);

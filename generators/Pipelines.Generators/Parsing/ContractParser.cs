@@ -83,6 +83,7 @@ internal static class ContractParser
             topic,
             format,
             AvroSchemaBuilder.Build(type, validator.Known),
+            JsonSchemaBuilder.Build(type, validator.Known),
             members,
             construction.Value.Model,
             TypeDeclarations.HintName(type, ".Contract.g.cs"));

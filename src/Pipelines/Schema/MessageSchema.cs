@@ -13,8 +13,9 @@ namespace Pipelines.Infrastructure;
 public sealed class MessageSchema
 {
     /// <summary>Creates a schema; the generator calls this once per contract.</summary>
-    public MessageSchema(string name, string? topic, IReadOnlyList<FieldSchema> fields, TopicFormat format = TopicFormat.MessagePack, string? avroSchema = null)
+    public MessageSchema(string name, string? topic, IReadOnlyList<FieldSchema> fields, TopicFormat format = TopicFormat.MessagePack, string? avroSchema = null, string? jsonSchema = null)
     {
+        JsonSchema = jsonSchema;
         Name = name;
         Topic = topic;
         Fields = fields;
@@ -30,6 +31,12 @@ public sealed class MessageSchema
     /// when a wire name or type name in it is not an Avro name (<c>[A-Za-z_][A-Za-z0-9_]*</c>).
     /// </summary>
     public string? AvroSchema { get; }
+
+    /// <summary>
+    /// The JSON Schema (draft-07) of the contract's JSON form, derived at compile time (docs/wire-format.md, "JSON
+    /// Schema"); <see langword="null"/> for a schema built by hand.
+    /// </summary>
+    public string? JsonSchema { get; }
 
     /// <summary>How the topic's messages are written (<see cref="TopicAttribute.Format"/>).</summary>
     public TopicFormat Format { get; }

@@ -21,7 +21,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Speed", "Speed", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<int, global::Pipelines.Infrastructure.Int32Codec>("Lap", "Lap", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"CarTelemetry\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Time\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}},{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Speed\",\"type\":\"double\"},{\"name\":\"Lap\",\"type\":\"int\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"CarTelemetry\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Time\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}},{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Speed\",\"type\":\"double\"},{\"name\":\"Lap\",\"type\":\"int\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.CarTelemetry\",\"type\":\"object\",\"properties\":{\"Time\":{\"type\":\"integer\"},\"CarId\":{\"type\":\"string\"},\"Speed\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]},\"Lap\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

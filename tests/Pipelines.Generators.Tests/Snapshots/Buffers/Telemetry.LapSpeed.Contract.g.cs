@@ -20,7 +20,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Average", "Average", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"LapSpeed\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Time\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}},{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Average\",\"type\":\"double\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"LapSpeed\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Time\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}},{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Average\",\"type\":\"double\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.LapSpeed\",\"type\":\"object\",\"properties\":{\"Time\":{\"type\":\"integer\"},\"CarId\":{\"type\":\"string\"},\"Average\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -23,7 +23,8 @@ namespace Telemetry.Laps
                         global::Pipelines.Infrastructure.FieldSchema.Of<global::System.TimeSpan, global::Pipelines.Infrastructure.TimeSpanCodec>("LapTime", "LapTime", global::Pipelines.Infrastructure.FieldKind.Parameter),
                         global::Pipelines.Infrastructure.FieldSchema.Of<int, global::Pipelines.Infrastructure.Int32Codec>("Lap", "Lap", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"LapCompleted\",\"namespace\":\"Telemetry.Laps.Session\",\"fields\":[{\"name\":\"At\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}},{\"name\":\"Driver\",\"type\":\"string\"},{\"name\":\"LapTime\",\"type\":\"long\"},{\"name\":\"Lap\",\"type\":\"int\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"LapCompleted\",\"namespace\":\"Telemetry.Laps.Session\",\"fields\":[{\"name\":\"At\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}},{\"name\":\"Driver\",\"type\":\"string\"},{\"name\":\"LapTime\",\"type\":\"long\"},{\"name\":\"Lap\",\"type\":\"int\"}]}",
+                    jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.Laps.Session.LapCompleted\",\"type\":\"object\",\"properties\":{\"At\":{\"type\":\"string\",\"format\":\"date-time\"},\"Driver\":{\"type\":\"string\"},\"LapTime\":{\"type\":\"string\"},\"Lap\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647}}}");
 
                 public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

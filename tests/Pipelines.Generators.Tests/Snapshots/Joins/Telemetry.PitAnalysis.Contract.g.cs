@@ -20,7 +20,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Speed", "Speed", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Seconds", "Seconds", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"PitAnalysis\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Speed\",\"type\":\"double\"},{\"name\":\"Seconds\",\"type\":\"double\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"PitAnalysis\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Speed\",\"type\":\"double\"},{\"name\":\"Seconds\",\"type\":\"double\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.PitAnalysis\",\"type\":\"object\",\"properties\":{\"CarId\":{\"type\":\"string\"},\"Speed\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]},\"Seconds\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -20,7 +20,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Speed", "Speed", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"CarTelemetry\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Time\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}},{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Speed\",\"type\":\"double\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"CarTelemetry\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Time\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}},{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Speed\",\"type\":\"double\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.CarTelemetry\",\"type\":\"object\",\"properties\":{\"Time\":{\"type\":\"integer\"},\"CarId\":{\"type\":\"string\"},\"Speed\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -19,7 +19,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.StringCodec>("Color", "Color", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"Flag\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Color\",\"type\":\"string\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"Flag\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Color\",\"type\":\"string\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.Flag\",\"type\":\"object\",\"properties\":{\"CarId\":{\"type\":\"string\"},\"Color\":{\"type\":\"string\"}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -18,7 +18,8 @@ namespace Telemetry
                 [
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Speed", "Speed", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"LastSpeed\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Speed\",\"type\":\"double\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"LastSpeed\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Speed\",\"type\":\"double\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.LastSpeed\",\"type\":\"object\",\"properties\":{\"Speed\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -20,7 +20,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Seconds", "Seconds", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"PitStop\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Time\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}},{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Seconds\",\"type\":\"double\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"PitStop\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Time\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}},{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Seconds\",\"type\":\"double\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.PitStop\",\"type\":\"object\",\"properties\":{\"Time\":{\"type\":\"integer\"},\"CarId\":{\"type\":\"string\"},\"Seconds\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

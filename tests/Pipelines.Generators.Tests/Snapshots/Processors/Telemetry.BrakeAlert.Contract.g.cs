@@ -19,7 +19,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Temp", "Temp", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"BrakeAlert\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Temp\",\"type\":\"double\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"BrakeAlert\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Temp\",\"type\":\"double\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.BrakeAlert\",\"type\":\"object\",\"properties\":{\"CarId\":{\"type\":\"string\"},\"Temp\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

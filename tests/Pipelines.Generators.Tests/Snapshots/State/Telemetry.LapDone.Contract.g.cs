@@ -19,7 +19,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<int, global::Pipelines.Infrastructure.Int32Codec>("Lap", "Lap", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"LapDone\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Lap\",\"type\":\"int\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"LapDone\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Lap\",\"type\":\"int\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.LapDone\",\"type\":\"object\",\"properties\":{\"CarId\":{\"type\":\"string\"},\"Lap\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

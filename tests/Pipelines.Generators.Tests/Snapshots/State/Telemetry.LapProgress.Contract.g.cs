@@ -19,7 +19,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<int, global::Pipelines.Infrastructure.Int32Codec>("Lap", "Lap", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Distance", "Distance", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"LapProgress\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Lap\",\"type\":\"int\"},{\"name\":\"Distance\",\"type\":\"double\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"LapProgress\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Lap\",\"type\":\"int\"},{\"name\":\"Distance\",\"type\":\"double\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.LapProgress\",\"type\":\"object\",\"properties\":{\"Lap\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647},\"Distance\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

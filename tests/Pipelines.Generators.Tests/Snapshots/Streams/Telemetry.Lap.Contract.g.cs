@@ -19,7 +19,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<int, global::Pipelines.Infrastructure.Int32Codec>("Number", "Number", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"Lap\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Number\",\"type\":\"int\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"Lap\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Number\",\"type\":\"int\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.Lap\",\"type\":\"object\",\"properties\":{\"CarId\":{\"type\":\"string\"},\"Number\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -17,7 +17,8 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
                 global::Pipelines.Infrastructure.FieldSchema.Of<float, global::Pipelines.Infrastructure.SingleCodec>("Pressure", "Pressure", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 global::Pipelines.Infrastructure.FieldSchema.Of<global::Compound, global::Pipelines.Infrastructure.EnumCodec<global::Compound>>("Compound", "Compound", global::Pipelines.Infrastructure.FieldKind.Parameter),
             ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"Wheel\",\"fields\":[{\"name\":\"Pressure\",\"type\":\"float\"},{\"name\":\"Compound\",\"type\":{\"type\":\"enum\",\"name\":\"Compound\",\"symbols\":[\"Soft\",\"Medium\",\"Hard\"]}}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"Wheel\",\"fields\":[{\"name\":\"Pressure\",\"type\":\"float\"},{\"name\":\"Compound\",\"type\":{\"type\":\"enum\",\"name\":\"Compound\",\"symbols\":[\"Soft\",\"Medium\",\"Hard\"]}}]}",
+            jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Wheel\",\"type\":\"object\",\"properties\":{\"Pressure\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]},\"Compound\":{\"anyOf\":[{\"type\":\"string\",\"enum\":[\"Soft\",\"Medium\",\"Hard\"]},{\"type\":\"integer\"}]}}}");
 
         public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -19,7 +19,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.TagCodec>("CarId", "CarId", global::Pipelines.Infrastructure.FieldKind.Tag),
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.StringCodec>("Name", "Name", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"Driver\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Name\",\"type\":\"string\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"Driver\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Name\",\"type\":\"string\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.Driver\",\"type\":\"object\",\"properties\":{\"CarId\":{\"type\":\"string\"},\"Name\":{\"type\":\"string\"}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -20,7 +20,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<int, global::Pipelines.Infrastructure.Int32Codec>("Wing", "Wing", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<string, global::Pipelines.Infrastructure.StringCodec>("Driver", "Driver", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"Enriched\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Wing\",\"type\":\"int\"},{\"name\":\"Driver\",\"type\":\"string\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"Enriched\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Wing\",\"type\":\"int\"},{\"name\":\"Driver\",\"type\":\"string\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.Enriched\",\"type\":\"object\",\"properties\":{\"CarId\":{\"type\":\"string\"},\"Wing\":{\"type\":\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647},\"Driver\":{\"type\":\"string\"}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

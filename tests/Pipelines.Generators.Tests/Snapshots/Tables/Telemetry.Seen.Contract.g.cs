@@ -18,7 +18,8 @@ namespace Telemetry
                 [
                     global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.Int64Codec>("Rows", "Rows", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"Seen\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Rows\",\"type\":\"long\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"Seen\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Rows\",\"type\":\"long\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.Seen\",\"type\":\"object\",\"properties\":{\"Rows\":{\"type\":\"integer\"}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -19,7 +19,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.Int64Codec>("Count", "Count", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Sum", "Sum", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"SpeedSum\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Count\",\"type\":\"long\"},{\"name\":\"Sum\",\"type\":\"double\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"SpeedSum\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Count\",\"type\":\"long\"},{\"name\":\"Sum\",\"type\":\"double\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.SpeedSum\",\"type\":\"object\",\"properties\":{\"Count\":{\"type\":\"integer\"},\"Sum\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 

@@ -21,7 +21,8 @@ namespace Telemetry
                     global::Pipelines.Infrastructure.FieldSchema.Of<double, global::Pipelines.Infrastructure.DoubleCodec>("Mean", "Mean", global::Pipelines.Infrastructure.FieldKind.Parameter),
                     global::Pipelines.Infrastructure.FieldSchema.Of<long, global::Pipelines.Infrastructure.Int64Codec>("Count", "Count", global::Pipelines.Infrastructure.FieldKind.Parameter),
                 ],
-    avroSchema: "{\"type\":\"record\",\"name\":\"SpeedSummary\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Start\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}},{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Mean\",\"type\":\"double\"},{\"name\":\"Count\",\"type\":\"long\"}]}");
+    avroSchema: "{\"type\":\"record\",\"name\":\"SpeedSummary\",\"namespace\":\"Telemetry\",\"fields\":[{\"name\":\"Start\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}},{\"name\":\"CarId\",\"type\":\"string\"},{\"name\":\"Mean\",\"type\":\"double\"},{\"name\":\"Count\",\"type\":\"long\"}]}",
+                jsonSchema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Telemetry.SpeedSummary\",\"type\":\"object\",\"properties\":{\"Start\":{\"type\":\"integer\"},\"CarId\":{\"type\":\"string\"},\"Mean\":{\"anyOf\":[{\"type\":\"number\"},{\"enum\":[\"NaN\",\"Infinity\",\"-Infinity\"]}]},\"Count\":{\"type\":\"integer\"}}}");
 
             public global::Pipelines.Infrastructure.MessageSchema Schema => schema;
 
