@@ -28,6 +28,8 @@ public sealed class KafkaConnection : IDisposable
     private readonly Dictionary<string, Task<int>> ensured = new(StringComparer.Ordinal);
     private IAdminClient? admin;
     private EmbeddedKafka? embedded;
+    private Pipelines.Kafka.Embedded.EmbeddedSchemaRegistry? embeddedRegistry;
+    private Confluent.SchemaRegistry.ISchemaRegistryClient? registryClient;
     private bool? standaloneEmbedded;
 
     /// <summary>Creates the connection; nothing starts until <see cref="BootstrapServers"/> is first read.</summary>
@@ -258,10 +260,50 @@ public sealed class KafkaConnection : IDisposable
         }
     }
 
-    /// <summary>Stops the embedded broker, if one was started, which deletes the state kept beside it.</summary>
+    /// <summary>
+    /// The Schema Registry client of this host: the registry <c>Pipelines:SchemaRegistry:Url</c> names, with the section's
+    /// other settings; without one, on the embedded broker, a registry started beside it (and stopped with it).
+    /// </summary>
+    /// <exception cref="PipelinesConfigurationException">No registry is configured and the broker is a real cluster.</exception>
+    public Confluent.SchemaRegistry.ISchemaRegistryClient SchemaRegistry
+    {
+        get
+        {
+            lock (gate)
+            {
+                return registryClient ??= CreateRegistryClient();
+            }
+        }
+    }
+
+    private Confluent.SchemaRegistry.ISchemaRegistryClient CreateRegistryClient()
+    {
+        var config = new Confluent.SchemaRegistry.SchemaRegistryConfig();
+        foreach (var (key, value) in settings.SchemaRegistry)
+        {
+            config.Set(key.Equals("Url", StringComparison.OrdinalIgnoreCase) ? "schema.registry.url" : key.StartsWith("schema.registry.", StringComparison.Ordinal) ? key : "schema.registry." + key, value);
+        }
+
+        if (string.IsNullOrWhiteSpace(config.Url))
+        {
+            if (!OnEmbeddedBroker)
+            {
+                throw new PipelinesConfigurationException("Pipelines:SchemaRegistry:Url", "is not set; a host on a Kafka cluster needs its Schema Registry's URL to use one (only the embedded broker brings a registry of its own)");
+            }
+
+            embeddedRegistry = Kafka.Embedded.EmbeddedSchemaRegistry.Start();
+            config.Url = embeddedRegistry.Url;
+        }
+
+        return new Confluent.SchemaRegistry.CachedSchemaRegistryClient(config);
+    }
+
+    /// <summary>Stops the embedded broker and registry, if they were started, which deletes the state kept beside them.</summary>
     public void Dispose()
     {
         admin?.Dispose();
+        registryClient?.Dispose();
+        embeddedRegistry?.Dispose();
         embedded?.Dispose();
     }
 

@@ -35,7 +35,7 @@ internal sealed record PipelinesSettings
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Pipelines";
 
-    private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "StateDirectory", "StateMemoryBytes", "Kafka", "Processors"];
+    private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "StateDirectory", "StateMemoryBytes", "Kafka", "SchemaRegistry", "Processors"];
     internal static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "MaxSplitMessageBytes", "SplitTimeout", "MaxInputWait", "StreamIdleTimeout", "StateTimeToLive", "StateTimeToLiveClock", "StateDirectory", "StateStore", "StateMemoryBytes", "InputBuffer", "OutputBuffer", "Kafka"];
     private static readonly string[] KnownPerBuffer = ["MaxRows", "MaxBytes", "DataSpan", "Timeout", "Reorder"];
 
@@ -54,6 +54,13 @@ internal sealed record PipelinesSettings
     /// <summary>librdkafka settings for every client.</summary>
     public IReadOnlyDictionary<string, string> Kafka { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// <c>Pipelines:SchemaRegistry</c>: <c>Url</c> and any setting of Confluent's registry client (<c>basic.auth.user.info</c>,
+    /// <c>ssl.ca.location</c>, …, with or without their <c>schema.registry.</c> prefix). Empty: on the embedded broker, an
+    /// embedded registry beside it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SchemaRegistry { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Per-processor overrides, by processor name.</summary>
     public IReadOnlyDictionary<string, IConfigurationSection> Processors { get; init; } = new Dictionary<string, IConfigurationSection>();
 
@@ -71,6 +78,7 @@ internal sealed record PipelinesSettings
             StateDirectory = string.IsNullOrWhiteSpace(section["StateDirectory"]) ? null : section["StateDirectory"],
             StateMemoryBytes = section["StateMemoryBytes"] is null ? null : ParseInt(section, "StateMemoryBytes", 0L, minimum: 1024L * 1024),
             Kafka = ReadKafka(section.GetSection("Kafka")),
+            SchemaRegistry = ReadKafka(section.GetSection("SchemaRegistry")),
             Processors = section.GetSection("Processors").GetChildren().ToDictionary(c => c.Key, c => c, StringComparer.OrdinalIgnoreCase),
         };
     }

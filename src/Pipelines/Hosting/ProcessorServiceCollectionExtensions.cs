@@ -64,6 +64,9 @@ public static class ProcessorServiceCollectionExtensions
             (descriptor.Tables ?? []).Select(t => t.Topic).ToList(),
             options.InputTopics.Count > 0 ? options.InputTopics : null));
         services.TryAddSingleton(provider => new KafkaConnection(provider.GetRequiredService<PipelinesSettings>(), provider.GetRequiredService<ILogger<KafkaConnection>>()));
+
+        // Asked for only when something uses one (AvroMessageSerializer, …): a host without Schema Registry topics needs none.
+        services.TryAddSingleton(provider => provider.GetRequiredService<KafkaConnection>().SchemaRegistry);
         services.AddSingleton<IHostedService>(provider => new ProcessorService<TProcessor, TIn, TOut>(
             provider.GetRequiredService<PipelinesSettings>(),
             provider.GetRequiredService<KafkaConnection>(),
