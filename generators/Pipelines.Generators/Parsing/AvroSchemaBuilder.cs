@@ -54,22 +54,8 @@ internal sealed class AvroSchemaBuilder
 
         json.Append(",\"fields\":[");
         var first = true;
-        foreach (var member in type.GetMembers())
+        foreach (var (wireName, memberType, timestamp) in ContractMembers.Of(type, known))
         {
-            var attribute = member.GetAttributes().FirstOrDefault(a =>
-                KnownTypes.Is(a.AttributeClass, known.TimestampAttribute) || KnownTypes.Is(a.AttributeClass, known.TagAttribute) || KnownTypes.Is(a.AttributeClass, known.ParameterAttribute));
-            var memberType = member switch
-            {
-                IPropertySymbol property => property.Type,
-                IFieldSymbol field => field.Type,
-                _ => null,
-            };
-            if (attribute is null || memberType is null)
-            {
-                continue;
-            }
-
-            var wireName = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string given ? given : member.Name;
             if (!IsName(wireName))
             {
                 return false;
@@ -77,7 +63,6 @@ internal sealed class AvroSchemaBuilder
 
             json.Append(first ? "" : ",").Append("{\"name\":").Append(Quote(wireName)).Append(",\"type\":");
             first = false;
-            var timestamp = KnownTypes.Is(attribute.AttributeClass, known.TimestampAttribute);
             if (!Field(memberType, timestamp, out var nullable))
             {
                 return false;

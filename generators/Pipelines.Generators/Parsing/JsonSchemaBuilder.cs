@@ -37,27 +37,7 @@ internal sealed class JsonSchemaBuilder
     /// <summary>An object schema: <c>{"type":"object","properties":{…}}</c>.</summary>
     private string Properties(INamedTypeSymbol type)
     {
-        var properties = new List<string>();
-        foreach (var member in type.GetMembers())
-        {
-            var attribute = member.GetAttributes().FirstOrDefault(a =>
-                KnownTypes.Is(a.AttributeClass, known.TimestampAttribute) || KnownTypes.Is(a.AttributeClass, known.TagAttribute) || KnownTypes.Is(a.AttributeClass, known.ParameterAttribute));
-            var memberType = member switch
-            {
-                IPropertySymbol property => property.Type,
-                IFieldSymbol field => field.Type,
-                _ => null,
-            };
-            if (attribute is null || memberType is null)
-            {
-                continue;
-            }
-
-            var wireName = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string given ? given : member.Name;
-            var timestamp = KnownTypes.Is(attribute.AttributeClass, known.TimestampAttribute);
-            properties.Add(Quote(wireName) + ":" + Field(memberType, timestamp));
-        }
-
+        var properties = ContractMembers.Of(type, known).Select(m => Quote(m.WireName) + ":" + Field(m.Type, m.Timestamp));
         return "{\"type\":\"object\",\"properties\":{" + string.Join(",", properties) + "}}";
     }
 

@@ -47,7 +47,6 @@ public static class FootprintRun
         GC.Collect();
         var before = Process.GetCurrentProcess().WorkingSet64;
         using var stop = new CancellationTokenSource();
-        var handled = 0L;
         var statuses = new List<ProcessorStatus>();
         var runs = new[] { "first", "second" }.Select(name =>
         {
@@ -61,7 +60,6 @@ public static class FootprintRun
                     var state = context.State<SpeedSum>();
                     var sum = state.GetValueOrDefault(default);
                     state.Value = sum with { Count = sum.Count + 1, Sum = sum.Sum + row.Speed };
-                    Interlocked.Increment(ref handled);
                     return ValueTask.FromResult<NoOutput?>(null);
                 },
             };
@@ -79,13 +77,19 @@ public static class FootprintRun
             return new ProcessorRunner<PassthroughRow, NoOutput>(options, processor, status: status).RunAsync(stop.Token);
         }).ToList();
 
+        // Offsets are stored only after the checkpoint that covers their rows: once both groups have committed the
+        // input's end, every row is handled and its state written to the stores.
         var watch = Stopwatch.StartNew();
-        while (Interlocked.Read(ref handled) < keys * 4L && watch.Elapsed < TimeSpan.FromMinutes(5))
+        while (!Committed(kafka.BootstrapServers, "first", partitions) || !Committed(kafka.BootstrapServers, "second", partitions))
         {
-            Thread.Sleep(200); // a measurement's pace, not a synchronisation: the count decides
+            if (watch.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException($"Not every row was handled and checkpointed within 5 minutes: {string.Join("; ", statuses)}");
+            }
+
+            Thread.Sleep(200); // between two looks at the condition, not instead of one
         }
 
-        Thread.Sleep(2_000); // two commit intervals: the last checkpoint written to the stores
         GC.Collect();
         var after = Process.GetCurrentProcess().WorkingSet64;
         var stores = !Directory.Exists(directory) ? [] : Directory.GetDirectories(directory, "*", SearchOption.AllDirectories).Where(d => File.Exists(Path.Combine(d, "CURRENT"))).ToList();
@@ -99,9 +103,17 @@ public static class FootprintRun
         }
 
         const double MiB = 1024 * 1024;
-        Console.WriteLine($"{partitions} partitions × 2 processors = {stores.Count} RocksDB stores; {keys:N0} keys, {Interlocked.Read(ref handled):N0} rows handled in {watch.Elapsed.TotalSeconds:N1} s");
+        Console.WriteLine($"{partitions} partitions × 2 processors = {stores.Count} RocksDB stores; {keys:N0} keys, {keys * 4L:N0} rows handled and checkpointed in {watch.Elapsed.TotalSeconds:N1} s");
         Console.WriteLine($"disk: {disk / MiB:N1} MiB of files in all, {disk / Math.Max(1.0, stores.Count) / 1024:N0} KiB per store; {allocated / MiB:N1} MiB allocated (du), {allocated / Math.Max(1.0, stores.Count) / 1024:N0} KiB per store");
         Console.WriteLine($"resident memory: {before / MiB:N0} MiB before the processors, {after / MiB:N0} MiB after: +{(after - before) / MiB:N0} MiB, against a budget of {budgetBytes / MiB:N0} MiB for the stores");
+    }
+
+    /// <summary>Whether <paramref name="group"/> has committed the end of every partition of the input.</summary>
+    private static bool Committed(string bootstrapServers, string group, int partitions)
+    {
+        using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = group }).Build();
+        var all = Enumerable.Range(0, partitions).Select(p => new TopicPartition(Input, p)).ToList();
+        return reader.Committed(all, TimeSpan.FromSeconds(10)).All(c => c.Offset.Value == reader.QueryWatermarkOffsets(c.TopicPartition, TimeSpan.FromSeconds(10)).High.Value);
     }
 
     /// <summary>The disk <paramref name="directory"/> takes, preallocated space included (what <c>du</c> says): file lengths do not show space RocksDB reserves ahead.</summary>

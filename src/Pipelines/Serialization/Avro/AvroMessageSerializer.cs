@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Avro.Generic;
 using Avro.IO;
@@ -30,10 +28,6 @@ public sealed class AvroMessageSerializer<T> : ISerializer<T>, IDeserializer<T>
     private readonly ConcurrentDictionary<string, int> ids = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, Reading> readings = new();
 
-    // One buffer per thread to write into: a message costs its returned array and nothing else.
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? buffer;
-
     /// <summary>A serializer of <typeparamref name="T"/> through <paramref name="registry"/>.</summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> has no Avro schema: a name in it is not an Avro name.</exception>
     public AvroMessageSerializer(ISchemaRegistryClient registry)
@@ -47,18 +41,13 @@ public sealed class AvroMessageSerializer<T> : ISerializer<T>, IDeserializer<T>
     }
 
     /// <summary>The subject a topic's values are registered under (Confluent's topic name strategy).</summary>
-    public static string SubjectOf(string topic) => topic + "-value";
+    public static string SubjectOf(string topic) => ConfluentWireFormat.SubjectOf(topic);
 
     /// <inheritdoc/>
     public byte[] Serialize(T data, SerializationContext context)
     {
         var id = ids.GetOrAdd(context.Topic, topic => registry.RegisterSchemaAsync(SubjectOf(topic), new Confluent.SchemaRegistry.Schema(text, SchemaType.Avro)).GetAwaiter().GetResult());
-        var output = buffer ??= new ArrayBufferWriter<byte>(256);
-        output.ResetWrittenCount();
-        var header = output.GetSpan(5);
-        header[0] = 0;
-        BinaryPrimitives.WriteInt32BigEndian(header[1..], id);
-        output.Advance(5);
+        var output = ConfluentWireFormat.Begin(id);
         var writer = new AvroWriter(output);
         T.Serializer.WriteAvro(ref writer, in data);
         writer.Flush();
@@ -69,19 +58,9 @@ public sealed class AvroMessageSerializer<T> : ISerializer<T>, IDeserializer<T>
     public T Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
         var contract = T.Serializer.Schema;
-        if (isNull)
-        {
-            throw MessageFormatException.Tombstone(contract);
-        }
-
-        if (data.Length < 5 || data[0] != 0)
-        {
-            throw new MessageFormatException($"Cannot read a '{contract.Name}' message: it does not start with the Confluent wire format's magic byte 0 and a schema id ({(data.Length == 0 ? "it is empty" : $"its first byte is {data[0]}")}).");
-        }
-
-        var id = BinaryPrimitives.ReadInt32BigEndian(data[1..5]);
+        var id = ConfluentWireFormat.SchemaIdOf(data, isNull, contract);
         var reading = readings.GetOrAdd(id, Prepare);
-        var payload = data[5..];
+        var payload = data[ConfluentWireFormat.HeaderLength..];
         if (reading.Resolver is null)
         {
             return ReadOwn(payload);
@@ -107,7 +86,7 @@ public sealed class AvroMessageSerializer<T> : ISerializer<T>, IDeserializer<T>
     {
         var reader = new AvroReader(payload);
         var value = T.Serializer.ReadAvro(ref reader);
-        return reader.End ? value : throw MessageFormatException.TrailingBytes(T.Serializer.Schema, reader.Position + 5, payload.Length - reader.Position);
+        return reader.End ? value : throw MessageFormatException.TrailingBytes(T.Serializer.Schema, reader.Position + ConfluentWireFormat.HeaderLength, payload.Length - reader.Position);
     }
 
     /// <summary>How messages written with schema <paramref name="id"/> are read: directly if it is the contract's own, else resolved.</summary>

@@ -72,7 +72,7 @@ public readonly struct EnumCodec<TEnum> : IValueCodec<TEnum>
         }
         else
         {
-            writer.WriteNumberValue(long.CreateTruncating(ToInt64(value)));
+            writer.WriteNumberValue(ToInt64(value));
         }
     }
 

@@ -45,7 +45,7 @@ internal static class JsonMessages
         var reader = new Utf8JsonReader(bytes);
         try
         {
-            Next(ref reader);
+            reader.Read(); // throws for an empty message, as for any that is not JSON
             var value = T.Serializer.ReadJson(ref reader);
             JsonValues.TakeLacksTimestamp();
             EnsureEnd<T>(ref reader);
@@ -68,7 +68,7 @@ internal static class JsonMessages
         var start = rows.Count;
         try
         {
-            Next(ref reader);
+            reader.Read(); // throws for an empty message, as for any that is not JSON
             if (reader.TokenType == JsonTokenType.StartObject)
             {
                 Add(ref reader, rows, untimed);
@@ -113,14 +113,6 @@ internal static class JsonMessages
         }
 
         return cached = new Utf8JsonWriter(output, WriterOptions);
-    }
-
-    private static void Next(ref Utf8JsonReader reader)
-    {
-        if (!reader.Read())
-        {
-            throw new JsonException("the message is empty");
-        }
     }
 
     private static void EnsureEnd<T>(ref Utf8JsonReader reader)

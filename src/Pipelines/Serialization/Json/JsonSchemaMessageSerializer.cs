@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;
@@ -21,10 +19,6 @@ public sealed class JsonSchemaMessageSerializer<T> : ISerializer<T>, IDeserializ
     private readonly ISchemaRegistryClient registry;
     private readonly ConcurrentDictionary<string, int> ids = new(StringComparer.Ordinal);
 
-    // One buffer per thread to write into: a message costs its returned array and nothing else.
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? buffer;
-
     /// <summary>A serializer of <typeparamref name="T"/> through <paramref name="registry"/>.</summary>
     public JsonSchemaMessageSerializer(ISchemaRegistryClient registry)
     {
@@ -36,13 +30,8 @@ public sealed class JsonSchemaMessageSerializer<T> : ISerializer<T>, IDeserializ
     public byte[] Serialize(T data, SerializationContext context)
     {
         var id = ids.GetOrAdd(context.Topic, topic => registry.RegisterSchemaAsync(
-            AvroMessageSerializer<T>.SubjectOf(topic), new Confluent.SchemaRegistry.Schema(T.Serializer.Schema.JsonSchema, SchemaType.Json)).GetAwaiter().GetResult());
-        var output = buffer ??= new ArrayBufferWriter<byte>(256);
-        output.ResetWrittenCount();
-        var header = output.GetSpan(5);
-        header[0] = 0;
-        BinaryPrimitives.WriteInt32BigEndian(header[1..], id);
-        output.Advance(5);
+            ConfluentWireFormat.SubjectOf(topic), new Confluent.SchemaRegistry.Schema(T.Serializer.Schema.JsonSchema, SchemaType.Json)).GetAwaiter().GetResult());
+        var output = ConfluentWireFormat.Begin(id);
         JsonMessages.Write(output, data);
         return output.WrittenSpan.ToArray();
     }
@@ -50,17 +39,7 @@ public sealed class JsonSchemaMessageSerializer<T> : ISerializer<T>, IDeserializ
     /// <inheritdoc/>
     public T Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
-        var contract = T.Serializer.Schema;
-        if (isNull)
-        {
-            throw MessageFormatException.Tombstone(contract);
-        }
-
-        if (data.Length < 5 || data[0] != 0)
-        {
-            throw new MessageFormatException($"Cannot read a '{contract.Name}' message: it does not start with the Confluent wire format's magic byte 0 and a schema id ({(data.Length == 0 ? "it is empty" : $"its first byte is {data[0]}")}).");
-        }
-
-        return JsonMessages.Read<T>(data[5..]);
+        ConfluentWireFormat.SchemaIdOf(data, isNull, T.Serializer.Schema);
+        return JsonMessages.Read<T>(data[ConfluentWireFormat.HeaderLength..]);
     }
 }

@@ -173,9 +173,6 @@ public static class JsonValues
         return lacked;
     }
 
-    /// <summary>The reader is on a property's value; for a value it does not use, skips it, nested or not.</summary>
-    public static void Skip(ref Utf8JsonReader reader) => reader.Skip();
-
     /// <summary>Throws unless the reader is at the start of an object; returns false at a <c>null</c> (no object).</summary>
     public static bool StartObject(ref Utf8JsonReader reader) => reader.TokenType switch
     {

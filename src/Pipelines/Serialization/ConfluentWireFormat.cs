@@ -1,0 +1,49 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Pipelines.Infrastructure;
+
+/// <summary>
+/// The framing Confluent's Schema Registry serializers put before a value: a magic byte 0, then the writer schema's id
+/// as four big-endian bytes. Shared by <see cref="AvroMessageSerializer{T}"/> and <see cref="JsonSchemaMessageSerializer{T}"/>.
+/// </summary>
+internal static class ConfluentWireFormat
+{
+    public const int HeaderLength = 5;
+
+    // One buffer per thread to write a message into: a message costs its returned array and nothing else.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? buffer;
+
+    /// <summary>The subject a topic's values are registered under (Confluent's topic name strategy).</summary>
+    public static string SubjectOf(string topic) => topic + "-value";
+
+    /// <summary>This thread's buffer, emptied, with the header for schema <paramref name="id"/> written into it.</summary>
+    public static ArrayBufferWriter<byte> Begin(int id)
+    {
+        var output = buffer ??= new ArrayBufferWriter<byte>(256);
+        output.ResetWrittenCount();
+        var header = output.GetSpan(HeaderLength);
+        header[0] = 0;
+        BinaryPrimitives.WriteInt32BigEndian(header[1..], id);
+        output.Advance(HeaderLength);
+        return output;
+    }
+
+    /// <summary>The writer schema's id of a value in the wire format.</summary>
+    /// <exception cref="MessageFormatException">The value is null, or does not start with the header.</exception>
+    public static int SchemaIdOf(ReadOnlySpan<byte> data, bool isNull, MessageSchema contract)
+    {
+        if (isNull)
+        {
+            throw MessageFormatException.Tombstone(contract);
+        }
+
+        if (data.Length < HeaderLength || data[0] != 0)
+        {
+            throw new MessageFormatException($"Cannot read a '{contract.Name}' message: it does not start with the Confluent wire format's magic byte 0 and a schema id ({(data.Length == 0 ? "it is empty" : $"its first byte is {data[0]}")}).");
+        }
+
+        return BinaryPrimitives.ReadInt32BigEndian(data[1..HeaderLength]);
+    }
+}
