@@ -46,7 +46,9 @@ fi
 sample_passed=0
 sample_failed=0
 if [ "$status" -eq 0 ]; then
-  sample=$(dotnet run --project samples/Telemetry --no-build -- --duration 8 2>&1 | tail -n 1)
+  # 12 s: once, right after a full suite, the sample took about 6 s to start producing (not explained yet; see the
+  # closing note of issue #26's session), which left too little of an 8 s run for a window summary or a pit pass.
+  sample=$(dotnet run --project samples/Telemetry --no-build -- --duration 12 2>&1 | tail -n 1)
   echo "sample: $sample"
   if [[ "$sample" =~ ^Stopped:\ ([0-9,]+)\ rows\ produced,\ ([0-9,]+)\ analyzed,\ ([0-9,]+)\ insights\ \(([0-9,]+)\ with\ the\ car.s\ settings\),\ ([0-9,]+)\ laps,\ ([0-9,]+)\ window\ summaries,\ ([0-9,]+)\ setup\ sheets\ joined,\ ([0-9,]+)\ pit\ passes,\ ([0-9,]+)\ pit-wall\ notes ]] \
     && produced=${BASH_REMATCH[1]//,/} && analyzed=${BASH_REMATCH[2]//,/} && insights=${BASH_REMATCH[3]//,/} \
