@@ -108,8 +108,11 @@ public partial class PitNote
     [Parameter("lap")] public int Lap { get; set; }
 }
 
-/// <summary>A car stopping in its pit box after a lap: the simulator writes one as the car comes in.</summary>
-[Topic("pit-stops", External = true)]
+/// <summary>
+/// A car stopping in its pit box after a lap: the simulator writes one as the car comes in, as Avro through the Schema
+/// Registry, the way a timing system's Java producer would (the embedded broker brings a registry of its own).
+/// </summary>
+[Topic("pit-stops", Format = TopicFormat.Avro, External = true)]
 public partial class PitStop
 {
     [Timestamp] public DateTimeOffset Time { get; set; }

@@ -29,7 +29,7 @@ internal sealed class TelemetrySimulator(KafkaConnection kafka, IConfiguration c
         await kafka.EnsureTopicsAsync(["car-telemetry", "car-setups", "pit-notes"], stoppingToken);
         await kafka.EnsureCopartitionedTopicsAsync("car-telemetry", ["car-settings", "pit-stops"], stoppingToken);
         using var settings = new TopicWriter<CarSettings>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers }, log);
-        using var stops = new TopicWriter<PitStop>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers, LowLatency = true }, log);
+        using var stops = new TopicWriter<PitStop>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers, LowLatency = true, SchemaRegistry = kafka.SchemaRegistry }, log);
         using var telemetry = new TopicWriter<CarTelemetry>(new TopicWriterOptions
         {
             BootstrapServers = kafka.BootstrapServers,

@@ -167,6 +167,28 @@ public class ContractDiagnosticTests
         """);
 
     [Fact]
+    public Task PIPE028_a_wire_name_Avro_does_not_allow_on_an_Avro_topic() => AnalyzerTest.VerifyAsync("""
+        [Topic("readings", Format = {|PIPE028:TopicFormat.Avro|})]
+        public partial class Reading { [Tag] public string Car { get; set; } = ""; [Parameter("speed-kmh")] public double Speed { get; set; } }
+        """);
+
+    [Fact]
+    public Task PIPE028_an_enum_member_or_nested_contract_Avro_does_not_allow() => AnalyzerTest.VerifyAsync("""
+        public enum Gear { Neutral, Drive }
+        [MessageContract] public partial class Tyre { [Parameter("wear%")] public double Wear { get; set; } }
+        [Topic("cars", Format = {|PIPE028:TopicFormat.Avro|})]
+        public partial class Car { [Parameter] public Gear Gear { get; set; } [Parameter] public Tyre? Tyre { get; set; } }
+        """);
+
+    [Fact]
+    public Task The_same_names_on_a_JSON_or_MessagePack_topic_are_fine() => AnalyzerTest.VerifyAsync("""
+        [Topic("readings", Format = TopicFormat.Json)]
+        public partial class Reading { [Tag] public string Car { get; set; } = ""; [Parameter("speed-kmh")] public double Speed { get; set; } }
+        [Topic("raw")]
+        public partial class Raw { [Parameter("speed-kmh")] public double Speed { get; set; } }
+        """);
+
+    [Fact]
     public Task A_type_with_both_attributes_is_reported_once() => AnalyzerTest.VerifyAsync("""
         [Topic("t"), MessageContract] public class {|PIPE001:Row|} { [Parameter] public int A { get; set; } }
         """);

@@ -26,6 +26,7 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.MemberContractHasErrors,
         DiagnosticDescriptors.SettingOutOfRange,
         DiagnosticDescriptors.BufferSettingMisplaced,
+        DiagnosticDescriptors.NotAnAvroName,
     ];
 
     /// <inheritdoc/>

@@ -155,6 +155,11 @@ internal static class DiagnosticDescriptors
         "Processor '{0}' reads '{1}', keyed by ({2}), and '{3}', keyed by ({4}); their rows share state and meet in joins by stream key, which they can only have in common when both contracts have tags of the same types in the same order",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor NotAnAvroName = Error(
+        "PIPE028",
+        "Contract of an Avro topic has a name Avro does not allow",
+        "'{0}' is on an Avro topic, but {1} is not an Avro name (ASCII letters, digits and underscores, not starting with a digit); rename it, or give the member a wire name that is one");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

@@ -17,14 +17,20 @@ internal sealed class AvroSchemaBuilder
     private readonly KnownTypes known;
     private readonly HashSet<string> defined = new();
     private readonly StringBuilder json = new();
+    private string? problem;
 
     private AvroSchemaBuilder(KnownTypes known) => this.known = known;
 
-    /// <summary>The schema of <paramref name="contract"/> as compact JSON, or <see langword="null"/> if a name in it is not an Avro name.</summary>
-    public static string? Build(INamedTypeSymbol contract, KnownTypes known)
+    /// <summary>
+    /// The schema of <paramref name="contract"/> as compact JSON, or <see langword="null"/> if a name in it is not an Avro
+    /// name; <paramref name="problem"/> then says which (PIPE028 shows it on a contract of an Avro topic).
+    /// </summary>
+    public static string? Build(INamedTypeSymbol contract, KnownTypes known, out string? problem)
     {
         var builder = new AvroSchemaBuilder(known);
-        return builder.Record(contract) ? builder.json.ToString() : null;
+        var built = builder.Record(contract);
+        problem = built ? null : builder.problem ?? $"a member type of '{contract.Name}' has no Avro form";
+        return built ? builder.json.ToString() : null;
     }
 
     /// <summary>Whether <paramref name="name"/> is an Avro name: a letter or underscore, then letters, digits or underscores (ASCII).</summary>
@@ -37,7 +43,7 @@ internal sealed class AvroSchemaBuilder
     {
         if (!Named(type, out var name, out var space))
         {
-            return false;
+            return Refuse($"the name of type '{Full(name, space)}'");
         }
 
         if (!defined.Add(Full(name, space)))
@@ -58,7 +64,7 @@ internal sealed class AvroSchemaBuilder
         {
             if (!IsName(wireName))
             {
-                return false;
+                return Refuse($"the wire name '{wireName}' in '{type.Name}'");
             }
 
             json.Append(first ? "" : ",").Append("{\"name\":").Append(Quote(wireName)).Append(",\"type\":");
@@ -170,7 +176,7 @@ internal sealed class AvroSchemaBuilder
     {
         if (!Named(type, out var name, out var space))
         {
-            return false;
+            return Refuse($"the name of enum '{Full(name, space)}'");
         }
 
         if (!defined.Add(Full(name, space)))
@@ -181,9 +187,14 @@ internal sealed class AvroSchemaBuilder
         // Each distinct value once, by its first name, in declaration order: a symbol is written as its index.
         var symbols = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue)
             .GroupBy(f => f.ConstantValue).Select(g => g.First().Name).ToList();
-        if (symbols.Count == 0 || !symbols.All(IsName))
+        if (symbols.Count == 0)
         {
-            return false;
+            return Refuse($"enum '{name}', which has no members (an Avro enum needs a symbol)");
+        }
+
+        if (symbols.FirstOrDefault(symbol => !IsName(symbol)) is { } bad)
+        {
+            return Refuse($"the member '{bad}' of enum '{name}'");
         }
 
         json.Append("{\"type\":\"enum\",\"name\":").Append(Quote(name));
@@ -213,6 +224,12 @@ internal sealed class AvroSchemaBuilder
 
         space = string.Join(".", parts);
         return IsName(name) && parts.All(IsName);
+    }
+
+    private bool Refuse(string what)
+    {
+        problem ??= what;
+        return false;
     }
 
     private static string Full(string name, string space) => space.Length == 0 ? name : space + "." + name;

@@ -74,6 +74,13 @@ internal static class ContractParser
                 c.Kind == FieldKind.Timestamp ? CodecResolver.Clock(c.Type) : TimestampClock.None))
             .ToEquatableArray();
 
+        var avroSchema = AvroSchemaBuilder.Build(type, validator.Known, out var notAvro);
+        if (avroSchema is null && format == KnownNames.AvroFormat)
+        {
+            diagnostics.Report(DiagnosticDescriptors.NotAnAvroName, AttributeArguments.Location(KnownTypes.Find(type, validator.Known.TopicAttribute)!, "Format", type, cancellationToken), typeName, notAvro!);
+            return null;
+        }
+
         return new ContractModel(
             TypeDeclarations.Namespace(type),
             TypeDeclarations.ContainingTypeModels(type),
@@ -82,7 +89,7 @@ internal static class ContractParser
             typeName,
             topic,
             format,
-            AvroSchemaBuilder.Build(type, validator.Known),
+            avroSchema,
             JsonSchemaBuilder.Build(type, validator.Known),
             members,
             construction.Value.Model,

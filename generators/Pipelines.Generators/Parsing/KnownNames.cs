@@ -4,6 +4,9 @@ namespace Pipelines.Generators.Parsing;
 internal static class KnownNames
 {
     public const string TopicAttribute = "Pipelines.TopicAttribute";
+
+    /// <summary>The Avro member of <c>TopicFormat</c> as the parser writes a format (fully qualified).</summary>
+    public const string AvroFormat = "global::Pipelines.TopicFormat.Avro";
     public const string MessageContractAttribute = "Pipelines.MessageContractAttribute";
     public const string TimestampAttribute = "Pipelines.TimestampAttribute";
     public const string TagAttribute = "Pipelines.TagAttribute";

@@ -51,6 +51,14 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
         var processor = ActivatorUtilities.GetServiceOrCreateInstance<TProcessor>(services);
         var tables = ((IProcessor<TIn, TOut>)processor).Tables;
 
+        // The host's registry only for a processor with a contract on a registry topic: no other starts the embedded one,
+        // and on a cluster none other needs Pipelines:SchemaRegistry:Url.
+        var schemas = ContractFormat.InputSchemas<TIn>().Append(TOut.Serializer.Schema).Concat(tables.Select(t => t.Schema).OfType<MessageSchema>());
+        if (schemas.Any(ContractFormat.NeedsRegistry))
+        {
+            options = options with { SchemaRegistry = services.GetService<Confluent.SchemaRegistry.ISchemaRegistryClient>() ?? connection.SchemaRegistry };
+        }
+
         // Inputs first: a partitioned table and a changelog take their partition count, and several inputs each other's.
         await connection.EnsureInputsAsync(options.Inputs, stoppingToken);
         var others = new[] { options.OutputTopic, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null };

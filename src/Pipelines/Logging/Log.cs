@@ -37,7 +37,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 108, Level = LogLevel.Information, Message = "Processor {Processor} handed over partitions {Partitions}; it owns {Owned} partition(s)")]
     public static partial void PartitionsRevoked(ILogger logger, string processor, string partitions, int owned);
 
-    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "Processor {Processor} lost partitions {Partitions} without handing them over (its session with the group ended); their new owner handles their rows since the last commit again")]
+    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "Processor {Processor} lost partitions {Partitions} without handing them over (its session with the group ended); their new caller handles their rows since the last commit again")]
     public static partial void PartitionsLost(ILogger logger, string processor, string partitions);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Processor {Processor} could not fetch: {Reason}")]
@@ -70,7 +70,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Processor {Processor} could not commit ({Reason}); the offsets stay stored for the next commit, and an instance that takes over a partition before then reprocesses from the last commit")]
     public static partial void CommitLeft(ILogger logger, string processor, string reason);
 
-    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Processor {Processor} could not commit during a rebalance ({Reason}); the next owner may reprocess a few messages")]
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Processor {Processor} could not commit during a rebalance ({Reason}); the next caller may reprocess a few messages")]
     public static partial void CommitDuringRebalance(ILogger logger, string processor, string reason);
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Error, Message = "Processor {Processor}: the broker refused its commit ({Code}: {Reason}); nothing is lost, but until a commit succeeds a restart reprocesses from the last one")]
@@ -111,6 +111,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 804, Level = LogLevel.Information, Message = "Processor {Processor} loaded partitions {Partitions} of its table {Topic}: it holds {Keys} keys in {Milliseconds} ms")]
     public static partial void TablePartitionsLoaded(ILogger logger, string processor, string topic, string partitions, int keys, double milliseconds);
+
+    [LoggerMessage(EventId = 900, Level = LogLevel.Warning, Message = "{Caller}: the Schema Registry did not answer {What} ({Reason}); trying again in {Pause}")]
+    public static partial void RegistryUnavailable(ILogger logger, string caller, string what, string reason, TimeSpan pause);
+
+    [LoggerMessage(EventId = 901, Level = LogLevel.Information, Message = "{Caller} registered {Contract}'s schema under subject {Subject}: id {Id}")]
+    public static partial void SchemaRegistered(ILogger logger, string caller, string contract, string subject, int id);
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Could not create topics {Topics} ({Reason}); relying on the cluster to create them on first use")]
     public static partial void TopicsNotCreated(ILogger logger, string topics, string reason);

@@ -173,6 +173,13 @@ public sealed record ProcessorOptions
     public ConfigureRocksDb? ConfigureRocksDb { get; init; }
 
     /// <summary>
+    /// The Schema Registry of inputs, outputs and tables on Avro and JSON Schema topics (<see cref="TopicFormat"/>);
+    /// <see langword="null"/> when no contract of the processor needs one. In a host, the registry
+    /// <c>Pipelines:SchemaRegistry</c> names, or the embedded broker's own. Code only.
+    /// </summary>
+    public Confluent.SchemaRegistry.ISchemaRegistryClient? SchemaRegistry { get; init; }
+
+    /// <summary>
     /// The wall clock of windows that close after going quiet (<see cref="WindowAttribute.CloseAfterIdle"/>):
     /// <see cref="TimeProvider.System"/> by default; tests pass a fake one to move time without waiting. Code only.
     /// </summary>

@@ -38,6 +38,8 @@ public sealed class TopicWriter<T> : IDisposable
     /// <param name="options">How it writes; validated here.</param>
     /// <param name="logger">Where librdkafka's own messages go (docs/logging.md, id 600); without one, librdkafka writes them to standard error.</param>
     /// <exception cref="ArgumentException">The contract has no topic and none is given, or a setting is invalid.</exception>
+    /// <exception cref="InvalidOperationException">The contract's topic format needs a Schema Registry and none is given.</exception>
+    /// <exception cref="SchemaIncompatibleException">The Schema Registry refused the contract's schema.</exception>
     public TopicWriter(TopicWriterOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -51,8 +53,10 @@ public sealed class TopicWriter<T> : IDisposable
             builder.SetLogHandler((_, message) => Log.Librdkafka(logger, message));
         }
 
+        var format = ContractFormat.Of<T>(options.SchemaRegistry);
+        Register(format, Topic);
         producer = builder.Build();
-        output = new OutputProducer<T>(producer, options.MaxMessageBytes);
+        output = new OutputProducer<T>(producer, format, options.MaxMessageBytes);
 
         // Every buffered row holds a share of this work, released when its flush is delivered; it never finishes.
         writes = Work.Chained(stops, []);
@@ -60,6 +64,23 @@ public sealed class TopicWriter<T> : IDisposable
         {
             buffers = new RowBuffers<T>(buffer);
             timer = new Timer(_ => Tick(), null, TickInterval, TickInterval);
+        }
+    }
+
+    /// <summary>
+    /// Registers the contract's schema for a registry format at once (a single call, no waiting), so that a schema
+    /// the registry refuses, or a registry that is not there, is said by the constructor rather than by a later write.
+    /// </summary>
+    private static void Register(ContractFormat<T> format, string topic)
+    {
+        try
+        {
+            format.Register(topic);
+        }
+        catch (Confluent.SchemaRegistry.SchemaRegistryException refused) when (!RegistryCalls.IsOutage(refused))
+        {
+            var subject = ConfluentWireFormat.SubjectOf(topic);
+            throw new SchemaIncompatibleException(subject, $"TopicWriter of '{topic}': the Schema Registry refused {T.Serializer.Schema.Name}'s {T.Serializer.Schema.Format} schema under subject '{subject}' ({refused.Message}).", refused);
         }
     }
 
@@ -81,7 +102,7 @@ public sealed class TopicWriter<T> : IDisposable
 
             if (bytesPerRow == 0)
             {
-                bytesPerRow = MessageSerializer.Serialize(row).Length;
+                bytesPerRow = output.Format.SizeOf(row, Topic);
             }
 
             buffers.Add(0, T.Serializer.StreamKey(row), row, default, (int)bytesPerRow, T.Serializer.TimestampOf(row), writes, System.Diagnostics.Stopwatch.GetTimestamp());

@@ -21,6 +21,13 @@ public sealed record TopicWriterOptions
     /// <summary>Linger 4 ms instead of 5 (see <see cref="Processing.ProcessorOptions.LowLatency"/>).</summary>
     public bool LowLatency { get; init; }
 
+    /// <summary>
+    /// The Schema Registry, for a contract on an Avro or JSON Schema topic (<see cref="TopicFormat"/>): the writer
+    /// registers the contract's schema under <c>&lt;topic&gt;-value</c> when it is created. In a host, resolve
+    /// <see cref="Confluent.SchemaRegistry.ISchemaRegistryClient"/> from the container.
+    /// </summary>
+    public Confluent.SchemaRegistry.ISchemaRegistryClient? SchemaRegistry { get; init; }
+
     /// <summary>Further librdkafka producer settings (security, tuning).</summary>
     public IReadOnlyDictionary<string, string> Kafka { get; init; } = new Dictionary<string, string>();
 

@@ -22,7 +22,13 @@ public sealed class MessageSchema
         Format = format;
         AvroSchema = avroSchema;
         Fingerprint = ComputeFingerprint(fields);
-        var media = format == TopicFormat.Json ? "application/json" : "application/msgpack";
+        var media = format switch
+        {
+            TopicFormat.Json => "application/json",
+            TopicFormat.Avro => "application/vnd.confluent.avro",
+            TopicFormat.JsonSchema => "application/vnd.confluent.jsonschema+json",
+            _ => "application/msgpack",
+        };
         ContentType = $"{media}; schema=\"{name}\"; fingerprint={Fingerprint}";
     }
 

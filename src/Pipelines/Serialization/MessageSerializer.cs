@@ -6,7 +6,9 @@ namespace Pipelines;
 /// <summary>
 /// Serializes and deserializes message contracts to and from bytes, buffers and spans, in the format of the contract's
 /// topic (<see cref="TopicAttribute.Format"/>): what a processor writes to the topic and reads from it. Every method is
-/// a thin wrapper over the type's generated <see cref="IMessageSerializer{T}"/>.
+/// a thin wrapper over the type's generated <see cref="IMessageSerializer{T}"/>. The formats that need a Schema Registry
+/// (<see cref="TopicFormat.Avro"/>, <see cref="TopicFormat.JsonSchema"/>) are written and read by
+/// <see cref="AvroMessageSerializer{T}"/> and <see cref="JsonSchemaMessageSerializer{T}"/> instead, which hold one.
 /// </summary>
 public static partial class MessageSerializer
 {
@@ -30,7 +32,7 @@ public static partial class MessageSerializer
             throw new ArgumentNullException(nameof(value));
         }
 
-        if (T.Serializer.Schema.Format == TopicFormat.Json)
+        if (IsJson<T>())
         {
             JsonMessages.Write(output, value);
             return;
@@ -55,7 +57,7 @@ public static partial class MessageSerializer
         where T : IMessageContract<T>
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (T.Serializer.Schema.Format == TopicFormat.Json)
+        if (IsJson<T>())
         {
             JsonMessages.WriteArray(output, rows);
             return;
@@ -93,7 +95,7 @@ public static partial class MessageSerializer
     public static T Deserialize<T>(ReadOnlySpan<byte> bytes)
         where T : IMessageContract<T>
     {
-        if (T.Serializer.Schema.Format == TopicFormat.Json)
+        if (IsJson<T>())
         {
             return JsonMessages.Read<T>(bytes);
         }
@@ -132,7 +134,7 @@ public static partial class MessageSerializer
         where T : IMessageContract<T>
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (T.Serializer.Schema.Format == TopicFormat.Json)
+        if (IsJson<T>())
         {
             return JsonMessages.ReadRows(bytes, rows);
         }
@@ -158,6 +160,22 @@ public static partial class MessageSerializer
 
         using var contiguous = new Contiguous(bytes);
         return DeserializePacked(contiguous.Span, rows);
+    }
+
+    /// <summary>Whether <typeparamref name="T"/>'s topic is JSON; throws for a format these methods cannot write alone.</summary>
+    private static bool IsJson<T>()
+        where T : IMessageContract<T>
+    {
+        var schema = T.Serializer.Schema;
+        return schema.Format switch
+        {
+            TopicFormat.Json => true,
+            TopicFormat.Avro => throw new NotSupportedException(
+                $"{schema.Name} is written as Avro through a Schema Registry, which these methods do not reach: use AvroMessageSerializer<{schema.Name}>, which registers the schema and puts its id in each message."),
+            TopicFormat.JsonSchema => throw new NotSupportedException(
+                $"{schema.Name} is written as JSON Schema through a Schema Registry, which these methods do not reach: use JsonSchemaMessageSerializer<{schema.Name}>, which registers the schema and puts its id in each message."),
+            _ => false,
+        };
     }
 
     /// <summary>One row as MessagePack whatever its topic's format: the form state stores and changelogs keep.</summary>

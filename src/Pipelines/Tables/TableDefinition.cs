@@ -14,8 +14,9 @@ public sealed class TableDefinition
 {
     private readonly Func<ProcessorOptions, ILogger, TableReader> open;
 
-    private TableDefinition(string topic, Type rowType, bool partitioned, Func<ProcessorOptions, ILogger, TableReader> open)
+    private TableDefinition(string topic, Type rowType, bool partitioned, Func<ProcessorOptions, ILogger, TableReader> open, MessageSchema? schema = null)
     {
+        Schema = schema;
         Topic = topic;
         RowType = rowType;
         IsPartitioned = partitioned;
@@ -27,6 +28,9 @@ public sealed class TableDefinition
 
     /// <summary>The table's contract.</summary>
     public Type RowType { get; }
+
+    /// <summary>The table's contract's schema (<see langword="null"/> for a test's table).</summary>
+    internal MessageSchema? Schema { get; }
 
     /// <summary>Whether each instance holds only the partitions it is assigned (a <see cref="Table{T}"/>), co-partitioned with the input.</summary>
     public bool IsPartitioned { get; }
@@ -45,8 +49,17 @@ public sealed class TableDefinition
         where T : IMessageContract<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
-        return new TableDefinition(topic, typeof(T), partitioned, (options, logger) => new TableReader<T>(topic, partitioned, options, logger));
+        return new TableDefinition(topic, typeof(T), partitioned, (options, logger) => new TableReader<T>(topic, partitioned, options, logger), T.Serializer.Schema)
+        {
+            prepare = (options, logger, cancellationToken) => ContractFormat.Of<T>(options.SchemaRegistry).PrepareToReadAsync(topic, options.Name, logger, cancellationToken),
+        };
     }
+
+    private Func<ProcessorOptions, ILogger, CancellationToken, Task>? prepare;
+
+    /// <summary>Checks, before the processor reads a row, that the table's contract reads its topic's schema in the registry (a registry format).</summary>
+    internal Task PrepareAsync(ProcessorOptions options, ILogger logger, CancellationToken cancellationToken) =>
+        prepare?.Invoke(options, logger, cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>A table read by <paramref name="open"/>'s reader: for tests that need a table slower or stranger than a topic.</summary>
     internal static TableDefinition Of(string topic, Type rowType, bool partitioned, Func<ProcessorOptions, ILogger, TableReader> open) =>

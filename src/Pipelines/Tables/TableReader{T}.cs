@@ -34,6 +34,8 @@ internal sealed class TableReader<T> : TableReader
     private readonly List<Load> loads = [];
     private readonly Dictionary<int, long> ends = [];
     private readonly List<T> scratch = [];
+    private readonly ContractFormat<T> format;
+    private TimeSpan registryPause = RegistryCalls.First;
     private volatile Exception? stopped;
     private long messages;
 
@@ -48,6 +50,7 @@ internal sealed class TableReader<T> : TableReader
         rows = partitioned ? new Table<T>(topic) : new GlobalTable<T>(topic);
         this.options = options;
         this.logger = logger;
+        format = ContractFormat.Of<T>(options.SchemaRegistry);
         thread = new Thread(Read) { IsBackground = true, Name = $"Pipelines table {topic} ({options.Name})" };
         thread.Start();
     }
@@ -177,8 +180,17 @@ internal sealed class TableReader<T> : TableReader
 
         if (!result.IsPartitionEOF)
         {
+            if (!ApplyOne(result))
+            {
+                // Not read yet (its writer schema could not be fetched): the same message again after a pause.
+                consumer.Seek(result.TopicPartitionOffset);
+                stop.Token.WaitHandle.WaitOne(registryPause);
+                registryPause = RegistryCalls.Next(registryPause);
+                return;
+            }
+
+            registryPause = RegistryCalls.First;
             messages++;
-            ApplyOne(result);
         }
 
         if (loads.Count > 0 && (result.IsPartitionEOF || result.Offset.Value + 1 >= ends[result.Partition.Value]))
@@ -250,23 +262,31 @@ internal sealed class TableReader<T> : TableReader
         load.Done.TrySetResult();
     }
 
-    private void ApplyOne(ConsumeResult<byte[]?, byte[]?> result)
+    /// <summary>Applies one message; <see langword="false"/> if it must be read again (the Schema Registry did not answer).</summary>
+    private bool ApplyOne(ConsumeResult<byte[]?, byte[]?> result)
     {
         TableUpdate update;
         try
         {
-            update = TableUpdates.Apply(rows, result.Partition.Value, result.Message.Key, result.Message.Value, result.Message.Headers, scratch);
+            update = TableUpdates.Apply(rows, format, result.Partition.Value, result.Message.Key, result.Message.Value, result.Message.Headers, scratch);
         }
         catch (MessageFormatException exception)
         {
             Log.TableRowUnreadable(logger, options.Name, topic, result.Partition.Value, result.Offset.Value, exception.Message);
-            return;
+            return true;
+        }
+        catch (SchemaRegistryUnavailableException exception)
+        {
+            Log.RegistryUnavailable(logger, options.Name, $"reading table {topic} partition {result.Partition.Value} at offset {result.Offset.Value}", exception.Message, registryPause);
+            return false;
         }
 
         if (update == TableUpdate.Unreadable)
         {
             Log.TableRowUnreadable(logger, options.Name, topic, result.Partition.Value, result.Offset.Value, "a message type a table does not read (a chunk of a split message, or an unknown pipelines.type)");
         }
+
+        return true;
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ internal enum TableUpdate
 /// <summary>Applies the messages of a table's topic to the table: the latest row per stream key wins.</summary>
 internal static class TableUpdates
 {
-    public static TableUpdate Apply<T>(ITableRows<T> table, int partition, byte[]? key, byte[]? value, Headers? headers, List<T> scratch)
+    public static TableUpdate Apply<T>(ITableRows<T> table, ContractFormat<T> format, int partition, byte[]? key, byte[]? value, Headers? headers, List<T> scratch)
         where T : IMessageContract<T>
     {
         var text = key is null ? "" : Encoding.UTF8.GetString(key);
@@ -33,18 +33,17 @@ internal static class TableUpdates
             return TableUpdate.Deleted;
         }
 
-        switch (MessageTypes.TypeOf(headers))
+        var type = MessageTypes.TypeOf(headers);
+        switch (type)
         {
-            case MessageType.Row:
-                table.Set(partition, text, MessageSerializer.Deserialize<T>(value));
-                return TableUpdate.Set;
-            case MessageType.Rows:
+            case MessageType.Row or MessageType.Rows:
                 scratch.Clear();
-                if (MessageSerializer.DeserializePacked(value, scratch) == 0)
+                if (format.Read(value, type, scratch, null) == 0)
                 {
                     throw new MessageFormatException($"Packed rows of {typeof(T).Name} that hold no row.");
                 }
 
+                // Packed rows of one key: the last is the latest.
                 table.Set(partition, text, scratch[^1]);
                 return TableUpdate.Set;
             case MessageType.Event or MessageType.StreamProperties or MessageType.StreamEnd:

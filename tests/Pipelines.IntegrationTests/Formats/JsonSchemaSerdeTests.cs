@@ -18,6 +18,7 @@ public sealed class JsonSchemaSerdeTests : IDisposable
     {
         client = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = registry.Url });
         kafka.CreateTopic("laps", 1);
+        kafka.CreateTopic("lap-speeds", 1);
     }
 
     public void Dispose()
@@ -53,11 +54,42 @@ public sealed class JsonSchemaSerdeTests : IDisposable
         Assert.Equal(MessageSerializer.SchemaOf<LapTime>().JsonSchema, (await client.GetRegisteredSchemaAsync("laps-value", 1)).SchemaString);
     }
 
-    private List<T> Consume<T>(IDeserializer<T> deserializer, int count)
+    [Fact]
+    public async Task A_processor_reads_a_JSON_Schema_topic_Confluents_serializer_wrote_and_writes_one_its_deserializer_reads()
+    {
+        using (var producer = new ProducerBuilder<string, ConfluentLap>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers })
+            .SetValueSerializer(new JsonSerializer<ConfluentLap>(client).AsSyncOverAsync()).Build())
+        {
+            await producer.ProduceAsync("laps", new Message<string, ConfluentLap> { Key = "car-1", Value = new ConfluentLap { Car = "car-1", Lap = 1, Seconds = 90 } });
+            await producer.ProduceAsync("laps", new Message<string, ConfluentLap> { Key = "car-2", Value = new ConfluentLap { Car = "car-2", Lap = 1, Seconds = 100, Driver = "Ada" } });
+        }
+
+        var options = new Pipelines.Processing.ProcessorOptions
+        {
+            Name = "lap-speeds",
+            GroupId = "lap-speeds",
+            InputTopic = "laps",
+            OutputTopic = "lap-speeds",
+            BootstrapServers = kafka.BootstrapServers,
+            SchemaRegistry = client,
+            OutputBuffer = new Pipelines.Processing.BufferOptions { MaxRows = 2, Timeout = TimeSpan.FromMilliseconds(100) },
+        };
+        using var stop = new CancellationTokenSource();
+        var run = new Pipelines.Processing.ProcessorRunner<SchemaLap, SchemaLapSpeed>(options, Pipelines.Testing.TestProcessor.Rows<SchemaLap, SchemaLapSpeed>((lap, _, _) =>
+            ValueTask.FromResult<SchemaLapSpeed?>(new SchemaLapSpeed { Car = lap.Car, Kmh = 5000 / lap.Seconds * 3.6, Driver = lap.Driver }))).RunAsync(stop.Token);
+        var speeds = Consume(new JsonDeserializer<ConfluentLapSpeed>().AsSyncOverAsync(), 2, "lap-speeds");
+        await stop.CancelAsync();
+        await run.WithinPatience();
+
+        Assert.Equal([("car-1", 200.0, (string?)null), ("car-2", 180.0, "Ada")], speeds.Select(s => (s.Car, s.Kmh, s.Driver)));
+        Assert.Equal(MessageSerializer.SchemaOf<SchemaLapSpeed>().JsonSchema, (await client.GetLatestSchemaAsync("lap-speeds-value")).SchemaString);
+    }
+
+    private List<T> Consume<T>(IDeserializer<T> deserializer, int count, string topic = "laps")
     {
         using var consumer = new ConsumerBuilder<string, T>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "reader-" + Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest })
             .SetValueDeserializer(deserializer).Build();
-        consumer.Subscribe("laps");
+        consumer.Subscribe(topic);
         var read = new List<T>();
         var deadline = DateTime.UtcNow + Bounded.Patience;
         while (read.Count < count && DateTime.UtcNow < deadline)
@@ -80,4 +112,28 @@ public sealed class JsonSchemaSerdeTests : IDisposable
         [JsonProperty("seconds")] public double Seconds { get; set; }
         [JsonProperty("driver")] public string? Driver { get; set; }
     }
+
+    public sealed class ConfluentLapSpeed
+    {
+        [JsonProperty("car")] public string Car { get; set; } = "";
+        [JsonProperty("kmh")] public double Kmh { get; set; }
+        [JsonProperty("driver")] public string? Driver { get; set; }
+    }
+}
+
+[Topic("laps", Format = TopicFormat.JsonSchema)]
+public partial class SchemaLap
+{
+    [Tag("car")] public string Car { get; set; } = "";
+    [Parameter("lap")] public int Lap { get; set; }
+    [Parameter("seconds")] public double Seconds { get; set; }
+    [Parameter("driver")] public string? Driver { get; set; }
+}
+
+[Topic("lap-speeds", Format = TopicFormat.JsonSchema)]
+public partial class SchemaLapSpeed
+{
+    [Tag("car")] public string Car { get; set; } = "";
+    [Parameter("kmh")] public double Kmh { get; set; }
+    [Parameter("driver")] public string? Driver { get; set; }
 }

@@ -7,7 +7,7 @@ namespace Pipelines.Tests.Processing;
 
 public class InboundMessageTests
 {
-    private readonly InputDeserializer<CarTelemetry> round = new(1024 * 1024);
+    private readonly InputDeserializer<CarTelemetry> round = new(1024 * 1024, ContractFormat.OfInputs<CarTelemetry>(null));
     private readonly OffsetTracker tracker = new(["in"], new("pipelines.processor", "test"));
 
     private InboundMessage Read(byte[] value, long offset, InboundMessage? recycled = null)

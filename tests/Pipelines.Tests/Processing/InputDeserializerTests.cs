@@ -27,7 +27,7 @@ public class InputDeserializerTests
     [Fact]
     public void Rows_events_stream_messages_and_chunks_are_each_read_into_what_they_hold()
     {
-        var reader = new InputDeserializer<CarTelemetry>(MaxSplit);
+        var reader = new InputDeserializer<CarTelemetry>(MaxSplit, ContractFormat.OfInputs<CarTelemetry>(null));
 
         var row = Read(reader, MessageSerializer.Serialize(Car));
         var rows = Read(reader, MessageSerializer.SerializePacked<CarTelemetry>([Car, Car]), Typed(MessageTypes.Rows));
@@ -84,7 +84,7 @@ public class InputDeserializerTests
     [MemberData(nameof(Malformed))]
     public void Anything_wrong_with_a_message_is_a_format_error_with_the_reason(string what, byte[]? value, Headers headers, string reason)
     {
-        var reader = new InputDeserializer<CarTelemetry>(MaxSplit);
+        var reader = new InputDeserializer<CarTelemetry>(MaxSplit, ContractFormat.OfInputs<CarTelemetry>(null));
 
         var error = Assert.Throws<MessageFormatException>(() => Read(reader, value, headers));
 
@@ -96,7 +96,7 @@ public class InputDeserializerTests
     [Fact]
     public void A_joined_message_is_read_by_the_same_rules()
     {
-        var reader = new InputDeserializer<CarTelemetry>(MaxSplit);
+        var reader = new InputDeserializer<CarTelemetry>(MaxSplit, ContractFormat.OfInputs<CarTelemetry>(null));
 
         var joined = reader.ReadKept(MessageSerializer.SerializePacked<CarTelemetry>([Car, Car, Car]), Typed(MessageTypes.Rows));
 
@@ -142,7 +142,7 @@ public class InputDeserializerTests
                 headers.Add(key, random.Next(4) == 0 ? null : Mutations.Mutate(random, Encoding.UTF8.GetBytes(random.Next(3) switch { 0 => "rows", 1 => "7", _ => "stream-end" })));
             }
 
-            var reader = new InputDeserializer<CarTelemetry>(MaxSplit);
+            var reader = new InputDeserializer<CarTelemetry>(MaxSplit, ContractFormat.OfInputs<CarTelemetry>(null));
             try
             {
                 var range = Read(reader, value, headers);

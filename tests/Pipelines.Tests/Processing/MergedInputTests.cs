@@ -24,7 +24,7 @@ public class MergedInputTests
     public void Each_message_is_read_with_the_contract_of_its_topic_single_or_packed()
     {
         var options = Options("car-telemetry", "sensor-readings");
-        var reader = new InputDeserializer<Merged<CarTelemetry, SensorReading>>(1024, options.InputOf);
+        var reader = new InputDeserializer<Merged<CarTelemetry, SensorReading>>(1024, ContractFormat.OfInputs<Merged<CarTelemetry, SensorReading>>(null), options.InputOf);
 
         reader.Deserialize(MessageSerializer.Serialize(Car), false, new SerializationContext(MessageComponentType.Value, "car-telemetry", []));
         reader.Deserialize(MessageSerializer.SerializePacked<SensorReading>([Sensor, Sensor]), false, new SerializationContext(MessageComponentType.Value, "sensor-readings", new Headers { { MessageTypes.Header, "rows"u8.ToArray() } }));
@@ -38,7 +38,7 @@ public class MergedInputTests
     public void A_message_that_is_not_a_row_of_its_topics_contract_is_refused_naming_that_contract()
     {
         var options = Options("car-telemetry", "sensor-readings");
-        var reader = new InputDeserializer<Merged<CarTelemetry, SensorReading>>(1024, options.InputOf);
+        var reader = new InputDeserializer<Merged<CarTelemetry, SensorReading>>(1024, ContractFormat.OfInputs<Merged<CarTelemetry, SensorReading>>(null), options.InputOf);
 
         var refused = Assert.Throws<MessageFormatException>(() => reader.Deserialize(null, true, new SerializationContext(MessageComponentType.Value, "sensor-readings", [])));
 

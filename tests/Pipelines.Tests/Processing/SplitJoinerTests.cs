@@ -18,7 +18,7 @@ public class SplitJoinerTests
         SplitTimeout = TimeSpan.FromSeconds(1),
     };
 
-    private readonly InputDeserializer<CarTelemetry> inputs = new(Options.MaxSplitMessageBytes);
+    private readonly InputDeserializer<CarTelemetry> inputs = new(Options.MaxSplitMessageBytes, ContractFormat.OfInputs<CarTelemetry>(null));
     private readonly OffsetTracker tracker = new(["in"], new("pipelines.processor", "test"));
     private readonly Rejections<CarTelemetry, CarTelemetry> rejections = new(Options, null!, null!, NullLogger.Instance, new("pipelines.processor", "test"));
 

@@ -36,7 +36,7 @@ internal sealed class StageHarness
 
     public ProcessorOptions Options { get; }
 
-    public InputDeserializer<CarTelemetry> Round { get; } = new(1024 * 1024);
+    public InputDeserializer<CarTelemetry> Round { get; } = new(1024 * 1024, ContractFormat.OfInputs<CarTelemetry>(null));
 
     public OffsetTracker Tracker { get; } = new(["in"], Tag);
 

@@ -80,9 +80,9 @@ public class TableUpdatesTests
     public void A_partitioned_table_forgets_the_rows_of_a_partition_handed_over_and_keeps_the_others()
     {
         var partitioned = new Table<SensorReading>("sensor-readings");
-        TableUpdates.Apply(partitioned, 0, "s1"u8.ToArray(), MessageSerializer.Serialize(Reading("s1", 1)), null, scratch);
-        TableUpdates.Apply(partitioned, 1, "s2"u8.ToArray(), MessageSerializer.Serialize(Reading("s2", 2)), null, scratch);
-        TableUpdates.Apply(partitioned, 1, "s3"u8.ToArray(), MessageSerializer.Serialize(Reading("s3", 3)), null, scratch);
+        TableUpdates.Apply(partitioned, ContractFormat.Of<SensorReading>(null), 0, "s1"u8.ToArray(), MessageSerializer.Serialize(Reading("s1", 1)), null, scratch);
+        TableUpdates.Apply(partitioned, ContractFormat.Of<SensorReading>(null), 1, "s2"u8.ToArray(), MessageSerializer.Serialize(Reading("s2", 2)), null, scratch);
+        TableUpdates.Apply(partitioned, ContractFormat.Of<SensorReading>(null), 1, "s3"u8.ToArray(), MessageSerializer.Serialize(Reading("s3", 3)), null, scratch);
 
         ((ITableRows<SensorReading>)partitioned).Drop(1);
 
@@ -95,17 +95,17 @@ public class TableUpdatesTests
     public void A_partitioned_table_reads_updates_and_tombstones_as_a_global_one_does()
     {
         var partitioned = new Table<SensorReading>("sensor-readings");
-        TableUpdates.Apply(partitioned, 0, "s1"u8.ToArray(), MessageSerializer.Serialize(Reading("s1", 1)), null, scratch);
-        TableUpdates.Apply(partitioned, 0, "s1"u8.ToArray(), MessageSerializer.Serialize(Reading("s1", 5)), null, scratch);
-        TableUpdates.Apply(partitioned, 0, "s2"u8.ToArray(), MessageSerializer.Serialize(Reading("s2", 2)), null, scratch);
-        var deleted = TableUpdates.Apply(partitioned, 0, "s2"u8.ToArray(), null, null, scratch);
+        TableUpdates.Apply(partitioned, ContractFormat.Of<SensorReading>(null), 0, "s1"u8.ToArray(), MessageSerializer.Serialize(Reading("s1", 1)), null, scratch);
+        TableUpdates.Apply(partitioned, ContractFormat.Of<SensorReading>(null), 0, "s1"u8.ToArray(), MessageSerializer.Serialize(Reading("s1", 5)), null, scratch);
+        TableUpdates.Apply(partitioned, ContractFormat.Of<SensorReading>(null), 0, "s2"u8.ToArray(), MessageSerializer.Serialize(Reading("s2", 2)), null, scratch);
+        var deleted = TableUpdates.Apply(partitioned, ContractFormat.Of<SensorReading>(null), 0, "s2"u8.ToArray(), null, null, scratch);
 
         Assert.Equal(TableUpdate.Deleted, deleted);
         Assert.Equal((5.0, 1), (partitioned.GetValueOrDefault("s1")!.Value, partitioned.Count));
     }
 
     private TableUpdate Apply(string key, byte[]? value, Headers? headers = null) =>
-        TableUpdates.Apply(table, 0, Encoding.UTF8.GetBytes(key), value, headers, scratch);
+        TableUpdates.Apply(table, ContractFormat.Of<SensorReading>(null), 0, Encoding.UTF8.GetBytes(key), value, headers, scratch);
 
     private static Headers Type(string type) => new() { { MessageTypes.Header, Encoding.UTF8.GetBytes(type) } };
 

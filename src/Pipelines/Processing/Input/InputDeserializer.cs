@@ -16,11 +16,11 @@ namespace Pipelines.Processing;
 /// topic it came from (<paramref name="inputOf"/>).
 /// </summary>
 /// <param name="maxSplitMessageBytes">The largest split message joined (<see cref="ProcessorOptions.MaxSplitMessageBytes"/>), which bounds a chunk's count.</param>
+/// <param name="formats">Each input's topic format (<see cref="ContractFormat.OfInputs{T}"/>), in the order of the inputs.</param>
 /// <param name="inputOf">Which input a topic is (<see cref="ProcessorOptions.InputOf"/>); needed for a merged input only.</param>
-internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<string?, int>? inputOf = null) : IDeserializer<RowRange>
+internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, ContractFormat<T>[] formats, Func<string?, int>? inputOf = null) : IDeserializer<RowRange>
     where T : IMessageContract<T>
 {
-    private readonly IMergedSerializer<T>? merged = T.Serializer as IMergedSerializer<T>;
 
     private readonly List<Kept> values = [];
 
@@ -40,7 +40,7 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<strin
 
     public RowRange Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
-        var input = merged is null ? 0 : inputOf!(context.Topic);
+        var input = formats.Length == 1 ? 0 : inputOf!(context.Topic);
         if (isNull)
         {
             values.Add(new Kept(-1, 0, null));
@@ -132,7 +132,7 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<strin
 
             return new RowRange(Rows.Count, 0, data.Length, type);
         }
-        catch (Exception exception) when (exception is not MessageFormatException)
+        catch (Exception exception) when (exception is not (MessageFormatException or SchemaRegistryUnavailableException))
         {
             // Readers promise MessageFormatException; anything else is still the input's fault, reported the same way.
             throw new MessageFormatException($"Cannot read a '{SchemaOf(input).Name}' input message: {exception.Message}", exception);
@@ -148,21 +148,11 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<strin
             return new RowRange(start, 0, data.Length, type);
         }
 
-        // A JSON topic's writers send no type header: an object is one row, an array several; the packed reader takes both.
-        var json = SchemaOf(input).Format == TopicFormat.Json;
-        if (type == MessageType.Row && !json)
-        {
-            Rows.Add(merged is null ? MessageSerializer.Deserialize<T>(data) : merged.Read(input, data));
-            return new RowRange(start, 1, data.Length);
-        }
-
         try
         {
-            var count = merged is not null ? merged.ReadPacked(input, data, Rows)
-                : json ? JsonMessages.ReadRows(data, Rows, untimed)
-                : MessageSerializer.DeserializePacked(data, Rows);
+            var count = formats[input].Read(data, type, Rows, untimed);
             return count > 0
-                ? new RowRange(start, count, data.Length, json && count > 1 ? MessageType.Rows : type)
+                ? new RowRange(start, count, data.Length, count > 1 ? MessageType.Rows : type)
                 : throw new MessageFormatException($"Cannot read '{SchemaOf(input).Name}' packed rows: the message holds no rows; a writer never sends an empty one.");
         }
         catch
@@ -174,7 +164,7 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, Func<strin
         }
     }
 
-    private MessageSchema SchemaOf(int input) => merged?.SchemaOf(input) ?? T.Serializer.Schema;
+    private MessageSchema SchemaOf(int input) => formats[input].Schema;
 
     private void Decode(object decoded) => values[^1] = values[^1] with { Decoded = decoded };
 

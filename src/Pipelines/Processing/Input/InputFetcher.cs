@@ -28,12 +28,15 @@ internal sealed class InputFetcher<TIn, TOut>
     private readonly InputAligner? aligner;
     private readonly List<InboundMessage> arrivals = [];
 
+    private readonly CancellationToken stopping;
+
     // Whether the last fetch found nothing: the consumer had handed over all it had.
     private bool drained;
 
-    public InputFetcher(ProcessorOptions options, IConsumer<byte[]?, RowRange> consumer, InputDeserializer<TIn> reader, OffsetTracker tracker, Rejections<TIn, TOut> rejections, ILogger logger, KeyValuePair<string, object?> processorTag)
+    public InputFetcher(ProcessorOptions options, IConsumer<byte[]?, RowRange> consumer, InputDeserializer<TIn> reader, OffsetTracker tracker, Rejections<TIn, TOut> rejections, ILogger logger, KeyValuePair<string, object?> processorTag, CancellationToken stopping)
     {
         this.options = options;
+        this.stopping = stopping;
         this.consumer = consumer;
         this.tracker = tracker;
         this.rejections = rejections;
@@ -92,6 +95,11 @@ internal sealed class InputFetcher<TIn, TOut>
         try
         {
             result = consumer.Consume(timeout);
+        }
+        catch (ConsumeException exception) when (exception.InnerException is Pipelines.Infrastructure.SchemaRegistryUnavailableException unavailable)
+        {
+            ReadWhenAnswered(exception.ConsumerRecord, unavailable);
+            return true;
         }
         catch (ConsumeException exception) when (exception.Error.Code is ErrorCode.Local_ValueDeserialization or ErrorCode.Local_KeyDeserialization)
         {
@@ -223,6 +231,50 @@ internal sealed class InputFetcher<TIn, TOut>
         var message = spare[^1];
         spare.RemoveAt(spare.Count - 1);
         return message;
+    }
+
+    /// <summary>
+    /// A message that is not the input's fault but cannot be read yet (its writer schema is new here and the Schema
+    /// Registry did not answer): neither dead-lettered nor skipped, but read again from its kept value after a pause that
+    /// grows while the registry stays away. The loop waits with it, so the messages after it keep their order; a stop
+    /// ends the wait, and the message, never committed, is read again by whoever reads the partition next.
+    /// </summary>
+    private void ReadWhenAnswered(ConsumeResult<byte[], byte[]> record, Pipelines.Infrastructure.SchemaRegistryUnavailableException unavailable)
+    {
+        PipelinesTelemetry.Consumed.Add(1, consumeTags);
+        var input = options.InputOf(record.Topic);
+        var work = tracker.Rent();
+        tracker.Begin(record.Partition.Value, record.Offset.Value, work, input);
+        var message = InboundMessage.Kept(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers, record.Message.Timestamp, default, record.Message.Value, work, input);
+        var pause = Pipelines.Infrastructure.RegistryCalls.First;
+        while (true)
+        {
+            Log.RegistryUnavailable(logger, options.Name, $"for {record.Topic} partition {record.Partition.Value} at offset {record.Offset.Value}", unavailable.Message, pause);
+            if (stopping.WaitHandle.WaitOne(pause))
+            {
+                // Stopping: the message stays uncommitted (its work never finishes), so it is read again after a restart.
+                return;
+            }
+
+            pause = Pipelines.Infrastructure.RegistryCalls.Next(pause);
+            try
+            {
+                message.Rows = Reader.ReadKept(record.Message.Value, record.Message.Headers, input);
+                Reader.Stamp(record.Message.Timestamp);
+                Round.Add(message);
+                return;
+            }
+            catch (Pipelines.Infrastructure.SchemaRegistryUnavailableException again)
+            {
+                unavailable = again;
+            }
+            catch (MessageFormatException exception)
+            {
+                rejections.Reject(message, exception, work);
+                work.Finish();
+                return;
+            }
+        }
     }
 
     /// <summary>A message the reader refused (or whose key could not be read): rejected as consumed, then committed.</summary>

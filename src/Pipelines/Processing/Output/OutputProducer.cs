@@ -22,6 +22,7 @@ internal sealed class OutputProducer<TOut>
     private const int ChunkFraming = 512;
 
     private readonly IProducer<byte[]?, byte[]?> producer;
+    private readonly ContractFormat<TOut> format;
     private readonly int maxMessageBytes;
     private readonly Message<byte[]?, byte[]?> message = new();
     private readonly Headers headers;
@@ -29,18 +30,23 @@ internal sealed class OutputProducer<TOut>
     private readonly ArrayBufferWriter<byte> scratch = new(1024);
     private readonly byte[]?[] values = new byte[]?[MaxReusedLength + 1];
 
-    public OutputProducer(IProducer<byte[]?, byte[]?> producer, int maxMessageBytes)
+    public OutputProducer(IProducer<byte[]?, byte[]?> producer, ContractFormat<TOut> format, int maxMessageBytes)
     {
         this.producer = producer;
+        this.format = format;
         this.maxMessageBytes = maxMessageBytes;
         var contentType = Encoding.UTF8.GetBytes(TOut.Serializer.Schema.ContentType);
         headers = new Headers { { ContentTypeHeader, contentType } };
         rowsHeaders = new Headers { { ContentTypeHeader, contentType }, { MessageTypes.Header, MessageTypes.ValueOf(MessageType.Rows) } };
     }
 
+    /// <summary>The format rows are written in.</summary>
+    public ContractFormat<TOut> Format => format;
+
     /// <summary>
     /// Produces buffered rows of one stream in the packed-rows layout (one row alone as a plain row), split so that no
-    /// message exceeds <paramref name="maxBytes"/> unless a single row does. Returns the bytes written.
+    /// message exceeds <paramref name="maxBytes"/> unless a single row does; a format that cannot pack rows (Avro, JSON
+    /// Schema) gets a message per row. Returns the bytes written.
     /// </summary>
     public long ProduceRows(string topic, BufferedRows<TOut> flush, int? maxBytes, Work work, System.Diagnostics.Activity? activity)
     {
@@ -65,14 +71,25 @@ internal sealed class OutputProducer<TOut>
 
     private long ProduceRows(string topic, byte[]? key, ReadOnlySpan<TOut> rows, int? maxBytes, Work work)
     {
+        if (rows.Length > 1 && !format.PacksRows)
+        {
+            var total = 0L;
+            for (var i = 0; i < rows.Length; i++)
+            {
+                total += ProduceRows(topic, key, rows.Slice(i, 1), maxBytes, work);
+            }
+
+            return total;
+        }
+
         scratch.ResetWrittenCount();
         if (rows.Length == 1)
         {
-            MessageSerializer.Serialize(scratch, rows[0]);
+            format.Write(scratch, rows[0], topic);
         }
         else
         {
-            MessageSerializer.SerializePacked(scratch, rows);
+            format.WritePacked(scratch, rows, topic);
         }
 
         if (rows.Length > 1 && scratch.WrittenCount > maxBytes)
@@ -91,7 +108,7 @@ internal sealed class OutputProducer<TOut>
     public void ProduceOutput(string topic, TOut row, byte[]? fallbackKey, System.Diagnostics.Activity? activity, Work work)
     {
         scratch.ResetWrittenCount();
-        MessageSerializer.Serialize(scratch, row);
+        format.Write(scratch, row, topic);
         var value = Reused(scratch.WrittenSpan);
         var key = TOut.Serializer.StreamKey(row) ?? fallbackKey;
         if (activity is null)

@@ -85,7 +85,7 @@ internal sealed class OutputStage<TOut>
             if (bytesPerRow == 0)
             {
                 // A first estimate: a row on its own is larger than its share of a batch.
-                bytesPerRow = MessageSerializer.Serialize(row).Length;
+                bytesPerRow = producer.Format.SizeOf(row, topic);
             }
 
             buffers.Add(0, TOut.Serializer.StreamKey(row) ?? inputKey, row, default, (int)bytesPerRow, TOut.Serializer.TimestampOf(row), work, now);

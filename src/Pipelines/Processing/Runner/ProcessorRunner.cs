@@ -114,6 +114,33 @@ internal sealed class ProcessorRunner<TIn, TOut>
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
         stopping = stoppingToken;
+
+        // Schemas in the registry checked, and the output's registered, before a row is read: a contract that does not fit
+        // stops the processor here, and writing never waits for the registry.
+        var inputFormats = ContractFormat.OfInputs<TIn>(options.SchemaRegistry);
+        var outputFormat = ContractFormat.Of<TOut>(options.SchemaRegistry);
+        try
+        {
+            for (var input = 0; input < inputFormats.Length; input++)
+            {
+                await inputFormats[input].PrepareToReadAsync(options.TopicOf(input), options.Name, logger, stoppingToken);
+            }
+
+            foreach (var table in tableDefinitions)
+            {
+                await table.PrepareAsync(options, logger, stoppingToken);
+            }
+
+            if (options.OutputTopic is { } outputTopic)
+            {
+                await outputFormat.PrepareToWriteAsync(outputTopic, options.Name, logger, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         using var tables = this.tables = new Tables(tableDefinitions.Select(d => d.Open(options, logger)).ToArray());
         calls.Context.Tables = tables.Facades;
         if (tables.Readers.Length > 0)
@@ -132,7 +159,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
         }
 
         using var lag = PipelinesTelemetry.TrackLag(processorTag);
-        var reader = new InputDeserializer<TIn>(options.MaxSplitMessageBytes, options.InputOf);
+        var reader = new InputDeserializer<TIn>(options.MaxSplitMessageBytes, inputFormats, options.InputOf);
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options)).SetLogHandler((_, message) => Log.Librdkafka(logger, message)).Build();
         using var consumer = new ConsumerBuilder<byte[]?, RowRange>(KafkaSettings.Consumer(options))
             .SetKeyDeserializer(StreamKeyDeserializer.Instance)
@@ -146,7 +173,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
                 Release(lost);
             })
             .Build();
-        run = Run.Start(options, calls, tracker, reader, consumer, producer, logger, processorTag, status);
+        run = Run.Start(options, calls, tracker, reader, consumer, producer, outputFormat, logger, processorTag, status, stoppingToken);
         using var stateStage = run.State;
         var inputs = options.Inputs;
         if (inputs.Count > 1 && Pipelines.Kafka.Partitioning.CoPartitioningProblem(consumer.Handle, inputs) is { } counts)
@@ -561,16 +588,18 @@ internal sealed class ProcessorRunner<TIn, TOut>
             InputDeserializer<TIn> reader,
             IConsumer<byte[]?, RowRange> consumer,
             IProducer<byte[]?, byte[]?> producer,
+            ContractFormat<TOut> outputFormat,
             ILogger logger,
             KeyValuePair<string, object?> processorTag,
-            ProcessorStatus status)
+            ProcessorStatus status,
+            CancellationToken stopping)
         {
-            var produced = new OutputProducer<TOut>(producer, options.MaxMessageBytes);
+            var produced = new OutputProducer<TOut>(producer, outputFormat, options.MaxMessageBytes);
             var rejections = new Rejections<TIn, TOut>(options, reader, produced, logger, processorTag);
             var output = new OutputStage<TOut>(options, produced, calls.Outputs, calls.Context, tracker);
             return new Run(
                 consumer,
-                new InputFetcher<TIn, TOut>(options, consumer, reader, tracker, rejections, logger, processorTag),
+                new InputFetcher<TIn, TOut>(options, consumer, reader, tracker, rejections, logger, processorTag, stopping),
                 new InputStage<TIn, TOut>(options, calls, reader, output, rejections, tracker, logger),
                 new StreamStage<TIn, TOut>(options, calls, reader, output, rejections, tracker),
                 output,

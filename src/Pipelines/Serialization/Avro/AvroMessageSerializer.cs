@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using Avro.Generic;
-using Avro.IO;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;
 using Pipelines.Infrastructure;
@@ -21,23 +18,14 @@ namespace Pipelines;
 public sealed class AvroMessageSerializer<T> : ISerializer<T>, IDeserializer<T>
     where T : IMessageContract<T>
 {
-    private readonly ISchemaRegistryClient registry;
-    private readonly string text;
-    private readonly Avro.Schema schema;
-    private readonly string canonical;
-    private readonly ConcurrentDictionary<string, int> ids = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<int, Reading> readings = new();
+    private readonly AvroFormat<T> format;
 
     /// <summary>A serializer of <typeparamref name="T"/> through <paramref name="registry"/>.</summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> has no Avro schema: a name in it is not an Avro name.</exception>
     public AvroMessageSerializer(ISchemaRegistryClient registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        this.registry = registry;
-        text = T.Serializer.Schema.AvroSchema ?? throw new InvalidOperationException(
-            $"{T.Serializer.Schema.Name} has no Avro schema: Avro names are [A-Za-z_][A-Za-z0-9_]*, and a wire name, type name, namespace or enum member of it is not one.");
-        schema = Avro.Schema.Parse(text);
-        canonical = schema.ToString();
+        format = new AvroFormat<T>(registry);
     }
 
     /// <summary>The subject a topic's values are registered under (Confluent's topic name strategy).</summary>
@@ -46,66 +34,23 @@ public sealed class AvroMessageSerializer<T> : ISerializer<T>, IDeserializer<T>
     /// <inheritdoc/>
     public byte[] Serialize(T data, SerializationContext context)
     {
-        var id = ids.GetOrAdd(context.Topic, topic => registry.RegisterSchemaAsync(SubjectOf(topic), new Confluent.SchemaRegistry.Schema(text, SchemaType.Avro)).GetAwaiter().GetResult());
-        var output = ConfluentWireFormat.Begin(id);
-        var writer = new AvroWriter(output);
-        T.Serializer.WriteAvro(ref writer, in data);
-        writer.Flush();
+        var output = ConfluentWireFormat.Scratch();
+        format.Write(output, data, context.Topic);
         return output.WrittenSpan.ToArray();
     }
 
     /// <inheritdoc/>
     public T Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
-        var contract = T.Serializer.Schema;
-        var id = ConfluentWireFormat.SchemaIdOf(data, isNull, contract);
-        var reading = readings.GetOrAdd(id, Prepare);
-        var payload = data[ConfluentWireFormat.HeaderLength..];
-        if (reading.Resolver is null)
-        {
-            return ReadOwn(payload);
-        }
-
-        // Written with another schema: Avro's resolution into the contract's, then the generated reader.
-        GenericRecord record;
         try
         {
-            record = reading.Resolver.Read(null!, new BinaryDecoder(new MemoryStream(payload.ToArray())));
+            return format.Read(data, isNull);
         }
-        catch (Exception exception) when (exception is Avro.AvroException or IOException or InvalidCastException)
+        catch (SchemaRegistryUnavailableException unavailable)
         {
-            throw new MessageFormatException($"Cannot read a '{contract.Name}' message written with schema {id}: {exception.Message}", exception);
+            // Outside a processor nothing reads the message again later: the caller sees the registry's own error.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unavailable.InnerException!);
+            throw;
         }
-
-        var resolved = new MemoryStream();
-        new GenericDatumWriter<GenericRecord>(schema).Write(record, new BinaryEncoder(resolved));
-        return ReadOwn(resolved.GetBuffer().AsSpan(0, (int)resolved.Length));
     }
-
-    private static T ReadOwn(ReadOnlySpan<byte> payload)
-    {
-        var reader = new AvroReader(payload);
-        var value = T.Serializer.ReadAvro(ref reader);
-        return reader.End ? value : throw MessageFormatException.TrailingBytes(T.Serializer.Schema, reader.Position + ConfluentWireFormat.HeaderLength, payload.Length - reader.Position);
-    }
-
-    /// <summary>How messages written with schema <paramref name="id"/> are read: directly if it is the contract's own, else resolved.</summary>
-    private Reading Prepare(int id)
-    {
-        Confluent.SchemaRegistry.Schema writer;
-        try
-        {
-            writer = registry.GetSchemaAsync(id).GetAwaiter().GetResult();
-        }
-        catch (SchemaRegistryException exception) when (exception.ErrorCode == 40403)
-        {
-            // Not found is the message's fault; any other answer (the registry down, refused) is not, and propagates.
-            throw new MessageFormatException($"Cannot read a '{T.Serializer.Schema.Name}' message: its schema id {id} is not in the registry ({exception.Message}).", exception);
-        }
-
-        var parsed = Avro.Schema.Parse(writer.SchemaString);
-        return parsed.ToString() == canonical ? new Reading(null) : new Reading(new GenericDatumReader<GenericRecord>(parsed, schema));
-    }
-
-    private sealed record Reading(GenericDatumReader<GenericRecord>? Resolver);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;
 using Pipelines.Infrastructure;
@@ -16,23 +15,20 @@ namespace Pipelines;
 public sealed class JsonSchemaMessageSerializer<T> : ISerializer<T>, IDeserializer<T>
     where T : IMessageContract<T>
 {
-    private readonly ISchemaRegistryClient registry;
-    private readonly ConcurrentDictionary<string, int> ids = new(StringComparer.Ordinal);
+    private readonly JsonSchemaFormat<T> format;
 
     /// <summary>A serializer of <typeparamref name="T"/> through <paramref name="registry"/>.</summary>
     public JsonSchemaMessageSerializer(ISchemaRegistryClient registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        this.registry = registry;
+        format = new JsonSchemaFormat<T>(registry);
     }
 
     /// <inheritdoc/>
     public byte[] Serialize(T data, SerializationContext context)
     {
-        var id = ids.GetOrAdd(context.Topic, topic => registry.RegisterSchemaAsync(
-            ConfluentWireFormat.SubjectOf(topic), new Confluent.SchemaRegistry.Schema(T.Serializer.Schema.JsonSchema, SchemaType.Json)).GetAwaiter().GetResult());
-        var output = ConfluentWireFormat.Begin(id);
-        JsonMessages.Write(output, data);
+        var output = ConfluentWireFormat.Scratch();
+        format.Write(output, data, context.Topic);
         return output.WrittenSpan.ToArray();
     }
 

@@ -6,13 +6,11 @@ namespace Pipelines.Infrastructure;
 /// </summary>
 internal interface IMergedSerializer<T>
 {
-    /// <summary>Reads one row of input <paramref name="input"/>.</summary>
-    /// <exception cref="MessageFormatException">The bytes are not a row of that input's contract.</exception>
-    T Read(int input, ReadOnlySpan<byte> bytes);
+    /// <summary>How many inputs are merged.</summary>
+    int Inputs { get; }
 
-    /// <summary>Reads packed rows of input <paramref name="input"/> and appends them to <paramref name="rows"/>; returns how many.</summary>
-    /// <exception cref="MessageFormatException">The bytes are not packed rows of that input's contract; nothing is appended.</exception>
-    int ReadPacked(int input, ReadOnlySpan<byte> bytes, List<T> rows);
+    /// <summary>The topic format of input <paramref name="input"/>, reading its rows wrapped in the merged row.</summary>
+    ContractFormat<T> FormatOf(int input, Confluent.SchemaRegistry.ISchemaRegistryClient? registry);
 
     /// <summary>The contract's schema of input <paramref name="input"/>.</summary>
     MessageSchema SchemaOf(int input);

@@ -22,9 +22,8 @@ internal abstract class MergedInput<TMerged>
 
     public abstract void WriteAvro(ref AvroWriter writer, in TMerged row);
 
-    public abstract TMerged Read(ReadOnlySpan<byte> bytes);
-
-    public abstract int ReadPacked(ReadOnlySpan<byte> bytes, List<TMerged> rows);
+    /// <summary>The input's topic format, reading rows wrapped in the merged row.</summary>
+    public abstract ContractFormat<TMerged> Format(Confluent.SchemaRegistry.ISchemaRegistryClient? registry);
 }
 
 /// <inheritdoc/>
@@ -33,10 +32,6 @@ internal abstract class MergedInput<TMerged>
 internal sealed class MergedInput<T, TMerged>(Func<T, TMerged> wrap, Func<TMerged, T> unwrap) : MergedInput<TMerged>
     where T : IMessageContract<T>
 {
-    // Packed rows are read into a list of the contract first; one per thread, since a serializer is shared by every loop.
-    [ThreadStatic]
-    private static List<T>? scratch;
-
     public override MessageSchema Schema => T.Serializer.Schema;
 
     public override byte[]? StreamKey(in TMerged row) => T.Serializer.StreamKey(unwrap(row));
@@ -62,19 +57,6 @@ internal sealed class MergedInput<T, TMerged>(Func<T, TMerged> wrap, Func<TMerge
         T.Serializer.WritePacked(ref writer, unwrapped);
     }
 
-    public override TMerged Read(ReadOnlySpan<byte> bytes) => wrap(MessageSerializer.Deserialize<T>(bytes));
-
-    public override int ReadPacked(ReadOnlySpan<byte> bytes, List<TMerged> rows)
-    {
-        var read = scratch ??= [];
-        read.Clear();
-        var count = MessageSerializer.DeserializePacked(bytes, read);
-        foreach (var row in read)
-        {
-            rows.Add(wrap(row));
-        }
-
-        read.Clear();
-        return count;
-    }
+    public override ContractFormat<TMerged> Format(Confluent.SchemaRegistry.ISchemaRegistryClient? registry) =>
+        new MergedFormat<T, TMerged>(ContractFormat.Of<T>(registry), wrap, unwrap);
 }

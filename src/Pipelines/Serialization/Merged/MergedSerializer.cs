@@ -41,9 +41,9 @@ internal sealed class MergedSerializer<TMerged>(Func<TMerged, int> inputOf, para
 
     public int ReadPacked(ref MessageReader reader, List<TMerged> rows) => throw Unreadable();
 
-    public TMerged Read(int input, ReadOnlySpan<byte> bytes) => inputs[input].Read(bytes);
+    public int Inputs => inputs.Length;
 
-    public int ReadPacked(int input, ReadOnlySpan<byte> bytes, List<TMerged> rows) => inputs[input].ReadPacked(bytes, rows);
+    public ContractFormat<TMerged> FormatOf(int input, Confluent.SchemaRegistry.ISchemaRegistryClient? registry) => inputs[input].Format(registry);
 
     public MessageSchema SchemaOf(int input) => inputs[input].Schema;
 

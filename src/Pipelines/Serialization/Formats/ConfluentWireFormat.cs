@@ -5,7 +5,7 @@ namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// The framing Confluent's Schema Registry serializers put before a value: a magic byte 0, then the writer schema's id
-/// as four big-endian bytes. Shared by <see cref="AvroMessageSerializer{T}"/> and <see cref="JsonSchemaMessageSerializer{T}"/>.
+/// as four big-endian bytes. Shared by the Avro and JSON Schema formats.
 /// </summary>
 internal static class ConfluentWireFormat
 {
@@ -18,16 +18,21 @@ internal static class ConfluentWireFormat
     /// <summary>The subject a topic's values are registered under (Confluent's topic name strategy).</summary>
     public static string SubjectOf(string topic) => topic + "-value";
 
-    /// <summary>This thread's buffer, emptied, with the header for schema <paramref name="id"/> written into it.</summary>
-    public static ArrayBufferWriter<byte> Begin(int id)
+    /// <summary>This thread's buffer, emptied.</summary>
+    public static ArrayBufferWriter<byte> Scratch()
     {
         var output = buffer ??= new ArrayBufferWriter<byte>(256);
         output.ResetWrittenCount();
+        return output;
+    }
+
+    /// <summary>Writes the header for schema <paramref name="id"/>.</summary>
+    public static void WriteHeader(IBufferWriter<byte> output, int id)
+    {
         var header = output.GetSpan(HeaderLength);
         header[0] = 0;
         BinaryPrimitives.WriteInt32BigEndian(header[1..], id);
         output.Advance(HeaderLength);
-        return output;
     }
 
     /// <summary>The writer schema's id of a value in the wire format.</summary>
