@@ -48,7 +48,7 @@ internal static class CodecResolver
         var scalar = ResolveScalar(type, isTag: false);
         if (scalar is not null)
         {
-            codec = scalar;
+            codec = validator.UnixMillisecondTimes ? InUnixMilliseconds(type, scalar) : scalar;
             return CodecStatus.Supported;
         }
 
@@ -108,13 +108,23 @@ internal static class CodecResolver
     }
 
     /// <summary>Timestamps are always int64 nanoseconds on the wire, whatever the member's type.</summary>
-    public static string? ResolveTimestamp(ITypeSymbol type) => Clock(type) switch
+    public static string? ResolveTimestamp(ITypeSymbol type, bool unixMilliseconds)
     {
-        TimestampClock.UnixNanoseconds => Codec("TimestampCodec"),
-        TimestampClock.DateTime => Codec("TimestampDateTimeCodec"),
-        TimestampClock.DateTimeOffset => Codec("TimestampDateTimeOffsetCodec"),
-        _ => null,
-    };
+        var codec = Clock(type) switch
+        {
+            TimestampClock.UnixNanoseconds => Codec("TimestampCodec"),
+            TimestampClock.DateTime => Codec("TimestampDateTimeCodec"),
+            TimestampClock.DateTimeOffset => Codec("TimestampDateTimeOffsetCodec"),
+            _ => null,
+        };
+        return codec is not null && unixMilliseconds ? InUnixMilliseconds(type, codec) : codec;
+    }
+
+    /// <summary>A time member's codec in a contract whose JSON times are Unix milliseconds; any other member's as it is.</summary>
+    private static string InUnixMilliseconds(ITypeSymbol type, string codec) =>
+        Clock(type) is TimestampClock.DateTime or TimestampClock.DateTimeOffset
+            ? Codec($"UnixMillisecondsCodec<{type.ToDisplayString(TypeFormat)}, {codec}>")
+            : codec;
 
     /// <summary>The type a timestamp of <paramref name="type"/> is held in; <see cref="TimestampClock.None"/> if it cannot be one.</summary>
     public static TimestampClock Clock(ITypeSymbol type) => type.SpecialType switch

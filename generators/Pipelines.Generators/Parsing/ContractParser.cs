@@ -222,7 +222,7 @@ internal static class ContractParser
         switch (kind)
         {
             case FieldKind.Timestamp:
-                codec = CodecResolver.ResolveTimestamp(type);
+                codec = CodecResolver.ResolveTimestamp(type, validator.UnixMillisecondTimes);
                 if (codec is null)
                 {
                     diagnostics.Report(DiagnosticDescriptors.InvalidTimestamp, member, memberName, $"has type '{type.ToDisplayString()}'; a timestamp must be a long (nanoseconds since the Unix epoch), DateTime or DateTimeOffset");

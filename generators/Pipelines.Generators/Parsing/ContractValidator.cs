@@ -18,7 +18,11 @@ internal sealed class ContractValidator
     {
         visiting.Add(root);
         Known = known;
+        UnixMillisecondTimes = known.WritesUnixMilliseconds(root);
     }
+
+    /// <summary>Whether the contract's JSON form writes its times as Unix milliseconds (its codecs for them are wrapped).</summary>
+    public bool UnixMillisecondTimes { get; }
 
     /// <summary>The compilation's known types, for the contracts parsed on the way.</summary>
     public KnownTypes Known { get; }

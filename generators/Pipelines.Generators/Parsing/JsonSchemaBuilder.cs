@@ -17,6 +17,9 @@ internal sealed class JsonSchemaBuilder
     private readonly Dictionary<string, string> definitions = new();
     private readonly HashSet<string> building = new();
 
+    // How the contract being described writes times: each contract, nested ones too, by its own attribute.
+    private bool unixMilliseconds;
+
     private JsonSchemaBuilder(KnownTypes known) => this.known = known;
 
     /// <summary>The schema of <paramref name="contract"/> as compact JSON.</summary>
@@ -37,15 +40,20 @@ internal sealed class JsonSchemaBuilder
     /// <summary>An object schema: <c>{"type":"object","properties":{…}}</c>.</summary>
     private string Properties(INamedTypeSymbol type)
     {
-        var properties = ContractMembers.Of(type, known).Select(m => Quote(m.WireName) + ":" + Field(m.Type, m.Timestamp));
+        var outer = unixMilliseconds;
+        unixMilliseconds = known.WritesUnixMilliseconds(type);
+        var properties = ContractMembers.Of(type, known).Select(m => Quote(m.WireName) + ":" + Field(m.Type, m.Timestamp)).ToList();
+        unixMilliseconds = outer;
         return "{\"type\":\"object\",\"properties\":{" + string.Join(",", properties) + "}}";
     }
+
+    private string Time => unixMilliseconds ? "{\"type\":\"integer\"}" : "{\"type\":\"string\",\"format\":\"date-time\"}";
 
     private string Field(ITypeSymbol type, bool timestamp)
     {
         if (timestamp)
         {
-            return type.SpecialType == SpecialType.System_Int64 ? "{\"type\":\"integer\"}" : "{\"type\":\"string\",\"format\":\"date-time\"}";
+            return type.SpecialType == SpecialType.System_Int64 ? "{\"type\":\"integer\"}" : Time;
         }
 
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } wrapper)
@@ -87,7 +95,7 @@ internal sealed class JsonSchemaBuilder
             case SpecialType.System_String:
                 return "{\"type\":\"string\"}";
             case SpecialType.System_DateTime:
-                return "{\"type\":\"string\",\"format\":\"date-time\"}";
+                return Time;
         }
 
         if (type is IArrayTypeSymbol { Rank: 1 } array)
@@ -109,7 +117,7 @@ internal sealed class JsonSchemaBuilder
         switch (CodecResolver.MetadataName(named.OriginalDefinition))
         {
             case "System.DateTimeOffset":
-                return "{\"type\":\"string\",\"format\":\"date-time\"}";
+                return Time;
             case "System.TimeSpan":
                 return "{\"type\":\"string\"}";
             case "System.Guid":

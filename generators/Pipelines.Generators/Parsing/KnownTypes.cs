@@ -108,6 +108,13 @@ internal sealed class KnownTypes
 
     public static bool Has(ISymbol symbol, INamedTypeSymbol? attribute) => Find(symbol, attribute) is not null;
 
+    /// <summary>Whether the contract's JSON form writes times as Unix milliseconds (<c>JsonTimes = JsonTimes.UnixMilliseconds</c> on its attribute).</summary>
+    public bool WritesUnixMilliseconds(INamedTypeSymbol contract)
+    {
+        var attribute = Find(contract, TopicAttribute) ?? Find(contract, MessageContractAttribute);
+        return attribute is not null && attribute.NamedArguments.Any(a => a.Key == "JsonTimes" && Equals(a.Value.Value, 1));
+    }
+
     // The runtime's own: a name defined in more than one assembly makes GetTypeByMetadataName answer null.
     private static INamedTypeSymbol? Runtime(Compilation compilation, string name) =>
         compilation.GetTypesByMetadataName(name).FirstOrDefault(t => t.ContainingAssembly.Name == "Pipelines")

@@ -6,4 +6,8 @@ namespace Pipelines;
 /// <see cref="TopicAttribute"/> type.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
-public sealed class MessageContractAttribute : Attribute;
+public sealed class MessageContractAttribute : Attribute
+{
+    /// <summary>How the contract's JSON form writes times, when it is nested in a contract of a JSON topic (ISO-8601 when not set).</summary>
+    public JsonTimes JsonTimes { get; init; }
+}

@@ -29,4 +29,10 @@ public sealed class TopicAttribute(string name) : Attribute
     /// compile time: a member type a format cannot carry is reported there.
     /// </summary>
     public TopicFormat Format { get; init; }
+
+    /// <summary>
+    /// How the contract's JSON form writes times (<see cref="Pipelines.JsonTimes.Iso8601"/> when not set): on a
+    /// <see cref="TopicFormat.Json"/> or <see cref="TopicFormat.JsonSchema"/> topic. Other formats have one form of time.
+    /// </summary>
+    public JsonTimes JsonTimes { get; init; }
 }

@@ -276,10 +276,23 @@ public sealed class KafkaConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// How the registry subjects of Avro and JSON Schema topics are named: <c>Pipelines:SchemaRegistry:SubjectNameStrategy</c>,
+    /// Confluent's <c>Topic</c> (<c>&lt;topic&gt;-value</c>, the default), <c>Record</c> or <c>TopicRecord</c>.
+    /// </summary>
+    /// <exception cref="PipelinesConfigurationException">The setting names no strategy.</exception>
+    public Confluent.SchemaRegistry.SubjectNameStrategy SubjectNameStrategy =>
+        !settings.SchemaRegistry.TryGetValue(SubjectNameStrategyKey, out var value) ? Confluent.SchemaRegistry.SubjectNameStrategy.Topic
+        : Enum.TryParse<Confluent.SchemaRegistry.SubjectNameStrategy>(value, ignoreCase: true, out var strategy) && strategy is Confluent.SchemaRegistry.SubjectNameStrategy.Topic or Confluent.SchemaRegistry.SubjectNameStrategy.Record or Confluent.SchemaRegistry.SubjectNameStrategy.TopicRecord ? strategy
+        : throw new PipelinesConfigurationException("Pipelines:SchemaRegistry:" + SubjectNameStrategyKey, $"is '{value}'; use Topic (<topic>-value, the default), Record (the contract's full name) or TopicRecord (<topic>-<full name>)");
+
+    // Pipelines' own key in the section; every other key is the registry client's.
+    private const string SubjectNameStrategyKey = "SubjectNameStrategy";
+
     private Confluent.SchemaRegistry.ISchemaRegistryClient CreateRegistryClient()
     {
         var config = new Confluent.SchemaRegistry.SchemaRegistryConfig();
-        foreach (var (key, value) in settings.SchemaRegistry)
+        foreach (var (key, value) in settings.SchemaRegistry.Where(s => s.Key != SubjectNameStrategyKey))
         {
             config.Set(key.Equals("Url", StringComparison.OrdinalIgnoreCase) ? "schema.registry.url" : key.StartsWith("schema.registry.", StringComparison.Ordinal) ? key : "schema.registry." + key, value);
         }

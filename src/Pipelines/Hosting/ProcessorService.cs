@@ -56,7 +56,11 @@ internal sealed class ProcessorService<TProcessor, TIn, TOut>(
         var schemas = ContractFormat.InputSchemas<TIn>().Append(TOut.Serializer.Schema).Concat(tables.Select(t => t.Schema).OfType<MessageSchema>());
         if (schemas.Any(ContractFormat.NeedsRegistry))
         {
-            options = options with { SchemaRegistry = services.GetService<Confluent.SchemaRegistry.ISchemaRegistryClient>() ?? connection.SchemaRegistry };
+            options = options with
+            {
+                SchemaRegistry = services.GetService<Confluent.SchemaRegistry.ISchemaRegistryClient>() ?? connection.SchemaRegistry,
+                SubjectNameStrategy = connection.SubjectNameStrategy,
+            };
         }
 
         // Inputs first: a partitioned table and a changelog take their partition count, and several inputs each other's.

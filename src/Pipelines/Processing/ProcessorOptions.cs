@@ -180,6 +180,13 @@ public sealed record ProcessorOptions
     public Confluent.SchemaRegistry.ISchemaRegistryClient? SchemaRegistry { get; init; }
 
     /// <summary>
+    /// How the registry subjects of Avro and JSON Schema topics are named (Confluent's <c>Topic</c> strategy,
+    /// <c>&lt;topic&gt;-value</c>, by default; <c>Record</c>, <c>TopicRecord</c>). In a host,
+    /// <c>Pipelines:SchemaRegistry:SubjectNameStrategy</c>. Code only.
+    /// </summary>
+    public Confluent.SchemaRegistry.SubjectNameStrategy SubjectNameStrategy { get; init; }
+
+    /// <summary>
     /// The wall clock of windows that close after going quiet (<see cref="WindowAttribute.CloseAfterIdle"/>):
     /// <see cref="TimeProvider.System"/> by default; tests pass a fake one to move time without waiting. Code only.
     /// </summary>

@@ -53,7 +53,7 @@ public sealed class TopicWriter<T> : IDisposable
             builder.SetLogHandler((_, message) => Log.Librdkafka(logger, message));
         }
 
-        var format = ContractFormat.Of<T>(options.SchemaRegistry);
+        var format = ContractFormat.Of<T>(options.SchemaRegistry, options.SubjectNameStrategy);
         Register(format, Topic);
         producer = builder.Build();
         output = new OutputProducer<T>(producer, format, options.MaxMessageBytes);
@@ -79,7 +79,7 @@ public sealed class TopicWriter<T> : IDisposable
         }
         catch (Confluent.SchemaRegistry.SchemaRegistryException refused) when (!RegistryCalls.IsOutage(refused))
         {
-            var subject = ConfluentWireFormat.SubjectOf(topic);
+            var subject = format.SubjectOf(topic)!;
             throw new SchemaIncompatibleException(subject, $"TopicWriter of '{topic}': the Schema Registry refused {T.Serializer.Schema.Name}'s {T.Serializer.Schema.Format} schema under subject '{subject}' ({refused.Message}).", refused);
         }
     }

@@ -28,6 +28,13 @@ public sealed record TopicWriterOptions
     /// </summary>
     public Confluent.SchemaRegistry.ISchemaRegistryClient? SchemaRegistry { get; init; }
 
+    /// <summary>
+    /// How the registry subject of an Avro or JSON Schema topic is named: Confluent's <c>Topic</c> (<c>&lt;topic&gt;-value</c>,
+    /// the default), <c>Record</c> (the contract's full name) or <c>TopicRecord</c> (<c>&lt;topic&gt;-&lt;full name&gt;</c>).
+    /// In a host, <c>Pipelines:SchemaRegistry:SubjectNameStrategy</c>.
+    /// </summary>
+    public Confluent.SchemaRegistry.SubjectNameStrategy SubjectNameStrategy { get; init; }
+
     /// <summary>Further librdkafka producer settings (security, tuning).</summary>
     public IReadOnlyDictionary<string, string> Kafka { get; init; } = new Dictionary<string, string>();
 

@@ -51,7 +51,7 @@ public sealed class TableDefinition
         ArgumentException.ThrowIfNullOrEmpty(topic);
         return new TableDefinition(topic, typeof(T), partitioned, (options, logger) => new TableReader<T>(topic, partitioned, options, logger), T.Serializer.Schema)
         {
-            prepare = (options, logger, cancellationToken) => ContractFormat.Of<T>(options.SchemaRegistry).PrepareToReadAsync(topic, options.Name, logger, cancellationToken),
+            prepare = (options, logger, cancellationToken) => ContractFormat.Of<T>(options.SchemaRegistry, options.SubjectNameStrategy).PrepareToReadAsync(topic, options.Name, logger, cancellationToken),
         };
     }
 

@@ -50,7 +50,7 @@ internal sealed class TableReader<T> : TableReader
         rows = partitioned ? new Table<T>(topic) : new GlobalTable<T>(topic);
         this.options = options;
         this.logger = logger;
-        format = ContractFormat.Of<T>(options.SchemaRegistry);
+        format = ContractFormat.Of<T>(options.SchemaRegistry, options.SubjectNameStrategy);
         thread = new Thread(Read) { IsBackground = true, Name = $"Pipelines table {topic} ({options.Name})" };
         thread.Start();
     }

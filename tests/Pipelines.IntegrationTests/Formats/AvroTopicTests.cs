@@ -73,6 +73,34 @@ public sealed class AvroTopicTests : IDisposable
     }
 
     [Fact]
+    public async Task With_the_topic_record_strategy_subjects_are_named_as_Confluents_serializer_names_them()
+    {
+        var schema = (Avro.RecordSchema)Avro.Schema.Parse(MessageSerializer.SchemaOf<AvroLap>().AvroSchema!);
+        var record = new GenericRecord(schema);
+        record.Add("car", "car-1");
+        record.Add("lap", 1);
+        record.Add("seconds", 90.0);
+        record.Add("driver", null);
+        using (var producer = new ProducerBuilder<string, GenericRecord>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers })
+            .SetValueSerializer(new AvroSerializer<GenericRecord>(client, new AvroSerializerConfig { SubjectNameStrategy = SubjectNameStrategy.TopicRecord })).Build())
+        {
+            await producer.ProduceAsync("lap-times", new Message<string, GenericRecord> { Key = "car-1", Value = record });
+        }
+
+        using var stop = new CancellationTokenSource();
+        var run = new ProcessorRunner<AvroLap, AvroLapRecord>(Options() with { SubjectNameStrategy = SubjectNameStrategy.TopicRecord }, TestProcessor.Rows<AvroLap, AvroLapRecord>((lap, _, _) =>
+            ValueTask.FromResult<AvroLapRecord?>(new AvroLapRecord { Car = lap.Car, Lap = lap.Lap, Kmh = 200 }))).RunAsync(stop.Token);
+        var records = Consume<GenericRecord>("lap-records", new AvroDeserializer<GenericRecord>(client).AsSyncOverAsync(), 1);
+        await stop.CancelAsync();
+        await run.WithinPatience();
+
+        Assert.Equal(200.0, (double)records[0].Message.Value["kmh"]);
+        Assert.Equal(
+            ["lap-records-Pipelines.IntegrationTests.Formats.AvroLapRecord", "lap-times-Pipelines.IntegrationTests.Formats.AvroLap"],
+            (await client.GetAllSubjectsAsync()).Order());
+    }
+
+    [Fact]
     public async Task An_output_schema_the_subject_refuses_stops_the_processor_before_its_first_row_naming_each_field()
     {
         // The subject holds a schema the contract may not follow at the registry's default level, BACKWARD.

@@ -44,6 +44,19 @@ public class SchemaRegistryHostingTests
     }
 
     [Fact]
+    public void The_subject_name_strategy_is_a_setting_of_its_own_beside_the_clients()
+    {
+        using var registry = EmbeddedSchemaRegistry.Start();
+        using var host = Build(new Dictionary<string, string?> { ["Pipelines:SchemaRegistry:Url"] = registry.Url, ["Pipelines:SchemaRegistry:SubjectNameStrategy"] = "TopicRecord" });
+        using var wrong = Build(new Dictionary<string, string?> { ["Pipelines:SchemaRegistry:SubjectNameStrategy"] = "Associated" });
+
+        Assert.NotNull(host.Services.GetRequiredService<ISchemaRegistryClient>()); // the client is not handed the key
+        Assert.Equal(SubjectNameStrategy.TopicRecord, host.Services.GetRequiredService<KafkaConnection>().SubjectNameStrategy);
+        var exception = Assert.Throws<PipelinesConfigurationException>(() => wrong.Services.GetRequiredService<KafkaConnection>().SubjectNameStrategy);
+        Assert.Contains("Pipelines:SchemaRegistry:SubjectNameStrategy", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_host_on_a_cluster_with_no_registry_configured_says_which_setting_it_needs()
     {
         using var host = Build(new Dictionary<string, string?> { ["Pipelines:BootstrapServers"] = "127.0.0.1:1" });

@@ -42,3 +42,21 @@ public partial class DashedRow
 {
     [Parameter("brake-temp")] public double BrakeTemp { get; set; }
 }
+
+/// <summary>A JSON topic whose writers put times as Unix milliseconds (JavaScript's Date.now()).</summary>
+[Topic("clicks", Format = TopicFormat.Json, JsonTimes = JsonTimes.UnixMilliseconds)]
+public partial class Click
+{
+    [Timestamp("at")] public DateTimeOffset At { get; set; }
+    [Tag("page")] public string Page { get; set; } = "";
+    [Parameter("seen")] public DateTime? Seen { get; set; }
+    [Parameter("replays")] public List<DateTime> Replays { get; set; } = [];
+    [Parameter("session")] public Session? Session { get; set; }
+}
+
+/// <summary>Nested in a contract of Unix-millisecond times, but ISO-8601 by its own attribute.</summary>
+[MessageContract]
+public partial class Session
+{
+    [Parameter("started")] public DateTimeOffset Started { get; set; }
+}

@@ -117,8 +117,8 @@ internal sealed class ProcessorRunner<TIn, TOut>
 
         // Schemas in the registry checked, and the output's registered, before a row is read: a contract that does not fit
         // stops the processor here, and writing never waits for the registry.
-        var inputFormats = ContractFormat.OfInputs<TIn>(options.SchemaRegistry);
-        var outputFormat = ContractFormat.Of<TOut>(options.SchemaRegistry);
+        var inputFormats = ContractFormat.OfInputs<TIn>(options.SchemaRegistry, options.SubjectNameStrategy);
+        var outputFormat = ContractFormat.Of<TOut>(options.SchemaRegistry, options.SubjectNameStrategy);
         try
         {
             for (var input = 0; input < inputFormats.Length; input++)

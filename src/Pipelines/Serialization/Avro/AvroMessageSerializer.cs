@@ -21,15 +21,17 @@ public sealed class AvroMessageSerializer<T> : ISerializer<T>, IDeserializer<T>
     private readonly AvroFormat<T> format;
 
     /// <summary>A serializer of <typeparamref name="T"/> through <paramref name="registry"/>.</summary>
+    /// <param name="registry">The Schema Registry.</param>
+    /// <param name="subjectNameStrategy">How a topic's subject is named: Confluent's <c>Topic</c> (<c>&lt;topic&gt;-value</c>, the default), <c>Record</c> or <c>TopicRecord</c>.</param>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> has no Avro schema: a name in it is not an Avro name.</exception>
-    public AvroMessageSerializer(ISchemaRegistryClient registry)
+    public AvroMessageSerializer(ISchemaRegistryClient registry, SubjectNameStrategy subjectNameStrategy = SubjectNameStrategy.Topic)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        format = new AvroFormat<T>(registry);
+        format = new AvroFormat<T>(registry, subjectNameStrategy);
     }
 
-    /// <summary>The subject a topic's values are registered under (Confluent's topic name strategy).</summary>
-    public static string SubjectOf(string topic) => ConfluentWireFormat.SubjectOf(topic);
+    /// <summary>The subject this serializer registers <paramref name="topic"/>'s values under.</summary>
+    public string SubjectOf(string topic) => format.SubjectOf(topic);
 
     /// <inheritdoc/>
     public byte[] Serialize(T data, SerializationContext context)

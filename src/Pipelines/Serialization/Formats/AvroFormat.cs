@@ -19,6 +19,7 @@ internal sealed class AvroFormat<T> : ContractFormat<T>
     where T : IMessageContract<T>
 {
     private readonly ISchemaRegistryClient registry;
+    private readonly SubjectNameStrategy subjects;
     private readonly string text;
     private readonly Avro.Schema schema;
     private readonly string canonical;
@@ -26,9 +27,10 @@ internal sealed class AvroFormat<T> : ContractFormat<T>
     private readonly ConcurrentDictionary<int, Reading> readings = new();
 
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> has no Avro schema.</exception>
-    public AvroFormat(ISchemaRegistryClient registry)
+    public AvroFormat(ISchemaRegistryClient registry, SubjectNameStrategy subjects = SubjectNameStrategy.Topic)
     {
         this.registry = registry;
+        this.subjects = subjects;
         text = T.Serializer.Schema.AvroSchema ?? throw new InvalidOperationException(
             $"{T.Serializer.Schema.Name} has no Avro schema: Avro names are [A-Za-z_][A-Za-z0-9_]*, and a wire name, type name, namespace or enum member of it is not one (PIPE050 says which at compile time).");
         schema = Avro.Schema.Parse(text);
@@ -56,7 +58,10 @@ internal sealed class AvroFormat<T> : ContractFormat<T>
     /// <summary>The id of the contract's schema under <paramref name="topic"/>'s subject: registered on first use unless prepared.</summary>
     /// <exception cref="SchemaRegistryException">The registry refused the schema.</exception>
     public int IdFor(string topic) =>
-        ids.GetOrAdd(topic, t => registry.RegisterSchemaAsync(ConfluentWireFormat.SubjectOf(t), new Schema(text, SchemaType.Avro)).GetAwaiter().GetResult());
+        ids.GetOrAdd(topic, t => registry.RegisterSchemaAsync(SubjectOf(t), new Schema(text, SchemaType.Avro)).GetAwaiter().GetResult());
+
+    /// <summary>The subject by the strategy: the record's name is the schema's full name, as Confluent's serializer takes it.</summary>
+    public override string SubjectOf(string topic) => ConfluentWireFormat.SubjectOf(topic, subjects, ((Avro.NamedSchema)schema).Fullname);
 
     public override void Register(string topic) => IdFor(topic);
 
@@ -91,7 +96,7 @@ internal sealed class AvroFormat<T> : ContractFormat<T>
 
     public override async Task PrepareToWriteAsync(string topic, string caller, ILogger logger, CancellationToken cancellationToken)
     {
-        var subject = ConfluentWireFormat.SubjectOf(topic);
+        var subject = SubjectOf(topic);
         try
         {
             var id = await RegistryCalls.UntilAnsweredAsync(() => registry.RegisterSchemaAsync(subject, new Schema(text, SchemaType.Avro)), $"registering {Schema.Name} under {subject}", caller, logger, cancellationToken);
@@ -106,7 +111,7 @@ internal sealed class AvroFormat<T> : ContractFormat<T>
 
     public override async Task PrepareToReadAsync(string topic, string caller, ILogger logger, CancellationToken cancellationToken)
     {
-        var subject = ConfluentWireFormat.SubjectOf(topic);
+        var subject = SubjectOf(topic);
         if (await LatestAsync(subject, caller, logger, cancellationToken) is not { } latest)
         {
             // No writer has registered a schema yet: nothing to read that the contract could not.

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Confluent.SchemaRegistry;
 
 namespace Pipelines.Infrastructure;
 
@@ -17,6 +18,16 @@ internal static class ConfluentWireFormat
 
     /// <summary>The subject a topic's values are registered under (Confluent's topic name strategy).</summary>
     public static string SubjectOf(string topic) => topic + "-value";
+
+    /// <summary>The subject of <paramref name="topic"/>'s values of the record <paramref name="recordName"/> by <paramref name="strategy"/>, as Confluent's serializers name it.</summary>
+    public static string SubjectOf(string topic, SubjectNameStrategy strategy, string recordName) =>
+        strategy switch
+        {
+            SubjectNameStrategy.Topic => SubjectOf(topic),
+            SubjectNameStrategy.Record => recordName,
+            SubjectNameStrategy.TopicRecord => topic + "-" + recordName,
+            _ => throw new NotSupportedException($"The subject name strategy {strategy} is not supported; use Topic, Record or TopicRecord."),
+        };
 
     /// <summary>This thread's buffer, emptied.</summary>
     public static ArrayBufferWriter<byte> Scratch()

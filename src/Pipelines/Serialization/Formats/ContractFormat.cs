@@ -47,6 +47,9 @@ internal abstract class ContractFormat<T>
         return output.WrittenCount;
     }
 
+    /// <summary>The Schema Registry subject of <paramref name="topic"/>'s rows; <see langword="null"/> for a format without a registry.</summary>
+    public virtual string? SubjectOf(string topic) => null;
+
     /// <summary>Registers the contract's schema for <paramref name="topic"/> now, in one call (a registry format); later writes use its id.</summary>
     /// <exception cref="Confluent.SchemaRegistry.SchemaRegistryException">The registry refused the schema.</exception>
     public virtual void Register(string topic)
@@ -73,25 +76,27 @@ internal static class ContractFormat
     /// (a host gives its own, <c>Pipelines:SchemaRegistry</c>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The format needs a registry and none is given, or the contract has no schema in it.</exception>
-    public static ContractFormat<T> Of<T>(ISchemaRegistryClient? registry)
+    /// <param name="registry">The registry, for Avro and JSON Schema.</param>
+    /// <param name="subjects">How those name a topic's subject (Confluent's topic name strategy, <c>&lt;topic&gt;-value</c>, by default).</param>
+    public static ContractFormat<T> Of<T>(ISchemaRegistryClient? registry, SubjectNameStrategy subjects = SubjectNameStrategy.Topic)
         where T : IMessageContract<T>
     {
         var schema = T.Serializer.Schema;
         return schema.Format switch
         {
             TopicFormat.Json => new JsonFormat<T>(),
-            TopicFormat.Avro => new AvroFormat<T>(registry ?? throw NoRegistry(schema)),
-            TopicFormat.JsonSchema => new JsonSchemaFormat<T>(registry ?? throw NoRegistry(schema)),
+            TopicFormat.Avro => new AvroFormat<T>(registry ?? throw NoRegistry(schema), subjects),
+            TopicFormat.JsonSchema => new JsonSchemaFormat<T>(registry ?? throw NoRegistry(schema), subjects),
             _ => new MessagePackFormat<T>(),
         };
     }
 
     /// <summary>The format of each input of a processor reading <typeparamref name="T"/>: one, or one per topic of a merged input.</summary>
-    public static ContractFormat<T>[] OfInputs<T>(ISchemaRegistryClient? registry)
+    public static ContractFormat<T>[] OfInputs<T>(ISchemaRegistryClient? registry, SubjectNameStrategy subjects = SubjectNameStrategy.Topic)
         where T : IMessageContract<T> =>
         T.Serializer is IMergedSerializer<T> merged
-            ? Enumerable.Range(0, merged.Inputs).Select(input => merged.FormatOf(input, registry)).ToArray()
-            : [Of<T>(registry)];
+            ? Enumerable.Range(0, merged.Inputs).Select(input => merged.FormatOf(input, registry, subjects)).ToArray()
+            : [Of<T>(registry, subjects)];
 
     /// <summary>Whether <paramref name="schema"/>'s format needs a Schema Registry.</summary>
     public static bool NeedsRegistry(MessageSchema schema) => schema.Format is TopicFormat.Avro or TopicFormat.JsonSchema;

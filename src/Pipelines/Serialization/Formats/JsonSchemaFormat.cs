@@ -12,7 +12,7 @@ namespace Pipelines.Infrastructure;
 /// object). Writing registers the contract's derived JSON Schema under the topic's subject once per topic; reading skips
 /// the header and reads the JSON leniently, as a JSON topic's reader does, so it needs no writer schema.
 /// </summary>
-internal sealed class JsonSchemaFormat<T>(ISchemaRegistryClient registry) : ContractFormat<T>
+internal sealed class JsonSchemaFormat<T>(ISchemaRegistryClient registry, SubjectNameStrategy subjects = SubjectNameStrategy.Topic) : ContractFormat<T>
     where T : IMessageContract<T>
 {
     private readonly ConcurrentDictionary<string, int> ids = new(StringComparer.Ordinal);
@@ -36,13 +36,16 @@ internal sealed class JsonSchemaFormat<T>(ISchemaRegistryClient registry) : Cont
     /// <summary>The id of the contract's schema under <paramref name="topic"/>'s subject: registered on first use unless prepared.</summary>
     /// <exception cref="SchemaRegistryException">The registry refused the schema.</exception>
     public int IdFor(string topic) =>
-        ids.GetOrAdd(topic, t => registry.RegisterSchemaAsync(ConfluentWireFormat.SubjectOf(t), Registered()).GetAwaiter().GetResult());
+        ids.GetOrAdd(topic, t => registry.RegisterSchemaAsync(SubjectOf(t), Registered()).GetAwaiter().GetResult());
+
+    /// <summary>The subject by the strategy: the record's name is the schema's title, the contract's full name, as Confluent's JSON serializer takes it.</summary>
+    public override string SubjectOf(string topic) => ConfluentWireFormat.SubjectOf(topic, subjects, Schema.Name);
 
     public override void Register(string topic) => IdFor(topic);
 
     public override async Task PrepareToWriteAsync(string topic, string caller, ILogger logger, CancellationToken cancellationToken)
     {
-        var subject = ConfluentWireFormat.SubjectOf(topic);
+        var subject = SubjectOf(topic);
         try
         {
             var id = await RegistryCalls.UntilAnsweredAsync(() => registry.RegisterSchemaAsync(subject, Registered()), $"registering {Schema.Name} under {subject}", caller, logger, cancellationToken);

@@ -53,6 +53,8 @@ internal sealed class MergedFormat<T, TMerged>(ContractFormat<T> format, Func<T,
         return count;
     }
 
+    public override string? SubjectOf(string topic) => format.SubjectOf(topic);
+
     public override Task PrepareToWriteAsync(string topic, string caller, ILogger logger, CancellationToken cancellationToken) =>
         format.PrepareToWriteAsync(topic, caller, logger, cancellationToken);
 

@@ -18,10 +18,12 @@ public sealed class JsonSchemaMessageSerializer<T> : ISerializer<T>, IDeserializ
     private readonly JsonSchemaFormat<T> format;
 
     /// <summary>A serializer of <typeparamref name="T"/> through <paramref name="registry"/>.</summary>
-    public JsonSchemaMessageSerializer(ISchemaRegistryClient registry)
+    /// <param name="registry">The Schema Registry.</param>
+    /// <param name="subjectNameStrategy">How a topic's subject is named: Confluent's <c>Topic</c> (<c>&lt;topic&gt;-value</c>, the default), <c>Record</c> or <c>TopicRecord</c>.</param>
+    public JsonSchemaMessageSerializer(ISchemaRegistryClient registry, SubjectNameStrategy subjectNameStrategy = SubjectNameStrategy.Topic)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        format = new JsonSchemaFormat<T>(registry);
+        format = new JsonSchemaFormat<T>(registry, subjectNameStrategy);
     }
 
     /// <inheritdoc/>

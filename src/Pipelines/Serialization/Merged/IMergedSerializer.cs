@@ -10,7 +10,7 @@ internal interface IMergedSerializer<T>
     int Inputs { get; }
 
     /// <summary>The topic format of input <paramref name="input"/>, reading its rows wrapped in the merged row.</summary>
-    ContractFormat<T> FormatOf(int input, Confluent.SchemaRegistry.ISchemaRegistryClient? registry);
+    ContractFormat<T> FormatOf(int input, Confluent.SchemaRegistry.ISchemaRegistryClient? registry, Confluent.SchemaRegistry.SubjectNameStrategy subjects);
 
     /// <summary>The contract's schema of input <paramref name="input"/>.</summary>
     MessageSchema SchemaOf(int input);

@@ -23,7 +23,7 @@ internal abstract class MergedInput<TMerged>
     public abstract void WriteAvro(ref AvroWriter writer, in TMerged row);
 
     /// <summary>The input's topic format, reading rows wrapped in the merged row.</summary>
-    public abstract ContractFormat<TMerged> Format(Confluent.SchemaRegistry.ISchemaRegistryClient? registry);
+    public abstract ContractFormat<TMerged> Format(Confluent.SchemaRegistry.ISchemaRegistryClient? registry, Confluent.SchemaRegistry.SubjectNameStrategy subjects);
 }
 
 /// <inheritdoc/>
@@ -57,6 +57,6 @@ internal sealed class MergedInput<T, TMerged>(Func<T, TMerged> wrap, Func<TMerge
         T.Serializer.WritePacked(ref writer, unwrapped);
     }
 
-    public override ContractFormat<TMerged> Format(Confluent.SchemaRegistry.ISchemaRegistryClient? registry) =>
-        new MergedFormat<T, TMerged>(ContractFormat.Of<T>(registry), wrap, unwrap);
+    public override ContractFormat<TMerged> Format(Confluent.SchemaRegistry.ISchemaRegistryClient? registry, Confluent.SchemaRegistry.SubjectNameStrategy subjects) =>
+        new MergedFormat<T, TMerged>(ContractFormat.Of<T>(registry, subjects), wrap, unwrap);
 }

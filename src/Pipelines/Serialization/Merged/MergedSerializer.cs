@@ -43,7 +43,7 @@ internal sealed class MergedSerializer<TMerged>(Func<TMerged, int> inputOf, para
 
     public int Inputs => inputs.Length;
 
-    public ContractFormat<TMerged> FormatOf(int input, Confluent.SchemaRegistry.ISchemaRegistryClient? registry) => inputs[input].Format(registry);
+    public ContractFormat<TMerged> FormatOf(int input, Confluent.SchemaRegistry.ISchemaRegistryClient? registry, Confluent.SchemaRegistry.SubjectNameStrategy subjects) => inputs[input].Format(registry, subjects);
 
     public MessageSchema SchemaOf(int input) => inputs[input].Schema;
 
