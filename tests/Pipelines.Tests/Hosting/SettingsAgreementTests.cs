@@ -16,7 +16,7 @@ public class SettingsAgreementTests
     private static readonly string[] Identity = ["Name", "InputTopic", "InputTopics", "OutputTopic", "BootstrapServers", "ConsumerKafka"];
 
     // Objects, not settings: set by code (a fake clock in tests), never by configuration or attribute.
-    private static readonly string[] CodeOnly = ["TimeProvider", "ConfigureRocksDb", "SchemaRegistry"];
+    private static readonly string[] CodeOnly = ["TimeProvider", "ConfigureRocksDb", "SchemaRegistry", "SubjectNameStrategy"];
 
     // Configurable, but not on [Processor]: buffers have [Buffer], librdkafka settings are not constants, and where
     // dead letters go and how much memory a split message may take are an operator's decisions, not the code's.

@@ -35,6 +35,18 @@ public class MergedInputTests
     }
 
     [Fact]
+    public void A_JSON_inputs_rows_without_a_time_take_their_messages_Kafka_timestamp_beside_another_input()
+    {
+        var options = Options("car-telemetry", "orders");
+        var reader = new InputDeserializer<Merged<CarTelemetry, Order>>(1024, ContractFormat.OfInputs<Merged<CarTelemetry, Order>>(null), options.InputOf);
+
+        reader.Deserialize("""[{"customer":"ada"},{"customer":"bob","at":5}]"""u8, false, new SerializationContext(MessageComponentType.Value, "orders", []));
+        reader.Stamp(new Timestamp(1765063815250, TimestampType.CreateTime));
+
+        Assert.Equal([(1765063815250L * 1_000_000, "ada"), (5L, "bob")], reader.Rows.Select(r => (r.Second!.At, r.Second.Customer)));
+    }
+
+    [Fact]
     public void A_message_that_is_not_a_row_of_its_topics_contract_is_refused_naming_that_contract()
     {
         var options = Options("car-telemetry", "sensor-readings");
