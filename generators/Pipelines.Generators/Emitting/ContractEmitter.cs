@@ -52,6 +52,8 @@ internal static class ContractEmitter
         EmitWriteAvro(w, model);
         w.Line();
         EmitReadAvro(w, model);
+        w.Line();
+        EmitWriteColumns(w, model);
         w.Close();
         w.CloseScopes(scopes);
         return w.ToString();
@@ -375,6 +377,18 @@ internal static class ContractEmitter
         foreach (var m in model.Members)
         {
             w.Line($"{m.Codec}.WriteAvro(ref writer, value.{m.Name});");
+        }
+
+        w.Close();
+    }
+
+    /// <summary>A sink's columns: the members in declaration order, as the schema's fields list them.</summary>
+    private static void EmitWriteColumns(SourceWriter w, ContractModel model)
+    {
+        w.Open($"public void WriteColumns({Infrastructure}IColumnWriter writer, in {model.FullyQualifiedName} value)");
+        foreach (var m in model.Members)
+        {
+            w.Line($"{m.Codec}.WriteColumn(writer, value.{m.Name});");
         }
 
         w.Close();

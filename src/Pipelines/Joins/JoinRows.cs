@@ -221,6 +221,8 @@ public sealed class JoinRows<TLeft, TRight> : IMessageContract<JoinRows<TLeft, T
 
         public JoinRows<TLeft, TRight> ReadAvro(ref AvroReader reader) => throw new NotSupportedException();
 
+        public void WriteColumns(IColumnWriter writer, in JoinRows<TLeft, TRight> value) => throw new NotSupportedException();
+
         public void Write(ref MessageWriter writer, in JoinRows<TLeft, TRight> value)
         {
             writer.WriteArrayHeader(4);

@@ -38,6 +38,8 @@ public sealed class NoOutput : IMessageContract<NoOutput>
 
         public NoOutput ReadAvro(ref AvroReader reader) => throw Refuse();
 
+        public void WriteColumns(IColumnWriter writer, in NoOutput value) => throw Refuse();
+
         private static InvalidOperationException Refuse() => new("A sink produces no messages, so NoOutput is never serialized.");
     }
 }

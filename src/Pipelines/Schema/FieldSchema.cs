@@ -12,8 +12,18 @@ namespace Pipelines.Infrastructure;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record FieldSchema(string Name, string Member, FieldKind Kind, Type ClrType, string WireType)
 {
+    /// <summary>What the field is as a table column.</summary>
+    public ColumnType Column { get; init; }
+
+    /// <summary>Whether the field may hold null (a <c>Nullable&lt;T&gt;</c>, or a reference type that may be null): its column allows NULL.</summary>
+    public bool IsNullable { get; init; }
+
     /// <summary>Describes a field written by <typeparamref name="TCodec"/>.</summary>
     public static FieldSchema Of<T, TCodec>(string name, string member, FieldKind kind)
         where TCodec : IValueCodec<T> =>
-        new(name, member, kind, typeof(T), TCodec.WireType);
+        new(name, member, kind, typeof(T), TCodec.WireType)
+        {
+            Column = TCodec.Column,
+            IsNullable = Nullable.GetUnderlyingType(typeof(T)) is not null || (typeof(TCodec).IsGenericType && typeof(TCodec).GetGenericTypeDefinition() == typeof(MaybeNullCodec<,>)),
+        };
 }

@@ -55,4 +55,7 @@ public interface IMessageSerializer<T>
     /// <summary>Reads one row written with this contract's own Avro schema.</summary>
     /// <exception cref="MessageFormatException">The input is not a valid row of this contract.</exception>
     T ReadAvro(ref AvroReader reader);
+
+    /// <summary>Hands the row's members to <paramref name="writer"/> as table columns, in declaration order (the schema's fields).</summary>
+    void WriteColumns(IColumnWriter writer, in T value);
 }

@@ -8,6 +8,22 @@ public readonly struct ByteArrayCodec : IValueCodec<byte[]?>
 {
     /// <inheritdoc/>
     public static string WireType => "binary";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Bytes;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, byte[]? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            writer.WriteBytes(value);
+        }
+    }
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, byte[]? value)
     {
@@ -57,6 +73,12 @@ public readonly struct ReadOnlyMemoryCodec : IValueCodec<ReadOnlyMemory<byte>>
 {
     /// <inheritdoc/>
     public static string WireType => "binary";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Bytes;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, ReadOnlyMemory<byte> value) => writer.WriteBytes(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, ReadOnlyMemory<byte> value) => writer.WriteBinary(value.Span);
     /// <inheritdoc/>

@@ -12,6 +12,22 @@ public readonly struct ArrayCodec<T, TCodec> : IValueCodec<T[]?>
     public static string WireType => $"array<{TCodec.WireType}>";
 
     /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Json;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, T[]? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            writer.WriteJson(ColumnJson.Of<T[]?, ArrayCodec<T, TCodec>>(value));
+        }
+    }
+
+    /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, T[]? value)
     {
         if (value is null)
@@ -69,6 +85,22 @@ public readonly struct ListCodec<T, TCodec> : IValueCodec<List<T>?>
 {
     /// <inheritdoc/>
     public static string WireType => $"array<{TCodec.WireType}>";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Json;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, List<T>? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            writer.WriteJson(ColumnJson.Of<List<T>?, ListCodec<T, TCodec>>(value));
+        }
+    }
 
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, List<T>? value)
@@ -155,6 +187,22 @@ public readonly struct ReadOnlyListCodec<T, TCodec> : IValueCodec<IReadOnlyList<
 {
     /// <inheritdoc/>
     public static string WireType => $"array<{TCodec.WireType}>";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Json;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, IReadOnlyList<T>? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            writer.WriteJson(ColumnJson.Of<IReadOnlyList<T>?, ReadOnlyListCodec<T, TCodec>>(value));
+        }
+    }
 
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, IReadOnlyList<T>? value)

@@ -11,6 +11,22 @@ public readonly struct ContractCodec<T> : IValueCodec<T>
     public static string WireType => $"map<{T.Serializer.Schema.Fingerprint}>";
 
     /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Json;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, T value)
+    {
+        if (!typeof(T).IsValueType && value is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            writer.WriteJson(ColumnJson.Of<T, ContractCodec<T>>(value));
+        }
+    }
+
+    /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, T value)
     {
         if (!typeof(T).IsValueType && value is null)

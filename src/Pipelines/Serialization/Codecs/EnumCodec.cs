@@ -25,6 +25,12 @@ public readonly struct EnumCodec<TEnum> : IValueCodec<TEnum>
     };
 
     /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Text;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, TEnum value) => writer.WriteText(value.ToString());
+
+    /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, TEnum value)
     {
         switch (Underlying)

@@ -32,4 +32,10 @@ public interface IValueCodec<T>
 
     /// <summary>Reads one value in Avro's binary encoding, of the type the contract's Avro schema gives it.</summary>
     static abstract T ReadAvro(ref AvroReader reader);
+
+    /// <summary>What the value is as a table column (a sink's <see cref="ColumnType"/>).</summary>
+    static abstract ColumnType Column { get; }
+
+    /// <summary>Hands the value to a sink's column writer, or null.</summary>
+    static abstract void WriteColumn(IColumnWriter writer, T value);
 }

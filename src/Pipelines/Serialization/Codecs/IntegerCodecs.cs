@@ -11,6 +11,12 @@ public readonly struct SByteCodec : IValueCodec<sbyte>
 {
     /// <inheritdoc/>
     public static string WireType => "int8";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Integer;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, sbyte value) => writer.WriteInteger(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, sbyte value) => writer.Write(value);
     /// <inheritdoc/>
@@ -35,6 +41,12 @@ public readonly struct ByteCodec : IValueCodec<byte>
 {
     /// <inheritdoc/>
     public static string WireType => "uint8";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Integer;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, byte value) => writer.WriteInteger(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, byte value) => writer.Write(value);
     /// <inheritdoc/>
@@ -59,6 +71,12 @@ public readonly struct Int16Codec : IValueCodec<short>
 {
     /// <inheritdoc/>
     public static string WireType => "int16";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Integer;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, short value) => writer.WriteInteger(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, short value) => writer.Write(value);
     /// <inheritdoc/>
@@ -83,6 +101,12 @@ public readonly struct UInt16Codec : IValueCodec<ushort>
 {
     /// <inheritdoc/>
     public static string WireType => "uint16";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Integer;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, ushort value) => writer.WriteInteger(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, ushort value) => writer.Write(value);
     /// <inheritdoc/>
@@ -107,6 +131,12 @@ public readonly struct Int32Codec : IValueCodec<int>
 {
     /// <inheritdoc/>
     public static string WireType => "int32";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Integer;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, int value) => writer.WriteInteger(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, int value) => writer.Write(value);
     /// <inheritdoc/>
@@ -131,6 +161,12 @@ public readonly struct UInt32Codec : IValueCodec<uint>
 {
     /// <inheritdoc/>
     public static string WireType => "uint32";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Integer;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, uint value) => writer.WriteInteger(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, uint value) => writer.Write(value);
     /// <inheritdoc/>
@@ -155,6 +191,12 @@ public readonly struct Int64Codec : IValueCodec<long>
 {
     /// <inheritdoc/>
     public static string WireType => "int64";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Integer;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, long value) => writer.WriteInteger(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, long value) => writer.Write(value);
     /// <inheritdoc/>
@@ -179,6 +221,12 @@ public readonly struct UInt64Codec : IValueCodec<ulong>
 {
     /// <inheritdoc/>
     public static string WireType => "uint64";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Decimal;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, ulong value) => writer.WriteDecimal(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, ulong value) => writer.Write(value);
     /// <inheritdoc/>

@@ -16,6 +16,22 @@ public readonly struct MaybeNullCodec<T, TCodec> : IValueCodec<T?>
     public static string WireType => TCodec.WireType;
 
     /// <inheritdoc/>
+    public static ColumnType Column => TCodec.Column;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, T? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            TCodec.WriteColumn(writer, value);
+        }
+    }
+
+    /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, T? value) => TCodec.Write(ref writer, value);
 
     /// <inheritdoc/>

@@ -12,6 +12,22 @@ public readonly struct NullableCodec<T, TCodec> : IValueCodec<T?>
     public static string WireType => TCodec.WireType + "?";
 
     /// <inheritdoc/>
+    public static ColumnType Column => TCodec.Column;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, T? value)
+    {
+        if (value is { } present)
+        {
+            TCodec.WriteColumn(writer, present);
+        }
+        else
+        {
+            writer.WriteNull();
+        }
+    }
+
+    /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, T? value)
     {
         if (value.HasValue)

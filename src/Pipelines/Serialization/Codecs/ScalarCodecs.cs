@@ -8,6 +8,12 @@ public readonly struct BooleanCodec : IValueCodec<bool>
 {
     /// <inheritdoc/>
     public static string WireType => "bool";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Boolean;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, bool value) => writer.WriteBoolean(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, bool value) => writer.Write(value);
     /// <inheritdoc/>
@@ -32,6 +38,12 @@ public readonly struct SingleCodec : IValueCodec<float>
 {
     /// <inheritdoc/>
     public static string WireType => "float32";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Real;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, float value) => writer.WriteReal(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, float value) => writer.Write(value);
     /// <inheritdoc/>
@@ -56,6 +68,12 @@ public readonly struct DoubleCodec : IValueCodec<double>
 {
     /// <inheritdoc/>
     public static string WireType => "float64";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Real;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, double value) => writer.WriteReal(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, double value) => writer.Write(value);
     /// <inheritdoc/>
@@ -80,6 +98,22 @@ public readonly struct StringCodec : IValueCodec<string?>
 {
     /// <inheritdoc/>
     public static string WireType => "string";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Text;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            writer.WriteText(value);
+        }
+    }
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, string? value) => writer.Write(value);
     /// <inheritdoc/>
@@ -108,6 +142,22 @@ public readonly struct TagCodec : IValueCodec<string?>
 {
     /// <inheritdoc/>
     public static string WireType => "string";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Text;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            writer.WriteText(value);
+        }
+    }
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, string? value) => writer.Write(value);
     /// <inheritdoc/>

@@ -13,6 +13,12 @@ public readonly struct GuidCodec : IValueCodec<Guid>
     public static string WireType => "uuid";
 
     /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Uuid;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, Guid value) => writer.WriteUuid(value);
+
+    /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, Guid value)
     {
         writer.WriteStringHeader(Length);
@@ -57,6 +63,12 @@ public readonly struct DecimalCodec : IValueCodec<decimal>
 
     /// <inheritdoc/>
     public static string WireType => "decimal";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Decimal;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, decimal value) => writer.WriteDecimal(value);
 
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, decimal value)

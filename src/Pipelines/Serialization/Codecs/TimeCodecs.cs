@@ -12,6 +12,12 @@ public readonly struct DateTimeCodec : IValueCodec<DateTime>
 {
     /// <inheritdoc/>
     public static string WireType => "timestamp";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Time;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, DateTime value) => writer.WriteTime(ColumnTimes.Utc(value));
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, DateTime value) => writer.Write(value);
     /// <inheritdoc/>
@@ -40,6 +46,12 @@ public readonly struct DateTimeOffsetCodec : IValueCodec<DateTimeOffset>
 {
     /// <inheritdoc/>
     public static string WireType => "[timestamp,int16]";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Time;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, DateTimeOffset value) => writer.WriteTime(value.ToUniversalTime());
 
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, DateTimeOffset value)
@@ -82,6 +94,12 @@ public readonly struct TimeSpanCodec : IValueCodec<TimeSpan>
 {
     /// <inheritdoc/>
     public static string WireType => "duration-ticks";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Duration;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, TimeSpan value) => writer.WriteDuration(value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, TimeSpan value) => writer.Write(value.Ticks);
     /// <inheritdoc/>
@@ -106,6 +124,12 @@ public readonly struct TimestampDateTimeCodec : IValueCodec<DateTime>
 {
     /// <inheritdoc/>
     public static string WireType => "int64";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Time;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, DateTime value) => writer.WriteTime(ColumnTimes.Utc(value));
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, DateTime value) => writer.Write(UnixNanoseconds.FromDateTime(value));
     /// <inheritdoc/>
@@ -130,6 +154,12 @@ public readonly struct TimestampDateTimeOffsetCodec : IValueCodec<DateTimeOffset
 {
     /// <inheritdoc/>
     public static string WireType => "int64";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Time;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, DateTimeOffset value) => writer.WriteTime(value.ToUniversalTime());
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, DateTimeOffset value) => writer.Write(UnixNanoseconds.FromDateTimeOffset(value));
     /// <inheritdoc/>
@@ -158,6 +188,12 @@ public readonly struct TimestampCodec : IValueCodec<long>
 {
     /// <inheritdoc/>
     public static string WireType => "int64";
+
+    /// <inheritdoc/>
+    public static ColumnType Column => ColumnType.Time;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, long value) => writer.WriteTime(UnixNanoseconds.ToDateTimeOffset(value));
 
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, long value) => writer.Write(value);

@@ -17,6 +17,12 @@ public readonly struct UnixMillisecondsCodec<T, TCodec> : IValueCodec<T>
     public static string WireType => TCodec.WireType;
 
     /// <inheritdoc/>
+    public static ColumnType Column => TCodec.Column;
+
+    /// <inheritdoc/>
+    public static void WriteColumn(IColumnWriter writer, T value) => TCodec.WriteColumn(writer, value);
+
+    /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, T value) => TCodec.Write(ref writer, value);
 
     /// <inheritdoc/>

@@ -22,6 +22,8 @@ internal abstract class MergedInput<TMerged>
 
     public abstract void WriteAvro(ref AvroWriter writer, in TMerged row);
 
+    public abstract void WriteColumns(IColumnWriter writer, in TMerged row);
+
     /// <summary>The input's topic format, reading rows wrapped in the merged row.</summary>
     public abstract ContractFormat<TMerged> Format(Confluent.SchemaRegistry.ISchemaRegistryClient? registry, Confluent.SchemaRegistry.SubjectNameStrategy subjects);
 }
@@ -45,6 +47,8 @@ internal sealed class MergedInput<T, TMerged>(Func<T, TMerged> wrap, Func<TMerge
     public override void WriteJson(System.Text.Json.Utf8JsonWriter writer, in TMerged row) => T.Serializer.WriteJson(writer, unwrap(row));
 
     public override void WriteAvro(ref AvroWriter writer, in TMerged row) => T.Serializer.WriteAvro(ref writer, unwrap(row));
+
+    public override void WriteColumns(IColumnWriter writer, in TMerged row) => T.Serializer.WriteColumns(writer, unwrap(row));
 
     public override void WritePacked(ref MessageWriter writer, ReadOnlySpan<TMerged> rows)
     {

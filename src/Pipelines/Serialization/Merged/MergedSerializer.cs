@@ -39,6 +39,8 @@ internal sealed class MergedSerializer<TMerged>(Func<TMerged, int> inputOf, para
 
     public TMerged ReadAvro(ref AvroReader reader) => throw Unreadable();
 
+    public void WriteColumns(IColumnWriter writer, in TMerged value) => inputs[inputOf(value)].WriteColumns(writer, value);
+
     public int ReadPacked(ref MessageReader reader, List<TMerged> rows) => throw Unreadable();
 
     public int Inputs => inputs.Length;

@@ -323,6 +323,14 @@ namespace Telemetry.Laps
                         throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                     }
                 }
+
+                public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.Laps.Session.LapCompleted value)
+                {
+                    global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.WriteColumn(writer, value.At);
+                    global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.Driver);
+                    global::Pipelines.Infrastructure.TimeSpanCodec.WriteColumn(writer, value.LapTime);
+                    global::Pipelines.Infrastructure.Int32Codec.WriteColumn(writer, value.Lap);
+                }
             }
         }
     }

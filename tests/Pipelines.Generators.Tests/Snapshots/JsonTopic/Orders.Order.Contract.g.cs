@@ -335,6 +335,15 @@ namespace Orders
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Orders.Order value)
+            {
+                global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.WriteColumn(writer, value.At);
+                global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.Customer);
+                global::Pipelines.Infrastructure.DecimalCodec.WriteColumn(writer, value.Total);
+                global::Pipelines.Infrastructure.EnumCodec<global::Orders.Channel>.WriteColumn(writer, value.Channel);
+                global::Pipelines.Infrastructure.MaybeNullCodec<string[], global::Pipelines.Infrastructure.ArrayCodec<string, global::Pipelines.Infrastructure.StringCodec>>.WriteColumn(writer, value.Items);
+            }
         }
     }
 }

@@ -221,6 +221,12 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.Flag value)
+            {
+                global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);
+                global::Pipelines.Infrastructure.StringCodec.WriteColumn(writer, value.Color);
+            }
         }
     }
 }

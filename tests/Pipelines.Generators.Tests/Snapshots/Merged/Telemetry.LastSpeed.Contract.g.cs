@@ -193,6 +193,11 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.LastSpeed value)
+            {
+                global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Speed);
+            }
         }
     }
 }

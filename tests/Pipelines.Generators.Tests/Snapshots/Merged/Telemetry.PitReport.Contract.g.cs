@@ -255,6 +255,13 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.PitReport value)
+            {
+                global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.SpeedBefore);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Seconds);
+            }
         }
     }
 }

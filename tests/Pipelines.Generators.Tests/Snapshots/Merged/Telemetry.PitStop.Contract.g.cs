@@ -267,6 +267,13 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.PitStop value)
+            {
+                global::Pipelines.Infrastructure.TimestampCodec.WriteColumn(writer, value.Time);
+                global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Seconds);
+            }
         }
     }
 }

@@ -369,6 +369,16 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.CarTelemetry value)
+            {
+                global::Pipelines.Infrastructure.TimestampCodec.WriteColumn(writer, value.TimestampNs);
+                global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Speed);
+                global::Pipelines.Infrastructure.Int32Codec.WriteColumn(writer, value.EngineRpm);
+                global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>.WriteColumn(writer, value.BrakeTemp);
+                global::Pipelines.Infrastructure.ReadOnlyMemoryCodec.WriteColumn(writer, value.Frame);
+            }
         }
     }
 }

@@ -221,6 +221,12 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.BrakeAlert value)
+            {
+                global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Temp);
+            }
         }
     }
 }

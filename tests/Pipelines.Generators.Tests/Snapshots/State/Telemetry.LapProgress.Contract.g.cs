@@ -231,6 +231,12 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.LapProgress value)
+            {
+                global::Pipelines.Infrastructure.Int32Codec.WriteColumn(writer, value.Lap);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Distance);
+            }
         }
     }
 }

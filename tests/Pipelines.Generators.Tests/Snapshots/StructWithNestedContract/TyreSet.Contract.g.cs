@@ -287,5 +287,13 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
                 throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
             }
         }
+
+        public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::TyreSet value)
+        {
+            global::Pipelines.Infrastructure.GuidCodec.WriteColumn(writer, value.CarId);
+            global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>.WriteColumn(writer, value.Wheels);
+            global::Pipelines.Infrastructure.ListCodec<double?, global::Pipelines.Infrastructure.NullableCodec<double, global::Pipelines.Infrastructure.DoubleCodec>>.WriteColumn(writer, value.Temperatures);
+            global::Pipelines.Infrastructure.ReadOnlyListCodec<string, global::Pipelines.Infrastructure.StringCodec>.WriteColumn(writer, value.Notes);
+        }
     }
 }

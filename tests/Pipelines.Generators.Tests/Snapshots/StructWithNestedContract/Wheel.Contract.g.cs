@@ -219,5 +219,11 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
                 throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
             }
         }
+
+        public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Wheel value)
+        {
+            global::Pipelines.Infrastructure.SingleCodec.WriteColumn(writer, value.Pressure);
+            global::Pipelines.Infrastructure.EnumCodec<global::Compound>.WriteColumn(writer, value.Compound);
+        }
     }
 }

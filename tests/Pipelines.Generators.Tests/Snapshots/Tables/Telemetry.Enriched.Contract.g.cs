@@ -255,6 +255,13 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.Enriched value)
+            {
+                global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);
+                global::Pipelines.Infrastructure.Int32Codec.WriteColumn(writer, value.Wing);
+                global::Pipelines.Infrastructure.StringCodec.WriteColumn(writer, value.Driver);
+            }
         }
     }
 }

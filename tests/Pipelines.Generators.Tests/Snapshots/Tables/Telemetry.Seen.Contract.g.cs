@@ -193,6 +193,11 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.Seen value)
+            {
+                global::Pipelines.Infrastructure.Int64Codec.WriteColumn(writer, value.Rows);
+            }
         }
     }
 }

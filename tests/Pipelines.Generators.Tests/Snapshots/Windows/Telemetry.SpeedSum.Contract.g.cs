@@ -231,6 +231,12 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.SpeedSum value)
+            {
+                global::Pipelines.Infrastructure.Int64Codec.WriteColumn(writer, value.Count);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Sum);
+            }
         }
     }
 }

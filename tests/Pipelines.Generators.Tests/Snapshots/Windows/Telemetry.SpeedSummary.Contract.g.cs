@@ -301,6 +301,14 @@ namespace Telemetry
                     throw global::Pipelines.MessageFormatException.Create(schema, field, reader.Position, exception);
                 }
             }
+
+            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.SpeedSummary value)
+            {
+                global::Pipelines.Infrastructure.TimestampCodec.WriteColumn(writer, value.Start);
+                global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);
+                global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Mean);
+                global::Pipelines.Infrastructure.Int64Codec.WriteColumn(writer, value.Count);
+            }
         }
     }
 }
