@@ -112,6 +112,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 804, Level = LogLevel.Information, Message = "Processor {Processor} loaded partitions {Partitions} of its table {Topic}: it holds {Keys} keys in {Milliseconds} ms")]
     public static partial void TablePartitionsLoaded(ILogger logger, string processor, string topic, string partitions, int keys, double milliseconds);
 
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Sink {Sink} writes {Input} to {Target} in group {Group}")]
+    public static partial void SinkStarted(ILogger logger, string sink, string input, string target, string group);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Sink {Sink} was given partitions {Partitions} (@ the position its target stored for {Stored} of them; the others from the group's committed offset or their start)")]
+    public static partial void SinkAssigned(ILogger logger, string sink, string partitions, int stored);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Sink {Sink} could not reach its target with {Rows} rows ({Reason}); trying again in {Pause}, nothing is lost")]
+    public static partial void SinkWriteFailed(ILogger logger, Exception exception, string sink, int rows, string reason, TimeSpan pause);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Sink {Sink}: its target holds other positions for {Partitions} than this instance read from ({Reason}); another instance wrote them since, so its rows of them are dropped and reading goes on from the target's positions")]
+    public static partial void SinkPositionConflict(ILogger logger, string sink, string partitions, string reason);
+
     [LoggerMessage(EventId = 900, Level = LogLevel.Warning, Message = "{Caller}: the Schema Registry did not answer {What} ({Reason}); trying again in {Pause}")]
     public static partial void RegistryUnavailable(ILogger logger, string caller, string what, string reason, TimeSpan pause);
 
