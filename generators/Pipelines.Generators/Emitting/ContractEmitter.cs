@@ -385,7 +385,7 @@ internal static class ContractEmitter
     /// <summary>A sink's columns: the members in declaration order, as the schema's fields list them.</summary>
     private static void EmitWriteColumns(SourceWriter w, ContractModel model)
     {
-        w.Open($"public void WriteColumns({Infrastructure}IColumnWriter writer, in {model.FullyQualifiedName} value)");
+        w.Open($"public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in {model.FullyQualifiedName} value)");
         foreach (var m in model.Members)
         {
             w.Line($"{m.Codec}.WriteColumn(writer, value.{m.Name});");

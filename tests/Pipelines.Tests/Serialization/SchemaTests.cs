@@ -1,3 +1,4 @@
+using Pipelines.Sinks;
 using Pipelines.Tests.Contracts;
 
 namespace Pipelines.Tests.Serialization;
@@ -13,12 +14,12 @@ public class SchemaTests
         Assert.Equal(typeof(CarTelemetry).FullName, schema.Name);
         Assert.Equal(
             [
-                new FieldSchema("TimestampNs", "TimestampNs", FieldKind.Timestamp, typeof(long), "int64"),
-                new FieldSchema("CarId", "CarId", FieldKind.Tag, typeof(string), "string"),
-                new FieldSchema("Speed", "Speed", FieldKind.Parameter, typeof(double), "float64"),
-                new FieldSchema("rpm", "EngineRpm", FieldKind.Parameter, typeof(int), "int32"),
-                new FieldSchema("BrakeTemp", "BrakeTemp", FieldKind.Parameter, typeof(double?), "float64?"),
-                new FieldSchema("Frame", "Frame", FieldKind.Parameter, typeof(ReadOnlyMemory<byte>), "binary"),
+                new FieldSchema("TimestampNs", "TimestampNs", FieldKind.Timestamp, typeof(long), "int64") { Column = ColumnType.Time },
+                new FieldSchema("CarId", "CarId", FieldKind.Tag, typeof(string), "string") { Column = ColumnType.Text },
+                new FieldSchema("Speed", "Speed", FieldKind.Parameter, typeof(double), "float64") { Column = ColumnType.Real },
+                new FieldSchema("rpm", "EngineRpm", FieldKind.Parameter, typeof(int), "int32") { Column = ColumnType.Integer },
+                new FieldSchema("BrakeTemp", "BrakeTemp", FieldKind.Parameter, typeof(double?), "float64?") { Column = ColumnType.Real, IsNullable = true },
+                new FieldSchema("Frame", "Frame", FieldKind.Parameter, typeof(ReadOnlyMemory<byte>), "binary") { Column = ColumnType.Bytes },
             ],
             schema.Fields);
         Assert.Equal("TimestampNs", schema.Timestamp?.Name);

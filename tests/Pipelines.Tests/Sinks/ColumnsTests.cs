@@ -1,4 +1,5 @@
 using Pipelines.Infrastructure;
+using Pipelines.Sinks;
 using Pipelines.Tests.Contracts;
 
 namespace Pipelines.Tests.Sinks;

@@ -170,16 +170,16 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static string TypeOf(Infrastructure.ColumnType column) => column switch
+    private static string TypeOf(ColumnType column) => column switch
     {
-        Infrastructure.ColumnType.Boolean or Infrastructure.ColumnType.Integer => "INTEGER",
-        Infrastructure.ColumnType.Real => "REAL",
-        Infrastructure.ColumnType.Bytes => "BLOB",
+        ColumnType.Boolean or ColumnType.Integer => "INTEGER",
+        ColumnType.Real => "REAL",
+        ColumnType.Bytes => "BLOB",
         _ => "TEXT",
     };
 
     /// <summary>A row's values into the insert's parameters, in the schema's order, as SQLite keeps each column type.</summary>
-    private sealed class SqliteColumns(SqliteParameter[] parameters) : Infrastructure.IColumnWriter
+    private sealed class SqliteColumns(SqliteParameter[] parameters) : IColumnWriter
     {
         private int next;
 

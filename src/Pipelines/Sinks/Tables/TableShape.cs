@@ -7,7 +7,7 @@ internal sealed class TableShape
 {
     public const string PositionsTable = "pipelines_sink_positions";
 
-    public TableShape(MessageSchema schema, TableSinkOptions options, Func<Infrastructure.ColumnType, string> typeOf)
+    public TableShape(MessageSchema schema, TableSinkOptions options, Func<ColumnType, string> typeOf)
     {
         Fields = schema.Fields;
         Table = options.Table;

@@ -302,7 +302,7 @@ namespace Telemetry
                 }
             }
 
-            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.CarTelemetry value)
+            public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Telemetry.CarTelemetry value)
             {
                 global::Pipelines.Infrastructure.TimestampCodec.WriteColumn(writer, value.Time);
                 global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);

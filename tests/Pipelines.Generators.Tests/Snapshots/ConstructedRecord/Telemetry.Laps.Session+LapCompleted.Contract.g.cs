@@ -324,7 +324,7 @@ namespace Telemetry.Laps
                     }
                 }
 
-                public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.Laps.Session.LapCompleted value)
+                public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Telemetry.Laps.Session.LapCompleted value)
                 {
                     global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.WriteColumn(writer, value.At);
                     global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.Driver);

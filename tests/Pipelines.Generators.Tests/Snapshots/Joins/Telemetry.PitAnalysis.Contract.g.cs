@@ -256,7 +256,7 @@ namespace Telemetry
                 }
             }
 
-            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.PitAnalysis value)
+            public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Telemetry.PitAnalysis value)
             {
                 global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);
                 global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Speed);

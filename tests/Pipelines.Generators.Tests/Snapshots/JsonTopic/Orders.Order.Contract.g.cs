@@ -336,7 +336,7 @@ namespace Orders
                 }
             }
 
-            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Orders.Order value)
+            public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Orders.Order value)
             {
                 global::Pipelines.Infrastructure.TimestampDateTimeOffsetCodec.WriteColumn(writer, value.At);
                 global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.Customer);

@@ -194,7 +194,7 @@ namespace Telemetry
                 }
             }
 
-            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.LastSpeed value)
+            public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Telemetry.LastSpeed value)
             {
                 global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Speed);
             }

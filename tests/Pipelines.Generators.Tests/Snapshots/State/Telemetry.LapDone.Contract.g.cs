@@ -222,7 +222,7 @@ namespace Telemetry
                 }
             }
 
-            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.LapDone value)
+            public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Telemetry.LapDone value)
             {
                 global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);
                 global::Pipelines.Infrastructure.Int32Codec.WriteColumn(writer, value.Lap);

@@ -232,7 +232,7 @@ namespace Telemetry
                 }
             }
 
-            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.LapProgress value)
+            public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Telemetry.LapProgress value)
             {
                 global::Pipelines.Infrastructure.Int32Codec.WriteColumn(writer, value.Lap);
                 global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Distance);

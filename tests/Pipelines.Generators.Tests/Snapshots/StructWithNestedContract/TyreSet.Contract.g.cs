@@ -288,7 +288,7 @@ partial struct TyreSet : global::Pipelines.IMessageContract<global::TyreSet>
             }
         }
 
-        public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::TyreSet value)
+        public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::TyreSet value)
         {
             global::Pipelines.Infrastructure.GuidCodec.WriteColumn(writer, value.CarId);
             global::Pipelines.Infrastructure.ArrayCodec<global::Wheel, global::Pipelines.Infrastructure.ContractCodec<global::Wheel>>.WriteColumn(writer, value.Wheels);

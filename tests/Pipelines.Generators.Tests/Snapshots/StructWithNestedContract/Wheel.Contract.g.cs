@@ -220,7 +220,7 @@ partial struct Wheel : global::Pipelines.IMessageContract<global::Wheel>
             }
         }
 
-        public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Wheel value)
+        public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Wheel value)
         {
             global::Pipelines.Infrastructure.SingleCodec.WriteColumn(writer, value.Pressure);
             global::Pipelines.Infrastructure.EnumCodec<global::Compound>.WriteColumn(writer, value.Compound);

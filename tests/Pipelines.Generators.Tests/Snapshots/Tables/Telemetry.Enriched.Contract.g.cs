@@ -256,7 +256,7 @@ namespace Telemetry
                 }
             }
 
-            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.Enriched value)
+            public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Telemetry.Enriched value)
             {
                 global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);
                 global::Pipelines.Infrastructure.Int32Codec.WriteColumn(writer, value.Wing);

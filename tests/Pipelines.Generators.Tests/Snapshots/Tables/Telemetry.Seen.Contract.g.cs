@@ -194,7 +194,7 @@ namespace Telemetry
                 }
             }
 
-            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.Seen value)
+            public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Telemetry.Seen value)
             {
                 global::Pipelines.Infrastructure.Int64Codec.WriteColumn(writer, value.Rows);
             }

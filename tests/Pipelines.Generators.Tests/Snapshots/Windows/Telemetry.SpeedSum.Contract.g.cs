@@ -232,7 +232,7 @@ namespace Telemetry
                 }
             }
 
-            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.SpeedSum value)
+            public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Telemetry.SpeedSum value)
             {
                 global::Pipelines.Infrastructure.Int64Codec.WriteColumn(writer, value.Count);
                 global::Pipelines.Infrastructure.DoubleCodec.WriteColumn(writer, value.Sum);

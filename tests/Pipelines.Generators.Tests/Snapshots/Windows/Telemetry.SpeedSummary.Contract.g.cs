@@ -302,7 +302,7 @@ namespace Telemetry
                 }
             }
 
-            public void WriteColumns(global::Pipelines.Infrastructure.IColumnWriter writer, in global::Telemetry.SpeedSummary value)
+            public void WriteColumns(global::Pipelines.Sinks.IColumnWriter writer, in global::Telemetry.SpeedSummary value)
             {
                 global::Pipelines.Infrastructure.TimestampCodec.WriteColumn(writer, value.Start);
                 global::Pipelines.Infrastructure.TagCodec.WriteColumn(writer, value.CarId);

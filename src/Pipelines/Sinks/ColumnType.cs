@@ -1,4 +1,4 @@
-namespace Pipelines.Infrastructure;
+namespace Pipelines.Sinks;
 
 /// <summary>
 /// What a contract member is as a table column, whatever the database: each sink maps these to its own types

@@ -1,4 +1,4 @@
-namespace Pipelines.Infrastructure;
+namespace Pipelines.Sinks;
 
 /// <summary>
 /// Takes a row's values as columns, in the contract's member order (<see cref="IMessageSerializer{T}.WriteColumns"/>):
