@@ -4,9 +4,18 @@ using Pipelines.CrashHost;
 using Pipelines.Infrastructure;
 
 // Configuration from the command line: --Pipelines:BootstrapServers=host:port and any other Pipelines key, and
-// --Crash:Processor=SensorWindows to run that processor alone (BufferedDoubler alone otherwise).
+// --Crash:Processor=SensorWindows to run that processor alone, or SqliteArchive (with --Crash:Database=path) to run a
+// sink of the readings into a SQLite table (BufferedDoubler alone otherwise).
 var builder = Host.CreateApplicationBuilder(args);
-if (builder.Configuration["Crash:Processor"] == nameof(SensorWindows))
+if (builder.Configuration["Crash:Processor"] == "SqliteArchive")
+{
+    Pipelines.Hosting.SinkServiceCollectionExtensions.AddSqliteSink<Reading>(builder.Services, "SqliteArchive", builder.Configuration, new Pipelines.Sinks.TableSinkOptions
+    {
+        ConnectionString = $"Data Source={builder.Configuration["Crash:Database"]}",
+        Table = "readings",
+    });
+}
+else if (builder.Configuration["Crash:Processor"] == nameof(SensorWindows))
 {
     ProcessorServiceCollectionExtensions.AddProcessor<SensorWindows>(builder.Services, builder.Configuration);
 }

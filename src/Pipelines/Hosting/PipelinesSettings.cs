@@ -35,7 +35,7 @@ internal sealed record PipelinesSettings
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Pipelines";
 
-    private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "StateDirectory", "StateMemoryBytes", "Kafka", "SchemaRegistry", "Processors"];
+    private static readonly string[] Known = ["BootstrapServers", "TopicPartitions", "StateDirectory", "StateMemoryBytes", "Kafka", "SchemaRegistry", "Processors", "Sinks"];
     internal static readonly string[] KnownPerProcessor = ["GroupId", "OnFailure", "MaxRetries", "RetryBackoff", "CommitInterval", "CommitEvery", "MaxBatchSize", "LowLatency", "Compression", "DeadLetterTopic", "MaxMessageBytes", "MaxSplitMessageBytes", "SplitTimeout", "MaxInputWait", "StreamIdleTimeout", "StateTimeToLive", "StateTimeToLiveClock", "StateDirectory", "StateStore", "StateMemoryBytes", "InputBuffer", "OutputBuffer", "Kafka"];
     private static readonly string[] KnownPerBuffer = ["MaxRows", "MaxBytes", "DataSpan", "Timeout", "Reorder"];
 

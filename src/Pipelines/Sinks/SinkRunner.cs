@@ -26,6 +26,7 @@ public sealed class SinkRunner<T>
     private readonly ProcessorOptions options;
     private readonly ISink<T> sink;
     private readonly ILogger logger;
+    private readonly ProcessorStatus status;
     private readonly SinkPending<T> pending;
     private readonly Infrastructure.ContractFormat<T> format;
     private readonly int maxRows;
@@ -40,7 +41,8 @@ public sealed class SinkRunner<T>
     /// <param name="options">The sink's name, group, input topic, dead-letter topic and Kafka settings; an output topic is not used.</param>
     /// <param name="sink">Where rows go.</param>
     /// <param name="logger">Where it logs (docs/logging.md).</param>
-    public SinkRunner(ProcessorOptions options, ISink<T> sink, ILogger? logger = null)
+    /// <param name="status">Where it reports its phase, partitions and turns (a host's <see cref="Hosting.PipelinesStatus"/>).</param>
+    public SinkRunner(ProcessorOptions options, ISink<T> sink, ILogger? logger = null, ProcessorStatus? status = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
@@ -51,11 +53,27 @@ public sealed class SinkRunner<T>
         maxRows = options.InputBuffer?.MaxRows ?? DefaultMaxRows;
         maxWait = options.InputBuffer?.Timeout ?? DefaultMaxWait;
         pending = new SinkPending<T>();
+        this.status = status ?? new ProcessorStatus(options.Name, options.TimeProvider);
     }
 
     /// <summary>Reads and writes until <paramref name="stoppingToken"/> is cancelled; rows not yet written then are read again by the next run.</summary>
-    public Task RunAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    public Task RunAsync(CancellationToken stoppingToken) => Task.Factory.StartNew(
+        () =>
+        {
+            try
+            {
+                Run(stoppingToken);
+                status.Stop(null);
+            }
+            catch (Exception exception)
+            {
+                status.Stop(exception);
+                throw;
+            }
+        },
+        CancellationToken.None,
+        TaskCreationOptions.LongRunning,
+        TaskScheduler.Default);
 
     private CancellationToken stopping;
 
@@ -73,11 +91,13 @@ public sealed class SinkRunner<T>
             .Build();
         var letters = new SinkDeadLetters<T>(options, producer, format, logger);
         consumer.Subscribe(options.InputTopic);
+        status.Enter(ProcessorPhase.Joining);
         Log.SinkStarted(logger, options.Name, options.InputTopic, sink.ToString() ?? typeof(T).Name, options.GroupId);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                status.Turned();
                 if (Fetch(consumer, letters) && pending.Rows.Count < maxRows)
                 {
                     continue;
@@ -252,6 +272,8 @@ public sealed class SinkRunner<T>
             stored[partition] = positions.TryGetValue(partition, out var next) ? next : null;
         }
 
+        status.Assigned(stored.Count);
+        status.Enter(ProcessorPhase.Running);
         Log.SinkAssigned(logger, options.Name, string.Join(", ", assigned.Select(p => positions.TryGetValue(p, out var next) ? $"{p.Topic}[{p.Partition.Value}]@{next}" : $"{p.Topic}[{p.Partition.Value}]")), positions.Count);
         return assigned.Select(p => new TopicPartitionOffset(p, positions.TryGetValue(p, out var next) ? new Offset(next) : Offset.Unset));
     }
@@ -300,5 +322,7 @@ public sealed class SinkRunner<T>
         {
             stored.Remove(partition);
         }
+
+        status.Assigned(stored.Count);
     }
 }

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pipelines.Processing;
+using Pipelines.Sinks;
+
+namespace Pipelines.Hosting;
+
+/// <summary>Registers sinks with a host: each reads its contract's topic into its target for the host's lifetime.</summary>
+public static class SinkServiceCollectionExtensions
+{
+    /// <summary>
+    /// Runs a sink named <paramref name="name"/> (its consumer group, logs and <c>Pipelines:Processors:&lt;name&gt;</c>
+    /// settings: batches by <c>InputBuffer</c>, dead letters, Kafka) reading <typeparamref name="T"/>'s topic into the sink
+    /// <paramref name="sink"/> builds.
+    /// </summary>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> has no topic.</exception>
+    public static IServiceCollection AddSink<T>(this IServiceCollection services, string name, IConfiguration configuration, Func<IServiceProvider, ISink<T>> sink)
+        where T : IMessageContract<T>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(sink);
+        var topic = T.Serializer.Schema.Topic ?? throw new ArgumentException($"{T.Serializer.Schema.Name} has no [Topic]: a sink reads its contract's topic.", nameof(T));
+        var settings = PipelinesSettings.Read(configuration);
+        ProcessorOptions Defaults(string bootstrapServers, IReadOnlyDictionary<string, string> consumerKafka) => new()
+        {
+            Name = name,
+            GroupId = name,
+            InputTopic = topic,
+            BootstrapServers = bootstrapServers,
+            ConsumerKafka = consumerKafka,
+        };
+
+        // Settings checked now rather than when the host starts the sink.
+        var options = settings.OptionsFor(Defaults(settings.BootstrapServers ?? "embedded", new Dictionary<string, string>()));
+        options.Validate();
+
+        services.TryAddSingleton(settings);
+        var status = PipelinesStatus.In(services).Add(name);
+        PipelinesTopology.In(services).Add(new ProcessorTopology(name, options.GroupId, options.InputTopic, null, options.OnFailure == FailurePolicy.DeadLetter ? options.EffectiveDeadLetterTopic : null, null, []));
+        services.TryAddSingleton(provider => new KafkaConnection(provider.GetRequiredService<PipelinesSettings>(), provider.GetRequiredService<ILogger<KafkaConnection>>()));
+        services.AddSingleton<IHostedService>(provider => new SinkService<T>(
+            provider.GetRequiredService<PipelinesSettings>(),
+            Defaults,
+            provider.GetRequiredService<KafkaConnection>(),
+            provider,
+            sink,
+            provider.GetRequiredService<ILoggerFactory>(),
+            status));
+        return services;
+    }
+
+    /// <summary>
+    /// Runs a sink named <paramref name="name"/> writing <typeparamref name="T"/>'s topic into a SQLite table, exactly once
+    /// (<see cref="SqliteSink{T}"/>). <c>Pipelines:Sinks:&lt;name&gt;:ConnectionString</c>, when set, replaces
+    /// <paramref name="options"/>' connection string, so where the database lives is configuration.
+    /// </summary>
+    public static IServiceCollection AddSqliteSink<T>(this IServiceCollection services, string name, IConfiguration configuration, TableSinkOptions options)
+        where T : IMessageContract<T>
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var table = options with { ConnectionString = configuration[$"Pipelines:Sinks:{name}:ConnectionString"] ?? options.ConnectionString };
+        return services.AddSink(name, configuration, _ => new SqliteSink<T>(table));
+    }
+}
