@@ -16,9 +16,14 @@ public interface ISink<T>
     /// <summary>
     /// The positions the target stored with its rows for <paramref name="partitions"/>: the next offset to read in each.
     /// A partition the target holds nothing of is left out (it is read from the group's committed offset, else from its
-    /// start). Called when partitions are assigned, before any of their rows is read.
+    /// start), and so is one whose position was stored for another <paramref name="topicIdentity"/> (another cluster, or
+    /// a topic of the same name deleted since: its offsets mean nothing here). Called when partitions are assigned,
+    /// before any of their rows is read.
     /// </summary>
-    Task<IReadOnlyDictionary<TopicPartition, long>> ReadPositionsAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken);
+    /// <param name="partitions">The partitions assigned.</param>
+    /// <param name="topicIdentity">Which topic the offsets are of: its cluster and topic id (<see langword="null"/> when the cluster does not say), as <see cref="SinkBatch{T}.TopicIdentity"/> stores it.</param>
+    /// <param name="cancellationToken">Cancelled when the sink stops.</param>
+    Task<IReadOnlyDictionary<TopicPartition, long>> ReadPositionsAsync(IReadOnlyCollection<TopicPartition> partitions, string? topicIdentity, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes <paramref name="batch"/>: its rows and, where the target can, its <see cref="SinkBatch{T}.Positions"/> in the

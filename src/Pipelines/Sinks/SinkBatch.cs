@@ -8,10 +8,11 @@ namespace Pipelines.Sinks;
 /// <typeparam name="T">The rows' contract.</typeparam>
 public sealed class SinkBatch<T>
 {
-    internal SinkBatch(IReadOnlyList<T> rows, IReadOnlyList<SinkPosition> positions)
+    internal SinkBatch(IReadOnlyList<T> rows, IReadOnlyList<SinkPosition> positions, string? topicIdentity = null)
     {
         Rows = rows;
         Positions = positions;
+        TopicIdentity = topicIdentity;
     }
 
     /// <summary>The rows, in the order they were read (each partition's in offset order).</summary>
@@ -19,6 +20,12 @@ public sealed class SinkBatch<T>
 
     /// <summary>Where each partition stands before and after the batch.</summary>
     public IReadOnlyList<SinkPosition> Positions { get; }
+
+    /// <summary>
+    /// Which topic the positions' offsets are of (its cluster and topic id; <see langword="null"/> when the cluster does
+    /// not say): stored with them, so that positions of another topic of the same name are not taken for its.
+    /// </summary>
+    public string? TopicIdentity { get; }
 }
 
 /// <summary>A partition's position in a <see cref="SinkBatch{T}"/>.</summary>

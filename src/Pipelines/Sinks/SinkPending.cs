@@ -45,8 +45,8 @@ internal sealed class SinkPending<T>
         HasAny && (rows.Count >= maxRows || System.Diagnostics.Stopwatch.GetElapsedTime(started) >= maxWait);
 
     /// <summary>The batch to write: the rows, and each partition's position from <paramref name="stored"/> to where it was read.</summary>
-    public SinkBatch<T> Batch(IReadOnlyDictionary<TopicPartition, long?> stored) =>
-        new(rows, next.Select(p => new SinkPosition(p.Key.Topic, p.Key.Partition.Value, stored.TryGetValue(p.Key, out var from) ? from : null, p.Value)).ToList());
+    public SinkBatch<T> Batch(IReadOnlyDictionary<TopicPartition, long?> stored, string? topicIdentity) =>
+        new(rows, next.Select(p => new SinkPosition(p.Key.Topic, p.Key.Partition.Value, stored.TryGetValue(p.Key, out var from) ? from : null, p.Value)).ToList(), topicIdentity);
 
     /// <summary>The message row <paramref name="row"/> came from, its index among that message's rows, and how many it had.</summary>
     public (ConsumeResult<byte[]?, byte[]?> Source, int Index, int Count) SourceOf(int row)

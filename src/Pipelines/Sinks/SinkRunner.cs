@@ -77,6 +77,9 @@ public sealed class SinkRunner<T>
 
     private CancellationToken stopping;
 
+    // Which topic the stored positions must be of (the input's cluster and topic id).
+    private string? topicIdentity;
+
     private void Run(CancellationToken stoppingToken)
     {
         stopping = stoppingToken;
@@ -90,6 +93,7 @@ public sealed class SinkRunner<T>
             .SetPartitionsLostHandler((_, lost) => Released(lost.Select(p => p.TopicPartition)))
             .Build();
         var letters = new SinkDeadLetters<T>(options, producer, format, logger);
+        topicIdentity = Pipelines.Kafka.TopicIdentity.Of(options.BootstrapServers, producer.Handle, options.InputTopic, out _);
         consumer.Subscribe(options.InputTopic);
         status.Enter(ProcessorPhase.Joining);
         Log.SinkStarted(logger, options.Name, options.InputTopic, sink.ToString() ?? typeof(T).Name, options.GroupId);
@@ -208,7 +212,7 @@ public sealed class SinkRunner<T>
         var pause = Infrastructure.RegistryCalls.First;
         while (pending.HasAny && !stoppingToken.IsCancellationRequested)
         {
-            var batch = pending.Batch(stored);
+            var batch = pending.Batch(stored, topicIdentity);
             try
             {
                 sink.WriteAsync(batch, stoppingToken).GetAwaiter().GetResult();
@@ -286,7 +290,7 @@ public sealed class SinkRunner<T>
         {
             try
             {
-                return new Dictionary<TopicPartition, long>(sink.ReadPositionsAsync(partitions, stoppingToken).GetAwaiter().GetResult());
+                return new Dictionary<TopicPartition, long>(sink.ReadPositionsAsync(partitions, topicIdentity, stoppingToken).GetAwaiter().GetResult());
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {

@@ -11,7 +11,7 @@ internal interface IStateStore : IDisposable
     long ChangelogOffset { get; }
 
     /// <summary>
-    /// Which changelog the store was built from (<see cref="ChangelogIdentity"/>: its cluster and topic id), or
+    /// Which changelog the store was built from (<see cref="Pipelines.Kafka.TopicIdentity"/>: its cluster and topic id), or
     /// <see langword="null"/> when it never said: offsets mean something only in that changelog.
     /// </summary>
     string? Changelog { get; }

@@ -77,7 +77,7 @@ internal sealed class StateStage : IDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
-        var changelog = ChangelogIdentity.Of(options.BootstrapServers, producer.Handle, ChangelogTopic, out var unknown);
+        var changelog = Pipelines.Kafka.TopicIdentity.Of(options.BootstrapServers, producer.Handle, ChangelogTopic, out var unknown);
         if (changelog is null)
         {
             Log.StateChangelogUnknown(logger, options.Name, ChangelogTopic, unknown ?? "");

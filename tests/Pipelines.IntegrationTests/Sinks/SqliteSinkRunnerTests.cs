@@ -51,6 +51,20 @@ public sealed class SqliteSinkRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_table_kept_from_another_broker_takes_the_new_brokers_rows_from_their_start()
+    {
+        await harness.Produce(KafkaHarness.Readings(0, 100));
+        await RunUntil(Options(), rows => rows == 100);
+
+        // A second run on a new embedded broker: its offsets start again at 0, and the table's positions are of the old topic.
+        using var next = new KafkaHarness(partitions: 3);
+        await next.Produce(KafkaHarness.Readings(1000, 30));
+        await RunUntil(next.Options() with { Name = "archive", GroupId = "archive", OutputTopic = null }, rows => rows == 130);
+
+        Assert.Equal(30L, Scalar(r => r.GetInt64(0), "SELECT count(*) FROM readings WHERE Value >= 1000"));
+    }
+
+    [Fact]
     public async Task A_row_the_table_refuses_goes_to_the_dead_letter_topic_with_the_databases_message_and_the_rest_are_written()
     {
         Execute("CREATE TABLE readings (Time TEXT NOT NULL, Sensor TEXT NOT NULL, Value REAL NOT NULL CHECK (Value <> 13))");
@@ -72,7 +86,7 @@ public sealed class SqliteSinkRunnerTests : IDisposable
         await harness.Produce(KafkaHarness.Readings(0, 50));
         using (var warmUp = Sink())
         {
-            await warmUp.ReadPositionsAsync([new TopicPartition("readings", 0)], default);
+            await warmUp.ReadPositionsAsync([new TopicPartition("readings", 0)], null, default);
         }
 
         // Another connection holds the database's write lock: every write the sink tries times out.

@@ -86,7 +86,7 @@ public sealed class StaleStateTests : IDisposable
         using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
         using (var store = RocksDbStateStore.Open(StoreDirectory))
         {
-            store.Bind(ChangelogIdentity.Of(kafka.BootstrapServers, producer.Handle, Changelog, out var unknown) ?? throw new InvalidOperationException(unknown));
+            store.Bind(Pipelines.Kafka.TopicIdentity.Of(kafka.BootstrapServers, producer.Handle, Changelog, out var unknown) ?? throw new InvalidOperationException(unknown));
             var kept = new StateRecord(new RowPosition(100, 0), MessageSerializer.Serialize(new Tally { Count = 100 })).Encode();
             store.Write([new("sensor-0"u8.ToArray(), kept)], 41);
         }

@@ -24,7 +24,9 @@ public sealed class SqliteSinkTests : IDisposable
 
     private static Order Row(string customer, double total) => new() { At = 1_765_063_815_250_000_000, Customer = customer, Total = total, Count = 1, Placed = DateTime.UnixEpoch };
 
-    private static SinkBatch<Order> Batch(IReadOnlyList<Order> rows, params SinkPosition[] positions) => new(rows, positions);
+    private const string Topic = "cluster a, topic id 1";
+
+    private static SinkBatch<Order> Batch(IReadOnlyList<Order> rows, params SinkPosition[] positions) => new(rows, positions, Topic);
 
     [Fact]
     public async Task A_batch_writes_its_rows_and_positions_and_the_positions_read_back()
@@ -33,7 +35,7 @@ public sealed class SqliteSinkTests : IDisposable
 
         await sink.WriteAsync(Batch([Row("ada", 1.5), Row("bob", 2)], new SinkPosition("orders", 0, null, 7), new SinkPosition("orders", 2, null, 3)), default);
         await sink.WriteAsync(Batch([Row("cy", 3)], new SinkPosition("orders", 0, 7, 9)), default);
-        var positions = await sink.ReadPositionsAsync([new("orders", 0), new("orders", 1), new("orders", 2)], default);
+        var positions = await sink.ReadPositionsAsync([new("orders", 0), new("orders", 1), new("orders", 2)], Topic, default);
 
         Assert.Equal(new Dictionary<TopicPartition, long> { [new("orders", 0)] = 9, [new("orders", 2)] = 3 }, positions);
         Assert.Equal([("ada", 1.5, "2025-12-06T23:30:15.2500000Z"), ("bob", 2.0, "2025-12-06T23:30:15.2500000Z"), ("cy", 3.0, "2025-12-06T23:30:15.2500000Z")], Query(r => (r.GetString(0), r.GetDouble(1), r.GetString(2)), "SELECT customer, total, at FROM orders ORDER BY customer"));
@@ -51,7 +53,22 @@ public sealed class SqliteSinkTests : IDisposable
         Assert.Equal([new TopicPartition("orders", 0)], stale.Partitions);
         Assert.Equal([new TopicPartition("orders", 0)], fresh.Partitions);
         Assert.Equal(["ada"], Query(r => r.GetString(0), "SELECT customer FROM orders"));
-        Assert.Equal(5L, (await sink.ReadPositionsAsync([new("orders", 0)], default))[new("orders", 0)]);
+        Assert.Equal(5L, (await sink.ReadPositionsAsync([new("orders", 0)], Topic, default))[new("orders", 0)]);
+    }
+
+    [Fact]
+    public async Task Positions_of_another_topic_of_the_same_name_are_no_positions_and_are_replaced()
+    {
+        using var sink = Sink();
+        await sink.WriteAsync(Batch([Row("ada", 1)], new SinkPosition("orders", 0, null, 40)), default);
+        const string Recreated = "cluster a, topic id 2";
+
+        var found = await sink.ReadPositionsAsync([new("orders", 0)], Recreated, default);
+        await sink.WriteAsync(new SinkBatch<Order>([Row("bob", 2)], [new SinkPosition("orders", 0, null, 3)], Recreated), default);
+
+        Assert.Empty(found);
+        Assert.Equal(3L, (await sink.ReadPositionsAsync([new("orders", 0)], Recreated, default))[new("orders", 0)]);
+        Assert.Empty(await sink.ReadPositionsAsync([new("orders", 0)], Topic, default));
     }
 
     [Fact]
@@ -65,7 +82,7 @@ public sealed class SqliteSinkTests : IDisposable
         Assert.Equal(1, refused.Row);
         Assert.Contains("CHECK constraint failed", refused.Message, StringComparison.Ordinal);
         Assert.Empty(Query(r => r.GetString(0), "SELECT customer FROM orders"));
-        Assert.Empty(await sink.ReadPositionsAsync([new("orders", 0)], default));
+        Assert.Empty(await sink.ReadPositionsAsync([new("orders", 0)], Topic, default));
     }
 
     [Fact]

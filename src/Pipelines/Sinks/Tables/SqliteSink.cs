@@ -31,7 +31,7 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyDictionary<TopicPartition, long>> ReadPositionsAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<TopicPartition, long>> ReadPositionsAsync(IReadOnlyCollection<TopicPartition> partitions, string? topicIdentity, CancellationToken cancellationToken)
     {
         var database = Open();
         var positions = new Dictionary<TopicPartition, long>();
@@ -41,6 +41,7 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
             read.CommandText = TableShape.ReadPositions;
             read.Parameters.AddWithValue("$table", shape.Table);
             read.Parameters.AddWithValue("$topic", topic);
+            read.Parameters.AddWithValue("$identity", (object?)topicIdentity ?? DBNull.Value);
             using var rows = read.ExecuteReader();
             while (rows.Read())
             {
@@ -82,7 +83,7 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
             }
         }
 
-        MovePositions(database, transaction, batch.Positions);
+        MovePositions(database, transaction, batch.Positions, batch.TopicIdentity);
         transaction.Commit();
         return Task.CompletedTask;
     }
@@ -93,7 +94,7 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
     /// <inheritdoc/>
     public void Dispose() => connection?.Dispose();
 
-    private void MovePositions(SqliteConnection database, SqliteTransaction transaction, IReadOnlyList<SinkPosition> positions)
+    private void MovePositions(SqliteConnection database, SqliteTransaction transaction, IReadOnlyList<SinkPosition> positions, string? topicIdentity)
     {
         var conflicts = new List<TopicPartition>();
         foreach (var position in positions)
@@ -105,6 +106,7 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
             move.Parameters.AddWithValue("$topic", position.Topic);
             move.Parameters.AddWithValue("$partition", position.Partition);
             move.Parameters.AddWithValue("$to", position.To);
+            move.Parameters.AddWithValue("$identity", (object?)topicIdentity ?? DBNull.Value);
             if (position.From is { } from)
             {
                 move.Parameters.AddWithValue("$from", from);

@@ -44,15 +44,18 @@ internal sealed class TableShape
 
     public string Insert { get; }
 
+    // A position is of one topic: its identity (cluster and topic id) is kept beside it, and one of another is no position.
     public static string CreatePositions(string integer) =>
-        $"CREATE TABLE IF NOT EXISTS {PositionsTable} (table_name TEXT NOT NULL, topic TEXT NOT NULL, partition_number {integer} NOT NULL, next_offset {integer} NOT NULL, PRIMARY KEY (table_name, topic, partition_number))";
+        $"CREATE TABLE IF NOT EXISTS {PositionsTable} (table_name TEXT NOT NULL, topic TEXT NOT NULL, partition_number {integer} NOT NULL, next_offset {integer} NOT NULL, topic_identity TEXT, PRIMARY KEY (table_name, topic, partition_number))";
 
-    public const string ReadPositions = $"SELECT partition_number, next_offset FROM {PositionsTable} WHERE table_name = $table AND topic = $topic";
+    public const string ReadPositions = $"SELECT partition_number, next_offset FROM {PositionsTable} WHERE table_name = $table AND topic = $topic AND topic_identity IS $identity";
 
-    public const string InsertPosition = $"INSERT INTO {PositionsTable} (table_name, topic, partition_number, next_offset) VALUES ($table, $topic, $partition, $to)";
+    // A first position: stored where there is none, or where the one there is of another topic; not over one of this topic.
+    public const string InsertPosition = $"INSERT INTO {PositionsTable} AS p (table_name, topic, partition_number, next_offset, topic_identity) VALUES ($table, $topic, $partition, $to, $identity) " +
+        "ON CONFLICT (table_name, topic, partition_number) DO UPDATE SET next_offset = excluded.next_offset, topic_identity = excluded.topic_identity WHERE p.topic_identity IS NOT excluded.topic_identity";
 
     // Only from where this instance believes it stands: another instance's write since makes it touch no row.
-    public const string MovePosition = $"UPDATE {PositionsTable} SET next_offset = $to WHERE table_name = $table AND topic = $topic AND partition_number = $partition AND next_offset = $from";
+    public const string MovePosition = $"UPDATE {PositionsTable} SET next_offset = $to WHERE table_name = $table AND topic = $topic AND partition_number = $partition AND next_offset = $from AND topic_identity IS $identity";
 
     /// <summary>An identifier in double quotes, as SQL (SQLite and PostgreSQL alike) takes any name.</summary>
     public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

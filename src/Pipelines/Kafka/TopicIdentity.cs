@@ -2,15 +2,15 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Pipelines.Kafka.Embedded;
 
-namespace Pipelines.State;
+namespace Pipelines.Kafka;
 
 /// <summary>
-/// Which changelog a state store was built from: its cluster and, where the cluster says, the topic's id. A changelog
-/// offset means something only in its own topic: a store kept for another cluster (a new embedded broker, a test's, a
-/// staging cluster) or for an earlier topic of the same name (deleted and recreated) must not be restored on top of,
-/// whatever its offsets say.
+/// Which topic an offset belongs to: its cluster and, where the cluster says, the topic's id. An offset means something
+/// only in its own topic: a state store built from a changelog, or a sink's stored positions, kept for another cluster
+/// (a new embedded broker, a test's, a staging cluster) or for an earlier topic of the same name (deleted and
+/// recreated) must not be taken for this one's, whatever its offsets say.
 /// </summary>
-internal static class ChangelogIdentity
+internal static class TopicIdentity
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
