@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipelines.Hosting;
+using Pipelines.Sinks;
 using Telemetry;
 
 // Race-car telemetry end to end: simulated cars → car-telemetry (rows packed ten per message, stream properties naming
@@ -10,12 +11,20 @@ using Telemetry;
 // InsightPrinter; the same rows → SpeedStats (ten-second windows) and Stints (a session window per stint between pit
 // stops) → car-summaries → SummaryPrinter; each car's setup sheet, too large for one Kafka message → car-setups →
 // SetupArchiver; pit-stops joined with the telemetry around them → PitCorrelator → pit-passes → PitPrinter; and notes a
-// pit-wall service posts as plain JSON → pit-notes → PitNotePrinter.
+// pit-wall service posts as plain JSON → pit-notes → PitNotePrinter; and every insight → InsightArchive, a sink into a
+// SQLite table (car-insights.db), exactly once.
 // With no Pipelines:BootstrapServers it all runs on an embedded broker; set one to use a real cluster.
 //   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092] [--topology]
 var printTopology = args.Contains("--topology");
 var builder = Host.CreateApplicationBuilder(args.Where(arg => arg != "--topology").ToArray());
 builder.Services.AddPipelines(builder.Configuration);
+
+// Pipelines:Sinks:InsightArchive:ConnectionString moves the database; the table is made from CarInsight's members.
+builder.Services.AddSqliteSink<CarInsight>("InsightArchive", builder.Configuration, new TableSinkOptions
+{
+    ConnectionString = "Data Source=car-insights.db",
+    Table = "car_insights",
+});
 builder.Services.AddHealthChecks().AddPipelines();
 builder.Services.AddHostedService<TelemetrySimulator>();
 builder.Services.AddHostedService<ThroughputReporter>();
@@ -39,3 +48,4 @@ if (builder.Configuration["duration"] is { } duration)
 
 await host.RunAsync(stop.Token);
 Console.WriteLine($"Stopped: {SampleCounters.Produced:N0} rows produced, {SampleCounters.Analyzed:N0} analyzed, {SampleCounters.Insights:N0} insights ({SampleCounters.WithSettings:N0} with the car's settings), {SampleCounters.Laps:N0} laps, {SampleCounters.Summaries:N0} window summaries, {SampleCounters.Setups:N0} setup sheets joined, {SampleCounters.PitPasses:N0} pit passes, {SampleCounters.PitNotes:N0} pit-wall notes.");
+Console.WriteLine(InsightArchive.Describe(builder.Configuration["Pipelines:Sinks:InsightArchive:ConnectionString"] ?? "Data Source=car-insights.db"));
