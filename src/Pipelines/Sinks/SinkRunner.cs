@@ -112,6 +112,9 @@ public sealed class SinkRunner<T>
                     Write(consumer, letters, stoppingToken);
                 }
             }
+
+            // A graceful stop writes what was read, once: what that cannot write is read again by the next run.
+            Write(consumer, letters, stoppingToken, once: true);
         }
         finally
         {
@@ -204,18 +207,26 @@ public sealed class SinkRunner<T>
         return read;
     }
 
-    /// <summary>Writes the batch, as often as it takes; a refused row leaves it, a conflict drops the partitions another instance wrote.</summary>
-    private void Write(IConsumer<byte[]?, byte[]?> consumer, SinkDeadLetters<T> letters, CancellationToken stoppingToken)
+    /// <summary>
+    /// Writes the batch, as often as it takes (or, <paramref name="once"/>, a single time but for refused rows); a refused
+    /// row leaves it, a conflict drops the partitions another instance wrote.
+    /// </summary>
+    private void Write(IConsumer<byte[]?, byte[]?> consumer, SinkDeadLetters<T> letters, CancellationToken stoppingToken, bool once = false)
     {
+        if (!pending.HasAny)
+        {
+            return;
+        }
+
         // Dead letters are durable before the positions that pass them are: at worst one is written twice, never lost.
         letters.Flush();
         var pause = Infrastructure.RegistryCalls.First;
-        while (pending.HasAny && !stoppingToken.IsCancellationRequested)
+        while (pending.HasAny && (once || !stoppingToken.IsCancellationRequested))
         {
             var batch = pending.Batch(stored, topicIdentity);
             try
             {
-                sink.WriteAsync(batch, stoppingToken).GetAwaiter().GetResult();
+                sink.WriteAsync(batch, once ? CancellationToken.None : stoppingToken).GetAwaiter().GetResult();
             }
             catch (SinkRowException refused) when (refused.Row >= 0 && refused.Row < batch.Rows.Count)
             {
@@ -228,6 +239,11 @@ public sealed class SinkRunner<T>
             catch (SinkPositionConflictException conflict)
             {
                 Log.SinkPositionConflict(logger, options.Name, string.Join(", ", conflict.Partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")), conflict.Message);
+                if (once)
+                {
+                    return;
+                }
+
                 Reposition(consumer, conflict.Partitions, stoppingToken);
                 continue;
             }
@@ -238,6 +254,11 @@ public sealed class SinkRunner<T>
             catch (Exception exception)
             {
                 Log.SinkWriteFailed(logger, exception, options.Name, batch.Rows.Count, exception.Message, pause);
+                if (once)
+                {
+                    return;
+                }
+
                 stoppingToken.WaitHandle.WaitOne(pause);
                 pause = Infrastructure.RegistryCalls.Next(pause);
                 continue;
