@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: restore, build (every project, benchmarks included), test; then prints one
-# line with the totals. Installs what the tests need first (kcat and python3-confluent-kafka, with apt-get),
-# so it works on a fresh Debian/Ubuntu machine with the .NET 10 SDK.
+# line with the totals. Installs what the tests need first (kcat, python3-confluent-kafka and postgresql, with
+# apt-get), so it works on a fresh Debian/Ubuntu machine with the .NET 10 SDK.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,6 +15,10 @@ fi
 missing=""
 command -v kcat >/dev/null 2>&1 || missing="kcat"
 /usr/bin/python3 -c "import confluent_kafka" >/dev/null 2>&1 || missing="$missing python3-confluent-kafka"
+
+# PostgreSQL's server, for the PostgreSQL sink's tests: each run starts a cluster of its own in a temporary directory on
+# a free port (tests/Shared/PostgresServer.cs), so the package's own cluster need not run.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing="$missing postgresql"
 if [ -n "$missing" ]; then
   echo "Installing$missing (Debian packages) for the integration tests..."
   sudo=""

@@ -4,8 +4,9 @@ using Pipelines.CrashHost;
 using Pipelines.Infrastructure;
 
 // Configuration from the command line: --Pipelines:BootstrapServers=host:port and any other Pipelines key, and
-// --Crash:Processor=SensorWindows to run that processor alone, or SqliteArchive (with --Crash:Database=path) to run a
-// sink of the readings into a SQLite table (BufferedDoubler alone otherwise).
+// --Crash:Processor=SensorWindows to run that processor alone, or SqliteArchive (with --Crash:Database=path) or
+// PostgresArchive (with --Crash:Database=a connection string) to run a sink of the readings into a table
+// (BufferedDoubler alone otherwise).
 var builder = Host.CreateApplicationBuilder(args);
 if (builder.Configuration["Crash:Processor"] == "SqliteArchive")
 {
@@ -14,6 +15,14 @@ if (builder.Configuration["Crash:Processor"] == "SqliteArchive")
         ConnectionString = $"Data Source={builder.Configuration["Crash:Database"]}",
         Table = "readings",
     });
+}
+else if (builder.Configuration["Crash:Processor"] == "PostgresArchive")
+{
+    Pipelines.Hosting.SinkServiceCollectionExtensions.AddSink<Reading>(builder.Services, "PostgresArchive", builder.Configuration, _ => new Pipelines.Sinks.PostgresSink<Reading>(new Pipelines.Sinks.TableSinkOptions
+    {
+        ConnectionString = builder.Configuration["Crash:Database"]!,
+        Table = "readings",
+    }));
 }
 else if (builder.Configuration["Crash:Processor"] == nameof(SensorWindows))
 {

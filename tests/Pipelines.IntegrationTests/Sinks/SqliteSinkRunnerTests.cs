@@ -164,7 +164,7 @@ public sealed class SqliteSinkRunnerTests : IDisposable
     }
 
     /// <summary>Completes <see cref="Seen"/> when an entry of the given event id is logged.</summary>
-    private sealed class LogCollector(int eventId) : Microsoft.Extensions.Logging.ILogger
+    internal sealed class LogCollector(int eventId) : Microsoft.Extensions.Logging.ILogger
     {
         public TaskCompletionSource Seen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -27,7 +27,7 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
-        shape = new TableShape(T.Serializer.Schema, options, TypeOf);
+        shape = new TableShape(T.Serializer.Schema, options, Dialect);
     }
 
     /// <inheritdoc/>
@@ -38,7 +38,7 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
         foreach (var topic in partitions.Select(p => p.Topic).Distinct())
         {
             using var read = database.CreateCommand();
-            read.CommandText = TableShape.ReadPositions;
+            read.CommandText = shape.ReadPositions;
             read.Parameters.AddWithValue("$table", shape.Table);
             read.Parameters.AddWithValue("$topic", topic);
             read.Parameters.AddWithValue("$identity", (object?)topicIdentity ?? DBNull.Value);
@@ -101,7 +101,7 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
         {
             using var move = database.CreateCommand();
             move.Transaction = transaction;
-            move.CommandText = position.From is null ? TableShape.InsertPosition : TableShape.MovePosition;
+            move.CommandText = position.From is null ? shape.InsertPosition : shape.MovePosition;
             move.Parameters.AddWithValue("$table", shape.Table);
             move.Parameters.AddWithValue("$topic", position.Topic);
             move.Parameters.AddWithValue("$partition", position.Partition);
@@ -149,7 +149,7 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
             opened.DefaultTimeout = LockWaitSeconds;
             Execute(opened, "PRAGMA journal_mode = WAL");
             Execute(opened, "PRAGMA synchronous = FULL");
-            Execute(opened, TableShape.CreatePositions("INTEGER"));
+            Execute(opened, shape.CreatePositions);
             if (options.CreateTable)
             {
                 Execute(opened, shape.Create);
@@ -172,13 +172,13 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static string TypeOf(ColumnType column) => column switch
+    private static readonly SqlDialect Dialect = new("$", "IS", "IS NOT", "INTEGER", column => column switch
     {
         ColumnType.Boolean or ColumnType.Integer => "INTEGER",
         ColumnType.Real => "REAL",
         ColumnType.Bytes => "BLOB",
         _ => "TEXT",
-    };
+    });
 
     /// <summary>A row's values into the insert's parameters, in the schema's order, as SQLite keeps each column type.</summary>
     private sealed class SqliteColumns(SqliteParameter[] parameters) : IColumnWriter
