@@ -1,30 +1,46 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Telemetry;
 
-/// <summary>What the InsightArchive sink (Program.cs) has written: read back from its SQLite table when the sample stops.</summary>
+/// <summary>What the InsightArchive sink (Program.cs) has written: read back from its table when the sample stops.</summary>
 internal static class InsightArchive
 {
-    public static string Describe(string connectionString)
+    private const string Totals = "SELECT count(*), count(DISTINCT \"CarId\"), count(\"Alert\"), count(\"LapCompleted\") FROM car_insights";
+
+    public static string DescribeSqlite(string connectionString)
     {
         using var connection = new SqliteConnection(connectionString);
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        return Describe(connection, file, $"sqlite3 {file}");
+    }
+
+    public static string DescribePostgres(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        var database = new NpgsqlConnectionStringBuilder(connectionString);
+        return Describe(connection, $"{database.Host}/{database.Database}", $"psql -h {database.Host} -d {database.Database} -c");
+    }
+
+    private static string Describe(DbConnection connection, string where, string client)
+    {
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*), count(DISTINCT CarId), count(Alert), count(LapCompleted) FROM car_insights";
-        SqliteDataReader totals;
+        command.CommandText = Totals;
+        DbDataReader totals;
         try
         {
             totals = command.ExecuteReader();
         }
-        catch (SqliteException)
+        catch (DbException)
         {
             return "Archived: nothing yet (the run stopped before the sink wrote its first batch).";
         }
 
         using var read = totals;
         totals.Read();
-        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        return $"Archived: {file} holds {totals.GetInt64(0):N0} insights of {totals.GetInt64(1)} cars ({totals.GetInt64(2):N0} alerts, {totals.GetInt64(3):N0} laps), " +
-            $"every run's; query it with: sqlite3 {file} \"SELECT CarId, count(*), max(AverageSpeed) FROM car_insights GROUP BY CarId\"";
+        return $"Archived: {where} holds {totals.GetInt64(0):N0} insights of {totals.GetInt64(1)} cars ({totals.GetInt64(2):N0} alerts, {totals.GetInt64(3):N0} laps), " +
+            $"every run's; query it with: {client} \"SELECT \\\"CarId\\\", count(*), max(\\\"AverageSpeed\\\") FROM car_insights GROUP BY \\\"CarId\\\"\"";
     }
 }

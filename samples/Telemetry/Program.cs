@@ -14,17 +14,22 @@ using Telemetry;
 // pit-wall service posts as plain JSON → pit-notes → PitNotePrinter; and every insight → InsightArchive, a sink into a
 // SQLite table (car-insights.db), exactly once.
 // With no Pipelines:BootstrapServers it all runs on an embedded broker; set one to use a real cluster.
-//   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092] [--topology]
+//   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092] [--postgres "Host=…"] [--topology]
 var printTopology = args.Contains("--topology");
 var builder = Host.CreateApplicationBuilder(args.Where(arg => arg != "--topology").ToArray());
 builder.Services.AddPipelines(builder.Configuration);
 
-// Pipelines:Sinks:InsightArchive:ConnectionString moves the database; the table is made from CarInsight's members.
-builder.Services.AddSqliteSink<CarInsight>("InsightArchive", builder.Configuration, new TableSinkOptions
+// Every insight into a table made from CarInsight's members: SQLite beside the sample by default, PostgreSQL with
+// --postgres "Host=…;Username=…;Database=…"; Pipelines:Sinks:InsightArchive:ConnectionString moves either.
+var archive = new TableSinkOptions { ConnectionString = "Data Source=car-insights.db", Table = "car_insights" };
+if (builder.Configuration["postgres"] is { } postgres)
 {
-    ConnectionString = "Data Source=car-insights.db",
-    Table = "car_insights",
-});
+    builder.Services.AddPostgresSink<CarInsight>("InsightArchive", builder.Configuration, archive with { ConnectionString = postgres });
+}
+else
+{
+    builder.Services.AddSqliteSink<CarInsight>("InsightArchive", builder.Configuration, archive);
+}
 builder.Services.AddHealthChecks().AddPipelines();
 builder.Services.AddHostedService<TelemetrySimulator>();
 builder.Services.AddHostedService<ThroughputReporter>();
@@ -48,4 +53,5 @@ if (builder.Configuration["duration"] is { } duration)
 
 await host.RunAsync(stop.Token);
 Console.WriteLine($"Stopped: {SampleCounters.Produced:N0} rows produced, {SampleCounters.Analyzed:N0} analyzed, {SampleCounters.Insights:N0} insights ({SampleCounters.WithSettings:N0} with the car's settings), {SampleCounters.Laps:N0} laps, {SampleCounters.Summaries:N0} window summaries, {SampleCounters.Setups:N0} setup sheets joined, {SampleCounters.PitPasses:N0} pit passes, {SampleCounters.PitNotes:N0} pit-wall notes.");
-Console.WriteLine(InsightArchive.Describe(builder.Configuration["Pipelines:Sinks:InsightArchive:ConnectionString"] ?? "Data Source=car-insights.db"));
+var archived = builder.Configuration["Pipelines:Sinks:InsightArchive:ConnectionString"] ?? builder.Configuration["postgres"] ?? archive.ConnectionString;
+Console.WriteLine(builder.Configuration["postgres"] is null ? InsightArchive.DescribeSqlite(archived) : InsightArchive.DescribePostgres(archived));

@@ -67,4 +67,18 @@ public static class SinkServiceCollectionExtensions
         var table = options with { ConnectionString = configuration[$"Pipelines:Sinks:{name}:ConnectionString"] ?? options.ConnectionString };
         return services.AddSink(name, configuration, _ => new SqliteSink<T>(table));
     }
+
+    /// <summary>
+    /// Runs a sink named <paramref name="name"/> writing <typeparamref name="T"/>'s topic into a PostgreSQL table, exactly
+    /// once (<see cref="PostgresSink{T}"/>). <c>Pipelines:Sinks:&lt;name&gt;:ConnectionString</c>, when set, replaces
+    /// <paramref name="options"/>' connection string (credentials belong in configuration, not code).
+    /// </summary>
+    public static IServiceCollection AddPostgresSink<T>(this IServiceCollection services, string name, IConfiguration configuration, TableSinkOptions options)
+        where T : IMessageContract<T>
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var table = options with { ConnectionString = configuration[$"Pipelines:Sinks:{name}:ConnectionString"] ?? options.ConnectionString };
+        return services.AddSink(name, configuration, _ => new PostgresSink<T>(table));
+    }
 }
