@@ -60,13 +60,8 @@ public static class SinkServiceCollectionExtensions
     /// <paramref name="options"/>' connection string, so where the database lives is configuration.
     /// </summary>
     public static IServiceCollection AddSqliteSink<T>(this IServiceCollection services, string name, IConfiguration configuration, TableSinkOptions options)
-        where T : IMessageContract<T>
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(configuration);
-        var table = options with { ConnectionString = configuration[$"Pipelines:Sinks:{name}:ConnectionString"] ?? options.ConnectionString };
-        return services.AddSink(name, configuration, _ => new SqliteSink<T>(table));
-    }
+        where T : IMessageContract<T> =>
+        services.AddTableSink<T>(name, configuration, options, table => new SqliteSink<T>(table));
 
     /// <summary>
     /// Runs a sink named <paramref name="name"/> writing <typeparamref name="T"/>'s topic into a PostgreSQL table, exactly
@@ -74,11 +69,15 @@ public static class SinkServiceCollectionExtensions
     /// <paramref name="options"/>' connection string (credentials belong in configuration, not code).
     /// </summary>
     public static IServiceCollection AddPostgresSink<T>(this IServiceCollection services, string name, IConfiguration configuration, TableSinkOptions options)
+        where T : IMessageContract<T> =>
+        services.AddTableSink<T>(name, configuration, options, table => new PostgresSink<T>(table));
+
+    private static IServiceCollection AddTableSink<T>(this IServiceCollection services, string name, IConfiguration configuration, TableSinkOptions options, Func<TableSinkOptions, ISink<T>> create)
         where T : IMessageContract<T>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configuration);
         var table = options with { ConnectionString = configuration[$"Pipelines:Sinks:{name}:ConnectionString"] ?? options.ConnectionString };
-        return services.AddSink(name, configuration, _ => new PostgresSink<T>(table));
+        return services.AddSink(name, configuration, _ => create(table));
     }
 }
