@@ -5,7 +5,8 @@ using Pipelines.Infrastructure;
 
 // Configuration from the command line: --Pipelines:BootstrapServers=host:port and any other Pipelines key, and
 // --Crash:Processor=SensorWindows to run that processor alone, or SqliteArchive (with --Crash:Database=path) or
-// PostgresArchive (with --Crash:Database=a connection string) to run a sink of the readings into a table
+// PostgresArchive (with --Crash:Database=a connection string) or ParquetArchive (with --Crash:Database=a directory)
+// to run a sink of the readings into a table or files
 // (BufferedDoubler alone otherwise).
 var builder = Host.CreateApplicationBuilder(args);
 if (builder.Configuration["Crash:Processor"] == "SqliteArchive")
@@ -23,6 +24,13 @@ else if (builder.Configuration["Crash:Processor"] == "PostgresArchive")
         ConnectionString = builder.Configuration["Crash:Database"]!,
         Table = "readings",
     }));
+}
+else if (builder.Configuration["Crash:Processor"] == "ParquetArchive")
+{
+    Pipelines.Hosting.SinkServiceCollectionExtensions.AddParquetSink<Reading>(builder.Services, "ParquetArchive", builder.Configuration, new Pipelines.Sinks.ParquetSinkOptions
+    {
+        Directory = builder.Configuration["Crash:Database"]!,
+    });
 }
 else if (builder.Configuration["Crash:Processor"] == nameof(SensorWindows))
 {

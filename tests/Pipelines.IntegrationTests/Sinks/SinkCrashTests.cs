@@ -8,9 +8,9 @@ using Pipelines.Processing;
 namespace Pipelines.IntegrationTests.Sinks;
 
 /// <summary>
-/// A table sink in a real host process, killed with SIGKILL ten times while it writes 200,000 rows: the table ends with
-/// every row exactly once, each sensor's count and sum equal to the input's. SQLite here, PostgreSQL in
-/// <see cref="PostgresSinkCrashTests"/>.
+/// A sink in a real host process, killed with SIGKILL ten times while it writes 200,000 rows: the table (or the files)
+/// ends with every row exactly once, each sensor's count and sum equal to the input's: SQLite here, Parquet in
+/// <see cref="ParquetSinkCrashTests"/>, PostgreSQL in <see cref="PostgresSinkCrashTests"/>.
 /// </summary>
 public sealed class SinkCrashTests : IDisposable
 {
@@ -27,14 +27,33 @@ public sealed class SinkCrashTests : IDisposable
 
     [Fact]
     public Task A_SQLite_sink_killed_ten_times_while_it_writes_leaves_every_row_in_the_table_exactly_once() =>
-        SinkCrash.KillTenTimesWhileWriting("SqliteArchive", file, sql =>
+        SinkCrash.KillTenTimesWhileWriting("SqliteArchive", file, SinkCrash.Sql(sql =>
         {
             using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = sql;
             return SinkCrash.Read(command.ExecuteReader());
-        });
+        }));
+}
+
+/// <inheritdoc cref="SinkCrashTests"/>
+public sealed class ParquetSinkCrashTests : IDisposable
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), $"pipelines-sink-crash-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    // Small files: writing them all takes many times as long as a kill does.
+    [Fact]
+    public Task A_Parquet_sink_killed_ten_times_while_it_writes_leaves_every_row_in_its_files_exactly_once() =>
+        SinkCrash.KillTenTimesWhileWriting("ParquetArchive", directory, new ParquetFiles(directory), batchRows: 200);
 }
 
 /// <inheritdoc cref="SinkCrashTests"/>
@@ -45,13 +64,76 @@ public sealed class PostgresSinkCrashTests(PostgresFixture postgres)
     public Task A_PostgreSQL_sink_killed_ten_times_while_it_writes_leaves_every_row_in_the_table_exactly_once()
     {
         var database = postgres.NewDatabase();
-        return SinkCrash.KillTenTimesWhileWriting("PostgresArchive", database, sql =>
+        return SinkCrash.KillTenTimesWhileWriting("PostgresArchive", database, SinkCrash.Sql(sql =>
         {
             using var connection = new NpgsqlConnection(database);
             connection.Open();
             using var command = new NpgsqlCommand(sql.Replace("Sensor", "\"Sensor\"").Replace("Value", "\"Value\""), connection);
             return SinkCrash.Read(command.ExecuteReader());
-        });
+        }));
+    }
+}
+
+/// <summary>What a sink wrote, as the crash test counts and checks it.</summary>
+internal interface IWritten
+{
+    /// <summary>How many rows were written; 0 before anything was.</summary>
+    long Count();
+
+    /// <summary>A measure of progress cheap enough to ask every few milliseconds (rows, or files): it grows with each batch written.</summary>
+    long Progress() => Count();
+
+    /// <summary>Per sensor: how many distinct values, and their sum.</summary>
+    List<(string Sensor, long Values, double Sum)> BySensor();
+}
+
+/// <summary>Every row in a sink's Parquet files, each file read whole.</summary>
+internal sealed class ParquetFiles(string directory) : IWritten
+{
+    // A file per batch: counting them reads no file.
+    public long Progress() => Directory.Exists(directory) ? Directory.GetFiles(directory, "*.parquet").Length : 0;
+
+    public long Count() => Directory.Exists(directory)
+        ? Directory.GetFiles(directory, "*.parquet").Sum(file => Open(file, reader => reader.RowGroups.Sum(g => g.RowCount)))
+        : 0;
+
+    public List<(string Sensor, long Values, double Sum)> BySensor()
+    {
+        var rows = new List<(string Sensor, double Value)>();
+        foreach (var file in Directory.GetFiles(directory, "*.parquet"))
+        {
+            rows.AddRange(Open(file, reader =>
+            {
+                var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name);
+                var read = new List<(string, double)>();
+                for (var g = 0; g < reader.RowGroupCount; g++)
+                {
+                    using var group = reader.OpenRowGroupReader(g);
+                    var sensors = new string?[group.RowCount];
+                    var values = new double?[group.RowCount];
+                    group.ReadAsync(fields["Sensor"], sensors.AsMemory()!).GetAwaiter().GetResult();
+                    group.ReadAsync<double>(fields["Value"], values.AsMemory()).GetAwaiter().GetResult();
+                    read.AddRange(sensors.Zip(values, (s, v) => (s!, v!.Value)));
+                }
+
+                return read;
+            }));
+        }
+
+        return rows.GroupBy(r => r.Sensor).Select(g => (g.Key, (long)g.Select(r => r.Value).Distinct().Count(), g.Sum(r => r.Value))).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+    }
+
+    private static TResult Open<TResult>(string file, Func<Parquet.ParquetReader, TResult> read)
+    {
+        var reader = Parquet.ParquetReader.CreateAsync(file).GetAwaiter().GetResult();
+        try
+        {
+            return read(reader);
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 }
 
@@ -64,8 +146,9 @@ internal static class SinkCrash
     /// Writes 200,000 readings of five sensors, packed fifty a message, then starts the sink <paramref name="processor"/>
     /// in a host process ten times, killing it each time once more rows reached the table, and an eleventh until all did.
     /// </summary>
-    /// <param name="query">Runs a query on the table (its columns unquoted) and gives its rows as objects.</param>
-    public static async Task KillTenTimesWhileWriting(string processor, string database, Func<string, List<object[]>> query)
+    /// <param name="written">Reads what the sink wrote.</param>
+    /// <param name="batchRows">The rows of a batch: small enough that writing them all takes many times as long as a kill.</param>
+    public static async Task KillTenTimesWhileWriting(string processor, string database, IWritten written, int batchRows = 2000)
     {
         using var harness = new KafkaHarness(partitions: 3);
 
@@ -85,33 +168,26 @@ internal static class SinkCrash
             Assert.Equal(0, producer.Flush(Bounded.Patience));
         }
 
-        long Count()
-        {
-            try
-            {
-                return Convert.ToInt64(query("SELECT count(*) FROM readings").Single()[0]);
-            }
-            catch (Exception exception) when (exception is SqliteException or PostgresException)
-            {
-                return 0; // not created yet
-            }
-        }
+        long Count() => written.Count();
 
         // Small batches, so that a kill lands between batches and inside them.
-        string[] settings = ["--Crash:Database=" + database, $"--Pipelines:Processors:{processor}:InputBuffer:MaxRows=2000"];
-        var written = 0L;
+        string[] settings = ["--Crash:Database=" + database, $"--Pipelines:Processors:{processor}:InputBuffer:MaxRows={batchRows}"];
+        var done = 0L;
+        var afterEachKill = new List<long>();
         for (var kill = 0; kill < 10; kill++)
         {
-            var before = written;
+            // Killed once this start has written a batch: wherever the next one stands then.
+            var before = written.Progress();
             using var host = CrashHost.Start(processor, harness.Kafka.BootstrapServers, _ => { }, settings);
-            await Bounded.Until(() => Task.FromResult(Count() > before + 5_000 || Count() == Rows), () => $"{Count()} rows after {kill} kills. {host.Errors}");
+            await Bounded.Until(() => Task.FromResult(written.Progress() > before || Count() == Rows), () => $"{Count()} rows after {kill} kills. {host.Errors}");
             host.Kill();
             await host.WaitForExit();
-            written = Count();
+            done = Count();
+            afterEachKill.Add(done);
         }
 
         // Every kill landed while rows were still to be written.
-        Assert.True(written < Rows, $"all {Rows} rows were written before the tenth kill");
+        Assert.True(done < Rows, $"all {Rows} rows were written before the tenth kill: {string.Join(", ", afterEachKill)} after each");
 
         using (var last = CrashHost.Start(processor, harness.Kafka.BootstrapServers, _ => { }, settings))
         {
@@ -121,11 +197,12 @@ internal static class SinkCrash
         }
 
         var expected = Enumerable.Range(0, Rows).GroupBy(i => "sensor-" + (i % Sensors)).Select(g => ((string)g.Key, (long)g.Count(), g.Sum(i => (double)i))).OrderBy(g => g.Item1);
-        var found = query("SELECT Sensor, count(DISTINCT Value), sum(Value) FROM readings GROUP BY Sensor ORDER BY Sensor")
-            .Select(r => ((string)r[0], Convert.ToInt64(r[1]), Convert.ToDouble(r[2])));
-        Assert.Equal(expected, found);
+        Assert.Equal(expected, written.BySensor());
         Assert.Equal((long)Rows, Count());
     }
+
+    /// <summary>What a table sink wrote, through <paramref name="query"/> (a query on the table, its columns unquoted; its rows as objects).</summary>
+    public static IWritten Sql(Func<string, List<object[]>> query) => new SqlTable(query);
 
     public static List<object[]> Read(System.Data.Common.DbDataReader reader)
     {
@@ -142,4 +219,25 @@ internal static class SinkCrash
             return rows;
         }
     }
+}
+
+/// <summary>What a table sink wrote, counted and grouped by SQL.</summary>
+internal sealed class SqlTable(Func<string, List<object[]>> query) : IWritten
+{
+    public long Count()
+    {
+        try
+        {
+            return Convert.ToInt64(query("SELECT count(*) FROM readings").Single()[0]);
+        }
+        catch (Exception exception) when (exception is SqliteException or PostgresException)
+        {
+            return 0; // not created yet
+        }
+    }
+
+    public List<(string Sensor, long Values, double Sum)> BySensor() =>
+        query("SELECT Sensor, count(DISTINCT Value), sum(Value) FROM readings GROUP BY Sensor ORDER BY Sensor")
+            .Select(r => ((string)r[0], Convert.ToInt64(r[1]), Convert.ToDouble(r[2])))
+            .ToList();
 }

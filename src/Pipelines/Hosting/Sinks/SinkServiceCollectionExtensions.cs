@@ -72,6 +72,20 @@ public static class SinkServiceCollectionExtensions
         where T : IMessageContract<T> =>
         services.AddTableSink<T>(name, configuration, options, table => new PostgresSink<T>(table));
 
+    /// <summary>
+    /// Runs a sink named <paramref name="name"/> writing <typeparamref name="T"/>'s topic into Parquet files, exactly once
+    /// (<see cref="ParquetSink{T}"/>; a file per batch, so <c>Pipelines:Processors:&lt;name&gt;:InputBuffer</c> sets how many
+    /// rows and how long a file holds). <c>Pipelines:Sinks:&lt;name&gt;:Directory</c>, when set, replaces the directory.
+    /// </summary>
+    public static IServiceCollection AddParquetSink<T>(this IServiceCollection services, string name, IConfiguration configuration, ParquetSinkOptions options)
+        where T : IMessageContract<T>
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var files = options with { Directory = configuration[$"Pipelines:Sinks:{name}:Directory"] ?? options.Directory };
+        return services.AddSink(name, configuration, _ => new ParquetSink<T>(files));
+    }
+
     private static IServiceCollection AddTableSink<T>(this IServiceCollection services, string name, IConfiguration configuration, TableSinkOptions options, Func<TableSinkOptions, ISink<T>> create)
         where T : IMessageContract<T>
     {
