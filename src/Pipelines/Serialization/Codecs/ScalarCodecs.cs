@@ -147,17 +147,7 @@ public readonly struct TagCodec : IValueCodec<string?>
     public static ColumnType Column => ColumnType.Text;
 
     /// <inheritdoc/>
-    public static void WriteColumn(IColumnWriter writer, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull();
-        }
-        else
-        {
-            writer.WriteText(value);
-        }
-    }
+    public static void WriteColumn(IColumnWriter writer, string? value) => StringCodec.WriteColumn(writer, value);
     /// <inheritdoc/>
     public static void Write(ref MessageWriter writer, string? value) => writer.Write(value);
     /// <inheritdoc/>
