@@ -144,7 +144,7 @@ public sealed class SinkRunner<T>
         }
 
         var position = result.TopicPartitionOffset;
-        var pause = Infrastructure.RegistryCalls.First;
+        var pause = GrowingPause.First;
         while (true)
         {
             try
@@ -167,7 +167,7 @@ public sealed class SinkRunner<T>
                     return false;
                 }
 
-                pause = Infrastructure.RegistryCalls.Next(pause);
+                pause = GrowingPause.After(pause);
             }
         }
     }
@@ -199,10 +199,7 @@ public sealed class SinkRunner<T>
         }
 
         // A JSON row without its own time takes its message's, as a processor's input does.
-        foreach (var row in untimed)
-        {
-            read[row] = T.Serializer.WithTimestamp(read[row], checked(result.Message.Timestamp.UnixTimestampMs * 1_000_000));
-        }
+        InputDeserializer<T>.Stamp(read, untimed, result.Message.Timestamp);
 
         return read;
     }
@@ -220,7 +217,7 @@ public sealed class SinkRunner<T>
 
         // Dead letters are durable before the positions that pass them are: at worst one is written twice, never lost.
         letters.Flush();
-        var pause = Infrastructure.RegistryCalls.First;
+        var pause = GrowingPause.First;
         while (pending.HasAny && (once || !stoppingToken.IsCancellationRequested))
         {
             var batch = pending.Batch(stored, topicIdentity);
@@ -260,7 +257,7 @@ public sealed class SinkRunner<T>
                 }
 
                 stoppingToken.WaitHandle.WaitOne(pause);
-                pause = Infrastructure.RegistryCalls.Next(pause);
+                pause = GrowingPause.After(pause);
                 continue;
             }
 
@@ -306,7 +303,7 @@ public sealed class SinkRunner<T>
     /// <summary>The target's positions, waiting for it as long as it takes: reading from anywhere else could write a row twice.</summary>
     private Dictionary<TopicPartition, long> ReadPositions(IReadOnlyCollection<TopicPartition> partitions, CancellationToken stoppingToken)
     {
-        var pause = Infrastructure.RegistryCalls.First;
+        var pause = GrowingPause.First;
         while (true)
         {
             try
@@ -317,7 +314,7 @@ public sealed class SinkRunner<T>
             {
                 Log.SinkWriteFailed(logger, exception, options.Name, 0, exception.Message, pause);
                 stoppingToken.WaitHandle.WaitOne(pause);
-                pause = Infrastructure.RegistryCalls.Next(pause);
+                pause = GrowingPause.After(pause);
             }
         }
     }

@@ -35,7 +35,7 @@ internal sealed class TableReader<T> : TableReader
     private readonly Dictionary<int, long> ends = [];
     private readonly List<T> scratch = [];
     private readonly ContractFormat<T> format;
-    private TimeSpan registryPause = RegistryCalls.First;
+    private TimeSpan registryPause = GrowingPause.First;
     private volatile Exception? stopped;
     private long messages;
 
@@ -185,11 +185,11 @@ internal sealed class TableReader<T> : TableReader
                 // Not read yet (its writer schema could not be fetched): the same message again after a pause.
                 consumer.Seek(result.TopicPartitionOffset);
                 stop.Token.WaitHandle.WaitOne(registryPause);
-                registryPause = RegistryCalls.Next(registryPause);
+                registryPause = GrowingPause.After(registryPause);
                 return;
             }
 
-            registryPause = RegistryCalls.First;
+            registryPause = GrowingPause.First;
             messages++;
         }
 

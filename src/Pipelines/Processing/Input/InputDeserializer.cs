@@ -79,7 +79,10 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, ContractFo
     /// Gives the rows just read whose JSON object carried no time the Kafka timestamp of their message, as a writer that
     /// puts the time only there (Quix Streams, most services) means it; called once the message's timestamp is known.
     /// </summary>
-    public void Stamp(Timestamp timestamp)
+    public void Stamp(Timestamp timestamp) => Stamp(Rows, untimed, timestamp);
+
+    /// <summary>Gives the <paramref name="untimed"/> of <paramref name="rows"/> the Kafka timestamp of their message, then forgets them.</summary>
+    internal static void Stamp(List<T> rows, List<int> untimed, Timestamp timestamp)
     {
         if (untimed.Count == 0)
         {
@@ -89,7 +92,7 @@ internal sealed class InputDeserializer<T>(long maxSplitMessageBytes, ContractFo
         var nanoseconds = checked(timestamp.UnixTimestampMs * 1_000_000);
         foreach (var row in untimed)
         {
-            Rows[row] = T.Serializer.WithTimestamp(Rows[row], nanoseconds);
+            rows[row] = T.Serializer.WithTimestamp(rows[row], nanoseconds);
         }
 
         untimed.Clear();

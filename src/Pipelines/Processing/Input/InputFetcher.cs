@@ -241,12 +241,9 @@ internal sealed class InputFetcher<TIn, TOut>
     /// </summary>
     private void ReadWhenAnswered(ConsumeResult<byte[], byte[]> record, Pipelines.Infrastructure.SchemaRegistryUnavailableException unavailable)
     {
-        PipelinesTelemetry.Consumed.Add(1, consumeTags);
         var input = options.InputOf(record.Topic);
-        var work = tracker.Rent();
-        tracker.Begin(record.Partition.Value, record.Offset.Value, work, input);
-        var message = InboundMessage.Kept(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers, record.Message.Timestamp, default, record.Message.Value, work, input);
-        var pause = Pipelines.Infrastructure.RegistryCalls.First;
+        var (message, work) = Kept(record, input);
+        var pause = GrowingPause.First;
         while (true)
         {
             Log.RegistryUnavailable(logger, options.Name, $"for {record.Topic} partition {record.Partition.Value} at offset {record.Offset.Value}", unavailable.Message, pause);
@@ -256,7 +253,7 @@ internal sealed class InputFetcher<TIn, TOut>
                 return;
             }
 
-            pause = Pipelines.Infrastructure.RegistryCalls.Next(pause);
+            pause = GrowingPause.After(pause);
             try
             {
                 message.Rows = Reader.ReadKept(record.Message.Value, record.Message.Headers, input);
@@ -281,13 +278,19 @@ internal sealed class InputFetcher<TIn, TOut>
     private void Reject(ConsumeException exception)
     {
         var record = exception.ConsumerRecord;
-        PipelinesTelemetry.Consumed.Add(1, consumeTags);
         var input = options.InputOf(record.Topic);
         using var activity = PipelinesTelemetry.StartProcessing(options, input, record.Message.Headers, record.Partition.Value, record.Offset.Value);
-        var work = tracker.Rent();
-        tracker.Begin(record.Partition.Value, record.Offset.Value, work, input);
-        var message = InboundMessage.Kept(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers, record.Message.Timestamp, default, record.Message.Value, work, input);
+        var (message, work) = Kept(record, input);
         rejections.Reject(message, exception.InnerException ?? exception, work);
         work.Finish();
+    }
+
+    /// <summary>A message the reader could not read as it was consumed: counted, registered with the tracker, its value kept.</summary>
+    private (InboundMessage Message, Work Work) Kept(ConsumeResult<byte[], byte[]> record, int input)
+    {
+        PipelinesTelemetry.Consumed.Add(1, consumeTags);
+        var work = tracker.Rent();
+        tracker.Begin(record.Partition.Value, record.Offset.Value, work, input);
+        return (InboundMessage.Kept(record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers, record.Message.Timestamp, default, record.Message.Value, work, input), work);
     }
 }

@@ -4,7 +4,6 @@ using Avro.Generic;
 using Avro.IO;
 using Confluent.SchemaRegistry;
 using Microsoft.Extensions.Logging;
-using Pipelines.Logging;
 using Pipelines.Processing;
 
 namespace Pipelines.Infrastructure;
@@ -15,35 +14,32 @@ namespace Pipelines.Infrastructure;
 /// schema, and through Avro's resolution into it (Apache's generic reader, then the generated one) when not. Writer
 /// schemas are fetched by id once and kept.
 /// </summary>
-internal sealed class AvroFormat<T> : ContractFormat<T>
+internal sealed class AvroFormat<T> : RegistryFormat<T>
     where T : IMessageContract<T>
 {
-    private readonly ISchemaRegistryClient registry;
-    private readonly SubjectNameStrategy subjects;
-    private readonly string text;
     private readonly Avro.Schema schema;
     private readonly string canonical;
-    private readonly ConcurrentDictionary<string, int> ids = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, Reading> readings = new();
 
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> has no Avro schema.</exception>
     public AvroFormat(ISchemaRegistryClient registry, SubjectNameStrategy subjects = SubjectNameStrategy.Topic)
+        : base(registry, subjects)
     {
-        this.registry = registry;
-        this.subjects = subjects;
-        text = T.Serializer.Schema.AvroSchema ?? throw new InvalidOperationException(
-            $"{T.Serializer.Schema.Name} has no Avro schema: Avro names are [A-Za-z_][A-Za-z0-9_]*, and a wire name, type name, namespace or enum member of it is not one (PIPE050 says which at compile time).");
+        var text = T.Serializer.Schema.AvroSchema ?? throw new InvalidOperationException(
+            $"{T.Serializer.Schema.Name} has no Avro schema: Avro names are [A-Za-z_][A-Za-z0-9_]*, and a wire name, type name, namespace or enum member of it is not one (PIPE028 says which at compile time).");
+        Registered = new Schema(text, SchemaType.Avro);
         schema = Avro.Schema.Parse(text);
         canonical = schema.ToString();
     }
 
-    public override MessageSchema Schema => T.Serializer.Schema;
+    protected override Schema Registered { get; }
 
-    public override bool PacksRows => false;
+    // The schema's full name, as Confluent's Avro serializer takes it.
+    protected override string RecordName => ((Avro.NamedSchema)schema).Fullname;
 
     public override void Write(IBufferWriter<byte> output, in T row, string topic)
     {
-        ConfluentWireFormat.WriteHeader(output, IdFor(topic));
+        WriteHeader(output, topic);
         var writer = new AvroWriter(output);
         T.Serializer.WriteAvro(ref writer, in row);
         writer.Flush();
@@ -54,16 +50,6 @@ internal sealed class AvroFormat<T> : ContractFormat<T>
         rows.Add(Read(data, isNull: false));
         return 1;
     }
-
-    /// <summary>The id of the contract's schema under <paramref name="topic"/>'s subject: registered on first use unless prepared.</summary>
-    /// <exception cref="SchemaRegistryException">The registry refused the schema.</exception>
-    public int IdFor(string topic) =>
-        ids.GetOrAdd(topic, t => registry.RegisterSchemaAsync(SubjectOf(t), new Schema(text, SchemaType.Avro)).GetAwaiter().GetResult());
-
-    /// <summary>The subject by the strategy: the record's name is the schema's full name, as Confluent's serializer takes it.</summary>
-    public override string SubjectOf(string topic) => ConfluentWireFormat.SubjectOf(topic, subjects, ((Avro.NamedSchema)schema).Fullname);
-
-    public override void Register(string topic) => IdFor(topic);
 
     /// <summary>Reads one row in the wire format.</summary>
     /// <exception cref="MessageFormatException">The bytes are not a row, or name a schema the registry does not have.</exception>
@@ -94,21 +80,6 @@ internal sealed class AvroFormat<T> : ContractFormat<T>
         return ReadOwn(resolved.GetBuffer().AsSpan(0, (int)resolved.Length));
     }
 
-    public override async Task PrepareToWriteAsync(string topic, string caller, ILogger logger, CancellationToken cancellationToken)
-    {
-        var subject = SubjectOf(topic);
-        try
-        {
-            var id = await RegistryCalls.UntilAnsweredAsync(() => registry.RegisterSchemaAsync(subject, new Schema(text, SchemaType.Avro)), $"registering {Schema.Name} under {subject}", caller, logger, cancellationToken);
-            ids[topic] = id;
-            Log.SchemaRegistered(logger, caller, Schema.Name, subject, id);
-        }
-        catch (SchemaRegistryException refused) when (refused.Status == System.Net.HttpStatusCode.Conflict || refused.ErrorCode is 409 or 42201)
-        {
-            throw await RefusedAsync(subject, refused, caller, logger, cancellationToken);
-        }
-    }
-
     public override async Task PrepareToReadAsync(string topic, string caller, ILogger logger, CancellationToken cancellationToken)
     {
         var subject = SubjectOf(topic);
@@ -131,7 +102,7 @@ internal sealed class AvroFormat<T> : ContractFormat<T>
         }
     }
 
-    private async Task<SchemaIncompatibleException> RefusedAsync(string subject, SchemaRegistryException refused, string caller, ILogger logger, CancellationToken cancellationToken)
+    protected override async Task<SchemaIncompatibleException> RefusedAsync(string subject, SchemaRegistryException refused, string caller, ILogger logger, CancellationToken cancellationToken)
     {
         // The registry says no; Avro's rules against the latest version say which field.
         var details = new List<string>();
@@ -150,7 +121,7 @@ internal sealed class AvroFormat<T> : ContractFormat<T>
     {
         try
         {
-            return await RegistryCalls.UntilAnsweredAsync(() => registry.GetLatestSchemaAsync(subject), $"reading subject {subject}", caller, logger, cancellationToken);
+            return await RegistryCalls.UntilAnsweredAsync(() => Registry.GetLatestSchemaAsync(subject), $"reading subject {subject}", caller, logger, cancellationToken);
         }
         catch (SchemaRegistryException missing) when (missing.ErrorCode is 40401 or 40402 or 40403)
         {
@@ -171,7 +142,7 @@ internal sealed class AvroFormat<T> : ContractFormat<T>
         Schema writer;
         try
         {
-            writer = registry.GetSchemaAsync(id).GetAwaiter().GetResult();
+            writer = Registry.GetSchemaAsync(id).GetAwaiter().GetResult();
         }
         catch (SchemaRegistryException exception) when (exception.ErrorCode == 40403)
         {

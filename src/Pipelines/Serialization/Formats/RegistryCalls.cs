@@ -7,18 +7,15 @@ namespace Pipelines.Infrastructure;
 
 /// <summary>
 /// Calls to a Schema Registry that are worth waiting for: a registry that does not answer (down, restarting, a timeout,
-/// a 5xx) is tried again with a growing pause, since no row can be written or read correctly without it and a crash
-/// would only restart into the same wait; an answer that refuses (a 4xx) is returned to the caller at once.
+/// a 5xx) is tried again after a <see cref="Processing.GrowingPause"/>, since no row can be written or read correctly
+/// without it; an answer that refuses (a 4xx) is returned to the caller at once.
 /// </summary>
 internal static class RegistryCalls
 {
-    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(30);
-
     /// <summary>Calls <paramref name="call"/> until the registry answers it, logging each miss (docs/logging.md, 900).</summary>
     public static async Task<TResult> UntilAnsweredAsync<TResult>(Func<Task<TResult>> call, string what, string caller, ILogger logger, CancellationToken cancellationToken)
     {
-        var pause = FirstPause;
+        var pause = Processing.GrowingPause.First;
         while (true)
         {
             try
@@ -29,16 +26,10 @@ internal static class RegistryCalls
             {
                 Log.RegistryUnavailable(logger, caller, what, exception.Message, pause);
                 await Task.Delay(pause, cancellationToken);
-                pause = Next(pause);
+                pause = Processing.GrowingPause.After(pause);
             }
         }
     }
-
-    /// <summary>The pause after <paramref name="pause"/>: twice as long, up to 30 s.</summary>
-    public static TimeSpan Next(TimeSpan pause) => pause * 2 < LongestPause ? pause * 2 : LongestPause;
-
-    /// <summary>The first pause after a miss.</summary>
-    public static TimeSpan First => FirstPause;
 
     /// <summary>Whether <paramref name="exception"/> says the registry did not answer, rather than that it refused.</summary>
     public static bool IsOutage(Exception exception) => exception switch

@@ -52,25 +52,7 @@ public sealed partial class PostgresSink<T> : ISink<T>, IDisposable
     public async Task<IReadOnlyDictionary<TopicPartition, long>> ReadPositionsAsync(IReadOnlyCollection<TopicPartition> partitions, string? topicIdentity, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var positions = new Dictionary<TopicPartition, long>();
-        foreach (var topic in partitions.Select(p => p.Topic).Distinct())
-        {
-            await using var read = new NpgsqlCommand(shape.ReadPositions, connection);
-            read.Parameters.Add(new NpgsqlParameter("table", shape.Table));
-            read.Parameters.Add(new NpgsqlParameter("topic", topic));
-            read.Parameters.Add(new NpgsqlParameter("identity", NpgsqlDbType.Text) { Value = (object?)topicIdentity ?? DBNull.Value });
-            await using var rows = await read.ExecuteReaderAsync(cancellationToken);
-            while (await rows.ReadAsync(cancellationToken))
-            {
-                var partition = new TopicPartition(topic, (int)rows.GetInt64(0));
-                if (partitions.Contains(partition))
-                {
-                    positions[partition] = rows.GetInt64(1);
-                }
-            }
-        }
-
-        return positions;
+        return await TablePositions.ReadAsync(connection, shape, partitions, topicIdentity, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -97,7 +79,7 @@ public sealed partial class PostgresSink<T> : ISink<T>, IDisposable
             throw new SinkRowException(row, $"PostgreSQL refused the row into '{shape.Table}': {refused.MessageText}{(refused.Detail is { } detail ? " (" + detail + ")" : "")}", refused);
         }
 
-        await MovePositionsAsync(connection, batch.Positions, batch.TopicIdentity, cancellationToken);
+        await TablePositions.MoveAsync(connection, transaction, shape, batch.Positions, batch.TopicIdentity, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -189,34 +171,6 @@ public sealed partial class PostgresSink<T> : ISink<T>, IDisposable
         }
 
         return 0;
-    }
-
-    private async Task MovePositionsAsync(NpgsqlConnection connection, IReadOnlyList<SinkPosition> positions, string? topicIdentity, CancellationToken cancellationToken)
-    {
-        var conflicts = new List<TopicPartition>();
-        foreach (var position in positions)
-        {
-            await using var move = new NpgsqlCommand(position.From is null ? shape.InsertPosition : shape.MovePosition, connection);
-            move.Parameters.Add(new NpgsqlParameter("table", shape.Table));
-            move.Parameters.Add(new NpgsqlParameter("topic", position.Topic));
-            move.Parameters.Add(new NpgsqlParameter("partition", (long)position.Partition));
-            move.Parameters.Add(new NpgsqlParameter("to", position.To));
-            move.Parameters.Add(new NpgsqlParameter("identity", NpgsqlDbType.Text) { Value = (object?)topicIdentity ?? DBNull.Value });
-            if (position.From is { } from)
-            {
-                move.Parameters.Add(new NpgsqlParameter("from", from));
-            }
-
-            if (await move.ExecuteNonQueryAsync(cancellationToken) != 1)
-            {
-                conflicts.Add(new TopicPartition(position.Topic, position.Partition));
-            }
-        }
-
-        if (conflicts.Count > 0)
-        {
-            throw new SinkPositionConflictException(conflicts, $"'{shape.Table}' holds positions for {string.Join(", ", conflicts)} other than those this batch starts from");
-        }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -31,33 +31,11 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyDictionary<TopicPartition, long>> ReadPositionsAsync(IReadOnlyCollection<TopicPartition> partitions, string? topicIdentity, CancellationToken cancellationToken)
-    {
-        var database = Open();
-        var positions = new Dictionary<TopicPartition, long>();
-        foreach (var topic in partitions.Select(p => p.Topic).Distinct())
-        {
-            using var read = database.CreateCommand();
-            read.CommandText = shape.ReadPositions;
-            read.Parameters.AddWithValue("$table", shape.Table);
-            read.Parameters.AddWithValue("$topic", topic);
-            read.Parameters.AddWithValue("$identity", (object?)topicIdentity ?? DBNull.Value);
-            using var rows = read.ExecuteReader();
-            while (rows.Read())
-            {
-                var partition = new TopicPartition(topic, rows.GetInt32(0));
-                if (partitions.Contains(partition))
-                {
-                    positions[partition] = rows.GetInt64(1);
-                }
-            }
-        }
-
-        return Task.FromResult<IReadOnlyDictionary<TopicPartition, long>>(positions);
-    }
+    public Task<IReadOnlyDictionary<TopicPartition, long>> ReadPositionsAsync(IReadOnlyCollection<TopicPartition> partitions, string? topicIdentity, CancellationToken cancellationToken) =>
+        TablePositions.ReadAsync(Open(), shape, partitions, topicIdentity, cancellationToken);
 
     /// <inheritdoc/>
-    public Task WriteAsync(SinkBatch<T> batch, CancellationToken cancellationToken)
+    public async Task WriteAsync(SinkBatch<T> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var database = Open();
@@ -83,9 +61,8 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
             }
         }
 
-        MovePositions(database, transaction, batch.Positions, batch.TopicIdentity);
+        await TablePositions.MoveAsync(database, transaction, shape, batch.Positions, batch.TopicIdentity, cancellationToken);
         transaction.Commit();
-        return Task.CompletedTask;
     }
 
     /// <summary>The database file's name and the table, for logs.</summary>
@@ -93,45 +70,6 @@ public sealed class SqliteSink<T> : ISink<T>, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => connection?.Dispose();
-
-    private void MovePositions(SqliteConnection database, SqliteTransaction transaction, IReadOnlyList<SinkPosition> positions, string? topicIdentity)
-    {
-        var conflicts = new List<TopicPartition>();
-        foreach (var position in positions)
-        {
-            using var move = database.CreateCommand();
-            move.Transaction = transaction;
-            move.CommandText = position.From is null ? shape.InsertPosition : shape.MovePosition;
-            move.Parameters.AddWithValue("$table", shape.Table);
-            move.Parameters.AddWithValue("$topic", position.Topic);
-            move.Parameters.AddWithValue("$partition", position.Partition);
-            move.Parameters.AddWithValue("$to", position.To);
-            move.Parameters.AddWithValue("$identity", (object?)topicIdentity ?? DBNull.Value);
-            if (position.From is { } from)
-            {
-                move.Parameters.AddWithValue("$from", from);
-            }
-
-            try
-            {
-                if (move.ExecuteNonQuery() == 1)
-                {
-                    continue;
-                }
-            }
-            catch (SqliteException exists) when (exists.SqliteErrorCode == ConstraintViolation)
-            {
-                // A position where this instance found none: another instance stored one since.
-            }
-
-            conflicts.Add(new TopicPartition(position.Topic, position.Partition));
-        }
-
-        if (conflicts.Count > 0)
-        {
-            throw new SinkPositionConflictException(conflicts, $"'{shape.Table}' holds positions for {string.Join(", ", conflicts)} other than those this batch starts from");
-        }
-    }
 
     private SqliteConnection Open()
     {
