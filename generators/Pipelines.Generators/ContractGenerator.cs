@@ -62,6 +62,9 @@ public static class TrackingNames
     /// <summary>Parsed <c>[Processor]</c> classes.</summary>
     public const string Processors = nameof(Processors);
 
-    /// <summary>All valid processors of the assembly, for <c>AddPipelines</c>.</summary>
+    /// <summary>Parsed <c>[Sink]</c> classes.</summary>
+    public const string Sinks = nameof(Sinks);
+
+    /// <summary>All valid processors and sinks of the assembly, for <c>AddPipelines</c>.</summary>
     public const string Registration = nameof(Registration);
 }

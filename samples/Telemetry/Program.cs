@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipelines.Hosting;
-using Pipelines.Sinks;
 using Telemetry;
 
 // Race-car telemetry end to end: simulated cars → car-telemetry (rows packed ten per message, stream properties naming
@@ -17,19 +16,19 @@ using Telemetry;
 //   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092] [--postgres "Host=…"] [--topology]
 var printTopology = args.Contains("--topology");
 var builder = Host.CreateApplicationBuilder(args.Where(arg => arg != "--topology").ToArray());
-builder.Services.AddPipelines(builder.Configuration);
 
-// Every insight into a table made from CarInsight's members: SQLite beside the sample by default, PostgreSQL with
-// --postgres "Host=…;Username=…;Database=…"; Pipelines:Sinks:InsightArchive:ConnectionString moves either.
-var archive = new TableSinkOptions { ConnectionString = "Data Source=car-insights.db", Table = "car_insights" };
+// --postgres "Host=…;Username=…;Database=…" moves InsightArchive's table to PostgreSQL: the same as setting
+// Pipelines:Sinks:InsightArchive:Target and :ConnectionString, which move it (or its SQLite file) without a switch.
 if (builder.Configuration["postgres"] is { } postgres)
 {
-    builder.Services.AddPostgresSink<CarInsight>("InsightArchive", builder.Configuration, archive with { ConnectionString = postgres });
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Pipelines:Sinks:InsightArchive:Target"] = "Postgres",
+        ["Pipelines:Sinks:InsightArchive:ConnectionString"] = postgres,
+    });
 }
-else
-{
-    builder.Services.AddSqliteSink<CarInsight>("InsightArchive", builder.Configuration, archive);
-}
+
+builder.Services.AddPipelines(builder.Configuration);
 builder.Services.AddHealthChecks().AddPipelines();
 builder.Services.AddHostedService<TelemetrySimulator>();
 builder.Services.AddHostedService<ThroughputReporter>();
@@ -53,5 +52,4 @@ if (builder.Configuration["duration"] is { } duration)
 
 await host.RunAsync(stop.Token);
 Console.WriteLine($"Stopped: {SampleCounters.Produced:N0} rows produced, {SampleCounters.Analyzed:N0} analyzed, {SampleCounters.Insights:N0} insights ({SampleCounters.WithSettings:N0} with the car's settings), {SampleCounters.Laps:N0} laps, {SampleCounters.Summaries:N0} window summaries, {SampleCounters.Setups:N0} setup sheets joined, {SampleCounters.PitPasses:N0} pit passes, {SampleCounters.PitNotes:N0} pit-wall notes.");
-var archived = builder.Configuration["Pipelines:Sinks:InsightArchive:ConnectionString"] ?? builder.Configuration["postgres"] ?? archive.ConnectionString;
-Console.WriteLine(builder.Configuration["postgres"] is null ? InsightArchive.DescribeSqlite(archived) : InsightArchive.DescribePostgres(archived));
+Console.WriteLine(ArchiveReport.Describe(builder.Configuration));

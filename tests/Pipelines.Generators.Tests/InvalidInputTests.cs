@@ -57,6 +57,9 @@ public class InvalidInputTests
         { "PIPE008 buffer", Topics + """[Processor, Buffer(Timeout = "00:00:01")] public partial class P { public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
         { "PIPE018", Topics + """[Processor, Buffer(Filter = "Keep")] public partial class P { bool Keep(Out row) => true; public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
         { "PIPE019 processor", Topics + """[Processor, Buffer(DataSpan = "00:00:01")] public partial class P { public Out Handle(In row) => new(); }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
+        { "PIPE001 sink", Topics + """[Sink<Out>(Pipelines.Sinks.SinkTarget.Parquet, Directory = "d")] public class S { }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
+        { "PIPE029", Topics + """[Sink<Out>(Pipelines.Sinks.SinkTarget.Sqlite)] public partial class S { }""", ["In.Contract.g.cs", "Out.Contract.g.cs"] },
+        { "PIPE003 in the sink's contract", """[Topic("in")] public partial class In { [Parameter] public object A { get; set; } = new(); } [Sink<In>(Pipelines.Sinks.SinkTarget.Parquet, Directory = "d")] public partial class S { }""", [] },
         {
             "PIPE019 in the processor's output",
             """[Topic("in")] public partial class In { [Parameter] public int A { get; set; } }""" + "\n" +

@@ -248,6 +248,35 @@ internal static class SnapshotSources
             """,
 
         // Tables: two global tables beside the row and its keyed state in a row handler; a table partitioned with the input in a batch handler.
+        // Sinks: a table the runtime writes (settings as given), Parquet files, and a class that is its own sink; all in AddPipelines.
+        ["Sinks"] = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Confluent.Kafka;
+            using Pipelines;
+            using Pipelines.Sinks;
+
+            namespace Telemetry;
+
+            [Topic("car-insights")] public partial class CarInsight { [Tag] public string CarId { get; set; } = ""; [Parameter] public double AverageSpeed { get; set; } }
+
+            [Sink<CarInsight>(SinkTarget.Postgres, Table = "car_insights", Write = TableWrite.Upsert, CreateTable = false)]
+            public partial class InsightArchive;
+
+            [Sink<CarInsight>(SinkTarget.Parquet, Directory = "archive/insights", GroupId = "insight-files")]
+            public partial class InsightFiles;
+
+            [Sink<CarInsight>]
+            public sealed partial class InsightCounter : ISink<CarInsight>
+            {
+                public Task<IReadOnlyDictionary<TopicPartition, long>> ReadPositionsAsync(IReadOnlyCollection<TopicPartition> partitions, string? topicIdentity, CancellationToken cancellationToken) =>
+                    Task.FromResult<IReadOnlyDictionary<TopicPartition, long>>(new Dictionary<TopicPartition, long>());
+
+                public Task WriteAsync(SinkBatch<CarInsight> batch, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """,
+
         ["Tables"] = """
             using System.Collections.Generic;
             using Pipelines;

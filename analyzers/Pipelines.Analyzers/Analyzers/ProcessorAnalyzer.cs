@@ -9,9 +9,9 @@ using Pipelines.Generators.Parsing;
 namespace Pipelines.Analyzers;
 
 /// <summary>
-/// Reports why a <c>[Processor]</c> cannot be generated (the processor parser's diagnostics), a processor that
-/// reads its own output, and, once every processor of the compilation is known, shared consumer groups and the
-/// topology's loose ends.
+/// Reports why a <c>[Processor]</c> or <c>[Sink]</c> cannot be generated (their parsers' diagnostics), a processor
+/// that reads its own output, and, once every processor and sink of the compilation is known, shared consumer groups
+/// and the topology's loose ends.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
@@ -36,6 +36,7 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.TableKeyMismatch,
         DiagnosticDescriptors.InvalidJoin,
         DiagnosticDescriptors.InputKeyMismatch,
+        DiagnosticDescriptors.InvalidSink,
     ];
 
     /// <inheritdoc/>
@@ -54,6 +55,11 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
             var processors = new ConcurrentBag<ProcessorFacts>();
             var known = KnownTypes.For(start.Compilation);
             start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, processorAttribute, known, processors), SymbolKind.NamedType);
+            if (start.Compilation.GetTypeByMetadataName(KnownNames.SinkAttribute) is { } sinkAttribute)
+            {
+                start.RegisterSymbolAction(symbolContext => AnalyzeSink(symbolContext, sinkAttribute, known, processors), SymbolKind.NamedType);
+            }
+
             start.RegisterCompilationEndAction(end => Connect(end, processors.OrderBy(p => p.Name, System.StringComparer.Ordinal).ToList()));
         });
     }
@@ -104,6 +110,29 @@ public sealed class ProcessorAnalyzer : DiagnosticAnalyzer
             model.OutputTopic,
             symbols.Output is not null && IsExternal(symbols.Output, known),
             location));
+    }
+
+    private static void AnalyzeSink(SymbolAnalysisContext context, INamedTypeSymbol sinkAttribute, KnownTypes known, ConcurrentBag<ProcessorFacts> processors)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (KnownTypes.Find(type, sinkAttribute) is not { } attribute)
+        {
+            return;
+        }
+
+        var diagnostics = new List<Diagnostic>();
+        var model = SinkParser.Parse(type, attribute, known, diagnostics, context.CancellationToken);
+        foreach (var diagnostic in diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+
+        if (model is not null)
+        {
+            // A sink reads its topic like a processor and writes none: its group may clash, and its topic is read.
+            var contract = (INamedTypeSymbol)attribute.AttributeClass!.TypeArguments[0];
+            processors.Add(new ProcessorFacts(model.Name, model.GroupId, model.Topic, IsExternal(contract, known), null, false, type.Locations.FirstOrDefaultInSource()));
+        }
     }
 
     private static void Connect(CompilationAnalysisContext context, List<ProcessorFacts> processors)

@@ -160,6 +160,11 @@ internal static class DiagnosticDescriptors
         "Contract of an Avro topic has a name Avro does not allow",
         "'{0}' is on an Avro topic, but {1} is not an Avro name (ASCII letters, digits and underscores, not starting with a digit); rename it, or give the member a wire name that is one");
 
+    public static readonly DiagnosticDescriptor InvalidSink = Error(
+        "PIPE029",
+        "Sink is invalid",
+        "Sink '{0}' {1}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

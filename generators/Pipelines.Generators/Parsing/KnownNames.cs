@@ -12,6 +12,8 @@ internal static class KnownNames
     public const string TagAttribute = "Pipelines.TagAttribute";
     public const string ParameterAttribute = "Pipelines.ParameterAttribute";
     public const string ProcessorAttribute = "Pipelines.ProcessorAttribute";
+    public const string SinkAttribute = "Pipelines.SinkAttribute`1";
+    public const string SinkInterface = "Pipelines.Sinks.ISink`1";
     public const string BufferAttribute = "Pipelines.BufferAttribute";
     public const string StreamContext = "Pipelines.StreamContext";
     public const string StreamEvent = "Pipelines.StreamEvent";

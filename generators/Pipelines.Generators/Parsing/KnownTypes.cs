@@ -32,6 +32,8 @@ internal sealed class KnownTypes
         JoinAttribute = Runtime(compilation, KnownNames.JoinAttribute);
         WindowInfo = Runtime(compilation, KnownNames.WindowInfo);
         WindowStats = Runtime(compilation, KnownNames.WindowStats);
+        ProcessorAttribute = Runtime(compilation, KnownNames.ProcessorAttribute);
+        SinkInterface = Runtime(compilation, KnownNames.SinkInterface);
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -82,6 +84,11 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? WindowInfo { get; }
 
     public INamedTypeSymbol? WindowStats { get; }
+
+    public INamedTypeSymbol? ProcessorAttribute { get; }
+
+    /// <summary><c>ISink&lt;T&gt;</c>, unbound.</summary>
+    public INamedTypeSymbol? SinkInterface { get; }
 
     public INamedTypeSymbol? CancellationToken { get; }
 

@@ -31,7 +31,7 @@ internal sealed class GeneratorTest : CSharpSourceGeneratorTest<ContractGenerato
 
     public GeneratorTest Generates(string hintName, string text)
     {
-        var generator = hintName.EndsWith(".Processor.g.cs", StringComparison.Ordinal) || hintName == "Pipelines.AddPipelines.g.cs"
+        var generator = hintName.EndsWith(".Processor.g.cs", StringComparison.Ordinal) || hintName.EndsWith(".Sink.g.cs", StringComparison.Ordinal) || hintName == "Pipelines.AddPipelines.g.cs"
             ? typeof(ProcessorGenerator)
             : typeof(ContractGenerator);
         TestState.GeneratedSources.Add((generator, hintName, SourceText.From(text, Encoding.UTF8)));

@@ -3,7 +3,7 @@ using Pipelines.IntegrationTests.Kafka;
 
 namespace Pipelines.IntegrationTests.Hosting;
 
-/// <summary>A sink: it consumes the Doubler's output and produces nothing.</summary>
+/// <summary>A processor without output: it consumes the Doubler's output and produces nothing.</summary>
 [Processor]
 public partial class DoubledCollector
 {

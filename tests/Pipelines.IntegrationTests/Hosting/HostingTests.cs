@@ -181,6 +181,14 @@ public class HostingTests
             Assert.True(await PortionCollector.Arrived.WaitAsync(KafkaHarness.Patience), "The batch sink did not receive every portion.");
         }
 
+        // A [Sink] class is registered the same way: the doubled rows written into it once each.
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(await DoubledArchive.Arrived.WaitAsync(KafkaHarness.Patience), "The declared sink did not write every row.");
+        }
+
+        Assert.Equal([0.0, 2.0, 4.0, 6.0, 8.0], DoubledArchive.Written.Order());
+
         await host.StopAsync().WithinPatience();
 
         // Keyed state through generated code: a first reading per sensor counts one, and the stop's checkpoint wrote

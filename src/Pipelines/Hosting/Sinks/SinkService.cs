@@ -16,6 +16,9 @@ internal sealed class SinkService<T>(
     ProcessorStatus status) : BackgroundService
     where T : IMessageContract<T>
 {
+    /// <summary>The sink this service writes into: built when the service starts, after its topics exist.</summary>
+    internal ISink<T> CreateSink() => create(services);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // As a processor's service: the host starts its services one after another, each until its first await.
@@ -36,7 +39,7 @@ internal sealed class SinkService<T>(
             throw;
         }
 
-        var sink = create(services);
+        var sink = CreateSink();
         try
         {
             await new SinkRunner<T>(options, sink, loggers.CreateLogger("Pipelines.Sink." + options.Name), status).RunAsync(stoppingToken);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pipelines.Infrastructure;
 using Pipelines.Processing;
 using Pipelines.Sinks;
 
@@ -18,6 +19,60 @@ public static class SinkServiceCollectionExtensions
     /// </summary>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> has no topic.</exception>
     public static IServiceCollection AddSink<T>(this IServiceCollection services, string name, IConfiguration configuration, Func<IServiceProvider, ISink<T>> sink)
+        where T : IMessageContract<T> =>
+        services.Register(name, name, configuration, sink);
+
+    /// <summary>
+    /// Runs the <see cref="SinkAttribute{T}">[Sink]</see> class <typeparamref name="TSink"/> (the generated
+    /// <c>AddPipelines</c> calls this for each): into the table or files its attribute names, or, without a target, into
+    /// <typeparamref name="TSink"/> itself, created from the host's services. <c>Pipelines:Sinks:&lt;Name&gt;</c>'s
+    /// <c>Target</c>, <c>Table</c>, <c>ConnectionString</c> and <c>Directory</c> replace the attribute's (a SQLite sink in
+    /// development can be a PostgreSQL one in production).
+    /// </summary>
+    /// <exception cref="PipelinesConfigurationException">After configuration, a table sink has no table or connection string, or a Parquet sink no directory.</exception>
+    public static IServiceCollection AddSink<TSink, T>(this IServiceCollection services, IConfiguration configuration)
+        where TSink : class, IDeclaredSink<T>
+        where T : IMessageContract<T>
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var declared = TSink.PipelinesSink;
+        var name = declared.Name;
+        var section = $"Pipelines:Sinks:{name}:";
+        var target = declared.Target;
+        if (configuration[section + "Target"] is { } configured)
+        {
+            target = Enum.TryParse<SinkTarget>(configured, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : throw new PipelinesConfigurationException(section + "Target", $"is '{configured}'; it must be one of {string.Join(", ", Enum.GetNames<SinkTarget>())}");
+        }
+
+        if (target is null)
+        {
+            return services.Register(name, declared.GroupId, configuration, provider => ActivatorUtilities.CreateInstance<TSink>(provider) as ISink<T>
+                ?? throw new InvalidOperationException($"{typeof(TSink).Name} is a [Sink] without a target, so it must implement ISink<{typeof(T).Name}>."));
+        }
+
+        string Required(string setting, string? declaredValue, string what) =>
+            configuration[section + setting] ?? declaredValue
+            ?? throw new PipelinesConfigurationException(section + setting, $"is not set, and the [Sink] on {typeof(TSink).Name} gives no {setting}: a {target} sink needs {what}");
+
+        if (target == SinkTarget.Parquet)
+        {
+            var files = new ParquetSinkOptions { Directory = Required("Directory", declared.Directory, "a directory for its files") };
+            return services.Register(name, declared.GroupId, configuration, _ => new ParquetSink<T>(files));
+        }
+
+        var table = new TableSinkOptions
+        {
+            ConnectionString = Required("ConnectionString", declared.ConnectionString, "a database to write to"),
+            Table = Required("Table", declared.Table, "a table to write to"),
+            Write = declared.Write,
+            CreateTable = declared.CreateTable,
+        };
+        return services.Register<T>(name, declared.GroupId, configuration, target == SinkTarget.Postgres ? _ => new PostgresSink<T>(table) : _ => new SqliteSink<T>(table));
+    }
+
+    private static IServiceCollection Register<T>(this IServiceCollection services, string name, string groupId, IConfiguration configuration, Func<IServiceProvider, ISink<T>> sink)
         where T : IMessageContract<T>
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -29,7 +84,7 @@ public static class SinkServiceCollectionExtensions
         ProcessorOptions Defaults(string bootstrapServers, IReadOnlyDictionary<string, string> consumerKafka) => new()
         {
             Name = name,
-            GroupId = name,
+            GroupId = groupId,
             InputTopic = topic,
             BootstrapServers = bootstrapServers,
             ConsumerKafka = consumerKafka,

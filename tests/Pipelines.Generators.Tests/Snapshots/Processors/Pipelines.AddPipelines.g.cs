@@ -3,12 +3,12 @@
 
 namespace Microsoft.Extensions.DependencyInjection
 {
-    /// <summary>Registers this assembly's Pipelines processors.</summary>
+    /// <summary>Registers this assembly's Pipelines processors and sinks.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Pipelines.Generators", "0.1.0.0")]
     internal static class PipelinesServiceCollectionExtensions
     {
         /// <summary>
-        /// Runs every <c>[Processor]</c> of this assembly as a hosted service, configured from the <c>Pipelines</c> section
+        /// Runs every <c>[Processor]</c> and <c>[Sink]</c> of this assembly as a hosted service, configured from the <c>Pipelines</c> section
         /// of <paramref name="configuration"/>; with no <c>Pipelines:BootstrapServers</c> they run on an embedded broker.
         /// </summary>
         public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPipelines(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::Microsoft.Extensions.Configuration.IConfiguration configuration)
