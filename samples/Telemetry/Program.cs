@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipelines.Hosting;
+using Pipelines.Sinks;
 using Telemetry;
 
 // Race-car telemetry end to end: simulated cars → car-telemetry (rows packed ten per message, stream properties naming
@@ -13,7 +14,8 @@ using Telemetry;
 // pit-wall service posts as plain JSON → pit-notes → PitNotePrinter; and every insight → InsightArchive, a sink into a
 // SQLite table (car-insights.db), exactly once.
 // With no Pipelines:BootstrapServers it all runs on an embedded broker; set one to use a real cluster.
-//   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092] [--postgres "Host=…"] [--topology]
+//   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092] [--postgres "Host=…"]
+//       [--record recordings] [--replay recordings [--pace timestamps] [--speed 4]] [--topology]
 var printTopology = args.Contains("--topology");
 var builder = Host.CreateApplicationBuilder(args.Where(arg => arg != "--topology").ToArray());
 
@@ -30,7 +32,22 @@ if (builder.Configuration["postgres"] is { } postgres)
 
 builder.Services.AddPipelines(builder.Configuration);
 builder.Services.AddHealthChecks().AddPipelines();
-builder.Services.AddHostedService<TelemetrySimulator>();
+// --record <directory> keeps the session's telemetry as Parquet files; --replay <directory or file> writes a recorded
+// session back instead of simulating one (--pace timestamps [--speed 4] keeps its pace).
+if (builder.Configuration["record"] is { } recordings)
+{
+    builder.Services.AddParquetSink<CarTelemetry>("TelemetryRecorder", builder.Configuration, new ParquetSinkOptions { Directory = recordings });
+}
+
+if (builder.Configuration["replay"] is not null)
+{
+    builder.Services.AddHostedService<SessionReplay>();
+}
+else
+{
+    builder.Services.AddHostedService<TelemetrySimulator>();
+}
+
 builder.Services.AddHostedService<ThroughputReporter>();
 using var host = builder.Build();
 

@@ -124,6 +124,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Sink {Sink}: its target holds other positions for {Partitions} than this instance read from ({Reason}); another instance wrote them since, so its rows of them are dropped and reading goes on from the target's positions")]
     public static partial void SinkPositionConflict(ILogger logger, string sink, string partitions, string reason);
 
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Replay of {Source}: skipped {Location} ({Reason})")]
+    public static partial void ReplayRowSkipped(ILogger logger, string source, string location, string reason);
+
     [LoggerMessage(EventId = 900, Level = LogLevel.Warning, Message = "{Caller}: the Schema Registry did not answer {What} ({Reason}); trying again in {Pause}")]
     public static partial void RegistryUnavailable(ILogger logger, string caller, string what, string reason, TimeSpan pause);
 

@@ -63,6 +63,23 @@ public sealed class ParquetSinkTests : IDisposable
         Assert.Single(Directory.GetFiles(directory, "*.parquet"));
     }
 
+    [Fact]
+    public async Task A_decimal_a_parquet_decimal_cannot_hold_exactly_refuses_its_row_and_leaves_no_file()
+    {
+        var fine = new AllTypes { Decimal = 123_456_789_012_345_678_901.5m - 100_000_000_000_000_000_000m };
+        var tiny = new AllTypes { Decimal = 0.0000000000000000001m };
+        var huge = new AllTypes { Decimal = 100_000_000_000_000_000_000m };
+        var parquet = new ParquetSink<AllTypes>(new ParquetSinkOptions { Directory = directory });
+
+        var refusedTiny = await Assert.ThrowsAsync<SinkRowException>(() => parquet.WriteAsync(new SinkBatch<AllTypes>([fine, tiny], [new SinkPosition("all-types", 0, null, 2)], Topic), default));
+        var refusedHuge = await Assert.ThrowsAsync<SinkRowException>(() => parquet.WriteAsync(new SinkBatch<AllTypes>([huge], [new SinkPosition("all-types", 0, null, 1)], Topic), default));
+        await parquet.WriteAsync(new SinkBatch<AllTypes>([fine], [new SinkPosition("all-types", 0, null, 1)], Topic), default);
+
+        Assert.Equal((1, 0), (refusedTiny.Row, refusedHuge.Row));
+        Assert.Equal("column 'Decimal' is a Parquet decimal(38, 18), which cannot hold 0.0000000000000000001 exactly (at most 20 digits before the point and 18 after)", refusedTiny.Message);
+        Assert.Single(Directory.GetFiles(directory));
+    }
+
     private async Task<List<(string Customer, double Total, string? Note, string? Address, long? Count, DateTime? At, string? Channel)>> ReadAll()
     {
         var rows = new List<(string, double, string?, string?, long?, DateTime?, string?)>();

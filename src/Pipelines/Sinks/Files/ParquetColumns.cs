@@ -10,6 +10,10 @@ namespace Pipelines.Sinks;
 /// </summary>
 internal sealed class ParquetColumns : IColumnWriter
 {
+    private const int DecimalPrecision = 38;
+    private const int DecimalScale = 18;
+    private static readonly decimal DecimalLimit = 100_000_000_000_000_000_000m;
+
     private readonly Column[] columns;
     private int next;
     private int row;
@@ -55,7 +59,16 @@ internal sealed class ParquetColumns : IColumnWriter
 
     public void WriteReal(double value) => Set(value);
 
-    public void WriteDecimal(decimal value) => Set(value);
+    public void WriteDecimal(decimal value)
+    {
+        // decimal(38, 18) cannot hold every .NET decimal: refusing the row beats a file that silently holds another value.
+        if (decimal.Round(value, DecimalScale) != value || Math.Abs(value) >= DecimalLimit)
+        {
+            throw new ArgumentOutOfRangeException(paramName: null, $"column '{columns[next].Field.Name}' is a Parquet decimal({DecimalPrecision}, {DecimalScale}), which cannot hold {value.ToString(CultureInfo.InvariantCulture)} exactly (at most {DecimalPrecision - DecimalScale} digits before the point and {DecimalScale} after)");
+        }
+
+        Set(value);
+    }
 
     public void WriteText(string value) => Set(value);
 
@@ -81,7 +94,7 @@ internal sealed class ParquetColumns : IColumnWriter
             ColumnType.Boolean => new Values<bool>(field.Name),
             ColumnType.Integer => new Values<long>(field.Name),
             ColumnType.Real => new Values<double>(field.Name),
-            ColumnType.Decimal => new Values<decimal>(field.Name),
+            ColumnType.Decimal => new Values<decimal>(field.Name, new DecimalDataField(field.Name, DecimalPrecision, DecimalScale, isNullable: true)),
             ColumnType.Time => new Values<DateTime>(field.Name),
             ColumnType.Bytes => new References<byte[]>(field.Name),
             _ => new References<string>(field.Name),
@@ -94,12 +107,12 @@ internal sealed class ParquetColumns : IColumnWriter
         public abstract Task WriteAsync(ParquetRowGroupWriter group, int rows, CancellationToken cancellationToken);
     }
 
-    private sealed class Values<TValue>(string name) : Column
+    private sealed class Values<TValue>(string name, DataField? field = null) : Column
         where TValue : struct
     {
         private TValue?[] values = [];
 
-        public override DataField Field { get; } = new DataField<TValue?>(name);
+        public override DataField Field { get; } = field ?? new DataField<TValue?>(name);
 
         public override void Reset(int rows)
         {

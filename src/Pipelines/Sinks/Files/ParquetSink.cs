@@ -80,6 +80,21 @@ public sealed class ParquetSink<T> : ISink<T>
             throw new SinkPositionConflictException(conflicts, $"the files of {options.Directory} hold positions for {string.Join(", ", conflicts)} other than those this batch starts from");
         }
 
+        // Every row in columns before a file exists: a value the file cannot hold refuses its row, and no file is left behind.
+        columns.Start(batch.Rows.Count);
+        for (var i = 0; i < batch.Rows.Count; i++)
+        {
+            columns.NextRow();
+            try
+            {
+                T.Serializer.WriteColumns(columns, batch.Rows[i]);
+            }
+            catch (ArgumentOutOfRangeException refused)
+            {
+                throw new SinkRowException(i, refused.Message, refused);
+            }
+        }
+
         var name = $"{options.Prefix ?? batch.Positions.FirstOrDefault().Topic ?? "rows"}-{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff}-{Interlocked.Increment(ref sequence):D6}.parquet";
         var path = Path.Combine(options.Directory, name);
         var unfinished = path + Unfinished;
@@ -98,13 +113,6 @@ public sealed class ParquetSink<T> : ISink<T>
                 }
 
                 writer.CustomMetadata = metadata;
-
-                columns.Start(batch.Rows.Count);
-                foreach (var row in batch.Rows)
-                {
-                    columns.NextRow();
-                    T.Serializer.WriteColumns(columns, row);
-                }
 
                 using var group = writer.CreateRowGroup();
                 await columns.WriteAsync(group, cancellationToken);
