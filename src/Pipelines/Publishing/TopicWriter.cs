@@ -110,6 +110,46 @@ public sealed class TopicWriter<T> : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="rows"/> like <see cref="Write(T)"/>, and calls <paramref name="acknowledged"/> once: with
+    /// <see langword="null"/> when the broker has acknowledged every message that holds one of them, or with why one was
+    /// not written. A failure is told there only, never to a later call (the HTTP writer answers each request for its own
+    /// rows); a refusal still leaves the writer unusable.
+    /// </summary>
+    internal void Write(IReadOnlyList<T> rows, Action<Exception?> acknowledged)
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (stops.Reason is { } refused)
+            {
+                throw refused;
+            }
+
+            stops.TakeReplay(); // a flush's failure, already told to the requests whose rows it held
+            var request = Work.Completing(stops, acknowledged);
+            foreach (var row in rows)
+            {
+                if (buffers is null)
+                {
+                    using var send = PipelinesTelemetry.StartSend(Topic);
+                    output.ProduceOutput(Topic, row, null, send, request);
+                    continue;
+                }
+
+                if (bytesPerRow == 0)
+                {
+                    bytesPerRow = output.Format.SizeOf(row, Topic);
+                }
+
+                buffers.Add(0, T.Serializer.StreamKey(row), row, default, (int)bytesPerRow, T.Serializer.TimestampOf(row), request, System.Diagnostics.Stopwatch.GetTimestamp());
+            }
+
+            Drain();
+            request.Finish();
+        }
+    }
+
     /// <summary>Writes an event into the stream <paramref name="streamKey"/>, after the stream's buffered rows.</summary>
     public void WriteEvent(string streamKey, StreamEvent streamEvent)
     {

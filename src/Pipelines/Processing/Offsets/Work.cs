@@ -18,6 +18,7 @@ internal sealed class Work
     private volatile bool stopped;
     private volatile bool replay;
     private Work[]? held;
+    private Action<Exception?>? completed;
 
     public Work(StopLatch stops)
     {
@@ -60,13 +61,20 @@ internal sealed class Work
     /// <summary>Releases one share: the handler's, or a message's that was acknowledged or never sent.</summary>
     public void Finish()
     {
-        if (Interlocked.Decrement(ref outstanding) == 0 && held is { } works && !stopped)
+        if (Interlocked.Decrement(ref outstanding) != 0 || stopped)
+        {
+            return;
+        }
+
+        if (held is { } works)
         {
             foreach (var work in works)
             {
                 work.Finish();
             }
         }
+
+        Interlocked.Exchange(ref completed, null)?.Invoke(null);
     }
 
     /// <summary>
@@ -80,11 +88,24 @@ internal sealed class Work
         return work;
     }
 
+    /// <summary>
+    /// A work someone waits for (a write over HTTP answered once acknowledged): <paramref name="completed"/> is called once,
+    /// with <see langword="null"/> when every message it expected was acknowledged, or with why one was not.
+    /// </summary>
+    public static Work Completing(StopLatch stops, Action<Exception?> completed)
+    {
+        var work = new Work(stops);
+        work.Start();
+        work.completed = completed;
+        return work;
+    }
+
     /// <summary>Stops the processor: nothing from this work on may be committed.</summary>
     public void Stop(Exception exception)
     {
         stopped = true;
         stops.Record(exception);
+        Interlocked.Exchange(ref completed, null)?.Invoke(exception);
     }
 
     /// <summary>
@@ -94,6 +115,13 @@ internal sealed class Work
     public void Replay(Exception exception)
     {
         replay = true;
+        if (Interlocked.Exchange(ref completed, null) is { } waiting)
+        {
+            // Told to the one who waits for it, not kept for the writer's next call.
+            waiting(exception);
+            return;
+        }
+
         if (held is { } works)
         {
             foreach (var work in works)

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Pipelines.Hosting;
+
+namespace Pipelines.Http;
+
+/// <summary>Registers what the HTTP endpoints write with.</summary>
+public static class StreamWriterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the services <see cref="StreamWriterEndpoints.MapStreamWriter{T}"/> writes through: the host's Kafka
+    /// connection (<c>Pipelines:BootstrapServers</c>, the embedded broker when not set, as for processors) and one topic
+    /// writer per contract, flushed when the host stops. Nothing is mapped: endpoints exist only where the application maps them.
+    /// </summary>
+    public static IServiceCollection AddStreamWriters(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(PipelinesSettings.Read(configuration));
+        services.TryAddSingleton(provider => new KafkaConnection(provider.GetRequiredService<PipelinesSettings>(), provider.GetRequiredService<ILogger<KafkaConnection>>()));
+        services.TryAddSingleton<StreamWriters>();
+        return services;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Pipelines.Hosting;
+using Pipelines.Infrastructure;
+using Pipelines.Publishing;
+
+namespace Pipelines.Http;
+
+/// <summary>The host's HTTP writers, one per contract, created on first use and disposed (flushed) with the host.</summary>
+internal sealed class StreamWriters(KafkaConnection kafka, ILoggerFactory loggers) : IDisposable
+{
+    private readonly ConcurrentDictionary<Type, Lazy<IDisposable>> writers = new();
+
+    public HttpTopicWriter<T> For<T>(StreamWriterOptions options)
+        where T : IMessageContract<T> =>
+        (HttpTopicWriter<T>)writers.GetOrAdd(typeof(T), _ => new Lazy<IDisposable>(() => Create<T>(options))).Value;
+
+    public void Dispose()
+    {
+        foreach (var writer in writers.Values.Where(w => w.IsValueCreated))
+        {
+            writer.Value.Dispose();
+        }
+    }
+
+    private HttpTopicWriter<T> Create<T>(StreamWriterOptions options)
+        where T : IMessageContract<T>
+    {
+        var schema = T.Serializer.Schema;
+        var topic = schema.Topic ?? throw new InvalidOperationException($"{schema.Name} has no [Topic]: an HTTP writer writes its contract's topic.");
+        kafka.EnsureTopicsAsync([topic], CancellationToken.None).GetAwaiter().GetResult();
+        var writer = new TopicWriter<T>(
+            new TopicWriterOptions
+            {
+                BootstrapServers = kafka.BootstrapServers,
+                Buffer = options.Buffer,
+                SchemaRegistry = ContractFormat.NeedsRegistry(schema) ? kafka.SchemaRegistry : null,
+                SubjectNameStrategy = kafka.SubjectNameStrategy,
+            },
+            loggers.CreateLogger("Pipelines.Http." + schema.Name));
+        return new HttpTopicWriter<T>(writer, options.MaxPendingRows);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipelines.Http;
+using Pipelines.IntegrationTests.Kafka;
+using Pipelines.IntegrationTests.Processing;
+using Pipelines.Processing;
+
+namespace Pipelines.IntegrationTests.Http;
+
+/// <summary>
+/// The HTTP writer on a real Kestrel on loopback, writing to the embedded broker: each body form written and
+/// acknowledged, every bad field of every row named with nothing written, the size limits, streams a client may not
+/// write, a full writer answered 503 with Retry-After, and authorization the ASP.NET Core way.
+/// </summary>
+public sealed class StreamWriterTests : IAsyncDisposable
+{
+    private readonly KafkaHarness harness = new(partitions: 3);
+    private WebApplication? app;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+
+        harness.Dispose();
+    }
+
+    [Fact]
+    public async Task One_row_an_array_and_newline_delimited_rows_are_written_and_answered_once_acknowledged()
+    {
+        var client = await Start(a => a.MapStreamWriter<Reading>("/readings"));
+
+        var one = await client.PostAsync("/readings/rows", Json("""{"Time": 1, "Sensor": "sensor-1", "Value": 1.5}"""));
+        var array = await client.PostAsync("/readings/rows", Json("""[{"Time": 2, "Sensor": "sensor-2", "Value": 2.5}, {"Time": 3, "Sensor": "sensor-1", "Value": 3.5}]"""));
+        var lines = await client.PostAsync("/readings/rows", new StringContent("{\"Time\": 4, \"Sensor\": \"sensor-3\", \"Value\": 4.5}\n\n{\"Sensor\": \"sensor-3\", \"Value\": 5.5}\n", Encoding.UTF8, "application/x-ndjson"));
+
+        Assert.Equal([(HttpStatusCode.OK, 1), (HttpStatusCode.OK, 2), (HttpStatusCode.OK, 2)], [await Answer(one, "written"), await Answer(array, "written"), await Answer(lines, "written")]);
+        var rows = TopicReader.ReadRows<Reading>(harness.Kafka.BootstrapServers, "readings", 5).SelectMany(r => r.Rows).ToList();
+        Assert.Equal([1.5, 2.5, 3.5, 4.5, 5.5], rows.Select(r => r.Value).Order());
+        var untimed = rows.Single(r => r.Value == 5.5);
+        Assert.InRange(UnixNanoseconds.ToDateTimeOffset(untimed.Time), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow); // stamped when received
+    }
+
+    [Fact]
+    public async Task Every_bad_field_of_every_row_is_named_in_a_validation_problem_and_nothing_is_written()
+    {
+        var client = await Start(a => a.MapStreamWriter<Reading>("/readings"));
+
+        var array = await client.PostAsync("/readings/rows", Json("""[{"Time": 1, "Sensor": "a", "Value": 1}, {"Time": "soon", "Sensor": "b", "Value": 2}, {"Sensor": "c", "Value": true}, 5]"""));
+        var lines = await client.PostAsync("/readings/rows", new StringContent("{\"Sensor\": \"a\", \"Value\": 1}\n{\"Sensor\": \"a\", \"Value\": null}", Encoding.UTF8, "application/x-ndjson"));
+        var broken = await client.PostAsync("/readings/rows", Json("""[{"Sensor": "a" """));
+        var text = await client.PostAsync("/readings/rows", new StringContent("Sensor=a", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, array.StatusCode);
+        Assert.Equal(["[1].Time", "[2].Value", "[3]"], await ErrorKeys(array));
+        Assert.Equal(["line 2.Value"], await ErrorKeys(lines));
+        Assert.Equal(["body"], await ErrorKeys(broken));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Equal(0, harness.EndOf("readings"));
+    }
+
+    [Fact]
+    public async Task Bodies_over_the_limits_are_refused_with_413()
+    {
+        var client = await Start(a => a.MapStreamWriter<Reading>("/readings", new StreamWriterOptions { MaxRowsPerRequest = 2, MaxRequestBytes = 200 }));
+
+        var rows = await client.PostAsync("/readings/rows", Json("""[{"Value": 1}, {"Value": 2}, {"Value": 3}]"""));
+        var bytes = await client.PostAsync("/readings/rows", Json($$"""{"Sensor": "{{new string('x', 300)}}"}"""));
+
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.RequestEntityTooLarge), (rows.StatusCode, bytes.StatusCode));
+        Assert.Contains("at most 2 rows", await rows.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, harness.EndOf("readings"));
+    }
+
+    [Fact]
+    public async Task A_stream_the_client_may_not_write_is_refused_with_403_and_none_of_the_request_is_written()
+    {
+        var client = await Start(a => a.MapStreamWriter<Reading>("/readings", new StreamWriterOptions
+        {
+            AllowStream = (context, stream) => stream == context.Request.Headers["X-Car"].ToString(),
+        }));
+        client.DefaultRequestHeaders.Add("X-Car", "car-1");
+
+        var own = await client.PostAsync("/readings/rows", Json("""{"Sensor": "car-1", "Value": 1}"""));
+        var other = await client.PostAsync("/readings/rows", Json("""[{"Sensor": "car-1", "Value": 2}, {"Sensor": "car-2", "Value": 3}]"""));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Forbidden), (own.StatusCode, other.StatusCode));
+        Assert.Contains("may not write the stream 'car-2'", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, harness.EndOf("readings"));
+    }
+
+    [Fact]
+    public async Task Rows_beyond_what_may_wait_for_the_broker_are_answered_503_with_retry_after_never_queued()
+    {
+        // A buffer that holds its rows for ten minutes: the five accepted rows stay unacknowledged for the whole test.
+        var client = await Start(a => a.MapStreamWriter<Reading>("/readings", new StreamWriterOptions
+        {
+            WaitForAcknowledgement = false,
+            MaxPendingRows = 5,
+            MaxRowsPerRequest = 5,
+            Buffer = new BufferOptions { MaxRows = 1_000, Timeout = TimeSpan.FromMinutes(10) },
+        }));
+
+        var accepted = await client.PostAsync("/readings/rows", Json("""[{"Value": 1}, {"Value": 2}, {"Value": 3}, {"Value": 4}, {"Value": 5}]"""));
+        var refused = await client.PostAsync("/readings/rows", Json("""{"Value": 6}"""));
+
+        Assert.Equal((HttpStatusCode.Accepted, 5), await Answer(accepted, "accepted"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("5 rows are waiting for the broker", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Endpoints_take_authorization_policies_as_any_endpoint_does()
+    {
+        var client = await Start(
+            a => a.MapStreamWriter<Reading>("/readings").RequireAuthorization(),
+            services => services.AddAuthorization().AddAuthentication(HeaderAuthentication.Name).AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.Name, null));
+
+        var anonymous = await client.PostAsync("/readings/rows", Json("""{"Value": 1}"""));
+        using var signed = new HttpRequestMessage(HttpMethod.Post, "/readings/rows") { Content = Json("""{"Value": 1}""") };
+        signed.Headers.Authorization = new AuthenticationHeaderValue(HeaderAuthentication.Name, "pit-wall");
+        var allowed = await client.SendAsync(signed);
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.OK), (anonymous.StatusCode, allowed.StatusCode));
+    }
+
+    private async Task<HttpClient> Start(Action<WebApplication> map, Action<IServiceCollection>? services = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", harness.Kafka.BootstrapServers)]);
+        builder.Services.AddStreamWriters(builder.Configuration);
+        builder.Services.AddProblemDetails();
+        services?.Invoke(builder.Services);
+        app = builder.Build();
+        map(app);
+        await app.StartAsync();
+        return new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static async Task<(HttpStatusCode, int)> Answer(HttpResponseMessage response, string count)
+    {
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, body.RootElement.GetProperty(count).GetInt32());
+    }
+
+    private static async Task<List<string>> ErrorKeys(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToList();
+    }
+
+    /// <summary>Signs in whoever sends <c>Authorization: Test &lt;name&gt;</c>.</summary>
+    private sealed class HeaderAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        public const string Name = "Test";
+
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+            Task.FromResult(AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header) && header.Scheme == Name && header.Parameter is { } name
+                ? AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], Name)), Name))
+                : AuthenticateResult.NoResult());
+    }
+}
