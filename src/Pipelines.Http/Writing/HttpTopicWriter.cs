@@ -1,3 +1,4 @@
+using Pipelines.Processing;
 using Pipelines.Publishing;
 
 namespace Pipelines.Http;
@@ -35,13 +36,19 @@ internal sealed class HttpTopicWriter<T>(TopicWriter<T> writer, int maxPendingRo
     public void Release(int rows) => Interlocked.Add(ref pending, -rows);
 
     /// <summary>Writes reserved rows; <paramref name="acknowledged"/> is called once they are acknowledged or failed, and their room is given back.</summary>
-    public void Write(IReadOnlyList<T> rows, Action<Exception?> acknowledged)
+    public void Write(IReadOnlyList<T> rows, Action<Exception?> acknowledged) =>
+        Write(rows.Count, then => writer.Write(rows, then), acknowledged);
+
+    /// <summary>Writes reserved stream messages (events, properties, an end) of <paramref name="streamKey"/>, as <see cref="Write(IReadOnlyList{T}, Action{Exception?})"/> does rows.</summary>
+    public void Write(string streamKey, MessageType kind, IReadOnlyList<byte[]> values, Action<Exception?> acknowledged) =>
+        Write(values.Count, then => writer.WriteStreamMessages(streamKey, kind, values, then), acknowledged);
+
+    private void Write(int count, Action<Action<Exception?>> write, Action<Exception?> acknowledged)
     {
-        var count = rows.Count;
         var called = 0;
         try
         {
-            writer.Write(rows, failure =>
+            write(failure =>
             {
                 Interlocked.Exchange(ref called, 1);
                 Release(count);

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
+using Pipelines.Infrastructure;
+using Pipelines.Processing;
 
 namespace Pipelines.Http;
 
@@ -33,7 +35,7 @@ public static class StreamWriterEndpoints
             ?? throw new InvalidOperationException($"MapStreamWriter<{typeof(T).Name}> needs the HTTP writers: call services.AddStreamWriters(configuration) first.");
         var name = T.Serializer.Schema.Name;
         var group = endpoints.MapGroup(pattern);
-        group.MapPost("/rows", (Delegate)((HttpContext context) => WriteRowsAsync(context, writers.For<T>(options), options)))
+        group.MapPost("/rows", Task<IResult> (HttpContext context) => WriteRowsAsync(context, writers.For<T>(options), options))
             .WithName($"Write{name.Split('.')[^1]}Rows")
             .WithSummary($"Writes rows of {name} to {T.Serializer.Schema.Topic}")
             .Accepts<object>("application/json", Delimited)
@@ -44,8 +46,135 @@ public static class StreamWriterEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("/streams/{streamKey}/events", Task<IResult> (HttpContext context, string streamKey) => WriteEventsAsync(context, streamKey, writers.For<T>(options), options))
+            .WithName($"Write{name.Split('.')[^1]}Events")
+            .WithSummary($"Writes events into a stream of {T.Serializer.Schema.Topic}")
+            .Accepts<object>("application/json")
+            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPut("/streams/{streamKey}/properties", Task<IResult> (HttpContext context, string streamKey) => WritePropertiesAsync(context, streamKey, writers.For<T>(options), options))
+            .WithName($"Set{name.Split('.')[^1]}StreamProperties")
+            .WithSummary($"Sets the properties of a stream of {T.Serializer.Schema.Topic}")
+            .Accepts<object>("application/json")
+            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapDelete("/streams/{streamKey}", Task<IResult> (HttpContext context, string streamKey) => EndStreamAsync(context, streamKey, writers.For<T>(options), options))
+            .WithName($"End{name.Split('.')[^1]}Stream")
+            .WithSummary($"Ends a stream of {T.Serializer.Schema.Topic}: readers see it close")
+            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
+
+    private static async Task<IResult> WriteEventsAsync<T>(HttpContext context, string streamKey, HttpTopicWriter<T> writer, StreamWriterOptions options)
+        where T : IMessageContract<T>
+    {
+        if (Refuse(context, streamKey, options) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await ReadJsonBodyAsync(context, options) is not { } body)
+        {
+            return TooLarge(options);
+        }
+
+        var (events, errors) = StreamBodies.ReadEvents(body.WrittenSpan, UnixNanoseconds.FromDateTimeOffset(DateTimeOffset.UtcNow));
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, title: "The body is not events; nothing was written.");
+        }
+
+        if (events.Count > options.MaxRowsPerRequest)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, $"A request may carry at most {options.MaxRowsPerRequest} events. Send the rest in another request.");
+        }
+
+        return await WriteAsync(context, writer, options, events.Count, "events", then => writer.Write(streamKey, MessageType.Event, events.Select(StreamCodec.Write).ToList(), then));
+    }
+
+    private static async Task<IResult> WritePropertiesAsync<T>(HttpContext context, string streamKey, HttpTopicWriter<T> writer, StreamWriterOptions options)
+        where T : IMessageContract<T>
+    {
+        if (Refuse(context, streamKey, options) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await ReadJsonBodyAsync(context, options) is not { } body)
+        {
+            return TooLarge(options);
+        }
+
+        var (properties, errors) = StreamBodies.ReadProperties(body.WrittenSpan);
+        if (properties is null)
+        {
+            return Results.ValidationProblem(errors, title: "The body is not stream properties; nothing was written.");
+        }
+
+        return await WriteAsync(context, writer, options, 1, "properties", then => writer.Write(streamKey, MessageType.StreamProperties, [StreamCodec.Write(properties)], then));
+    }
+
+    private static Task<IResult> EndStreamAsync<T>(HttpContext context, string streamKey, HttpTopicWriter<T> writer, StreamWriterOptions options)
+        where T : IMessageContract<T> =>
+        Refuse(context, streamKey, options) is { } refused
+            ? Task.FromResult(refused)
+            : WriteAsync(context, writer, options, 1, "ends", then => writer.Write(streamKey, MessageType.StreamEnd, [StreamCodec.Write(StreamEnd.Closed)], then));
+
+    private static IResult? Refuse(HttpContext context, string streamKey, StreamWriterOptions options) =>
+        options.AllowStream is { } allow && !allow(context, streamKey)
+            ? Problem(StatusCodes.Status403Forbidden, $"This client may not write the stream '{streamKey}'; nothing was written.")
+            : null;
+
+    private static async Task<ArrayBufferWriter<byte>?> ReadJsonBodyAsync(HttpContext context, StreamWriterOptions options)
+    {
+        if (context.Request.ContentLength > options.MaxRequestBytes)
+        {
+            return null;
+        }
+
+        var body = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 1024, options.MaxRequestBytes));
+        return await ReadBodyAsync(context.Request, body, options.MaxRequestBytes, context.RequestAborted) ? body : null;
+    }
+
+    /// <summary>Writes <paramref name="count"/> reserved messages or rows, and answers once acknowledged (or at once), or 503.</summary>
+    private static async Task<IResult> WriteAsync<T>(HttpContext context, HttpTopicWriter<T> writer, StreamWriterOptions options, int count, string what, Action<Action<Exception?>> write)
+        where T : IMessageContract<T>
+    {
+        if (!writer.TryReserve(count))
+        {
+            RetryAfter(context, options);
+            return Problem(StatusCodes.Status503ServiceUnavailable, $"{writer.Pending:N0} rows are waiting for the broker; try again later. Nothing was written.");
+        }
+
+        if (!options.WaitForAcknowledgement)
+        {
+            write(static _ => { });
+            return Results.Accepted(value: new Dictionary<string, int> { ["accepted"] = count });
+        }
+
+        var acknowledged = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        write(failure => acknowledged.TrySetResult(failure));
+        if (await acknowledged.Task.WaitAsync(context.RequestAborted) is { } failed)
+        {
+            RetryAfter(context, options);
+            return Problem(StatusCodes.Status503ServiceUnavailable, $"The broker did not acknowledge the {what} ({failed.Message}); some may have been written. Try again later.");
+        }
+
+        return Results.Ok(new Dictionary<string, int> { ["written"] = count });
+    }
+
+    private static void RetryAfter(HttpContext context, StreamWriterOptions options) =>
+        context.Response.Headers[HeaderNames.RetryAfter] = ((int)Math.Ceiling(options.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<IResult> WriteRowsAsync<T>(HttpContext context, HttpTopicWriter<T> writer, StreamWriterOptions options)
         where T : IMessageContract<T>
@@ -57,13 +186,7 @@ public static class StreamWriterEndpoints
             return Problem(StatusCodes.Status415UnsupportedMediaType, $"A body of rows is JSON (application/json) or newline-delimited JSON (application/x-ndjson), not {other}.");
         }
 
-        if (request.ContentLength > options.MaxRequestBytes)
-        {
-            return TooLarge(options);
-        }
-
-        var body = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, options.MaxRequestBytes));
-        if (!await ReadBodyAsync(request, body, options.MaxRequestBytes, context.RequestAborted))
+        if (await ReadJsonBodyAsync(context, options) is not { } body)
         {
             return TooLarge(options);
         }
@@ -89,27 +212,7 @@ public static class StreamWriterEndpoints
             return Problem(StatusCodes.Status403Forbidden, $"This client may not write the stream '{refused}'; nothing was written.");
         }
 
-        if (!writer.TryReserve(rows.Count))
-        {
-            context.Response.Headers[HeaderNames.RetryAfter] = ((int)Math.Ceiling(options.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problem(StatusCodes.Status503ServiceUnavailable, $"{writer.Pending:N0} rows are waiting for the broker; try again later. Nothing was written.");
-        }
-
-        if (!options.WaitForAcknowledgement)
-        {
-            writer.Write(rows, static _ => { });
-            return Results.Accepted(value: new { accepted = rows.Count });
-        }
-
-        var acknowledged = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        writer.Write(rows, failure => acknowledged.TrySetResult(failure));
-        if (await acknowledged.Task.WaitAsync(context.RequestAborted) is { } failed)
-        {
-            context.Response.Headers[HeaderNames.RetryAfter] = ((int)Math.Ceiling(options.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problem(StatusCodes.Status503ServiceUnavailable, $"The broker did not acknowledge the rows ({failed.Message}); some may have been written. Try again later.");
-        }
-
-        return Results.Ok(new { written = rows.Count });
+        return await WriteAsync(context, writer, options, rows.Count, "rows", then => writer.Write(rows, then));
     }
 
     /// <summary>Reads the body into <paramref name="body"/>; <see langword="false"/> as soon as it is longer than <paramref name="limit"/>.</summary>

@@ -214,13 +214,42 @@ public sealed class TopicWriter<T> : IDisposable
         }
     }
 
-    private void WriteStreamMessage(string streamKey, MessageType kind, byte[] value)
+    /// <summary>
+    /// Writes events, properties or an end (<paramref name="kind"/>, encoded) into the stream <paramref name="streamKey"/>
+    /// after its buffered rows, and calls <paramref name="acknowledged"/> once, as the acknowledged write of rows does.
+    /// </summary>
+    internal void WriteStreamMessages(string streamKey, MessageType kind, IReadOnlyList<byte[]> values, Action<Exception?> acknowledged)
+    {
+        var request = Work.Completing(stops, acknowledged);
+        foreach (var value in values)
+        {
+            WriteStreamMessage(streamKey, kind, value, request);
+        }
+
+        request.Finish();
+    }
+
+    private void WriteStreamMessage(string streamKey, MessageType kind, byte[] value, Work? acknowledged = null)
     {
         ArgumentNullException.ThrowIfNull(streamKey);
         var key = Utf8StringPool.Shared.GetBytes(streamKey);
         lock (gate)
         {
-            ThrowIfUnusable();
+            if (acknowledged is null)
+            {
+                ThrowIfUnusable();
+            }
+            else
+            {
+                ObjectDisposedException.ThrowIf(disposed, this);
+                if (stops.Reason is { } refused)
+                {
+                    throw refused;
+                }
+
+                stops.TakeReplay(); // told to the request it belongs to
+            }
+
             if (buffers is not null)
             {
                 buffers.Flush(0, key);
@@ -233,7 +262,7 @@ public sealed class TopicWriter<T> : IDisposable
             PipelinesTelemetry.Inject(send, streamHeaders);
             try
             {
-                output.Produce(Topic, key, value, streamHeaders, Timestamp.Default, writes);
+                output.Produce(Topic, key, value, streamHeaders, Timestamp.Default, acknowledged ?? writes);
             }
             finally
             {

@@ -74,6 +74,44 @@ public sealed class StreamWriterTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Events_properties_and_the_end_of_a_stream_are_written_into_it_in_order()
+    {
+        var client = await Start(a => a.MapStreamWriter<Reading>("/readings"));
+
+        var events = await client.PostAsync("/readings/streams/car-7/events", Json("""[{"id": "lap", "value": "12", "timestamp": "2026-12-07T05:00:00Z", "tags": {"sector": "3"}}, {"id": "pit", "timestamp": 1000}]"""));
+        var properties = await client.PutAsync("/readings/streams/car-7/properties", Json("""{"name": "Car 7, qualifying", "metadata": {"driver": "Ada"}, "parents": ["session-1"]}"""));
+        var end = await client.DeleteAsync("/readings/streams/car-7");
+
+        Assert.Equal([(HttpStatusCode.OK, 2), (HttpStatusCode.OK, 1), (HttpStatusCode.OK, 1)], [await Answer(events, "written"), await Answer(properties, "written"), await Answer(end, "written")]);
+        var messages = harness.Read("readings", 4).OrderBy(m => m.Offset.Value).ToList();
+        Assert.All(messages, m => Assert.Equal("car-7", m.Message.Key));
+        Assert.Equal(
+            [MessageTypes.Event, MessageTypes.Event, MessageTypes.StreamProperties, MessageTypes.StreamEnd],
+            messages.Select(m => Encoding.UTF8.GetString(m.Message.Headers.GetLastBytes(MessageTypes.Header))));
+        var lap = StreamCodec.ReadEvent(messages[0].Message.Value);
+        Assert.Equal(("lap", "12", new DateTime(2026, 12, 7, 5, 0, 0, DateTimeKind.Utc), "3"), (lap.Id, lap.Value, lap.Time, lap.Tags["sector"]));
+        Assert.Equal(("pit", (string?)null, 1000L), (StreamCodec.ReadEvent(messages[1].Message.Value) is var pit ? (pit.Id, pit.Value, pit.Timestamp) : default));
+        var set = StreamCodec.ReadProperties(messages[2].Message.Value);
+        Assert.Equal(("Car 7, qualifying", "Ada", "session-1"), (set.Name, set.Metadata["driver"], set.Parents.Single()));
+        Assert.Equal(StreamEnd.Closed, StreamCodec.ReadEnd(messages[3].Message.Value));
+    }
+
+    [Fact]
+    public async Task Bad_events_and_properties_are_named_field_by_field_and_a_stream_the_client_may_not_write_is_refused()
+    {
+        var client = await Start(a => a.MapStreamWriter<Reading>("/readings", new StreamWriterOptions { AllowStream = (_, stream) => stream != "car-9" }));
+
+        var events = await client.PostAsync("/readings/streams/car-1/events", Json("""[{"value": 1}, {"id": "x", "timestamp": "soon", "tags": {"a": 1}}]"""));
+        var properties = await client.PutAsync("/readings/streams/car-1/properties", Json("""{"name": 5, "parents": "session"}"""));
+        var refused = await client.PostAsync("/readings/streams/car-9/events", Json("""{"id": "lap"}"""));
+
+        Assert.Equal(["[0].id", "[1].timestamp", "[1].tags"], await ErrorKeys(events));
+        Assert.Equal(["name", "parents"], await ErrorKeys(properties));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(0, harness.EndOf("readings"));
+    }
+
+    [Fact]
     public async Task Bodies_over_the_limits_are_refused_with_413()
     {
         var client = await Start(a => a.MapStreamWriter<Reading>("/readings", new StreamWriterOptions { MaxRowsPerRequest = 2, MaxRequestBytes = 200 }));
