@@ -6,8 +6,8 @@ using Pipelines.Hosting;
 
 namespace Pipelines.Http;
 
-/// <summary>Registers what the HTTP endpoints write with.</summary>
-public static class StreamWriterServiceCollectionExtensions
+/// <summary>Registers what the HTTP endpoints write and read with.</summary>
+public static class StreamServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the services <see cref="StreamWriterEndpoints.MapStreamWriter{T}"/> writes through: the host's Kafka
@@ -21,6 +21,20 @@ public static class StreamWriterServiceCollectionExtensions
         services.TryAddSingleton(PipelinesSettings.Read(configuration));
         services.TryAddSingleton(provider => new KafkaConnection(provider.GetRequiredService<PipelinesSettings>(), provider.GetRequiredService<ILogger<KafkaConnection>>()));
         services.TryAddSingleton<StreamWriters>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the services <see cref="StreamReaderEndpoints.MapStreamReader{T}"/> serves from: the host's Kafka connection
+    /// and one feed per contract's topic (a consumer started by its first client, stopped with the host). Nothing is mapped.
+    /// </summary>
+    public static IServiceCollection AddStreamReaders(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(PipelinesSettings.Read(configuration));
+        services.TryAddSingleton(provider => new KafkaConnection(provider.GetRequiredService<PipelinesSettings>(), provider.GetRequiredService<ILogger<KafkaConnection>>()));
+        services.TryAddSingleton<StreamFeeds>();
         return services;
     }
 }

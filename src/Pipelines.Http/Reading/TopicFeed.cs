@@ -1,0 +1,160 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Pipelines.Hosting;
+using Pipelines.Infrastructure;
+
+namespace Pipelines.Http;
+
+/// <summary>
+/// The one consumer of a topic that serves every HTTP client of it: it reads each partition from where the topic ended
+/// when the feed started (no consumer group, nothing committed), encodes each message once as a frame, and offers it
+/// to every subscription. Started by the first client.
+/// </summary>
+internal sealed class TopicFeed<T> : IDisposable
+    where T : IMessageContract<T>
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Metadata = TimeSpan.FromSeconds(10);
+    private readonly object gate = new();
+    private readonly List<FeedSubscription> subscriptions = [];
+    private readonly CancellationTokenSource stop = new();
+    private readonly KafkaConnection kafka;
+    private readonly ILogger logger;
+    private readonly Lazy<Task> started;
+    private ContractFormat<T> format = null!;
+    private long[] positions = [];
+    private Thread? loop;
+
+    public TopicFeed(KafkaConnection kafka, ILogger logger)
+    {
+        this.kafka = kafka;
+        this.logger = logger;
+        Topic = T.Serializer.Schema.Topic ?? throw new InvalidOperationException($"{T.Serializer.Schema.Name} has no [Topic]: a feed reads its contract's topic.");
+        started = new Lazy<Task>(StartAsync);
+    }
+
+    public string Topic { get; }
+
+    public int Partitions => positions.Length;
+
+    public string BootstrapServers => kafka.BootstrapServers;
+
+    public ContractFormat<T> Format => format;
+
+    /// <summary>Consumer settings of the feed and of catch-ups: assigned partitions, nothing committed.</summary>
+    public ConsumerConfig ConsumerConfig(bool partitionEof = false)
+    {
+        var config = new ConsumerConfig(kafka.ConsumerDefaults.ToDictionary(p => p.Key, p => p.Value))
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            GroupId = "pipelines-http-feed",
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            EnablePartitionEof = partitionEof,
+        };
+        return config;
+    }
+
+    /// <summary>
+    /// Subscribes a client that wants the frames <paramref name="wants"/> accepts, from now on; <paramref name="position"/>
+    /// is where the feed stood when it did (the end of any catch-up the client needs first).
+    /// </summary>
+    public async Task<FeedSubscription> SubscribeAsync(Func<FeedFrame, bool> wants, int capacity, Action<long[]> position)
+    {
+        await started.Value;
+        var subscription = new FeedSubscription(wants, capacity);
+        lock (gate)
+        {
+            subscriptions.Add(subscription);
+            position([.. positions]);
+        }
+
+        return subscription;
+    }
+
+    public void Unsubscribe(FeedSubscription subscription)
+    {
+        lock (gate)
+        {
+            subscriptions.Remove(subscription);
+        }
+
+        subscription.Close();
+    }
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        loop?.Join();
+        lock (gate)
+        {
+            foreach (var subscription in subscriptions)
+            {
+                subscription.Close();
+            }
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        await kafka.EnsureTopicsAsync([Topic], stop.Token);
+        format = ContractFormat.Of<T>(ContractFormat.NeedsRegistry(T.Serializer.Schema) ? kafka.SchemaRegistry : null, kafka.SubjectNameStrategy);
+        await format.PrepareToReadAsync(Topic, "HTTP feed of " + Topic, logger, stop.Token);
+        var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig()).Build();
+        var count = PartitionCount(kafka.BootstrapServers, Topic);
+        positions = Enumerable.Range(0, count).Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(Topic, p), Metadata).High.Value).ToArray();
+        consumer.Assign(positions.Select((offset, p) => new TopicPartitionOffset(Topic, p, offset)));
+        loop = new Thread(() => Run(consumer)) { IsBackground = true, Name = "Pipelines HTTP feed of " + Topic };
+        loop.Start();
+    }
+
+    private void Run(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        using (consumer)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                ConsumeResult<byte[]?, byte[]?>? message;
+                try
+                {
+                    message = consumer.Consume(Poll);
+                }
+                catch (ConsumeException failed)
+                {
+                    logger.LogWarning(failed, "HTTP feed of {Topic}: {Reason}", Topic, failed.Error.Reason);
+                    continue;
+                }
+
+                if (message is null || message.IsPartitionEOF)
+                {
+                    continue;
+                }
+
+                var frame = FeedFrame.Of(message, format);
+                lock (gate)
+                {
+                    positions[message.Partition.Value] = message.Offset.Value + 1;
+                    if (frame is null)
+                    {
+                        continue;
+                    }
+
+                    frame.Seal(FeedPositions.Encode(positions));
+                    foreach (var subscription in subscriptions)
+                    {
+                        subscription.Offer(frame);
+                    }
+                }
+            }
+
+            consumer.Close();
+        }
+    }
+
+    public static int PartitionCount(string bootstrapServers, string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var metadata = admin.GetMetadata(topic, Metadata);
+        return metadata.Topics.Single(t => t.Topic == topic).Partitions.Count;
+    }
+}
