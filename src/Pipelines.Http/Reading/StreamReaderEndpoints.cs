@@ -34,6 +34,7 @@ public static class StreamReaderEndpoints
             ?? throw new InvalidOperationException($"MapStreamReader<{typeof(T).Name}> needs the HTTP feeds: call services.AddStreamReaders(configuration) first.");
         var name = T.Serializer.Schema.Name;
         return endpoints.MapGet(pattern, Task<IResult> (HttpContext context) => ServeAsync(context, feeds.For<T>(), options))
+            .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.Feed))
             .WithName($"Read{name.Split('.')[^1]}Feed")
             .WithSummary($"The live feed of {T.Serializer.Schema.Topic} as Server-Sent Events")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")

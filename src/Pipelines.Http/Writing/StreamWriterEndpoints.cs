@@ -36,6 +36,7 @@ public static class StreamWriterEndpoints
         var name = T.Serializer.Schema.Name;
         var group = endpoints.MapGroup(pattern);
         group.MapPost("/rows", Task<IResult> (HttpContext context) => WriteRowsAsync(context, writers.For<T>(options), options))
+            .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.Rows))
             .WithName($"Write{name.Split('.')[^1]}Rows")
             .WithSummary($"Writes rows of {name} to {T.Serializer.Schema.Topic}")
             .Accepts<object>("application/json", Delimited)
@@ -47,6 +48,7 @@ public static class StreamWriterEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/streams/{streamKey}/events", Task<IResult> (HttpContext context, string streamKey) => WriteEventsAsync(context, streamKey, writers.For<T>(options), options))
+            .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.Events))
             .WithName($"Write{name.Split('.')[^1]}Events")
             .WithSummary($"Writes events into a stream of {T.Serializer.Schema.Topic}")
             .Accepts<object>("application/json")
@@ -57,6 +59,7 @@ public static class StreamWriterEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPut("/streams/{streamKey}/properties", Task<IResult> (HttpContext context, string streamKey) => WritePropertiesAsync(context, streamKey, writers.For<T>(options), options))
+            .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.Properties))
             .WithName($"Set{name.Split('.')[^1]}StreamProperties")
             .WithSummary($"Sets the properties of a stream of {T.Serializer.Schema.Topic}")
             .Accepts<object>("application/json")
@@ -66,6 +69,7 @@ public static class StreamWriterEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapDelete("/streams/{streamKey}", Task<IResult> (HttpContext context, string streamKey) => EndStreamAsync(context, streamKey, writers.For<T>(options), options))
+            .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.End))
             .WithName($"End{name.Split('.')[^1]}Stream")
             .WithSummary($"Ends a stream of {T.Serializer.Schema.Topic}: readers see it close")
             .Produces(StatusCodes.Status200OK)

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pipelines.Http;
+using Pipelines.IntegrationTests.Kafka;
+using Pipelines.IntegrationTests.Processing;
+
+namespace Pipelines.IntegrationTests.Http;
+
+/// <summary>The OpenAPI document of an application that maps a writer and a reader: every endpoint, with the contract's schema.</summary>
+public sealed class StreamOpenApiTests : IAsyncDisposable
+{
+    private readonly KafkaHarness harness = new(partitions: 1);
+    private WebApplication? app;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+
+        harness.Dispose();
+    }
+
+    [Fact]
+    public async Task The_document_describes_each_endpoint_with_the_contracts_own_schema()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", harness.Kafka.BootstrapServers)]);
+        builder.Services.AddStreamWriters(builder.Configuration).AddStreamReaders(builder.Configuration);
+        builder.Services.AddOpenApi(options => options.AddStreamSchemas());
+        app = builder.Build();
+        app.MapStreamWriter<Reading>("/readings");
+        app.MapStreamReader<Reading>("/readings/feed");
+        app.MapOpenApi();
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+
+        Assert.Equal(
+            new[] { "/readings/rows", "/readings/streams/{streamKey}", "/readings/streams/{streamKey}/events", "/readings/streams/{streamKey}/properties", "/readings/feed" }.Order(),
+            paths.EnumerateObject().Select(p => p.Name).Order());
+        var rows = paths.GetProperty("/readings/rows").GetProperty("post").GetProperty("requestBody").GetProperty("content");
+        var one = rows.GetProperty("application/json").GetProperty("schema").GetProperty("anyOf")[0];
+        Assert.Equal(["Time", "Sensor", "Value"], one.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal("array", rows.GetProperty("application/json").GetProperty("schema").GetProperty("anyOf")[1].GetProperty("type").GetString());
+        Assert.True(rows.TryGetProperty("application/x-ndjson", out _));
+        var events = paths.GetProperty("/readings/streams/{streamKey}/events").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.Equal(["id"], events.GetProperty("anyOf")[0].GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.True(paths.GetProperty("/readings/feed").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
+        Assert.Equal(
+            new[] { "WriteReadingRows", "WriteReadingEvents", "SetReadingStreamProperties", "EndReadingStream", "ReadReadingFeed" }.Order(),
+            paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject()).Select(o => o.Value.GetProperty("operationId").GetString()).Order());
+    }
+}
