@@ -35,7 +35,7 @@ public static class StreamReaderEndpoints
         var name = T.Serializer.Schema.Name;
         return endpoints.MapGet(pattern, Task<IResult> (HttpContext context) => ServeAsync(context, feeds.For<T>(), options))
             .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.Feed))
-            .WithName($"Read{name.Split('.')[^1]}Feed")
+            .WithName(EndpointNames.Unique(endpoints, $"Read{name.Split('.')[^1]}Feed"))
             .WithSummary($"The live feed of {T.Serializer.Schema.Topic} as Server-Sent Events")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest);

@@ -18,6 +18,7 @@ internal static class RequestRows<T>
     {
         var rows = new List<T>();
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var untimed = new List<int>(1);
         if (delimited)
         {
             var line = 0;
@@ -29,7 +30,7 @@ internal static class RequestRows<T>
                 body = end < 0 ? [] : body[(end + 1)..];
                 if (!text.Trim(" \t\r"u8).IsEmpty)
                 {
-                    One(text, $"line {line}", rows, errors, maxRows, now);
+                    One(text, line, null, rows, untimed, errors, maxRows, now);
                 }
             }
         }
@@ -38,11 +39,11 @@ internal static class RequestRows<T>
             var start = body.TrimStart(" \t\r\n"u8);
             if (!start.IsEmpty && start[0] == (byte)'[')
             {
-                Array(body, rows, errors, maxRows, now);
+                Array(body, rows, untimed, errors, maxRows, now);
             }
             else
             {
-                One(body, string.Empty, rows, errors, maxRows, now);
+                One(body, -1, null, rows, untimed, errors, maxRows, now);
             }
         }
 
@@ -54,7 +55,7 @@ internal static class RequestRows<T>
         return (rows, errors);
     }
 
-    private static void Array(ReadOnlySpan<byte> body, List<T> rows, Dictionary<string, string[]> errors, int maxRows, long now)
+    private static void Array(ReadOnlySpan<byte> body, List<T> rows, List<int> untimed, Dictionary<string, string[]> errors, int maxRows, long now)
     {
         var reader = new Utf8JsonReader(body);
         try
@@ -65,7 +66,7 @@ internal static class RequestRows<T>
             {
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
-                One(body[start..(int)reader.BytesConsumed], $"[{index}]", rows, errors, maxRows, now);
+                One(body[start..(int)reader.BytesConsumed], -1, index, rows, untimed, errors, maxRows, now);
                 index++;
             }
 
@@ -80,21 +81,23 @@ internal static class RequestRows<T>
         }
     }
 
-    private static void One(ReadOnlySpan<byte> json, string where, List<T> rows, Dictionary<string, string[]> errors, int maxRows, long now)
+    /// <summary>Reads one row; where it is (a line, an index, or the whole body) is only put in words when it is wrong.</summary>
+    private static void One(ReadOnlySpan<byte> json, int line, int? index, List<T> rows, List<int> untimed, Dictionary<string, string[]> errors, int maxRows, long now)
     {
         if (rows.Count + errors.Count >= maxRows)
         {
             throw new TooManyRowsException(maxRows);
         }
 
-        var untimed = new List<int>(0);
+        string Where() => line > 0 ? $"line {line}" : index is { } i ? $"[{i}]" : string.Empty;
+        untimed.Clear();
         var before = rows.Count;
         try
         {
             var trimmed = json.TrimStart(" \t\r\n"u8);
             if (trimmed.IsEmpty || trimmed[0] != (byte)'{')
             {
-                errors[where.Length == 0 ? "body" : where] = ["is not an object of the contract's fields"];
+                errors[Where() is { Length: > 0 } at ? at : "body"] = ["is not an object of the contract's fields"];
                 return;
             }
 
@@ -102,6 +105,7 @@ internal static class RequestRows<T>
         }
         catch (MessageFormatException bad)
         {
+            var where = Where();
             var field = bad.Field is null ? where : where.Length == 0 ? bad.Field : $"{where}.{bad.Field}";
             errors[field.Length == 0 ? "body" : field] = [bad.Reason];
             return;

@@ -37,7 +37,7 @@ public static class StreamWriterEndpoints
         var group = endpoints.MapGroup(pattern);
         group.MapPost("/rows", Task<IResult> (HttpContext context) => WriteRowsAsync(context, writers.For<T>(options), options))
             .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.Rows))
-            .WithName($"Write{name.Split('.')[^1]}Rows")
+            .WithName(EndpointNames.Unique(endpoints, $"Write{name.Split('.')[^1]}Rows"))
             .WithSummary($"Writes rows of {name} to {T.Serializer.Schema.Topic}")
             .Accepts<object>("application/json", Delimited)
             .Produces(StatusCodes.Status200OK)
@@ -49,7 +49,7 @@ public static class StreamWriterEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/streams/{streamKey}/events", Task<IResult> (HttpContext context, string streamKey) => WriteEventsAsync(context, streamKey, writers.For<T>(options), options))
             .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.Events))
-            .WithName($"Write{name.Split('.')[^1]}Events")
+            .WithName(EndpointNames.Unique(endpoints, $"Write{name.Split('.')[^1]}Events"))
             .WithSummary($"Writes events into a stream of {T.Serializer.Schema.Topic}")
             .Accepts<object>("application/json")
             .Produces(StatusCodes.Status200OK)
@@ -60,7 +60,7 @@ public static class StreamWriterEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPut("/streams/{streamKey}/properties", Task<IResult> (HttpContext context, string streamKey) => WritePropertiesAsync(context, streamKey, writers.For<T>(options), options))
             .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.Properties))
-            .WithName($"Set{name.Split('.')[^1]}StreamProperties")
+            .WithName(EndpointNames.Unique(endpoints, $"Set{name.Split('.')[^1]}StreamProperties"))
             .WithSummary($"Sets the properties of a stream of {T.Serializer.Schema.Topic}")
             .Accepts<object>("application/json")
             .Produces(StatusCodes.Status200OK)
@@ -70,7 +70,7 @@ public static class StreamWriterEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapDelete("/streams/{streamKey}", Task<IResult> (HttpContext context, string streamKey) => EndStreamAsync(context, streamKey, writers.For<T>(options), options))
             .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.End))
-            .WithName($"End{name.Split('.')[^1]}Stream")
+            .WithName(EndpointNames.Unique(endpoints, $"End{name.Split('.')[^1]}Stream"))
             .WithSummary($"Ends a stream of {T.Serializer.Schema.Topic}: readers see it close")
             .Produces(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status202Accepted)
@@ -146,7 +146,7 @@ public static class StreamWriterEndpoints
             return null;
         }
 
-        var body = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 1024, options.MaxRequestBytes));
+        var body = new ArrayBufferWriter<byte>((int)Math.Max(1, Math.Min(context.Request.ContentLength ?? 1024, options.MaxRequestBytes)));
         return await ReadBodyAsync(context.Request, body, options.MaxRequestBytes, context.RequestAborted) ? body : null;
     }
 
@@ -222,6 +222,14 @@ public static class StreamWriterEndpoints
     /// <summary>Reads the body into <paramref name="body"/>; <see langword="false"/> as soon as it is longer than <paramref name="limit"/>.</summary>
     private static async Task<bool> ReadBodyAsync(HttpRequest request, ArrayBufferWriter<byte> body, long limit, CancellationToken cancellationToken)
     {
+        // A body of a declared length is read into the room made for it, with no growing copies of a large body.
+        if (request.ContentLength is { } length)
+        {
+            var read = await request.Body.ReadAtLeastAsync(body.GetMemory((int)length)[..(int)length], (int)length, throwOnEndOfStream: false, cancellationToken);
+            body.Advance(read);
+            return true;
+        }
+
         while (true)
         {
             var read = await request.Body.ReadAsync(body.GetMemory(8192), cancellationToken);
