@@ -19,9 +19,13 @@ public sealed class PackedFeed : IAsyncLifetime
     public string TemplateHive => Path.Combine(work, "template-hive");
 
     /// <summary>The central package versions, so a fresh project references what this repository builds against.</summary>
-    public IReadOnlyDictionary<string, string> Versions { get; } = XDocument.Load(Path.Combine(Repository.Root, "Directory.Packages.props"))
+    public IReadOnlyDictionary<string, string> Versions => versions ??= XDocument.Load(Path.Combine(Repository.Root, "Directory.Packages.props"))
         .Descendants("PackageVersion")
-        .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!);
+        .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!)
+        .Append(new("Pipelines.Http", Version)) // ours, packed into the feed beside Pipelines
+        .ToDictionary();
+
+    private IReadOnlyDictionary<string, string>? versions;
 
     /// <summary>A new, empty directory outside the repository whose NuGet sources include the feed.</summary>
     public string NewDirectory(string name)
@@ -42,6 +46,7 @@ public sealed class PackedFeed : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Dotnet.Run(Repository.Root, $"pack src/Pipelines -c Release -o \"{Feed}\" -p:Version={Version} --nologo", expectSuccess: true);
+        await Dotnet.Run(Repository.Root, $"pack src/Pipelines.Http -c Release -o \"{Feed}\" -p:Version={Version} --nologo", expectSuccess: true);
         await Dotnet.Run(Repository.Root, $"pack src/Pipelines.Templates -c Release -o \"{Feed}\" -p:Version={Version} --nologo", expectSuccess: true);
     }
 
@@ -49,7 +54,7 @@ public sealed class PackedFeed : IAsyncLifetime
     {
         Directory.Delete(work, recursive: true);
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "pipelines", "pipelines.templates" })
+        foreach (var id in new[] { "pipelines", "pipelines.http", "pipelines.templates" })
         {
             var cached = Path.Combine(packages, id, Version);
             if (Directory.Exists(cached))
