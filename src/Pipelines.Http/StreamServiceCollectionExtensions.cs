@@ -16,11 +16,7 @@ public static class StreamServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddStreamWriters(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.TryAddSingleton(PipelinesSettings.Read(configuration));
-        services.TryAddSingleton(provider => new KafkaConnection(provider.GetRequiredService<PipelinesSettings>(), provider.GetRequiredService<ILogger<KafkaConnection>>()));
-        services.TryAddSingleton<StreamWriters>();
+        services.AddKafkaConnection(configuration).TryAddSingleton<StreamWriters>();
         return services;
     }
 
@@ -30,11 +26,17 @@ public static class StreamServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddStreamReaders(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddKafkaConnection(configuration).TryAddSingleton<StreamFeeds>();
+        return services;
+    }
+
+    /// <summary>The host's one Kafka connection, configured as processors' is (a processor registered first has made it already).</summary>
+    private static IServiceCollection AddKafkaConnection(this IServiceCollection services, IConfiguration configuration)
+    {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(PipelinesSettings.Read(configuration));
         services.TryAddSingleton(provider => new KafkaConnection(provider.GetRequiredService<PipelinesSettings>(), provider.GetRequiredService<ILogger<KafkaConnection>>()));
-        services.TryAddSingleton<StreamFeeds>();
         return services;
     }
 }

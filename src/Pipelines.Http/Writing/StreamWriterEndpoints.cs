@@ -33,49 +33,16 @@ public static class StreamWriterEndpoints
         options.Validate();
         var writers = endpoints.ServiceProvider.GetService<StreamWriters>()
             ?? throw new InvalidOperationException($"MapStreamWriter<{typeof(T).Name}> needs the HTTP writers: call services.AddStreamWriters(configuration) first.");
-        var name = T.Serializer.Schema.Name;
         var group = endpoints.MapGroup(pattern);
-        group.MapPost("/rows", Task<IResult> (HttpContext context) => WriteRowsAsync(context, writers.For<T>(options), options))
-            .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.Rows))
-            .WithName(EndpointNames.Unique(endpoints, $"Write{name.Split('.')[^1]}Rows"))
-            .WithSummary($"Writes rows of {name} to {T.Serializer.Schema.Topic}")
-            .Accepts<object>("application/json", Delimited)
-            .Produces(StatusCodes.Status200OK)
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapPost("/streams/{streamKey}/events", Task<IResult> (HttpContext context, string streamKey) => WriteEventsAsync(context, streamKey, writers.For<T>(options), options))
-            .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.Events))
-            .WithName(EndpointNames.Unique(endpoints, $"Write{name.Split('.')[^1]}Events"))
-            .WithSummary($"Writes events into a stream of {T.Serializer.Schema.Topic}")
-            .Accepts<object>("application/json")
-            .Produces(StatusCodes.Status200OK)
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapPut("/streams/{streamKey}/properties", Task<IResult> (HttpContext context, string streamKey) => WritePropertiesAsync(context, streamKey, writers.For<T>(options), options))
-            .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.Properties))
-            .WithName(EndpointNames.Unique(endpoints, $"Set{name.Split('.')[^1]}StreamProperties"))
-            .WithSummary($"Sets the properties of a stream of {T.Serializer.Schema.Topic}")
-            .Accepts<object>("application/json")
-            .Produces(StatusCodes.Status200OK)
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapDelete("/streams/{streamKey}", Task<IResult> (HttpContext context, string streamKey) => EndStreamAsync(context, streamKey, writers.For<T>(options), options))
-            .WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, StreamEndpointKind.End))
-            .WithName(EndpointNames.Unique(endpoints, $"End{name.Split('.')[^1]}Stream"))
-            .WithSummary($"Ends a stream of {T.Serializer.Schema.Topic}: readers see it close")
-            .Produces(StatusCodes.Status200OK)
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        var rows = group.MapPost("/rows", Task<IResult> (HttpContext context) => WriteRowsAsync(context, writers.For<T>(options), options));
+        Describe<T>(endpoints, rows, StreamEndpointKind.Rows, "Write{0}Rows", $"Writes rows of {T.Serializer.Schema.Name} to {T.Serializer.Schema.Topic}", Delimited)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        var events = group.MapPost("/streams/{streamKey}/events", Task<IResult> (HttpContext context, string streamKey) => WriteEventsAsync(context, streamKey, writers.For<T>(options), options));
+        Describe<T>(endpoints, events, StreamEndpointKind.Events, "Write{0}Events", $"Writes events into a stream of {T.Serializer.Schema.Topic}", []);
+        var properties = group.MapPut("/streams/{streamKey}/properties", Task<IResult> (HttpContext context, string streamKey) => WritePropertiesAsync(context, streamKey, writers.For<T>(options), options));
+        Describe<T>(endpoints, properties, StreamEndpointKind.Properties, "Set{0}StreamProperties", $"Sets the properties of a stream of {T.Serializer.Schema.Topic}", []);
+        var end = group.MapDelete("/streams/{streamKey}", Task<IResult> (HttpContext context, string streamKey) => EndStreamAsync(context, streamKey, writers.For<T>(options), options));
+        Describe<T>(endpoints, end, StreamEndpointKind.End, "End{0}Stream", $"Ends a stream of {T.Serializer.Schema.Topic}: readers see it close", null);
         return group;
     }
 
@@ -179,6 +146,26 @@ public static class StreamWriterEndpoints
 
     private static void RetryAfter(HttpContext context, StreamWriterOptions options) =>
         context.Response.Headers[HeaderNames.RetryAfter] = ((int)Math.Ceiling(options.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// What the OpenAPI document says of a writer endpoint: its contract, a name unique in the application
+    /// (<paramref name="name"/> with the contract's name in it), and its answers; <paramref name="bodies"/> are the media
+    /// types besides JSON it takes, <see langword="null"/> for an endpoint without a body.
+    /// </summary>
+    private static RouteHandlerBuilder Describe<T>(IEndpointRouteBuilder endpoints, RouteHandlerBuilder endpoint, StreamEndpointKind kind, string name, string summary, string[]? bodies)
+        where T : IMessageContract<T>
+    {
+        endpoint.WithMetadata(new StreamEndpointMetadata(T.Serializer.Schema, kind))
+            .WithName(EndpointNames.Unique(endpoints, string.Format(System.Globalization.CultureInfo.InvariantCulture, name, T.Serializer.Schema.Name.Split('.')[^1])))
+            .WithSummary(summary)
+            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return bodies is null
+            ? endpoint
+            : endpoint.Accepts<object>("application/json", bodies).ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+    }
 
     private static async Task<IResult> WriteRowsAsync<T>(HttpContext context, HttpTopicWriter<T> writer, StreamWriterOptions options)
         where T : IMessageContract<T>

@@ -93,19 +93,7 @@ public sealed class TopicWriter<T> : IDisposable
         lock (gate)
         {
             ThrowIfUnusable();
-            if (buffers is null)
-            {
-                using var send = PipelinesTelemetry.StartSend(Topic);
-                output.ProduceOutput(Topic, row, null, send, writes);
-                return;
-            }
-
-            if (bytesPerRow == 0)
-            {
-                bytesPerRow = output.Format.SizeOf(row, Topic);
-            }
-
-            buffers.Add(0, T.Serializer.StreamKey(row), row, default, (int)bytesPerRow, T.Serializer.TimestampOf(row), writes, System.Diagnostics.Stopwatch.GetTimestamp());
+            Add(row, writes);
             Drain();
         }
     }
@@ -120,34 +108,49 @@ public sealed class TopicWriter<T> : IDisposable
     {
         lock (gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            if (stops.Reason is { } refused)
-            {
-                throw refused;
-            }
-
-            stops.TakeReplay(); // a flush's failure, already told to the requests whose rows it held
+            ThrowIfRefused();
             var request = Work.Completing(stops, acknowledged);
             foreach (var row in rows)
             {
-                if (buffers is null)
-                {
-                    using var send = PipelinesTelemetry.StartSend(Topic);
-                    output.ProduceOutput(Topic, row, null, send, request);
-                    continue;
-                }
-
-                if (bytesPerRow == 0)
-                {
-                    bytesPerRow = output.Format.SizeOf(row, Topic);
-                }
-
-                buffers.Add(0, T.Serializer.StreamKey(row), row, default, (int)bytesPerRow, T.Serializer.TimestampOf(row), request, System.Diagnostics.Stopwatch.GetTimestamp());
+                Add(row, request);
             }
 
             Drain();
             request.Finish();
         }
+    }
+
+    /// <summary>Writes a row at once, or into its stream's buffer, as part of <paramref name="work"/>; under the lock.</summary>
+    private void Add(T row, Work work)
+    {
+        if (buffers is null)
+        {
+            using var send = PipelinesTelemetry.StartSend(Topic);
+            output.ProduceOutput(Topic, row, null, send, work);
+            return;
+        }
+
+        if (bytesPerRow == 0)
+        {
+            bytesPerRow = output.Format.SizeOf(row, Topic);
+        }
+
+        buffers.Add(0, T.Serializer.StreamKey(row), row, default, (int)bytesPerRow, T.Serializer.TimestampOf(row), work, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>
+    /// For a write that reports its own failures (<see cref="Work.Completing"/>): throws only for a disposed writer or a
+    /// refusal; a flush's passing failure was already told to the writes whose rows it held.
+    /// </summary>
+    private void ThrowIfRefused()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (stops.Reason is { } refused)
+        {
+            throw refused;
+        }
+
+        stops.TakeReplay();
     }
 
     /// <summary>Writes an event into the stream <paramref name="streamKey"/>, after the stream's buffered rows.</summary>
@@ -241,13 +244,7 @@ public sealed class TopicWriter<T> : IDisposable
             }
             else
             {
-                ObjectDisposedException.ThrowIf(disposed, this);
-                if (stops.Reason is { } refused)
-                {
-                    throw refused;
-                }
-
-                stops.TakeReplay(); // told to the request it belongs to
+                ThrowIfRefused();
             }
 
             if (buffers is not null)

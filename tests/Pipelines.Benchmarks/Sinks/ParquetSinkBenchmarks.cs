@@ -26,19 +26,7 @@ public class ParquetSinkBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var start = DateTimeOffset.FromUnixTimeMilliseconds(1_765_063_815_250);
-        rows = Enumerable.Range(0, Rows).Select(i => new InsightRow
-        {
-            Time = start.AddMilliseconds(i * 10),
-            CarId = $"car-{i % 8:00}",
-            Driver = i % 8 == 0 ? null : $"Driver {i % 8}",
-            AverageSpeed = 180 + (i % 97) * 0.5,
-            PeakBrakeTemp = 420 + (i % 211),
-            Samples = 100,
-            Alert = i % 50 == 0 ? "brakes overheated" : null,
-            LapCompleted = i % 400 == 0 ? i / 400 : null,
-            Wing = 7 + (i % 3),
-        }).ToArray();
+        rows = Enumerable.Range(0, Rows).Select(InsightRow.Sample).ToArray();
     }
 
     [IterationSetup]

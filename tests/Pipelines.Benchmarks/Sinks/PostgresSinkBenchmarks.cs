@@ -34,19 +34,7 @@ public class PostgresSinkBenchmarks
         Execute("CREATE TABLE hand_insights (\"Time\" timestamptz NOT NULL, \"CarId\" text NOT NULL, \"Driver\" text, \"AverageSpeed\" double precision NOT NULL, \"PeakBrakeTemp\" double precision NOT NULL, \"Samples\" bigint NOT NULL, \"Alert\" text, \"LapCompleted\" bigint, \"Wing\" bigint)");
         Execute("CREATE TABLE hand_positions (partition_number bigint PRIMARY KEY, next_offset bigint NOT NULL)");
         sink = new PostgresSink<InsightRow>(new TableSinkOptions { ConnectionString = server.ConnectionString, Table = "insights" });
-        var start = DateTimeOffset.FromUnixTimeMilliseconds(1_765_063_815_250);
-        rows = Enumerable.Range(0, Rows).Select(i => new InsightRow
-        {
-            Time = start.AddMilliseconds(i * 10),
-            CarId = $"car-{i % 8:00}",
-            Driver = i % 8 == 0 ? null : $"Driver {i % 8}",
-            AverageSpeed = 180 + (i % 97) * 0.5,
-            PeakBrakeTemp = 420 + (i % 211),
-            Samples = 100,
-            Alert = i % 50 == 0 ? "brakes overheated" : null,
-            LapCompleted = i % 400 == 0 ? i / 400 : null,
-            Wing = 7 + (i % 3),
-        }).ToArray();
+        rows = Enumerable.Range(0, Rows).Select(InsightRow.Sample).ToArray();
     }
 
     [GlobalCleanup]
@@ -145,19 +133,4 @@ public class PostgresSinkBenchmarks
             // The sink has not written yet: it makes its tables on first use.
         }
     }
-}
-
-/// <summary>The sample's insight row (samples/Telemetry, CarInsight).</summary>
-[Topic("car-insights")]
-public partial class InsightRow
-{
-    [Timestamp] public DateTimeOffset Time { get; set; }
-    [Tag] public string CarId { get; set; } = "";
-    [Parameter] public string? Driver { get; set; }
-    [Parameter] public double AverageSpeed { get; set; }
-    [Parameter] public double PeakBrakeTemp { get; set; }
-    [Parameter] public int Samples { get; set; }
-    [Parameter] public string? Alert { get; set; }
-    [Parameter] public int? LapCompleted { get; set; }
-    [Parameter] public int? Wing { get; set; }
 }

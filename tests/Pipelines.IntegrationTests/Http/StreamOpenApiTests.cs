@@ -29,19 +29,22 @@ public sealed class StreamOpenApiTests : IAsyncDisposable
     [Fact]
     public async Task The_document_describes_each_endpoint_with_the_contracts_own_schema()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", harness.Kafka.BootstrapServers)]);
-        builder.Services.AddStreamWriters(builder.Configuration).AddStreamReaders(builder.Configuration);
-        builder.Services.AddOpenApi(options => options.AddStreamSchemas());
-        app = builder.Build();
-        app.MapStreamWriter<Reading>("/readings");
-        app.MapStreamReader<Reading>("/readings/feed");
-        app.MapStreamWriter<Reading>("/v2/readings"); // a contract mapped twice: its operations still have names of their own
-        app.MapOpenApi();
-        await app.StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        HttpClient http;
+        (app, http) = await LoopbackApp.StartAsync(
+            harness,
+            (services, configuration) =>
+            {
+                services.AddStreamWriters(configuration).AddStreamReaders(configuration);
+                services.AddOpenApi(options => options.AddStreamSchemas());
+            },
+            a =>
+            {
+                a.MapStreamWriter<Reading>("/readings");
+                a.MapStreamReader<Reading>("/readings/feed");
+                a.MapStreamWriter<Reading>("/v2/readings"); // a contract mapped twice: its operations still have names of their own
+                a.MapOpenApi();
+            });
+        using var client = http;
 
         using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
         var second = await client.PostAsync("/v2/readings/rows", new StringContent("""{"Sensor": "a", "Value": 1}""", System.Text.Encoding.UTF8, "application/json"));

@@ -145,18 +145,8 @@ public sealed class StreamReaderTests : IAsyncDisposable
         Assert.True(slow.Frames.Completion.IsCompleted || !slow.Frames.TryRead(out _));
     }
 
-    private async Task Start(StreamReaderOptions? options = null)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", harness.Kafka.BootstrapServers)]);
-        builder.Services.AddStreamReaders(builder.Configuration);
-        app = builder.Build();
-        app.MapStreamReader<Reading>("/feed", options);
-        await app.StartAsync();
-        client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = Timeout.InfiniteTimeSpan };
-    }
+    private async Task Start(StreamReaderOptions? options = null) =>
+        (app, client) = await LoopbackApp.StartAsync(harness, (services, configuration) => services.AddStreamReaders(configuration), a => a.MapStreamReader<Reading>("/feed", options));
 
     private TopicWriter<Reading> Writer() => new(new TopicWriterOptions { BootstrapServers = harness.Kafka.BootstrapServers });
 

@@ -179,17 +179,16 @@ public sealed class StreamWriterTests : IAsyncDisposable
 
     private async Task<HttpClient> Start(Action<WebApplication> map, Action<IServiceCollection>? services = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection([new("Pipelines:BootstrapServers", harness.Kafka.BootstrapServers)]);
-        builder.Services.AddStreamWriters(builder.Configuration);
-        builder.Services.AddProblemDetails();
-        services?.Invoke(builder.Services);
-        app = builder.Build();
-        map(app);
-        await app.StartAsync();
-        return new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        HttpClient client;
+        (app, client) = await LoopbackApp.StartAsync(
+            harness,
+            (s, configuration) =>
+            {
+                s.AddStreamWriters(configuration).AddProblemDetails();
+                services?.Invoke(s);
+            },
+            map);
+        return client;
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
