@@ -43,6 +43,17 @@ if (args is ["rebalance", ..])
     return;
 }
 
+// dotnet run -c Release --project tests/Pipelines.Benchmarks -- feed [clients] [rows/s] [seconds] [pack ms, 0 for a message per row]
+if (args is ["feed", ..])
+{
+    Pipelines.Benchmarks.Http.FeedFanOutRun.Run(
+        args.Length > 1 ? int.Parse(args[1]) : 500,
+        args.Length > 2 ? int.Parse(args[2]) : 1_000,
+        TimeSpan.FromSeconds(args.Length > 3 ? int.Parse(args[3]) : 20),
+        args.Length > 4 ? int.Parse(args[4]) : 0);
+    return;
+}
+
 if (args is ["rows", ..])
 {
     PackedRowsRun.Run(args.Length > 1 ? int.Parse(args[1]) : 100, args.Length > 2 ? int.Parse(args[2]) : 480_000);

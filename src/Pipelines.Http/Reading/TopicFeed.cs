@@ -51,6 +51,10 @@ internal sealed class TopicFeed<T> : IDisposable
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             EnablePartitionEof = partitionEof,
+
+            // A feed is watched live: a fetch that found nothing returns within 20 ms rather than librdkafka's 500 (the
+            // embedded broker always waits it out, a real one answers as data arrives).
+            FetchWaitMaxMs = 20,
         };
         return config;
     }
