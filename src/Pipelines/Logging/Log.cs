@@ -124,6 +124,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Sink {Sink}: its target holds other positions for {Partitions} than this instance read from ({Reason}); another instance wrote them since, so its rows of them are dropped and reading goes on from the target's positions")]
     public static partial void SinkPositionConflict(ILogger logger, string sink, string partitions, string reason);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Sink {Sink} could not write its last {Rows} rows while stopping ({Reason}); they were not written, and are read again at the next start, nothing is lost")]
+    public static partial void SinkStopWriteFailed(ILogger logger, Exception exception, string sink, int rows, string reason);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Replay of {Source}: skipped {Location} ({Reason})")]
     public static partial void ReplayRowSkipped(ILogger logger, string source, string location, string reason);
 

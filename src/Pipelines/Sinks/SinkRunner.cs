@@ -250,12 +250,13 @@ public sealed class SinkRunner<T>
             }
             catch (Exception exception)
             {
-                Log.SinkWriteFailed(logger, exception, options.Name, batch.Rows.Count, exception.Message, pause);
                 if (once)
                 {
+                    Log.SinkStopWriteFailed(logger, exception, options.Name, batch.Rows.Count, exception.Message);
                     return;
                 }
 
+                Log.SinkWriteFailed(logger, exception, options.Name, batch.Rows.Count, exception.Message, pause);
                 stoppingToken.WaitHandle.WaitOne(pause);
                 pause = GrowingPause.After(pause);
                 continue;
