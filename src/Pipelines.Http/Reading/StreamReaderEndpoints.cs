@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Confluent.Kafka;
 using Microsoft.Net.Http.Headers;
 
 namespace Pipelines.Http;
@@ -22,6 +23,7 @@ public static class StreamReaderEndpoints
     /// <c>?stream=car-7</c> (repeatable) keeps only those streams; <c>?from=earliest</c>, <c>?from=2026-12-07T05:00:00Z</c>
     /// or <c>?after=&lt;id&gt;</c> start in the past. One consumer per process serves every client of the topic; a client
     /// that falls <see cref="StreamReaderOptions.MaxQueuedMessages"/> behind is sent <c>event: dropped</c> and disconnected.
+    /// A feed that cannot start (the broker away) answers <c>503</c> with <c>Retry-After</c>; the next client starts it again.
     /// </summary>
     /// <returns>The endpoint, for <c>RequireAuthorization</c>, CORS and OpenAPI metadata.</returns>
     /// <exception cref="InvalidOperationException"><c>AddStreamReaders</c> was not called.</exception>
@@ -39,7 +41,8 @@ public static class StreamReaderEndpoints
             .WithName(EndpointNames.Unique(endpoints, $"Read{name.Split('.')[^1]}Feed"))
             .WithSummary($"The live feed of {T.Serializer.Schema.Topic} as Server-Sent Events")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> ServeAsync<T>(HttpContext context, TopicFeed<T> feed, StreamReaderOptions options)
@@ -49,7 +52,18 @@ public static class StreamReaderEndpoints
         var streams = context.Request.Query["stream"].Where(s => s is not null).Select(s => s!).ToHashSet(StringComparer.Ordinal);
         Func<FeedFrame, bool> wants = streams.Count == 0 ? static _ => true : frame => streams.Contains(frame.StreamKey);
         long[] until = [];
-        var subscription = await feed.SubscribeAsync(wants, options.MaxQueuedMessages, position => until = position);
+        FeedSubscription subscription;
+        try
+        {
+            subscription = await feed.SubscribeAsync(wants, options.MaxQueuedMessages, position => until = position);
+        }
+        catch (KafkaException unreachable)
+        {
+            // The next client starts the feed again.
+            context.Response.Headers[HeaderNames.RetryAfter] = "1";
+            return Results.Problem(detail: $"The feed of {feed.Topic} could not start: {unreachable.Message}. Try again later.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         try
         {
             var after = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? context.Request.Query["after"].FirstOrDefault();

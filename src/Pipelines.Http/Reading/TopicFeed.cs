@@ -20,7 +20,7 @@ internal sealed class TopicFeed<T> : IDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly KafkaConnection kafka;
     private readonly ILogger logger;
-    private readonly Lazy<Task> started;
+    private Task? started;
     private ContractFormat<T> format = null!;
     private long[] positions = [];
     private Thread? loop;
@@ -30,7 +30,6 @@ internal sealed class TopicFeed<T> : IDisposable
         this.kafka = kafka;
         this.logger = logger;
         Topic = T.Serializer.Schema.Topic ?? throw new InvalidOperationException($"{T.Serializer.Schema.Name} has no [Topic]: a feed reads its contract's topic.");
-        started = new Lazy<Task>(StartAsync);
     }
 
     public string Topic { get; }
@@ -65,7 +64,7 @@ internal sealed class TopicFeed<T> : IDisposable
     /// </summary>
     public async Task<FeedSubscription> SubscribeAsync(Func<FeedFrame, bool> wants, int capacity, Action<long[]> position)
     {
-        await started.Value;
+        await Started();
         var subscription = new FeedSubscription(wants, capacity);
         lock (gate)
         {
@@ -99,15 +98,38 @@ internal sealed class TopicFeed<T> : IDisposable
         }
     }
 
+    /// <summary>The feed's start, begun by its first client; one that failed (the broker away) is begun again by the next.</summary>
+    private Task Started()
+    {
+        lock (gate)
+        {
+            if (started is null || started.IsFaulted || started.IsCanceled)
+            {
+                started = StartAsync();
+            }
+
+            return started;
+        }
+    }
+
     private async Task StartAsync()
     {
         await kafka.EnsureTopicsAsync([Topic], stop.Token);
         format = ContractFormat.Of<T>(ContractFormat.NeedsRegistry(T.Serializer.Schema) ? kafka.SchemaRegistry : null, kafka.SubjectNameStrategy);
         await format.PrepareToReadAsync(Topic, "HTTP feed of " + Topic, logger, stop.Token);
         var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig()).Build();
-        var count = PartitionCount(kafka.BootstrapServers, Topic);
-        positions = Enumerable.Range(0, count).Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(Topic, p), Metadata).High.Value).ToArray();
-        consumer.Assign(positions.Select((offset, p) => new TopicPartitionOffset(Topic, p, offset)));
+        try
+        {
+            var count = PartitionCount(kafka.BootstrapServers, Topic);
+            positions = Enumerable.Range(0, count).Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(Topic, p), Metadata).High.Value).ToArray();
+            consumer.Assign(positions.Select((offset, p) => new TopicPartitionOffset(Topic, p, offset)));
+        }
+        catch
+        {
+            consumer.Dispose();
+            throw;
+        }
+
         loop = new Thread(() => Run(consumer)) { IsBackground = true, Name = "Pipelines HTTP feed of " + Topic };
         loop.Start();
     }

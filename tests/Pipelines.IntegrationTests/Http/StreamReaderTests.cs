@@ -124,6 +124,26 @@ public sealed class StreamReaderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_feed_that_could_not_start_answers_503_and_the_next_client_starts_it_again()
+    {
+        await Start();
+        harness.Kafka.SetBrokerDown(1);
+        using var refused = await client.GetAsync("/feed", HttpCompletionOption.ResponseHeadersRead);
+        harness.Kafka.SetBrokerUp(1);
+
+        using var again = await SseClient.ConnectAsync(client, "/feed");
+        using (var writer = Writer())
+        {
+            writer.Write(Row("car-1", 7));
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("could not start", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal([7.0], Values((await again.NextAsync()).Data));
+    }
+
+    [Fact]
     public void A_client_that_falls_behind_its_bound_is_dropped_with_the_reason_and_the_others_are_not_held_back()
     {
         var format = ContractFormat.Of<Reading>(null);
