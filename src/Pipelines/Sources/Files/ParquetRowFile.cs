@@ -27,11 +27,7 @@ internal sealed class ParquetRowFile : RowFile
         this.stream = stream;
         this.reader = reader;
         this.cells = cells;
-        for (var i = 0; i < reader.RowGroupCount; i++)
-        {
-            using var rowGroup = reader.OpenRowGroupReader(i);
-            rows += rowGroup.RowCount;
-        }
+        rows = reader.RowGroups.Sum(g => g.RowCount);
     }
 
     public override double Fraction => rows == 0 ? 1 : (double)Row / rows;
