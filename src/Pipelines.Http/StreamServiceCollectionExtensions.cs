@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipelines.Hosting;
 
@@ -22,11 +23,13 @@ public static class StreamServiceCollectionExtensions
 
     /// <summary>
     /// Adds the services <see cref="StreamReaderEndpoints.MapStreamReader{T}"/> serves from: the host's Kafka connection
-    /// and one feed per contract's topic (a consumer started by its first client, stopped with the host). Nothing is mapped.
+    /// and one feed per contract's topic (a consumer started by its first client; when the host begins to stop, every
+    /// feed ends and its clients' responses complete). Nothing is mapped.
     /// </summary>
     public static IServiceCollection AddStreamReaders(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddKafkaConnection(configuration).TryAddSingleton<StreamFeeds>();
+        services.AddKafkaConnection(configuration).TryAddSingleton(provider => new StreamFeeds(
+            provider.GetRequiredService<KafkaConnection>(), provider.GetRequiredService<ILoggerFactory>(), provider.GetService<IHostApplicationLifetime>()));
         return services;
     }
 

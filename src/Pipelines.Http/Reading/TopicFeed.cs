@@ -70,6 +70,10 @@ internal sealed class TopicFeed<T> : IDisposable
         {
             subscriptions.Add(subscription);
             position([.. positions]);
+            if (stop.IsCancellationRequested)
+            {
+                subscription.Close(); // the host is stopping: the feed sends nothing more
+            }
         }
 
         return subscription;

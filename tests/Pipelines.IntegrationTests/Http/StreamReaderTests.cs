@@ -15,8 +15,8 @@ namespace Pipelines.IntegrationTests.Http;
 
 /// <summary>
 /// The HTTP reader on a real Kestrel: one feed serving every client, rows and events as Server-Sent Events, a stream
-/// filter, a reconnect with Last-Event-ID reading on with nothing missed or repeated, a start in the past, and a slow
-/// client dropped instead of waited for.
+/// filter, a reconnect with Last-Event-ID reading on with nothing missed or repeated, a start in the past, a slow
+/// client dropped instead of waited for, and every feed ended when the host stops.
 /// </summary>
 public sealed class StreamReaderTests : IAsyncDisposable
 {
@@ -141,6 +141,26 @@ public sealed class StreamReaderTests : IAsyncDisposable
         Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
         Assert.Contains("could not start", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal([7.0], Values((await again.NextAsync()).Data));
+    }
+
+    [Fact]
+    public async Task When_the_host_stops_every_clients_feed_ends_instead_of_holding_the_server_until_its_shutdown_timeout()
+    {
+        await Start();
+        using var watching = await SseClient.ConnectAsync(client, "/feed");
+        using (var writer = Writer())
+        {
+            writer.Write(Row("car-1", 1));
+        }
+
+        Assert.Equal([1.0], Values((await watching.NextAsync()).Data));
+
+        var stopping = app!.StopAsync();
+
+        // Ended by the server, the response completes; kept open, the client would read on until the shutdown timeout
+        // (30 s) cut the connection, and then fail rather than end.
+        Assert.Equal(string.Empty, await watching.BodyAsync().WaitAsync(KafkaHarness.Patience));
+        await stopping;
     }
 
     [Fact]
