@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Pipelines.Infrastructure;
@@ -103,11 +104,16 @@ internal static class RequestRows<T>
 
             JsonMessages.ReadRows(json, rows, untimed);
         }
-        catch (MessageFormatException bad)
+        catch (MessageFormatException first)
         {
+            rows.RemoveRange(before, rows.Count - before);
             var where = Where();
-            var field = bad.Field is null ? where : where.Length == 0 ? bad.Field : $"{where}.{bad.Field}";
-            errors[field.Length == 0 ? "body" : field] = [bad.Reason];
+            foreach (var bad in BadFields(json, first))
+            {
+                var field = bad.Field is null ? where : where.Length == 0 ? bad.Field : $"{where}.{bad.Field}";
+                errors[field.Length == 0 ? "body" : field] = [bad.Reason];
+            }
+
             return;
         }
 
@@ -115,6 +121,57 @@ internal static class RequestRows<T>
         {
             rows[before] = T.Serializer.WithTimestamp(rows[before], now);
         }
+    }
+
+    /// <summary>
+    /// Every bad field of a row whose reading stopped at <paramref name="first"/>: each of its properties read alone, so
+    /// that a client fixes the row in one go. Only a refused row pays for it.
+    /// </summary>
+    private static List<MessageFormatException> BadFields(ReadOnlySpan<byte> json, MessageFormatException first)
+    {
+        var bad = new List<MessageFormatException>();
+        if (first.Field is null)
+        {
+            return [first]; // not a field's fault: the object itself
+        }
+
+        JsonDocument row;
+        try
+        {
+            row = JsonDocument.Parse(json.ToArray());
+        }
+        catch (JsonException)
+        {
+            return [first]; // not JSON past the bad field: that field is all there is to name
+        }
+
+        using var parsed = row;
+        var scratch = new List<T>(1);
+        var untimed = new List<int>(1);
+        foreach (var property in row.RootElement.EnumerateObject())
+        {
+            var alone = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(alone))
+            {
+                writer.WriteStartObject();
+                property.WriteTo(writer);
+                writer.WriteEndObject();
+            }
+
+            try
+            {
+                JsonMessages.ReadRows(alone.WrittenSpan, scratch, untimed);
+            }
+            catch (MessageFormatException field)
+            {
+                bad.Add(field);
+            }
+
+            scratch.Clear();
+            untimed.Clear();
+        }
+
+        return bad.Count > 0 ? bad : [first];
     }
 
     /// <summary>The text of a row's stream key, for <see cref="StreamWriterOptions.AllowStream"/>.</summary>

@@ -60,14 +60,14 @@ public sealed class StreamWriterTests : IAsyncDisposable
     {
         var client = await Start(a => a.MapStreamWriter<Reading>("/readings"));
 
-        var array = await client.PostAsync("/readings/rows", Json("""[{"Time": 1, "Sensor": "a", "Value": 1}, {"Time": "soon", "Sensor": "b", "Value": 2}, {"Sensor": "c", "Value": true}, 5]"""));
-        var lines = await client.PostAsync("/readings/rows", new StringContent("{\"Sensor\": \"a\", \"Value\": 1}\n{\"Sensor\": \"a\", \"Value\": null}", Encoding.UTF8, "application/x-ndjson"));
+        var array = await client.PostAsync("/readings/rows", Json("""[{"Time": 1, "Sensor": "a", "Value": 1}, {"Time": "soon", "Sensor": 4, "Value": 2}, {"Sensor": "c", "Value": true}, 5]"""));
+        var lines = await client.PostAsync("/readings/rows", new StringContent("{\"Sensor\": \"a\", \"Value\": 1}\n{\"Sensor\": \"a\", \"Value\": null, \"Time\": []}\n{\"Value\": \"x\", ", Encoding.UTF8, "application/x-ndjson"));
         var broken = await client.PostAsync("/readings/rows", Json("""[{"Sensor": "a" """));
         var text = await client.PostAsync("/readings/rows", new StringContent("Sensor=a", Encoding.UTF8, "text/plain"));
 
         Assert.Equal(HttpStatusCode.BadRequest, array.StatusCode);
-        Assert.Equal(["[1].Time", "[2].Value", "[3]"], await ErrorKeys(array));
-        Assert.Equal(["line 2.Value"], await ErrorKeys(lines));
+        Assert.Equal(["[1].Time", "[1].Sensor", "[2].Value", "[3]"], await ErrorKeys(array));
+        Assert.Equal(["line 2.Value", "line 2.Time", "line 3.Value"], await ErrorKeys(lines));
         Assert.Equal(["body"], await ErrorKeys(broken));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
         Assert.Equal(0, harness.EndOf("readings"));
