@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: restore, build (every project, benchmarks included), test; then prints one
-# line with the totals. Installs what the tests need first (kcat, python3-confluent-kafka and postgresql, with
-# apt-get), so it works on a fresh Debian/Ubuntu machine with the .NET 10 SDK.
+# line with the totals. Installs what the tests need first (kcat, python3-confluent-kafka, postgresql and chromium,
+# with apt-get), so it works on a fresh Debian/Ubuntu machine with the .NET 10 SDK.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -19,6 +19,9 @@ command -v kcat >/dev/null 2>&1 || missing="kcat"
 # PostgreSQL's server, for the PostgreSQL sink's tests: each run starts a cluster of its own in a temporary directory on
 # a free port (tests/Shared/PostgresServer.cs), so the package's own cluster need not run.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing="$missing postgresql"
+
+# Chromium, for the sample dashboard's browser test (Playwright drives the system browser; nothing is downloaded).
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 if [ -n "$missing" ]; then
   echo "Installing$missing (Debian packages) for the integration tests..."
   sudo=""
@@ -54,7 +57,8 @@ if [ "$status" -eq 0 ]; then
   # closing note of issue #26's session), which left too little of an 8 s run for a window summary or a pit pass.
   # Its insight archive in a file of this run's own, so that what it holds is this run's insights.
   archive=$(mktemp -d)
-  output=$(dotnet run --project samples/Telemetry --no-build -- --duration 12 "--Pipelines:Sinks:InsightArchive:ConnectionString=Data Source=$archive/insights.db" 2>&1)
+  # Its dashboard on a free port, so that nothing else listening on 5080 fails the run.
+  output=$(dotnet run --project samples/Telemetry --no-build -- --duration 12 --urls http://127.0.0.1:0 "--Pipelines:Sinks:InsightArchive:ConnectionString=Data Source=$archive/insights.db" 2>&1)
   sample=$(grep '^Stopped:' <<< "$output" | tail -n 1)
   archived=$(grep '^Archived:' <<< "$output" | tail -n 1)
   rm -rf "$archive"

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,12 +13,18 @@ using Telemetry;
 // stops) → car-summaries → SummaryPrinter; each car's setup sheet, too large for one Kafka message → car-setups →
 // SetupArchiver; pit-stops joined with the telemetry around them → PitCorrelator → pit-passes → PitPrinter; and notes a
 // pit-wall service posts as plain JSON → pit-notes → PitNotePrinter; and every insight → InsightArchive, a sink into a
-// SQLite table (car-insights.db), exactly once.
+// SQLite table (car-insights.db), exactly once. A dashboard at http://localhost:5080 (Dashboard) plots it all live.
 // With no Pipelines:BootstrapServers it all runs on an embedded broker; set one to use a real cluster.
-//   dotnet run --project samples/Telemetry -- [--duration 30] [--Pipelines:BootstrapServers broker:9092] [--postgres "Host=…"]
-//       [--record recordings] [--replay recordings [--pace timestamps] [--speed 4]] [--topology]
+//   dotnet run --project samples/Telemetry -- [--duration 30] [--urls http://localhost:5080] [--Pipelines:BootstrapServers broker:9092]
+//       [--postgres "Host=…"] [--record recordings] [--replay recordings [--pace timestamps] [--speed 4]] [--topology]
 var printTopology = args.Contains("--topology");
-var builder = Host.CreateApplicationBuilder(args.Where(arg => arg != "--topology").ToArray());
+// The content root beside the program, not the working directory: `dotnet run --project` runs it from anywhere, and
+// its appsettings.json and wwwroot are there.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args.Where(arg => arg != "--topology").ToArray(),
+    ContentRootPath = AppContext.BaseDirectory,
+});
 
 // --postgres "Host=…;Username=…;Database=…" moves InsightArchive's table to PostgreSQL: the same as setting
 // Pipelines:Sinks:InsightArchive:Target and :ConnectionString, which move it (or its SQLite file) without a switch.
@@ -49,7 +56,9 @@ else
 }
 
 builder.Services.AddHostedService<ThroughputReporter>();
-using var host = builder.Build();
+builder.Services.AddDashboard(builder.Configuration);
+await using var host = builder.Build();
+host.MapDashboard();
 
 // --topology prints what this host would run, as a Mermaid flowchart (README.md beside this file shows it), and exits.
 if (printTopology)
