@@ -193,8 +193,7 @@ internal static class SinkCrash
                 return Count() == Rows;
             }
 
-            await Bounded.Until(() => Task.FromResult(written.Progress() > before || AllWritten()), () => $"{Count()} rows after {kill} kills. {host.Errors}");
-            host.Kill();
+            Assert.True(await KillWhen(host, () => written.Progress() > before || AllWritten()), $"No progress within {Bounded.Patience.TotalSeconds:0} s: {Count()} rows after {kill} kills. {host.Errors}");
             await host.WaitForExit();
             done = Count();
             afterEachKill.Add(done);
@@ -213,6 +212,43 @@ internal static class SinkCrash
         var expected = Enumerable.Range(0, Rows).GroupBy(i => "sensor-" + (i % Sensors)).Select(g => ((string)g.Key, (long)g.Count(), g.Sum(i => (double)i))).OrderBy(g => g.Item1);
         Assert.Equal(expected, written.BySensor());
         Assert.Equal((long)Rows, Count());
+    }
+
+    /// <summary>
+    /// Kills <paramref name="host"/> as soon as <paramref name="condition"/> holds, looked at every few milliseconds from
+    /// a thread of its own: the test process's thread pool, busy on a loaded machine, once let a life write 188,000 rows
+    /// between two looks. False if it did not hold within <see cref="Bounded.Patience"/>.
+    /// </summary>
+    private static Task<bool> KillWhen(ChildProcess host, Func<bool> condition)
+    {
+        var killed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watcher = new Thread(() =>
+        {
+            try
+            {
+                var deadline = DateTime.UtcNow + Bounded.Patience;
+                while (!condition())
+                {
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        killed.SetResult(false);
+                        return;
+                    }
+
+                    Thread.Sleep(5); // between two looks, not instead of one
+                }
+
+                host.Kill();
+                killed.SetResult(true);
+            }
+            catch (Exception failed)
+            {
+                killed.SetException(failed);
+            }
+        })
+        { IsBackground = true, Name = "Sink crash test: kill on progress" };
+        watcher.Start();
+        return killed.Task;
     }
 
     /// <summary>What a table sink wrote, through <paramref name="query"/> (a query on the table, its columns unquoted; its rows as objects).</summary>
