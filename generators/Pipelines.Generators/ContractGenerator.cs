@@ -9,7 +9,8 @@ using Pipelines.Generators.Parsing;
 namespace Pipelines.Generators;
 
 /// <summary>
-/// Generates a MessagePack serializer for every <c>[Topic]</c> and <c>[MessageContract]</c> partial type.
+/// Generates a MessagePack serializer for every <c>[Topic]</c> and <c>[MessageContract]</c> partial type, and, in a
+/// project that references Pipelines.Http, <c>MapStreamWriters</c> and <c>MapStreamReaders</c> over the topics.
 /// Parsing turns symbols into equatable models; emitting turns models into text; only models cross stages,
 /// so an edit that does not change a contract leaves its output cached. A type with errors gets no code; the
 /// analyzers (Pipelines.Analyzers), which run the same parser, report why.
@@ -40,6 +41,25 @@ public sealed class ContractGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(topics, Emit);
         context.RegisterSourceOutput(contracts, Emit);
+
+        // A contract nested in another type is left to MapStreamWriter<T>: the generated class may not see it.
+        var referencesHttp = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(KnownNames.StreamWriterEndpoints) is not null);
+        var endpoints = topics
+            .Where(static model => model.ContainingTypes.Count == 0)
+            .Select(static (model, _) => new StreamEndpointModel(model.FullyQualifiedName, model.Topic!))
+            .Collect()
+            .Select(static (models, _) => models.ToEquatableArray())
+            .Combine(referencesHttp)
+            .WithTrackingName(TrackingNames.StreamEndpoints);
+        context.RegisterSourceOutput(endpoints, static (spc, all) =>
+        {
+            var (models, http) = all;
+            if (http && models.Count > 0)
+            {
+                spc.AddSource(StreamEndpointsEmitter.HintName, StreamEndpointsEmitter.Emit(models));
+            }
+        });
     }
 
     // A type with both attributes is generated once, by the topic pipeline.
@@ -67,4 +87,7 @@ public static class TrackingNames
 
     /// <summary>All valid processors and sinks of the assembly, for <c>AddPipelines</c>.</summary>
     public const string Registration = nameof(Registration);
+
+    /// <summary>All <c>[Topic]</c> contracts of the assembly and whether it references Pipelines.Http, for <c>MapStreamWriters</c>.</summary>
+    public const string StreamEndpoints = nameof(StreamEndpoints);
 }

@@ -42,7 +42,8 @@ public class IncrementalityTests
     [Fact]
     public void An_unrelated_edit_leaves_every_step_cached_or_unchanged_and_regenerates_nothing()
     {
-        var compilation = TestCompilation.Create(Contract, Unrelated);
+        // With Pipelines.Http referenced, so that the HTTP endpoints are generated too and must stay cached.
+        var compilation = TestCompilation.Create(TestCompilation.WithHttp, Contract, Unrelated);
         var driver = TestCompilation.Driver(trackSteps: true).RunGenerators(compilation);
 
         var edited = compilation.ReplaceSyntaxTree(
@@ -51,7 +52,7 @@ public class IncrementalityTests
         var results = driver.RunGenerators(edited).GetRunResult().Results;
         var steps = results.SelectMany(r => r.TrackedSteps).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.SelectMany(s => s.Value).ToList());
 
-        foreach (var name in new[] { TrackingNames.Topics, TrackingNames.MessageContracts, TrackingNames.Processors, TrackingNames.Registration })
+        foreach (var name in new[] { TrackingNames.Topics, TrackingNames.MessageContracts, TrackingNames.Processors, TrackingNames.Registration, TrackingNames.StreamEndpoints })
         {
             var outputs = steps[name].SelectMany(step => step.Outputs).ToList();
             Assert.NotEmpty(outputs);
@@ -85,10 +86,10 @@ public class IncrementalityTests
     {
         var results = TestCompilation.Driver(trackSteps: true).RunGenerators(TestCompilation.Create(Contract)).GetRunResult().Results;
         var tracked = results.SelectMany(r => r.TrackedSteps)
-            .Where(s => s.Key is TrackingNames.Topics or TrackingNames.MessageContracts or TrackingNames.Processors or TrackingNames.Registration)
+            .Where(s => s.Key is TrackingNames.Topics or TrackingNames.MessageContracts or TrackingNames.Processors or TrackingNames.Registration or TrackingNames.StreamEndpoints)
             .ToList();
 
-        Assert.Equal(4, tracked.Count);
+        Assert.Equal(5, tracked.Count);
         foreach (var output in tracked.SelectMany(s => s.Value).SelectMany(s => s.Outputs))
         {
             AssertPlainData(output.Value, depth: 0);

@@ -427,5 +427,54 @@ internal static class SnapshotSources
                     new() { CarId = window.Key, Start = window.StartTimestamp, Mean = sum.Sum / sum.Count, Count = sum.Count };
             }
             """,
+
+        // A project that references Pipelines.Http: MapStreamWriters and MapStreamReaders over its topics, leaving out
+        // a topic two contracts share and a contract nested in another type.
+        ["StreamEndpoints"] = """
+            using Pipelines;
+
+            namespace Telemetry;
+
+            [Topic("car-telemetry")]
+            public partial class CarTelemetry
+            {
+                [Timestamp] public long Time { get; set; }
+                [Tag] public string CarId { get; set; } = "";
+                [Parameter] public double Speed { get; set; }
+            }
+
+            [Topic("pit-notes", Format = TopicFormat.Json)]
+            internal partial class PitNote
+            {
+                [Tag("car")] public string CarId { get; set; } = "";
+                [Parameter("note")] public string Note { get; set; } = "";
+            }
+
+            [Topic("laps")]
+            public partial class Lap
+            {
+                [Tag] public string CarId { get; set; } = "";
+                [Parameter] public int Number { get; set; }
+            }
+
+            [Topic("laps")]
+            public partial class LapTime
+            {
+                [Tag] public string CarId { get; set; } = "";
+                [Parameter] public double Seconds { get; set; }
+            }
+
+            public static partial class Garage
+            {
+                [Topic("garage")]
+                public partial class Door
+                {
+                    [Parameter] public bool Open { get; set; }
+                }
+            }
+            """,
     };
+
+    /// <summary>Whether the case's project references Pipelines.Http.</summary>
+    public static bool ReferencesHttp(string name) => name == "StreamEndpoints";
 }

@@ -19,10 +19,10 @@ public class SnapshotTests
         var folder = Path.Combine(ProjectDirectory(), "Snapshots", name);
         if (Environment.GetEnvironmentVariable("PIPELINES_UPDATE_SNAPSHOTS") == "1")
         {
-            WriteSnapshots(source, folder);
+            WriteSnapshots(source, folder, SnapshotSources.ReferencesHttp(name));
         }
 
-        var test = new GeneratorTest { TestCode = source };
+        var test = new GeneratorTest(http: SnapshotSources.ReferencesHttp(name)) { TestCode = source };
         var snapshots = Directory.GetFiles(folder, "*.g.cs");
         Assert.NotEmpty(snapshots);
         foreach (var file in snapshots)
@@ -34,7 +34,7 @@ public class SnapshotTests
         await test.RunAsync(TestContext.Current);
     }
 
-    private static void WriteSnapshots(string source, string folder)
+    private static void WriteSnapshots(string source, string folder, bool http)
     {
         Directory.CreateDirectory(folder);
         foreach (var old in Directory.GetFiles(folder, "*.g.cs"))
@@ -42,7 +42,7 @@ public class SnapshotTests
             File.Delete(old);
         }
 
-        var result = TestCompilation.Driver().RunGenerators(TestCompilation.Create(source)).GetRunResult();
+        var result = TestCompilation.Driver().RunGenerators(TestCompilation.Create(http ? TestCompilation.WithHttp : TestCompilation.References, source)).GetRunResult();
         foreach (var generated in result.GeneratedTrees)
         {
             File.WriteAllText(Path.Combine(folder, Path.GetFileName(generated.FilePath)), generated.GetText().ToString());

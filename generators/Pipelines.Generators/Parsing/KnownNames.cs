@@ -14,6 +14,9 @@ internal static class KnownNames
     public const string ProcessorAttribute = "Pipelines.ProcessorAttribute";
     public const string SinkAttribute = "Pipelines.SinkAttribute`1";
     public const string SinkInterface = "Pipelines.Sinks.ISink`1";
+
+    /// <summary>Present when the project references Pipelines.Http: then its contracts' HTTP endpoints are generated.</summary>
+    public const string StreamWriterEndpoints = "Pipelines.Http.StreamWriterEndpoints";
     public const string BufferAttribute = "Pipelines.BufferAttribute";
     public const string StreamContext = "Pipelines.StreamContext";
     public const string StreamEvent = "Pipelines.StreamEvent";

@@ -14,10 +14,11 @@ namespace Pipelines.Generators.Tests.Infrastructure;
 /// </summary>
 internal sealed class GeneratorTest : CSharpSourceGeneratorTest<ContractGenerator, DefaultVerifier>
 {
-    public GeneratorTest()
+    /// <param name="http">Whether the project references Pipelines.Http (and ASP.NET Core).</param>
+    public GeneratorTest(bool http = false)
     {
         ReferenceAssemblies = new ReferenceAssemblies("net10.0");
-        TestState.AdditionalReferences.AddRange(TestCompilation.References);
+        TestState.AdditionalReferences.AddRange(http ? TestCompilation.WithHttp : TestCompilation.References);
     }
 
     protected override IEnumerable<Type> GetSourceGenerators() => [typeof(ContractGenerator), typeof(ProcessorGenerator)];
