@@ -43,14 +43,22 @@ if (args is ["rebalance", ..])
     return;
 }
 
-// dotnet run -c Release --project tests/Pipelines.Benchmarks -- feed [clients] [rows/s] [seconds] [pack ms, 0 for a message per row]
+// dotnet run -c Release --project tests/Pipelines.Benchmarks -- feed [clients] [rows/s] [seconds] [pack ms, 0 for a message per row] [inside|separate]
 if (args is ["feed", ..])
 {
     Pipelines.Benchmarks.Http.FeedFanOutRun.Run(
         args.Length > 1 ? int.Parse(args[1]) : 500,
         args.Length > 2 ? int.Parse(args[2]) : 1_000,
         TimeSpan.FromSeconds(args.Length > 3 ? int.Parse(args[3]) : 20),
-        args.Length > 4 ? int.Parse(args[4]) : 0);
+        args.Length > 4 ? int.Parse(args[4]) : 0,
+        separate: args.Length > 5 && args[5] == "separate");
+    return;
+}
+
+// The clients of a feed run with "separate", in a process of their own.
+if (args is ["feed-clients", var server, var clients])
+{
+    await Pipelines.Benchmarks.Http.FeedClients.RunAlone(new Uri(server), int.Parse(clients));
     return;
 }
 

@@ -24,6 +24,9 @@ internal sealed class StreamFeeds : IDisposable
         stopping = lifetime?.ApplicationStopping.Register(Stop) ?? default;
     }
 
+    /// <summary>The tick busy clients of every feed send on (10 ms: frames wait at most that long to be sent).</summary>
+    public FeedClock Clock { get; } = new(TimeSpan.FromMilliseconds(10));
+
     public TopicFeed<T> For<T>()
         where T : IMessageContract<T> =>
         (TopicFeed<T>)feeds.GetOrAdd(typeof(T), _ => new Lazy<IDisposable>(() => new TopicFeed<T>(kafka, loggers.CreateLogger("Pipelines.Http.Feed")))).Value;
@@ -36,6 +39,7 @@ internal sealed class StreamFeeds : IDisposable
 
     private void Stop()
     {
+        Clock.Dispose();
         foreach (var feed in feeds.Values.Where(f => f.IsValueCreated))
         {
             feed.Value.Dispose();

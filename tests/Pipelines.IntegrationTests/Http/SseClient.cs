@@ -81,6 +81,9 @@ internal sealed class SseClient : IDisposable
 
     public async Task<string> BodyAsync() => await reader.ReadToEndAsync();
 
+    /// <summary>The next line as sent, comments included.</summary>
+    public async Task<string?> NextLineAsync() => await reader.ReadLineAsync().WaitAsync(KafkaHarnessPatience);
+
     public void Dispose()
     {
         reader.Dispose();

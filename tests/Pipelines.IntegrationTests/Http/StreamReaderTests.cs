@@ -144,6 +144,22 @@ public sealed class StreamReaderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_quiet_feed_sends_keep_alive_comments_and_then_frames_as_they_come()
+    {
+        await Start(new StreamReaderOptions { KeepAlive = TimeSpan.FromMilliseconds(100) });
+        using var quiet = await SseClient.ConnectAsync(client, "/feed");
+
+        Assert.Equal(string.Empty, await quiet.NextLineAsync()); // the end of ": subscribed"
+        Assert.Equal(": keep-alive", await quiet.NextLineAsync());
+        using (var writer = Writer())
+        {
+            writer.Write(Row("car-1", 8));
+        }
+
+        Assert.Equal([8.0], Values((await quiet.NextAsync()).Data));
+    }
+
+    [Fact]
     public async Task When_the_host_stops_every_clients_feed_ends_instead_of_holding_the_server_until_its_shutdown_timeout()
     {
         await Start();
