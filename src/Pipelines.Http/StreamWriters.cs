@@ -6,10 +6,21 @@ using Pipelines.Publishing;
 
 namespace Pipelines.Http;
 
-/// <summary>The host's HTTP writers, one per contract, created on first use and disposed (flushed) with the host.</summary>
-internal sealed class StreamWriters(KafkaConnection kafka, ILoggerFactory loggers) : IDisposable
+/// <summary>
+/// The host's HTTP writers, one per contract, created on first use and disposed (flushed) with the host; all write
+/// through one producer.
+/// </summary>
+internal sealed class StreamWriters : IDisposable
 {
     private readonly ConcurrentDictionary<Type, Lazy<IDisposable>> writers = new();
+    private readonly KafkaConnection kafka;
+    private readonly Lazy<SharedProducer> producer;
+
+    public StreamWriters(KafkaConnection kafka, ILoggerFactory loggers)
+    {
+        this.kafka = kafka;
+        producer = new(() => new SharedProducer(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers }, loggers.CreateLogger("Pipelines.Http.Producer")));
+    }
 
     public HttpTopicWriter<T> For<T>(StreamWriterOptions options)
         where T : IMessageContract<T> =>
@@ -20,6 +31,11 @@ internal sealed class StreamWriters(KafkaConnection kafka, ILoggerFactory logger
         foreach (var writer in writers.Values.Where(w => w.IsValueCreated))
         {
             writer.Value.Dispose();
+        }
+
+        if (producer.IsValueCreated)
+        {
+            producer.Value.Dispose();
         }
     }
 
@@ -37,7 +53,7 @@ internal sealed class StreamWriters(KafkaConnection kafka, ILoggerFactory logger
                 SchemaRegistry = ContractFormat.NeedsRegistry(schema) ? kafka.SchemaRegistry : null,
                 SubjectNameStrategy = kafka.SubjectNameStrategy,
             },
-            loggers.CreateLogger("Pipelines.Http." + schema.Name));
+            producer.Value);
         return new HttpTopicWriter<T>(writer, options.MaxPendingRows);
     }
 }

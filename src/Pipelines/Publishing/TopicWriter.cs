@@ -25,6 +25,7 @@ public sealed class TopicWriter<T> : IDisposable
     private readonly object gate = new();
     private readonly TopicWriterOptions options;
     private readonly IProducer<byte[]?, byte[]?> producer;
+    private readonly bool ownsProducer;
     private readonly OutputProducer<T> output;
     private readonly StopLatch stops;
     private readonly Work writes;
@@ -41,21 +42,22 @@ public sealed class TopicWriter<T> : IDisposable
     /// <exception cref="InvalidOperationException">The contract's topic format needs a Schema Registry and none is given.</exception>
     /// <exception cref="SchemaIncompatibleException">The Schema Registry refused the contract's schema.</exception>
     public TopicWriter(TopicWriterOptions options, ILogger? logger = null)
+        : this(options, shared: null, logger)
+    {
+    }
+
+    /// <summary>A writer through <paramref name="shared"/>'s producer (its settings, not <paramref name="options"/>' producer settings); disposing the writer leaves it open.</summary>
+    internal TopicWriter(TopicWriterOptions options, SharedProducer? shared, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
         Topic = options.Topic ?? T.Serializer.Schema.Topic ?? throw new ArgumentException($"{typeof(T).Name} has no [Topic]; set {nameof(TopicWriterOptions.Topic)}.", nameof(options));
         options.Validate(Topic, T.Serializer.Schema);
         stops = new StopLatch(new(PipelinesTelemetry.ProcessorTag, "writer of " + Topic));
-        var builder = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options));
-        if (logger is not null)
-        {
-            builder.SetLogHandler((_, message) => Log.Librdkafka(logger, message));
-        }
-
         var format = ContractFormat.Of<T>(options.SchemaRegistry, options.SubjectNameStrategy);
         Register(format, Topic);
-        producer = builder.Build();
+        ownsProducer = shared is null;
+        producer = shared?.Producer ?? new SharedProducer(options, logger).Producer;
         output = new OutputProducer<T>(producer, format, options.MaxMessageBytes);
 
         // Every buffered row holds a share of this work, released when its flush is delivered; it never finishes.
@@ -197,7 +199,7 @@ public sealed class TopicWriter<T> : IDisposable
         }
     }
 
-    /// <summary>Flushes (up to 30 s), then closes the producer.</summary>
+    /// <summary>Flushes (up to 30 s), then closes the producer (one of its own; a shared one stays open).</summary>
     public void Dispose()
     {
         if (disposed)
@@ -213,7 +215,10 @@ public sealed class TopicWriter<T> : IDisposable
         finally
         {
             disposed = true;
-            producer.Dispose();
+            if (ownsProducer)
+            {
+                producer.Dispose();
+            }
         }
     }
 

@@ -9,7 +9,8 @@ namespace Pipelines.IntegrationTests.Http;
 
 /// <summary>
 /// The generated <c>MapStreamWriters</c> and <c>MapStreamReaders</c> of this test assembly, compiled and run: every
-/// <c>[Topic]</c> contract under <c>/topics/{topic}</c>, rows posted to one coming back through its feed.
+/// <c>[Topic]</c> contract under <c>/topics/{topic}</c>, rows posted to one coming back through its feed,
+/// and another contract's writer (through the same producer) writing its own topic.
 /// </summary>
 public sealed class GeneratedEndpointsTests : IAsyncDisposable
 {
@@ -42,11 +43,16 @@ public sealed class GeneratedEndpointsTests : IAsyncDisposable
         using var feed = await SseClient.ConnectAsync(client, "/topics/readings/feed?stream=car-9");
 
         var posted = await client.PostAsync("/topics/readings/rows", new StringContent("""[{"Time": 1, "Sensor": "car-9", "Value": 4.5}, {"Time": 2, "Sensor": "car-9", "Value": 5.5}]""", Encoding.UTF8, "application/json"));
+        var doubled = await client.PostAsync("/topics/doubled/rows", new StringContent("""{"Time": 3, "Sensor": "car-9", "Value": 9}""", Encoding.UTF8, "application/json"));
         var unknown = await client.PostAsync("/topics/no-such-topic/rows", new StringContent("{}", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         Assert.Equal("""{"written":2}""", await posted.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        // Another contract's writer, through the same producer: its row on its own topic.
+        Assert.Equal(HttpStatusCode.OK, doubled.StatusCode);
+        Assert.Equal(9.0, MessageSerializer.Deserialize<Pipelines.IntegrationTests.Kafka.Doubled>(harness.Read("doubled", 1).Single().Message.Value).Value);
         var values = new List<double>();
         while (values.Count < 2)
         {
