@@ -12,34 +12,18 @@ namespace Pipelines.IntegrationTests.Http;
 /// <c>[Topic]</c> contract under <c>/topics/{topic}</c>, rows posted to one coming back through its feed,
 /// and another contract's writer (through the same producer) writing its own topic.
 /// </summary>
-public sealed class GeneratedEndpointsTests : IAsyncDisposable
+public sealed class GeneratedEndpointsTests() : LoopbackAppTests(partitions: 3)
 {
-    private readonly KafkaHarness harness = new(partitions: 3);
-    private WebApplication? app;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
-
-        harness.Dispose();
-    }
-
     [Fact]
     public async Task Rows_posted_to_a_topics_generated_writer_come_back_through_its_generated_feed()
     {
-        HttpClient client;
-        (app, client) = await LoopbackApp.StartAsync(
-            harness,
+        var client = await StartAsync(
             (services, configuration) => services.AddStreamWriters(configuration).AddStreamReaders(configuration),
             a =>
             {
                 a.MapStreamWriters();
                 a.MapStreamReaders();
             });
-        using var _ = client;
         using var feed = await SseClient.ConnectAsync(client, "/topics/readings/feed?stream=car-9");
 
         var posted = await client.PostAsync("/topics/readings/rows", new StringContent("""[{"Time": 1, "Sensor": "car-9", "Value": 4.5}, {"Time": 2, "Sensor": "car-9", "Value": 5.5}]""", Encoding.UTF8, "application/json"));
@@ -52,7 +36,7 @@ public sealed class GeneratedEndpointsTests : IAsyncDisposable
 
         // Another contract's writer, through the same producer: its row on its own topic.
         Assert.Equal(HttpStatusCode.OK, doubled.StatusCode);
-        Assert.Equal(9.0, MessageSerializer.Deserialize<Pipelines.IntegrationTests.Kafka.Doubled>(harness.Read("doubled", 1).Single().Message.Value).Value);
+        Assert.Equal(9.0, MessageSerializer.Deserialize<Pipelines.IntegrationTests.Kafka.Doubled>(Harness.Read("doubled", 1).Single().Message.Value).Value);
         var values = new List<double>();
         while (values.Count < 2)
         {

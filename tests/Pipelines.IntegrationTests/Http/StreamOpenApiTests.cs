@@ -11,27 +11,12 @@ using Pipelines.IntegrationTests.Processing;
 namespace Pipelines.IntegrationTests.Http;
 
 /// <summary>The OpenAPI document of an application that maps a writer and a reader: every endpoint, with the contract's schema.</summary>
-public sealed class StreamOpenApiTests : IAsyncDisposable
+public sealed class StreamOpenApiTests() : LoopbackAppTests(partitions: 1)
 {
-    private readonly KafkaHarness harness = new(partitions: 1);
-    private WebApplication? app;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
-
-        harness.Dispose();
-    }
-
     [Fact]
     public async Task The_document_describes_each_endpoint_with_the_contracts_own_schema()
     {
-        HttpClient http;
-        (app, http) = await LoopbackApp.StartAsync(
-            harness,
+        var client = await StartAsync(
             (services, configuration) =>
             {
                 services.AddStreamWriters(configuration).AddStreamReaders(configuration);
@@ -44,7 +29,6 @@ public sealed class StreamOpenApiTests : IAsyncDisposable
                 a.MapStreamWriter<Reading>("/v2/readings"); // a contract mapped twice: its operations still have names of their own
                 a.MapOpenApi();
             });
-        using var client = http;
 
         using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
         var second = await client.PostAsync("/v2/readings/rows", new StringContent("""{"Sensor": "a", "Value": 1}""", System.Text.Encoding.UTF8, "application/json"));

@@ -18,22 +18,9 @@ namespace Pipelines.IntegrationTests.Http;
 /// filter, a reconnect with Last-Event-ID reading on with nothing missed or repeated, a start in the past, a slow
 /// client dropped instead of waited for, and every feed ended when the host stops.
 /// </summary>
-public sealed class StreamReaderTests : IAsyncDisposable
+public sealed class StreamReaderTests() : LoopbackAppTests(partitions: 3)
 {
-    private readonly KafkaHarness harness = new(partitions: 3);
-    private WebApplication? app;
     private HttpClient client = null!;
-
-    public async ValueTask DisposeAsync()
-    {
-        client?.Dispose();
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
-
-        harness.Dispose();
-    }
 
     [Fact]
     public async Task Every_client_gets_the_rows_and_events_written_after_it_subscribed_and_a_filtered_one_only_its_streams()
@@ -103,7 +90,7 @@ public sealed class StreamReaderTests : IAsyncDisposable
     {
         await Start();
         // Messages stamped 1 s, 2 s and 3 s after the epoch: a start by time is by the messages' (Kafka's) time.
-        using (var producer = new ProducerBuilder<string, byte[]>(harness.ProducerConfig()).Build())
+        using (var producer = new ProducerBuilder<string, byte[]>(Harness.ProducerConfig()).Build())
         {
             foreach (var second in new[] { 1, 2, 3 })
             {
@@ -127,9 +114,9 @@ public sealed class StreamReaderTests : IAsyncDisposable
     public async Task A_feed_that_could_not_start_answers_503_and_the_next_client_starts_it_again()
     {
         await Start();
-        harness.Kafka.SetBrokerDown(1);
+        Harness.Kafka.SetBrokerDown(1);
         using var refused = await client.GetAsync("/feed", HttpCompletionOption.ResponseHeadersRead);
-        harness.Kafka.SetBrokerUp(1);
+        Harness.Kafka.SetBrokerUp(1);
 
         using var again = await SseClient.ConnectAsync(client, "/feed");
         using (var writer = Writer())
@@ -171,7 +158,7 @@ public sealed class StreamReaderTests : IAsyncDisposable
 
         Assert.Equal([1.0], Values((await watching.NextAsync()).Data));
 
-        var stopping = app!.StopAsync();
+        var stopping = App!.StopAsync();
 
         // Ended by the server, the response completes; kept open, the client would read on until the shutdown timeout
         // (30 s) cut the connection, and then fail rather than end.
@@ -202,9 +189,9 @@ public sealed class StreamReaderTests : IAsyncDisposable
     }
 
     private async Task Start(StreamReaderOptions? options = null) =>
-        (app, client) = await LoopbackApp.StartAsync(harness, (services, configuration) => services.AddStreamReaders(configuration), a => a.MapStreamReader<Reading>("/feed", options));
+        client = await StartAsync((services, configuration) => services.AddStreamReaders(configuration), a => a.MapStreamReader<Reading>("/feed", options));
 
-    private TopicWriter<Reading> Writer() => new(new TopicWriterOptions { BootstrapServers = harness.Kafka.BootstrapServers });
+    private TopicWriter<Reading> Writer() => new(new TopicWriterOptions { BootstrapServers = Harness.Kafka.BootstrapServers });
 
     private static Reading Row(string sensor, double value, long time = 1) => new() { Time = time, Sensor = sensor, Value = value };
 

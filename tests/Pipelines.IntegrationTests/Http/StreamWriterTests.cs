@@ -24,21 +24,8 @@ namespace Pipelines.IntegrationTests.Http;
 /// acknowledged, every bad field of every row named with nothing written, the size limits, streams a client may not
 /// write, a full writer answered 503 with Retry-After, and authorization the ASP.NET Core way.
 /// </summary>
-public sealed class StreamWriterTests : IAsyncDisposable
+public sealed class StreamWriterTests() : LoopbackAppTests(partitions: 3)
 {
-    private readonly KafkaHarness harness = new(partitions: 3);
-    private WebApplication? app;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
-
-        harness.Dispose();
-    }
-
     [Fact]
     public async Task One_row_an_array_and_newline_delimited_rows_are_written_and_answered_once_acknowledged()
     {
@@ -49,7 +36,7 @@ public sealed class StreamWriterTests : IAsyncDisposable
         var lines = await client.PostAsync("/readings/rows", new StringContent("{\"Time\": 4, \"Sensor\": \"sensor-3\", \"Value\": 4.5}\n\n{\"Sensor\": \"sensor-3\", \"Value\": 5.5}\n", Encoding.UTF8, "application/x-ndjson"));
 
         Assert.Equal([(HttpStatusCode.OK, 1), (HttpStatusCode.OK, 2), (HttpStatusCode.OK, 2)], [await Answer(one, "written"), await Answer(array, "written"), await Answer(lines, "written")]);
-        var rows = TopicReader.ReadRows<Reading>(harness.Kafka.BootstrapServers, "readings", 5).SelectMany(r => r.Rows).ToList();
+        var rows = TopicReader.ReadRows<Reading>(Harness.Kafka.BootstrapServers, "readings", 5).SelectMany(r => r.Rows).ToList();
         Assert.Equal([1.5, 2.5, 3.5, 4.5, 5.5], rows.Select(r => r.Value).Order());
         var untimed = rows.Single(r => r.Value == 5.5);
         Assert.InRange(UnixNanoseconds.ToDateTimeOffset(untimed.Time), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow); // stamped when received
@@ -70,7 +57,7 @@ public sealed class StreamWriterTests : IAsyncDisposable
         Assert.Equal(["line 2.Value", "line 2.Time", "line 3.Value"], await ErrorKeys(lines));
         Assert.Equal(["body"], await ErrorKeys(broken));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
-        Assert.Equal(0, harness.EndOf("readings"));
+        Assert.Equal(0, Harness.EndOf("readings"));
     }
 
     [Fact]
@@ -83,7 +70,7 @@ public sealed class StreamWriterTests : IAsyncDisposable
         var end = await client.DeleteAsync("/readings/streams/car-7");
 
         Assert.Equal([(HttpStatusCode.OK, 2), (HttpStatusCode.OK, 1), (HttpStatusCode.OK, 1)], [await Answer(events, "written"), await Answer(properties, "written"), await Answer(end, "written")]);
-        var messages = harness.Read("readings", 4).OrderBy(m => m.Offset.Value).ToList();
+        var messages = Harness.Read("readings", 4).OrderBy(m => m.Offset.Value).ToList();
         Assert.All(messages, m => Assert.Equal("car-7", m.Message.Key));
         Assert.Equal(
             [MessageTypes.Event, MessageTypes.Event, MessageTypes.StreamProperties, MessageTypes.StreamEnd],
@@ -108,7 +95,7 @@ public sealed class StreamWriterTests : IAsyncDisposable
         Assert.Equal(["[0].id", "[1].timestamp", "[1].tags"], await ErrorKeys(events));
         Assert.Equal(["name", "parents"], await ErrorKeys(properties));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Equal(0, harness.EndOf("readings"));
+        Assert.Equal(0, Harness.EndOf("readings"));
     }
 
     [Fact]
@@ -121,7 +108,7 @@ public sealed class StreamWriterTests : IAsyncDisposable
 
         Assert.Equal((HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.RequestEntityTooLarge), (rows.StatusCode, bytes.StatusCode));
         Assert.Contains("at most 2 rows", await rows.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(0, harness.EndOf("readings"));
+        Assert.Equal(0, Harness.EndOf("readings"));
     }
 
     [Fact]
@@ -138,7 +125,7 @@ public sealed class StreamWriterTests : IAsyncDisposable
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Forbidden), (own.StatusCode, other.StatusCode));
         Assert.Contains("may not write the stream 'car-2'", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(1, harness.EndOf("readings"));
+        Assert.Equal(1, Harness.EndOf("readings"));
     }
 
     [Fact]
@@ -177,19 +164,14 @@ public sealed class StreamWriterTests : IAsyncDisposable
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.OK), (anonymous.StatusCode, allowed.StatusCode));
     }
 
-    private async Task<HttpClient> Start(Action<WebApplication> map, Action<IServiceCollection>? services = null)
-    {
-        HttpClient client;
-        (app, client) = await LoopbackApp.StartAsync(
-            harness,
+    private Task<HttpClient> Start(Action<WebApplication> map, Action<IServiceCollection>? services = null) =>
+        StartAsync(
             (s, configuration) =>
             {
                 s.AddStreamWriters(configuration).AddProblemDetails();
                 services?.Invoke(s);
             },
             map);
-        return client;
-    }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
