@@ -54,7 +54,8 @@ public static class StreamWriterEndpoints
             return refused;
         }
 
-        if (await ReadJsonBodyAsync(context, options) is not { } body)
+        using var body = await ReadJsonBodyAsync(context, options);
+        if (body is null)
         {
             return TooLarge(options);
         }
@@ -81,7 +82,8 @@ public static class StreamWriterEndpoints
             return refused;
         }
 
-        if (await ReadJsonBodyAsync(context, options) is not { } body)
+        using var body = await ReadJsonBodyAsync(context, options);
+        if (body is null)
         {
             return TooLarge(options);
         }
@@ -106,15 +108,22 @@ public static class StreamWriterEndpoints
             ? Problem(StatusCodes.Status403Forbidden, $"This client may not write the stream '{streamKey}'; nothing was written.")
             : null;
 
-    private static async Task<ArrayBufferWriter<byte>?> ReadJsonBodyAsync(HttpContext context, StreamWriterOptions options)
+    /// <summary>The request's body, or <see langword="null"/> when it is over <see cref="StreamWriterOptions.MaxRequestBytes"/>; dispose it once read.</summary>
+    private static async Task<PooledBody?> ReadJsonBodyAsync(HttpContext context, StreamWriterOptions options)
     {
         if (context.Request.ContentLength > options.MaxRequestBytes)
         {
             return null;
         }
 
-        var body = new ArrayBufferWriter<byte>((int)Math.Max(1, Math.Min(context.Request.ContentLength ?? 1024, options.MaxRequestBytes)));
-        return await ReadBodyAsync(context.Request, body, options.MaxRequestBytes, context.RequestAborted) ? body : null;
+        var body = new PooledBody((int)Math.Min(context.Request.ContentLength ?? 1024, options.MaxRequestBytes));
+        if (await ReadBodyAsync(context.Request, body, options.MaxRequestBytes, context.RequestAborted))
+        {
+            return body;
+        }
+
+        body.Dispose();
+        return null;
     }
 
     /// <summary>Writes <paramref name="count"/> reserved messages or rows, and answers once acknowledged (or at once), or 503.</summary>
@@ -177,7 +186,8 @@ public static class StreamWriterEndpoints
             return Problem(StatusCodes.Status415UnsupportedMediaType, $"A body of rows is JSON (application/json) or newline-delimited JSON (application/x-ndjson), not {other}.");
         }
 
-        if (await ReadJsonBodyAsync(context, options) is not { } body)
+        using var body = await ReadJsonBodyAsync(context, options);
+        if (body is null)
         {
             return TooLarge(options);
         }
@@ -207,7 +217,7 @@ public static class StreamWriterEndpoints
     }
 
     /// <summary>Reads the body into <paramref name="body"/>; <see langword="false"/> as soon as it is longer than <paramref name="limit"/>.</summary>
-    private static async Task<bool> ReadBodyAsync(HttpRequest request, ArrayBufferWriter<byte> body, long limit, CancellationToken cancellationToken)
+    private static async Task<bool> ReadBodyAsync(HttpRequest request, PooledBody body, long limit, CancellationToken cancellationToken)
     {
         // A body of a declared length is read into the room made for it, with no growing copies of a large body.
         if (request.ContentLength is { } length)

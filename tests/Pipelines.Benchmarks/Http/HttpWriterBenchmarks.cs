@@ -51,6 +51,11 @@ public class HttpWriterBenchmarks
         app = builder.Build();
         app.MapStreamWriter<PassthroughRow>("/acknowledged");
         app.MapStreamWriter<PassthroughRow>("/accepted", new StreamWriterOptions { WaitForAcknowledgement = false });
+        app.MapPost("/discarded/rows", async (Microsoft.AspNetCore.Http.HttpContext context) =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            return Microsoft.AspNetCore.Http.Results.Accepted();
+        });
         app.StartAsync().GetAwaiter().GetResult();
         client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         direct = new TopicWriter<PassthroughRow>(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers, Buffer = new StreamWriterOptions().Buffer });
@@ -86,6 +91,10 @@ public class HttpWriterBenchmarks
         var writer = app.Services.GetRequiredService<StreamWriters>().For<PassthroughRow>(new StreamWriterOptions());
         SpinWait.SpinUntil(() => writer.Pending == 0); // the 202s answered; the iteration ends when the broker has acknowledged every row
     }
+
+    /// <summary>Where the time goes: HTTP alone, the same bodies posted to an endpoint that reads and discards them.</summary>
+    [Benchmark(OperationsPerInvoke = Rows, Description = "HTTP alone, the bodies discarded")]
+    public void Discarded() => Post("/discarded/rows").GetAwaiter().GetResult();
 
     /// <summary>Where the time goes: the server's reading of the same bodies as rows, alone (no HTTP, no Kafka).</summary>
     [Benchmark(OperationsPerInvoke = Rows, Description = "reading the NDJSON bodies as rows, alone")]
