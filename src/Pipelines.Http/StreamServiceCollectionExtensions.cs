@@ -12,7 +12,8 @@ public static class StreamServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the services <see cref="StreamWriterEndpoints.MapStreamWriter{T}"/> writes through: the host's Kafka
-    /// connection (<c>Pipelines:BootstrapServers</c>, the embedded broker when not set, as for processors) and one topic
+    /// connection (<c>Pipelines:BootstrapServers</c>, the embedded broker when not set, and the <c>Pipelines:Kafka</c> settings,
+    /// credentials among them, as for processors) and one topic
     /// writer per contract, flushed when the host stops. Nothing is mapped: endpoints exist only where the application maps them.
     /// </summary>
     public static IServiceCollection AddStreamWriters(this IServiceCollection services, IConfiguration configuration)

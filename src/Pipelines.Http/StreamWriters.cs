@@ -19,8 +19,12 @@ internal sealed class StreamWriters : IDisposable
     public StreamWriters(KafkaConnection kafka, ILoggerFactory loggers)
     {
         this.kafka = kafka;
-        producer = new(() => new SharedProducer(new TopicWriterOptions { BootstrapServers = kafka.BootstrapServers }, loggers.CreateLogger("Pipelines.Http.Producer")));
+        // With the host's Pipelines:Kafka settings: on a cluster that wants credentials, a producer without them gets nowhere.
+        producer = new(() => new SharedProducer(ProducerOptions, loggers.CreateLogger("Pipelines.Http.Producer")));
     }
+
+    /// <summary>The shared producer's settings.</summary>
+    internal TopicWriterOptions ProducerOptions => new() { BootstrapServers = kafka.BootstrapServers, Kafka = kafka.ClientSettings };
 
     public HttpTopicWriter<T> For<T>(StreamWriterOptions options)
         where T : IMessageContract<T> =>

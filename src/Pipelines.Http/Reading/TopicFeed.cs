@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Pipelines.Hosting;
 using Pipelines.Infrastructure;
+using Pipelines.Processing;
 
 namespace Pipelines.Http;
 
@@ -40,10 +41,13 @@ internal sealed class TopicFeed<T> : IDisposable
 
     public ContractFormat<T> Format => format;
 
-    /// <summary>Consumer settings of the feed and of catch-ups: assigned partitions, nothing committed.</summary>
+    /// <summary>
+    /// Consumer settings of the feed and of catch-ups: the host's <c>Pipelines:Kafka</c> settings (credentials, for one),
+    /// then the feed's own: assigned partitions, nothing committed.
+    /// </summary>
     public ConsumerConfig ConsumerConfig(bool partitionEof = false)
     {
-        var config = new ConsumerConfig(kafka.ConsumerDefaults.ToDictionary(p => p.Key, p => p.Value))
+        var config = new ConsumerConfig(KafkaSettings.ConsumerSettings(kafka.ConsumerDefaults, kafka.ClientSettings))
         {
             BootstrapServers = kafka.BootstrapServers,
             GroupId = "pipelines-http-feed",
@@ -124,7 +128,7 @@ internal sealed class TopicFeed<T> : IDisposable
         var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig()).Build();
         try
         {
-            var count = PartitionCount(kafka.BootstrapServers, Topic);
+            var count = PartitionCount(Topic);
             positions = Enumerable.Range(0, count).Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(Topic, p), Metadata).High.Value).ToArray();
             consumer.Assign(positions.Select((offset, p) => new TopicPartitionOffset(Topic, p, offset)));
         }
@@ -181,9 +185,9 @@ internal sealed class TopicFeed<T> : IDisposable
         }
     }
 
-    public static int PartitionCount(string bootstrapServers, string topic)
+    private int PartitionCount(string topic)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(KafkaSettings.Admin(kafka.BootstrapServers, kafka.ClientSettings)).Build();
         var metadata = admin.GetMetadata(topic, Metadata);
         return metadata.Topics.Single(t => t.Topic == topic).Partitions.Count;
     }

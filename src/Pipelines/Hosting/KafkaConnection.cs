@@ -45,6 +45,9 @@ public sealed class KafkaConnection : IDisposable
     /// <summary>The brokers' addresses; starts the embedded broker if it is the one in use.</summary>
     public string BootstrapServers => settings.BootstrapServers ?? Embedded.BootstrapServers;
 
+    /// <summary>The host's <c>Pipelines:Kafka</c> librdkafka settings (security, for one): every client of the cluster needs them.</summary>
+    internal IReadOnlyDictionary<string, string> ClientSettings => settings.Kafka;
+
     /// <summary>librdkafka settings every consumer of this connection gets before its own.</summary>
     public IReadOnlyDictionary<string, string> ConsumerDefaults => OnEmbeddedBroker ? EmbeddedConsumerDefaults : new Dictionary<string, string>();
 

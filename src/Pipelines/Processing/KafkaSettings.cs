@@ -176,6 +176,17 @@ internal static class KafkaSettings
         _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "Not a compression codec."),
     };
 
+    /// <summary>
+    /// A consumer's settings outside a processor (the HTTP feeds): <paramref name="defaults"/>, then the host's
+    /// <c>Pipelines:Kafka</c> settings (<paramref name="kafka"/>: security, for one), but for those of producers.
+    /// </summary>
+    public static Dictionary<string, string> ConsumerSettings(IReadOnlyDictionary<string, string> defaults, IReadOnlyDictionary<string, string> kafka)
+    {
+        var settings = defaults.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        Overlay(settings, kafka, ProducerOnly);
+        return settings;
+    }
+
     /// <summary>Applies <paramref name="overrides"/>, but for the properties of the other kind of client.</summary>
     private static void Overlay(Dictionary<string, string> settings, IReadOnlyDictionary<string, string> overrides, HashSet<string> otherKind)
     {
