@@ -7,12 +7,12 @@ using Pipelines.Publishing;
 namespace Pipelines.Http;
 
 /// <summary>
-/// The host's HTTP writers, one per contract, created on first use and disposed (flushed) with the host; all write
-/// through one producer.
+/// The host's HTTP writers, one per contract and options, created on first use and disposed (flushed) with the host;
+/// all write through one producer.
 /// </summary>
 internal sealed class StreamWriters : IDisposable
 {
-    private readonly ConcurrentDictionary<Type, Lazy<IDisposable>> writers = new();
+    private readonly ConcurrentDictionary<(Type Contract, StreamWriterOptions Options), Lazy<IDisposable>> writers = new();
     private readonly KafkaConnection kafka;
     private readonly Lazy<SharedProducer> producer;
 
@@ -26,9 +26,13 @@ internal sealed class StreamWriters : IDisposable
     /// <summary>The shared producer's settings.</summary>
     internal TopicWriterOptions ProducerOptions => new() { BootstrapServers = kafka.BootstrapServers, Kafka = kafka.ClientSettings };
 
+    /// <summary>
+    /// The writer of <typeparamref name="T"/>'s mappings with <paramref name="options"/>: a mapping with options of its
+    /// own gets its own buffer and its own bound on rows waiting for the broker.
+    /// </summary>
     public HttpTopicWriter<T> For<T>(StreamWriterOptions options)
         where T : IMessageContract<T> =>
-        (HttpTopicWriter<T>)writers.GetOrAdd(typeof(T), _ => new Lazy<IDisposable>(() => Create<T>(options))).Value;
+        (HttpTopicWriter<T>)writers.GetOrAdd((typeof(T), options), _ => new Lazy<IDisposable>(() => Create<T>(options))).Value;
 
     public void Dispose()
     {

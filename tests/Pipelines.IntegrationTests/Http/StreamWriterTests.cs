@@ -132,21 +132,28 @@ public sealed class StreamWriterTests() : LoopbackAppTests(partitions: 3)
     public async Task Rows_beyond_what_may_wait_for_the_broker_are_answered_503_with_retry_after_never_queued()
     {
         // A buffer that holds its rows for ten minutes: the five accepted rows stay unacknowledged for the whole test.
-        var client = await Start(a => a.MapStreamWriter<Reading>("/readings", new StreamWriterOptions
+        // The same contract mapped again with options of its own: its own writer and bound, not held back by the first.
+        var client = await Start(a =>
         {
-            WaitForAcknowledgement = false,
-            MaxPendingRows = 5,
-            MaxRowsPerRequest = 5,
-            Buffer = new BufferOptions { MaxRows = 1_000, Timeout = TimeSpan.FromMinutes(10) },
-        }));
+            a.MapStreamWriter<Reading>("/readings", new StreamWriterOptions
+            {
+                WaitForAcknowledgement = false,
+                MaxPendingRows = 5,
+                MaxRowsPerRequest = 5,
+                Buffer = new BufferOptions { MaxRows = 1_000, Timeout = TimeSpan.FromMinutes(10) },
+            });
+            a.MapStreamWriter<Reading>("/v2/readings");
+        });
 
         var accepted = await client.PostAsync("/readings/rows", Json("""[{"Value": 1}, {"Value": 2}, {"Value": 3}, {"Value": 4}, {"Value": 5}]"""));
         var refused = await client.PostAsync("/readings/rows", Json("""{"Value": 6}"""));
+        var other = await client.PostAsync("/v2/readings/rows", Json("""{"Value": 7}"""));
 
         Assert.Equal((HttpStatusCode.Accepted, 5), await Answer(accepted, "accepted"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
         Assert.Contains("5 rows are waiting for the broker", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, 1), await Answer(other, "written"));
     }
 
     [Fact]
