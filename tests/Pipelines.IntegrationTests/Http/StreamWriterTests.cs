@@ -22,7 +22,7 @@ namespace Pipelines.IntegrationTests.Http;
 /// <summary>
 /// The HTTP writer on a real Kestrel on loopback, writing to the embedded broker: each body form written and
 /// acknowledged, every bad field of every row named with nothing written, the size limits, streams a client may not
-/// write, a full writer answered 503 with Retry-After, and authorization the ASP.NET Core way.
+/// write, a full writer answered 503 with Retry-After, and authorization and CORS the ASP.NET Core way.
 /// </summary>
 public sealed class StreamWriterTests() : LoopbackAppTests(partitions: 3)
 {
@@ -169,6 +169,38 @@ public sealed class StreamWriterTests() : LoopbackAppTests(partitions: 3)
         var allowed = await client.SendAsync(signed);
 
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.OK), (anonymous.StatusCode, allowed.StatusCode));
+    }
+
+    [Fact]
+    public async Task A_browser_on_another_origin_writes_where_a_CORS_policy_lets_it_and_nowhere_else()
+    {
+        var client = await Start(
+            a =>
+            {
+                a.UseCors();
+                a.MapStreamWriter<Reading>("/readings").RequireCors("pit-wall");
+            },
+            services => services.AddCors(o => o.AddPolicy("pit-wall", p => p.WithOrigins("https://pit-wall.example").WithMethods("POST").WithHeaders("content-type"))));
+
+        async Task<HttpResponseMessage> Preflight(string origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Options, "/readings/rows");
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            request.Headers.Add("Access-Control-Request-Headers", "content-type");
+            return await client.SendAsync(request);
+        }
+
+        var allowed = await Preflight("https://pit-wall.example");
+        var foreign = await Preflight("https://elsewhere.example");
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/readings/rows") { Content = Json("""{"Value": 1}""") };
+        post.Headers.Add("Origin", "https://pit-wall.example");
+        var written = await client.SendAsync(post);
+
+        Assert.Equal(["https://pit-wall.example"], allowed.Headers.GetValues("Access-Control-Allow-Origin"));
+        Assert.False(foreign.Headers.Contains("Access-Control-Allow-Origin"));
+        Assert.Equal(HttpStatusCode.OK, written.StatusCode);
+        Assert.Equal(["https://pit-wall.example"], written.Headers.GetValues("Access-Control-Allow-Origin"));
     }
 
     private Task<HttpClient> Start(Action<WebApplication> map, Action<IServiceCollection>? services = null) =>
