@@ -96,6 +96,7 @@ internal sealed class ProcessorRunner<TIn, TOut>
     public Task RunAsync(CancellationToken stoppingToken) => Task.Run(
         async () =>
         {
+            using var room = BlockingLoops.Enter();
             try
             {
                 await LoopAsync(stoppingToken);
