@@ -53,8 +53,9 @@ fi
 sample_passed=0
 sample_failed=0
 if [ "$status" -eq 0 ]; then
-  # 12 s: once, right after a full suite, the sample took about 6 s to start producing (not explained yet; see the
-  # closing note of issue #26's session), which left too little of an 8 s run for a window summary or a pit pass.
+  # 12 s: the sample used to take 6 to 8 s to start producing (its processors started one per 0.8 s, each waiting for
+  # a thread-pool thread; fixed, see BlockingLoops), which left too little of an 8 s run for a window summary or a pit
+  # pass. It now produces within about a second; the margin is kept.
   # Its insight archive in a file of this run's own, so that what it holds is this run's insights.
   archive=$(mktemp -d)
   # Its dashboard on a free port, so that nothing else listening on 5080 fails the run.
