@@ -65,7 +65,7 @@ public sealed class ReplaySource<T>
     public async Task<ReplayProgress> WriteToAsync(TopicWriter<T> writer, IProgress<ReplayProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var (last, started) = await RunAsync(writer.Write, progress: null, cancellationToken);
+        var (last, started) = await RunAsync(writer.Write, progress, cancellationToken);
 
         // Written means acknowledged: the last report comes after the flush, and counts its time.
         await Task.Run(() => writer.Flush(), cancellationToken);
@@ -79,9 +79,12 @@ public sealed class ReplaySource<T>
     public async Task<ReplayProgress> ForEachAsync(Action<T> write, IProgress<ReplayProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
-        return (await RunAsync(write, progress, cancellationToken)).Last;
+        var (last, _) = await RunAsync(write, progress, cancellationToken);
+        progress?.Report(last);
+        return last;
     }
 
+    /// <summary>Hands every row to <paramref name="write"/>, reporting progress on the way; the last report is the caller's.</summary>
     private async Task<(ReplayProgress Last, long Started)> RunAsync(Action<T> write, IProgress<ReplayProgress>? progress, CancellationToken cancellationToken)
     {
         var time = options.TimeProvider;
@@ -129,9 +132,7 @@ public sealed class ReplaySource<T>
             }
         }
 
-        var done = tally.Progress(time.GetElapsedTime(started), dataTime, completed: true);
-        progress?.Report(done);
-        return (done, started);
+        return (tally.Progress(time.GetElapsedTime(started), dataTime, completed: true), started);
     }
 
     private async IAsyncEnumerable<T> ReadAsync(Tally tally, [EnumeratorCancellation] CancellationToken cancellationToken)

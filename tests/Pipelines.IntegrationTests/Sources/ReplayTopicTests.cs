@@ -31,7 +31,8 @@ public sealed class ReplayTopicTests : IDisposable
         ReplayProgress last;
         using (var writer = new TopicWriter<Reading>(new TopicWriterOptions { BootstrapServers = harness.Kafka.BootstrapServers, Buffer = new BufferOptions { MaxRows = 100 } }))
         {
-            last = await new ReplaySource<Reading>(directory).WriteToAsync(writer, new ReplayProgressBar(log, interactive: false));
+            // A clock that moves 200 ms at every look: every row is due a report, so the bar draws its way through.
+            last = await new ReplaySource<Reading>(directory, new ReplayOptions { TimeProvider = new SteppingClock() }).WriteToAsync(writer, new ReplayProgressBar(log, interactive: false));
         }
 
         var replayed = TopicReader.ReadRows<Reading>(harness.Kafka.BootstrapServers, "readings", 1_000);
@@ -45,6 +46,17 @@ public sealed class ReplayTopicTests : IDisposable
         }
 
         Assert.Equal((1_000L, 0L, true), (last.Rows, last.Skipped, last.Completed));
-        Assert.Contains("100%  1,000 rows", log.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)[^1], StringComparison.Ordinal);
+        var lines = log.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("100%  1,000 rows", lines[^1], StringComparison.Ordinal);
+        Assert.True(lines.Length >= 10, $"a line per tenth on the way, not only the last: {string.Join(" | ", lines)}");
+    }
+
+    private sealed class SteppingClock : TimeProvider
+    {
+        private long now;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Add(ref now, TimeSpan.FromMilliseconds(200).Ticks);
     }
 }
