@@ -30,9 +30,23 @@ internal sealed class StreamWriters : IDisposable
     /// The writer of <typeparamref name="T"/>'s mappings with <paramref name="options"/>: a mapping with options of its
     /// own gets its own buffer and its own bound on rows waiting for the broker.
     /// </summary>
+    /// <exception cref="Confluent.Kafka.KafkaException">The topic could not be made (the cluster away); the next call tries again.</exception>
     public HttpTopicWriter<T> For<T>(StreamWriterOptions options)
-        where T : IMessageContract<T> =>
-        (HttpTopicWriter<T>)writers.GetOrAdd((typeof(T), options), _ => new Lazy<IDisposable>(() => Create<T>(options))).Value;
+        where T : IMessageContract<T>
+    {
+        var key = (typeof(T), options);
+        var writer = writers.GetOrAdd(key, _ => new Lazy<IDisposable>(() => Create<T>(options)));
+        try
+        {
+            return (HttpTopicWriter<T>)writer.Value;
+        }
+        catch
+        {
+            // A writer that could not be made is not kept: the next request makes it again.
+            writers.TryRemove(new(key, writer));
+            throw;
+        }
+    }
 
     public void Dispose()
     {

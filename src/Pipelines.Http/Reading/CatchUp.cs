@@ -59,7 +59,8 @@ internal static class CatchUp
         while (open.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var message = await Task.Run(() => consumer.Consume(Poll), cancellationToken);
+            // What is already fetched is taken at once; only a wait for more is moved off the request's thread.
+            var message = consumer.Consume(TimeSpan.Zero) ?? await Task.Run(() => consumer.Consume(Poll), cancellationToken);
             if (message is null)
             {
                 continue;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -34,14 +35,33 @@ public static class StreamWriterEndpoints
         var writers = endpoints.ServiceProvider.GetService<StreamWriters>()
             ?? throw new InvalidOperationException($"MapStreamWriter<{typeof(T).Name}> needs the HTTP writers: call services.AddStreamWriters(configuration) first.");
         var group = endpoints.MapGroup(pattern);
-        var rows = group.MapPost("/rows", Task<IResult> (HttpContext context) => WriteRowsAsync(context, writers.For<T>(options), options));
+
+        // Looked up once per mapping, by its first request that finds it (making it creates the topic), not per request;
+        // a cluster away when it is made is a 503, and the next request tries again.
+        HttpTopicWriter<T>? made = null;
+        Task<IResult> With(HttpContext context, Func<HttpTopicWriter<T>, Task<IResult>> answer)
+        {
+            try
+            {
+                made ??= writers.For<T>(options);
+            }
+            catch (KafkaException unreachable)
+            {
+                RetryAfter(context, options);
+                return Task.FromResult(Problem(StatusCodes.Status503ServiceUnavailable, $"{T.Serializer.Schema.Topic} could not be reached ({unreachable.Message}); nothing was written. Try again later."));
+            }
+
+            return answer(made);
+        }
+
+        var rows = group.MapPost("/rows", Task<IResult> (HttpContext context) => With(context, writer => WriteRowsAsync(context, writer, options)));
         Describe<T>(endpoints, rows, StreamEndpointKind.Rows, "Write{0}Rows", $"Writes rows of {T.Serializer.Schema.Name} to {T.Serializer.Schema.Topic}", Delimited)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        var events = group.MapPost("/streams/{streamKey}/events", Task<IResult> (HttpContext context, string streamKey) => WriteEventsAsync(context, streamKey, writers.For<T>(options), options));
+        var events = group.MapPost("/streams/{streamKey}/events", Task<IResult> (HttpContext context, string streamKey) => With(context, writer => WriteEventsAsync(context, streamKey, writer, options)));
         Describe<T>(endpoints, events, StreamEndpointKind.Events, "Write{0}Events", $"Writes events into a stream of {T.Serializer.Schema.Topic}", []);
-        var properties = group.MapPut("/streams/{streamKey}/properties", Task<IResult> (HttpContext context, string streamKey) => WritePropertiesAsync(context, streamKey, writers.For<T>(options), options));
+        var properties = group.MapPut("/streams/{streamKey}/properties", Task<IResult> (HttpContext context, string streamKey) => With(context, writer => WritePropertiesAsync(context, streamKey, writer, options)));
         Describe<T>(endpoints, properties, StreamEndpointKind.Properties, "Set{0}StreamProperties", $"Sets the properties of a stream of {T.Serializer.Schema.Topic}", []);
-        var end = group.MapDelete("/streams/{streamKey}", Task<IResult> (HttpContext context, string streamKey) => EndStreamAsync(context, streamKey, writers.For<T>(options), options));
+        var end = group.MapDelete("/streams/{streamKey}", Task<IResult> (HttpContext context, string streamKey) => With(context, writer => EndStreamAsync(context, streamKey, writer, options)));
         Describe<T>(endpoints, end, StreamEndpointKind.End, "End{0}Stream", $"Ends a stream of {T.Serializer.Schema.Topic}: readers see it close", null);
         return group;
     }

@@ -157,6 +157,29 @@ public sealed class StreamWriterTests() : LoopbackAppTests(partitions: 3)
     }
 
     [Fact]
+    public async Task A_writer_whose_cluster_cannot_be_reached_answers_503_with_retry_after_at_every_request()
+    {
+        // Nothing listens on port 1: making the writer (its topic) fails, and is not kept as the answer for later requests.
+        var client = await StartAsync(
+            (services, configuration) =>
+            {
+                ((IConfigurationBuilder)configuration).AddInMemoryCollection([new("Pipelines:BootstrapServers", "127.0.0.1:1")]);
+                services.AddStreamWriters(configuration).AddProblemDetails();
+            },
+            a => a.MapStreamWriter<Reading>("/readings"));
+
+        var first = await client.PostAsync("/readings/rows", Json("""{"Value": 1}"""));
+        var second = await client.PostAsync("/readings/rows", Json("""{"Value": 2}"""));
+
+        foreach (var refused in new[] { first, second })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+            Assert.Contains("readings could not be reached", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Endpoints_take_authorization_policies_as_any_endpoint_does()
     {
         var client = await Start(
