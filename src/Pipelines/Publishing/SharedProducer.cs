@@ -14,21 +14,21 @@ internal sealed class SharedProducer : IDisposable
 {
     /// <param name="options">The producer's settings (bootstrap servers, compression, linger, Kafka settings); every writer sharing it writes with them.</param>
     /// <param name="logger">Where librdkafka's own messages go (docs/logging.md, id 600).</param>
-    public SharedProducer(TopicWriterOptions options, ILogger? logger)
+    public SharedProducer(TopicWriterOptions options, ILogger? logger) => Producer = Build(options, logger);
+
+    public IProducer<byte[]?, byte[]?> Producer { get; }
+
+    /// <summary>A producer with a topic writer's settings, its librdkafka messages to <paramref name="logger"/>.</summary>
+    public static IProducer<byte[]?, byte[]?> Build(TopicWriterOptions options, ILogger? logger)
     {
-        Options = options;
         var builder = new ProducerBuilder<byte[]?, byte[]?>(KafkaSettings.Producer(options));
         if (logger is not null)
         {
             builder.SetLogHandler((_, message) => Log.Librdkafka(logger, message));
         }
 
-        Producer = builder.Build();
+        return builder.Build();
     }
-
-    public TopicWriterOptions Options { get; }
-
-    public IProducer<byte[]?, byte[]?> Producer { get; }
 
     public void Dispose() => Producer.Dispose();
 }

@@ -57,7 +57,7 @@ public sealed class TopicWriter<T> : IDisposable
         var format = ContractFormat.Of<T>(options.SchemaRegistry, options.SubjectNameStrategy);
         Register(format, Topic);
         ownsProducer = shared is null;
-        producer = shared?.Producer ?? new SharedProducer(options, logger).Producer;
+        producer = shared?.Producer ?? SharedProducer.Build(options, logger);
         output = new OutputProducer<T>(producer, format, options.MaxMessageBytes);
 
         // Every buffered row holds a share of this work, released when its flush is delivered; it never finishes.
